@@ -1,0 +1,162 @@
+"""Domain errors: one class, one catalogue of stable codes with Chinese and English messages.
+
+The API maps an error's ``kind`` to an HTTP status in one place (``api/problems.py``); nothing
+else catches and rewords these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorKind(StrEnum):
+    NOT_FOUND = "not_found"  # 404
+    CONFLICT = "conflict"  # 409: the command is well-formed but a rule or the state refuses it
+    INVALID = "invalid"  # 422: the input itself is wrong
+    FORBIDDEN = "forbidden"  # 403: the actor may not do this
+    UNAUTHENTICATED = "unauthenticated"  # 401
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    kind: ErrorKind
+    zh: str
+    en: str
+
+
+_C, _I, _N, _F = ErrorKind.CONFLICT, ErrorKind.INVALID, ErrorKind.NOT_FOUND, ErrorKind.FORBIDDEN
+
+CATALOGUE: dict[str, ErrorSpec] = {
+    # not found
+    "hazard_not_found": ErrorSpec(_N, "隐患不存在：{id}", "Hazard not found: {id}"),
+    "enterprise_not_found": ErrorSpec(_N, "生产经营单位不存在：{id}", "Enterprise not found: {id}"),
+    "inspection_not_found": ErrorSpec(_N, "检查记录不存在：{id}", "Inspection not found: {id}"),
+    "evidence_not_found": ErrorSpec(_N, "佐证材料不存在：{sha256}", "Evidence not found: {sha256}"),
+    # concurrency and idempotency
+    "version_conflict": ErrorSpec(
+        _C,
+        "数据已被他人修改（期望版本 {expected}，当前版本 {actual}），请刷新后重试",
+        "Version conflict (expected {expected}, found {actual}); reload and retry",
+    ),
+    "idempotency_key_reused": ErrorSpec(
+        ErrorKind.INVALID,
+        "幂等键已用于另一请求",
+        "Idempotency-Key was already used for a different request",
+    ),
+    # hazard lifecycle
+    "invalid_transition": ErrorSpec(
+        _C, "隐患当前状态为「{state_zh}」，不能{action_zh}",
+        "Cannot {action} while the hazard is {state}",
+    ),
+    "hazard_not_verified": ErrorSpec(
+        _C, "隐患尚未验收通过，不能{action_zh}", "Hazard is not verified; cannot {action}"
+    ),
+    "hazard_listed": ErrorSpec(
+        _C, "隐患处于挂牌督办中，须先摘牌才能销号", "Hazard is listed for supervision; lift it before closing"
+    ),
+    "hazard_not_listed": ErrorSpec(_C, "隐患未挂牌督办", "Hazard is not listed for supervision"),
+    "hazard_already_listed": ErrorSpec(_C, "隐患已挂牌督办", "Hazard is already listed for supervision"),
+    "hazard_closed": ErrorSpec(_C, "隐患已销号，只能查阅", "Hazard is closed; it accepts nothing but reads"),
+    "hazard_voided": ErrorSpec(_C, "隐患已作废，只能查阅", "Hazard is voided; it accepts nothing but reads"),
+    "not_major": ErrorSpec(_C, "仅重大事故隐患可以{action_zh}", "Only a major hazard can be {action}"),
+    "already_reported": ErrorSpec(
+        _C, "该重大事故隐患已向监管部门报告", "The major hazard was already reported to the regulator"
+    ),
+    "plan_incomplete": ErrorSpec(
+        _C, "整改方案「五落实」不完整，缺少：{missing_zh}",
+        "Rectification plan (five elements) is incomplete; missing: {missing}",
+    ),
+    "plan_already_filed": ErrorSpec(_C, "整改方案已制定", "A rectification plan was already filed"),
+    "no_deadline": ErrorSpec(_C, "隐患没有整改期限", "The hazard has no rectification deadline"),
+    "deadline_in_past": ErrorSpec(
+        _C, "新的整改期限 {new_deadline} 早于今天 {today}", "New deadline {new_deadline} is before today {today}"
+    ),
+    "deadline_not_passed": ErrorSpec(
+        _C, "整改期限 {deadline} 尚未届满", "The deadline {deadline} has not passed yet"
+    ),
+    "already_overdue": ErrorSpec(_C, "隐患已标记为逾期", "The hazard is already marked overdue"),
+    "verifier_is_claimer": ErrorSpec(
+        _C, "验收人不能是整改完成的申报人", "The verifier cannot be the person who claimed completion"
+    ),
+    "occurred_out_of_order": ErrorSpec(
+        _C, "发生时间 {occurred_at} 早于该记录上一事件的发生时间 {previous}",
+        "occurred_at {occurred_at} is earlier than the record's previous event ({previous})",
+    ),
+    "evidence_digest_mismatch": ErrorSpec(
+        ErrorKind.INVALID, "佐证材料的 SHA-256 与内容不符", "The evidence SHA-256 does not match its bytes"
+    ),
+    "evidence_too_large": ErrorSpec(
+        ErrorKind.INVALID, "佐证材料超过 {limit} 字节", "Evidence is larger than {limit} bytes"
+    ),
+    # inspections
+    "inspection_signed": ErrorSpec(
+        _C, "检查记录已有人签名，不能再修改检查发现", "The inspection is signed; findings can no longer change"
+    ),
+    "already_signed": ErrorSpec(_C, "{name} 已签名", "{name} has already signed"),
+    "not_an_inspector": ErrorSpec(
+        _F, "{name} 不是本次检查的检查人员，不能签名", "{name} is not an inspector of this inspection"
+    ),
+    "finding_item_out_of_scope": ErrorSpec(
+        _I, "检查项「{item}」不在本次检查范围内", "Item '{item}' is not in this inspection's scope"
+    ),
+    "finding_hazard_mismatch": ErrorSpec(
+        _C, "隐患 {hazard_id} 不属于本次检查", "Hazard {hazard_id} was not found by this inspection"
+    ),
+    "finding_empty": ErrorSpec(
+        _I, "检查发现须列明隐患，或明确“未发现重大事故隐患”",
+        "A finding names hazards or states explicitly that no major hazard was found",
+    ),
+    # enterprises
+    "enterprise_exists": ErrorSpec(
+        _C, "统一社会信用代码 {credit_code} 已登记", "Credit code {credit_code} is already registered"
+    ),
+    "invalid_credit_code": ErrorSpec(
+        _I, "统一社会信用代码 {credit_code} 无效：{reason_zh}", "Invalid credit code {credit_code}: {reason}"
+    ),
+    # reference data and input
+    "unknown_sector": ErrorSpec(_I, "未知的行业领域：{sector}", "Unknown sector row: {sector}"),
+    "unknown_jurisdiction": ErrorSpec(
+        _I, "未知的属地（街道/开发区）：{jurisdiction}", "Unknown jurisdiction: {jurisdiction}"
+    ),
+    "unknown_department": ErrorSpec(_I, "未知的部门：{department}", "Unknown department: {department}"),
+    "invalid_value": ErrorSpec(_I, "字段 {field} 无效：{reason_zh}", "Field {field} is invalid: {reason}"),
+    "occurred_in_future": ErrorSpec(
+        _I, "发生时间 {occurred_at} 晚于当前时间", "occurred_at {occurred_at} is in the future"
+    ),
+    "occurred_too_early": ErrorSpec(
+        _I, "发生时间 {occurred_at} 超出允许补录的期限（{days} 天）",
+        "occurred_at {occurred_at} is outside the back-dating window ({days} days)",
+    ),
+    # access
+    "role_not_allowed": ErrorSpec(
+        _F, "角色「{role_zh}」不能{action_zh}", "Role '{role}' may not {action}"
+    ),
+    "outside_scope": ErrorSpec(
+        _F, "{organisation} 无权处理该单位/行业/属地的记录", "{organisation} may not act on this record"
+    ),
+    "unauthenticated": ErrorSpec(
+        ErrorKind.UNAUTHENTICATED, "缺少或无效的身份信息：{reason_zh}", "Missing or invalid identity: {reason}"
+    ),
+}
+
+
+class DomainError(Exception):
+    """A refused command or a bad input, with a stable ``code`` and bilingual messages."""
+
+    def __init__(self, code: str, **details: Any) -> None:
+        spec = CATALOGUE[code]
+        self.code = code
+        self.kind = spec.kind
+        self.details = details
+        self.message_zh = spec.zh.format_map(_Lenient(details))
+        self.message_en = spec.en.format_map(_Lenient(details))
+        super().__init__(f"{code}: {self.message_en}")
+
+
+class _Lenient(dict[str, Any]):
+    """Formats a message even when a detail is missing, showing the placeholder instead."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

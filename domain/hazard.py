@@ -1,0 +1,438 @@
+"""The hazard (事故隐患) lifecycle aggregate.
+
+    reported ──RectificationPlanFiled──▶ rectifying ──RectificationCompleted──▶ pending_verification
+                                            ▲                                          │
+                                            └───────────── VerificationFailed ◀────────┤
+                                                                                       ▼ VerificationPassed
+                                                                                   verified ──HazardClosed──▶ closed
+    reported | rectifying | pending_verification ──HazardVoided──▶ voided
+
+Parallel tracks for majors: reported to the regulator; listed for supervision ⇄ lifted; overdue
+(DeadlineMissed, cleared by completion or an extension). Public methods check the rules and then
+trigger an event; the private ``@event`` methods only assign state, so replay never re-checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.actor import Actor
+from domain.aggregate_base import LedgerAggregate, stable_topics
+from domain.business_time import business_date
+from domain.errors import DomainError
+from domain.glossary import (
+    ACTION_LABELS,
+    FIVE_ELEMENTS_ZH,
+    Assessor,
+    Grade,
+    HazardSource,
+    HazardState,
+    Role,
+)
+from domain.values import RectificationPlan, SupervisionListing
+
+S = HazardState
+# The states each action may start from; anything else is an out-of-order transition.
+ALLOWED_FROM: dict[str, frozenset[HazardState]] = {
+    "report_to_regulator": frozenset({S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION}),
+    "file_plan": frozenset({S.REPORTED}),
+    "record_progress": frozenset({S.RECTIFYING}),
+    "attach_evidence": frozenset({S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION, S.VERIFIED}),
+    "list_for_supervision": frozenset({S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION}),
+    "lift_supervision": frozenset({S.VERIFIED}),
+    "extend_deadline": frozenset({S.RECTIFYING}),
+    "mark_deadline_missed": frozenset({S.RECTIFYING}),
+    "complete_rectification": frozenset({S.RECTIFYING}),
+    "verify": frozenset({S.PENDING_VERIFICATION}),
+    "close": frozenset({S.VERIFIED}),
+    "void": frozenset({S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION}),
+}
+# Actions whose precondition is a passed verification: refused with `hazard_not_verified`.
+_NEED_VERIFIED = {"lift_supervision", "close"}
+# Roles that may sign the verification of a major hazard (inspector, 属地 officer or expert).
+MAJOR_VERIFIER_ROLES = frozenset({Role.INSPECTOR, Role.STREET_OFFICER, Role.EXPERT})
+
+
+@stable_topics
+class Hazard(LedgerAggregate):
+    @event("HazardReported")
+    def __init__(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        enterprise_id: UUID,
+        sector: str,
+        jurisdiction: str,
+        department: str,
+        grade: str,
+        source: str,
+        criterion: str,
+        description: str,
+        location: str,
+        existed_since: date | None,
+        inspection_id: UUID | None,
+    ) -> None:
+        self.enterprise_id = enterprise_id
+        self.sector = sector
+        self.jurisdiction = jurisdiction
+        self.department = department
+        self.grade = Grade(grade)
+        self.source = HazardSource(source)
+        self.criterion = criterion
+        self.description = description
+        self.location = location
+        self.existed_since = existed_since
+        self.inspection_id = inspection_id
+        self.reported_by = actor
+        self.reported_at = occurred_at
+        self.state = HazardState.REPORTED
+        self.reported_to_regulator_at: datetime | None = None
+        self.plan: RectificationPlan | None = None
+        self.deadline: date | None = None
+        self.listing: SupervisionListing | None = None
+        self.overdue = False
+        self.claimed_by: Actor | None = None
+        self.verified_by: Actor | None = None
+        self.evidence: list[str] = []
+
+    # ----- factory -------------------------------------------------------------------------
+
+    @classmethod
+    def report(
+        cls,
+        *,
+        actor: Actor,
+        occurred_at: datetime,
+        enterprise_id: UUID,
+        sector: str,
+        jurisdiction: str,
+        department: str,
+        grade: Grade,
+        source: HazardSource,
+        criterion: str,
+        description: str,
+        location: str = "",
+        existed_since: date | None = None,
+        inspection_id: UUID | None = None,
+    ) -> Hazard:
+        if not description.strip():
+            _invalid("description", "required", "必填")
+        if grade is Grade.MAJOR and not criterion.strip():
+            # A major hazard is major because it meets a clause of the 判定标准.
+            _invalid("criterion", "a major hazard names the criterion clause it meets", "重大事故隐患须注明判定标准条款")
+        if existed_since is not None and existed_since > business_date(occurred_at):
+            _invalid("existed_since", "after the report date", "晚于上报日期")
+        if actor.is_enterprise and source is not HazardSource.SELF_INSPECTION:
+            _invalid("source", "an enterprise reports its own findings (self_inspection)", "企业只能上报自查发现的隐患")
+        return cls(
+            actor=actor,
+            occurred_at=occurred_at,
+            enterprise_id=enterprise_id,
+            sector=sector,
+            jurisdiction=jurisdiction,
+            department=department,
+            grade=grade,
+            source=source,
+            criterion=criterion.strip(),
+            description=description.strip(),
+            location=location.strip(),
+            existed_since=existed_since,
+            inspection_id=inspection_id,
+        )
+
+    # ----- guards ----------------------------------------------------------------------------
+
+    @property
+    def is_major(self) -> bool:
+        return self.grade is Grade.MAJOR
+
+    @property
+    def is_listed(self) -> bool:
+        return self.listing is not None
+
+    def check_can(self, action: str, occurred_at: datetime) -> None:
+        """Refuses an action out of order, on a finished record, or back in business time."""
+        if self.state is S.CLOSED:
+            raise DomainError("hazard_closed")
+        if self.state is S.VOIDED:
+            raise DomainError("hazard_voided")
+        if self.state not in ALLOWED_FROM[action]:
+            if action in _NEED_VERIFIED:
+                raise DomainError("hazard_not_verified", action=action, action_zh=ACTION_LABELS[action])
+            raise DomainError(
+                "invalid_transition",
+                action=action,
+                action_zh=ACTION_LABELS[action],
+                state=self.state.value,
+                state_zh=self.state.zh,
+            )
+        self.check_business_order(occurred_at)
+
+    def _require_major(self, action: str) -> None:
+        if not self.is_major:
+            raise DomainError("not_major", action=action, action_zh=ACTION_LABELS[action])
+
+    # ----- commands --------------------------------------------------------------------------
+
+    def report_to_regulator(self, actor: Actor, occurred_at: datetime, regulator: str) -> None:
+        self.check_can("report_to_regulator", occurred_at)
+        self._require_major("report_to_regulator")
+        if self.reported_to_regulator_at is not None:
+            raise DomainError("already_reported")
+        self._reported_to_regulator(actor=actor, occurred_at=occurred_at, regulator=regulator)
+
+    def file_plan(self, actor: Actor, occurred_at: datetime, plan: RectificationPlan) -> None:
+        self.check_can("file_plan", occurred_at)
+        missing = plan.missing_elements(self.grade)
+        if missing:
+            raise DomainError(
+                "plan_incomplete",
+                missing=", ".join(missing),
+                missing_zh="、".join(FIVE_ELEMENTS_ZH[m] for m in missing),
+                fields=missing,
+            )
+        if plan.funds_yuan is not None and plan.funds_yuan < 0:
+            _invalid("funds_yuan", "negative", "不能为负数")
+        today = business_date(occurred_at)
+        if plan.immediate:
+            plan = replace(plan, deadline=plan.deadline or today)
+        if plan.deadline is not None and plan.deadline < today:
+            raise DomainError("deadline_in_past", new_deadline=plan.deadline.isoformat(), today=today.isoformat())
+        self._plan_filed(actor=actor, occurred_at=occurred_at, plan=plan)
+
+    def record_progress(self, actor: Actor, occurred_at: datetime, note: str, percent: int | None) -> None:
+        self.check_can("record_progress", occurred_at)
+        if not note.strip():
+            _invalid("note", "required", "必填")
+        if percent is not None and not 0 <= percent <= 100:
+            _invalid("percent", "between 0 and 100", "应在 0 到 100 之间")
+        self._progress_recorded(actor=actor, occurred_at=occurred_at, note=note.strip(), percent=percent)
+
+    def attach_evidence(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        file_name: str,
+        media_type: str,
+        sha256: str,
+        size: int,
+        taken_at: datetime | None,
+        latitude: float | None,
+        longitude: float | None,
+    ) -> None:
+        self.check_can("attach_evidence", occurred_at)
+        if not file_name.strip():
+            _invalid("file_name", "required", "必填")
+        if (latitude is None) != (longitude is None):
+            _invalid("latitude", "give both latitude and longitude, or neither", "经纬度须同时提供")
+        if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # type: ignore[operator]
+            _invalid("latitude", "out of range", "超出范围")
+        self._evidence_attached(
+            actor=actor,
+            occurred_at=occurred_at,
+            file_name=file_name.strip(),
+            media_type=media_type,
+            sha256=sha256,
+            size=size,
+            taken_at=taken_at,
+            latitude=latitude,
+            longitude=longitude,
+        )
+
+    def list_for_supervision(self, actor: Actor, occurred_at: datetime, listing: SupervisionListing) -> None:
+        self.check_can("list_for_supervision", occurred_at)
+        self._require_major("list_for_supervision")
+        if self.is_listed:
+            raise DomainError("hazard_already_listed")
+        for name in ("supervising_body", "document_number", "issuer"):
+            if not getattr(listing, name).strip():
+                _invalid(name, "required", "必填")
+        if listing.time_limit < business_date(occurred_at):
+            raise DomainError(
+                "deadline_in_past",
+                new_deadline=listing.time_limit.isoformat(),
+                today=business_date(occurred_at).isoformat(),
+            )
+        self._listed(actor=actor, occurred_at=occurred_at, listing=listing)
+
+    def lift_supervision(self, actor: Actor, occurred_at: datetime, reason: str, approver: str) -> None:
+        if not self.is_listed and self.state not in (S.CLOSED, S.VOIDED):
+            raise DomainError("hazard_not_listed")
+        self.check_can("lift_supervision", occurred_at)
+        if not approver.strip():
+            _invalid("approver", "required", "必填")
+        self._supervision_lifted(actor=actor, occurred_at=occurred_at, reason=reason.strip(), approver=approver.strip())
+
+    def extend_deadline(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        request_date: date,
+        reason: str,
+        new_deadline: date,
+        approver: str,
+    ) -> None:
+        self.check_can("extend_deadline", occurred_at)
+        if self.deadline is None:
+            raise DomainError("no_deadline")
+        if not reason.strip():
+            _invalid("reason", "required", "必填")
+        if not approver.strip():
+            _invalid("approver", "required", "必填")
+        today = business_date(occurred_at)
+        if request_date > today:
+            _invalid("request_date", "after the decision date", "晚于批准日期")
+        if new_deadline < today:
+            raise DomainError("deadline_in_past", new_deadline=new_deadline.isoformat(), today=today.isoformat())
+        self._deadline_extended(
+            actor=actor,
+            occurred_at=occurred_at,
+            request_date=request_date,
+            reason=reason.strip(),
+            previous_deadline=self.deadline,
+            new_deadline=new_deadline,
+            approver=approver.strip(),
+        )
+
+    def mark_deadline_missed(self, actor: Actor, occurred_at: datetime) -> None:
+        self.check_can("mark_deadline_missed", occurred_at)
+        if self.deadline is None:
+            raise DomainError("no_deadline")
+        if self.overdue:
+            raise DomainError("already_overdue")
+        if business_date(occurred_at) <= self.deadline:
+            raise DomainError("deadline_not_passed", deadline=self.deadline.isoformat())
+        self._deadline_missed(actor=actor, occurred_at=occurred_at, deadline=self.deadline)
+
+    def complete_rectification(self, actor: Actor, occurred_at: datetime, note: str) -> None:
+        self.check_can("complete_rectification", occurred_at)
+        self._completed(actor=actor, occurred_at=occurred_at, note=note.strip())
+
+    def verify(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        passed: bool,
+        opinion: str,
+        assessed_by: list[Assessor],
+    ) -> None:
+        self.check_can("verify", occurred_at)
+        if self.claimed_by is not None and actor.user_id == self.claimed_by.user_id:
+            raise DomainError("verifier_is_claimer")
+        if self.is_major and actor.role not in MAJOR_VERIFIER_ROLES:
+            raise DomainError(
+                "role_not_allowed", role=actor.role.value, role_zh=actor.role.zh,
+                action="verify a major hazard", action_zh="验收重大事故隐患",
+            )
+        if not opinion.strip():
+            _invalid("opinion", "the acceptance opinion (验收意见) is required", "须填写验收意见")
+        assessors = [Assessor(a).value for a in assessed_by]
+        if passed:
+            self._verification_passed(actor=actor, occurred_at=occurred_at, opinion=opinion.strip(), assessed_by=assessors)
+        else:
+            self._verification_failed(actor=actor, occurred_at=occurred_at, opinion=opinion.strip(), assessed_by=assessors)
+
+    def close(self, actor: Actor, occurred_at: datetime, note: str) -> None:
+        self.check_can("close", occurred_at)
+        if self.is_listed:
+            raise DomainError("hazard_listed")
+        self._closed(actor=actor, occurred_at=occurred_at, note=note.strip())
+
+    def void(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
+        self.check_can("void", occurred_at)
+        if not reason.strip():
+            _invalid("reason", "a voided record states why", "作废须说明理由")
+        self._voided(actor=actor, occurred_at=occurred_at, reason=reason.strip())
+
+    # ----- events (state assignment only) ----------------------------------------------------
+
+    @event("HazardReportedToRegulator")
+    def _reported_to_regulator(self, actor: Actor, occurred_at: datetime, regulator: str) -> None:
+        self.reported_to_regulator_at = occurred_at
+
+    @event("RectificationPlanFiled")
+    def _plan_filed(self, actor: Actor, occurred_at: datetime, plan: RectificationPlan) -> None:
+        self.plan = plan
+        self.deadline = plan.deadline
+        self.state = S.RECTIFYING
+
+    @event("ProgressRecorded")
+    def _progress_recorded(self, actor: Actor, occurred_at: datetime, note: str, percent: int | None) -> None:
+        pass
+
+    @event("EvidenceAttached")
+    def _evidence_attached(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        file_name: str,
+        media_type: str,
+        sha256: str,
+        size: int,
+        taken_at: datetime | None,
+        latitude: float | None,
+        longitude: float | None,
+    ) -> None:
+        self.evidence.append(sha256)
+
+    @event("ListedForSupervision")
+    def _listed(self, actor: Actor, occurred_at: datetime, listing: SupervisionListing) -> None:
+        self.listing = listing
+
+    @event("SupervisionLifted")
+    def _supervision_lifted(self, actor: Actor, occurred_at: datetime, reason: str, approver: str) -> None:
+        self.listing = None
+
+    @event("DeadlineExtended")
+    def _deadline_extended(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        request_date: date,
+        reason: str,
+        previous_deadline: date,
+        new_deadline: date,
+        approver: str,
+    ) -> None:
+        self.deadline = new_deadline
+        self.overdue = False
+
+    @event("DeadlineMissed")
+    def _deadline_missed(self, actor: Actor, occurred_at: datetime, deadline: date) -> None:
+        self.overdue = True
+
+    @event("RectificationCompleted")
+    def _completed(self, actor: Actor, occurred_at: datetime, note: str) -> None:
+        self.claimed_by = actor
+        self.overdue = False
+        self.state = S.PENDING_VERIFICATION
+
+    @event("VerificationPassed")
+    def _verification_passed(
+        self, actor: Actor, occurred_at: datetime, opinion: str, assessed_by: list[str]
+    ) -> None:
+        self.verified_by = actor
+        self.state = S.VERIFIED
+
+    @event("VerificationFailed")
+    def _verification_failed(
+        self, actor: Actor, occurred_at: datetime, opinion: str, assessed_by: list[str]
+    ) -> None:
+        self.claimed_by = None
+        self.state = S.RECTIFYING
+
+    @event("HazardClosed")
+    def _closed(self, actor: Actor, occurred_at: datetime, note: str) -> None:
+        self.state = S.CLOSED
+
+    @event("HazardVoided")
+    def _voided(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
+        self.state = S.VOIDED
+
+
+def _invalid(field: str, reason: str, reason_zh: str) -> None:
+    raise DomainError("invalid_value", field=field, reason=reason, reason_zh=reason_zh)

@@ -1,0 +1,176 @@
+"""Reference data loaded at start: sector rows (行业领域), reporting units, the campaign, rule settings.
+
+The taxonomy is data (``domain/reference/``), not code. A deployment may point
+``load_reference(path)`` at its own TOML; the sector CSV ships with the package.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from domain.errors import DomainError
+from domain.glossary import OrgKind
+
+
+@dataclass(frozen=True)
+class Sector:
+    """An Annex 2 row. A row with a ``parent`` is a "其中" subset of it."""
+
+    id: str
+    name: str
+    parent: str | None
+    plan_section: str
+    lead_unit_ids: tuple[str, ...]
+    assumption: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A reporting unit (填报单位): department, street, zone or the safety committee office."""
+
+    id: str
+    name: str
+    kind: OrgKind
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    end: date
+
+
+@dataclass(frozen=True)
+class Campaign:
+    name: str
+    start: date
+    end: date
+    document: str
+    phases: tuple[Phase, ...]
+
+
+@dataclass(frozen=True)
+class LedgerRules:
+    """Configurable thresholds, with the defaults documented in README.md."""
+
+    report_to_regulator_hours: int = 24
+    resumption_review_days: int = 10
+    backdate_days: int = 3650
+    evidence_max_bytes: int = 20 * 1024 * 1024
+
+    def overridden(self, values: dict[str, str]) -> LedgerRules:
+        """Returns a copy with the given settings (strings, e.g. from the environment) applied."""
+        known = {f.name: f.type for f in fields(self)}
+        changes: dict[str, Any] = {}
+        for name, raw in values.items():
+            if name not in known:
+                raise DomainError("invalid_value", field=name, reason="unknown rule", reason_zh="未知规则")
+            try:
+                changes[name] = int(raw)
+            except ValueError:
+                raise DomainError(
+                    "invalid_value", field=name, reason="not an integer", reason_zh="不是整数"
+                ) from None
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    district_code: str
+    district_name: str
+    city: str
+    campaign: Campaign
+    rules: LedgerRules
+    units: dict[str, Unit]
+    sectors: dict[str, Sector] = field(repr=False)
+
+    def sector(self, sector_id: str) -> Sector:
+        try:
+            return self.sectors[sector_id]
+        except KeyError:
+            raise DomainError("unknown_sector", sector=sector_id) from None
+
+    def unit(self, unit_id: str) -> Unit:
+        try:
+            return self.units[unit_id]
+        except KeyError:
+            raise DomainError("unknown_department", department=unit_id) from None
+
+    def jurisdiction(self, unit_id: str) -> Unit:
+        """A street or the zone (属地)."""
+        unit = self.units.get(unit_id)
+        if unit is None or unit.kind not in (OrgKind.STREET, OrgKind.ZONE):
+            raise DomainError("unknown_jurisdiction", jurisdiction=unit_id)
+        return unit
+
+    def department(self, unit_id: str) -> Unit:
+        unit = self.units.get(unit_id)
+        if unit is None or unit.kind not in (OrgKind.DEPARTMENT, OrgKind.COMMITTEE_OFFICE, OrgKind.ZONE):
+            raise DomainError("unknown_department", department=unit_id)
+        return unit
+
+    def lead_unit(self, sector_id: str) -> Unit:
+        """The unit a record of this sector counts for: the first lead department (DESIGN §5)."""
+        return self.units[self.sector(sector_id).lead_unit_ids[0]]
+
+    @property
+    def jurisdictions(self) -> list[Unit]:
+        return [u for u in self.units.values() if u.kind in (OrgKind.STREET, OrgKind.ZONE)]
+
+
+def _read_sectors(text: str, unit_ids_by_name: dict[str, str]) -> dict[str, Sector]:
+    sectors: dict[str, Sector] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        leads = []
+        for name in row["lead_departments"].split(";"):
+            if name not in unit_ids_by_name:
+                raise ValueError(f"sector {row['id']}: lead department {name!r} is not a unit")
+            leads.append(unit_ids_by_name[name])
+        sectors[row["id"]] = Sector(
+            id=row["id"],
+            name=row["name"],
+            parent=row["parent"] or None,
+            plan_section=row["plan_section"],
+            lead_unit_ids=tuple(leads),
+            assumption=row["assumption"],
+        )
+    for sector in sectors.values():
+        if sector.parent and sector.parent not in sectors:
+            raise ValueError(f"sector {sector.id}: unknown parent {sector.parent}")
+    return sectors
+
+
+def load_reference(path: Path | None = None) -> ReferenceData:
+    """Loads the district's reference data; the packaged Chenggong district by default."""
+    package = resources.files("domain") / "reference"
+    toml_text = path.read_text("utf-8") if path else (package / "district.toml").read_text("utf-8")
+    config = tomllib.loads(toml_text)
+    units = {
+        u["id"]: Unit(id=u["id"], name=u["name"], kind=OrgKind(u["kind"])) for u in config["units"]
+    }
+    sectors = _read_sectors(
+        (package / "sectors.csv").read_text("utf-8"), {u.name: u.id for u in units.values()}
+    )
+    c = config["campaign"]
+    campaign = Campaign(
+        name=c["name"],
+        start=c["start"],
+        end=c["end"],
+        document=c.get("document", ""),
+        phases=tuple(Phase(p["name"], p["end"]) for p in c.get("phases", [])),
+    )
+    return ReferenceData(
+        district_code=config["district"]["code"],
+        district_name=config["district"]["name"],
+        city=config["district"]["city"],
+        campaign=campaign,
+        rules=LedgerRules(**config.get("rules", {})),
+        units=units,
+        sectors=sectors,
+    )

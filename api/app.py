@@ -1,0 +1,61 @@
+"""The FastAPI application factory: services are built here, never at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from api import problems
+from api.bootstrap import Services, build
+from api.commands import IdempotencyStore
+from api.routes import enterprises, hazards, health, inspections, reference
+from api.settings import Settings
+from domain.business_time import Clock
+
+DESCRIPTION = """
+事故隐患台账 — the lifecycle of major accident hazards (重大事故隐患) and their supervised rectification.
+
+Every change is a command that appends events or fails with `application/problem+json` carrying a
+stable `code` and a message in Chinese (`message_zh`) and English (`message_en`).
+
+**Identity** (until log-in exists): send `X-User-Id`, `X-User-Name`, `X-User-Role`, `X-Org-Id`,
+`X-Org-Kind` (and optionally `X-Org-Name`) on every write. **Concurrency**: `If-Match: "<version>"`
+refuses a stale write with 409 `version_conflict`. **Retries**: `Idempotency-Key` makes a retried
+command return the first result and append nothing.
+"""
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, services: Services | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    services = services or build(settings, clock=clock)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        services.close()
+
+    app = FastAPI(
+        title="Hazard ledger 事故隐患台账",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.state.idempotency = IdempotencyStore(services.engine)
+    problems.install(app)
+    for module in (health, reference, enterprises, inspections, hazards):
+        app.include_router(module.router, prefix="/api/v1")
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Entry point for `uvicorn --factory api.app:app_from_env` (docker-compose, several workers)."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,60 @@
+"""Assembles the application from settings: the one place that wires persistence to the domain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, create_engine, event
+
+from api.evidence_store import SqlEvidenceStore
+from api.settings import Settings
+from domain.business_time import Clock
+from domain.ledger import HazardLedger
+from domain.reference_data import load_reference
+from projections.hazard_list import HazardListProjection, HazardQueries
+from projections.runner import ProjectionRunner
+
+
+@dataclass
+class Services:
+    settings: Settings
+    ledger: HazardLedger
+    engine: Engine
+    hazard_list: ProjectionRunner
+    queries: HazardQueries
+
+    def close(self) -> None:
+        self.ledger.close()
+        self.engine.dispose()
+
+
+def create_read_engine(settings: Settings) -> Engine:
+    if settings.is_postgres:
+        return create_engine(settings.sqlalchemy_url(), pool_pre_ping=True)
+    engine = create_engine(settings.sqlalchemy_url(), connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA busy_timeout=30000")
+
+    return engine
+
+
+def build(settings: Settings, clock: Clock | None = None) -> Services:
+    sqlite_path = settings.sqlite_path()
+    if sqlite_path is not None:
+        sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    reference = load_reference(settings.reference_path)
+    rules = reference.rules.overridden(settings.rule_overrides)
+    engine = create_read_engine(settings)
+    ledger = HazardLedger(
+        env=settings.eventsourcing_env(),
+        reference=reference,
+        rules=rules,
+        clock=clock,
+        evidence=SqlEvidenceStore(engine),
+    )
+    runner = ProjectionRunner(engine, ledger.recorder, ledger.mapper, HazardListProjection())
+    runner.create_tables()
+    return Services(settings, ledger, engine, runner, HazardQueries(engine, reference))

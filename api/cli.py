@@ -1,0 +1,192 @@
+"""The `hazard-ledger` command: serve the API, load the demo district, run the projection worker,
+list and show hazards."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+from uuid import UUID
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.bootstrap import Services, build
+from api.settings import Settings, SettingsError
+from domain.errors import DomainError
+from domain.glossary import Grade, HazardState
+from projections.hazard_list import HazardFilter
+
+app = typer.Typer(help="事故隐患台账 hazard ledger", no_args_is_help=True, add_completion=False)
+hazards_app = typer.Typer(help="List and show hazards", no_args_is_help=True)
+app.add_typer(hazards_app, name="hazards")
+console = Console()
+
+DbOption = Annotated[str | None, typer.Option("--db", help="database URL (default: HAZARD_DB_URL or sqlite:///var/hazard.db)")]
+
+
+def _services(db: str | None) -> Services:
+    try:
+        return build(Settings.from_env(db_url=db))
+    except SettingsError as exc:
+        console.print(f"[red]配置错误 / configuration error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    )
+
+
+def _load_demo(services: Services, seed: int) -> None:
+    from api.demo import load_demo
+
+    if services.ledger.recorder.max_notification_id():
+        console.print("演示数据已存在，跳过加载 / the ledger already holds events; demo not loaded again")
+        return
+    with _progress() as bar:
+        task = bar.add_task("加载演示区县 loading demo district", total=None)
+        summary = load_demo(services.ledger, seed=seed, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    console.print(
+        f"演示数据 demo: {summary.enterprises} 家企业 enterprises, {summary.inspections} 次检查 inspections, "
+        f"{summary.hazards} 条隐患 hazards, {summary.events} 个事件 events"
+    )
+    services.hazard_list.catch_up()
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load the demo district first if the ledger is empty")] = False,
+) -> None:
+    """Run the HTTP API (and the projection worker in-process) at http://HOST:PORT."""
+    import uvicorn
+
+    from api.app import create_app
+
+    services = _services(db)
+    if demo:
+        _load_demo(services, seed=2023)
+    stop = threading.Event()
+    worker = threading.Thread(target=services.hazard_list.run_forever, kwargs={"stop": stop}, daemon=True)
+    worker.start()
+    console.print(f"事故隐患台账 API: http://{host}:{port}/docs  ({'PostgreSQL' if services.settings.is_postgres else 'SQLite'})")
+    try:
+        uvicorn.run(create_app(services.settings, services=services), host=host, port=port, log_level="info")
+    finally:
+        stop.set()
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    seed: Annotated[int, typer.Option(help="random seed: the same seed gives the same district")] = 2023,
+) -> None:
+    """Load the demo district (enterprises, inspections, hazards in every state) into an empty ledger."""
+    services = _services(db)
+    try:
+        _load_demo(services, seed)
+    finally:
+        services.close()
+
+
+@app.command()
+def project(
+    db: DbOption = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="drop the read model and rebuild it from all events")] = False,
+    once: Annotated[bool, typer.Option("--once", help="catch up and exit instead of following live")] = False,
+) -> None:
+    """The projection worker: catch up the read models, then follow new events."""
+    services = _services(db)
+    runner = services.hazard_list
+    try:
+        with _progress() as bar:
+            task = bar.add_task(f"{'重建 rebuild' if rebuild else '追赶 catch-up'} {runner.projection.name}", total=None)
+            total = services.ledger.recorder.max_notification_id() or 0
+            bar.update(task, total=total, completed=0 if rebuild else runner.position())
+            applied = runner.rebuild() if rebuild else runner.catch_up()
+            bar.update(task, completed=total)
+        console.print(f"{runner.projection.name}: {applied} events applied, position {runner.position()}")
+        if not once:
+            console.print("following new events (Ctrl-C to stop)")
+            runner.run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        services.close()
+
+
+@hazards_app.command("list")
+def hazards_list(
+    db: DbOption = None,
+    state: Annotated[HazardState | None, typer.Option(help="state")] = None,
+    sector: Annotated[str | None, typer.Option(help="sector row id")] = None,
+    unit: Annotated[str | None, typer.Option(help="department or street/zone id")] = None,
+    grade: Annotated[Grade | None, typer.Option(help="major or general")] = None,
+    overdue: Annotated[bool | None, typer.Option("--overdue/--not-overdue", help="only (not) overdue")] = None,
+    limit: Annotated[int, typer.Option(help="rows to show")] = 50,
+) -> None:
+    """List hazards (newest first)."""
+    services = _services(db)
+    try:
+        services.hazard_list.catch_up()
+        page = services.queries.list(
+            HazardFilter(state=state, sector=sector, unit=unit, grade=grade, overdue=overdue, limit=limit)
+        )
+    finally:
+        services.close()
+    table = Table(title=f"事故隐患 hazards: {len(page['items'])} / {page['total']}")
+    for column in ("ID", "上报时间", "企业", "行业领域", "等级", "状态", "挂牌", "逾期", "描述"):
+        table.add_column(column)
+    for h in page["items"]:
+        table.add_row(
+            h["id"], h["reported_at"][:10], h["enterprise_name"] or "", h["sector_name"], h["grade_zh"],
+            h["state_zh"], "是" if h["listed"] else "", "是" if h["overdue"] else "", h["description"][:30],
+        )
+    console.print(table)
+
+
+@hazards_app.command("show")
+def hazards_show(hazard_id: str, db: DbOption = None) -> None:
+    """Show a hazard: its state and its whole history — who did what, and when."""
+    services = _services(db)
+    try:
+        try:
+            hid = UUID(hazard_id)
+        except ValueError:
+            console.print(f"[red]无效的隐患编号 / not a hazard id:[/red] {hazard_id}")
+            raise typer.Exit(2) from None
+        try:
+            hazard = services.ledger.hazard(hid)
+            history = services.ledger.history(hid)
+        except DomainError as exc:
+            console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
+            raise typer.Exit(1) from None
+    finally:
+        services.close()
+    console.print(f"[bold]{hazard['description']}[/bold]")
+    console.print(
+        f"状态 state: {hazard['state_zh']} ({hazard['state']})   等级: {hazard['grade_zh']}   来源: {hazard['source_zh']}\n"
+        f"行业领域: {hazard['sector_name']}   属地: {hazard['jurisdiction_name']}   责任部门: {hazard['department_name']}\n"
+        f"判定标准: {hazard['criterion'] or '—'}   整改期限: {hazard['deadline'] or '—'}   "
+        f"挂牌督办: {'是' if hazard['listed'] else '否'}   逾期: {'是' if hazard['overdue'] else '否'}   版本: {hazard['version']}"
+    )
+    table = Table(title="历史 history")
+    for column in ("#", "发生时间 occurred", "记录时间 recorded", "事件 event", "人员 who", "内容 details"):
+        table.add_column(column)
+    for e in history:
+        actor = e["actor"]
+        who = f"{actor['name']}（{actor['role']}，{actor['organisation_name'] or actor['organisation_id']}）"
+        details = "; ".join(f"{k}={v}" for k, v in e["data"].items() if v not in (None, "", [], False))
+        table.add_row(
+            str(e["version"]), e["occurred_at"][:19], e["recorded_at"][:19], f"{e['label_zh']} {e['type']}", who, details[:120]
+        )
+    console.print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,84 @@
+"""Every error leaves the API as application/problem+json with a stable code (RFC 9457), mapped here once."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import DomainError, ErrorKind
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.INVALID: 422,
+    ErrorKind.FORBIDDEN: 403,
+    ErrorKind.UNAUTHENTICATED: 401,
+}
+
+
+class ApiProblem(Exception):
+    """A transport-level problem (bad header, unknown route, key in use): not a domain rule."""
+
+    def __init__(self, status: int, code: str, zh: str, en: str, **details: Any) -> None:
+        super().__init__(en)
+        self.status, self.code, self.zh, self.en, self.details = status, code, zh, en, details
+
+
+def problem(status: int, code: str, zh: str, en: str, instance: str, **extra: Any) -> JSONResponse:
+    body = {
+        "type": f"/problems/{code}",
+        "title": en,
+        "status": status,
+        "code": code,
+        "detail": en,
+        "message_zh": zh,
+        "message_en": en,
+        "instance": instance,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return problem(
+            STATUS[exc.kind], exc.code, exc.message_zh, exc.message_en, request.url.path,
+            details={k: v for k, v in exc.details.items() if isinstance(v, str | int | float | bool | list)},
+        )
+
+    @app.exception_handler(ApiProblem)
+    def _api(request: Request, exc: ApiProblem) -> JSONResponse:
+        return problem(exc.status, exc.code, exc.zh, exc.en, request.url.path, details=exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]}
+            for e in exc.errors()
+        ]
+        fields = ", ".join(e["field"] for e in errors)
+        return problem(
+            422, "validation_failed", f"请求数据无效：{fields}", f"Invalid request: {fields}",
+            request.url.path, errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            return problem(404, "not_found", "资源不存在", "Not found", request.url.path)
+        if exc.status_code == 405:
+            return problem(405, "method_not_allowed", "不支持该请求方法", "Method not allowed", request.url.path)
+        return problem(exc.status_code, "http_error", str(exc.detail), str(exc.detail), request.url.path)
+
+    @app.exception_handler(Exception)
+    def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path)
+        return problem(500, "internal_error", "服务器内部错误", "Internal server error", request.url.path)

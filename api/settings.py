@@ -1,0 +1,93 @@
+"""Settings, read once from the environment (documented in README.md, section Configuration)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+# Rule thresholds that may be overridden per deployment: environment name → LedgerRules field.
+RULE_VARIABLES = {
+    "HAZARD_REPORT_TO_REGULATOR_HOURS": "report_to_regulator_hours",
+    "HAZARD_RESUMPTION_REVIEW_DAYS": "resumption_review_days",
+    "HAZARD_BACKDATE_DAYS": "backdate_days",
+    "HAZARD_EVIDENCE_MAX_BYTES": "evidence_max_bytes",
+}
+DEFAULT_DB_URL = "sqlite:///var/hazard.db"
+
+
+class SettingsError(ValueError):
+    """A setting is missing, malformed or unsafe for the environment."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = DEFAULT_DB_URL
+    environment: str = "development"
+    reference_path: Path | None = None
+    trust_identity_header: bool = True
+    rule_overrides: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        environment = env.get("HAZARD_ENV", "development")
+        trust = env.get("HAZARD_TRUST_IDENTITY_HEADER", "1" if environment == "development" else "0")
+        settings = cls(
+            db_url=env.get("HAZARD_DB_URL", DEFAULT_DB_URL),
+            environment=environment,
+            reference_path=Path(env["HAZARD_REFERENCE"]) if env.get("HAZARD_REFERENCE") else None,
+            trust_identity_header=trust.lower() in ("1", "true", "yes"),
+            rule_overrides={rule: env[name] for name, rule in RULE_VARIABLES.items() if name in env},
+        )
+        settings = cls(**{**settings.__dict__, **{k: v for k, v in overrides.items() if v is not None}})
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.environment not in ("development", "production"):
+            raise SettingsError(f"HAZARD_ENV must be development or production, not {self.environment!r}")
+        if not self.trust_identity_header:
+            # Until log-in exists the acting user comes from request headers: a production deployment
+            # must say explicitly that an authenticating proxy sets them.
+            raise SettingsError(
+                "HAZARD_ENV=production needs HAZARD_TRUST_IDENTITY_HEADER=1, set only behind a proxy "
+                "that authenticates users and sets the X-User-* headers itself"
+            )
+        self.eventsourcing_env()  # validates the URL
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.db_url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """Maps HAZARD_DB_URL onto the eventsourcing library's persistence settings."""
+        parts = urlsplit(self.db_url)
+        if parts.scheme == "sqlite":
+            path = unquote(parts.path[1:]) if parts.path.startswith("/") else unquote(parts.path)
+            if not path or path == ":memory:":
+                raise SettingsError("HAZARD_DB_URL: an SQLite ledger needs a file, e.g. sqlite:///var/hazard.db")
+            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30"}
+        if self.is_postgres:
+            if not parts.path.strip("/"):
+                raise SettingsError("HAZARD_DB_URL: name the PostgreSQL database, e.g. postgresql://hazard@localhost/hazard")
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "POSTGRES_DBNAME": unquote(parts.path.strip("/")),
+                "POSTGRES_HOST": parts.hostname or "localhost",
+                "POSTGRES_PORT": str(parts.port or 5432),
+                "POSTGRES_USER": unquote(parts.username or "postgres"),
+                "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            }
+        raise SettingsError(f"HAZARD_DB_URL: unsupported scheme {parts.scheme!r} (sqlite or postgresql)")
+
+    def sqlalchemy_url(self) -> str:
+        """The same database, for the read models (SQLAlchemy Core)."""
+        if self.is_postgres:
+            return "postgresql+psycopg://" + self.db_url.split("://", 1)[1]
+        return self.db_url
+
+    def sqlite_path(self) -> Path | None:
+        env = self.eventsourcing_env()
+        return Path(env["SQLITE_DBNAME"]) if "SQLITE_DBNAME" in env else None

@@ -1,0 +1,50 @@
+"""Backends for persistence tests: every test using `db_url` runs on SQLite and on PostgreSQL.
+
+PostgreSQL: a fresh database per test on HAZARD_TEST_PG_URL (default
+postgresql://postgres@127.0.0.1:5432/postgres), dropped afterwards. When the server is down the
+PostgreSQL variant is skipped — unless HAZARD_REQUIRE_POSTGRES=1 (CI), where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+
+PG_ADMIN_URL = os.environ.get("HAZARD_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+RUN_ID = uuid.uuid4().hex[:8]
+
+
+def _postgres_or_skip() -> None:
+    try:
+        psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        if os.environ.get("HAZARD_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required (HAZARD_REQUIRE_POSTGRES=1) but unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable at {PG_ADMIN_URL}: {exc}")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    _postgres_or_skip()
+    name = f"hazard_test_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/hazard.db"
+    return request.getfixturevalue("postgres_url")

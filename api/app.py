@@ -10,7 +10,6 @@ from fastapi.responses import RedirectResponse
 
 from api import problems
 from api.bootstrap import Services, build
-from api.commands import IdempotencyStore
 from api.routes import enterprises, hazards, health, inspections, reference
 from api.settings import Settings
 from domain.business_time import Clock
@@ -44,7 +43,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         lifespan=lifespan,
     )
     app.state.services = services
-    app.state.idempotency = IdempotencyStore(services.engine)
     problems.install(app)
     for module in (health, reference, enterprises, inspections, hazards):
         app.include_router(module.router, prefix="/api/v1")

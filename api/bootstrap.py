@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, create_engine, event
 
+from api.commands import IdempotencyStore
 from api.evidence_store import SqlEvidenceStore
 from api.settings import Settings
 from domain.business_time import Clock
@@ -22,6 +23,7 @@ class Services:
     engine: Engine
     hazard_list: ProjectionRunner
     queries: HazardQueries
+    idempotency: IdempotencyStore
 
     def close(self) -> None:
         self.ledger.close()
@@ -57,4 +59,4 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     )
     runner = ProjectionRunner(engine, ledger.recorder, ledger.mapper, HazardListProjection())
     runner.create_tables()
-    return Services(settings, ledger, engine, runner, HazardQueries(engine, reference))
+    return Services(settings, ledger, engine, runner, HazardQueries(engine, reference), IdempotencyStore(engine))

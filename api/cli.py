@@ -15,7 +15,7 @@ from rich.table import Table
 from api.bootstrap import Services, build
 from api.settings import Settings, SettingsError
 from domain.errors import DomainError
-from domain.glossary import Grade, HazardState
+from domain.glossary import Grade, HazardState, Role
 from projections.hazard_list import HazardFilter
 
 app = typer.Typer(help="事故隐患台账 hazard ledger", no_args_is_help=True, add_completion=False)
@@ -35,9 +35,7 @@ def _services(db: str | None) -> Services:
 
 
 def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
-    )
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console)
 
 
 def _load_demo(services: Services, seed: int) -> None:
@@ -48,7 +46,9 @@ def _load_demo(services: Services, seed: int) -> None:
         return
     with _progress() as bar:
         task = bar.add_task("加载演示区县 loading demo district", total=None)
-        summary = load_demo(services.ledger, seed=seed, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        summary = load_demo(
+            services.ledger, seed=seed, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
     console.print(
         f"演示数据 demo: {summary.enterprises} 家企业 enterprises, {summary.inspections} 次检查 inspections, "
         f"{summary.hazards} 条隐患 hazards, {summary.events} 个事件 events"
@@ -144,8 +144,15 @@ def hazards_list(
         table.add_column(column)
     for h in page["items"]:
         table.add_row(
-            h["id"], h["reported_at"][:10], h["enterprise_name"] or "", h["sector_name"], h["grade_zh"],
-            h["state_zh"], "是" if h["listed"] else "", "是" if h["overdue"] else "", h["description"][:30],
+            h["id"],
+            h["reported_at"][:10],
+            h["enterprise_name"] or "",
+            h["sector_name"],
+            h["grade_zh"],
+            h["state_zh"],
+            "是" if h["listed"] else "",
+            "是" if h["overdue"] else "",
+            h["description"][:30],
         )
     console.print(table)
 
@@ -173,14 +180,15 @@ def hazards_show(hazard_id: str, db: DbOption = None) -> None:
         f"状态 state: {hazard['state_zh']} ({hazard['state']})   等级: {hazard['grade_zh']}   来源: {hazard['source_zh']}\n"
         f"行业领域: {hazard['sector_name']}   属地: {hazard['jurisdiction_name']}   责任部门: {hazard['department_name']}\n"
         f"判定标准: {hazard['criterion'] or '—'}   整改期限: {hazard['deadline'] or '—'}   "
-        f"挂牌督办: {'是' if hazard['listed'] else '否'}   逾期: {'是' if hazard['overdue'] else '否'}   版本: {hazard['version']}"
+        f"挂牌督办: {'是' if hazard['listed'] else '否'}   逾期: {'是' if hazard['overdue'] else '否'}   "
+        f"版本: {hazard['version']}"
     )
     table = Table(title="历史 history")
     for column in ("#", "发生时间 occurred", "记录时间 recorded", "事件 event", "人员 who", "内容 details"):
         table.add_column(column)
     for e in history:
         actor = e["actor"]
-        who = f"{actor['name']}（{actor['role']}，{actor['organisation_name'] or actor['organisation_id']}）"
+        who = f"{actor['name']}（{Role(actor['role']).zh}，{actor['organisation_name'] or actor['organisation_id']}）"
         details = "; ".join(f"{k}={v}" for k, v in e["data"].items() if v not in (None, "", [], False))
         table.add_row(
             str(e["version"]), e["occurred_at"][:19], e["recorded_at"][:19], f"{e['label_zh']} {e['type']}", who, details[:120]

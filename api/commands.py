@@ -15,7 +15,19 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import JSON, Column, Engine, Integer, MetaData, String, Table, delete, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from api.identity import CurrentActor
@@ -50,8 +62,11 @@ def _parse_if_match(raw: str | None) -> int | None:
     value = raw.strip().removeprefix("W/").strip('"')
     if not value.isdigit():
         raise ApiProblem(
-            422, "invalid_if_match", "If-Match 应为记录版本号，如 \"3\"",
-            'If-Match must be the record version, e.g. "3"', value=raw,
+            422,
+            "invalid_if_match",
+            'If-Match 应为记录版本号，如 "3"',
+            'If-Match must be the record version, e.g. "3"',
+            value=raw,
         )
     return int(value)
 
@@ -101,9 +116,7 @@ class IdempotencyStore:
             raise
         response = _receipt_response(receipt, status, request)
         with self.engine.begin() as conn:
-            conn.execute(
-                update(idempotency_keys).where(*_match(key)).values(status=status, body=_receipt_body(receipt))
-            )
+            conn.execute(update(idempotency_keys).where(*_match(key)).values(status=status, body=_receipt_body(receipt)))
         return response
 
     def _replay(self, key: dict[str, str], fingerprint: str) -> JSONResponse:
@@ -112,7 +125,9 @@ class IdempotencyStore:
         if row is None or row["fingerprint"] != fingerprint:
             raise DomainError("idempotency_key_reused")
         if row["status"] == 0:
-            raise ApiProblem(409, "idempotency_in_progress", "相同幂等键的请求正在处理中", "A request with this key is in progress")
+            raise ApiProblem(
+                409, "idempotency_in_progress", "相同幂等键的请求正在处理中", "A request with this key is in progress"
+            )
         response = JSONResponse(row["body"], status_code=row["status"])
         response.headers["ETag"] = f'"{row["body"]["version"]}"'
         response.headers["Idempotent-Replayed"] = "true"

@@ -15,7 +15,7 @@ def services(request: Request) -> Services:
 
 
 def idempotency(request: Request) -> IdempotencyStore:
-    return request.app.state.idempotency  # type: ignore[no-any-return]
+    return request.app.state.services.idempotency  # type: ignore[no-any-return]
 
 
 ServicesDep = Annotated[Services, Depends(services)]

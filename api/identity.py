@@ -13,6 +13,7 @@ An authenticated identity (a later issue) replaces this one dependency; ``domain
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 from urllib.parse import unquote
 
@@ -25,10 +26,8 @@ from domain.glossary import OrgKind, Role
 
 def _text(raw: str) -> str:
     # Starlette decodes header bytes as latin-1; a client sending UTF-8 gets it back here.
-    try:
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         raw = raw.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        pass
     return unquote(raw).strip()
 
 
@@ -41,8 +40,11 @@ def actor_from_headers(
     x_org_name: Annotated[str | None, Header()] = None,
 ) -> Actor:
     given = {
-        "X-User-Id": x_user_id, "X-User-Name": x_user_name, "X-User-Role": x_user_role,
-        "X-Org-Id": x_org_id, "X-Org-Kind": x_org_kind,
+        "X-User-Id": x_user_id,
+        "X-User-Name": x_user_name,
+        "X-User-Role": x_user_role,
+        "X-Org-Id": x_org_id,
+        "X-Org-Kind": x_org_kind,
     }
     missing = [name for name, value in given.items() if not (value and value.strip())]
     if missing:

@@ -50,7 +50,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     def _domain(request: Request, exc: DomainError) -> JSONResponse:
         return problem(
-            STATUS[exc.kind], exc.code, exc.message_zh, exc.message_en, request.url.path,
+            STATUS[exc.kind],
+            exc.code,
+            exc.message_zh,
+            exc.message_en,
+            request.url.path,
             details={k: v for k, v in exc.details.items() if isinstance(v, str | int | float | bool | list)},
         )
 
@@ -60,14 +64,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]}
-            for e in exc.errors()
-        ]
+        errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]} for e in exc.errors()]
         fields = ", ".join(e["field"] for e in errors)
         return problem(
-            422, "validation_failed", f"请求数据无效：{fields}", f"Invalid request: {fields}",
-            request.url.path, errors=errors,
+            422,
+            "validation_failed",
+            f"请求数据无效：{fields}",
+            f"Invalid request: {fields}",
+            request.url.path,
+            errors=errors,
         )
 
     @app.exception_handler(StarletteHTTPException)

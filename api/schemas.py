@@ -8,7 +8,15 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.glossary import Assessor, Grade, HazardSource, InspectionKind, InspectionMethod, Stoppage, SupervisionLevel
+from domain.glossary import (
+    Assessor,
+    Grade,
+    HazardSource,
+    InspectionKind,
+    InspectionMethod,
+    Stoppage,
+    SupervisionLevel,
+)
 
 OCCURRED_AT = Field(
     default=None,
@@ -28,8 +36,13 @@ class Receipt(BaseModel):
 
 class EnterpriseIn(BaseModel):
     model_config = _example(
-        credit_code="91530114MA6K123454", name="昆明呈贡示例化工有限公司", sector="hazardous_chemicals",
-        jurisdiction="wulong", principal_name="李建国", address="呈贡区乌龙街道工业园8号", high_risk=True,
+        credit_code="91530114MA6K123454",
+        name="昆明呈贡示例化工有限公司",
+        sector="hazardous_chemicals",
+        jurisdiction="wulong",
+        principal_name="李建国",
+        address="呈贡区乌龙街道工业园8号",
+        high_risk=True,
     )
     credit_code: str = Field(description="统一社会信用代码, 18 characters with check character")
     name: str = Field(min_length=1)
@@ -54,9 +67,12 @@ class PersonIn(BaseModel):
 
 class InspectionIn(BaseModel):
     model_config = _example(
-        enterprise_id="ab7711f0-6a0d-5cb5-b602-8b627dcca7dc", kind="department", method="unannounced",
+        enterprise_id="ab7711f0-6a0d-5cb5-b602-8b627dcca7dc",
+        kind="department",
+        method="unannounced",
         inspectors=[{"user_id": "yjj-zhangwei", "name": "张伟"}, {"user_id": "yjj-lina", "name": "李娜"}],
-        scope=["储罐区", "特种作业人员持证"], led_by_principal=False,
+        scope=["储罐区", "特种作业人员持证"],
+        led_by_principal=False,
     )
     enterprise_id: UUID
     kind: InspectionKind
@@ -83,9 +99,13 @@ class SignatureIn(BaseModel):
 
 class HazardIn(BaseModel):
     model_config = _example(
-        enterprise_id="ab7711f0-6a0d-5cb5-b602-8b627dcca7dc", grade="major", source="self_inspection",
+        enterprise_id="ab7711f0-6a0d-5cb5-b602-8b627dcca7dc",
+        grade="major",
+        source="self_inspection",
         criterion="《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》第十二条",
-        description="液化烃储罐区可燃气体检测报警装置失效", location="2号储罐区", existed_since="2023-05-02",
+        description="液化烃储罐区可燃气体检测报警装置失效",
+        location="2号储罐区",
+        existed_since="2023-05-02",
     )
     enterprise_id: UUID
     grade: Grade
@@ -109,9 +129,14 @@ class RegulatorReportIn(BaseModel):
 
 class PlanIn(BaseModel):
     model_config = _example(
-        responsible_person="李建国", measures="更换失效探头并接入DCS报警系统", funds_yuan=86000,
-        deadline="2023-07-15", contingency_plan="储罐区泄漏专项应急预案（2023版）", immediate=False,
-        stoppage="partial", government_coordination=False,
+        responsible_person="李建国",
+        measures="更换失效探头并接入DCS报警系统",
+        funds_yuan=86000,
+        deadline="2023-07-15",
+        contingency_plan="储罐区泄漏专项应急预案（2023版）",
+        immediate=False,
+        stoppage="partial",
+        government_coordination=False,
     )
     responsible_person: str = ""
     measures: str = ""
@@ -133,8 +158,12 @@ class ProgressIn(BaseModel):
 
 class EvidenceIn(BaseModel):
     model_config = _example(
-        file_name="整改后照片.jpg", media_type="image/jpeg", content_base64="/9j/4AAQSkZJRg==",
-        taken_at="2023-07-10T10:20:00+08:00", latitude=24.8893, longitude=102.8217,
+        file_name="整改后照片.jpg",
+        media_type="image/jpeg",
+        content_base64="/9j/4AAQSkZJRg==",
+        taken_at="2023-07-10T10:20:00+08:00",
+        latitude=24.8893,
+        longitude=102.8217,
     )
     file_name: str = Field(min_length=1)
     media_type: str = "application/octet-stream"
@@ -148,9 +177,14 @@ class EvidenceIn(BaseModel):
 
 class ListingIn(BaseModel):
     model_config = _example(
-        level="district", supervising_body="呈贡区人民政府", document_number="呈安委督〔2023〕12号",
-        issuer="呈贡区安全生产委员会", time_limit="2023-08-31", notice_delivered_by="张伟",
-        notice_signed_by="李建国", notice_signed_at="2023-06-20T10:00:00+08:00",
+        level="district",
+        supervising_body="呈贡区人民政府",
+        document_number="呈安委督〔2023〕12号",
+        issuer="呈贡区安全生产委员会",
+        time_limit="2023-08-31",
+        notice_delivered_by="张伟",
+        notice_signed_by="李建国",
+        notice_signed_at="2023-06-20T10:00:00+08:00",
     )
     level: SupervisionLevel
     supervising_body: str = Field(min_length=1)

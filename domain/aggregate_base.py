@@ -34,9 +34,7 @@ def event_classes(cls: type[Aggregate]) -> dict[str, type[CanMutateAggregate[Any
     return {
         name: obj
         for name, obj in vars(cls).items()
-        if isinstance(obj, type)
-        and issubclass(obj, CanMutateAggregate)
-        and name not in ("Event", "Created")
+        if isinstance(obj, type) and issubclass(obj, CanMutateAggregate) and name not in ("Event", "Created")
     }
 
 

@@ -53,7 +53,5 @@ def check_occurred_at(occurred_at: datetime | None, now: datetime, backdate_days
     if occurred_at > now:
         raise DomainError("occurred_in_future", occurred_at=occurred_at.isoformat())
     if occurred_at < now - timedelta(days=backdate_days):
-        raise DomainError(
-            "occurred_too_early", occurred_at=occurred_at.isoformat(), days=backdate_days
-        )
+        raise DomainError("occurred_too_early", occurred_at=occurred_at.isoformat(), days=backdate_days)
     return occurred_at

@@ -47,12 +47,11 @@ CATALOGUE: dict[str, ErrorSpec] = {
     ),
     # hazard lifecycle
     "invalid_transition": ErrorSpec(
-        _C, "隐患当前状态为「{state_zh}」，不能{action_zh}",
+        _C,
+        "隐患当前状态为「{state_zh}」，不能{action_zh}",
         "Cannot {action} while the hazard is {state}",
     ),
-    "hazard_not_verified": ErrorSpec(
-        _C, "隐患尚未验收通过，不能{action_zh}", "Hazard is not verified; cannot {action}"
-    ),
+    "hazard_not_verified": ErrorSpec(_C, "隐患尚未验收通过，不能{action_zh}", "Hazard is not verified; cannot {action}"),
     "hazard_listed": ErrorSpec(
         _C, "隐患处于挂牌督办中，须先摘牌才能销号", "Hazard is listed for supervision; lift it before closing"
     ),
@@ -61,11 +60,10 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "hazard_closed": ErrorSpec(_C, "隐患已销号，只能查阅", "Hazard is closed; it accepts nothing but reads"),
     "hazard_voided": ErrorSpec(_C, "隐患已作废，只能查阅", "Hazard is voided; it accepts nothing but reads"),
     "not_major": ErrorSpec(_C, "仅重大事故隐患可以{action_zh}", "Only a major hazard can be {action}"),
-    "already_reported": ErrorSpec(
-        _C, "该重大事故隐患已向监管部门报告", "The major hazard was already reported to the regulator"
-    ),
+    "already_reported": ErrorSpec(_C, "该重大事故隐患已向监管部门报告", "The major hazard was already reported to the regulator"),
     "plan_incomplete": ErrorSpec(
-        _C, "整改方案「五落实」不完整，缺少：{missing_zh}",
+        _C,
+        "整改方案「五落实」不完整，缺少：{missing_zh}",
         "Rectification plan (five elements) is incomplete; missing: {missing}",
     ),
     "plan_already_filed": ErrorSpec(_C, "整改方案已制定", "A rectification plan was already filed"),
@@ -73,31 +71,26 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "deadline_in_past": ErrorSpec(
         _C, "新的整改期限 {new_deadline} 早于今天 {today}", "New deadline {new_deadline} is before today {today}"
     ),
-    "deadline_not_passed": ErrorSpec(
-        _C, "整改期限 {deadline} 尚未届满", "The deadline {deadline} has not passed yet"
-    ),
+    "deadline_not_passed": ErrorSpec(_C, "整改期限 {deadline} 尚未届满", "The deadline {deadline} has not passed yet"),
     "already_overdue": ErrorSpec(_C, "隐患已标记为逾期", "The hazard is already marked overdue"),
     "verifier_is_claimer": ErrorSpec(
         _C, "验收人不能是整改完成的申报人", "The verifier cannot be the person who claimed completion"
     ),
     "occurred_out_of_order": ErrorSpec(
-        _C, "发生时间 {occurred_at} 早于该记录上一事件的发生时间 {previous}",
+        _C,
+        "发生时间 {occurred_at} 早于该记录上一事件的发生时间 {previous}",
         "occurred_at {occurred_at} is earlier than the record's previous event ({previous})",
     ),
     "evidence_digest_mismatch": ErrorSpec(
         ErrorKind.INVALID, "佐证材料的 SHA-256 与内容不符", "The evidence SHA-256 does not match its bytes"
     ),
-    "evidence_too_large": ErrorSpec(
-        ErrorKind.INVALID, "佐证材料超过 {limit} 字节", "Evidence is larger than {limit} bytes"
-    ),
+    "evidence_too_large": ErrorSpec(ErrorKind.INVALID, "佐证材料超过 {limit} 字节", "Evidence is larger than {limit} bytes"),
     # inspections
     "inspection_signed": ErrorSpec(
         _C, "检查记录已有人签名，不能再修改检查发现", "The inspection is signed; findings can no longer change"
     ),
     "already_signed": ErrorSpec(_C, "{name} 已签名", "{name} has already signed"),
-    "not_an_inspector": ErrorSpec(
-        _F, "{name} 不是本次检查的检查人员，不能签名", "{name} is not an inspector of this inspection"
-    ),
+    "not_an_inspector": ErrorSpec(_F, "{name} 不是本次检查的检查人员，不能签名", "{name} is not an inspector of this inspection"),
     "finding_item_out_of_scope": ErrorSpec(
         _I, "检查项「{item}」不在本次检查范围内", "Item '{item}' is not in this inspection's scope"
     ),
@@ -105,7 +98,8 @@ CATALOGUE: dict[str, ErrorSpec] = {
         _C, "隐患 {hazard_id} 不属于本次检查", "Hazard {hazard_id} was not found by this inspection"
     ),
     "finding_empty": ErrorSpec(
-        _I, "检查发现须列明隐患，或明确“未发现重大事故隐患”",
+        _I,
+        "检查发现须列明隐患，或明确“未发现重大事故隐患”",
         "A finding names hazards or states explicitly that no major hazard was found",
     ),
     # enterprises
@@ -117,25 +111,18 @@ CATALOGUE: dict[str, ErrorSpec] = {
     ),
     # reference data and input
     "unknown_sector": ErrorSpec(_I, "未知的行业领域：{sector}", "Unknown sector row: {sector}"),
-    "unknown_jurisdiction": ErrorSpec(
-        _I, "未知的属地（街道/开发区）：{jurisdiction}", "Unknown jurisdiction: {jurisdiction}"
-    ),
+    "unknown_jurisdiction": ErrorSpec(_I, "未知的属地（街道/开发区）：{jurisdiction}", "Unknown jurisdiction: {jurisdiction}"),
     "unknown_department": ErrorSpec(_I, "未知的部门：{department}", "Unknown department: {department}"),
     "invalid_value": ErrorSpec(_I, "字段 {field} 无效：{reason_zh}", "Field {field} is invalid: {reason}"),
-    "occurred_in_future": ErrorSpec(
-        _I, "发生时间 {occurred_at} 晚于当前时间", "occurred_at {occurred_at} is in the future"
-    ),
+    "occurred_in_future": ErrorSpec(_I, "发生时间 {occurred_at} 晚于当前时间", "occurred_at {occurred_at} is in the future"),
     "occurred_too_early": ErrorSpec(
-        _I, "发生时间 {occurred_at} 超出允许补录的期限（{days} 天）",
+        _I,
+        "发生时间 {occurred_at} 超出允许补录的期限（{days} 天）",
         "occurred_at {occurred_at} is outside the back-dating window ({days} days)",
     ),
     # access
-    "role_not_allowed": ErrorSpec(
-        _F, "角色「{role_zh}」不能{action_zh}", "Role '{role}' may not {action}"
-    ),
-    "outside_scope": ErrorSpec(
-        _F, "{organisation} 无权处理该单位/行业/属地的记录", "{organisation} may not act on this record"
-    ),
+    "role_not_allowed": ErrorSpec(_F, "角色「{role_zh}」不能{action_zh}", "Role '{role}' may not {action}"),
+    "outside_scope": ErrorSpec(_F, "{organisation} 无权处理该单位/行业/属地的记录", "{organisation} may not act on this record"),
     "unauthenticated": ErrorSpec(
         ErrorKind.UNAUTHENTICATED, "缺少或无效的身份信息：{reason_zh}", "Missing or invalid identity: {reason}"
     ),

@@ -325,8 +325,11 @@ class Hazard(LedgerAggregate):
             raise DomainError("verifier_is_claimer")
         if self.is_major and actor.role not in MAJOR_VERIFIER_ROLES:
             raise DomainError(
-                "role_not_allowed", role=actor.role.value, role_zh=actor.role.zh,
-                action="verify a major hazard", action_zh="验收重大事故隐患",
+                "role_not_allowed",
+                role=actor.role.value,
+                role_zh=actor.role.zh,
+                action="verify a major hazard",
+                action_zh="验收重大事故隐患",
             )
         if not opinion.strip():
             _invalid("opinion", "the acceptance opinion (验收意见) is required", "须填写验收意见")
@@ -412,16 +415,12 @@ class Hazard(LedgerAggregate):
         self.state = S.PENDING_VERIFICATION
 
     @event("VerificationPassed")
-    def _verification_passed(
-        self, actor: Actor, occurred_at: datetime, opinion: str, assessed_by: list[str]
-    ) -> None:
+    def _verification_passed(self, actor: Actor, occurred_at: datetime, opinion: str, assessed_by: list[str]) -> None:
         self.verified_by = actor
         self.state = S.VERIFIED
 
     @event("VerificationFailed")
-    def _verification_failed(
-        self, actor: Actor, occurred_at: datetime, opinion: str, assessed_by: list[str]
-    ) -> None:
+    def _verification_failed(self, actor: Actor, occurred_at: datetime, opinion: str, assessed_by: list[str]) -> None:
         self.claimed_by = None
         self.state = S.RECTIFYING
 

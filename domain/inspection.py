@@ -62,7 +62,9 @@ class Inspection(LedgerAggregate):
             raise DomainError("invalid_value", field="inspectors", reason="at least one inspector", reason_zh="至少一名检查人员")
         ids = [p.user_id for p in inspectors]
         if len(set(ids)) != len(ids):
-            raise DomainError("invalid_value", field="inspectors", reason="an inspector is listed twice", reason_zh="检查人员重复")
+            raise DomainError(
+                "invalid_value", field="inspectors", reason="an inspector is listed twice", reason_zh="检查人员重复"
+            )
         return cls(
             actor=actor,
             occurred_at=occurred_at,

@@ -336,8 +336,10 @@ class HazardLedger(Application[UUID]):
             inspection = self._load(Inspection, inspection_id)
             if inspection.enterprise_id != enterprise.id:
                 raise DomainError(
-                    "invalid_value", field="inspection_id",
-                    reason="the inspection is of another enterprise", reason_zh="该检查记录属于其他企业",
+                    "invalid_value",
+                    field="inspection_id",
+                    reason="the inspection is of another enterprise",
+                    reason_zh="该检查记录属于其他企业",
                 )
             if inspection.signed_by:
                 raise DomainError("inspection_signed")
@@ -360,8 +362,13 @@ class HazardLedger(Application[UUID]):
         return Receipt(hazard.id, hazard.version)
 
     def report_to_regulator(
-        self, actor: Actor, hazard_id: UUID, *, regulator: str | None = None,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        *,
+        regulator: str | None = None,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
         def change(h: Hazard, when: datetime) -> None:
             h.report_to_regulator(actor, when, regulator or h.department)
@@ -369,27 +376,51 @@ class HazardLedger(Application[UUID]):
         return self._change_hazard("report_to_regulator", actor, hazard_id, occurred_at, expected_version, change)
 
     def file_plan(
-        self, actor: Actor, hazard_id: UUID, plan: RectificationPlan, *,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        plan: RectificationPlan,
+        *,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
         return self._change_hazard(
             "file_plan", actor, hazard_id, occurred_at, expected_version, lambda h, when: h.file_plan(actor, when, plan)
         )
 
     def record_progress(
-        self, actor: Actor, hazard_id: UUID, *, note: str, percent: int | None = None,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        *,
+        note: str,
+        percent: int | None = None,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
         return self._change_hazard(
-            "record_progress", actor, hazard_id, occurred_at, expected_version,
+            "record_progress",
+            actor,
+            hazard_id,
+            occurred_at,
+            expected_version,
             lambda h, when: h.record_progress(actor, when, note, percent),
         )
 
     def attach_evidence(
-        self, actor: Actor, hazard_id: UUID, *, file_name: str, media_type: str, content: bytes,
-        sha256: str | None = None, taken_at: datetime | None = None,
-        latitude: float | None = None, longitude: float | None = None,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        *,
+        file_name: str,
+        media_type: str,
+        content: bytes,
+        sha256: str | None = None,
+        taken_at: datetime | None = None,
+        latitude: float | None = None,
+        longitude: float | None = None,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
         if len(content) > self.rules.evidence_max_bytes:
             raise DomainError("evidence_too_large", limit=self.rules.evidence_max_bytes)
@@ -412,70 +443,139 @@ class HazardLedger(Application[UUID]):
         return found
 
     def list_for_supervision(
-        self, actor: Actor, hazard_id: UUID, listing: SupervisionListing, *,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        listing: SupervisionListing,
+        *,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
         return self._change_hazard(
-            "list_for_supervision", actor, hazard_id, occurred_at, expected_version,
+            "list_for_supervision",
+            actor,
+            hazard_id,
+            occurred_at,
+            expected_version,
             lambda h, when: h.list_for_supervision(actor, when, listing),
         )
 
     def lift_supervision(
-        self, actor: Actor, hazard_id: UUID, *, reason: str, approver: str,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        *,
+        reason: str,
+        approver: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
         return self._change_hazard(
-            "lift_supervision", actor, hazard_id, occurred_at, expected_version,
+            "lift_supervision",
+            actor,
+            hazard_id,
+            occurred_at,
+            expected_version,
             lambda h, when: h.lift_supervision(actor, when, reason, approver),
         )
 
     def extend_deadline(
-        self, actor: Actor, hazard_id: UUID, *, request_date: date, reason: str, new_deadline: date,
-        approver: str, occurred_at: datetime | None = None, expected_version: int | None = None,
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        *,
+        request_date: date,
+        reason: str,
+        new_deadline: date,
+        approver: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
         return self._change_hazard(
-            "extend_deadline", actor, hazard_id, occurred_at, expected_version,
+            "extend_deadline",
+            actor,
+            hazard_id,
+            occurred_at,
+            expected_version,
             lambda h, when: h.extend_deadline(actor, when, request_date, reason, new_deadline, approver),
         )
 
     def mark_deadline_missed(
-        self, actor: Actor, hazard_id: UUID, *, occurred_at: datetime | None = None,
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        *,
+        occurred_at: datetime | None = None,
         expected_version: int | None = None,
     ) -> Receipt:
         return self._change_hazard(
-            "mark_deadline_missed", actor, hazard_id, occurred_at, expected_version,
+            "mark_deadline_missed",
+            actor,
+            hazard_id,
+            occurred_at,
+            expected_version,
             lambda h, when: h.mark_deadline_missed(actor, when),
         )
 
     def complete_rectification(
-        self, actor: Actor, hazard_id: UUID, *, note: str = "",
-        occurred_at: datetime | None = None, expected_version: int | None = None,
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        *,
+        note: str = "",
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
         return self._change_hazard(
-            "complete_rectification", actor, hazard_id, occurred_at, expected_version,
+            "complete_rectification",
+            actor,
+            hazard_id,
+            occurred_at,
+            expected_version,
             lambda h, when: h.complete_rectification(actor, when, note),
         )
 
     def verify(
-        self, actor: Actor, hazard_id: UUID, *, passed: bool, opinion: str, assessed_by: list[Assessor],
-        occurred_at: datetime | None = None, expected_version: int | None = None,
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        *,
+        passed: bool,
+        opinion: str,
+        assessed_by: list[Assessor],
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
         return self._change_hazard(
-            "verify", actor, hazard_id, occurred_at, expected_version,
+            "verify",
+            actor,
+            hazard_id,
+            occurred_at,
+            expected_version,
             lambda h, when: h.verify(actor, when, passed, opinion, assessed_by),
         )
 
     def close_hazard(
-        self, actor: Actor, hazard_id: UUID, *, note: str = "",
-        occurred_at: datetime | None = None, expected_version: int | None = None,
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        *,
+        note: str = "",
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
         return self._change_hazard(
             "close", actor, hazard_id, occurred_at, expected_version, lambda h, when: h.close(actor, when, note)
         )
 
     def void_hazard(
-        self, actor: Actor, hazard_id: UUID, *, reason: str,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        *,
+        reason: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
         return self._change_hazard(
             "void", actor, hazard_id, occurred_at, expected_version, lambda h, when: h.void(actor, when, reason)

@@ -74,9 +74,7 @@ class LedgerRules:
             try:
                 changes[name] = int(raw)
             except ValueError:
-                raise DomainError(
-                    "invalid_value", field=name, reason="not an integer", reason_zh="不是整数"
-                ) from None
+                raise DomainError("invalid_value", field=name, reason="not an integer", reason_zh="不是整数") from None
         return replace(self, **changes)
 
 
@@ -151,12 +149,8 @@ def load_reference(path: Path | None = None) -> ReferenceData:
     package = resources.files("domain") / "reference"
     toml_text = path.read_text("utf-8") if path else (package / "district.toml").read_text("utf-8")
     config = tomllib.loads(toml_text)
-    units = {
-        u["id"]: Unit(id=u["id"], name=u["name"], kind=OrgKind(u["kind"])) for u in config["units"]
-    }
-    sectors = _read_sectors(
-        (package / "sectors.csv").read_text("utf-8"), {u.name: u.id for u in units.values()}
-    )
+    units = {u["id"]: Unit(id=u["id"], name=u["name"], kind=OrgKind(u["kind"])) for u in config["units"]}
+    sectors = _read_sectors((package / "sectors.csv").read_text("utf-8"), {u.name: u.id for u in units.values()})
     c = config["campaign"]
     campaign = Campaign(
         name=c["name"],

@@ -34,11 +34,7 @@ def plain(value: Any) -> Any:
 def event_view(domain_event: Any) -> dict[str, Any]:
     """One event as a timeline entry: what, when (business and recorded time), who, and the payload."""
     name = type(domain_event).__name__
-    payload = {
-        f.name: plain(getattr(domain_event, f.name))
-        for f in dataclasses.fields(domain_event)
-        if f.name not in _ENVELOPE
-    }
+    payload = {f.name: plain(getattr(domain_event, f.name)) for f in dataclasses.fields(domain_event) if f.name not in _ENVELOPE}
     return {
         "version": domain_event.originator_version,
         "type": name,

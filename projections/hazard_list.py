@@ -127,9 +127,7 @@ class HazardQueries:
             conditions.append(hazards.c.sector.in_(rows or [f.sector]))
         if f.unit:
             led = [s.id for s in self.reference.sectors.values() if f.unit in s.lead_unit_ids]
-            conditions.append(
-                or_(hazards.c.department == f.unit, hazards.c.jurisdiction == f.unit, hazards.c.sector.in_(led))
-            )
+            conditions.append(or_(hazards.c.department == f.unit, hazards.c.jurisdiction == f.unit, hazards.c.sector.in_(led)))
         if f.grade:
             conditions.append(hazards.c.grade == f.grade.value)
         if f.source:

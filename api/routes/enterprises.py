@@ -14,11 +14,15 @@ router = APIRouter(prefix="/enterprises", tags=["enterprises"])
 
 
 @router.post("", status_code=201, response_model=Receipt)
-def register_enterprise(body: EnterpriseIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep) -> JSONResponse:
+def register_enterprise(
+    body: EnterpriseIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
+) -> JSONResponse:
     """Register an enterprise by its unified social credit code (one record per code)."""
     fields = body.model_dump(exclude={"occurred_at"})
     return idem.run(
-        ctx, request, body,
+        ctx,
+        request,
+        body,
         lambda: services.ledger.register_enterprise(ctx.actor, occurred_at=body.occurred_at, **fields),
         status=201,
     )
@@ -52,9 +56,14 @@ def change_principal(
 ) -> JSONResponse:
     """Record a new principal (主要负责人)."""
     return idem.run(
-        ctx, request, body,
+        ctx,
+        request,
+        body,
         lambda: services.ledger.change_principal(
-            ctx.actor, enterprise_id, body.principal_name,
-            occurred_at=body.occurred_at, expected_version=ctx.expected_version,
+            ctx.actor,
+            enterprise_id,
+            body.principal_name,
+            occurred_at=body.occurred_at,
+            expected_version=ctx.expected_version,
         ),
     )

@@ -45,7 +45,9 @@ def report_hazard(body: HazardIn, ctx: Command, request: Request, services: Serv
     """Report a hazard found by the enterprise itself, an inspection, supervision, a tip-off or an accident investigation."""
     fields = body.model_dump(exclude={"occurred_at"})
     return idem.run(
-        ctx, request, body,
+        ctx,
+        request,
+        body,
         lambda: services.ledger.report_hazard(ctx.actor, occurred_at=body.occurred_at, **fields),
         status=201,
     )
@@ -69,9 +71,16 @@ def list_hazards(
     services.hazard_list.catch_up()
     return services.queries.list(
         HazardFilter(
-            state=state, sector=sector, unit=unit, grade=grade, source=source,
+            state=state,
+            sector=sector,
+            unit=unit,
+            grade=grade,
+            source=source,
             enterprise_id=str(enterprise_id) if enterprise_id else None,
-            overdue=overdue, listed=listed, limit=limit, offset=offset,
+            overdue=overdue,
+            listed=listed,
+            limit=limit,
+            offset=offset,
         )
     )
 
@@ -114,15 +123,17 @@ def _action(path: str, body_class: type[BaseModel], summary: str, act: Action) -
     """Registers POST /hazards/{id}/<path>: one lifecycle command with If-Match and Idempotency-Key."""
 
     def endpoint(
-        hazard_id: UUID, body: body_class, ctx: Command, request: Request,  # type: ignore[valid-type]
-        services: ServicesDep, idem: IdempotencyDep,
+        hazard_id: UUID,
+        body: body_class,
+        ctx: Command,
+        request: Request,  # type: ignore[valid-type]
+        services: ServicesDep,
+        idem: IdempotencyDep,
     ) -> JSONResponse:
         return idem.run(ctx, request, body, lambda: act(services.ledger, ctx, hazard_id, body))
 
     endpoint.__name__ = path.replace("-", "_").replace("/", "_")
-    router.add_api_route(
-        f"/{{hazard_id}}/{path}", endpoint, methods=["POST"], summary=summary, response_model=Receipt
-    )
+    router.add_api_route(f"/{{hazard_id}}/{path}", endpoint, methods=["POST"], summary=summary, response_model=Receipt)
 
 
 def _common(ctx: CommandContext, body: Any) -> dict[str, Any]:
@@ -130,58 +141,93 @@ def _common(ctx: CommandContext, body: Any) -> dict[str, Any]:
 
 
 _action(
-    "report-to-regulator", RegulatorReportIn, "Report a major hazard to the regulator (向监管部门报告)",
+    "report-to-regulator",
+    RegulatorReportIn,
+    "Report a major hazard to the regulator (向监管部门报告)",
     lambda ledger, ctx, hid, b: ledger.report_to_regulator(ctx.actor, hid, regulator=b.regulator, **_common(ctx, b)),
 )
 _action(
-    "plan", PlanIn, "File the rectification plan (五落实)",
+    "plan",
+    PlanIn,
+    "File the rectification plan (五落实)",
     lambda ledger, ctx, hid, b: ledger.file_plan(
         ctx.actor, hid, RectificationPlan(**b.model_dump(exclude={"occurred_at"})), **_common(ctx, b)
     ),
 )
 _action(
-    "progress", ProgressIn, "Record rectification progress",
+    "progress",
+    ProgressIn,
+    "Record rectification progress",
     lambda ledger, ctx, hid, b: ledger.record_progress(ctx.actor, hid, note=b.note, percent=b.percent, **_common(ctx, b)),
 )
 _action(
-    "evidence", EvidenceIn, "Attach evidence (bytes stored; SHA-256 in the event)",
+    "evidence",
+    EvidenceIn,
+    "Attach evidence (bytes stored; SHA-256 in the event)",
     lambda ledger, ctx, hid, b: ledger.attach_evidence(
-        ctx.actor, hid, file_name=b.file_name, media_type=b.media_type, content=_decode_base64(b.content_base64),
-        sha256=b.sha256, taken_at=b.taken_at, latitude=b.latitude, longitude=b.longitude, **_common(ctx, b),
+        ctx.actor,
+        hid,
+        file_name=b.file_name,
+        media_type=b.media_type,
+        content=_decode_base64(b.content_base64),
+        sha256=b.sha256,
+        taken_at=b.taken_at,
+        latitude=b.latitude,
+        longitude=b.longitude,
+        **_common(ctx, b),
     ),
 )
 _action(
-    "supervision", ListingIn, "List a major hazard for supervision (挂牌督办)",
+    "supervision",
+    ListingIn,
+    "List a major hazard for supervision (挂牌督办)",
     lambda ledger, ctx, hid, b: ledger.list_for_supervision(
         ctx.actor, hid, SupervisionListing(**b.model_dump(exclude={"occurred_at"})), **_common(ctx, b)
     ),
 )
 _action(
-    "supervision/lift", LiftIn, "Lift the listing (摘牌), after verification",
+    "supervision/lift",
+    LiftIn,
+    "Lift the listing (摘牌), after verification",
     lambda ledger, ctx, hid, b: ledger.lift_supervision(ctx.actor, hid, reason=b.reason, approver=b.approver, **_common(ctx, b)),
 )
 _action(
-    "completion", CompletionIn, "Claim the rectification complete (enterprise)",
+    "completion",
+    CompletionIn,
+    "Claim the rectification complete (enterprise)",
     lambda ledger, ctx, hid, b: ledger.complete_rectification(ctx.actor, hid, note=b.note, **_common(ctx, b)),
 )
 _action(
-    "verification", VerificationIn, "Verify the rectification (验收), pass or fail; not by the claimer",
+    "verification",
+    VerificationIn,
+    "Verify the rectification (验收), pass or fail; not by the claimer",
     lambda ledger, ctx, hid, b: ledger.verify(
         ctx.actor, hid, passed=b.passed, opinion=b.opinion, assessed_by=b.assessed_by, **_common(ctx, b)
     ),
 )
 _action(
-    "closure", ClosureIn, "Close the hazard (销号), after verification and delisting",
+    "closure",
+    ClosureIn,
+    "Close the hazard (销号), after verification and delisting",
     lambda ledger, ctx, hid, b: ledger.close_hazard(ctx.actor, hid, note=b.note, **_common(ctx, b)),
 )
 _action(
-    "deadline-extension", ExtensionIn, "Record an approved deadline extension",
+    "deadline-extension",
+    ExtensionIn,
+    "Record an approved deadline extension",
     lambda ledger, ctx, hid, b: ledger.extend_deadline(
-        ctx.actor, hid, request_date=b.request_date, reason=b.reason, new_deadline=b.new_deadline,
-        approver=b.approver, **_common(ctx, b),
+        ctx.actor,
+        hid,
+        request_date=b.request_date,
+        reason=b.reason,
+        new_deadline=b.new_deadline,
+        approver=b.approver,
+        **_common(ctx, b),
     ),
 )
 _action(
-    "void", VoidIn, "Void the record (作废), with the reason",
+    "void",
+    VoidIn,
+    "Void the record (作废), with the reason",
     lambda ledger, ctx, hid, b: ledger.void_hazard(ctx.actor, hid, reason=b.reason, **_common(ctx, b)),
 )

@@ -15,10 +15,14 @@ router = APIRouter(prefix="/inspections", tags=["inspections"])
 
 
 @router.post("", status_code=201, response_model=Receipt)
-def conduct_inspection(body: InspectionIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep) -> JSONResponse:
+def conduct_inspection(
+    body: InspectionIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
+) -> JSONResponse:
     """Record an inspection: the team, the method and the checklist scope."""
     return idem.run(
-        ctx, request, body,
+        ctx,
+        request,
+        body,
         lambda: services.ledger.conduct_inspection(
             ctx.actor,
             enterprise_id=body.enterprise_id,
@@ -52,11 +56,18 @@ def record_finding(
 ) -> JSONResponse:
     """Record what was found for one checklist item: hazards, or explicitly none."""
     return idem.run(
-        ctx, request, body,
+        ctx,
+        request,
+        body,
         lambda: services.ledger.record_finding(
-            ctx.actor, inspection_id, item=body.item, hazard_ids=body.hazard_ids,
-            no_major_hazard=body.no_major_hazard, note=body.note,
-            occurred_at=body.occurred_at, expected_version=ctx.expected_version,
+            ctx.actor,
+            inspection_id,
+            item=body.item,
+            hazard_ids=body.hazard_ids,
+            no_major_hazard=body.no_major_hazard,
+            note=body.note,
+            occurred_at=body.occurred_at,
+            expected_version=ctx.expected_version,
         ),
     )
 
@@ -67,7 +78,9 @@ def sign_inspection(
 ) -> JSONResponse:
     """The acting inspector signs the inspection personally (检查人签名)."""
     return idem.run(
-        ctx, request, body,
+        ctx,
+        request,
+        body,
         lambda: services.ledger.sign_inspection(
             ctx.actor, inspection_id, occurred_at=body.occurred_at, expected_version=ctx.expected_version
         ),

@@ -22,8 +22,7 @@ def reference(services: ServicesDep) -> dict[str, Any]:
             "phases": [{"name": p.name, "end": p.end.isoformat()} for p in ref.campaign.phases],
         },
         "sectors": [
-            {"id": s.id, "name": s.name, "parent": s.parent, "lead_units": list(s.lead_unit_ids)}
-            for s in ref.sectors.values()
+            {"id": s.id, "name": s.name, "parent": s.parent, "lead_units": list(s.lead_unit_ids)} for s in ref.sectors.values()
         ],
         "units": [{"id": u.id, "name": u.name, "kind": u.kind.value} for u in ref.units.values()],
         "rules": services.ledger.rules.__dict__,

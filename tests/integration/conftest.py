@@ -93,9 +93,16 @@ class Enterprise:
 def enterprise(api: Api) -> Enterprise:
     receipt = api.post(
         "/enterprises",
-        {"credit_code": credit_code(1), "name": "昆明呈贡示例化工有限公司", "sector": "hazardous_chemicals",
-         "jurisdiction": "wulong", "principal_name": "李建国", "high_risk": True},
-        OFFICE, status=201,
+        {
+            "credit_code": credit_code(1),
+            "name": "昆明呈贡示例化工有限公司",
+            "sector": "hazardous_chemicals",
+            "jurisdiction": "wulong",
+            "principal_name": "李建国",
+            "high_risk": True,
+        },
+        OFFICE,
+        status=201,
     )
     eid = receipt["id"]
     return Enterprise(
@@ -107,8 +114,12 @@ def enterprise(api: Api) -> Enterprise:
 
 def full_plan(**overrides: Any) -> dict[str, Any]:
     return {
-        "responsible_person": "李建国", "measures": "更换失效探头", "funds_yuan": 86000,
-        "deadline": future_date(), "contingency_plan": "储罐区泄漏专项应急预案", **overrides,
+        "responsible_person": "李建国",
+        "measures": "更换失效探头",
+        "funds_yuan": 86000,
+        "deadline": future_date(),
+        "contingency_plan": "储罐区泄漏专项应急预案",
+        **overrides,
     }
 
 
@@ -116,8 +127,13 @@ def full_plan(**overrides: Any) -> dict[str, Any]:
 def major(api: Api, enterprise: Enterprise) -> str:
     return api.post(  # type: ignore[no-any-return]
         "/hazards",
-        {"enterprise_id": enterprise.id, "grade": "major", "source": "self_inspection",
-         "criterion": "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》第十二条",
-         "description": "液化烃储罐区可燃气体检测报警装置失效"},
-        enterprise.principal, status=201,
+        {
+            "enterprise_id": enterprise.id,
+            "grade": "major",
+            "source": "self_inspection",
+            "criterion": "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》第十二条",
+            "description": "液化烃储罐区可燃气体检测报警装置失效",
+        },
+        enterprise.principal,
+        status=201,
     )["id"]

@@ -5,7 +5,16 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from tests.integration.conftest import INSPECTOR, INSPECTOR_2, OFFICE, OTHER_DEPT, Api, Enterprise, full_plan, future_date
+from tests.integration.conftest import (
+    INSPECTOR,
+    INSPECTOR_2,
+    OFFICE,
+    OTHER_DEPT,
+    Api,
+    Enterprise,
+    full_plan,
+    future_date,
+)
 
 
 def _to_pending(api: Api, enterprise: Enterprise, hazard_id: str) -> None:
@@ -19,8 +28,13 @@ def test_a_major_goes_through_its_whole_lifecycle(api: Api, enterprise: Enterpri
     api.post(f"/hazards/{major}/progress", {"note": "探头已采购", "percent": 40}, enterprise.staff)
     api.post(
         f"/hazards/{major}/supervision",
-        {"level": "district", "supervising_body": "呈贡区人民政府", "document_number": "呈安委督〔2023〕12号",
-         "issuer": "呈贡区安全生产委员会", "time_limit": future_date(60)},
+        {
+            "level": "district",
+            "supervising_body": "呈贡区人民政府",
+            "document_number": "呈安委督〔2023〕12号",
+            "issuer": "呈贡区安全生产委员会",
+            "time_limit": future_date(60),
+        },
         INSPECTOR,
     )
     api.post(
@@ -33,7 +47,8 @@ def test_a_major_goes_through_its_whole_lifecycle(api: Api, enterprise: Enterpri
     api.post(f"/hazards/{major}/completion", {"note": "联锁已投用"}, enterprise.staff)
     api.post(
         f"/hazards/{major}/verification",
-        {"passed": True, "opinion": "整改到位", "assessed_by": ["experts", "government"]}, INSPECTOR_2,
+        {"passed": True, "opinion": "整改到位", "assessed_by": ["experts", "government"]},
+        INSPECTOR_2,
     )
     api.post(f"/hazards/{major}/supervision/lift", {"reason": "验收合格", "approver": "呈贡区人民政府"}, INSPECTOR)
     receipt = api.post(f"/hazards/{major}/closure", {"note": "销号"}, INSPECTOR)
@@ -43,9 +58,18 @@ def test_a_major_goes_through_its_whole_lifecycle(api: Api, enterprise: Enterpri
     assert hazard["deadline"] == future_date(45)
     types = [e["type"] for e in api.events(major)]
     assert types == [
-        "HazardReported", "HazardReportedToRegulator", "RectificationPlanFiled", "ProgressRecorded",
-        "ListedForSupervision", "DeadlineExtended", "RectificationCompleted", "VerificationFailed",
-        "RectificationCompleted", "VerificationPassed", "SupervisionLifted", "HazardClosed",
+        "HazardReported",
+        "HazardReportedToRegulator",
+        "RectificationPlanFiled",
+        "ProgressRecorded",
+        "ListedForSupervision",
+        "DeadlineExtended",
+        "RectificationCompleted",
+        "VerificationFailed",
+        "RectificationCompleted",
+        "VerificationPassed",
+        "SupervisionLifted",
+        "HazardClosed",
     ]
     assert receipt["version"] == len(types)
     verifier = api.events(major)[9]["actor"]
@@ -61,7 +85,9 @@ def test_closing_before_verification_is_refused_with_its_rule_code(api: Api, ent
 
 
 def test_an_incomplete_plan_for_a_major_names_the_missing_elements(api: Api, enterprise: Enterprise, major: str) -> None:
-    problem = api.post(f"/hazards/{major}/plan", full_plan(funds_yuan=None, contingency_plan=""), enterprise.principal, status=409)
+    problem = api.post(
+        f"/hazards/{major}/plan", full_plan(funds_yuan=None, contingency_plan=""), enterprise.principal, status=409
+    )
     assert problem["code"] == "plan_incomplete"
     assert problem["details"]["fields"] == ["funds_yuan", "contingency_plan"]
     assert "整改资金、应急预案" in problem["message_zh"]
@@ -72,7 +98,8 @@ def test_the_claimer_cannot_verify(api: Api, enterprise: Enterprise) -> None:
     general = api.post(
         "/hazards",
         {"enterprise_id": enterprise.id, "grade": "general", "source": "self_inspection", "description": "消防通道堆放杂物"},
-        enterprise.principal, status=201,
+        enterprise.principal,
+        status=201,
     )["id"]
     api.post(f"/hazards/{general}/plan", full_plan(), enterprise.principal)
     api.post(f"/hazards/{general}/completion", {}, enterprise.principal)
@@ -84,8 +111,13 @@ def test_the_claimer_cannot_verify(api: Api, enterprise: Enterprise) -> None:
 def test_a_listed_hazard_cannot_close(api: Api, enterprise: Enterprise, major: str) -> None:
     api.post(
         f"/hazards/{major}/supervision",
-        {"level": "city", "supervising_body": "昆明市人民政府", "document_number": "昆安委督〔2023〕3号",
-         "issuer": "昆明市安委会", "time_limit": future_date(60)},
+        {
+            "level": "city",
+            "supervising_body": "昆明市人民政府",
+            "document_number": "昆安委督〔2023〕3号",
+            "issuer": "昆明市安委会",
+            "time_limit": future_date(60),
+        },
         INSPECTOR,
     )
     _to_pending(api, enterprise, major)
@@ -133,15 +165,14 @@ def test_malformed_body_is_422_naming_the_field(api: Api, major: str, enterprise
 def test_unknown_hazard_is_404_problem(api: Api) -> None:
     problem = api.get("/hazards/6f1c1d9e-2a55-4a4e-9d7b-2f3f6b7a0c11", status=404)
     assert problem["code"] == "hazard_not_found"
-    r = api.client.post(
-        "/api/v1/hazards/6f1c1d9e-2a55-4a4e-9d7b-2f3f6b7a0c11/void", json={"reason": "x"}, headers=OFFICE
-    )
+    r = api.client.post("/api/v1/hazards/6f1c1d9e-2a55-4a4e-9d7b-2f3f6b7a0c11/void", json={"reason": "x"}, headers=OFFICE)
     assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
 
 
 def test_writes_without_identity_are_401(api: Api, enterprise: Enterprise) -> None:
-    r = api.client.post("/api/v1/hazards", json={"enterprise_id": enterprise.id, "grade": "general",
-                                                  "source": "tip_off", "description": "x"})
+    r = api.client.post(
+        "/api/v1/hazards", json={"enterprise_id": enterprise.id, "grade": "general", "source": "tip_off", "description": "x"}
+    )
     assert r.status_code == 401 and r.json()["code"] == "unauthenticated"
 
 
@@ -156,8 +187,14 @@ def test_evidence_bytes_are_stored_and_their_digest_recorded(api: Api, enterpris
     digest = hashlib.sha256(content).hexdigest()
     api.post(
         f"/hazards/{major}/evidence",
-        {"file_name": "探头.png", "media_type": "image/png", "content_base64": base64.b64encode(content).decode(),
-         "sha256": digest, "latitude": 24.889, "longitude": 102.821},
+        {
+            "file_name": "探头.png",
+            "media_type": "image/png",
+            "content_base64": base64.b64encode(content).decode(),
+            "sha256": digest,
+            "latitude": 24.889,
+            "longitude": 102.821,
+        },
         enterprise.staff,
     )
     event = api.events(major)[-1]
@@ -168,7 +205,8 @@ def test_evidence_bytes_are_stored_and_their_digest_recorded(api: Api, enterpris
     problem = api.post(
         f"/hazards/{major}/evidence",
         {"file_name": "x.png", "content_base64": base64.b64encode(b"other").decode(), "sha256": digest},
-        enterprise.staff, status=422,
+        enterprise.staff,
+        status=422,
     )
     assert problem["code"] == "evidence_digest_mismatch"
     assert len(api.events(major)) == 2
@@ -178,7 +216,8 @@ def test_the_list_filters_by_state_grade_sector_and_unit(api: Api, enterprise: E
     general = api.post(
         "/hazards",
         {"enterprise_id": enterprise.id, "grade": "general", "source": "self_inspection", "description": "灭火器过期"},
-        enterprise.principal, status=201,
+        enterprise.principal,
+        status=201,
     )["id"]
     api.post(f"/hazards/{general}/plan", full_plan(), enterprise.principal)
     assert {h["id"] for h in api.get("/hazards")["items"]} == {major, general}

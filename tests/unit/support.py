@@ -61,8 +61,10 @@ AUDITOR = regulator("audit-1", "郑审计", Role.AUDITOR, "audit", OrgKind.AUDIT
 SYSTEM = SYSTEM_ACTOR
 
 
-def enterprise_actor(enterprise_id: UUID, role: Role, user_id: str, name: str) -> Actor:
-    return Actor(user_id, name, role, str(enterprise_id), OrgKind.ENTERPRISE, "某化工有限公司")
+def enterprise_actor(
+    enterprise_id: UUID, role: Role, user_id: str, name: str, org_name: str = "某化工有限公司"
+) -> Actor:
+    return Actor(user_id, name, role, str(enterprise_id), OrgKind.ENTERPRISE, org_name)
 
 
 # ----- value objects --------------------------------------------------------------------------

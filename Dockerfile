@@ -1,0 +1,11 @@
+# Image for the API and the projection worker (docker-compose.yml).
+FROM python:3.11-slim
+WORKDIR /app
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+COPY pyproject.toml README.md ./
+COPY domain ./domain
+COPY projections ./projections
+COPY api ./api
+RUN pip install --no-cache-dir .
+EXPOSE 8000
+CMD ["uvicorn", "--factory", "api.app:app_from_env", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,0 +1,24 @@
+# The two commands of the README's quick start:
+#   make run    set up, load the demo district (first run only), serve the API at http://127.0.0.1:8000
+#   make test   set up, run the whole test suite (SQLite and PostgreSQL)
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint
+
+run: $(STAMP)
+	$(VENV)/bin/hazard-ledger serve --demo
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check domain projections api tests
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $(STAMP)

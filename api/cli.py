@@ -4,6 +4,7 @@ list and show hazards."""
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -14,6 +15,7 @@ from rich.table import Table
 
 from api.bootstrap import Services, build
 from api.settings import Settings, SettingsError
+from domain.business_time import CHINA_TZ
 from domain.errors import DomainError
 from domain.glossary import Grade, HazardState, Role
 from projections.hazard_list import HazardFilter
@@ -191,9 +193,19 @@ def hazards_show(hazard_id: str, db: DbOption = None) -> None:
         who = f"{actor['name']}（{Role(actor['role']).zh}，{actor['organisation_name'] or actor['organisation_id']}）"
         details = "; ".join(f"{k}={v}" for k, v in e["data"].items() if v not in (None, "", [], False))
         table.add_row(
-            str(e["version"]), e["occurred_at"][:19], e["recorded_at"][:19], f"{e['label_zh']} {e['type']}", who, details[:120]
+            str(e["version"]),
+            _beijing(e["occurred_at"]),
+            _beijing(e["recorded_at"]),
+            f"{e['label_zh']} {e['type']}",
+            who,
+            details[:120],
         )
     console.print(table)
+
+
+def _beijing(iso: str) -> str:
+    """A stored time as the district's clerks read it (Beijing time)."""
+    return datetime.fromisoformat(iso).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def main() -> None:

@@ -15,7 +15,9 @@ trigger an event; the private ``@event`` methods only assign state, so replay ne
 from __future__ import annotations
 
 from dataclasses import replace
+from enum import StrEnum
 from datetime import date, datetime
+from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -36,6 +38,7 @@ from domain.glossary import (
 from domain.values import RectificationPlan, SupervisionListing
 
 S = HazardState
+V = TypeVar("V", bound=StrEnum)
 # The states each action may start from; anything else is an out-of-order transition.
 ALLOWED_FROM: dict[str, frozenset[HazardState]] = {
     "report_to_regulator": frozenset({S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION}),
@@ -119,6 +122,8 @@ class Hazard(LedgerAggregate):
         existed_since: date | None = None,
         inspection_id: UUID | None = None,
     ) -> Hazard:
+        grade = _term(Grade, grade, "grade")
+        source = _term(HazardSource, source, "source")
         if not description.strip():
             _invalid("description", "required", "必填")
         if grade is Grade.MAJOR and not criterion.strip():
@@ -333,7 +338,7 @@ class Hazard(LedgerAggregate):
             )
         if not opinion.strip():
             _invalid("opinion", "the acceptance opinion (验收意见) is required", "须填写验收意见")
-        assessors = [Assessor(a).value for a in assessed_by]
+        assessors = [_term(Assessor, a, "assessed_by").value for a in assessed_by]
         if passed:
             self._verification_passed(actor=actor, occurred_at=occurred_at, opinion=opinion.strip(), assessed_by=assessors)
         else:
@@ -431,6 +436,20 @@ class Hazard(LedgerAggregate):
     @event("HazardVoided")
     def _voided(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
         self.state = S.VOIDED
+
+
+def _term(vocabulary: type[V], value: object, field: str) -> V:
+    """A vocabulary term from an enum member or its code; anything else is refused by name."""
+    try:
+        return vocabulary(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in vocabulary)  # type: ignore[attr-defined]
+        raise DomainError(
+            "invalid_value",
+            field=field,
+            reason=f"{value!r} is not one of {allowed}",
+            reason_zh=f"{value} 不是有效取值（{allowed}）",
+        ) from None
 
 
 def _invalid(field: str, reason: str, reason_zh: str) -> None:

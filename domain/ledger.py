@@ -329,9 +329,8 @@ class HazardLedger(Application[UUID]):
         self.reference.jurisdiction(jurisdiction)
         department = department or self.reference.lead_unit(sector).id
         self.reference.department(department)
-        check_scope(
-            actor, self.reference, enterprise_id=enterprise.id, sector=sector, jurisdiction=jurisdiction, department=department
-        )
+        # The department named here becomes responsible; it does not widen who may report.
+        check_scope(actor, self.reference, enterprise_id=enterprise.id, sector=sector, jurisdiction=jurisdiction)
         if inspection_id is not None:
             inspection = self._load(Inspection, inspection_id)
             if inspection.enterprise_id != enterprise.id:
@@ -437,6 +436,7 @@ class HazardLedger(Application[UUID]):
 
     def evidence_content(self, hazard_id: UUID, sha256: str) -> tuple[str, bytes]:
         hazard = self._load(Hazard, hazard_id)
+        sha256 = sha256.lower()
         found = self.evidence.get(sha256) if sha256 in hazard.evidence else None
         if found is None:
             raise DomainError("evidence_not_found", sha256=sha256)

@@ -61,9 +61,7 @@ AUDITOR = regulator("audit-1", "郑审计", Role.AUDITOR, "audit", OrgKind.AUDIT
 SYSTEM = SYSTEM_ACTOR
 
 
-def enterprise_actor(
-    enterprise_id: UUID, role: Role, user_id: str, name: str, org_name: str = "某化工有限公司"
-) -> Actor:
+def enterprise_actor(enterprise_id: UUID, role: Role, user_id: str, name: str, org_name: str = "某化工有限公司") -> Actor:
     return Actor(user_id, name, role, str(enterprise_id), OrgKind.ENTERPRISE, org_name)
 
 
@@ -163,6 +161,15 @@ class World:
         assert self.total_events() == total
         return info.value
 
+    def refuse_new(self, code: str, command: Callable[[], Any]) -> DomainError:
+        """Runs a command that would create a record; it must be refused with ``code`` and store nothing."""
+        total = self.total_events()
+        with pytest.raises(DomainError) as info:
+            command()
+        assert info.value.code == code, f"expected {code}, got {info.value.code}: {info.value}"
+        assert self.total_events() == total
+        return info.value
+
     def _view(self, record_id: UUID) -> dict[str, Any]:
         kind = self.app.history(record_id)[0]["type"]
         if kind == "HazardReported":
@@ -196,7 +203,10 @@ class World:
 
     def verify(self, hazard_id: UUID, passed: bool = True, by: Actor | None = None) -> Receipt:
         return self.app.verify(
-            by or INSPECTOR, hazard_id, passed=passed, opinion="整改到位，同意验收" if passed else "整改不到位",
+            by or INSPECTOR,
+            hazard_id,
+            passed=passed,
+            opinion="整改到位，同意验收" if passed else "整改不到位",
             assessed_by=[Assessor.EXPERTS, Assessor.GOVERNMENT],
         )
 

@@ -86,7 +86,8 @@ GENERAL_NEEDS = ("responsible_person", "measures", "deadline")
 BLANK = {"responsible_person": " ", "measures": "", "funds_yuan": None, "deadline": None, "contingency_plan": ""}
 
 actors_any = st.sampled_from(
-    ["principal", "staff", "inspector", "inspector2", "expert", "system", "office", "outsider", "auditor"])
+    ["principal", "staff", "inspector", "inspector2", "expert", "system", "office", "outsider", "auditor"]
+)
 
 
 def actors(*rightful: str) -> st.SearchStrategy[str]:
@@ -132,8 +133,15 @@ class HazardLifecycle(RuleBasedStateMachine):
         self.order: list[UUID] = []
         w = self.world
         self.actors: dict[str, Actor] = {
-            "principal": w.principal, "staff": w.staff, "inspector": INSPECTOR, "inspector2": INSPECTOR_2,
-            "expert": EXPERT, "system": SYSTEM, "office": OFFICE, "outsider": OTHER_DEPARTMENT, "auditor": AUDITOR,
+            "principal": w.principal,
+            "staff": w.staff,
+            "inspector": INSPECTOR,
+            "inspector2": INSPECTOR_2,
+            "expert": EXPERT,
+            "system": SYSTEM,
+            "office": OFFICE,
+            "outsider": OTHER_DEPARTMENT,
+            "auditor": AUDITOR,
         }
 
     # ----- helpers ---------------------------------------------------------------------------
@@ -213,19 +221,33 @@ class HazardLifecycle(RuleBasedStateMachine):
             if m.reported_to_regulator:
                 raise Refused("already_reported")
 
-        if self.run(hazard_id, m, expect, lambda: self.world.app.report_to_regulator(self.actors[who], hazard_id),
-                    "HazardReportedToRegulator"):
+        if self.run(
+            hazard_id,
+            m,
+            expect,
+            lambda: self.world.app.report_to_regulator(self.actors[who], hazard_id),
+            "HazardReportedToRegulator",
+        ):
             m.reported_to_regulator = True
 
-    @rule(h=hazard_index, who=actors("principal", "staff", "inspector", "office"), blank=st.one_of(st.none(), st.sampled_from(FIVE)), immediate=st.booleans(),
-          offset=offsets)
+    @rule(
+        h=hazard_index,
+        who=actors("principal", "staff", "inspector", "office"),
+        blank=st.one_of(st.none(), st.sampled_from(FIVE)),
+        immediate=st.booleans(),
+        offset=offsets,
+    )
     def file_plan(self, h: int, who: str, blank: str | None, immediate: bool, offset: int) -> None:
         hazard_id, m = self.pick(h)
         deadline = self.world.days(offset)
         if immediate and not m.major:
             # 立即整改: a person and measures; the deadline, when not given, is the day itself.
-            values: dict[str, Any] = {"responsible_person": "刘", "measures": "当场整改", "immediate": True,
-                                      "deadline": deadline if offset % 2 == 0 else None}
+            values: dict[str, Any] = {
+                "responsible_person": "刘",
+                "measures": "当场整改",
+                "immediate": True,
+                "deadline": deadline if offset % 2 == 0 else None,
+            }
             if blank in ("responsible_person", "measures"):
                 values[blank] = BLANK[blank]
             plan = RectificationPlan(**values)
@@ -245,19 +267,28 @@ class HazardLifecycle(RuleBasedStateMachine):
             if due is not None and due < self.today():
                 raise Refused("deadline_in_past")
 
-        if self.run(hazard_id, m, expect, lambda: self.world.app.file_plan(self.actors[who], hazard_id, plan),
-                    "RectificationPlanFiled"):
+        if self.run(
+            hazard_id, m, expect, lambda: self.world.app.file_plan(self.actors[who], hazard_id, plan), "RectificationPlanFiled"
+        ):
             m.state, m.deadline = S.RECTIFYING, due
 
     @rule(h=hazard_index, who=actors("principal", "staff", "inspector"), percent=st.integers(min_value=0, max_value=100))
     def record_progress(self, h: int, who: str, percent: int) -> None:
         hazard_id, m = self.pick(h)
-        self.run(hazard_id, m, lambda: self.gate("record_progress", who, m),
-                 lambda: self.world.app.record_progress(self.actors[who], hazard_id, note="进展", percent=percent),
-                 "ProgressRecorded")
+        self.run(
+            hazard_id,
+            m,
+            lambda: self.gate("record_progress", who, m),
+            lambda: self.world.app.record_progress(self.actors[who], hazard_id, note="进展", percent=percent),
+            "ProgressRecorded",
+        )
 
-    @rule(h=hazard_index, who=actors("principal", "staff", "inspector", "expert"), size=st.integers(min_value=0, max_value=EVIDENCE_LIMIT + 4),
-          honest=st.booleans())
+    @rule(
+        h=hazard_index,
+        who=actors("principal", "staff", "inspector", "expert"),
+        size=st.integers(min_value=0, max_value=EVIDENCE_LIMIT + 4),
+        honest=st.booleans(),
+    )
     def attach_evidence(self, h: int, who: str, size: int, honest: bool) -> None:
         hazard_id, m = self.pick(h)
         content = bytes([size % 256]) * size
@@ -271,9 +302,20 @@ class HazardLifecycle(RuleBasedStateMachine):
                 raise Refused("evidence_digest_mismatch")
             self.gate("attach_evidence", who, m)
 
-        if self.run(hazard_id, m, expect, lambda: self.world.app.attach_evidence(
-                self.actors[who], hazard_id, file_name="证据.bin", media_type="application/octet-stream",
-                content=content, sha256=digest), "EvidenceAttached"):
+        if self.run(
+            hazard_id,
+            m,
+            expect,
+            lambda: self.world.app.attach_evidence(
+                self.actors[who],
+                hazard_id,
+                file_name="证据.bin",
+                media_type="application/octet-stream",
+                content=content,
+                sha256=digest,
+            ),
+            "EvidenceAttached",
+        ):
             assert self.world.app.evidence_content(hazard_id, digest) == ("application/octet-stream", content)
 
     @rule(h=hazard_index, who=actors("inspector", "office"), offset=offsets)
@@ -289,15 +331,25 @@ class HazardLifecycle(RuleBasedStateMachine):
             if offset < 0:
                 raise Refused("deadline_in_past")
 
-        if self.run(hazard_id, m, expect, lambda: self.world.app.list_for_supervision(
-                self.actors[who], hazard_id, listing(self.world.days(offset))), "ListedForSupervision"):
+        if self.run(
+            hazard_id,
+            m,
+            expect,
+            lambda: self.world.app.list_for_supervision(self.actors[who], hazard_id, listing(self.world.days(offset))),
+            "ListedForSupervision",
+        ):
             m.listed = True
 
     @rule(h=hazard_index, who=actors("inspector", "office"))
     def lift_supervision(self, h: int, who: str) -> None:
         hazard_id, m = self.pick(h)
-        if self.run(hazard_id, m, lambda: self.gate("lift_supervision", who, m), lambda: self.world.app.lift_supervision(
-                self.actors[who], hazard_id, reason="验收合格", approver="王安委"), "SupervisionLifted"):
+        if self.run(
+            hazard_id,
+            m,
+            lambda: self.gate("lift_supervision", who, m),
+            lambda: self.world.app.lift_supervision(self.actors[who], hazard_id, reason="验收合格", approver="王安委"),
+            "SupervisionLifted",
+        ):
             m.listed = False
 
     @rule(h=hazard_index, who=actors("inspector", "office"), offset=offsets)
@@ -309,9 +361,20 @@ class HazardLifecycle(RuleBasedStateMachine):
             if offset < 0:
                 raise Refused("deadline_in_past")
 
-        if self.run(hazard_id, m, expect, lambda: self.world.app.extend_deadline(
-                self.actors[who], hazard_id, request_date=self.today(), reason="供货延迟",
-                new_deadline=self.world.days(offset), approver="李局长"), "DeadlineExtended"):
+        if self.run(
+            hazard_id,
+            m,
+            expect,
+            lambda: self.world.app.extend_deadline(
+                self.actors[who],
+                hazard_id,
+                request_date=self.today(),
+                reason="供货延迟",
+                new_deadline=self.world.days(offset),
+                approver="李局长",
+            ),
+            "DeadlineExtended",
+        ):
             m.deadline, m.overdue = self.world.days(offset), False
 
     @rule(h=hazard_index, who=actors("system", "office"))
@@ -326,16 +389,21 @@ class HazardLifecycle(RuleBasedStateMachine):
             if self.today() <= m.deadline:
                 raise Refused("deadline_not_passed")
 
-        if self.run(hazard_id, m, expect, lambda: self.world.app.mark_deadline_missed(self.actors[who], hazard_id),
-                    "DeadlineMissed"):
+        if self.run(
+            hazard_id, m, expect, lambda: self.world.app.mark_deadline_missed(self.actors[who], hazard_id), "DeadlineMissed"
+        ):
             m.overdue = True
 
     @rule(h=hazard_index, who=actors("principal", "staff"))
     def complete_rectification(self, h: int, who: str) -> None:
         hazard_id, m = self.pick(h)
-        if self.run(hazard_id, m, lambda: self.gate("complete_rectification", who, m),
-                    lambda: self.world.app.complete_rectification(self.actors[who], hazard_id, note="已完成"),
-                    "RectificationCompleted"):
+        if self.run(
+            hazard_id,
+            m,
+            lambda: self.gate("complete_rectification", who, m),
+            lambda: self.world.app.complete_rectification(self.actors[who], hazard_id, note="已完成"),
+            "RectificationCompleted",
+        ):
             m.state, m.overdue, m.claimer = S.PENDING_VERIFICATION, False, self.actors[who].user_id
 
     @rule(h=hazard_index, who=actors("principal", "staff", "inspector", "inspector2", "expert"), passed=st.booleans())
@@ -351,8 +419,13 @@ class HazardLifecycle(RuleBasedStateMachine):
                 raise Refused("role_not_allowed")
 
         event = "VerificationPassed" if passed else "VerificationFailed"
-        if self.run(hazard_id, m, expect, lambda: self.world.app.verify(
-                actor, hazard_id, passed=passed, opinion="意见", assessed_by=[Assessor.GOVERNMENT]), event):
+        if self.run(
+            hazard_id,
+            m,
+            expect,
+            lambda: self.world.app.verify(actor, hazard_id, passed=passed, opinion="意见", assessed_by=[Assessor.GOVERNMENT]),
+            event,
+        ):
             if passed:
                 m.state, m.passed_verification = S.VERIFIED, True
             else:
@@ -367,22 +440,80 @@ class HazardLifecycle(RuleBasedStateMachine):
             if m.listed:
                 raise Refused("hazard_listed")
 
-        if self.run(hazard_id, m, expect, lambda: self.world.app.close_hazard(self.actors[who], hazard_id, note="销号"),
-                    "HazardClosed"):
+        if self.run(
+            hazard_id, m, expect, lambda: self.world.app.close_hazard(self.actors[who], hazard_id, note="销号"), "HazardClosed"
+        ):
             m.state = S.CLOSED
 
-    @rule(h=hazard_index, who=actors("inspector", "office"))
-    def void(self, h: int, who: str) -> None:
+    @rule(h=hazard_index, who=actors("inspector", "office"), with_reason=st.integers(min_value=0, max_value=5))
+    def void(self, h: int, who: str, with_reason: int) -> None:
+        # Five voids in six come without a reason (refused), so records are not all voided early.
         hazard_id, m = self.pick(h)
-        if self.run(hazard_id, m, lambda: self.gate("void", who, m),
-                    lambda: self.world.app.void_hazard(self.actors[who], hazard_id, reason="误报"), "HazardVoided"):
+        reason = "误报" if with_reason == 0 else " "
+
+        def expect() -> None:
+            self.gate("void", who, m)
+            if not reason.strip():
+                raise Refused("invalid_value")
+
+        if self.run(
+            hazard_id, m, expect, lambda: self.world.app.void_hazard(self.actors[who], hazard_id, reason=reason), "HazardVoided"
+        ):
             m.state = S.VOIDED
+
+    # Rules are drawn uniformly; three names for the natural step give it the weight it needs.
+    @rule(h=hazard_index, variant=st.integers(min_value=0, max_value=3))
+    def a_natural_next_step(self, h: int, variant: int) -> None:
+        self.natural_step(h, variant)
+
+    @rule(h=hazard_index, variant=st.integers(min_value=0, max_value=3))
+    def another_natural_next_step(self, h: int, variant: int) -> None:
+        self.natural_step(h, variant)
+
+    @rule(h=hazard_index, variant=st.integers(min_value=0, max_value=3))
+    def a_third_natural_next_step(self, h: int, variant: int) -> None:
+        self.natural_step(h, variant)
+
+    def natural_step(self, h: int, variant: int) -> None:
+        """A step along the normal path, taken by the person who would take it: keeps random runs going
+        deep into the lifecycle. Every step still goes through the model's verdict like any other."""
+        hazard_id, m = self.pick(h)
+        index = self.order.index(hazard_id)
+        if m.state is S.REPORTED:
+            if variant == 0 and m.major and not m.listed:
+                self.list_for_supervision(index, "inspector", 20)
+            else:
+                self.file_plan(index, "principal", None, False, 2 * variant)
+        elif m.state is S.RECTIFYING:
+            if m.deadline is not None and self.today() > m.deadline and not m.overdue:
+                self.mark_deadline_missed(index, "system")
+            elif variant == 0:
+                self.clock.advance(days=7)
+            elif variant == 1 and m.overdue:
+                self.extend_deadline(index, "inspector", 3)
+            else:
+                self.complete_rectification(index, "principal" if variant == 2 else "staff")
+        elif m.state is S.PENDING_VERIFICATION:
+            if variant == 0:
+                self.verify(index, "inspector", False)
+            elif variant == 1:
+                self.verify(index, "principal", True)  # the claimer, or an enterprise on a major
+            else:
+                self.verify(index, "inspector2", True)
+        elif m.state is S.VERIFIED and m.listed and variant != 0:
+            self.lift_supervision(index, "inspector")
+        else:
+            self.close(index, "inspector")
 
     # ----- invariants ----------------------------------------------------------------------------
 
     @invariant()
     def the_aggregates_agree_with_the_model(self) -> None:
         for hazard_id, m in self.models.items():
+            aggregate = self.world.app.repository.get(hazard_id)
+            assert isinstance(aggregate.state, HazardState)
+            assert aggregate.state is m.state
+            assert aggregate.is_listed is m.listed and aggregate.overdue is m.overdue
             view = self.world.app.hazard(hazard_id)
             assert HazardState(view["state"]) is m.state
             assert view["grade"] == m.grade.value
@@ -423,4 +554,3 @@ HazardLifecycle.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestHazardLifecycle = HazardLifecycle.TestCase
-

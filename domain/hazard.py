@@ -15,8 +15,8 @@ trigger an event; the private ``@event`` methods only assign state, so replay ne
 from __future__ import annotations
 
 from dataclasses import replace
-from enum import StrEnum
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TypeVar
 from uuid import UUID
 

@@ -16,8 +16,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from domain.business_time import CHINA_TZ, FixedClock
-from domain.business_time import business_date
+from domain.business_time import CHINA_TZ, FixedClock, business_date
 from domain.errors import DomainError
 from domain.glossary import (
     Assessor,

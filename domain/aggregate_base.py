@@ -48,6 +48,7 @@ class LedgerAggregate(Aggregate):
             aggregate.last_occurred_at = self.occurred_at
             return aggregate
 
+    not_found_code = "record_not_found"
     # Set by every event's mutate; no class annotation (it would become a constructor field).
 
     def check_business_order(self, occurred_at: datetime) -> None:

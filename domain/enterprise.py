@@ -21,6 +21,8 @@ def enterprise_id_for(credit_code: str) -> UUID:
 
 @stable_topics
 class Enterprise(LedgerAggregate):
+    not_found_code = "enterprise_not_found"
+
     @staticmethod
     def create_id(credit_code: str, **_: object) -> UUID:  # type: ignore[override]
         return enterprise_id_for(credit_code)

@@ -30,6 +30,7 @@ _C, _I, _N, _F = ErrorKind.CONFLICT, ErrorKind.INVALID, ErrorKind.NOT_FOUND, Err
 
 CATALOGUE: dict[str, ErrorSpec] = {
     # not found
+    "record_not_found": ErrorSpec(_N, "记录不存在：{id}", "Record not found: {id}"),
     "hazard_not_found": ErrorSpec(_N, "隐患不存在：{id}", "Hazard not found: {id}"),
     "enterprise_not_found": ErrorSpec(_N, "生产经营单位不存在：{id}", "Enterprise not found: {id}"),
     "inspection_not_found": ErrorSpec(_N, "检查记录不存在：{id}", "Inspection not found: {id}"),

@@ -62,6 +62,8 @@ MAJOR_VERIFIER_ROLES = frozenset({Role.INSPECTOR, Role.STREET_OFFICER, Role.EXPE
 
 @stable_topics
 class Hazard(LedgerAggregate):
+    not_found_code = "hazard_not_found"
+
     @event("HazardReported")
     def __init__(
         self,

@@ -21,6 +21,8 @@ from domain.values import Person
 
 @stable_topics
 class Inspection(LedgerAggregate):
+    not_found_code = "inspection_not_found"
+
     @event("InspectionConducted")
     def __init__(
         self,

@@ -21,7 +21,8 @@ from api.settings import Settings
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.credit_code import check_character
-from domain.glossary import Grade, HazardSource, OrgKind, Role
+from domain.glossary import Grade, HazardSource, HazardState, OrgKind, Role
+from projections.hazard_list import HazardFilter
 
 OFFICE = Actor("ajb-wang", "王主任", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
 INSPECTOR = Actor("yjj-zhang", "张伟", Role.INSPECTOR, "yjj", OrgKind.DEPARTMENT, "区应急管理局")
@@ -118,3 +119,19 @@ def test_history_times_are_shown_in_beijing_time(db_url: str, hazard_id: str) ->
     expected = datetime.fromisoformat(first["occurred_at"]).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
     result = runner.invoke(app, ["hazards", "show", hazard_id, "--db", db_url])
     assert expected in result.output
+
+
+def test_demo_loads_a_district_once_and_the_list_shows_it(db_url: str) -> None:
+    first = runner.invoke(app, ["demo", "--db", db_url])
+    assert first.exit_code == 0, first.output
+    assert "家企业 enterprises" in first.output
+    again = runner.invoke(app, ["demo", "--db", db_url])
+    assert again.exit_code == 0 and "跳过加载" in again.output
+    services = build(Settings(db_url=db_url))
+    try:
+        services.hazard_list.catch_up()
+        states = {s.value: services.queries.list(HazardFilter(state=s, limit=1))["total"] for s in HazardState}
+    finally:
+        services.close()
+    assert all(count > 0 for count in states.values()), states
+    assert sum(states.values()) >= 100

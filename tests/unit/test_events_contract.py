@@ -465,10 +465,14 @@ def test_every_raised_code_is_catalogued_with_the_details_its_messages_need(file
         assert needed <= names, f"{file}:{line} {code} lacks {needed - names}"
 
 
-def test_not_found_codes_used_by_the_ledger_are_catalogued():
-    from domain.ledger import _NOT_FOUND
+def test_every_aggregate_names_a_catalogued_not_found_code():
+    from domain.enterprise import Enterprise
+    from domain.hazard import Hazard
+    from domain.inspection import Inspection
 
-    assert set(_NOT_FOUND.values()) <= set(CATALOGUE)
+    codes = {cls.not_found_code for cls in (Hazard, Inspection, Enterprise)}
+    assert codes == {"hazard_not_found", "inspection_not_found", "enterprise_not_found"}
+    assert codes | {LedgerAggregate.not_found_code} <= set(CATALOGUE)
 
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))

@@ -1,0 +1,1 @@
+"""Application services (commands and queries), one module per area of the ledger."""

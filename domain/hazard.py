@@ -100,6 +100,8 @@ class Hazard(LedgerAggregate):
         self.deadline: date | None = None
         self.listing: SupervisionListing | None = None
         self.overdue = False
+        # Once a deadline is missed the rectification has lapsed, for good (loses the self-report exemption).
+        self.rectification_lapsed = False
         self.claimed_by: Actor | None = None
         self.verified_by: Actor | None = None
         self.evidence: list[str] = []
@@ -160,6 +162,23 @@ class Hazard(LedgerAggregate):
     @property
     def is_listed(self) -> bool:
         return self.listing is not None
+
+    @property
+    def is_open(self) -> bool:
+        """Still a hazard: neither rectified (verified, closed) nor voided."""
+        return self.state in (S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION)
+
+    def self_report_exempt(self, report_hours: int) -> bool:
+        """Plan rule 1 (依法不予行政处罚): a major the enterprise found itself, reported to the regulator
+        within ``report_hours`` of finding it, and whose rectification never lapsed."""
+        return (
+            self.is_major
+            and self.source is HazardSource.SELF_INSPECTION
+            and self.reported_to_regulator_at is not None
+            and (self.reported_to_regulator_at - self.reported_at).total_seconds() <= report_hours * 3600
+            and not self.rectification_lapsed
+            and self.state is not S.VOIDED
+        )
 
     def check_can(self, action: str, occurred_at: datetime) -> None:
         """Refuses an action out of order, on a finished record, or back in business time."""
@@ -414,6 +433,7 @@ class Hazard(LedgerAggregate):
     @event("DeadlineMissed")
     def _deadline_missed(self, actor: Actor, occurred_at: datetime, deadline: date) -> None:
         self.overdue = True
+        self.rectification_lapsed = True
 
     @event("RectificationCompleted")
     def _completed(self, actor: Actor, occurred_at: datetime, note: str) -> None:

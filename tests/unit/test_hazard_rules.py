@@ -1292,3 +1292,28 @@ def test_role_is_checked_before_the_record_is_loaded(world: World):
         world.app.void_hazard(AUDITOR, uuid4(), reason="r")
     assert info.value.code == "role_not_allowed"
     assert "审计人员" in info.value.message_zh
+
+
+def test_a_self_found_major_reported_in_time_is_exempt_until_its_rectification_lapses(world: World, major: UUID):
+    hours = world.app.rules.report_to_regulator_hours
+    world.clock.advance(hours=hours - 1)
+    world.app.report_to_regulator(world.principal, major)
+    hazard = world.app.repository.get(major)
+    assert hazard.self_report_exempt(hours) is True
+    world.file_plan(major, days=3)
+    world.clock.advance(days=5)
+    world.app.mark_deadline_missed(SYSTEM, major)
+    world.app.extend_deadline(
+        INSPECTOR, major, request_date=world.today(), reason="设备延期", new_deadline=world.days(9),
+        approver="张伟",
+    )  # fmt: skip
+    hazard = world.app.repository.get(major)
+    assert hazard.overdue is False and hazard.rectification_lapsed is True
+    assert hazard.self_report_exempt(hours) is False
+
+
+def test_a_major_reported_late_is_not_exempt(world: World, major: UUID):
+    hours = world.app.rules.report_to_regulator_hours
+    world.clock.advance(hours=hours + 1)
+    world.app.report_to_regulator(world.principal, major)
+    assert world.app.repository.get(major).self_report_exempt(hours) is False

@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     problems.install(app)
     for module in (health, reference, enterprises, inspections, hazards):
         app.include_router(module.router, prefix="/api/v1")
+    app.include_router(health.metrics_router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, create_engine, event
@@ -12,8 +13,9 @@ from api.settings import Settings
 from domain.business_time import Clock
 from domain.ledger import HazardLedger
 from domain.reference_data import load_reference
-from projections.hazard_list import HazardListProjection, HazardQueries
-from projections.runner import ProjectionRunner
+from projections.engine import ProjectionRunner, listen_wait, polling_wait
+from projections.hazard_queries import HazardQueries
+from projections.records import RecordsProjection
 
 
 @dataclass
@@ -21,9 +23,23 @@ class Services:
     settings: Settings
     ledger: HazardLedger
     engine: Engine
-    hazard_list: ProjectionRunner
+    runners: dict[str, ProjectionRunner]
     queries: HazardQueries
     idempotency: IdempotencyStore
+
+    @property
+    def records(self) -> ProjectionRunner:
+        return self.runners["records"]
+
+    def catch_up(self) -> int:
+        """Brings every read model up to the last recorded event (read-your-writes for one process)."""
+        return sum(runner.catch_up() for runner in self.runners.values())
+
+    def wake_on_new_events(self) -> Callable[[float], None]:
+        """How a live worker waits: PostgreSQL NOTIFY, or polling on SQLite."""
+        if self.settings.is_postgres:
+            return listen_wait(self.settings.psycopg_conninfo(), self.ledger.recorder.channel_name)  # type: ignore[attr-defined]
+        return polling_wait(0.2)
 
     def close(self) -> None:
         self.ledger.close()
@@ -57,6 +73,11 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         clock=clock,
         evidence=SqlEvidenceStore(engine),
     )
-    runner = ProjectionRunner(engine, ledger.recorder, ledger.mapper, HazardListProjection())
-    runner.create_tables()
-    return Services(settings, ledger, engine, runner, HazardQueries(engine, reference), IdempotencyStore(engine))
+    runners = {
+        projection.name: ProjectionRunner(engine, ledger.recorder, ledger.mapper, projection)
+        for projection in (RecordsProjection(),)
+    }
+    for runner in runners.values():
+        runner.create_tables()
+    queries = HazardQueries(engine, reference, runners["records"].tables)
+    return Services(settings, ledger, engine, runners, queries, IdempotencyStore(engine))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 from uuid import UUID
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from api.bootstrap import Services, build
@@ -18,7 +19,8 @@ from api.settings import Settings, SettingsError
 from domain.business_time import CHINA_TZ
 from domain.errors import DomainError
 from domain.glossary import Grade, HazardState, Role
-from projections.hazard_list import HazardFilter
+from projections.engine import follow, wait_for_leadership
+from projections.hazard_queries import HazardFilter
 
 app = typer.Typer(help="事故隐患台账 hazard ledger", no_args_is_help=True, add_completion=False)
 hazards_app = typer.Typer(help="List and show hazards", no_args_is_help=True)
@@ -40,6 +42,10 @@ def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console)
 
 
+def _advance(bar: Progress, task: TaskID, done: int, total: int) -> None:
+    bar.update(task, completed=done, total=total)
+
+
 def _load_demo(services: Services, seed: int) -> None:
     from api.demo import load_demo
 
@@ -55,7 +61,7 @@ def _load_demo(services: Services, seed: int) -> None:
         f"演示数据 demo: {summary.enterprises} 家企业 enterprises, {summary.inspections} 次检查 inspections, "
         f"{summary.hazards} 条隐患 hazards, {summary.events} 个事件 events"
     )
-    services.hazard_list.catch_up()
+    services.catch_up()
 
 
 @app.command()
@@ -74,7 +80,9 @@ def serve(
     if demo:
         _load_demo(services, seed=2023)
     stop = threading.Event()
-    worker = threading.Thread(target=services.hazard_list.run_forever, kwargs={"stop": stop}, daemon=True)
+    worker = threading.Thread(
+        target=follow, args=(list(services.runners.values()), services.wake_on_new_events(), stop), daemon=True
+    )
     worker.start()
     console.print(f"事故隐患台账 API: http://{host}:{port}/docs  ({'PostgreSQL' if services.settings.is_postgres else 'SQLite'})")
     try:
@@ -99,26 +107,42 @@ def demo(
 @app.command()
 def project(
     db: DbOption = None,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="drop the read model and rebuild it from all events")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="rebuild blue/green from all events, then switch")] = False,
     once: Annotated[bool, typer.Option("--once", help="catch up and exit instead of following live")] = False,
+    only: Annotated[str | None, typer.Option("--only", help="one projection by name")] = None,
 ) -> None:
-    """The projection worker: catch up the read models, then follow new events."""
+    """The projection worker: catch up (or rebuild) the read models, then follow new events."""
     services = _services(db)
-    runner = services.hazard_list
+    if only is not None and only not in services.runners:
+        console.print(f"[red]未知的投影 / unknown projection:[/red] {only} (known: {', '.join(services.runners)})")
+        services.close()
+        raise typer.Exit(2)
+    runners = [services.runners[only]] if only else list(services.runners.values())
+    stop = threading.Event()
+    leader = None
     try:
-        with _progress() as bar:
-            task = bar.add_task(f"{'重建 rebuild' if rebuild else '追赶 catch-up'} {runner.projection.name}", total=None)
-            total = services.ledger.recorder.max_notification_id() or 0
-            bar.update(task, total=total, completed=0 if rebuild else runner.position())
-            applied = runner.rebuild() if rebuild else runner.catch_up()
-            bar.update(task, completed=total)
-        console.print(f"{runner.projection.name}: {applied} events applied, position {runner.position()}")
+        if services.settings.is_postgres and not once:
+            leader = wait_for_leadership(
+                services.settings.psycopg_conninfo(), "hazard-ledger:projection-worker", stop,
+                lambda: console.print("另一个投影进程在运行，待命中 / another worker is active: standing by"),
+            )  # fmt: skip
+        for runner in runners:
+            with _progress() as bar:
+                task = bar.add_task(f"{'重建 rebuild' if rebuild else '追赶 catch-up'} {runner.name}", total=None)
+                report = partial(_advance, bar, task)
+                applied = runner.rebuild(report) if rebuild else runner.catch_up(report)
+            console.print(
+                f"{runner.name}: {applied} events applied, position {runner.position()}, version {runner.active_version()}"
+            )
         if not once:
             console.print("following new events (Ctrl-C to stop)")
-            runner.run_forever()
+            follow(runners, services.wake_on_new_events(), stop)
     except KeyboardInterrupt:
         pass
     finally:
+        stop.set()
+        if leader is not None:
+            leader.close()
         services.close()
 
 
@@ -135,7 +159,7 @@ def hazards_list(
     """List hazards (newest first)."""
     services = _services(db)
     try:
-        services.hazard_list.catch_up()
+        services.catch_up()
         page = services.queries.list(
             HazardFilter(state=state, sector=sector, unit=unit, grade=grade, overdue=overdue, limit=limit)
         )

@@ -13,6 +13,9 @@ RULE_VARIABLES = {
     "HAZARD_RESUMPTION_REVIEW_DAYS": "resumption_review_days",
     "HAZARD_BACKDATE_DAYS": "backdate_days",
     "HAZARD_EVIDENCE_MAX_BYTES": "evidence_max_bytes",
+    # enforcement
+    "HAZARD_REPEAT_OFFENDER_OPEN_DAYS": "repeat_offender_open_days",
+    "HAZARD_REPEAT_OFFENDER_PENALTIES": "repeat_offender_penalties",
 }
 DEFAULT_DB_URL = "sqlite:///var/hazard.db"
 
@@ -87,6 +90,10 @@ class Settings:
         if self.is_postgres:
             return "postgresql+psycopg://" + self.db_url.split("://", 1)[1]
         return self.db_url
+
+    def psycopg_conninfo(self) -> str:
+        """The same PostgreSQL database, for psycopg (e.g. LISTEN for live projections)."""
+        return "postgresql://" + self.db_url.split("://", 1)[1]
 
     def sqlite_path(self) -> Path | None:
         env = self.eventsourcing_env()

@@ -35,7 +35,7 @@ from domain.glossary import Grade, HazardSource, HazardState
 from domain.ledger import HazardLedger
 from domain.ledger import Receipt as LedgerReceipt
 from domain.values import RectificationPlan, SupervisionListing
-from projections.hazard_list import HazardFilter
+from projections.hazard_queries import HazardFilter
 
 router = APIRouter(prefix="/hazards", tags=["hazards"])
 
@@ -68,7 +68,7 @@ def list_hazards(
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
     """Hazards with filters, newest first (read model, caught up before reading)."""
-    services.hazard_list.catch_up()
+    services.catch_up()
     return services.queries.list(
         HazardFilter(
             state=state,

@@ -55,8 +55,14 @@ def test_health_reports_backend_and_projection_lag(api: Api, enterprise: Enterpr
     assert health["status"] == "ok"
     assert health["database"] == ("postgresql" if db_url.startswith("postgresql") else "sqlite")
     assert health["events"] == 1
+    lagging = health["projections"]["records"]
+    assert lagging["lag_events"] == 1 and lagging["lag_seconds"] >= 0
     api.get("/enterprises")  # catches the read model up
-    assert api.get("/health")["projections"]["hazard_list"] == {"position": 1, "lag_events": 0}
+    assert api.get("/health")["projections"]["records"] == {"version": 1, "position": 1, "lag_events": 0, "lag_seconds": 0.0}
+    metrics = api.client.get("/metrics")
+    assert metrics.status_code == 200 and metrics.headers["content-type"].startswith("text/plain")
+    assert 'hazard_ledger_projection_lag_events{projection="records"} 0.0' in metrics.text
+    assert "hazard_ledger_events 1.0" in metrics.text
 
 
 def test_openapi_has_every_endpoint_with_examples(api: Api) -> None:

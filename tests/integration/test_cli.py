@@ -22,7 +22,7 @@ from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.credit_code import check_character
 from domain.glossary import Grade, HazardSource, HazardState, OrgKind, Role
-from projections.hazard_list import HazardFilter
+from projections.hazard_queries import HazardFilter
 
 OFFICE = Actor("ajb-wang", "王主任", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
 INSPECTOR = Actor("yjj-zhang", "张伟", Role.INSPECTOR, "yjj", OrgKind.DEPARTMENT, "区应急管理局")
@@ -79,7 +79,11 @@ def test_a_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
 def test_project_rebuilds_the_read_model(db_url: str, hazard_id: str) -> None:
     result = runner.invoke(app, ["project", "--rebuild", "--once", "--db", db_url])
     assert result.exit_code == 0, result.output
-    assert "hazard_list: 3 events applied, position 3" in result.output
+    assert "records: 3 events applied, position 3, version 2" in result.output
+    again = runner.invoke(app, ["project", "--once", "--only", "records", "--db", db_url])
+    assert "records: 0 events applied, position 3, version 2" in again.output
+    unknown = runner.invoke(app, ["project", "--once", "--only", "annex9", "--db", db_url])
+    assert unknown.exit_code == 2 and "unknown projection" in unknown.output
 
 
 def _free_port() -> int:
@@ -129,7 +133,7 @@ def test_demo_loads_a_district_once_and_the_list_shows_it(db_url: str) -> None:
     assert again.exit_code == 0 and "跳过加载" in again.output
     services = build(Settings(db_url=db_url))
     try:
-        services.hazard_list.catch_up()
+        services.catch_up()
         states = {s.value: services.queries.list(HazardFilter(state=s, limit=1))["total"] for s in HazardState}
     finally:
         services.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import inspect, select
 
 from api.bootstrap import build
 from api.settings import Settings
@@ -14,9 +14,8 @@ from domain.credit_code import check_character
 from domain.errors import DomainError
 from domain.glossary import Grade, HazardSource, OrgKind, Role
 from domain.hazard import Hazard
-from projections.hazard_list import HazardListProjection
-from projections.runner import ProjectionRunner
-from projections.tables import hazards
+from projections.engine import ProjectionRunner
+from projections.records import RecordsProjection
 
 OFFICE = Actor("ajb-wang", "王主任", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
 
@@ -69,15 +68,19 @@ def test_concurrent_saves_of_the_same_version_conflict(db_url: str) -> None:
         services.close()
 
 
+def _rows(services, version: int | None = None) -> list[dict]:  # type: ignore[no-untyped-def]
+    hazards = services.records.tables(version)["hazards"]
+    with services.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(hazards).order_by(hazards.c.id)).mappings()]
+
+
 def test_racing_projection_runners_apply_each_event_once(db_url: str) -> None:
     services = build(Settings(db_url=db_url))
     try:
         for n in range(1, 21):
             _hazard(services, n)
         runners = [
-            ProjectionRunner(
-                services.engine, services.ledger.recorder, services.ledger.mapper, HazardListProjection(), batch_size=7
-            )
+            ProjectionRunner(services.engine, services.ledger.recorder, services.ledger.mapper, RecordsProjection(), batch_size=7)
             for _ in range(3)
         ]
         errors: list[BaseException] = []
@@ -94,12 +97,35 @@ def test_racing_projection_runners_apply_each_event_once(db_url: str) -> None:
         for t in threads:
             t.join()
         assert not errors, errors
-        with services.engine.connect() as conn:
-            assert conn.execute(select(func.count()).select_from(hazards)).scalar_one() == 20
+        rows = _rows(services)
+        assert len(rows) == 20 and all(r["version"] == 1 for r in rows)
         assert runners[0].position() == services.ledger.recorder.max_notification_id()
         assert runners[0].catch_up() == 0
-        assert runners[0].rebuild() == 40
+    finally:
+        services.close()
+
+
+def test_blue_green_rebuild_serves_the_old_version_until_it_switches(db_url: str) -> None:
+    services = build(Settings(db_url=db_url))
+    try:
+        ids = [_hazard(services, n) for n in range(1, 6)]
+        services.catch_up()
+        live = _rows(services)
+        seen_during_build: list[int] = []
+
+        def progress(done: int, total: int) -> None:
+            seen_during_build.append(services.records.active_version())
+
+        assert services.records.rebuild(progress) == 10
+        assert seen_during_build and set(seen_during_build) == {1}
+        assert services.records.active_version() == 2
+        assert _rows(services) == live  # rebuilt equals live, row for row
+        services.ledger.void_hazard(OFFICE, ids[0], reason="重复登记")
+        services.catch_up()
+        assert {r["id"]: r["state"] for r in _rows(services)}[str(ids[0])] == "voided"
+        assert services.records.rebuild() == 11 and services.records.active_version() == 3
         with services.engine.connect() as conn:
-            assert conn.execute(select(func.count()).select_from(hazards)).scalar_one() == 20
+            names = set(inspect(conn).get_table_names())
+        assert "rm_hazards_v1" not in names and {"rm_hazards_v2", "rm_hazards_v3"} <= names
     finally:
         services.close()

@@ -1,0 +1,106 @@
+"""Reads of the hazard list: filters over the records projection, labels from the glossary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, func, or_, select
+
+from domain.glossary import Grade, HazardSource, HazardState
+from domain.reference_data import ReferenceData
+from projections.engine import Tables
+from projections.rowstate import utc
+
+
+@dataclass(frozen=True)
+class HazardFilter:
+    state: HazardState | None = None
+    sector: str | None = None
+    unit: str | None = None  # a department (responsible or leading the sector) or a street/zone
+    grade: Grade | None = None
+    source: HazardSource | None = None
+    enterprise_id: str | None = None
+    overdue: bool | None = None
+    listed: bool | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+class HazardQueries:
+    """Reads of the hazard list; labels come from the reference data and the glossary."""
+
+    def __init__(self, engine: Engine, reference: ReferenceData, tables: Callable[[], Tables]) -> None:
+        self.engine = engine
+        self.reference = reference
+        self.tables = tables
+
+    def list(self, f: HazardFilter) -> dict[str, Any]:
+        t = self.tables()
+        hazards, enterprises = t["hazards"], t["enterprises"]
+        conditions = []
+        if f.state:
+            conditions.append(hazards.c.state == f.state.value)
+        if f.sector:
+            # A "其中" row's parent lists its children's hazards too.
+            rows = [s.id for s in self.reference.sectors.values() if f.sector in (s.id, s.parent)]
+            conditions.append(hazards.c.sector.in_(rows or [f.sector]))
+        if f.unit:
+            led = [s.id for s in self.reference.sectors.values() if f.unit in s.lead_unit_ids]
+            conditions.append(or_(hazards.c.department == f.unit, hazards.c.jurisdiction == f.unit, hazards.c.sector.in_(led)))
+        if f.grade:
+            conditions.append(hazards.c.grade == f.grade.value)
+        if f.source:
+            conditions.append(hazards.c.source == f.source.value)
+        if f.enterprise_id:
+            conditions.append(hazards.c.enterprise_id == f.enterprise_id)
+        if f.overdue is not None:
+            conditions.append(hazards.c.overdue == f.overdue)
+        if f.listed is not None:
+            conditions.append(hazards.c.listed == f.listed)
+        query = (
+            select(hazards, enterprises.c.name.label("enterprise_name"))
+            .join(enterprises, enterprises.c.id == hazards.c.enterprise_id, isouter=True)
+            .where(*conditions)
+        )
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(hazards).where(*conditions)).scalar_one()
+            rows = conn.execute(
+                query.order_by(hazards.c.reported_occ.desc(), hazards.c.id).limit(f.limit).offset(f.offset)
+            ).mappings()
+            items = [self._row(r) for r in rows]
+        return {"total": total, "limit": f.limit, "offset": f.offset, "items": items}
+
+    def _row(self, r: Any) -> dict[str, Any]:
+        state = HazardState(r["state"])
+        grade = Grade(r["grade"])
+        deadline: date | None = r["deadline"]
+        return {
+            "id": r["id"],
+            "enterprise_id": r["enterprise_id"],
+            "enterprise_name": r["enterprise_name"],
+            "sector": r["sector"],
+            "sector_name": self.reference.sector(r["sector"]).name,
+            "jurisdiction": r["jurisdiction"],
+            "department": r["department"],
+            "grade": grade.value,
+            "grade_zh": grade.zh,
+            "source": r["source"],
+            "state": state.value,
+            "state_zh": state.zh,
+            "description": r["description"],
+            "reported_at": utc(r["reported_occ"]).isoformat(),  # type: ignore[union-attr]
+            "reported_to_regulator": r["regulator_occ"] is not None,
+            "listed": r["listed"],
+            "overdue": r["overdue"],
+            "deadline": deadline.isoformat() if deadline else None,
+            "version": r["version"],
+        }
+
+    def enterprises(self, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        enterprises = self.tables()["enterprises"]
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(enterprises).order_by(enterprises.c.name).limit(limit).offset(offset)).mappings()
+            return [dict(r) for r in rows]

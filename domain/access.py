@@ -36,6 +36,43 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "conduct_inspection": _ENT | _REG,
     "record_finding": _ENT | _REG,
     "sign_inspection": _ENT | _REG,
+    # accidents, risk points, outstanding problems, work logs, spot checks: accidents are recorded by
+    # regulators; only the committee office records a listing (it drives the veto flags); the enterprise
+    # may fill its own risk point's basic and emergency lists, regulators all four (the form is theirs).
+    "report_accident": _REG,
+    "list_accident": frozenset({Role.COMMITTEE_OFFICE}),
+    "conclude_investigation": frozenset({Role.INSPECTOR, Role.COMMITTEE_OFFICE}),
+    "register_risk_point": _ENT | _REG,
+    "list_basic_info": _ENT | _REG,
+    "list_responsibility": _REG,
+    "list_control_measures": _REG,
+    "list_emergency": _ENT | _REG,
+    "identify_problem": _REG,
+    "adopt_root_cause_measure": _REG,
+    "rectify_problem": _REG,
+    "record_activity": _REG,
+    "record_deficiencies": _REG,
+    # end accidents, risk points, outstanding problems, work logs, spot checks
+    # enforcement: regulators open and decide cases; the process manager (system) may mark a repeat
+    # offender; publication batches by the safety committee office and inspectors.
+    "open_case": _REG,
+    "decide_penalty": _REG,
+    "impose_dual_penalty": _REG,
+    "order_suspension": _REG,
+    "lift_suspension": _REG,
+    "suspend_or_revoke_licence": _REG,
+    "request_closure": _REG,
+    "order_closure": _REG,
+    "apply_industry_ban": _REG,
+    "transfer_to_judiciary": _REG,
+    "apply_joint_punishment": _REG,
+    "interview_enterprise": _REG,
+    "expose_case": _REG,
+    "publish_as_typical": _REG,
+    "recommend_closure": _REG | {Role.SYSTEM},
+    "close_case": _REG,
+    "publish_batch": frozenset({Role.COMMITTEE_OFFICE, Role.INSPECTOR}),
+    # end enforcement
 }
 
 # Roles whose acts are not bound to one organisation's records.

@@ -103,6 +103,92 @@ CATALOGUE: dict[str, ErrorSpec] = {
         "检查发现须列明隐患，或明确“未发现重大事故隐患”",
         "A finding names hazards or states explicitly that no major hazard was found",
     ),
+    # enforcement (执法案件; the plan's five enforcement rules) and publication batches
+    "case_not_found": ErrorSpec(_N, "执法案件不存在：{id}", "Enforcement case not found: {id}"),
+    "batch_not_found": ErrorSpec(_N, "公布批次不存在：{id}", "Publication batch not found: {id}"),
+    "case_exists": ErrorSpec(_C, "案号 {case_number} 已立案", "Case number {case_number} is already open"),
+    "case_closed": ErrorSpec(_C, "执法案件已结案，只能查阅", "The case is closed; it accepts nothing but reads"),
+    "duplicate_decision_number": ErrorSpec(
+        _C, "处罚决定书文号 {decision_number} 已在本案使用", "Decision number {decision_number} is already used in this case"
+    ),
+    "penalty_exempt": ErrorSpec(
+        _C,
+        "所涉重大事故隐患（{hazard_ids}）系企业自查发现、已按规定报告并正在有效整改，依法不予行政处罚",
+        "The cited major hazards ({hazard_ids}) were found by the enterprise itself, reported in time and are under "
+        "effective rectification: no administrative penalty may be based on them",
+    ),
+    "dual_penalty_required": ErrorSpec(
+        _C,
+        "{reason_zh}，须对企业和企业主要负责人实行“一案双罚”",
+        "{reason}: the penalty must hit both the enterprise and its principal (dual penalty)",
+    ),
+    "not_repeat_offender": ErrorSpec(
+        _C,
+        "隐患 {hazard_id} 不符合提请关闭条件：{reason_zh}",
+        "Hazard {hazard_id} does not meet the repeat-offender thresholds: {reason}",
+    ),
+    "already_recommended": ErrorSpec(_C, "本案已标记建议提请关闭", "The case is already marked for a closure recommendation"),
+    "cited_hazard_open": ErrorSpec(
+        _C,
+        "案件所涉 {count} 项隐患尚未整改完成（{hazard_ids}），结案须说明理由（严禁以罚代管）",
+        "{count} cited hazard(s) still open ({hazard_ids}); closing the case needs a stated reason (no penalty instead of a fix)",
+    ),
+    "cited_majors_unverified": ErrorSpec(
+        _C,
+        "所涉重大事故隐患尚未验收通过（{hazard_ids}），不能复产",
+        "Cited major hazards are not verified yet ({hazard_ids}); the suspension cannot be lifted",
+    ),
+    "already_suspended": ErrorSpec(_C, "企业已处于停产整顿中", "The enterprise is already under a suspension order"),
+    "no_suspension": ErrorSpec(_C, "本案没有生效的停产整顿决定", "The case has no suspension order in force"),
+    "suspension_in_force": ErrorSpec(
+        _C,
+        "停产整顿尚未解除（复产验收），不能结案；已关闭取缔的除外",
+        "A suspension order is still in force (no resumption acceptance); the case cannot close unless the enterprise was closed",
+    ),
+    "licence_revoked": ErrorSpec(_C, "证照 {licence_number} 已被吊销", "Licence {licence_number} is already revoked"),
+    "closure_already_requested": ErrorSpec(_C, "已提请关闭", "Closure was already requested"),
+    "closure_not_requested": ErrorSpec(
+        _C, "尚未提请地方人民政府关闭，不能关闭取缔", "Closure was not requested from the government; it cannot be ordered"
+    ),
+    "closure_already_ordered": ErrorSpec(_C, "企业已被关闭取缔", "The enterprise was already ordered closed"),
+    "closure_not_ordered": ErrorSpec(
+        _C, "企业未被关闭取缔，不能落实行业禁入", "The enterprise was not ordered closed; no industry ban can follow"
+    ),
+    "already_published": ErrorSpec(_C, "本案已公布为典型执法案例", "The case is already published as a typical case"),
+    # end enforcement
+    # accidents, risk points, outstanding problems, work logs, spot checks
+    "accident_not_found": ErrorSpec(_N, "生产安全事故不存在：{id}", "Accident not found: {id}"),
+    "risk_point_not_found": ErrorSpec(_N, "重大安全风险点不存在：{id}", "Risk point not found: {id}"),
+    "problem_not_found": ErrorSpec(_N, "突出问题不存在：{id}", "Outstanding problem not found: {id}"),
+    "work_log_not_found": ErrorSpec(_N, "工作情况台账不存在：{id}", "Work log not found: {id}"),
+    "accident_grade_too_low": ErrorSpec(
+        _I,
+        "事故等级「{grade_zh}」低于{basis_zh}对应的等级「{implied_zh}」",
+        "Accident grade '{grade}' is below the grade '{implied}' that its {basis} imply",
+    ),
+    "accident_already_listed": ErrorSpec(
+        _C,
+        "事故已由{level_zh}，只能由更高一级政府挂牌督办",
+        "The accident is already listed at {level} level; only a higher level can list it again",
+    ),
+    "investigation_already_concluded": ErrorSpec(_C, "事故调查已有结论", "The accident investigation is already concluded"),
+    "problem_already_rectified": ErrorSpec(
+        _C, "突出问题已整改，不能再{action_zh}", "The outstanding problem is already rectified; cannot {action}"
+    ),
+    "not_a_spot_check": ErrorSpec(
+        _C,
+        "该检查为「{kind_zh}」，只有抽查检查才记录企业自查自改问题",
+        "The inspection is of kind {kind}; only a spot check records these deficiencies",
+    ),
+    "deficiency_already_recorded": ErrorSpec(
+        _C, "本次抽查已记录问题「{deficiency_zh}」", "The spot check already records the deficiency {deficiency}"
+    ),
+    "deficiencies_contradiction": ErrorSpec(
+        _C,
+        "本次抽查已记录「{recorded_zh}」，不能再记录「{attempted_zh}」",
+        "The spot check already records {recorded}; cannot also record {attempted}",
+    ),
+    # end accidents, risk points, outstanding problems, work logs, spot checks
     # enterprises
     "enterprise_exists": ErrorSpec(
         _C, "统一社会信用代码 {credit_code} 已登记", "Credit code {credit_code} is already registered"

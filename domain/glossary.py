@@ -121,6 +121,113 @@ class SignatureMeaning(Labelled):
     VERIFIER = "verifier"
 
 
+# enforcement (执法案件, publication batches)
+class CaseState(Labelled):
+    """执法案件状态."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class PenaltyTarget(Labelled):
+    """Who a single-target penalty decision (行政处罚决定) is against."""
+
+    ENTERPRISE = "enterprise"
+    PERSON = "person"
+
+
+class LicenceAction(Labelled):
+    """暂扣吊销证照."""
+
+    SUSPEND = "suspend"
+    REVOKE = "revoke"
+
+
+class BatchKind(Labelled):
+    """The plan's periodic batches: 通报一批、约谈一批、联合惩戒一批、停产整顿一批."""
+
+    NOTICE = "notice"
+    INTERVIEW = "interview"
+    JOINT_PUNISHMENT = "joint_punishment"
+    SUSPENSION = "suspension"
+
+
+# end enforcement
+
+
+# accidents, risk points, outstanding problems, work logs, spot checks
+class AccidentGrade(Labelled):
+    """生产安全事故等级 (《生产安全事故报告和调查处理条例》第三条)."""
+
+    GENERAL = "general"
+    LARGER = "larger"
+    MAJOR = "major"
+    ESPECIALLY_MAJOR = "especially_major"
+
+
+class RiskList(Labelled):
+    """The four lists of a major risk point (Annex 3 "4个清单"), in the form's order."""
+
+    BASIC_INFO = "basic_info"
+    RESPONSIBILITY = "responsibility"
+    CONTROL_MEASURES = "control_measures"
+    EMERGENCY = "emergency"
+
+
+class GovernmentMeasure(Labelled):
+    """属地政府或监管部门采取的监管措施 (Annex 3, list 三): exactly the form's eight choices."""
+
+    LISTED_FOR_SUPERVISION = "listed_for_supervision"
+    ISOLATE_HAZARD_SOURCE = "isolate_hazard_source"
+    REDUCE_PERSONNEL = "reduce_personnel"
+    CLEAR_EVACUATION = "clear_evacuation"
+    REMEDIATE_OR_DEMOLISH = "remediate_or_demolish"
+    PHASE_OUT_OR_CLOSE = "phase_out_or_close"
+    SUSPEND_OPERATIONS = "suspend_operations"
+    MARKET_BAN = "market_ban"
+
+
+class ProblemState(Labelled):
+    """突出问题状态."""
+
+    IDENTIFIED = "identified"
+    RECTIFIED = "rectified"
+
+
+class ActivityKind(Labelled):
+    """Typed activities of a reporting unit's work log (Annex 1 / Annex 2 items not derived from other events)."""
+
+    STUDY_SESSION = "study_session"
+    LEADERSHIP_RESEARCH = "leadership_research"
+    SITE_SUPERVISION = "site_supervision"
+    LECTURE = "lecture"
+    TIPOFF_REWARD = "tipoff_reward"
+    MEDIA_COLUMN = "media_column"
+    TECHNICAL_INSPECTORS = "technical_inspectors"
+    ASSESSMENT_PATROL = "assessment_patrol"
+    GUIDANCE_COUNTY = "guidance_county"
+    GUIDANCE_ENTERPRISE = "guidance_enterprise"
+    SUPERVISION_TEAM = "supervision_team"
+    EXPERT_SERVICE = "expert_service"
+    ENTERPRISE_SERVED = "enterprise_served"
+
+
+class SpotCheckDeficiency(Labelled):
+    """Deficiencies a spot check (抽查检查) of enterprise self-inspection may find: Annex 1 section 2,
+    rows 2–8, in the form's order."""
+
+    PRINCIPAL_NOT_STUDYING = "principal_not_studying"
+    PRINCIPAL_NOT_LEADING_INSPECTION = "principal_not_leading_inspection"
+    NO_DEPUTY_DUTY_LIST = "no_deputy_duty_list"
+    NO_SAFETY_ORGANISATION_OR_STAFF = "no_safety_organisation_or_staff"
+    UNCERTIFIED_SPECIAL_OPERATIONS = "uncertified_special_operations"
+    OUTSOURCING_LEASING_DISORDER = "outsourcing_leasing_disorder"
+    NO_DRILLS_OR_EXITS_UNKNOWN = "no_drills_or_exits_unknown"
+
+
+# end accidents, risk points, outstanding problems, work logs, spot checks
+
+
 # Keyed by (class, value): StrEnum members compare and hash as their string, so Role.INSPECTOR and
 # SignatureMeaning.INSPECTOR would otherwise share one entry.
 _ZH_PAIRS: list[tuple[StrEnum, str]] = [
@@ -173,6 +280,58 @@ _ZH_PAIRS: list[tuple[StrEnum, str]] = [
     (OrgKind.SYSTEM, "系统"),
     (SignatureMeaning.INSPECTOR, "检查人签名"),
     (SignatureMeaning.VERIFIER, "验收签名"),
+    # accidents, risk points, outstanding problems, work logs, spot checks
+    (AccidentGrade.GENERAL, "一般事故"),
+    (AccidentGrade.LARGER, "较大事故"),
+    (AccidentGrade.MAJOR, "重大事故"),
+    (AccidentGrade.ESPECIALLY_MAJOR, "特别重大事故"),
+    (RiskList.BASIC_INFO, "重大风险基础信息清单"),
+    (RiskList.RESPONSIBILITY, "责任分工信息清单"),
+    (RiskList.CONTROL_MEASURES, "防控措施清单"),
+    (RiskList.EMERGENCY, "应急处置清单"),
+    (GovernmentMeasure.LISTED_FOR_SUPERVISION, "挂牌督办"),
+    (GovernmentMeasure.ISOLATE_HAZARD_SOURCE, "隔离危险源"),
+    (GovernmentMeasure.REDUCE_PERSONNEL, "减员减人"),
+    (GovernmentMeasure.CLEAR_EVACUATION, "畅通疏散"),
+    (GovernmentMeasure.REMEDIATE_OR_DEMOLISH, "整治拆除"),
+    (GovernmentMeasure.PHASE_OUT_OR_CLOSE, "淘汰关闭"),
+    (GovernmentMeasure.SUSPEND_OPERATIONS, "停产停业"),
+    (GovernmentMeasure.MARKET_BAN, "市场禁入"),
+    (ProblemState.IDENTIFIED, "待整改"),
+    (ProblemState.RECTIFIED, "已整改"),
+    (ActivityKind.STUDY_SESSION, "党委政府分别组织专题学习安全生产十五条硬措施"),
+    (ActivityKind.LEADERSHIP_RESEARCH, "党委政府主要负责同志分别专题研究"),
+    (ActivityKind.SITE_SUPERVISION, "市、县政府负责同志分别现场督导检查"),
+    (ActivityKind.LECTURE, "市、县安委会成员单位负责同志分别到企业宣讲"),
+    (ActivityKind.TIPOFF_REWARD, "举报奖励"),
+    (ActivityKind.MEDIA_COLUMN, "是否在市级主流媒体播放安全生产专题栏目"),
+    (ActivityKind.TECHNICAL_INSPECTORS, "市、县本级配备专兼职技术检查员数量"),
+    (ActivityKind.ASSESSMENT_PATROL, "组织开展考核巡查、督导检查"),
+    (ActivityKind.GUIDANCE_COUNTY, "帮扶指导重点县"),
+    (ActivityKind.GUIDANCE_ENTERPRISE, "帮扶指导重点企业"),
+    (ActivityKind.SUPERVISION_TEAM, "派出督导组"),
+    (ActivityKind.EXPERT_SERVICE, "组织专家技术服务"),
+    (ActivityKind.ENTERPRISE_SERVED, "检查服务企业单位"),
+    (SpotCheckDeficiency.PRINCIPAL_NOT_STUDYING, "企业主要负责人未按要求亲自研究排查整治工作"),
+    (SpotCheckDeficiency.PRINCIPAL_NOT_LEADING_INSPECTION, "企业主要负责人未带队检查"),
+    (SpotCheckDeficiency.NO_DEPUTY_DUTY_LIST, "企业未制定分管负责人职责清单"),
+    (SpotCheckDeficiency.NO_SAFETY_ORGANISATION_OR_STAFF, "企业未依法建立安全管理机构和配足安全管理人员"),
+    (SpotCheckDeficiency.UNCERTIFIED_SPECIAL_OPERATIONS, "电焊等特种作业岗位人员无证上岗作业"),
+    (SpotCheckDeficiency.OUTSOURCING_LEASING_DISORDER, "外包外租安全管理混乱"),
+    (SpotCheckDeficiency.NO_DRILLS_OR_EXITS_UNKNOWN, "未按规定开展应急演练、员工不熟悉逃生出口"),
+    # end accidents, risk points, outstanding problems, work logs, spot checks
+    # enforcement
+    (CaseState.OPEN, "办理中"),
+    (CaseState.CLOSED, "已结案"),
+    (PenaltyTarget.ENTERPRISE, "生产经营单位"),
+    (PenaltyTarget.PERSON, "个人"),
+    (LicenceAction.SUSPEND, "暂扣"),
+    (LicenceAction.REVOKE, "吊销"),
+    (BatchKind.NOTICE, "通报"),
+    (BatchKind.INTERVIEW, "约谈"),
+    (BatchKind.JOINT_PUNISHMENT, "联合惩戒"),
+    (BatchKind.SUSPENSION, "停产整顿"),
+    # end enforcement
 ]
 _ZH: dict[tuple[type, str], str] = {(type(member), member.value): label for member, label in _ZH_PAIRS}
 
@@ -197,6 +356,41 @@ EVENT_LABELS: dict[str, str] = {
     "VerificationFailed": "验收不通过",
     "HazardClosed": "销号",
     "HazardVoided": "作废",
+    # accidents, risk points, outstanding problems, work logs, spot checks
+    "AccidentReported": "生产安全事故登记",
+    "AccidentListed": "事故挂牌督办",
+    "AccidentInvestigationConcluded": "事故调查结论",
+    "RiskPointRegistered": "登记重大安全风险点",
+    "BasicInfoListed": "填报重大风险基础信息清单",
+    "ResponsibilityListed": "填报责任分工信息清单",
+    "ControlMeasuresListed": "填报防控措施清单",
+    "EmergencyListed": "填报应急处置清单",
+    "ProblemIdentified": "梳理突出问题",
+    "RootCauseMeasureAdopted": "落实治本措施",
+    "ProblemRectified": "突出问题整改完成",
+    "WorkLogOpened": "建立工作情况台账",
+    "ActivityRecorded": "记录工作情况",
+    "DeficienciesRecorded": "记录抽查发现的问题",
+    # end accidents, risk points, outstanding problems, work logs, spot checks
+    # enforcement
+    "CaseOpened": "立案",
+    "PenaltyDecided": "作出行政处罚决定",
+    "DualPenaltyImposed": "一案双罚",
+    "SuspensionOrdered": "责令停产整顿",
+    "SuspensionLifted": "复产验收（解除停产整顿）",
+    "LicenceSuspendedOrRevoked": "暂扣吊销证照",
+    "ClosureRequested": "提请关闭",
+    "ClosureOrdered": "关闭取缔",
+    "IndustryBanApplied": "行业禁入",
+    "TransferredToJudiciary": "移送司法机关",
+    "JointPunishmentApplied": "联合惩戒",
+    "EnterpriseInterviewed": "约谈警示",
+    "CaseExposed": "曝光",
+    "CasePublishedAsTypical": "公布典型执法案例",
+    "ClosureRecommended": "建议提请关闭（屡罚不改）",
+    "CaseClosed": "结案",
+    "BatchPublished": "分批公布",
+    # end enforcement
 }
 
 # The five elements of a rectification plan (五落实), in the order the plan lists them.
@@ -228,4 +422,38 @@ ACTION_LABELS: dict[str, str] = {
     "sign_inspection": "签名",
     "register_enterprise": "登记企业",
     "change_principal": "变更主要负责人",
+    # accidents, risk points, outstanding problems, work logs, spot checks
+    "report_accident": "登记生产安全事故",
+    "list_accident": "对事故挂牌督办",
+    "conclude_investigation": "登记事故调查结论",
+    "register_risk_point": "登记重大安全风险点",
+    "list_basic_info": "填报重大风险基础信息清单",
+    "list_responsibility": "填报责任分工信息清单",
+    "list_control_measures": "填报防控措施清单",
+    "list_emergency": "填报应急处置清单",
+    "identify_problem": "梳理突出问题",
+    "adopt_root_cause_measure": "落实治本措施",
+    "rectify_problem": "整改突出问题",
+    "record_activity": "记录工作情况",
+    "record_deficiencies": "记录抽查发现的问题",
+    # end accidents, risk points, outstanding problems, work logs, spot checks
+    # enforcement
+    "open_case": "立案",
+    "decide_penalty": "作出行政处罚决定",
+    "impose_dual_penalty": "实行一案双罚",
+    "order_suspension": "责令停产整顿",
+    "lift_suspension": "复产验收",
+    "suspend_or_revoke_licence": "暂扣吊销证照",
+    "request_closure": "提请关闭",
+    "order_closure": "关闭取缔",
+    "apply_industry_ban": "落实行业禁入",
+    "transfer_to_judiciary": "移送司法机关",
+    "apply_joint_punishment": "实施联合惩戒",
+    "interview_enterprise": "约谈警示",
+    "expose_case": "曝光",
+    "publish_as_typical": "公布典型执法案例",
+    "recommend_closure": "建议提请关闭",
+    "close_case": "结案",
+    "publish_batch": "分批公布",
+    # end enforcement
 }

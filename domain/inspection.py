@@ -15,7 +15,8 @@ from eventsourcing.domain import event
 from domain.actor import Actor
 from domain.aggregate_base import LedgerAggregate, stable_topics
 from domain.errors import DomainError
-from domain.glossary import InspectionKind, InspectionMethod, SignatureMeaning
+from domain.glossary import InspectionKind, InspectionMethod, SignatureMeaning, SpotCheckDeficiency
+from domain.inputs import terms_once  # spot checks
 from domain.values import Person
 
 
@@ -45,6 +46,9 @@ class Inspection(LedgerAggregate):
         self.scope = list(scope)
         self.findings: list[dict[str, object]] = []
         self.signed_by: list[str] = []
+        # spot checks: deficiencies found (Annex 1 section 2), or an explicit "none found"
+        self.deficiencies: list[SpotCheckDeficiency] = []
+        self.no_deficiency_found = False
 
     @classmethod
     def conduct(
@@ -134,3 +138,38 @@ class Inspection(LedgerAggregate):
     @event("InspectionSigned")
     def _signed(self, actor: Actor, occurred_at: datetime, meaning: str) -> None:
         self.signed_by.append(actor.user_id)
+
+    # ----- spot checks (抽查检查, Annex 1 section 2) -------------------------------------------
+
+    def record_deficiencies(self, actor: Actor, occurred_at: datetime, deficiencies: list[SpotCheckDeficiency]) -> None:
+        """Records which of the seven deficiencies a spot check found; an empty list states that none
+        was found. Only on spot checks, before the first signature, each deficiency once."""
+        self.check_business_order(occurred_at)
+        if self.kind is not InspectionKind.SPOT_CHECK:
+            raise DomainError("not_a_spot_check", kind=self.kind.value, kind_zh=self.kind.zh)
+        if self.signed_by:
+            raise DomainError("inspection_signed")
+        found = terms_once(SpotCheckDeficiency, deficiencies, "deficiencies")
+        for deficiency in found:
+            if deficiency in self.deficiencies:
+                raise DomainError("deficiency_already_recorded", deficiency=deficiency.value, deficiency_zh=deficiency.zh)
+        if self.no_deficiency_found or (not found and self.deficiencies):
+            recorded = self.deficiencies
+            raise DomainError(
+                "deficiencies_contradiction",
+                recorded=", ".join(d.value for d in recorded) or "none found",
+                recorded_zh="、".join(d.zh for d in recorded) or NO_DEFICIENCY_ZH,
+                attempted=", ".join(d.value for d in found) or "none found",
+                attempted_zh="、".join(d.zh for d in found) or NO_DEFICIENCY_ZH,
+            )
+        self._deficiencies_recorded(actor=actor, occurred_at=occurred_at, deficiencies=[d.value for d in found])
+
+    @event("DeficienciesRecorded")
+    def _deficiencies_recorded(self, actor: Actor, occurred_at: datetime, deficiencies: list[str]) -> None:
+        self.deficiencies.extend(SpotCheckDeficiency(d) for d in deficiencies)
+        if not deficiencies:
+            self.no_deficiency_found = True
+
+
+# spot checks: how an explicit "none found" statement reads
+NO_DEFICIENCY_ZH = "未发现问题"

@@ -6,15 +6,27 @@ Queries return plain dicts (``domain/views.py``), never aggregates.
 
 from __future__ import annotations
 
+from domain.services.accidents import AccidentCommands  # accidents, risks, work logs
 from domain.services.core import Receipt
+from domain.services.enforcement import EnforcementCommands  # enforcement
 from domain.services.enterprises import EnterpriseCommands
 from domain.services.hazards import HazardCommands
 from domain.services.inspections import InspectionCommands
+from domain.services.risks import RiskCommands  # accidents, risks, work logs
+from domain.services.work_logs import WorkLogCommands  # accidents, risks, work logs
 
 __all__ = ["HazardLedger", "Receipt"]
 
 
-class HazardLedger(HazardCommands, InspectionCommands, EnterpriseCommands):
+class HazardLedger(
+    HazardCommands,
+    InspectionCommands,
+    EnterpriseCommands,
+    EnforcementCommands,
+    AccidentCommands,  # accidents, risks, work logs
+    RiskCommands,
+    WorkLogCommands,
+):
     """事故隐患台账. The name fixes the event store's table names: never change it."""
 
     name = "HazardLedger"

@@ -63,6 +63,11 @@ class LedgerRules:
     resumption_review_days: int = 10
     backdate_days: int = 3650
     evidence_max_bytes: int = 20 * 1024 * 1024
+    # enforcement: plan rule 3 (重大事故隐患长期存在并多次受到处罚): a major open at least this many days
+    # and penalised at least this many times marks its case for a closure recommendation.
+    repeat_offender_open_days: int = 90
+    repeat_offender_penalties: int = 2
+    # end enforcement
 
     def overridden(self, values: dict[str, str]) -> LedgerRules:
         """Returns a copy with the given settings (strings, e.g. from the environment) applied."""

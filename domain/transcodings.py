@@ -9,6 +9,7 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.actor import Actor
+from domain.risk_point import EmergencySupply, HazardCharacteristics  # risk points
 from domain.values import Person, RectificationPlan, SupervisionListing
 
 
@@ -48,5 +49,8 @@ def register_transcodings(transcoder: JSONTranscoder) -> None:
         (Person, "person"),
         (RectificationPlan, "rectification_plan"),
         (SupervisionListing, "supervision_listing"),
+        # risk points (Annex 3)
+        (HazardCharacteristics, "hazard_characteristics"),
+        (EmergencySupply, "emergency_supply"),
     ):
         transcoder.register(DataclassAsDict(cls, name))

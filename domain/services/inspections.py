@@ -10,7 +10,7 @@ from domain.access import check_role, check_scope
 from domain.actor import Actor
 from domain.enterprise import Enterprise
 from domain.errors import DomainError
-from domain.glossary import InspectionKind, InspectionMethod
+from domain.glossary import InspectionKind, InspectionMethod, SpotCheckDeficiency
 from domain.hazard import Hazard
 from domain.inspection import Inspection
 from domain.services.core import LedgerCore, Receipt
@@ -87,6 +87,25 @@ class InspectionCommands(LedgerCore):
         self._store(inspection)
         return Receipt(inspection.id, inspection.version)
 
+    # spot checks (抽查检查, Annex 1 section 2)
+    def record_deficiencies(
+        self,
+        actor: Actor,
+        inspection_id: UUID,
+        *,
+        deficiencies: list[SpotCheckDeficiency],
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Which of the seven deficiencies a spot check found; an empty list states that none was found."""
+        when = self._when(occurred_at)
+        inspection = self._inspection_for(actor, "record_deficiencies", inspection_id, expected_version)
+        inspection.record_deficiencies(actor, when, list(deficiencies))
+        self._store(inspection)
+        return Receipt(inspection.id, inspection.version)
+
+    # end spot checks
+
     def sign_inspection(
         self,
         actor: Actor,
@@ -117,4 +136,8 @@ class InspectionCommands(LedgerCore):
             "findings": plain(i.findings),
             "signed_by": list(i.signed_by),
             "fully_signed": i.fully_signed,
+            # spot checks
+            "deficiencies": plain(i.deficiencies),
+            "deficiencies_zh": [d.zh for d in i.deficiencies],
+            "no_deficiency_found": i.no_deficiency_found,
         }

@@ -30,6 +30,7 @@ from domain.glossary import (
 )
 from domain.ledger import HazardLedger, Receipt
 from domain.reference_data import LedgerRules
+from domain.risk_point import EmergencySupply, HazardCharacteristics  # accidents, risks, work logs
 from domain.values import RectificationPlan, SupervisionListing
 
 IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
@@ -264,3 +265,145 @@ def new_world(clock: FixedClock | None = None, rules: LedgerRules | None = None)
     principal = enterprise_actor(enterprise_id, Role.PRINCIPAL, "ent-principal", "张总")
     staff = enterprise_actor(enterprise_id, Role.ENTERPRISE_STAFF, "ent-staff", "刘安全员")
     return World(app, clock, enterprise_id, principal, staff)
+
+
+# ===== accidents, risk points, outstanding problems, work logs, spot checks ======================
+
+
+def refuse_viewed(
+    world: World, record_id: UUID, code: str, command: Callable[[], Any], view: Callable[[UUID], Any]
+) -> DomainError:
+    """``World.refuse`` for records its ``_view`` does not know: the caller names the query whose
+    answer must not change. Exact code; history, view and the store's total all unchanged."""
+    before = world.app.history(record_id)
+    shown = view(record_id)
+    total = world.total_events()
+    with pytest.raises(DomainError) as info:
+        command()
+    assert info.value.code == code, f"expected {code}, got {info.value.code}: {info.value}"
+    assert world.app.history(record_id) == before
+    assert view(record_id) == shown
+    assert world.total_events() == total
+    return info.value
+
+
+def hazard_characteristics(**changes: Any) -> HazardCharacteristics:
+    """危险特性及影响范围 with every column filled."""
+    values: dict[str, Any] = {
+        "accident_types": ("火灾", "爆炸", "中毒和窒息"),
+        "max_casualties": 12,
+        "max_direct_loss_yuan": 30_000_000,
+        "social_impact": "可能对区域社会、经济产生较大影响",
+    }
+    values.update(changes)
+    return HazardCharacteristics(**values)
+
+
+def emergency_supplies() -> list[EmergencySupply]:
+    return [
+        EmergencySupply(category="消防器材", name="干粉灭火器", quantity=40, unit="具"),
+        EmergencySupply(category="个体防护", name="正压式空气呼吸器", quantity=6, unit="套"),
+    ]
+
+
+def report_accident(world: World, by: Actor = INSPECTOR, **kwargs: Any) -> UUID:
+    """A general accident at the standard enterprise: one injured, no deaths, not a liability accident."""
+    values: dict[str, Any] = {
+        "enterprise_id": world.enterprise_id,
+        "grade": "general",
+        "deaths": 0,
+        "injuries": 1,
+        "direct_loss_yuan": 80_000,
+        "liability": False,
+        "description": "装卸作业中物体打击致一人受伤",
+        "location": "装卸站台",
+    }
+    values.update(kwargs)
+    return world.app.report_accident(by, **values).id
+
+
+def register_risk_point(world: World, by: Actor = INSPECTOR, **kwargs: Any) -> UUID:
+    """A risk point of the standard enterprise with list 一 complete."""
+    values: dict[str, Any] = {
+        "enterprise_id": world.enterprise_id,
+        "name": "液氨储罐区",
+        "description": "液氨储罐泄漏可能引发中毒和爆炸",
+        "address": "昆明市呈贡区乌龙街道化工园区1号",
+        "assessed": True,
+        "characteristics": hazard_characteristics(),
+    }
+    values.update(kwargs)
+    return world.app.register_risk_point(by, **values).id
+
+
+def fill_four_lists(world: World, risk_point_id: UUID, by: Actor = INSPECTOR) -> None:
+    """Files lists 二, 三 and 四 complete (list 一 comes with ``register_risk_point``)."""
+    app = world.app
+    app.list_responsibility(
+        by,
+        risk_point_id,
+        department="yjj",
+        department_person="李执法",
+        department_phone="0871-67481234",
+        principal_name="张总",
+        principal_phone="18512345678",
+    )
+    app.list_control_measures(
+        by,
+        risk_point_id,
+        enterprise_measures=["储罐区设置可燃气体和有毒气体检测报警", "每班巡检两次"],
+        government_measures=["listed_for_supervision", "isolate_hazard_source"],
+    )
+    app.list_emergency(by, risk_point_id, measures=["启动泄漏专项应急预案", "疏散下风向人员"], supplies=emergency_supplies())
+
+
+def identify_problem(world: World, by: Actor = INSPECTOR, **kwargs: Any) -> UUID:
+    values: dict[str, Any] = {"sector": "hazardous_chemicals", "description": "危化品企业特殊作业审批流于形式"}
+    values.update(kwargs)
+    return world.app.identify_problem(by, **values).id
+
+
+def drive_every_area_event(world: World) -> dict[str, UUID]:
+    """Stores every event of the accident, risk point, outstanding problem and work log aggregates,
+    and a spot check with its deficiencies; returns the records by name."""
+    from domain.values import Person
+    from domain.work_log import work_log_id_for
+
+    app = world.app
+    accident = report_accident(world, grade="larger", deaths=3, liability=True)
+    app.list_accident(OFFICE, accident, level="city", supervising_body="昆明市安委会", document_number="昆安委〔2023〕3号")
+    app.conclude_investigation(INSPECTOR, accident, liability=True, responsible_persons=["张总", "刘安全员"], summary="违章作业")
+    risk_point = register_risk_point(world)
+    fill_four_lists(world, risk_point)
+    app.list_basic_info(
+        INSPECTOR,
+        risk_point,
+        description="液氨储罐泄漏",
+        address="乌龙街道化工园区1号",
+        assessed=True,
+        characteristics=hazard_characteristics(max_casualties=0),
+    )
+    problem = identify_problem(world, enterprise_id=world.enterprise_id)
+    app.adopt_root_cause_measure(INSPECTOR, problem, measure="推行特殊作业电子作业票")
+    app.rectify_problem(INSPECTOR, problem, note="已整改")
+    app.record_activity(
+        INSPECTOR, "yjj", kind="tipoff_reward", count=2, amount_yuan=15_000, anonymous_amount_yuan=5_000, note="举报奖励"
+    )
+    app.record_activity(INSPECTOR, "yjj", kind="technical_inspectors", value=7)
+    app.record_activity(INSPECTOR, "yjj", kind="enterprise_served", enterprise_id=world.enterprise_id)
+    spot_check = app.conduct_inspection(
+        INSPECTOR,
+        enterprise_id=world.enterprise_id,
+        kind="spot_check",
+        method="unannounced",
+        inspectors=[Person(INSPECTOR.user_id, INSPECTOR.name)],
+        scope=[],
+    ).id
+    app.record_deficiencies(INSPECTOR, spot_check, deficiencies=["principal_not_leading_inspection", "no_deputy_duty_list"])
+    return {
+        "accident": accident,
+        "risk_point": risk_point,
+        "problem": problem,
+        "work_log": work_log_id_for("yjj"),
+        "spot_check": spot_check,
+    }

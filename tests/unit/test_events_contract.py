@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import domain
 from domain import glossary
+from domain.accident import Accident  # accidents, risks, work logs
 from domain.actor import Actor
 from domain.aggregate_base import LedgerAggregate, event_classes
 from domain.business_time import CHINA_TZ
@@ -37,7 +38,10 @@ from domain.glossary import (
 )
 from domain.hazard import Hazard
 from domain.inspection import Inspection
+from domain.outstanding_problem import OutstandingProblem  # accidents, risks, work logs
+from domain.risk_point import RiskPoint  # accidents, risks, work logs
 from domain.values import Person, RectificationPlan, SupervisionListing
+from domain.work_log import WorkLog  # accidents, risks, work logs
 
 from .support import (
     EXPERT,
@@ -48,6 +52,7 @@ from .support import (
     SYSTEM,
     World,
     complete_plan,
+    drive_every_area_event,
     listing,
 )
 
@@ -70,8 +75,19 @@ EXPECTED_EVENTS = {
         "HazardClosed",
         "HazardVoided",
     },
-    Inspection: {"InspectionConducted", "FindingRecorded", "InspectionSigned"},
+    Inspection: {"InspectionConducted", "FindingRecorded", "InspectionSigned", "DeficienciesRecorded"},
     Enterprise: {"EnterpriseRegistered", "PrincipalChanged"},
+    # accidents, risk points, outstanding problems, work logs
+    Accident: {"AccidentReported", "AccidentListed", "AccidentInvestigationConcluded"},
+    RiskPoint: {
+        "RiskPointRegistered",
+        "BasicInfoListed",
+        "ResponsibilityListed",
+        "ControlMeasuresListed",
+        "EmergencyListed",
+    },
+    OutstandingProblem: {"ProblemIdentified", "RootCauseMeasureAdopted", "ProblemRectified"},
+    WorkLog: {"WorkLogOpened", "ActivityRecorded"},
 }
 AGGREGATES = list(EXPECTED_EVENTS)
 ALL_EVENTS = [(agg, name, cls) for agg in AGGREGATES for name, cls in event_classes(agg).items()]
@@ -177,7 +193,8 @@ def _every_event(world: World) -> dict[str, UUID]:
     app.file_plan(world.principal, voided, RectificationPlan(responsible_person="刘", measures="当场整改", immediate=True))
     world.void(voided)
     app.change_principal(OFFICE, world.enterprise_id, "李新总")
-    return {"closed": closed, "voided": voided, "inspection": inspection, "enterprise": world.enterprise_id}
+    areas = drive_every_area_event(world)  # accidents, risk points, problems, work logs, spot checks
+    return {"closed": closed, "voided": voided, "inspection": inspection, "enterprise": world.enterprise_id, **areas}
 
 
 def test_the_scenario_stores_every_event_class(world: World):

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from api import problems
 from api.bootstrap import Services, build
-from api.routes import enterprises, hazards, health, inspections, reference
+from api.routes import cases, enterprises, hazards, health, inspections, reference, registers
 from api.settings import Settings
 from domain.business_time import Clock
 
@@ -46,6 +46,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     problems.install(app)
     for module in (health, reference, enterprises, inspections, hazards):
         app.include_router(module.router, prefix="/api/v1")
+    for router in (cases.router, cases.batches, registers.accidents, registers.risk_points, registers.problems, registers.units):
+        app.include_router(router, prefix="/api/v1")
     app.include_router(health.metrics_router)
 
     @app.get("/", include_in_schema=False)

@@ -7,12 +7,14 @@ with a different request is refused.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
+from uuid import UUID
 
-from fastapi import Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import (
@@ -146,3 +148,44 @@ def _receipt_response(receipt: Receipt, status: int, request: Request) -> JSONRe
     response = JSONResponse(_receipt_body(receipt), status_code=status)
     response.headers["ETag"] = f'"{receipt.version}"'
     return response
+
+
+Act = Callable[[Any, CommandContext, UUID, Any], Receipt]
+
+
+def add_action(router: APIRouter, id_name: str, path: str, body_class: type[BaseModel], summary: str, act: Act) -> None:
+    """Registers ``POST /{<id_name>}/<path>``: one command on one record, with If-Match and
+    Idempotency-Key, returning the record's id and new version. ``act(ledger, ctx, record_id, body)``."""
+    from api.deps import IdempotencyDep, ServicesDep
+
+    def endpoint(**kwargs: Any) -> JSONResponse:
+        ctx: CommandContext = kwargs["ctx"]
+        body = kwargs["body"]
+        services = kwargs["services"]
+        record_id: UUID = kwargs[id_name]
+        return kwargs["idem"].run(ctx, kwargs["request"], body, lambda: act(services.ledger, ctx, record_id, body))
+
+    # FastAPI reads the signature: give the path parameter its real name and the body its real class.
+    kind = inspect.Parameter.KEYWORD_ONLY
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(id_name, kind, annotation=UUID),
+            inspect.Parameter("body", kind, annotation=body_class),
+            inspect.Parameter("ctx", kind, annotation=Command),
+            inspect.Parameter("request", kind, annotation=Request),
+            inspect.Parameter("services", kind, annotation=ServicesDep),
+            inspect.Parameter("idem", kind, annotation=IdempotencyDep),
+        ]
+    )
+    endpoint.__name__ = f"{id_name.removesuffix('_id')}_{path}".replace("-", "_").replace("/", "_")
+    router.add_api_route(f"/{{{id_name}}}/{path}", endpoint, methods=["POST"], summary=summary, response_model=ReceiptOut)
+
+
+class ReceiptOut(BaseModel):
+    id: UUID
+    version: int
+
+
+def common(ctx: CommandContext, body: Any) -> dict[str, Any]:
+    """The keyword arguments every command takes from the request: business time and If-Match."""
+    return {"occurred_at": body.occurred_at, "expected_version": ctx.expected_version}

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 
 from api.commands import Command
 from api.deps import IdempotencyDep, ServicesDep
-from api.schemas import EnterpriseIn, PrincipalIn, Receipt
+from api.schemas.records import EnterpriseIn, PrincipalIn, Receipt
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"])
 

@@ -1,21 +1,18 @@
 """Hazards (事故隐患): report, act on the lifecycle, list, read the history."""
 
-# No `from __future__ import annotations`: the action endpoints below are made by a factory, and
-# FastAPI must see each one's real body class in its signature.
+from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
-from api.commands import Command, CommandContext
+from api.commands import Command, add_action, common
 from api.deps import IdempotencyDep, ServicesDep
-from api.schemas import (
+from api.schemas.records import (
     ClosureIn,
     CompletionIn,
     EvidenceIn,
@@ -32,8 +29,6 @@ from api.schemas import (
 )
 from domain.errors import DomainError
 from domain.glossary import Grade, HazardSource, HazardState
-from domain.ledger import HazardLedger
-from domain.ledger import Receipt as LedgerReceipt
 from domain.values import RectificationPlan, SupervisionListing
 from projections.hazard_queries import HazardFilter
 
@@ -116,51 +111,35 @@ def _decode_base64(text: str) -> bytes:
         ) from None
 
 
-Action = Callable[[HazardLedger, CommandContext, UUID, Any], LedgerReceipt]
-
-
-def _action(path: str, body_class: type[BaseModel], summary: str, act: Action) -> None:
-    """Registers POST /hazards/{id}/<path>: one lifecycle command with If-Match and Idempotency-Key."""
-
-    def endpoint(
-        hazard_id: UUID,
-        body: body_class,
-        ctx: Command,
-        request: Request,  # type: ignore[valid-type]
-        services: ServicesDep,
-        idem: IdempotencyDep,
-    ) -> JSONResponse:
-        return idem.run(ctx, request, body, lambda: act(services.ledger, ctx, hazard_id, body))
-
-    endpoint.__name__ = path.replace("-", "_").replace("/", "_")
-    router.add_api_route(f"/{{hazard_id}}/{path}", endpoint, methods=["POST"], summary=summary, response_model=Receipt)
-
-
-def _common(ctx: CommandContext, body: Any) -> dict[str, Any]:
-    return {"occurred_at": body.occurred_at, "expected_version": ctx.expected_version}
-
-
-_action(
+add_action(
+    router,
+    "hazard_id",
     "report-to-regulator",
     RegulatorReportIn,
     "Report a major hazard to the regulator (向监管部门报告)",
-    lambda ledger, ctx, hid, b: ledger.report_to_regulator(ctx.actor, hid, regulator=b.regulator, **_common(ctx, b)),
+    lambda ledger, ctx, hid, b: ledger.report_to_regulator(ctx.actor, hid, regulator=b.regulator, **common(ctx, b)),
 )
-_action(
+add_action(
+    router,
+    "hazard_id",
     "plan",
     PlanIn,
     "File the rectification plan (五落实)",
     lambda ledger, ctx, hid, b: ledger.file_plan(
-        ctx.actor, hid, RectificationPlan(**b.model_dump(exclude={"occurred_at"})), **_common(ctx, b)
+        ctx.actor, hid, RectificationPlan(**b.model_dump(exclude={"occurred_at"})), **common(ctx, b)
     ),
 )
-_action(
+add_action(
+    router,
+    "hazard_id",
     "progress",
     ProgressIn,
     "Record rectification progress",
-    lambda ledger, ctx, hid, b: ledger.record_progress(ctx.actor, hid, note=b.note, percent=b.percent, **_common(ctx, b)),
+    lambda ledger, ctx, hid, b: ledger.record_progress(ctx.actor, hid, note=b.note, percent=b.percent, **common(ctx, b)),
 )
-_action(
+add_action(
+    router,
+    "hazard_id",
     "evidence",
     EvidenceIn,
     "Attach evidence (bytes stored; SHA-256 in the event)",
@@ -174,44 +153,56 @@ _action(
         taken_at=b.taken_at,
         latitude=b.latitude,
         longitude=b.longitude,
-        **_common(ctx, b),
+        **common(ctx, b),
     ),
 )
-_action(
+add_action(
+    router,
+    "hazard_id",
     "supervision",
     ListingIn,
     "List a major hazard for supervision (挂牌督办)",
     lambda ledger, ctx, hid, b: ledger.list_for_supervision(
-        ctx.actor, hid, SupervisionListing(**b.model_dump(exclude={"occurred_at"})), **_common(ctx, b)
+        ctx.actor, hid, SupervisionListing(**b.model_dump(exclude={"occurred_at"})), **common(ctx, b)
     ),
 )
-_action(
+add_action(
+    router,
+    "hazard_id",
     "supervision/lift",
     LiftIn,
     "Lift the listing (摘牌), after verification",
-    lambda ledger, ctx, hid, b: ledger.lift_supervision(ctx.actor, hid, reason=b.reason, approver=b.approver, **_common(ctx, b)),
+    lambda ledger, ctx, hid, b: ledger.lift_supervision(ctx.actor, hid, reason=b.reason, approver=b.approver, **common(ctx, b)),
 )
-_action(
+add_action(
+    router,
+    "hazard_id",
     "completion",
     CompletionIn,
     "Claim the rectification complete (enterprise)",
-    lambda ledger, ctx, hid, b: ledger.complete_rectification(ctx.actor, hid, note=b.note, **_common(ctx, b)),
+    lambda ledger, ctx, hid, b: ledger.complete_rectification(ctx.actor, hid, note=b.note, **common(ctx, b)),
 )
-_action(
+add_action(
+    router,
+    "hazard_id",
     "verification",
     VerificationIn,
     "Verify the rectification (验收), pass or fail; not by the claimer",
     lambda ledger, ctx, hid, b: ledger.verify(
-        ctx.actor, hid, passed=b.passed, opinion=b.opinion, assessed_by=b.assessed_by, **_common(ctx, b)
+        ctx.actor, hid, passed=b.passed, opinion=b.opinion, assessed_by=b.assessed_by, **common(ctx, b)
     ),
 )
-_action(
+add_action(
+    router,
+    "hazard_id",
     "closure",
     ClosureIn,
     "Close the hazard (销号), after verification and delisting",
-    lambda ledger, ctx, hid, b: ledger.close_hazard(ctx.actor, hid, note=b.note, **_common(ctx, b)),
+    lambda ledger, ctx, hid, b: ledger.close_hazard(ctx.actor, hid, note=b.note, **common(ctx, b)),
 )
-_action(
+add_action(
+    router,
+    "hazard_id",
     "deadline-extension",
     ExtensionIn,
     "Record an approved deadline extension",
@@ -222,12 +213,14 @@ _action(
         reason=b.reason,
         new_deadline=b.new_deadline,
         approver=b.approver,
-        **_common(ctx, b),
+        **common(ctx, b),
     ),
 )
-_action(
+add_action(
+    router,
+    "hazard_id",
     "void",
     VoidIn,
     "Void the record (作废), with the reason",
-    lambda ledger, ctx, hid, b: ledger.void_hazard(ctx.actor, hid, reason=b.reason, **_common(ctx, b)),
+    lambda ledger, ctx, hid, b: ledger.void_hazard(ctx.actor, hid, reason=b.reason, **common(ctx, b)),
 )

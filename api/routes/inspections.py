@@ -6,9 +6,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.commands import Command
+from api.commands import Command, add_action, common
 from api.deps import IdempotencyDep, ServicesDep
-from api.schemas import FindingIn, InspectionIn, Receipt, SignatureIn
+from api.schemas.records import DeficienciesIn, FindingIn, InspectionIn, Receipt, SignatureIn
 from domain.values import Person
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
@@ -85,3 +85,10 @@ def sign_inspection(
             ctx.actor, inspection_id, occurred_at=body.occurred_at, expected_version=ctx.expected_version
         ),
     )
+
+
+add_action(
+    router, "inspection_id", "deficiencies", DeficienciesIn,
+    "Record what a spot check (抽查检查) found of the seven deficiencies of Annex 1 §2",
+    lambda ledger, ctx, iid, b: ledger.record_deficiencies(ctx.actor, iid, deficiencies=b.deficiencies, **common(ctx, b)),
+)  # fmt: skip

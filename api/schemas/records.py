@@ -1,4 +1,4 @@
-"""Request bodies of the HTTP API (separate from the domain; each with an example for OpenAPI)."""
+"""Request bodies for enterprises, inspections and hazards."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from domain.glossary import (
     HazardSource,
     InspectionKind,
     InspectionMethod,
+    SpotCheckDeficiency,
     Stoppage,
     SupervisionLevel,
 )
@@ -25,7 +26,7 @@ OCCURRED_AT = Field(
 )
 
 
-def _example(**example: Any) -> ConfigDict:
+def example(**example: Any) -> ConfigDict:
     return ConfigDict(extra="forbid", json_schema_extra={"examples": [example]})
 
 
@@ -35,7 +36,7 @@ class Receipt(BaseModel):
 
 
 class EnterpriseIn(BaseModel):
-    model_config = _example(
+    model_config = example(
         credit_code="91530114MA6K123454",
         name="昆明呈贡示例化工有限公司",
         sector="hazardous_chemicals",
@@ -55,7 +56,7 @@ class EnterpriseIn(BaseModel):
 
 
 class PrincipalIn(BaseModel):
-    model_config = _example(principal_name="王志强")
+    model_config = example(principal_name="王志强")
     principal_name: str = Field(min_length=1)
     occurred_at: datetime | None = OCCURRED_AT
 
@@ -66,7 +67,7 @@ class PersonIn(BaseModel):
 
 
 class InspectionIn(BaseModel):
-    model_config = _example(
+    model_config = example(
         enterprise_id="ab7711f0-6a0d-5cb5-b602-8b627dcca7dc",
         kind="department",
         method="unannounced",
@@ -84,7 +85,7 @@ class InspectionIn(BaseModel):
 
 
 class FindingIn(BaseModel):
-    model_config = _example(item="储罐区", hazard_ids=[], no_major_hazard=True, note="未发现重大事故隐患")
+    model_config = example(item="储罐区", hazard_ids=[], no_major_hazard=True, note="未发现重大事故隐患")
     item: str = Field(min_length=1)
     hazard_ids: list[UUID] = Field(default_factory=list)
     no_major_hazard: bool = Field(default=False, description="explicit statement that no major hazard was found")
@@ -93,12 +94,12 @@ class FindingIn(BaseModel):
 
 
 class SignatureIn(BaseModel):
-    model_config = _example(occurred_at="2023-06-12T16:30:00+08:00")
+    model_config = example(occurred_at="2023-06-12T16:30:00+08:00")
     occurred_at: datetime | None = OCCURRED_AT
 
 
 class HazardIn(BaseModel):
-    model_config = _example(
+    model_config = example(
         enterprise_id="ab7711f0-6a0d-5cb5-b602-8b627dcca7dc",
         grade="major",
         source="self_inspection",
@@ -122,13 +123,13 @@ class HazardIn(BaseModel):
 
 
 class RegulatorReportIn(BaseModel):
-    model_config = _example(regulator="yjj")
+    model_config = example(regulator="yjj")
     regulator: str | None = Field(default=None, description="unit reported to; default: the responsible department")
     occurred_at: datetime | None = OCCURRED_AT
 
 
 class PlanIn(BaseModel):
-    model_config = _example(
+    model_config = example(
         responsible_person="李建国",
         measures="更换失效探头并接入DCS报警系统",
         funds_yuan=86000,
@@ -150,14 +151,14 @@ class PlanIn(BaseModel):
 
 
 class ProgressIn(BaseModel):
-    model_config = _example(note="已完成探头采购，待安装", percent=40)
+    model_config = example(note="已完成探头采购，待安装", percent=40)
     note: str = Field(min_length=1)
     percent: int | None = Field(default=None, ge=0, le=100)
     occurred_at: datetime | None = OCCURRED_AT
 
 
 class EvidenceIn(BaseModel):
-    model_config = _example(
+    model_config = example(
         file_name="整改后照片.jpg",
         media_type="image/jpeg",
         content_base64="/9j/4AAQSkZJRg==",
@@ -176,7 +177,7 @@ class EvidenceIn(BaseModel):
 
 
 class ListingIn(BaseModel):
-    model_config = _example(
+    model_config = example(
         level="district",
         supervising_body="呈贡区人民政府",
         document_number="呈安委督〔2023〕12号",
@@ -198,20 +199,20 @@ class ListingIn(BaseModel):
 
 
 class LiftIn(BaseModel):
-    model_config = _example(reason="整改验收合格", approver="呈贡区人民政府")
+    model_config = example(reason="整改验收合格", approver="呈贡区人民政府")
     reason: str = Field(min_length=1)
     approver: str = Field(min_length=1)
     occurred_at: datetime | None = OCCURRED_AT
 
 
 class CompletionIn(BaseModel):
-    model_config = _example(note="已完成全部整改措施，申请验收")
+    model_config = example(note="已完成全部整改措施，申请验收")
     note: str = ""
     occurred_at: datetime | None = OCCURRED_AT
 
 
 class VerificationIn(BaseModel):
-    model_config = _example(passed=True, opinion="整改措施落实到位，同意通过验收", assessed_by=["experts", "government"])
+    model_config = example(passed=True, opinion="整改措施落实到位，同意通过验收", assessed_by=["experts", "government"])
     passed: bool
     opinion: str = Field(min_length=1, description="验收意见")
     assessed_by: list[Assessor] = Field(default_factory=list)
@@ -219,13 +220,13 @@ class VerificationIn(BaseModel):
 
 
 class ClosureIn(BaseModel):
-    model_config = _example(note="验收合格，予以销号")
+    model_config = example(note="验收合格，予以销号")
     note: str = ""
     occurred_at: datetime | None = OCCURRED_AT
 
 
 class ExtensionIn(BaseModel):
-    model_config = _example(
+    model_config = example(
         request_date="2023-07-10", reason="设备到货延迟", new_deadline="2023-08-15", approver="区应急管理局 张伟"
     )
     request_date: date
@@ -236,6 +237,14 @@ class ExtensionIn(BaseModel):
 
 
 class VoidIn(BaseModel):
-    model_config = _example(reason="重复登记，与另一条隐患记录相同")
+    model_config = example(reason="重复登记，与另一条隐患记录相同")
     reason: str = Field(min_length=1)
+    occurred_at: datetime | None = OCCURRED_AT
+
+
+class DeficienciesIn(BaseModel):
+    model_config = example(deficiencies=["principal_not_leading_inspection", "uncertified_special_operations"])
+    deficiencies: list[SpotCheckDeficiency] = Field(
+        description="the seven deficiencies of Annex 1 §2 found by this spot check; [] states none was found"
+    )
     occurred_at: datetime | None = OCCURRED_AT

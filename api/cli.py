@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import typer
@@ -186,21 +186,7 @@ def hazards_list(
 @hazards_app.command("show")
 def hazards_show(hazard_id: str, db: DbOption = None) -> None:
     """Show a hazard: its state and its whole history — who did what, and when."""
-    services = _services(db)
-    try:
-        try:
-            hid = UUID(hazard_id)
-        except ValueError:
-            console.print(f"[red]无效的隐患编号 / not a hazard id:[/red] {hazard_id}")
-            raise typer.Exit(2) from None
-        try:
-            hazard = services.ledger.hazard(hid)
-            history = services.ledger.history(hid)
-        except DomainError as exc:
-            console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
-            raise typer.Exit(1) from None
-    finally:
-        services.close()
+    hazard, history = _load_record(db, hazard_id, "hazard", lambda ledger, rid: ledger.hazard(rid))
     console.print(f"[bold]{hazard['description']}[/bold]")
     console.print(
         f"状态 state: {hazard['state_zh']} ({hazard['state']})   等级: {hazard['grade_zh']}   来源: {hazard['source_zh']}\n"
@@ -209,6 +195,81 @@ def hazards_show(hazard_id: str, db: DbOption = None) -> None:
         f"挂牌督办: {'是' if hazard['listed'] else '否'}   逾期: {'是' if hazard['overdue'] else '否'}   "
         f"版本: {hazard['version']}"
     )
+    _print_history(history)
+
+
+# Other records: the plain view as key/value lines, then the history. name → (label, query method)
+RECORDS = {
+    "case": ("执法案件 enforcement case", "case"),
+    "accident": ("生产安全事故 accident", "accident"),
+    "risk-point": ("重大安全风险 risk point", "risk_point"),
+    "problem": ("突出问题 outstanding problem", "problem"),
+    "inspection": ("检查记录 inspection", "inspection"),
+    "enterprise": ("生产经营单位 enterprise", "enterprise"),
+    "batch": ("公布批次 publication batch", "batch"),
+}
+
+
+@app.command()
+def show(
+    kind: Annotated[str, typer.Argument(help=f"one of: {', '.join(RECORDS)}")],
+    record_id: Annotated[str, typer.Argument(help="the record's id")],
+    db: DbOption = None,
+) -> None:
+    """Show any record (case, accident, risk point, problem, inspection, enterprise, batch) and its history."""
+    if kind not in RECORDS:
+        console.print(f"[red]未知的记录类型 / unknown kind:[/red] {kind} (one of: {', '.join(RECORDS)})")
+        raise typer.Exit(2)
+    label, method = RECORDS[kind]
+    view, history = _load_record(db, record_id, kind, lambda ledger, rid: getattr(ledger, method)(rid))
+    console.print(f"[bold]{label}[/bold] {record_id}")
+    for key, value in view.items():
+        if value not in (None, "", [], {}):
+            console.print(f"  {key}: {value}")
+    _print_history(history)
+
+
+@app.command("work-log")
+def work_log(unit_id: Annotated[str, typer.Argument(help="reporting unit id, e.g. yjj")], db: DbOption = None) -> None:
+    """Show a reporting unit's recorded activities (Annex 1 / Annex 2 work items)."""
+    services = _services(db)
+    try:
+        log = services.ledger.work_log(unit_id)
+    except DomainError as exc:
+        console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        services.close()
+    table = Table(title=f"{unit_id} 工作记录 work log")
+    for column in ("发生时间", "事项 kind", "数量", "金额（元）", "企业", "备注"):
+        table.add_column(column)
+    for a in log["activities"]:
+        amount = a.get("amount_yuan")
+        table.add_row(
+            _beijing(a["occurred_at"]), a.get("kind_zh", a["kind"]), str(a.get("count") or a.get("value") or ""),
+            "" if amount is None else str(amount), a.get("enterprise_id") or "", a.get("note") or "",
+        )  # fmt: skip
+    console.print(table)
+
+
+def _load_record(db: str | None, raw_id: str, kind: str, load: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The record's view and history, or a clear message and a non-zero exit."""
+    try:
+        record_id = UUID(raw_id)
+    except ValueError:
+        console.print(f"[red]无效的编号 / not a {kind} id:[/red] {raw_id}")
+        raise typer.Exit(2) from None
+    services = _services(db)
+    try:
+        return load(services.ledger, record_id), services.ledger.history(record_id)
+    except DomainError as exc:
+        console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        services.close()
+
+
+def _print_history(history: list[dict[str, Any]]) -> None:
     table = Table(title="历史 history")
     for column in ("#", "发生时间 occurred", "记录时间 recorded", "事件 event", "人员 who", "内容 details"):
         table.add_column(column)
@@ -217,13 +278,9 @@ def hazards_show(hazard_id: str, db: DbOption = None) -> None:
         who = f"{actor['name']}（{Role(actor['role']).zh}，{actor['organisation_name'] or actor['organisation_id']}）"
         details = "; ".join(f"{k}={v}" for k, v in e["data"].items() if v not in (None, "", [], False))
         table.add_row(
-            str(e["version"]),
-            _beijing(e["occurred_at"]),
-            _beijing(e["recorded_at"]),
-            f"{e['label_zh']} {e['type']}",
-            who,
+            str(e["version"]), _beijing(e["occurred_at"]), _beijing(e["recorded_at"]), f"{e['label_zh']} {e['type']}", who,
             details[:120],
-        )
+        )  # fmt: skip
     console.print(table)
 
 

@@ -21,7 +21,7 @@ from api.settings import Settings
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.credit_code import check_character
-from domain.glossary import Grade, HazardSource, HazardState, OrgKind, Role
+from domain.glossary import ActivityKind, Grade, HazardSource, HazardState, OrgKind, Role
 from projections.hazard_queries import HazardFilter
 
 OFFICE = Actor("ajb-wang", "王主任", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
@@ -139,3 +139,26 @@ def test_demo_loads_a_district_once_and_the_list_shows_it(db_url: str) -> None:
         services.close()
     assert all(count > 0 for count in states.values()), states
     assert sum(states.values()) >= 100
+
+
+def test_show_prints_any_record_with_its_history(db_url: str) -> None:
+    services = build(Settings(db_url=db_url))
+    code = "91530114MA6K00002"
+    enterprise = services.ledger.register_enterprise(
+        OFFICE, credit_code=code + check_character(code), name="呈贡仓储物流有限公司", sector="industry_trade",
+        jurisdiction="luolong", principal_name="周平",
+    )  # fmt: skip
+    case = services.ledger.open_case(
+        INSPECTOR, enterprise_id=enterprise.id, legal_basis="《安全生产法》第九十九条", case_number="呈应急立〔2023〕77号"
+    )
+    services.ledger.record_activity(INSPECTOR, "yjj", kind=ActivityKind.LECTURE, count=2, note="到企业宣讲")
+    services.close()
+    shown = runner.invoke(app, ["show", "case", str(case.id), "--db", db_url])
+    assert shown.exit_code == 0, shown.output
+    assert "执法案件 enforcement case" in shown.output and "呈应急立〔2023〕77号" in shown.output
+    assert "CaseOpened" in shown.output and "张伟（执法人员，区应急管理局）" in shown.output
+    assert runner.invoke(app, ["show", "planet", str(case.id), "--db", db_url]).exit_code == 2
+    missing = runner.invoke(app, ["show", "accident", str(case.id), "--db", db_url])
+    assert missing.exit_code == 1 and "Accident not found" in missing.output
+    log = runner.invoke(app, ["work-log", "yjj", "--db", db_url])
+    assert log.exit_code == 0 and "到企业宣讲" in log.output and "分别到企业宣讲" in log.output

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -92,6 +93,39 @@ COLUMNS: dict[RiskList, dict[str, str]] = {
         "supplies": "应急物资清单",
     },
 }
+
+def missing_columns(point: Any) -> dict[RiskList, list[str]]:
+    """Per list, the columns (codes of ``COLUMNS``) still empty, for anything carrying a risk point's
+    fields (the aggregate, or a read model's row): one completeness rule for both."""
+    present: dict[RiskList, dict[str, bool]] = {
+        RiskList.BASIC_INFO: {
+            "description": bool(point.description),
+            "address": bool(point.address),
+            **{name: False for name in point.characteristics.missing()},
+        },
+        RiskList.RESPONSIBILITY: {
+            "department": bool(point.department),
+            "department_person": bool(point.department_person),
+            "department_phone": bool(point.department_phone),
+            "principal_name": bool(point.principal_name),
+            "principal_phone": bool(point.principal_phone),
+        },
+        RiskList.CONTROL_MEASURES: {
+            "enterprise_measures": bool(point.enterprise_measures),
+            "government_measures": bool(point.government_measures),
+        },
+        RiskList.EMERGENCY: {
+            "emergency_measures": bool(point.emergency_measures),
+            "supplies": bool(point.supplies),
+        },
+    }
+    missing = {}
+    for risk_list in RiskList:
+        names = [c for c in COLUMNS[risk_list] if present[risk_list].get(c, True) is False]
+        if names:
+            missing[risk_list] = names
+    return missing
+
 
 _PHONE = re.compile(r"\+?[0-9(][0-9 ()\-]{4,23}")
 
@@ -208,34 +242,7 @@ class RiskPoint(LedgerAggregate):
 
     def missing_columns(self) -> dict[RiskList, list[str]]:
         """Per list, the columns (codes of ``COLUMNS``) still empty; lists with nothing missing are left out."""
-        present: dict[RiskList, dict[str, bool]] = {
-            RiskList.BASIC_INFO: {
-                "description": bool(self.description),
-                "address": bool(self.address),
-                **{name: False for name in self.characteristics.missing()},
-            },
-            RiskList.RESPONSIBILITY: {
-                "department": bool(self.department),
-                "department_person": bool(self.department_person),
-                "department_phone": bool(self.department_phone),
-                "principal_name": bool(self.principal_name),
-                "principal_phone": bool(self.principal_phone),
-            },
-            RiskList.CONTROL_MEASURES: {
-                "enterprise_measures": bool(self.enterprise_measures),
-                "government_measures": bool(self.government_measures),
-            },
-            RiskList.EMERGENCY: {
-                "emergency_measures": bool(self.emergency_measures),
-                "supplies": bool(self.supplies),
-            },
-        }
-        missing = {}
-        for risk_list in RiskList:
-            names = [c for c in COLUMNS[risk_list] if present[risk_list].get(c, True) is False]
-            if names:
-                missing[risk_list] = names
-        return missing
+        return missing_columns(self)
 
     def missing_lists(self) -> list[RiskList]:
         """The lists not yet complete, in the form's order (一 to 四)."""

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from threading import Event
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from sqlalchemy import (
@@ -55,6 +55,13 @@ projection_tracking = Table(
 )
 
 
+class Positioned(NamedTuple):
+    """A domain event with its place in the log (notification id)."""
+
+    position: int
+    event: Any
+
+
 class Tables(dict[str, Table]):
     """A projection version's tables by logical name: ``tables["hazards"]``."""
 
@@ -65,8 +72,8 @@ class Projection(Protocol):
     def define(self, metadata: MetaData, suffix: str) -> Tables:
         """Declares the projection's tables, each name ending with ``suffix`` (e.g. ``_v2``)."""
 
-    def apply_batch(self, conn: Connection, tables: Tables, events: Sequence[Any]) -> None:
-        """Writes the effect of consecutive events (in log order) on the rows."""
+    def apply_batch(self, conn: Connection, tables: Tables, events: Sequence[Positioned]) -> None:
+        """Writes the effect of consecutive events (in log order, with their notification ids) on the rows."""
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -180,7 +187,7 @@ class ProjectionRunner:
             notifications = self.recorder.select_notifications(start=start, limit=self.batch_size, inclusive_of_start=False)
             if not notifications:
                 return 0, start
-            events = [self.mapper.to_domain_event(n) for n in notifications]
+            events = [Positioned(n.id, self.mapper.to_domain_event(n)) for n in notifications]
             self.projection.apply_batch(conn, self.tables(version), events)
             last = notifications[-1].id
             conn.execute(update(projection_tracking).where(this).values(position=last, updated_at=datetime.now(UTC)))

@@ -1,22 +1,24 @@
-"""Projections whose rows are the current state of records.
+"""Projections whose rows are the current state of records, plus append-only facts.
 
 A batch loads the rows its events touch (one SELECT per table), evolves them in memory in log order,
 and writes the changed rows back with one upsert per table: a row touched by many events in a batch
-is written once. Datetimes are stored in UTC (SQLite keeps no zone).
+is written once. Facts (one row per countable act, with both times) are inserted in one statement.
+Datetimes are stored in UTC (SQLite keeps no zone).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from projections.engine import Tables
+from projections.engine import Positioned, Tables
 
 Row = dict[str, Any]
+Lookup = Callable[[str, str], "Row | None"]
 _CHUNK = 500  # keys per IN (...) list
 
 
@@ -28,34 +30,54 @@ def utc(moment: datetime | None) -> datetime | None:
 
 class RowStateProjection:
     name: str
+    facts_table: str | None = None  # logical name of the append-only facts table, if any
 
     def route(self, event: Any) -> tuple[str, str] | None:
-        """The (table, key) an event changes, or None when this projection ignores it."""
+        """The (table, key) an event changes, or None when no row of this projection changes."""
         raise NotImplementedError
 
-    def evolve(self, table: str, row: Row | None, event: Any) -> Row:
-        """The row after the event (``row`` is None for a record not seen before)."""
+    def evolve(self, table: str, row: Row | None, event: Any, lookup: Lookup) -> Row:
+        """The row after the event (``row`` is None for a record not seen before). ``lookup(table, key)``
+        reads another row of this projection as it stands at this point of the batch."""
         raise NotImplementedError
 
-    def apply_batch(self, conn: Connection, tables: Tables, events: Sequence[Any]) -> None:
-        routed = [(route, e) for e in events if (route := self.route(e)) is not None]
-        if not routed:
-            return
+    def facts(self, position: int, event: Any, row: Row | None, lookup: Lookup) -> list[Row]:
+        """The countable facts an event adds (``row`` is its record's row after the event)."""
+        return []
+
+    def apply_batch(self, conn: Connection, tables: Tables, events: Sequence[Positioned]) -> None:
+        routes = [self.route(e) for _, e in events]
         rows: dict[tuple[str, str], Row | None] = {}
-        for table_name in {t for (t, _), _ in routed}:
-            keys = list(dict.fromkeys(k for (t, k), _ in routed if t == table_name))
-            table = tables[table_name]
-            pk = _pk(table)
-            for i in range(0, len(keys), _CHUNK):
-                chunk = keys[i : i + _CHUNK]
-                for existing in conn.execute(select(table).where(pk.in_(chunk))).mappings():
-                    rows[(table_name, existing[pk.name])] = dict(existing)
+        for table_name in {r[0] for r in routes if r is not None}:
+            keys = list(dict.fromkeys(r[1] for r in routes if r is not None and r[0] == table_name))
+            self._load(conn, tables[table_name], table_name, keys, rows)
+
+        def lookup(table_name: str, key: str) -> Row | None:
+            if (table_name, key) not in rows:
+                self._load(conn, tables[table_name], table_name, [key], rows)
+                rows.setdefault((table_name, key), None)
+            return rows[(table_name, key)]
+
         changed: dict[tuple[str, str], Row] = {}
-        for key, event in routed:
-            row = self.evolve(key[0], rows.get(key), event)
-            rows[key] = changed[key] = row
+        facts: list[Row] = []
+        for route, (position, event) in zip(routes, events, strict=True):
+            row = None
+            if route is not None:
+                row = self.evolve(route[0], rows.get(route), event, lookup)
+                rows[route] = changed[route] = row
+            if self.facts_table is not None:
+                facts.extend(self.facts(position, event, row, lookup))
         for table_name in {t for t, _ in changed}:
             self._upsert(conn, tables[table_name], [r for (t, _), r in changed.items() if t == table_name])
+        if facts:
+            conn.execute(tables[self.facts_table].insert(), facts)  # type: ignore[index]
+
+    @staticmethod
+    def _load(conn: Connection, table: Table, table_name: str, keys: list[str], rows: dict[tuple[str, str], Row | None]) -> None:
+        pk = _pk(table)
+        for i in range(0, len(keys), _CHUNK):
+            for existing in conn.execute(select(table).where(pk.in_(keys[i : i + _CHUNK]))).mappings():
+                rows[(table_name, existing[pk.name])] = dict(existing)
 
     @staticmethod
     def _upsert(conn: Connection, table: Table, rows: list[Row]) -> None:

@@ -10,7 +10,8 @@ from fastapi.responses import RedirectResponse
 
 from api import problems
 from api.bootstrap import Services, build
-from api.routes import cases, enterprises, hazards, health, inspections, reference, registers
+from api.routes import cases, enterprises, hazards, health, inspections, reference, registers, reports
+from api.routes import warnings as warning_routes  # 分级警示, 一票否优/否决
 from api.settings import Settings
 from domain.business_time import Clock
 
@@ -44,9 +45,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     )
     app.state.services = services
     problems.install(app)
-    for module in (health, reference, enterprises, inspections, hazards):
+    for module in (health, reference, enterprises, inspections, hazards, reports):
         app.include_router(module.router, prefix="/api/v1")
     for router in (cases.router, cases.batches, registers.accidents, registers.risk_points, registers.problems, registers.units):
+        app.include_router(router, prefix="/api/v1")
+    for router in (warning_routes.router, warning_routes.units):
         app.include_router(router, prefix="/api/v1")
     app.include_router(health.metrics_router)
 

@@ -31,6 +31,7 @@ _C, _I, _N, _F = ErrorKind.CONFLICT, ErrorKind.INVALID, ErrorKind.NOT_FOUND, Err
 CATALOGUE: dict[str, ErrorSpec] = {
     # not found
     "record_not_found": ErrorSpec(_N, "记录不存在：{id}", "Record not found: {id}"),
+    "unknown_cell": ErrorSpec(_N, "{annex} 中没有「{key}」这一项", "{annex} has no cell '{key}'"),
     "hazard_not_found": ErrorSpec(_N, "隐患不存在：{id}", "Hazard not found: {id}"),
     "enterprise_not_found": ErrorSpec(_N, "生产经营单位不存在：{id}", "Enterprise not found: {id}"),
     "inspection_not_found": ErrorSpec(_N, "检查记录不存在：{id}", "Inspection not found: {id}"),
@@ -189,6 +190,18 @@ CATALOGUE: dict[str, ErrorSpec] = {
         "The spot check already records {recorded}; cannot also record {attempted}",
     ),
     # end accidents, risk points, outstanding problems, work logs, spot checks
+    # warnings (分级警示)
+    "warning_not_found": ErrorSpec(_N, "分级警示不存在：{id}", "Warning not found: {id}"),
+    "unit_not_found": ErrorSpec(_N, "填报单位不存在：{id}", "Reporting unit not found: {id}"),
+    "warning_exists": ErrorSpec(
+        _C,
+        "该单位已就同一事由提出过同级警示（{trigger_key}）",
+        "A warning of this level was already proposed for this trigger ({trigger_key})",
+    ),
+    "warning_decided": ErrorSpec(
+        _C, "该警示已作出决定（{state_zh}），不能再变更", "The warning is already decided ({state}); it accepts nothing more"
+    ),
+    # end warnings
     # enterprises
     "enterprise_exists": ErrorSpec(
         _C, "统一社会信用代码 {credit_code} 已登记", "Credit code {credit_code} is already registered"

@@ -1,0 +1,99 @@
+"""Reports: the three annex tables, the city's KPIs, and the lineage of any cell."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query
+
+from api.deps import ServicesDep
+from api.identity import actor_from_headers
+from domain.actor import Actor
+from domain.business_time import business_date
+from domain.errors import DomainError
+from domain.glossary import Role
+
+router = APIRouter(tags=["reports"])
+
+Unit = Annotated[str | None, Query(description="reporting unit id (e.g. yjj, wulong); omit for the district roll-up")]
+AsOf = Annotated[date | None, Query(description="cut-off business date (Beijing); default today")]
+KnownAt = Annotated[datetime | None, Query(description="system time: the figures as they were known then (default: now)")]
+# Who may read the personal phone numbers of Annex 3 (the others see 185********).
+PHONE_READERS = frozenset({Role.INSPECTOR, Role.STREET_OFFICER, Role.COMMITTEE_OFFICE, Role.AUDITOR})
+
+
+def _as_of(as_of: date | None) -> date:
+    return as_of or business_date(datetime.now(UTC))
+
+
+@router.get("/reports/annex1")
+def annex1(services: ServicesDep, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None) -> dict[str, Any]:
+    """附件1 调度表: cumulative since the campaign start, per reporting unit or for the district."""
+    services.catch_up()
+    return services.annexes.annex1(unit, _as_of(as_of), known_at)
+
+
+@router.get("/reports/annex2")
+def annex2(services: ServicesDep, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None) -> dict[str, Any]:
+    """附件2 统计表: 累计总计, 本月总计 and one row per sector, as of a cut-off."""
+    services.catch_up()
+    return services.annexes.annex2(unit, _as_of(as_of), known_at)
+
+
+def _reader(
+    x_user_id: Annotated[str | None, Header()] = None,
+    x_user_name: Annotated[str | None, Header()] = None,
+    x_user_role: Annotated[str | None, Header()] = None,
+    x_org_id: Annotated[str | None, Header()] = None,
+    x_org_kind: Annotated[str | None, Header()] = None,
+    x_org_name: Annotated[str | None, Header()] = None,
+) -> Actor | None:
+    """The reader, when identified (reads do not require it)."""
+    if not x_user_id:
+        return None
+    return actor_from_headers(x_user_id, x_user_name, x_user_role, x_org_id, x_org_kind, x_org_name)
+
+
+def mask_phone(phone: str) -> str:
+    """185******** — personal data on a form anyone may read."""
+    digits = phone.strip()
+    return digits[:3] + "*" * max(0, len(digits) - 3) if digits else ""
+
+
+@router.get("/reports/annex3")
+def annex3(services: ServicesDep, who: Annotated[Actor | None, Depends(_reader)], unit: Unit = None) -> dict[str, Any]:
+    """附件3 4个清单: one row per risk point. Phone numbers are masked unless the reader's role may see them."""
+    services.catch_up()
+    table = services.annexes.annex3(unit)
+    if who is None or who.role not in PHONE_READERS:
+        for row in table["rows"]:
+            row["department_phone"] = mask_phone(row["department_phone"])
+            row["principal_phone"] = mask_phone(row["principal_phone"])
+    table["phones_masked"] = who is None or who.role not in PHONE_READERS
+    return table
+
+
+@router.get("/kpis")
+def kpis(services: ServicesDep, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None) -> dict[str, Any]:
+    """重大事故隐患动态整改率, 部门每千次检查发现重大事故隐患数, 企业自查发现重大事故隐患率, with monthly trends."""
+    services.catch_up()
+    return services.annexes.kpis(unit, _as_of(as_of), known_at)
+
+
+@router.get("/reports/{annex}/lineage")
+def lineage(
+    annex: str,
+    services: ServicesDep,
+    key: Annotated[str, Query(description="item or column key, e.g. majors_rectified; for KPIs the KPI name")],
+    row: Annotated[str, Query(description="annex2: cumulative, month, or a sector id")] = "cumulative",
+    figure: Annotated[str | None, Query(description="annex1 items with two figures: which one")] = None,
+    unit: Unit = None,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+) -> dict[str, Any]:
+    """Drill-down: the records behind one cell (or KPI), each with the version of the event that counts it."""
+    if annex not in ("annex1", "annex2", "kpi"):
+        raise DomainError("unknown_cell", annex=annex, key=key)
+    services.catch_up()
+    return services.annexes.lineage(annex, key, unit, _as_of(as_of), known_at, row=row, figure=figure)

@@ -1,4 +1,5 @@
-"""Transcodings for every non-JSON type stored in events (dates, value objects, vocabulary enums)."""
+"""Transcodings for every non-JSON type stored in events (dates, value objects, vocabulary enums),
+and the ledger's transcoder: the library's JSON format, parsed faster."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import dataclasses
 from datetime import date
 from typing import Any
 
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+import orjson
+from eventsourcing.persistence import JSONTranscoder, Transcoding, TranscodingNotRegisteredError
 
 from domain.actor import Actor
 from domain.risk_point import EmergencySupply, HazardCharacteristics  # risk points
@@ -28,25 +30,57 @@ class DataclassAsDict(Transcoding):
     """One transcoding per frozen dataclass: fields go out as a dict and come back as the class.
 
     Vocabulary enums are ``StrEnum`` values, which JSON writes as their string; each dataclass
-    coerces them back in ``__post_init__``.
+    coerces them back in ``__post_init__``. ``shared``: the same few values recur in most events
+    (the acting people), so equal ones decode to one shared (frozen, hence safe) object.
     """
 
-    def __init__(self, cls: type[Any], name: str) -> None:
+    def __init__(self, cls: type[Any], name: str, shared: bool = False) -> None:
         self.type = cls
         self.name = name
+        self.shared: dict[tuple[Any, ...], Any] | None = {} if shared else None
 
     def encode(self, obj: Any) -> dict[str, Any]:
         return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        return self.type(**data)
+        if self.shared is None:
+            return self.type(**data)
+        key = tuple(data.items())
+        found = self.shared.get(key)
+        if found is None:
+            if len(self.shared) > 10_000:
+                self.shared.clear()
+            found = self.shared[key] = self.type(**data)
+        return found
+
+
+class LedgerTranscoder(JSONTranscoder):
+    """The library's JSON format (``{"_type_": name, "_data_": …}`` for registered types), written
+    by the library's encoder and parsed with orjson: reading the log is what rebuilds and audits do
+    most, and the standard parser with a per-object hook was their bottleneck."""
+
+    def decode(self, data: bytes) -> Any:
+        return self._revive(orjson.loads(data))
+
+    def _revive(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            if len(value) == 2 and "_type_" in value and "_data_" in value:
+                try:
+                    transcoding = self.names[value["_type_"]]
+                except KeyError:
+                    raise TranscodingNotRegisteredError(f"no transcoding named {value['_type_']!r}") from None
+                return transcoding.decode(self._revive(value["_data_"]))
+            return {k: self._revive(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._revive(v) for v in value]
+        return value
 
 
 def register_transcodings(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
+    transcoder.register(DataclassAsDict(Actor, "actor", shared=True))
+    transcoder.register(DataclassAsDict(Person, "person", shared=True))
     for cls, name in (
-        (Actor, "actor"),
-        (Person, "person"),
         (RectificationPlan, "rectification_plan"),
         (SupervisionListing, "supervision_listing"),
         # risk points (Annex 3)

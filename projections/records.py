@@ -67,6 +67,8 @@ TYPICAL_CASE = "typical_case"  # flag = 危险作业罪
 ACTIVITY = "activity"  # sub = ActivityKind; quantity = count, value, amount, amount2 = anonymous part
 DEFICIENCY = "deficiency"  # sub = SpotCheckDeficiency; unit = the inspecting organisation
 RISK_STATE = "risk_state"  # flag = the risk point is controlled (all four lists complete) after the event
+UNIT_WARNING = "unit_warning"  # a 约谈 or a published (通报) warning confirmed for a unit; unit = the warned unit
+ACCOUNTABILITY = "accountability"  # 责任倒查、追责问责: quantity = persons held accountable
 
 
 def _milestone_columns(names: list[str], indexed: tuple[str, ...] = ()) -> list[Column[Any]]:
@@ -113,6 +115,8 @@ class RecordsProjection(RowStateProjection):
                 Column("id", String(36), primary_key=True),
                 Column("enterprise_id", String(36), nullable=False, index=True),
                 Column("organisation_id", String(64), nullable=False, index=True),
+                Column("sector", String(64), nullable=True, index=True),
+                Column("jurisdiction", String(64), nullable=True),
                 Column("kind", String(32), nullable=False),
                 Column("method", String(32), nullable=False),
                 Column("inspectors", Integer, nullable=False),
@@ -210,6 +214,14 @@ class RecordsProjection(RowStateProjection):
                 return table, str(event.originator_id)
         return None
 
+    def needs(self, event: Any) -> tuple[str, str] | None:
+        enterprise_id = getattr(event, "enterprise_id", None)
+        if enterprise_id is not None and isinstance(
+            event, Inspection.InspectionConducted | EnforcementCase.CaseOpened | WorkLog.ActivityRecorded
+        ):
+            return "enterprises", str(enterprise_id)
+        return None
+
     def evolve(self, table: str, row: Row | None, e: Any, lookup: Lookup) -> Row:
         row = _EVOLVE[table](dict(row or {}), e, lookup)
         row["version"] = e.originator_version
@@ -238,9 +250,11 @@ def _evolve_enterprise(row: Row, e: Any, _: Lookup) -> Row:
     return row
 
 
-def _evolve_inspection(row: Row, e: Any, _: Lookup) -> Row:
+def _evolve_inspection(row: Row, e: Any, lookup: Lookup) -> Row:
     if isinstance(e, Inspection.InspectionConducted):
+        enterprise = lookup("enterprises", str(e.enterprise_id)) or {}
         row.update(
+            sector=enterprise.get("sector"), jurisdiction=enterprise.get("jurisdiction"),
             id=str(e.originator_id), enterprise_id=str(e.enterprise_id), organisation_id=e.organisation_id,
             kind=str(e.kind), method=str(e.method), inspectors=len(e.inspectors), signatures=0,
             occ=utc(e.occurred_at), rec=utc(e.timestamp),

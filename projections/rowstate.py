@@ -41,16 +41,23 @@ class RowStateProjection:
         reads another row of this projection as it stands at this point of the batch."""
         raise NotImplementedError
 
+    def needs(self, event: Any) -> tuple[str, str] | None:
+        """Another row the event's evolution will look up, so a batch loads them all in one query."""
+        return None
+
     def facts(self, position: int, event: Any, row: Row | None, lookup: Lookup) -> list[Row]:
         """The countable facts an event adds (``row`` is its record's row after the event)."""
         return []
 
     def apply_batch(self, conn: Connection, tables: Tables, events: Sequence[Positioned]) -> None:
         routes = [self.route(e) for _, e in events]
+        wanted = [*routes, *(self.needs(e) for _, e in events)]
         rows: dict[tuple[str, str], Row | None] = {}
-        for table_name in {r[0] for r in routes if r is not None}:
-            keys = list(dict.fromkeys(r[1] for r in routes if r is not None and r[0] == table_name))
+        for table_name in {r[0] for r in wanted if r is not None}:
+            keys = list(dict.fromkeys(r[1] for r in wanted if r is not None and r[0] == table_name))
             self._load(conn, tables[table_name], table_name, keys, rows)
+            for key in keys:
+                rows.setdefault((table_name, key), None)
 
         def lookup(table_name: str, key: str) -> Row | None:
             if (table_name, key) not in rows:
@@ -63,7 +70,7 @@ class RowStateProjection:
         for route, (position, event) in zip(routes, events, strict=True):
             row = None
             if route is not None:
-                row = self.evolve(route[0], rows.get(route), event, lookup)
+                row = self.evolve(route[0], rows[route], event, lookup)
                 rows[route] = changed[route] = row
             if self.facts_table is not None:
                 facts.extend(self.facts(position, event, row, lookup))

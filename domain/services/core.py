@@ -18,7 +18,7 @@ from domain.business_time import Clock, SystemClock, check_occurred_at
 from domain.errors import DomainError
 from domain.evidence import EvidenceStore, InMemoryEvidenceStore
 from domain.reference_data import LedgerRules, ReferenceData, load_reference
-from domain.transcodings import register_transcodings
+from domain.transcodings import LedgerTranscoder, register_transcodings
 from domain.views import event_view
 
 T = TypeVar("T", bound=LedgerAggregate)
@@ -51,8 +51,9 @@ class LedgerCore(Application[UUID]):
         self.evidence = evidence or InMemoryEvidenceStore()
 
     def construct_transcoder(self) -> Transcoder:
-        transcoder = super().construct_transcoder()
-        register_transcodings(transcoder)  # type: ignore[arg-type]
+        transcoder = LedgerTranscoder()
+        self.register_transcodings(transcoder)  # the library's: UUID, Decimal, datetime
+        register_transcodings(transcoder)
         return transcoder
 
     # ----- plumbing ---------------------------------------------------------------------------

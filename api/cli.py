@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from api.bootstrap import Services, build
+from api.report_cli import report as _report_command  # annex tables to files
 from api.settings import Settings, SettingsError
 from domain.business_time import CHINA_TZ
 from domain.errors import DomainError
@@ -59,7 +60,8 @@ def _load_demo(services: Services, seed: int) -> None:
         )
     console.print(
         f"演示数据 demo: {summary.enterprises} 家企业 enterprises, {summary.inspections} 次检查 inspections, "
-        f"{summary.hazards} 条隐患 hazards, {summary.events} 个事件 events"
+        f"{summary.hazards} 条隐患 hazards, {summary.events} 个事件 events, "
+        f"{len(summary.refusals)} 次拒绝 refusals"
     )
     services.catch_up()
 
@@ -70,8 +72,11 @@ def serve(
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load the demo district first if the ledger is empty")] = False,
+    process_every: Annotated[
+        float, typer.Option("--process-every", help="run the process managers every N seconds in-process (0: never)")
+    ] = 60.0,
 ) -> None:
-    """Run the HTTP API (and the projection worker in-process) at http://HOST:PORT."""
+    """Run the HTTP API (and the projection worker and process managers in-process) at http://HOST:PORT."""
     import uvicorn
 
     from api.app import create_app
@@ -84,6 +89,10 @@ def serve(
         target=follow, args=(list(services.runners.values()), services.wake_on_new_events(), stop), daemon=True
     )
     worker.start()
+    if process_every > 0:  # deadline watcher, warning ladder, repeat-offender detector (api/process_managers.py)
+        from api.process_managers import process_loop
+
+        threading.Thread(target=process_loop, args=(services, stop, process_every), daemon=True).start()
     console.print(f"事故隐患台账 API: http://{host}:{port}/docs  ({'PostgreSQL' if services.settings.is_postgres else 'SQLite'})")
     try:
         uvicorn.run(create_app(services.settings, services=services), host=host, port=port, log_level="info")
@@ -102,6 +111,53 @@ def demo(
         _load_demo(services, seed)
     finally:
         services.close()
+
+
+@app.command()
+def process(
+    db: DbOption = None,
+    once: Annotated[bool, typer.Option("--once", help="run once and exit (exit code 1 if a command was refused)")] = False,
+    every: Annotated[float, typer.Option("--every", help="seconds between runs when not --once")] = 60.0,
+) -> None:
+    """Run the process managers: deadline watcher (逾期), warning ladder (分级警示), repeat-offender detector."""
+    import time
+
+    from api.process_managers import run_process_managers
+
+    services = _services(db)
+    summary = None
+    try:
+        while True:
+            try:
+                summary = run_process_managers(services)
+                _print_process_summary(summary)
+            except Exception as exc:  # noqa: BLE001 — a following worker survives a failed run
+                if once:
+                    raise
+                console.print(f"[red]运行失败 run failed, retrying in {every:g} s:[/red] {exc!r}")
+            if once:
+                break
+            time.sleep(every)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        services.close()
+    if once and summary is not None and summary.errors:
+        raise typer.Exit(1)
+
+
+def _print_process_summary(summary: Any) -> None:
+    if summary.skipped:
+        console.print(f"{_beijing(summary.at)} 跳过 skipped: {summary.skipped}")
+        return
+    console.print(
+        f"{_beijing(summary.at)} 逾期 overdue marked: {len(summary.deadlines_missed)}, "
+        f"建议提请关闭 closure recommendations: {len(summary.closures_recommended)}, "
+        f"分级警示 warnings proposed: {len(summary.warnings_proposed)}, "
+        f"已处理 already done: {summary.already_done}, 错误 errors: {len(summary.errors)}"
+    )
+    for error in summary.errors:
+        console.print(f"[red]{error['manager']} {error['record']}: {error['code']} {error['message']}[/red]")
 
 
 @app.command()
@@ -287,6 +343,10 @@ def _print_history(history: list[dict[str, Any]]) -> None:
 def _beijing(iso: str) -> str:
     """A stored time as the district's clerks read it (Beijing time)."""
     return datetime.fromisoformat(iso).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+# `hazard-ledger report annex2 --unit U --as-of D --format xlsx|csv|json --out F` (api/report_cli.py)
+app.command("report")(_report_command)
 
 
 def main() -> None:

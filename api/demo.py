@@ -16,11 +16,28 @@ inside the campaign months of ``ledger.reference.campaign`` (China time):
   and ending in every state: reported, rectifying (some overdue, some with an approved extension),
   pending verification, verified, closed and voided; majors reported to the regulator, listed for
   supervision (挂牌督办) and lifted before closing, two still listed; failed verifications followed by
-  re-completion; evidence (tiny PNG/JPEG/PDF payloads with GPS in 呈贡) attached along the way.
+  re-completion; evidence (tiny PNG/JPEG/PDF payloads with GPS in 呈贡) attached along the way;
+- spot checks (抽查) record which of the seven deficiencies of Annex 1 they found, or none;
+- enforcement cases (执法案件) by five departments, each story built on hazards of its own so the plan's
+  five rules meet the facts they need on any seed: a major that lapsed (逾期) → 一案双罚, 停产整顿 and
+  复产验收 after verification; accidents → 一案双罚, a further penalty, 移送司法机关; a repeat offender
+  (a fireworks wholesaler registered for the purpose) → 建议提请关闭 → 提请关闭 → 关闭取缔 → 吊销证照,
+  终身行业禁入, 移送司法机关 (危险作业罪), 联合惩戒; a self-reported major → 依法不予行政处罚 and a case
+  closed with a reason while the hazard is open; a gas station's alarm switched off → a listed major,
+  暂扣证照, 危险作业罪; 约谈警示, 曝光, 典型案例; publication batches of the four kinds;
+- five accidents (two general ones in one street within a month, a 较大 one listed by the city, one
+  listed by the district, one without liability); sixteen risk points with their four lists (most
+  complete, three not); eleven outstanding problems; the work logs of six units with every activity
+  kind of Annex 1 and Annex 2;
+- the commands a real user would try and the ledger must refuse — one for every rule code of the
+  hazard, inspection and enforcement rules and more (``DemoSummary.refusals``). Each is attempted at
+  its moment in the story; the refused command appends nothing, and a command that is accepted, or
+  refused with another code, stops the demo (it doubles as a smoke test).
 
 The whole story is planned first (one ``random.Random(seed)``, never the global generator), then
-executed in business-time order, so the store's order of events follows the calendar. The same seed
-gives the same story; ``DemoSummary.digest`` fingerprints it.
+executed in business-time order, so the store's order of events follows the calendar; document
+numbers (案号, 决定书文号) are taken as their steps run, so each series rises with the calendar. The
+same seed gives the same story; ``DemoSummary.digest`` fingerprints it.
 """
 
 from __future__ import annotations
@@ -42,7 +59,11 @@ from domain.credit_code import ALPHABET, check_character
 from domain.enterprise import enterprise_id_for
 from domain.errors import DomainError
 from domain.glossary import (
+    AccidentGrade,
+    ActivityKind,
     Assessor,
+    BatchKind,
+    GovernmentMeasure,
     Grade,
     HazardSource,
     HazardState,
@@ -50,10 +71,12 @@ from domain.glossary import (
     InspectionMethod,
     OrgKind,
     Role,
+    SpotCheckDeficiency,
     Stoppage,
     SupervisionLevel,
 )
 from domain.ledger import HazardLedger, Receipt
+from domain.risk_point import EmergencySupply, HazardCharacteristics
 from domain.values import Person, RectificationPlan, SupervisionListing
 
 __all__ = ["DemoSummary", "load_demo"]
@@ -89,9 +112,28 @@ class DemoSummary:
     overdue: int
     listed: int
     digest: str
+    # the rest of the campaign
+    cases: int  # enforcement cases opened (执法案件)
+    penalty_decisions: int  # a dual penalty counts once per decision
+    fines_yuan: int
+    batches: int  # publication batches (分批公布)
+    accidents: int
+    risk_points: int
+    risk_points_controlled: int  # all four lists complete
+    problems: int  # outstanding problems (突出问题)
+    activities: int  # work-log activities of the reporting units
+    spot_checks: int  # spot checks that recorded their deficiencies (or none)
+    # The commands the story tried and the ledger refused, in story order: (error code, what was tried).
+    refusals: tuple[tuple[str, str], ...]
     enterprise_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
     inspection_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
     hazard_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
+    case_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
+    batch_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
+    accident_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
+    risk_point_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
+    problem_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
+    work_log_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -841,6 +883,452 @@ GIVEN = _words(
 
 EXPERT_BODY = ("zjk", "呈贡区安全生产专家库")
 
+# ---------------------------------------------------------------------------------------------
+# Reference material of the rest of the campaign: accidents, risk points, problems, enforcement
+# ---------------------------------------------------------------------------------------------
+
+# Accidents in the yjj-led rows that the demo uses: (checklist item of the hazard the investigation
+# finds, what happened, where). A fatal one and a non-fatal one within a month, in one street.
+FATAL_ACCIDENTS: dict[str, tuple[str, str, str]] = {
+    "industry_trade": (
+        "有限空间作业",
+        "污水处理池清淤作业中，1名作业人员未经通风、检测即进入池内，发生中毒和窒息，经抢救无效死亡",
+        "污水处理池",
+    ),
+    "hazardous_chemicals": (
+        "特殊作业管理",
+        "储罐检修动火作业中发生闪爆，1名作业人员被严重烧伤，经抢救无效死亡",
+        "储罐检修现场",
+    ),
+}
+MINOR_ACCIDENTS: dict[str, tuple[str, str]] = {
+    "industry_trade": ("打磨车间干式除尘器发生粉尘燃爆，2名员工面部和手部烧伤", "打磨车间除尘器"),
+    "hazardous_chemicals": ("装卸作业时输料软管破裂，2名装卸工被腐蚀性液体灼伤", "装卸区"),
+}
+
+# A major the demo's gas company story needs (危险作业罪: an alarm switched off).
+GAS_ALARM_OFF: Template = _t(
+    M,
+    "LNG储配站可燃气体泄漏报警装置被人为关闭，罐区泄漏监测处于失效状态",
+    GAS + "第七条",
+    "立即恢复可燃气体泄漏报警装置并与紧急切断阀联锁，对全站报警装置检测标定，落实24小时值班监控",
+    "储配站罐区",
+)
+
+# Case numbers (案号) and decision numbers (处罚决定书文号) of the departments that decide cases.
+CASE_PREFIXES: dict[str, tuple[str, str]] = {
+    "yjj": ("呈应急立", "呈应急罚"),
+    "zjj": ("呈住建立", "呈住建罚"),
+    "xfj": ("呈消立", "呈消行罚决字"),
+    "scj": ("呈市监立", "呈市监罚"),
+    "jtj": ("呈交执立", "呈交执罚"),
+}
+SAFETY_LAW = "《中华人民共和国安全生产法》"
+JOINT_MEASURES = (
+    "纳入安全生产严重失信主体名单并向社会公布",
+    "限制参加政府采购和工程建设项目招投标",
+    "限制申请财政补助资金和评优评先",
+    "通报市场监管、税务、金融等部门实施联合惩戒",
+)
+
+SUPPLY_KITS: dict[str, tuple[tuple[str, str, int, str], ...]] = {
+    "gas": (
+        ("个体防护", "正压式空气呼吸器", 4, "套"),
+        ("检测仪器", "便携式可燃气体检测仪", 3, "台"),
+        ("堵漏器材", "磁压式堵漏工具", 1, "套"),
+        ("消防器材", "35kg推车式干粉灭火器", 12, "具"),
+        ("警戒器材", "警戒带", 500, "米"),
+    ),
+    "toxic": (
+        ("个体防护", "正压式空气呼吸器", 6, "套"),
+        ("个体防护", "重型防化服", 4, "套"),
+        ("检测仪器", "便携式氨气检测报警仪", 4, "台"),
+        ("医疗急救", "洗眼器和急救药箱", 2, "套"),
+        ("通风器材", "移动式防爆排风机", 2, "台"),
+    ),
+    "fire": (
+        ("消防器材", "35kg推车式干粉灭火器", 10, "具"),
+        ("消防器材", "4kg手提式干粉灭火器", 40, "具"),
+        ("个体防护", "过滤式消防自救呼吸器", 60, "个"),
+        ("照明器材", "强光手电", 20, "支"),
+        ("医疗急救", "急救药箱", 2, "个"),
+    ),
+    "dust": (
+        ("消防器材", "D类金属火灾灭火器", 8, "具"),
+        ("消防器材", "干沙", 2, "吨"),
+        ("个体防护", "防尘口罩", 200, "个"),
+        ("医疗急救", "烧伤急救包", 4, "个"),
+    ),
+    "site": (
+        ("抢险器材", "液压破拆工具组", 1, "套"),
+        ("抢险器材", "挖掘机", 1, "台"),
+        ("救援器材", "担架", 4, "副"),
+        ("个体防护", "安全带", 30, "条"),
+        ("医疗急救", "急救药箱", 2, "个"),
+    ),
+    "blast": (
+        ("消防器材", "35kg推车式干粉灭火器", 6, "具"),
+        ("消防器材", "消防水池", 1, "座"),
+        ("警戒器材", "警戒带", 300, "米"),
+        ("通信器材", "防爆对讲机", 6, "部"),
+    ),
+}
+
+GM = GovernmentMeasure
+
+
+@dataclass(frozen=True)
+class _RiskSpec:
+    """One row of Annex 3: a major risk point with the content of its four lists. ``shape`` says how
+    far its lists get filled: "full", or incomplete as "no_emergency", "no_phone", "basic_only"."""
+
+    sector: str
+    name: str
+    place: str
+    description: str
+    accident_types: tuple[str, ...]
+    casualties: int
+    loss_wan: int
+    impact: str
+    measures: tuple[str, ...]
+    government: tuple[GovernmentMeasure, ...]
+    emergency: tuple[str, ...]
+    kit: str
+    shape: str = "full"
+
+
+RISK_POINTS: tuple[_RiskSpec, ...] = (
+    _RiskSpec(
+        "hazardous_chemicals",
+        "液化石油气球罐区（二级重大危险源）",
+        "1#罐区",
+        "2台400立方米液化石油气球罐，构成二级重大危险源，装卸和储存过程存在泄漏风险",
+        ("火灾", "爆炸", "中毒和窒息"),
+        15,
+        5000,
+        "泄漏扩散可能波及周边企业和园区道路，需疏散周边约800名群众，造成较大社会影响",
+        (
+            "落实重大危险源包保责任制，主要、技术、操作负责人按规定开展安全检查",
+            "可燃气体检测报警与紧急切断装置联锁并接入24小时值守的控制室",
+            "装卸作业执行“一车一检”，全程视频监控并由专人监护",
+            "每半年开展一次泄漏处置应急演练",
+        ),
+        (GM.ISOLATE_HAZARD_SOURCE, GM.REDUCE_PERSONNEL, GM.CLEAR_EVACUATION),
+        (
+            "发生泄漏立即启动紧急切断，停止装卸作业",
+            "划定警戒区，禁止一切火源，组织下风向人员疏散",
+            "启动固定喷淋和水幕稀释，报告园区和区应急管理局",
+            "由佩戴空气呼吸器的专业人员实施堵漏",
+        ),
+        "gas",
+    ),
+    _RiskSpec(
+        "hazardous_chemicals",
+        "甲类仓库（易燃液体储存）",
+        "甲类仓库",
+        "储存甲醇、乙酸乙酯等甲类易燃液体约80吨，分区分类储存",
+        ("火灾", "爆炸", "中毒和窒息"),
+        6,
+        1200,
+        "火灾产生的有毒烟气可能影响周边厂区，造成一定社会影响",
+        (
+            "严格按核定储量储存，建立进出库动态台账",
+            "仓库设置防爆电气、可燃气体检测报警和机械通风并定期检测",
+            "仓管员持证上岗，每日两次巡检并记录",
+        ),
+        (GM.ISOLATE_HAZARD_SOURCE, GM.CLEAR_EVACUATION),
+        (
+            "发生泄漏立即切断电源、禁止火源并用吸附棉围堵",
+            "初期火灾使用干粉和泡沫灭火器扑救，同时报警",
+            "组织仓库周边人员疏散至上风向集合点",
+        ),
+        "fire",
+    ),
+    _RiskSpec(
+        "industry_trade",
+        "打磨抛光粉尘除尘系统",
+        "打磨车间除尘器",
+        "金属打磨抛光工序产生可燃性粉尘，干式除尘系统存在粉尘爆炸风险",
+        ("其他爆炸（粉尘爆炸）", "火灾"),
+        8,
+        800,
+        "粉尘爆炸可能造成群死群伤，引发社会关注",
+        ("除尘系统加装泄爆、隔爆装置并定期检查", "落实每班粉尘清扫制度并记录", "粉尘作业区使用防爆电气设备，严禁明火作业"),
+        (GM.REDUCE_PERSONNEL, GM.CLEAR_EVACUATION),
+        ("发现除尘器异常升温立即停机断电", "禁止用水扑救金属粉尘火灾，使用D类灭火器和干沙覆盖", "疏散车间人员并报告"),
+        "dust",
+    ),
+    _RiskSpec(
+        "industry_trade",
+        "液氨制冷机房",
+        "制冷机房",
+        "氨制冷系统充装液氨约6吨，机房和管道存在液氨泄漏风险",
+        ("中毒和窒息", "容器爆炸", "火灾"),
+        10,
+        1500,
+        "液氨泄漏可能影响周边村庄和道路通行，需组织群众疏散",
+        (
+            "机房设置氨气浓度检测报警并与事故排风联锁",
+            "制冷工持证上岗，严格执行交接班和巡检制度",
+            "定期对压力容器、管道和安全阀进行检验",
+        ),
+        (GM.ISOLATE_HAZARD_SOURCE, GM.REDUCE_PERSONNEL, GM.CLEAR_EVACUATION),
+        ("发生泄漏立即启动事故排风和喷淋装置", "佩戴空气呼吸器和防化服关闭泄漏点前后阀门", "组织下风向人员撤离并报告"),
+        "toxic",
+    ),
+    _RiskSpec(
+        "fireworks",
+        "烟花爆竹成品仓库区",
+        "1#成品仓库",
+        "成品仓库核定存药量1.1级2吨、1.3级10吨，存在燃爆风险",
+        ("火药爆炸", "火灾"),
+        10,
+        2000,
+        "燃爆事故可能造成周边建筑损毁，社会影响重大",
+        (
+            "严格执行核定药量和定员管理，药量公示牌每日核对",
+            "库区防雷防静电设施每半年检测一次",
+            "库区24小时守护，严禁烟火和无关人员进入",
+        ),
+        (GM.LISTED_FOR_SUPERVISION, GM.REDUCE_PERSONNEL, GM.ISOLATE_HAZARD_SOURCE),
+        (
+            "发现冒烟、着火立即报警并撤离全部人员",
+            "设置警戒区，禁止人员靠近着火库房",
+            "用消防水池和推车式灭火器控制周边火势，防止蔓延",
+        ),
+        "blast",
+    ),
+    _RiskSpec(
+        "urban_gas",
+        "LNG储配站",
+        "储配站罐区",
+        "LNG储罐2座（各60立方米），承担片区居民和工商用户调峰供气",
+        ("火灾", "爆炸", "其他伤害（低温冻伤）"),
+        12,
+        3000,
+        "事故可能造成片区约3万户居民停气，社会影响较大",
+        ("储罐区设置可燃气体检测报警和紧急切断系统", "严格执行卸车操作规程，卸车全程双人监护", "站区实行24小时值班和视频监控"),
+        (GM.ISOLATE_HAZARD_SOURCE, GM.CLEAR_EVACUATION),
+        (
+            "发生泄漏立即关闭紧急切断阀，停止卸车和供气",
+            "设置警戒区，消除点火源，使用水幕稀释",
+            "启动用户停气预案并通知受影响用户",
+        ),
+        "gas",
+    ),
+    _RiskSpec(
+        "urban_gas",
+        "瓶装液化石油气供应站",
+        "气瓶储存间",
+        "储存15公斤液化石油气钢瓶约300瓶",
+        ("火灾", "容器爆炸"),
+        5,
+        300,
+        "事故可能影响周边居民和商铺",
+        ("气瓶实行“一瓶一码”追溯管理", "储存间设置可燃气体检测报警和防爆排风", "送气工经培训合格后上岗"),
+        (GM.REDUCE_PERSONNEL, GM.CLEAR_EVACUATION),
+        ("发现漏气立即关闭瓶阀并将气瓶转移至室外通风处", "禁止开关电器，组织人员撤离", "报告属地街道和燃气主管部门"),
+        "gas",
+    ),
+    _RiskSpec(
+        "construction_housing",
+        "深基坑工程（开挖深度12.5米）",
+        "{n}#楼基坑",
+        "基坑开挖深度12.5米，采用桩锚支护，周边有市政道路和地下管线",
+        ("坍塌", "高处坠落", "物体打击"),
+        6,
+        600,
+        "基坑坍塌可能危及周边道路和管线安全",
+        ("严格按经专家论证的专项方案施工", "委托第三方开展基坑变形监测，超预警值立即停工", "基坑周边设置防护栏杆，严禁超载堆土"),
+        (GM.REMEDIATE_OR_DEMOLISH, GM.REDUCE_PERSONNEL),
+        ("发现变形异常立即停止作业、撤离坑内人员", "回填反压或增设支撑，控制险情发展", "报告区住房城乡建设局并通知管线权属单位"),
+        "site",
+    ),
+    _RiskSpec(
+        "construction_housing",
+        "塔式起重机群交叉作业",
+        "施工现场塔吊群",
+        "现场布置4台塔式起重机，存在交叉作业和顶升加节风险",
+        ("起重伤害", "物体打击", "高处坠落"),
+        5,
+        500,
+        "塔吊倒塌可能造成群死群伤，社会关注度高",
+        ("塔吊安装、顶升加节由有资质单位实施并旁站监督", "安装塔吊防碰撞和安全监控系统", "司机、信号工、司索工持证上岗"),
+        (GM.REDUCE_PERSONNEL, GM.CLEAR_EVACUATION),
+        ("发生险情立即停止作业，疏散作业半径内人员", "组织专业队伍实施救援", "保护现场并报告区住房城乡建设局"),
+        "site",
+    ),
+    _RiskSpec(
+        "special_equipment",
+        "大型游乐设施（过山车）",
+        "过山车站台",
+        "A级大型游乐设施1台，最大运行速度75公里/小时，满载24人",
+        ("机械伤害", "高处坠落", "其他伤害"),
+        20,
+        1000,
+        "游客伤亡事件社会影响大，易引发舆情",
+        ("每日运营前试运行并填写日检记录", "按期申报定期检验，安全附件定期校验", "操作人员持证上岗，落实一人一座安全压杠确认"),
+        (GM.REDUCE_PERSONNEL, GM.CLEAR_EVACUATION),
+        ("设备停机时启动救援预案，按程序疏导乘客", "使用救援平台和专用设备转移被困乘客", "安抚游客并报告区市场监管局"),
+        "site",
+    ),
+    _RiskSpec(
+        "fire_safety",
+        "人员密集场所（商业综合体）",
+        "地下一层至四层营业区",
+        "商业综合体建筑面积约8万平方米，节假日客流约3万人次",
+        ("火灾", "中毒和窒息"),
+        30,
+        5000,
+        "发生火灾可能造成群死群伤，社会影响重大",
+        ("消防控制室24小时双人值班并持证上岗", "每日防火巡查，保持疏散通道和安全出口畅通", "每半年组织全员消防演练"),
+        (GM.CLEAR_EVACUATION, GM.REDUCE_PERSONNEL),
+        ("发现火情立即启动自动灭火系统并报警", "利用广播和引导员组织顾客从最近安全出口疏散", "配合消防救援队伍实施灭火救援"),
+        "fire",
+    ),
+    _RiskSpec(
+        "commerce_logistics",
+        "冷库氨制冷系统",
+        "冷库制冷机房",
+        "冷库氨制冷系统充装液氨约8吨，库区员工和装卸人员密集",
+        ("中毒和窒息", "火灾", "爆炸"),
+        10,
+        2000,
+        "液氨泄漏可能影响周边花卉市场人员，社会影响较大",
+        (
+            "制冷机房设置氨气检测报警与事故排风联锁",
+            "制冷系统定期检验，安全阀、压力表按期校验",
+            "冷库作业区与办公区、员工宿舍隔离",
+        ),
+        (GM.ISOLATE_HAZARD_SOURCE, GM.CLEAR_EVACUATION),
+        ("发生泄漏立即停机、切断泄漏源并启动喷淋", "组织库区人员向上风向疏散", "报告区商务和投资促进局、区应急管理局"),
+        "toxic",
+    ),
+    _RiskSpec(
+        "non_coal_mines",
+        "露天采场高陡边坡",
+        "采场西侧边坡",
+        "露天采场最终边坡高度约80米，局部岩体破碎",
+        ("坍塌", "放炮", "高处坠落"),
+        5,
+        300,
+        "边坡失稳可能危及下方作业人员和运输道路",
+        ("按设计自上而下分台阶开采，严禁掏采", "开展边坡在线监测，雨季加密巡查"),
+        (GM.REMEDIATE_OR_DEMOLISH, GM.SUSPEND_OPERATIONS),
+        (),
+        "site",
+        "no_emergency",
+    ),
+    _RiskSpec(
+        "medical",
+        "医用液氧储罐",
+        "医用气体站",
+        "医用液氧储罐1座（10立方米），为院区集中供氧",
+        ("火灾", "容器爆炸"),
+        4,
+        200,
+        "事故可能影响住院患者供氧安全",
+        ("储罐周边划定禁火区，设置防护围栏", "委托有资质单位维护保养，安全附件定期校验"),
+        (GM.ISOLATE_HAZARD_SOURCE,),
+        ("发生泄漏立即关闭出液阀，切换备用汇流排供氧", "疏散周边人员，严禁明火"),
+        "fire",
+        "no_phone",
+    ),
+    _RiskSpec(
+        "transport",
+        "危险货物运输车辆停车场",
+        "停车场",
+        "夜间停放危险货物运输车辆约20辆",
+        ("火灾", "爆炸", "中毒和窒息"),
+        8,
+        1500,
+        "车辆火灾爆炸可能危及周边道路和居民",
+        (),
+        (),
+        (),
+        "gas",
+        "basic_only",
+    ),
+    _RiskSpec(
+        "pharmaceuticals",
+        "提取车间乙醇回收装置",
+        "提取车间",
+        "乙醇回收塔及储罐，乙醇在线量约15吨",
+        ("火灾", "爆炸"),
+        6,
+        800,
+        "火灾爆炸可能影响园区周边企业",
+        ("乙醇回收区设置可燃气体检测报警并与排风联锁", "动火作业严格执行作业票和气体分析", "防爆电气定期检测"),
+        (GM.ISOLATE_HAZARD_SOURCE, GM.CLEAR_EVACUATION),
+        ("发生泄漏立即停止回收作业并切断物料", "使用泡沫灭火器和消防水炮控制火势", "疏散车间人员并报告园区和区应急管理局"),
+        "fire",
+    ),
+)
+
+# Outstanding problems (突出问题): (unit — "street:0"/"street:1" stand for the two busiest streets —,
+# sector row, description, root-cause measures, rectified).
+PROBLEMS: tuple[tuple[str, str, str, tuple[str, ...], bool], ...] = (
+    (
+        "yjj",
+        "industry_trade",
+        "部分工贸企业有限空间作业未严格执行“先通风、再检测、后作业”，作业审批流于形式",
+        ("修订有限空间作业审批制度，推行作业票电子化审批和作业视频监控全覆盖", "将有限空间作业纳入执法检查必查事项"),
+        True,
+    ),
+    (
+        "yjj",
+        "hazardous_chemicals",
+        "危化品企业特殊作业票证管理不规范，动火、受限空间作业监护人员不固定",
+        ("推动企业建立特殊作业专职监护人制度",),
+        False,
+    ),
+    (
+        "zjj",
+        "construction_housing",
+        "房屋市政工程危大工程专项方案论证后未按方案施工，监理旁站缺位",
+        ("建立危大工程清单化管理和监理旁站影像留存制度",),
+        True,
+    ),
+    ("zjj", "urban_gas", "瓶装液化石油气“黑气点”非法经营反弹，部分送气人员未经培训上岗", (), False),
+    (
+        "xfj",
+        "fire_safety",
+        "部分人员密集场所消防车通道、疏散通道被占用，电动自行车违规停放充电",
+        ("在小区和商业综合体推广电动自行车集中充电设施",),
+        True,
+    ),
+    (
+        "cgj",
+        "spoil_disposal",
+        "渣土运输车辆超载、撒漏，夜间偷倒现象时有发生",
+        ("渣土车安装卫星定位和密闭装置，实行准运证动态管理",),
+        False,
+    ),
+    ("scj", "special_equipment", "部分商业综合体电梯维保单位维保不到位，困人救援响应超时", (), True),
+    (
+        "jtj",
+        "transport",
+        "危险货物运输车辆动态监控报警处置不及时",
+        ("建立危货车辆动态监控“日通报、周约谈”机制",),
+        False,
+    ),
+    (
+        "street:0",
+        "industry_trade",
+        "辖区“厂中厂”、多业主租赁厂房安全管理责任不清",
+        ("推行出租方与承租方签订安全管理协议，纳入网格化巡查",),
+        True,
+    ),
+    ("street:1", "self_built_housing", "城中村经营性自建房改变用途，违规设置人员住宿", (), False),
+    (
+        "ajb",
+        "other",
+        "部分行业部门对“管行业必须管安全”落实不到位，新业态安全监管职责不清",
+        ("区安委会印发新业态新领域安全监管职责分工清单",),
+        False,
+    ),
+)
+
 
 # ---------------------------------------------------------------------------------------------
 # Planning structures
@@ -878,6 +1366,8 @@ class _Inspection:
     when: datetime
     led_by_principal: bool = False
     id: UUID | None = None
+    findings_done: datetime | None = None  # the last finding: spot-check deficiencies follow it
+    signed_at: datetime | None = None  # the last signature
 
 
 @dataclass
@@ -900,6 +1390,45 @@ class _Hazard:
     flags: set[str] = field(default_factory=set)
     listing_at: datetime | None = None
     listing_number: str = ""
+    times: list[tuple[str, datetime]] = field(default_factory=list)  # the planned lifecycle
+    id: UUID | None = None
+
+
+@dataclass
+class _Accident:
+    key: str
+    enterprise: _Enterprise | None
+    id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class _Next:
+    """A document number (案号, 决定书文号) taken when its step runs, so that each series rises with
+    business time whatever order the story was planned in."""
+
+    series: str
+    gap: int
+
+
+@dataclass
+class _Case:
+    key: str
+    series: _Next
+    unit: str
+    enterprise: _Enterprise
+    officer: Actor
+    hazards: list[_Hazard]
+    accidents: list[_Accident]
+    number: str = ""  # 案号, given when the case is opened
+    decisions: list[str] = field(default_factory=list)  # decision numbers, as issued
+    id: UUID | None = None
+
+
+@dataclass
+class _Record:
+    """A publication batch, risk point or outstanding problem of the plan."""
+
+    key: str
     id: UUID | None = None
 
 
@@ -908,7 +1437,7 @@ class _Step:
     when: datetime
     seq: int
     label: str = field(compare=False)
-    run: Callable[[], Receipt] = field(compare=False, repr=False)
+    run: Callable[[], Receipt | None] = field(compare=False, repr=False)  # None: a refused attempt
 
 
 def _at(day: date, hour: int, minute: int) -> datetime:
@@ -978,6 +1507,20 @@ class _Demo:
         self.people: set[str] = set()
         self.inspectors: dict[str, list[Actor]] = {}
         self.leaders: dict[str, str] = {}
+        # the rest of the campaign
+        self.street_staff: dict[str, Actor] = {}
+        self.in_story: set[int] = set()
+        self.series_start: dict[str, int] = {}
+        self.series_now: dict[str, int] = {}
+        self.cases: list[_Case] = []
+        self.accidents: list[_Accident] = []
+        self.batches: list[_Record] = []
+        self.risk_points: list[_Record] = []
+        self.problems: list[_Record] = []
+        self.activities = 0
+        self.spot_checks = 0
+        self.expected_refusals = 0
+        self.refusals: list[tuple[str, str]] = []  # filled as the refused attempts run, in story order
 
     # ----- small helpers --------------------------------------------------------------------
 
@@ -1172,9 +1715,11 @@ class _Demo:
         clean_scope: list[str] | None = None,
         forced_item: str | None = None,
         existed_since: date | None = None,
+        picks: list[tuple[str, Template]] | None = None,
     ) -> _Inspection:
         rng = self.rng
-        picks = self.pick_templates(ent.sector, grades, forced_item) if grades else []
+        if picks is None:
+            picks = self.pick_templates(ent.sector, grades, forced_item) if grades else []
         items = list(HAZARDS[ent.sector])
         scope = list(clean_scope) if clean_scope else []
         for item, _ in picks:
@@ -1243,6 +1788,7 @@ class _Demo:
                 )
 
             self.add(t, f"finding {inspection.key} {item} {[h.key for h in hazards]}", finding)
+        inspection.findings_done = t
         t += timedelta(minutes=rng.randint(20, 90))
         for signer in team:
             t += timedelta(minutes=rng.randint(1, 6))
@@ -1251,6 +1797,7 @@ class _Demo:
                 return self.ledger.sign_inspection(a, i.id, occurred_at=at)  # type: ignore[arg-type]
 
             self.add(t, f"sign {inspection.key} {signer.user_id}", sign)
+        inspection.signed_at = t
         return inspection
 
     def department_team(self, unit_id: str) -> list[Actor]:
@@ -1647,6 +2194,7 @@ class _Demo:
     def plan_lifecycle(self, h: _Hazard) -> None:
         rng, f, major = self.rng, h.flags, h.grade is M
         times = self.schedule(h)
+        h.times = times
         when = dict.fromkeys((name for name, _ in times))  # first occurrence of each token
         for name, moment in times:
             if when[name] is None:
@@ -1900,6 +2448,2094 @@ class _Demo:
                 district += self.rng.randint(1, 3)
                 h.listing_number = f"呈安委督〔{self.start.year}〕{district}号"
 
+    # ===== the rest of the campaign ==========================================================
+    #
+    # Enforcement cases, publication batches, accidents, risk points, outstanding problems, work
+    # logs, spot-check deficiencies, and the refused commands a real user would try. Planned after
+    # the hazards' lifecycles with the same generator; the enforcement stories use hazards of their
+    # own (found by inspections planned here) so every rule meets the facts it needs on any seed.
+
+    def plan_campaign(self) -> None:
+        self.story_cast()
+        self.plan_spot_checks()
+        self.plan_accidents()
+        self.plan_enforcement()
+        self.plan_batches()
+        self.plan_risk_points()
+        self.plan_problems()
+        self.plan_work_logs()
+        self.plan_other_refusals()
+
+    # ----- helpers ----------------------------------------------------------------------------
+
+    def on(self, month: int, day: int) -> date:
+        return date(self.start.year, month, day)
+
+    def at(self, month: int, day: int, hour: int, minute: int | None = None) -> datetime:
+        return _at(self.on(month, day), hour, self.rng.randint(0, 59) if minute is None else minute)
+
+    def phone(self) -> str:
+        return self.rng.choice(("138", "139", "135", "137", "158", "187", "151", "182")) + f"{self.rng.randint(0, 99999999):08d}"
+
+    def wan(self, lo: int, hi: int) -> int:
+        """A fine in whole 万元, as yuan."""
+        return self.rng.randint(lo, hi) * 10_000
+
+    def qian(self, lo: int, hi: int) -> int:
+        """A fine in whole 千元, as yuan."""
+        return self.rng.randint(lo, hi) * 1_000
+
+    def refuse(self, when: datetime, code: str, description: str, attempt: Callable[[], Any]) -> None:
+        """A command a real user would try and the ledger must refuse with ``code``: it appends nothing,
+        and the demo stops (it doubles as a smoke test) if the command passes or fails otherwise."""
+
+        def run() -> None:
+            try:
+                attempt()
+            except DomainError as error:
+                if error.code != code:
+                    raise RuntimeError(f"refusal «{description}»: expected {code}, got {error.code}: {error}") from error
+                self.refusals.append((code, description))
+                return None
+            raise RuntimeError(f"refusal «{description}»: expected {code}, but the command was accepted")
+
+        self.expected_refusals += 1
+        self.add(when, f"refuse {code} {description}", run)
+
+    def hazard_step(self, h: _Hazard, method: str, actor: Actor, when: datetime, tag: str = "", **kwargs: Any) -> None:
+        self.add(when, f"{method} {h.key} {actor.user_id} {tag}".rstrip(), self.call(h, method, actor, when, **kwargs))
+
+    def report_step(self, h: _Hazard) -> None:
+        h.flags.add("story")
+        self.add(h.t0, self.report_label(h), self.reporter_of(h))
+
+    def story_inspection(
+        self,
+        ent: _Enterprise,
+        kind: InspectionKind,
+        method: InspectionMethod,
+        team: list[Actor],
+        day: date,
+        picks: list[tuple[str, Template]],
+    ) -> tuple[_Inspection, list[_Hazard]]:
+        """An inspection of the enforcement stories: the hazards it finds are reported, their lifecycle is scripted."""
+        before = len(self.hazards)
+        source = HazardSource.SELF_INSPECTION if kind is InspectionKind.SELF_INSPECTION else HazardSource.DEPARTMENT_INSPECTION
+        inspection = self.plan_inspection(ent, kind, method, team, day, [t[0] for _, t in picks], source, picks=picks)
+        found = self.hazards[before:]
+        for h in found:
+            self.report_step(h)
+        return inspection, found
+
+    def template(self, sector: str, grade: Grade, item: str | None = None) -> tuple[str, Template]:
+        """The first template of ``grade`` (in ``item`` if given) of a sector: story hazards are fixed."""
+        for name, templates in HAZARDS[sector].items():
+            if item is not None and name != item:
+                continue
+            for t in templates:
+                if t[0] is grade:
+                    return name, t
+        raise RuntimeError(f"no {grade} template for {sector} {item}")
+
+    def plan_for(
+        self, h: _Hazard, deadline: date, *, major: bool = True, stoppage: Stoppage = Stoppage.NONE
+    ) -> RectificationPlan:
+        ent = h.enterprise
+        return RectificationPlan(
+            responsible_person=ent.principal.name if major else ent.safety.name,
+            measures=h.measures,
+            funds_yuan=self.rng.randint(30, 400) * 1000 if major else self.rng.randint(5, 80) * 100,
+            deadline=deadline,
+            contingency_plan=f"制定“{h.item}”专项应急处置方案，整改期间落实专人监护和临时管控措施" if major else "",
+            stoppage=stoppage,
+            government_coordination=stoppage is Stoppage.FULL,
+        )
+
+    def next_number(self, series: str) -> _Next:
+        if series not in self.series_start:
+            self.series_start[series] = self.rng.randint(5, 25)
+        return _Next(series, self.rng.randint(1, 4))
+
+    def issue(self, number: _Next) -> str:
+        """Run time: the next number of the series."""
+        value = self.series_now.get(number.series, self.series_start[number.series]) + number.gap
+        self.series_now[number.series] = value
+        return f"{number.series}〔{self.start.year}〕{value}号"
+
+    def new_case(self, unit: str, ent: _Enterprise, officer: Actor, hazards: list[_Hazard], accidents: list[_Accident]) -> _Case:
+        case = _Case(
+            f"C{len(self.cases) + 1:02d}", self.next_number(CASE_PREFIXES[unit][0]), unit, ent, officer, hazards, accidents
+        )
+        self.cases.append(case)
+        return case
+
+    def decision_number(self, unit: str) -> _Next:
+        return self.next_number(CASE_PREFIXES[unit][1])
+
+    def open_case(self, case: _Case, when: datetime, legal_basis: str) -> None:
+        def run(c: _Case = case) -> Receipt:
+            c.number = self.issue(c.series)
+            r = self.ledger.open_case(
+                c.officer,
+                enterprise_id=c.enterprise.id,
+                legal_basis=legal_basis,
+                case_number=c.number,
+                cited_hazard_ids=[h.id for h in c.hazards],  # type: ignore[misc]
+                accident_ids=[a.id for a in c.accidents],  # type: ignore[misc]
+                occurred_at=when,
+            )
+            c.id = r.id
+            return r
+
+        cited = [h.key for h in case.hazards] + [a.key for a in case.accidents]
+        self.add(when, f"open_case {case.key} {case.series.series} {case.enterprise.credit_code} {cited} {legal_basis}", run)
+
+    def case_step(self, case: _Case, method: str, actor: Actor, when: datetime, tag: str = "", **kwargs: Any) -> None:
+        """A command on a case; a ``_Next`` argument becomes the next number of its series when it runs."""
+
+        def run() -> Receipt:
+            values = {k: self.issue(v) if isinstance(v, _Next) else v for k, v in kwargs.items()}
+            if isinstance(kwargs.get("decision_number"), _Next):
+                case.decisions.append(values["decision_number"])
+            return getattr(self.ledger, method)(actor, case.id, occurred_at=when, **values)  # type: ignore[no-any-return]
+
+        self.add(when, f"{method} {case.key} {actor.user_id} {tag}".rstrip(), run)
+
+    def street_officer(self, street: str) -> Actor:
+        if street not in self.street_staff:
+            unit = self.ref.jurisdiction(street)
+            self.street_staff[street] = self.actor(f"{street}.01", Role.STREET_OFFICER, unit.id, unit.kind, unit.name)
+        return self.street_staff[street]
+
+    def pick(self, candidates: list[_Enterprise], prefer: str = "") -> _Enterprise:
+        """One of the candidates not yet in an enforcement story (the preferred kind of business first)."""
+        free = [e for e in candidates if e.index not in self.in_story] or candidates
+        preferred = [e for e in free if prefer and prefer in e.name] or free
+        ent = self.rng.choice(preferred)
+        self.in_story.add(ent.index)
+        return ent
+
+    def of_sector(self, *sectors: str) -> list[_Enterprise]:
+        return [e for e in self.enterprises if e.sector in sectors]
+
+    # ----- cast of the rest of the campaign ----------------------------------------------------
+
+    def story_cast(self) -> None:
+        rng = self.rng
+        by_street = Counter(e.jurisdiction for e in self.enterprises)
+        self.busy_streets = [s for s, _ in sorted(by_street.items(), key=lambda kv: (-kv[1], kv[0]))[:2]]
+        for street in self.busy_streets:
+            self.street_officer(street)
+        # A fireworks wholesaler that the campaign will close down (a repeat offender): registered
+        # by the 区安委办 in the first week, like the others, but without a self-inspection habit.
+        used = {e.credit_code for e in self.enterprises}
+        taken = "".join(e.name for e in self.enterprises)
+        trade_name = rng.choice([z for z in TRADE_NAMES if z not in taken])
+        name = f"昆明{trade_name}烟花爆竹销售有限公司"
+        street = "qidian"
+        code = self.credit_code(used)
+        index = len(self.enterprises) + 1
+        org_id = str(enterprise_id_for(code))
+        ent = _Enterprise(
+            index,
+            code,
+            name,
+            "fireworks",
+            street,
+            f"昆明市呈贡区{self.ref.units[street].name}{rng.choice(ROADS[street])}{rng.randint(1, 388)}号",
+            True,
+            self.actor(f"ent{index:02d}.principal", Role.PRINCIPAL, org_id, OrgKind.ENTERPRISE, name),
+            self.actor(f"ent{index:02d}.safety", Role.ENTERPRISE_STAFF, org_id, OrgKind.ENTERPRISE, name),
+            round(24.88 + rng.uniform(-0.06, 0.06), 5),
+            round(102.82 + rng.uniform(-0.06, 0.06), 5),
+        )
+        self.enterprises.append(ent)
+        self.offender = ent
+        when = self.at(5, 5, 10)
+
+        def register(e: _Enterprise = ent, at: datetime = when) -> Receipt:
+            return self.ledger.register_enterprise(
+                self.registrar,
+                credit_code=e.credit_code,
+                name=e.name,
+                sector=e.sector,
+                jurisdiction=e.jurisdiction,
+                principal_name=e.principal.name,
+                address=e.address,
+                high_risk=e.high_risk,
+                occurred_at=at,
+            )
+
+        self.add(when, f"register {ent.credit_code} {ent.name} {ent.sector} {ent.jurisdiction}", register)
+        self.in_story.add(ent.index)
+
+    # ----- spot checks: the seven deficiencies of Annex 1 --------------------------------------
+
+    def plan_spot_checks(self) -> None:
+        rng = self.rng
+        spots = sorted((i for i in self.inspections if i.kind is InspectionKind.SPOT_CHECK), key=lambda i: i.when)
+        if len(spots) < 2:
+            raise RuntimeError("the demo needs at least two spot checks")
+        everything = list(SpotCheckDeficiency)
+        found: dict[str, list[SpotCheckDeficiency]] = {}
+        for i in spots:
+            found[i.key] = rng.sample(everything, rng.choices([1, 2, 3], [55, 30, 15])[0]) if rng.random() < 0.45 else []
+        clean = next((i for i in spots if not found[i.key]), spots[-1])
+        found[clean.key] = []
+        others = [i for i in spots if i is not clean]
+        for deficiency in everything:
+            if not any(deficiency in ds for ds in found.values()):
+                pool = [i for i in others if 0 < len(found[i.key]) < 3] or others
+                found[rng.choice(pool).key].append(deficiency)
+        for i in spots:
+            ds = sorted(found[i.key], key=everything.index)  # in the form's order
+            when = i.findings_done + timedelta(minutes=8)  # type: ignore[operator]
+
+            def record(insp: _Inspection = i, ds: list[SpotCheckDeficiency] = ds, at: datetime = when) -> Receipt:
+                return self.ledger.record_deficiencies(insp.recorder, insp.id, deficiencies=ds, occurred_at=at)  # type: ignore[arg-type]
+
+            self.add(when, f"deficiencies {i.key} {[d.value for d in ds]}", record)
+            self.spot_checks += 1
+        # What a clerk gets wrong on these forms.
+        some = next(i for i in spots if found[i.key])
+        first = sorted(found[some.key], key=everything.index)[0]
+        base = some.findings_done
+        self.refuse(
+            base + timedelta(minutes=10),  # type: ignore[operator]
+            "deficiency_already_recorded",
+            f"抽查记录（{some.enterprise.name}）重复登记同一问题「{first.zh}」",
+            lambda: self.ledger.record_deficiencies(
+                some.recorder, some.id, deficiencies=[first], occurred_at=base + timedelta(minutes=10)
+            ),  # type: ignore[arg-type, operator]
+        )
+        self.refuse(
+            base + timedelta(minutes=12),  # type: ignore[operator]
+            "deficiencies_contradiction",
+            f"抽查记录（{some.enterprise.name}）已登记问题后又勾选“未发现问题”",
+            lambda: self.ledger.record_deficiencies(
+                some.recorder, some.id, deficiencies=[], occurred_at=base + timedelta(minutes=12)
+            ),  # type: ignore[arg-type, operator]
+        )
+        routine = next(i for i in self.inspections if i.kind is InspectionKind.DEPARTMENT and i.findings_done is not None)
+        moment = routine.findings_done + timedelta(minutes=10)  # type: ignore[operator]
+        self.refuse(
+            moment,
+            "not_a_spot_check",
+            f"在常规部门检查（{routine.enterprise.name}）上登记企业自查自改问题",
+            lambda: self.ledger.record_deficiencies(
+                routine.recorder,
+                routine.id,  # type: ignore[arg-type]
+                deficiencies=[SpotCheckDeficiency.PRINCIPAL_NOT_LEADING_INSPECTION],
+                occurred_at=moment,
+            ),
+        )
+
+    # ----- accidents (生产安全事故) --------------------------------------------------------------
+
+    def accident(
+        self, key: str, ent: _Enterprise, reporter: Actor, when: datetime, grade: AccidentGrade, **values: Any
+    ) -> _Accident:
+        acc = _Accident(key, ent)
+        self.accidents.append(acc)
+
+        def run(a: _Accident = acc) -> Receipt:
+            r = self.ledger.report_accident(reporter, enterprise_id=ent.id, grade=grade, occurred_at=when, **values)
+            a.id = r.id
+            return r
+
+        self.add(when, f"accident {key} {ent.credit_code} {grade} {values}", run)
+        return acc
+
+    def accident_step(self, acc: _Accident, method: str, actor: Actor, when: datetime, **kwargs: Any) -> None:
+        def run() -> Receipt:
+            return getattr(self.ledger, method)(actor, acc.id, occurred_at=when, **kwargs)  # type: ignore[no-any-return]
+
+        self.add(when, f"{method} {acc.key} {actor.user_id} {kwargs}", run)
+
+    def plan_accidents(self) -> None:
+        rng = self.rng
+        yjj = self.inspectors["yjj"]
+        # Two general accidents within a month in one street, both in yjj-led rows: the street and
+        # the department each have two (告知 of the warning ladder); the first is fatal and listed by
+        # the district (一票否优).
+        pool = self.of_sector("industry_trade", "hazardous_chemicals")
+        streets = Counter(e.jurisdiction for e in pool)
+        shared = sorted((s for s, n in streets.items() if n >= 2), key=lambda s: (-streets[s], s))
+        pair_pool = [e for e in pool if e.jurisdiction == shared[0]] if shared else pool
+        self.fatal_ent = self.pick(pair_pool)
+        self.minor_ent = self.pick([e for e in pair_pool if e is not self.fatal_ent])
+        item, what, place = FATAL_ACCIDENTS[self.fatal_ent.sector]
+        self.fatal = self.accident(
+            "A1",
+            self.fatal_ent,
+            yjj[0],
+            self.at(6, 12, 14),
+            AccidentGrade.GENERAL,
+            deaths=1,
+            injuries=0,
+            direct_loss_yuan=self.wan(120, 180),
+            liability=True,
+            description=f"{self.fatal_ent.name}{what}",
+            location=f"{self.fatal_ent.address}{place}",
+        )
+        self.accident_step(
+            self.fatal,
+            "list_accident",
+            self.director,
+            self.at(6, 14, 10),
+            level=SupervisionLevel.DISTRICT,
+            supervising_body="昆明市呈贡区安全生产委员会",
+            document_number=f"呈安委事督〔{self.start.year}〕{rng.randint(1, 3)}号",
+        )
+        what, place = MINOR_ACCIDENTS[self.minor_ent.sector]
+        self.minor = self.accident(
+            "A2",
+            self.minor_ent,
+            self.street_officer(self.minor_ent.jurisdiction),
+            self.at(6, 28, 16),
+            AccidentGrade.GENERAL,
+            deaths=0,
+            injuries=2,
+            direct_loss_yuan=self.wan(20, 40),
+            liability=True,
+            description=f"{self.minor_ent.name}{what}",
+            location=f"{self.minor_ent.address}{place}",
+        )
+        self.accident_step(
+            self.minor,
+            "conclude_investigation",
+            yjj[-1],
+            self.at(8, 10, 15),
+            liability=True,
+            responsible_persons=[self.minor_ent.safety.name],
+            summary="除尘系统未落实清灰制度、安全管理人员履职不到位，认定为一般生产安全责任事故",
+        )
+
+        # A 较大 accident on a building site (3 deaths: 一票否决), listed by the city. The first report
+        # calls it general: refused, the grade cannot be below what 3 deaths imply.
+        site = self.pick(self.of_sector("construction_housing"))
+        zjj = self.inspectors["zjj"]
+        happened = self.at(9, 14, 10)
+        values = dict(
+            deaths=3,
+            injuries=2,
+            direct_loss_yuan=self.wan(560, 780),
+            liability=True,
+            description=(
+                f"{site.name}承建的住宅项目{rng.randint(2, 9)}#楼塔式起重机在顶升加节作业中发生倾覆，造成3人死亡、2人受伤"
+            ),
+            location=f"{site.address}施工现场",
+        )
+        self.refuse(
+            happened,
+            "accident_grade_too_low",
+            "造成3人死亡的塔吊倾覆事故被按“一般事故”上报",
+            lambda: self.ledger.report_accident(
+                zjj[0], enterprise_id=site.id, grade=AccidentGrade.GENERAL, occurred_at=happened, **values
+            ),
+        )
+        self.larger = self.accident("A3", site, zjj[0], happened, AccidentGrade.LARGER, **values)
+        self.accident_step(
+            self.larger,
+            "list_accident",
+            self.director,
+            self.at(9, 16, 11),
+            level=SupervisionLevel.CITY,
+            supervising_body="昆明市安全生产委员会",
+            document_number=f"昆安委事督〔{self.start.year}〕{rng.randint(5, 15)}号",
+        )
+        moment = self.at(9, 18, 10)
+        district_number = f"呈安委事督〔{self.start.year}〕{rng.randint(4, 9)}号"
+        self.refuse(
+            moment,
+            "accident_already_listed",
+            "市级已挂牌督办的较大事故，区级再次挂牌督办",
+            lambda: self.ledger.list_accident(
+                self.director,
+                self.larger.id,  # type: ignore[arg-type]
+                level=SupervisionLevel.DISTRICT,
+                supervising_body="昆明市呈贡区安全生产委员会",
+                document_number=district_number,
+                occurred_at=moment,
+            ),
+        )
+        self.accident_step(
+            self.larger,
+            "conclude_investigation",
+            self.director,
+            self.at(12, 12, 15),
+            liability=True,
+            responsible_persons=[self.person_name(), self.person_name(), self.person_name()],
+            summary="塔吊安拆单位未按专项方案顶升加节，施工总包和监理单位未履行旁站监督职责，认定为较大生产安全责任事故",
+        )
+
+        # An escalator injury without liability.
+        lift = self.pick(self.of_sector("special_equipment"), prefer="物业")
+        scj = self.inspectors["scj"]
+        self.escalator = self.accident(
+            "A4",
+            lift,
+            scj[0],
+            self.at(10, 9, 15),
+            AccidentGrade.GENERAL,
+            deaths=0,
+            injuries=1,
+            direct_loss_yuan=self.qian(8, 30),
+            liability=False,
+            description=f"{lift.name}管理的商业综合体内一部自动扶梯运行中，1名乘客逆行跌倒受伤",
+            location=f"{lift.address}一层中庭自动扶梯",
+        )
+        self.accident_step(
+            self.escalator,
+            "conclude_investigation",
+            scj[-1],
+            self.at(11, 3, 10),
+            liability=False,
+            responsible_persons=[],
+            summary="乘客在自动扶梯上逆行跌倒所致，设备定期检验和维保记录符合规定，不属于生产安全责任事故",
+        )
+
+        # A kitchen fire in a self-built house (属地 reports it).
+        house = self.pick(self.of_sector("self_built_housing"), prefer="餐饮")
+        self.fire = self.accident(
+            "A5",
+            house,
+            self.street_officer(house.jurisdiction),
+            self.at(11, 5, 19),
+            AccidentGrade.GENERAL,
+            deaths=0,
+            injuries=2,
+            direct_loss_yuan=self.wan(18, 32),
+            liability=True,
+            description=f"{house.name}经营的自建房一层餐馆厨房燃气软管老化泄漏引发火灾，过火面积约60平方米，2人受伤",
+            location=f"{house.address}一层厨房",
+        )
+        self.fire_ent = house
+        self.accident_step(
+            self.fire,
+            "conclude_investigation",
+            self.director,
+            self.at(12, 5, 15),
+            liability=True,
+            responsible_persons=[house.principal.name],
+            summary="经营者使用老化燃气软管且未安装燃气泄漏报警装置，认定为一般生产安全责任事故",
+        )
+        moment2 = self.at(12, 8, 10)
+        self.refuse(
+            moment2,
+            "investigation_already_concluded",
+            "已作出调查结论的火灾事故再次登记调查结论",
+            lambda: self.ledger.conclude_investigation(
+                self.director,
+                self.fire.id,
+                liability=False,
+                responsible_persons=[],
+                occurred_at=moment2,  # type: ignore[arg-type]
+            ),
+        )
+
+    # ----- enforcement (执法案件): the plan's five rules in action -----------------------------
+
+    def plan_enforcement(self) -> None:
+        self.story_lapsed_major()
+        self.story_accident_cases()
+        self.story_repeat_offender()
+        self.story_self_reported()
+        self.story_gas_alarm()
+        self.story_other_violations()
+
+    def story_lapsed_major(self) -> None:
+        """案件一: a major not rectified by its deadline (DeadlineMissed) → 一案双罚, 停产整顿, 复产验收 only
+        after the major is verified; the hazard-side refusals a clerk meets along the way."""
+        ent = self.pick(self.of_sector("hazardous_chemicals"))
+        team = self.inspectors["yjj"][:2]
+        _, (h,) = self.story_inspection(
+            ent,
+            InspectionKind.DEPARTMENT,
+            InspectionMethod.UNANNOUNCED,
+            team,
+            self.on(6, 6),
+            [self.template(ent.sector, M, "危险化学品储存")],
+        )
+        self.lapsed = h
+        officer, verifier = team
+        deadline = self.on(7, 7)
+        incomplete = replace(self.plan_for(h, deadline), funds_yuan=None, contingency_plan="")
+        moment = self.at(6, 7, 10)
+        self.refuse(
+            moment,
+            "plan_incomplete",
+            "重大事故隐患整改方案未落实整改资金和应急预案即报送",
+            lambda: self.ledger.file_plan(ent.principal, h.id, incomplete, occurred_at=moment),  # type: ignore[arg-type]
+        )
+        self.hazard_step(
+            h, "file_plan", ent.principal, self.at(6, 8, 10), f"deadline={deadline}", plan=self.plan_for(h, deadline)
+        )
+        moment = self.at(6, 20, 9)
+        self.refuse(
+            moment,
+            "evidence_digest_mismatch",
+            "上传整改照片时填写的SHA-256与文件内容不符",
+            lambda: self.ledger.attach_evidence(
+                ent.safety,
+                h.id,  # type: ignore[arg-type]
+                file_name="整改过程照片.jpg",
+                media_type="image/jpeg",
+                content=_jpeg(f"整改过程照片｜{ent.name}｜{h.location}"),
+                sha256="0" * 64,
+                occurred_at=moment,
+            ),
+        )
+        moment2 = self.at(6, 20, 10)
+        self.refuse(
+            moment2,
+            "evidence_too_large",
+            "上传超过大小限制的整改现场视频",
+            lambda: self.ledger.attach_evidence(
+                ent.safety,
+                h.id,  # type: ignore[arg-type]
+                file_name="整改现场视频.mp4",
+                media_type="video/mp4",
+                content=bytes(self.ledger.rules.evidence_max_bytes + 1),
+                occurred_at=moment2,
+            ),
+        )
+        moment = self.at(6, 20, 11)
+        self.add(moment, f"evidence_rect {h.key}", self.evidence_step(h, ent.safety, moment, "整改过程照片", "image/png", 0))
+        self.hazard_step(
+            h, "record_progress", ent.safety, self.at(6, 21, 15), "30", note="已完成危险化学品分区分类清理，完成约30%", percent=30
+        )
+        moment = self.at(6, 22, 10)
+        typo = _at(self.on(6, 5), 10, 0)
+        self.refuse(
+            moment,
+            "occurred_out_of_order",
+            "补录整改进展时把日期误填为发现隐患之前",
+            lambda: self.ledger.record_progress(ent.safety, h.id, note="补录整改进展", percent=35, occurred_at=typo),  # type: ignore[arg-type]
+        )
+        moment3 = self.at(6, 23, 10)
+        self.refuse(
+            moment3,
+            "version_conflict",
+            "两名企业人员同时编辑同一隐患，后提交者的版本已过期",
+            lambda: self.ledger.record_progress(
+                ent.safety,
+                h.id,
+                note="整改进行中",
+                percent=40,
+                expected_version=2,
+                occurred_at=moment3,  # type: ignore[arg-type]
+            ),
+        )
+        clerk = self.supervisors[0]
+        moment4 = self.at(7, 7, 16)
+        self.refuse(
+            moment4,
+            "deadline_not_passed",
+            "整改期限当天即标记重大事故隐患逾期",
+            lambda: self.ledger.mark_deadline_missed(clerk, h.id, occurred_at=moment4),  # type: ignore[arg-type]
+        )
+        self.hazard_step(h, "mark_deadline_missed", SYSTEM_ACTOR, _at(self.on(7, 8), 0, 15))
+        moment5 = self.at(7, 8, 9)
+        self.refuse(
+            moment5,
+            "already_overdue",
+            "已逾期的隐患被再次标记逾期",
+            lambda: self.ledger.mark_deadline_missed(clerk, h.id, occurred_at=moment5),  # type: ignore[arg-type]
+        )
+        case = self.new_case("yjj", ent, officer, [h], [])
+        self.open_case(case, self.at(7, 11, 10), SAFETY_LAW + "第一百零二条")
+        moment6 = self.at(7, 11, 15)
+        self.refuse(
+            moment6,
+            "case_exists",
+            "另一名执法人员以已立案的案号重复立案",
+            lambda: self.ledger.open_case(
+                verifier,
+                enterprise_id=ent.id,
+                legal_basis=SAFETY_LAW + "第一百零二条",
+                case_number=case.number,
+                occurred_at=moment6,
+            ),
+        )
+        moment7 = self.at(7, 13, 9)
+        self.refuse(
+            moment7,
+            "dual_penalty_required",
+            "重大事故隐患逾期未整改仍只处罚企业（未对主要负责人“一案双罚”）",
+            lambda: self.ledger.decide_penalty(
+                officer,
+                case.id,  # type: ignore[arg-type]
+                target="enterprise",
+                fine_yuan=50_000,
+                decision_number="呈应急罚（拟）",
+                legal_basis=SAFETY_LAW + "第一百零二条",
+                occurred_at=moment7,
+            ),
+        )
+        fine, principal_fine = self.wan(10, 30), self.qian(20, 50)
+        self.case_step(
+            case,
+            "impose_dual_penalty",
+            officer,
+            self.at(7, 13, 11),
+            f"{fine}+{principal_fine}",
+            enterprise_fine_yuan=fine,
+            principal_fine_yuan=principal_fine,
+            decision_number=self.decision_number("yjj"),
+            legal_basis=SAFETY_LAW + "第一百零二条",
+        )
+        self.case_step(
+            case,
+            "order_suspension",
+            officer,
+            self.at(7, 13, 15),
+            decision_number=self.next_number("呈应急责停"),
+            reason="重大事故隐患逾期未整改，责令停产停业整顿",
+        )
+        moment8 = self.at(7, 14, 10)
+        self.refuse(
+            moment8,
+            "already_suspended",
+            "停产整顿期间再次下达停产整顿决定",
+            lambda: self.ledger.order_suspension(
+                verifier,
+                case.id,
+                decision_number="呈应急责停（重复）",
+                reason="重复下达",
+                occurred_at=moment8,  # type: ignore[arg-type]
+            ),
+        )
+        leader = self.leaders["yjj"]
+        moment9 = self.at(7, 17, 9)
+        self.refuse(
+            moment9,
+            "deadline_in_past",
+            "批准延期时把新的整改期限误填为已过去的日期",
+            lambda: self.ledger.extend_deadline(
+                officer,
+                h.id,  # type: ignore[arg-type]
+                request_date=self.on(7, 15),
+                reason="整改需更换储存设施，申请延期",
+                new_deadline=self.on(7, 10),
+                approver=leader,
+                occurred_at=moment9,
+            ),
+        )
+        self.hazard_step(
+            h,
+            "extend_deadline",
+            officer,
+            self.at(7, 17, 11),
+            request_date=self.on(7, 15),
+            reason="整改需更换储存设施和隔离设施，设备供货周期较长",
+            new_deadline=self.on(8, 10),
+            approver=leader,
+        )
+        self.hazard_step(h, "record_progress", ent.safety, self.at(7, 28, 15), "70", note="隔离设施已安装，完成约70%", percent=70)
+        moment10 = self.at(8, 1, 10)
+        self.refuse(
+            moment10,
+            "cited_majors_unverified",
+            "所涉重大事故隐患尚未验收即申请复产验收",
+            lambda: self.ledger.lift_suspension(officer, case.id, opinion="申请复产", occurred_at=moment10),  # type: ignore[arg-type]
+        )
+        moment = self.at(8, 4, 9)
+        self.add(
+            moment, f"evidence_done {h.key}", self.evidence_step(h, ent.safety, moment, "整改完成报告", "application/pdf", 1)
+        )
+        self.hazard_step(h, "complete_rectification", ent.safety, self.at(8, 4, 11), note="已按整改方案完成整改，申请验收")
+        moment11 = self.at(8, 5, 9)
+        self.refuse(
+            moment11,
+            "hazard_not_verified",
+            "重大事故隐患整改完成后未经验收即申请销号",
+            lambda: self.ledger.close_hazard(officer, h.id, note="整改完成，销号", occurred_at=moment11),  # type: ignore[arg-type]
+        )
+        moment12 = self.at(8, 5, 14)
+        self.refuse(
+            moment12,
+            "suspension_in_force",
+            "停产整顿尚未解除即申请结案",
+            lambda: self.ledger.close_case(officer, case.id, reason="处罚已执行", occurred_at=moment12),  # type: ignore[arg-type]
+        )
+        self.hazard_step(
+            h,
+            "verify",
+            verifier,
+            self.at(8, 8, 10),
+            passed=True,
+            opinion="经现场核查，危险化学品已分区分类储存，隔离设施到位，同意验收通过",
+            assessed_by=[Assessor.EXPERTS, Assessor.GOVERNMENT],
+        )
+        moment13 = self.at(8, 9, 10)
+        self.refuse(
+            moment13,
+            "hazard_not_listed",
+            "对未挂牌督办的隐患办理摘牌",
+            lambda: self.ledger.lift_supervision(
+                self.director, h.id, reason="验收合格", approver=self.director.name, occurred_at=moment13
+            ),  # type: ignore[arg-type]
+        )
+        self.case_step(
+            case, "lift_suspension", officer, self.at(8, 10, 10), opinion="经复产验收，重大事故隐患已整改验收合格，同意恢复生产"
+        )
+        self.hazard_step(h, "close_hazard", verifier, self.at(8, 11, 10), note="验收合格，予以销号")
+        self.case_step(case, "close_case", officer, self.at(8, 18, 10), reason="罚款已缴纳，停产整顿已解除，所涉隐患已整改销号")
+        self.case_step(
+            case,
+            "expose_case",
+            officer,
+            self.at(9, 6, 10),
+            channel="呈贡区人民政府门户网站“曝光台”",
+            title=f"{ent.name}重大事故隐患逾期未整改被“一案双罚”并停产整顿",
+        )
+        self.case_step(
+            case,
+            "publish_as_typical",
+            officer,
+            self.at(9, 20, 10),
+            title=f"{ent.name}危险化学品违规储存逾期未整改案",
+            dangerous_operations_crime=False,
+        )
+        self.lapsed_case = case
+
+    def story_accident_cases(self) -> None:
+        """案件二、三: cases citing the two general accidents — dual penalty required; after it, a
+        further penalty on the safety manager; the fatal one goes to the judiciary (重大责任事故罪)."""
+        yjj = self.inspectors["yjj"]
+        ent, officer = self.fatal_ent, yjj[-1]
+        item = FATAL_ACCIDENTS[ent.sector][0]
+        name, template = self.template(ent.sector, M, item)
+        h = self.new_hazard(ent, name, template, HazardSource.ACCIDENT_INVESTIGATION, officer, self.at(6, 13, 15))
+        self.report_step(h)
+        self.hazard_step(h, "file_plan", ent.principal, self.at(6, 15, 10), plan=self.plan_for(h, self.on(7, 31)))
+        self.hazard_step(
+            h,
+            "record_progress",
+            ent.safety,
+            self.at(7, 1, 15),
+            "50",
+            note="已完成作业审批制度修订和检测设备采购，完成约50%",
+            percent=50,
+        )
+        self.hazard_step(h, "complete_rectification", ent.safety, self.at(7, 24, 10), note="已按整改方案完成整改，申请验收")
+        self.hazard_step(
+            h,
+            "verify",
+            yjj[0],
+            self.at(7, 27, 10),
+            passed=True,
+            opinion="经现场核查，整改措施已落实到位，同意验收通过",
+            assessed_by=[Assessor.GOVERNMENT],
+        )
+        self.hazard_step(h, "close_hazard", yjj[0], self.at(7, 29, 10), note="验收合格，予以销号")
+        case = self.new_case("yjj", ent, officer, [h], [self.fatal])
+        basis = SAFETY_LAW + "第一百一十四条第一款第（一）项、第九十五条第（一）项"
+        self.open_case(case, self.at(6, 19, 10), basis)
+        moment = self.at(6, 21, 10)
+        self.refuse(
+            moment,
+            "dual_penalty_required",
+            "发生生产安全事故的案件只对企业作出罚款决定",
+            lambda: self.ledger.decide_penalty(
+                officer,
+                case.id,
+                target="enterprise",
+                fine_yuan=300_000,
+                decision_number="呈应急罚（拟）",
+                legal_basis=basis,
+                occurred_at=moment,  # type: ignore[arg-type]
+            ),
+        )
+        fine, principal_fine = self.wan(30, 50), self.qian(30, 60)
+        self.case_step(
+            case,
+            "impose_dual_penalty",
+            officer,
+            self.at(7, 10, 10),
+            f"{fine}+{principal_fine}",
+            enterprise_fine_yuan=fine,
+            principal_fine_yuan=principal_fine,
+            decision_number=self.decision_number("yjj"),
+            legal_basis=basis,
+        )
+        moment2 = self.at(7, 10, 14)
+        self.refuse(
+            moment2,
+            "duplicate_decision_number",
+            "对安全管理人员的处罚决定书沿用了“一案双罚”决定书的文号",
+            lambda: self.ledger.decide_penalty(
+                officer,
+                case.id,  # type: ignore[arg-type]
+                target="person",
+                person_name=ent.safety.name,
+                fine_yuan=10_000,
+                decision_number=case.decisions[0],
+                legal_basis=SAFETY_LAW + "第九十六条",
+                occurred_at=moment2,
+            ),
+        )
+        manager_fine = self.qian(10, 20)
+        self.case_step(
+            case,
+            "decide_penalty",
+            officer,
+            self.at(7, 10, 16),
+            f"person {manager_fine}",
+            target="person",
+            person_name=ent.safety.name,
+            fine_yuan=manager_fine,
+            decision_number=self.decision_number("yjj"),
+            legal_basis=SAFETY_LAW + "第九十六条",
+        )
+        self.case_step(
+            case,
+            "interview_enterprise",
+            officer,
+            self.at(7, 12, 10),
+            interviewer=self.leaders["yjj"],
+            note="约谈企业主要负责人，通报事故教训，督促举一反三",
+        )
+        foreman = self.person_name()
+        self.case_step(
+            case,
+            "transfer_to_judiciary",
+            officer,
+            self.at(7, 20, 10),
+            f"[{foreman}]",
+            persons=[foreman],
+            suspected_offence="涉嫌重大责任事故罪（《中华人民共和国刑法》第一百三十四条第一款）",
+            dangerous_operations_crime=False,
+        )
+        self.accident_step(
+            self.fatal,
+            "conclude_investigation",
+            self.director,
+            self.at(8, 15, 15),
+            liability=True,
+            responsible_persons=[ent.principal.name, foreman],
+            summary="企业未落实有限空间作业审批和监护制度，现场负责人违章指挥，认定为一般生产安全责任事故",
+        )
+        self.case_step(
+            case, "close_case", officer, self.at(9, 12, 10), reason="处罚决定已执行，涉案人员已移送司法机关，事故隐患已整改销号"
+        )
+        self.case_step(
+            case,
+            "publish_as_typical",
+            officer,
+            self.at(9, 25, 10),
+            title=f"{ent.name}“6·12”一般生产安全责任事故“一案双罚”案",
+            dangerous_operations_crime=False,
+        )
+        self.fatal_case = case
+
+        minor = self.new_case("yjj", self.minor_ent, yjj[0], [], [self.minor])
+        self.open_case(minor, self.at(7, 3, 10), basis)
+        fine, principal_fine = self.wan(20, 25), self.qian(15, 30)
+        self.case_step(
+            minor,
+            "impose_dual_penalty",
+            yjj[0],
+            self.at(7, 20, 10),
+            f"{fine}+{principal_fine}",
+            enterprise_fine_yuan=fine,
+            principal_fine_yuan=principal_fine,
+            decision_number=self.decision_number("yjj"),
+            legal_basis=basis,
+        )
+        self.case_step(minor, "close_case", yjj[0], self.at(8, 25, 10), reason="罚款已缴纳，结案")
+        self.minor_case = minor
+
+        fire_unit = "xfj"
+        xfj = self.inspectors[fire_unit]
+        house = self.fire_ent
+        fire_case = self.new_case(fire_unit, house, xfj[0], [], [self.fire])
+        self.open_case(fire_case, self.at(11, 10, 10), SAFETY_LAW + "第一百一十四条第一款第（一）项")
+        fine, principal_fine = self.wan(20, 30), self.qian(10, 30)
+        self.case_step(
+            fire_case,
+            "impose_dual_penalty",
+            xfj[0],
+            self.at(11, 28, 10),
+            f"{fine}+{principal_fine}",
+            enterprise_fine_yuan=fine,
+            principal_fine_yuan=principal_fine,
+            decision_number=self.decision_number(fire_unit),
+            legal_basis=SAFETY_LAW + "第一百一十四条第一款第（一）项、第九十五条第（一）项",
+        )
+        self.fire_case = fire_case  # still open at the end of the year (罚款执行中)
+
+    def story_repeat_offender(self) -> None:
+        """案件四、五: a major open for months and penalised twice (rule 3) → 提请关闭 → 关闭取缔 → 吊销证照,
+        行业禁入 of the principal, 移送司法机关 (危险作业罪), 联合惩戒; the first case closes with a reason."""
+        rng = self.rng
+        ent = self.offender
+        yjj = self.inspectors["yjj"]
+        first_officer, second_officer = yjj[0], yjj[1]
+        _, (h,) = self.story_inspection(
+            ent,
+            InspectionKind.DEPARTMENT,
+            InspectionMethod.UNANNOUNCED,
+            yjj[:2],
+            self.on(5, 16),
+            [self.template("fireworks", M, "库房存储和核定药量")],
+        )
+        self.hazard_step(h, "file_plan", ent.principal, self.at(5, 18, 10), plan=self.plan_for(h, self.on(6, 15)))
+        first = self.new_case("yjj", ent, first_officer, [h], [])
+        basis = SAFETY_LAW + "第一百零二条"
+        self.open_case(first, self.at(5, 22, 10), basis)
+        fine = self.wan(3, 5)
+        self.case_step(
+            first,
+            "decide_penalty",
+            first_officer,
+            self.at(5, 25, 10),
+            f"enterprise {fine}",
+            target="enterprise",
+            fine_yuan=fine,
+            decision_number=self.decision_number("yjj"),
+            legal_basis=basis,
+            other_measures="责令限期消除超量储存隐患",
+        )
+        self.hazard_step(h, "mark_deadline_missed", SYSTEM_ACTOR, _at(self.on(6, 16), 0, 20))
+        moment = self.at(6, 20, 15)
+        self.refuse(
+            moment,
+            "not_repeat_offender",
+            "隐患存在未满规定天数、仅处罚一次即建议提请关闭",
+            lambda: self.ledger.recommend_closure(first_officer, first.id, hazard_id=h.id, occurred_at=moment),  # type: ignore[arg-type]
+        )
+        wjj = self.inspectors.get("wjj")
+        if wjj:
+            moment2 = self.at(7, 6, 10)
+            self.refuse(
+                moment2,
+                "outside_scope",
+                "区卫生健康局执法人员对烟花爆竹经营企业立案",
+                lambda: self.ledger.open_case(
+                    wjj[0],
+                    enterprise_id=ent.id,
+                    legal_basis=basis,
+                    case_number=f"呈卫健立〔{self.start.year}〕3号",
+                    occurred_at=moment2,
+                ),
+            )
+        second = self.new_case("yjj", ent, second_officer, [h], [])
+        self.open_case(second, self.at(7, 5, 10), basis + "；《烟花爆竹经营许可实施办法》第三十二条")
+        fine, principal_fine = self.wan(20, 50), self.qian(20, 50)
+        self.case_step(
+            second,
+            "impose_dual_penalty",
+            second_officer,
+            self.at(7, 7, 10),
+            f"{fine}+{principal_fine}",
+            enterprise_fine_yuan=fine,
+            principal_fine_yuan=principal_fine,
+            decision_number=self.decision_number("yjj"),
+            legal_basis=basis,
+        )
+        self.case_step(
+            second,
+            "order_suspension",
+            second_officer,
+            self.at(7, 7, 14),
+            decision_number=self.next_number("呈应急责停"),
+            reason="拒不执行限期消除重大事故隐患的决定，责令停产停业整顿",
+        )
+        licence = f"（滇）YH批〔{self.start.year - 2}〕{rng.randint(10, 99):04d}号"
+        self.case_step(
+            second,
+            "suspend_or_revoke_licence",
+            second_officer,
+            self.at(7, 7, 16),
+            "suspend",
+            action="suspend",
+            licence_name="烟花爆竹经营（批发）许可证",
+            licence_number=licence,
+            decision_number=self.decision_number("yjj"),
+        )
+        # 16 August: open 90+ days, penalised twice — the process manager marks the case.
+        recommended_at = _at(self.on(8, 16), 1, 0)
+
+        def recommend() -> Receipt:
+            return self.ledger.recommend_closure(
+                SYSTEM_ACTOR, second.id, hazard_id=h.id, other_case_ids=[first.id], occurred_at=recommended_at
+            )  # type: ignore[arg-type, list-item]
+
+        self.add(recommended_at, f"recommend_closure {second.key} {h.key} [{first.key}]", recommend)
+        moment3 = self.at(8, 17, 9)
+        self.refuse(
+            moment3,
+            "already_recommended",
+            "已标记建议提请关闭的案件再次提出建议",
+            lambda: self.ledger.recommend_closure(
+                second_officer, second.id, hazard_id=h.id, other_case_ids=[first.id], occurred_at=moment3
+            ),  # type: ignore[arg-type, list-item]
+        )
+        government = "昆明市呈贡区人民政府"
+        moment4 = self.at(8, 17, 10)
+        self.refuse(
+            moment4,
+            "closure_not_requested",
+            "未经提请即登记关闭取缔决定",
+            lambda: self.ledger.order_closure(
+                second_officer, second.id, government=government, decision_number="呈政关（拟）", occurred_at=moment4
+            ),  # type: ignore[arg-type]
+        )
+        moment5 = self.at(8, 17, 11)
+        self.refuse(
+            moment5,
+            "closure_not_ordered",
+            "企业未被关闭取缔即对主要负责人实施行业禁入",
+            lambda: self.ledger.apply_industry_ban(second_officer, second.id, years=None, occurred_at=moment5),  # type: ignore[arg-type]
+        )
+        self.case_step(
+            second,
+            "request_closure",
+            second_officer,
+            self.at(8, 18, 10),
+            government=government,
+            reason="重大事故隐患长期存在、多次处罚仍拒不整改，停产整顿期间擅自经营，依据《安全生产法》第一百一十三条提请关闭",
+        )
+        moment6 = self.at(8, 19, 10)
+        self.refuse(
+            moment6,
+            "closure_already_requested",
+            "已提请关闭的企业再次提请关闭",
+            lambda: self.ledger.request_closure(
+                first_officer, second.id, government=government, reason="再次提请", occurred_at=moment6
+            ),  # type: ignore[arg-type]
+        )
+        self.case_step(
+            second,
+            "order_closure",
+            second_officer,
+            self.at(8, 25, 15),
+            government=government,
+            decision_number=f"呈政关〔{self.start.year}〕{rng.randint(2, 6)}号",
+        )
+        moment7 = self.at(8, 26, 10)
+        self.refuse(
+            moment7,
+            "closure_already_ordered",
+            "已关闭取缔的企业再次登记关闭取缔决定",
+            lambda: self.ledger.order_closure(
+                second_officer, second.id, government=government, decision_number="呈政关（重复）", occurred_at=moment7
+            ),  # type: ignore[arg-type]
+        )
+        revoke_number = self.decision_number("yjj")
+        self.case_step(
+            second,
+            "suspend_or_revoke_licence",
+            second_officer,
+            self.at(8, 28, 10),
+            "revoke",
+            action="revoke",
+            licence_name="烟花爆竹经营（批发）许可证",
+            licence_number=licence,
+            decision_number=revoke_number,
+        )
+        moment8 = self.at(8, 29, 10)
+        self.refuse(
+            moment8,
+            "licence_revoked",
+            "已吊销的经营许可证再次吊销",
+            lambda: self.ledger.suspend_or_revoke_licence(
+                second_officer,
+                second.id,
+                action="revoke",
+                licence_name="烟花爆竹经营（批发）许可证",
+                licence_number=licence,
+                decision_number="重复",
+                occurred_at=moment8,  # type: ignore[arg-type]
+            ),
+        )
+        self.case_step(second, "apply_industry_ban", second_officer, self.at(8, 30, 10), "lifelong", years=None)
+        keeper = self.person_name()
+        offence = (
+            "涉嫌危险作业罪（《中华人民共和国刑法》第一百三十四条之一第（二）项："
+            "因存在重大事故隐患被依法责令停产停业整顿，拒不执行）"
+        )
+        moment9 = self.at(9, 1, 9)
+        self.refuse(
+            moment9,
+            "invalid_value",
+            "移送司法机关时未列明移送人员",
+            lambda: self.ledger.transfer_to_judiciary(
+                second_officer,
+                second.id,
+                persons=[],
+                suspected_offence=offence,
+                dangerous_operations_crime=True,
+                occurred_at=moment9,  # type: ignore[arg-type]
+            ),
+        )
+        self.case_step(
+            second,
+            "transfer_to_judiciary",
+            second_officer,
+            self.at(9, 1, 14),
+            f"[{ent.principal.name}, {keeper}]",
+            persons=[ent.principal.name, keeper],
+            suspected_offence=offence,
+            dangerous_operations_crime=True,
+        )
+        self.case_step(second, "apply_joint_punishment", second_officer, self.at(9, 4, 10), measures=list(JOINT_MEASURES))
+        moment10 = self.at(9, 5, 9)
+        self.refuse(
+            moment10,
+            "cited_hazard_open",
+            "所涉隐患仍未整改，结案时未说明理由",
+            lambda: self.ledger.close_case(first_officer, first.id, reason="罚款已缴纳", occurred_at=moment10),  # type: ignore[arg-type]
+        )
+        closed_at = self.at(9, 5, 11)
+        self.add(
+            closed_at,
+            f"close_case {first.key} {first_officer.user_id} with open hazards, see {second.key}",
+            lambda: self.ledger.close_case(
+                first_officer,
+                first.id,  # type: ignore[arg-type]
+                reason="罚款已缴纳",
+                open_hazards_reason=f"所涉隐患已并入{second.number}案件处理，企业已被依法关闭取缔",
+                occurred_at=closed_at,
+            ),
+        )
+        moment11 = self.at(9, 8, 10)
+        self.refuse(
+            moment11,
+            "case_closed",
+            "对已结案的案件追加罚款决定",
+            lambda: self.ledger.decide_penalty(
+                first_officer,
+                first.id,
+                target="enterprise",
+                fine_yuan=20_000,
+                decision_number="追加",
+                legal_basis=basis,
+                occurred_at=moment11,  # type: ignore[arg-type]
+            ),
+        )
+        self.hazard_step(
+            h,
+            "complete_rectification",
+            ent.safety,
+            self.at(9, 11, 10),
+            note="企业已被关闭取缔，库存烟花爆竹已全部转运至有资质企业销毁，库房已拆除",
+        )
+        self.hazard_step(
+            h,
+            "verify",
+            yjj[-1],
+            self.at(9, 13, 10),
+            passed=True,
+            opinion="经现场核查，库存产品已清运销毁，库房已拆除，隐患已消除",
+            assessed_by=[Assessor.GOVERNMENT],
+        )
+        self.hazard_step(h, "close_hazard", yjj[-1], self.at(9, 14, 10), note="企业关闭取缔，隐患消除，予以销号")
+        self.case_step(
+            second,
+            "close_case",
+            second_officer,
+            self.at(9, 20, 10),
+            reason="企业已关闭取缔，主要负责人终身行业禁入，涉案人员已移送司法机关",
+        )
+        self.case_step(
+            second,
+            "expose_case",
+            second_officer,
+            self.at(9, 22, 10),
+            channel="昆明日报",
+            title=f"{ent.name}屡罚不改被依法关闭取缔",
+        )
+        title = f"{ent.name}停产整顿期间擅自经营涉嫌危险作业罪案"
+        self.case_step(
+            second, "publish_as_typical", second_officer, self.at(10, 10, 10), title=title, dangerous_operations_crime=True
+        )
+        moment12 = self.at(10, 11, 10)
+        self.refuse(
+            moment12,
+            "already_published",
+            "同一案件再次公布为典型执法案例",
+            lambda: self.ledger.publish_as_typical(second_officer, second.id, title=title, occurred_at=moment12),  # type: ignore[arg-type]
+        )
+        self.offender_cases = (first, second)
+
+    def story_self_reported(self) -> None:
+        """案件六: a major the enterprise found, reported in time and is rectifying — no penalty (rule 1);
+        the case closes with a reason while the hazard is still open. A general hazard of the same
+        self-inspection shows the claimer who would verify his own work."""
+        ent = self.pick(self.of_sector("industry_trade") or self.of_sector("hazardous_chemicals", "fireworks", "pharmaceuticals"))
+        major = self.template(ent.sector, M)
+        general = next((item, t) for item, ts in HAZARDS[ent.sector].items() for t in ts if t[0] is G and item != major[0])
+        _, (hd, hg) = self.story_inspection(
+            ent,
+            InspectionKind.SELF_INSPECTION,
+            InspectionMethod.ROUTINE,
+            [ent.principal, ent.safety],
+            self.on(7, 3),
+            [major, general],
+        )
+        self.hazard_step(hd, "report_to_regulator", ent.principal, hd.t0 + timedelta(hours=2))
+        moment = self.at(7, 4, 9)
+        self.refuse(
+            moment,
+            "already_reported",
+            "企业安全管理人员重复向监管部门报告同一重大事故隐患",
+            lambda: self.ledger.report_to_regulator(ent.safety, hd.id, occurred_at=moment),  # type: ignore[arg-type]
+        )
+        moment2 = self.at(7, 4, 10)
+        self.refuse(
+            moment2,
+            "not_major",
+            "把一般事故隐患按重大事故隐患向监管部门报告",
+            lambda: self.ledger.report_to_regulator(ent.principal, hg.id, occurred_at=moment2),  # type: ignore[arg-type]
+        )
+        moment3 = self.at(7, 4, 11)
+        self.refuse(
+            moment3,
+            "invalid_transition",
+            "未制定整改方案即申报整改完成",
+            lambda: self.ledger.complete_rectification(ent.safety, hg.id, note="已整改", occurred_at=moment3),  # type: ignore[arg-type]
+        )
+        self.hazard_step(hd, "file_plan", ent.principal, self.at(7, 5, 10), plan=self.plan_for(hd, self.on(8, 31)))
+        self.hazard_step(hg, "file_plan", ent.safety, self.at(7, 5, 14), plan=self.plan_for(hg, self.on(7, 20), major=False))
+        self.hazard_step(hg, "complete_rectification", ent.principal, self.at(7, 12, 10), note="已完成整改")
+        moment4 = self.at(7, 13, 10)
+        self.refuse(
+            moment4,
+            "verifier_is_claimer",
+            "主要负责人申报整改完成后又自行验收",
+            lambda: self.ledger.verify(
+                ent.principal,
+                hg.id,
+                passed=True,
+                opinion="自行验收合格",
+                assessed_by=[Assessor.ENTERPRISE],
+                occurred_at=moment4,  # type: ignore[arg-type]
+            ),
+        )
+        yjj = self.inspectors["yjj"]
+        self.hazard_step(
+            hg,
+            "verify",
+            yjj[-1],
+            self.at(7, 14, 10),
+            passed=True,
+            opinion="经现场核查，整改措施已落实，同意验收通过",
+            assessed_by=[Assessor.GOVERNMENT],
+        )
+        self.hazard_step(hg, "close_hazard", ent.principal, self.at(7, 15, 10), note="验收合格，予以销号")
+        case = self.new_case("yjj", ent, yjj[0], [hd], [])
+        basis = SAFETY_LAW + "第一百零二条"
+        self.open_case(case, self.at(7, 20, 10), basis)
+        moment5 = self.at(7, 21, 10)
+        self.refuse(
+            moment5,
+            "penalty_exempt",
+            "对企业自查发现、及时报告并正在有效整改的重大事故隐患作出罚款决定",
+            lambda: self.ledger.decide_penalty(
+                yjj[0],
+                case.id,
+                target="enterprise",
+                fine_yuan=30_000,
+                decision_number="呈应急罚（拟）",
+                legal_basis=basis,
+                occurred_at=moment5,  # type: ignore[arg-type]
+            ),
+        )
+        moment6 = self.at(7, 24, 9)
+        self.refuse(
+            moment6,
+            "cited_hazard_open",
+            "所涉重大事故隐患仍在整改，结案时未说明理由",
+            lambda: self.ledger.close_case(yjj[0], case.id, reason="依法不予行政处罚", occurred_at=moment6),  # type: ignore[arg-type]
+        )
+        self.case_step(
+            case,
+            "close_case",
+            yjj[0],
+            self.at(7, 24, 11),
+            reason="依法不予行政处罚",
+            open_hazards_reason="该隐患系企业自查发现并及时报告，正在按整改方案有效整改，已纳入跟踪督办",
+        )
+        self.hazard_step(hd, "record_progress", ent.safety, self.at(8, 5, 15), "60", note="整改施工进行中，完成约60%", percent=60)
+        self.hazard_step(hd, "complete_rectification", ent.safety, self.at(8, 25, 10), note="已按整改方案完成整改，申请验收")
+        self.hazard_step(
+            hd,
+            "verify",
+            self.experts[0],
+            self.at(8, 29, 10),
+            passed=True,
+            opinion="经专家现场核查，整改措施已落实到位，同意验收通过",
+            assessed_by=[Assessor.ENTERPRISE, Assessor.EXPERTS, Assessor.GOVERNMENT],
+        )
+        self.hazard_step(hd, "close_hazard", yjj[0], self.at(9, 1, 10), note="验收合格，予以销号")
+        self.exempt_case = case
+
+    def story_gas_alarm(self) -> None:
+        """案件七: a gas company switched off its leak alarm — a listed major, 停产整顿, 暂扣证照, 危险作业罪;
+        the listed hazard cannot close before the listing is lifted."""
+        rng = self.rng
+        ent = self.pick(self.of_sector("urban_gas"), prefer="燃气")
+        zjj = self.inspectors["zjj"]
+        officer = zjj[0]
+        _, (h,) = self.story_inspection(
+            ent, InspectionKind.DEPARTMENT, InspectionMethod.UNANNOUNCED, zjj[:2], self.on(6, 20), [("场站安全", GAS_ALARM_OFF)]
+        )
+        h.flags.add("listed")
+        listing = SupervisionListing(
+            level=SupervisionLevel.DISTRICT,
+            supervising_body="昆明市呈贡区安全生产委员会",
+            document_number="",
+            issuer=self.director.name,
+            time_limit=self.on(8, 15),
+            notice_delivered_by=self.supervisors[1].name,
+            notice_signed_by=ent.principal.name,
+            notice_signed_at=self.at(6, 21, 15),
+        )
+        listed_at = self.at(6, 21, 10)
+        self.add(listed_at, f"list {h.key}", self.listing_step(h, listing, listed_at))
+        self.hazard_step(
+            h, "file_plan", ent.principal, self.at(6, 22, 10), plan=self.plan_for(h, self.on(7, 31), stoppage=Stoppage.PARTIAL)
+        )
+        case = self.new_case("zjj", ent, officer, [h], [])
+        basis = SAFETY_LAW + "第九十九条第（三）项；《城镇燃气管理条例》第四十五条"
+        self.open_case(case, self.at(6, 23, 10), basis)
+        fine = self.wan(4, 5)
+        self.case_step(
+            case,
+            "decide_penalty",
+            officer,
+            self.at(6, 25, 10),
+            f"enterprise {fine}",
+            target="enterprise",
+            fine_yuan=fine,
+            decision_number=self.decision_number("zjj"),
+            legal_basis=basis,
+            other_measures="责令立即恢复报警装置",
+        )
+        self.case_step(
+            case,
+            "order_suspension",
+            officer,
+            self.at(6, 25, 14),
+            decision_number=self.next_number("呈住建责停"),
+            reason="储配站关闭可燃气体泄漏报警装置，存在重大事故隐患，责令储配站停产整顿",
+        )
+        self.case_step(
+            case,
+            "suspend_or_revoke_licence",
+            officer,
+            self.at(6, 26, 10),
+            "suspend",
+            action="suspend",
+            licence_name="燃气经营许可证",
+            licence_number=f"滇{self.start.year - 3}530114{rng.randint(1, 99):04d}",
+            decision_number=self.decision_number("zjj"),
+        )
+        moment = self.at(6, 28, 10)
+        city_listing = replace(
+            listing, level=SupervisionLevel.CITY, supervising_body="昆明市安全生产委员会", document_number="昆安委督（拟）"
+        )
+        self.refuse(
+            moment,
+            "hazard_already_listed",
+            "已由区级挂牌督办的隐患被再次挂牌",
+            lambda: self.ledger.list_for_supervision(self.director, h.id, city_listing, occurred_at=moment),  # type: ignore[arg-type]
+        )
+        manager = self.person_name()
+        self.case_step(
+            case,
+            "transfer_to_judiciary",
+            officer,
+            self.at(6, 30, 10),
+            f"[{manager}]",
+            persons=[manager],
+            suspected_offence="涉嫌危险作业罪（《中华人民共和国刑法》第一百三十四条之一第（一）项：关闭直接关系生产安全的报警设备）",
+            dangerous_operations_crime=True,
+        )
+        self.case_step(
+            case,
+            "interview_enterprise",
+            officer,
+            self.at(7, 3, 10),
+            interviewer=self.leaders["zjj"],
+            note="约谈企业主要负责人，责令全面排查所属场站报警装置",
+        )
+        self.hazard_step(
+            h,
+            "record_progress",
+            ent.safety,
+            self.at(7, 12, 15),
+            "60",
+            note="报警装置已恢复并完成标定，联锁改造进行中，完成约60%",
+            percent=60,
+        )
+        self.hazard_step(h, "complete_rectification", ent.safety, self.at(7, 28, 10), note="已按整改方案完成整改，申请验收")
+        self.hazard_step(
+            h,
+            "verify",
+            self.experts[-1],
+            self.at(8, 2, 10),
+            passed=True,
+            opinion="经专家现场核查，报警装置已恢复并与紧急切断联锁，同意验收通过",
+            assessed_by=[Assessor.ENTERPRISE, Assessor.EXPERTS, Assessor.GOVERNMENT],
+        )
+        moment2 = self.at(8, 3, 9)
+        self.refuse(
+            moment2,
+            "hazard_listed",
+            "挂牌督办的隐患验收后未摘牌即申请销号",
+            lambda: self.ledger.close_hazard(officer, h.id, note="验收合格", occurred_at=moment2),  # type: ignore[arg-type]
+        )
+        moment3 = self.at(8, 3, 10)
+        self.refuse(
+            moment3,
+            "role_not_allowed",
+            "企业主要负责人自行办理挂牌督办隐患摘牌",
+            lambda: self.ledger.lift_supervision(
+                ent.principal, h.id, reason="已整改", approver=ent.principal.name, occurred_at=moment3
+            ),  # type: ignore[arg-type]
+        )
+        self.hazard_step(
+            h,
+            "lift_supervision",
+            self.director,
+            self.at(8, 4, 10),
+            reason="隐患整改经验收合格，同意摘牌",
+            approver=self.director.name,
+        )
+        self.hazard_step(h, "close_hazard", officer, self.at(8, 5, 10), note="验收合格，予以销号")
+        self.case_step(
+            case, "lift_suspension", officer, self.at(8, 7, 10), opinion="经复产验收，重大事故隐患已整改并摘牌销号，同意恢复运营"
+        )
+        self.case_step(
+            case, "close_case", officer, self.at(8, 21, 10), reason="罚款已缴纳，停产整顿已解除，涉案人员已移送司法机关"
+        )
+        self.case_step(
+            case,
+            "expose_case",
+            officer,
+            self.at(8, 28, 10),
+            channel="呈贡融媒",
+            title=f"{ent.name}关闭燃气泄漏报警装置被立案查处",
+        )
+        self.case_step(
+            case,
+            "publish_as_typical",
+            officer,
+            self.at(9, 15, 10),
+            title=f"{ent.name}关闭报警装置涉嫌危险作业罪案",
+            dangerous_operations_crime=True,
+        )
+        self.gas_case = case
+
+    def story_other_violations(self) -> None:
+        """案件八至十: fire safety (a general hazard), a ride overdue for inspection and a dangerous-goods
+        carrier with its vehicle monitoring off (no hazard cited)."""
+        xfj = self.inspectors["xfj"]
+        ent = self.pick(self.of_sector("fire_safety"), prefer="购物中心")
+        _, (h,) = self.story_inspection(
+            ent,
+            InspectionKind.DEPARTMENT,
+            InspectionMethod.OPEN_AND_COVERT,
+            xfj[:2],
+            self.on(8, 8),
+            [self.template("fire_safety", G, "安全疏散")],
+        )
+        self.hazard_step(h, "file_plan", ent.safety, self.at(8, 9, 10), plan=self.plan_for(h, self.on(8, 25), major=False))
+        case = self.new_case("xfj", ent, xfj[0], [h], [])
+        basis = "《中华人民共和国消防法》第六十条第一款第（五）项"
+        self.open_case(case, self.at(8, 10, 10), basis)
+        moment = self.at(8, 11, 9)
+        self.refuse(
+            moment,
+            "invalid_value",
+            "罚款金额误录为负数",
+            lambda: self.ledger.decide_penalty(
+                xfj[0],
+                case.id,
+                target="enterprise",
+                fine_yuan=-30000,
+                decision_number="呈消行罚决字（拟）",
+                legal_basis=basis,
+                occurred_at=moment,  # type: ignore[arg-type]
+            ),
+        )
+        fine = self.wan(2, 5)
+        self.case_step(
+            case,
+            "decide_penalty",
+            xfj[0],
+            self.at(8, 11, 11),
+            f"enterprise {fine}",
+            target="enterprise",
+            fine_yuan=fine,
+            decision_number=self.decision_number("xfj"),
+            legal_basis=basis,
+            other_measures="责令立即清除疏散通道堆放物",
+        )
+        self.case_step(
+            case,
+            "interview_enterprise",
+            xfj[0],
+            self.at(8, 15, 10),
+            interviewer=self.leaders["xfj"],
+            note="约谈场所消防安全责任人",
+        )
+        moment2 = self.at(8, 20, 9)
+        self.refuse(
+            moment2,
+            "no_suspension",
+            "未责令停产整顿的案件办理复产验收",
+            lambda: self.ledger.lift_suspension(xfj[0], case.id, opinion="同意恢复营业", occurred_at=moment2),  # type: ignore[arg-type]
+        )
+        self.case_step(
+            case,
+            "expose_case",
+            xfj[0],
+            self.at(8, 20, 15),
+            channel="呈贡区人民政府门户网站“曝光台”",
+            title=f"{ent.name}占用疏散通道被处罚",
+        )
+        self.hazard_step(h, "complete_rectification", ent.safety, self.at(8, 22, 10), note="已清除疏散通道堆放物")
+        self.hazard_step(
+            h,
+            "verify",
+            xfj[-1],
+            self.at(8, 24, 10),
+            passed=True,
+            opinion="经复查，疏散通道已畅通，同意验收",
+            assessed_by=[Assessor.GOVERNMENT],
+        )
+        self.hazard_step(h, "close_hazard", xfj[-1], self.at(8, 25, 10), note="验收合格，予以销号")
+        self.case_step(case, "close_case", xfj[0], self.at(9, 1, 10), reason="罚款已缴纳，隐患已整改销号")
+        self.fire_safety_case = case
+
+        scj = self.inspectors["scj"]
+        ride = self.pick(self.of_sector("special_equipment"), prefer="游乐")
+        ride_case = self.new_case("scj", ride, scj[0], [], [])
+        basis = "《中华人民共和国特种设备安全法》第八十四条第（一）项"
+        self.open_case(ride_case, self.at(9, 5, 10), basis)
+        fine = self.wan(3, 10)
+        self.case_step(
+            ride_case,
+            "decide_penalty",
+            scj[0],
+            self.at(9, 8, 10),
+            f"enterprise {fine}",
+            target="enterprise",
+            fine_yuan=fine,
+            decision_number=self.decision_number("scj"),
+            legal_basis=basis,
+            other_measures="责令停止使用超期未检验的大型游乐设施",
+        )
+        self.case_step(
+            ride_case,
+            "interview_enterprise",
+            scj[0],
+            self.at(9, 12, 10),
+            interviewer=self.leaders["scj"],
+            note="约谈企业主要负责人",
+        )
+        self.case_step(ride_case, "close_case", scj[0], self.at(9, 29, 10), reason="罚款已缴纳，设备已检验合格")
+        self.ride_case = ride_case
+
+        jtj = self.inspectors["jtj"]
+        carrier = self.pick(self.of_sector("transport"), prefer="危险货物")
+        carrier_case = self.new_case("jtj", carrier, jtj[0], [], [])
+        basis = SAFETY_LAW + "第九十九条第（三）项"
+        self.open_case(carrier_case, self.at(10, 10, 10), basis)
+        fine = self.wan(1, 5)
+        self.case_step(
+            carrier_case,
+            "decide_penalty",
+            jtj[0],
+            self.at(10, 12, 10),
+            f"enterprise {fine}",
+            target="enterprise",
+            fine_yuan=fine,
+            decision_number=self.decision_number("jtj"),
+            legal_basis=basis,
+            other_measures="责令立即恢复车辆动态监控",
+        )
+        self.case_step(
+            carrier_case,
+            "interview_enterprise",
+            jtj[0],
+            self.at(10, 13, 10),
+            interviewer=self.leaders["jtj"],
+            note="约谈企业主要负责人和安全管理人员",
+        )
+        self.case_step(carrier_case, "close_case", jtj[0], self.at(10, 31, 10), reason="罚款已缴纳，监控已恢复")
+        self.carrier_case = carrier_case
+
+    # ----- publication batches (rule 5) --------------------------------------------------------
+
+    def plan_batches(self) -> None:
+        rng = self.rng
+        seq = rng.randint(10, 20)
+        batches = [
+            (
+                BatchKind.NOTICE,
+                self.at(7, 31, 10),
+                "呈贡区重大事故隐患专项排查整治执法情况通报（第一批）",
+                "呈贡区人民政府门户网站",
+                [self.offender_cases[0], self.lapsed_case, self.gas_case],
+            ),
+            (
+                BatchKind.SUSPENSION,
+                self.at(8, 15, 10),
+                "停产整顿企业名单（第一批）",
+                "昆明日报",
+                [self.lapsed_case, self.offender_cases[1], self.gas_case],
+            ),
+            (
+                BatchKind.INTERVIEW,
+                self.at(9, 28, 10),
+                "约谈警示企业名单（第一批）",
+                "呈贡区人民政府门户网站",
+                [self.fatal_case, self.fire_safety_case, self.ride_case],
+            ),
+            (
+                BatchKind.JOINT_PUNISHMENT,
+                self.at(10, 12, 10),
+                "安全生产联合惩戒对象名单",
+                "信用中国（云南昆明）",
+                [self.offender_cases[1]],
+            ),
+            (
+                BatchKind.NOTICE,
+                self.at(12, 20, 10),
+                "呈贡区重大事故隐患专项排查整治执法情况通报（第二批）",
+                "呈贡区人民政府门户网站",
+                [self.minor_case, self.carrier_case, self.fire_case],
+            ),
+        ]
+        for kind, when, title, channel, cases in batches:
+            seq += rng.randint(1, 4)
+            number = f"呈安办通〔{self.start.year}〕{seq}号"
+            record = _Record(f"B{len(self.batches) + 1}")
+            self.batches.append(record)
+
+            def run(
+                r: _Record = record,
+                kind: BatchKind = kind,
+                when: datetime = when,
+                title: str = title,
+                channel: str = channel,
+                cases: list[_Case] = cases,
+                number: str = number,
+            ) -> Receipt:
+                enterprises = list(dict.fromkeys(c.enterprise.id for c in cases))
+                receipt = self.ledger.publish_batch(
+                    self.director,
+                    kind=kind,
+                    title=title,
+                    document_number=number,
+                    channel=channel,
+                    enterprise_ids=enterprises,
+                    case_ids=[c.id for c in cases],  # type: ignore[misc]
+                    occurred_at=when,
+                )
+                r.id = receipt.id
+                return receipt
+
+            self.add(when, f"batch {record.key} {kind} {number} {title} {[c.key for c in cases]}", run)
+
+    # ----- risk points (Annex 3, 4个清单) -------------------------------------------------------
+
+    def plan_risk_points(self) -> None:
+        rng = self.rng
+        used: set[int] = set()
+        for n, spec in enumerate(RISK_POINTS, 1):
+            pool = self.of_sector(spec.sector)
+            ent = rng.choice([e for e in pool if e.index not in used] or pool)
+            used.add(ent.index)
+            record = _Record(f"R{n:02d}")
+            self.risk_points.append(record)
+            lead = self.ref.lead_unit(spec.sector).id
+            inspector = rng.choice(self.inspectors[lead])
+            registered = self.work_time(self.day_in(self.start.year, rng.choice((5, 6, 7)), 8, 28), 9, 16)
+            address = f"{ent.address}{spec.place.format(n=rng.randint(1, 12))}"
+            characteristics = None
+            if spec.shape != "basic_only":
+                characteristics = HazardCharacteristics(
+                    accident_types=spec.accident_types,
+                    max_casualties=spec.casualties,
+                    max_direct_loss_yuan=spec.loss_wan * 10_000,
+                    social_impact=spec.impact,
+                )
+
+            def register(
+                r: _Record = record,
+                e: _Enterprise = ent,
+                s: _RiskSpec = spec,
+                at: datetime = registered,
+                address: str = address,
+                c: HazardCharacteristics | None = characteristics,
+            ) -> Receipt:
+                receipt = self.ledger.register_risk_point(
+                    e.safety,
+                    enterprise_id=e.id,
+                    name=s.name,
+                    description=s.description,
+                    address=address,
+                    assessed=c is not None,
+                    characteristics=c,
+                    occurred_at=at,
+                )
+                r.id = receipt.id
+                return receipt
+
+            self.add(registered, f"risk {record.key} {ent.credit_code} {spec.name} {spec.shape}", register)
+            if spec.shape == "basic_only":
+                continue
+            t = registered + timedelta(days=rng.randint(2, 10), hours=rng.randint(0, 3))
+            principal_phone = "" if spec.shape == "no_phone" else self.phone()
+            department_phone = "" if spec.shape == "no_phone" else self.phone()
+            self.add(
+                t,
+                f"risk {record.key} responsibility {lead} {inspector.user_id} {department_phone} {principal_phone}",
+                lambda r=record, i=inspector, at=t, lead=lead, dp=department_phone, e=ent, pp=principal_phone: (
+                    self.ledger.list_responsibility(
+                        i,
+                        r.id,
+                        department=lead,
+                        department_person=i.name,
+                        department_phone=dp,
+                        principal_name=e.principal.name,
+                        principal_phone=pp,
+                        occurred_at=at,
+                    )
+                ),
+            )
+            t += timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 3))
+            self.add(
+                t,
+                f"risk {record.key} control {[m.value for m in spec.government]}",
+                lambda r=record, i=inspector, at=t, s=spec: self.ledger.list_control_measures(
+                    i, r.id, enterprise_measures=list(s.measures), government_measures=list(s.government), occurred_at=at
+                ),
+            )
+            if spec.shape == "no_emergency":
+                continue
+            t += timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 3))
+            supplies = [EmergencySupply(*item) for item in SUPPLY_KITS[spec.kit]]
+            self.add(
+                t,
+                f"risk {record.key} emergency {spec.kit}",
+                lambda r=record, e=ent, at=t, s=spec, items=supplies: self.ledger.list_emergency(
+                    e.safety, r.id, measures=list(s.emergency), supplies=items, occurred_at=at
+                ),
+            )
+
+    # ----- outstanding problems (突出问题) -------------------------------------------------------
+
+    def staff_of(self, unit: str) -> Actor:
+        if unit == "ajb":
+            return self.director
+        if self.ref.units[unit].kind in (OrgKind.STREET, OrgKind.ZONE):
+            return self.street_officer(unit)
+        return self.inspectors[unit][0]
+
+    def plan_problems(self) -> None:
+        rng = self.rng
+        first_rectified: tuple[_Record, Actor, datetime] | None = None
+        for n, (unit, sector, description, measures, rectified) in enumerate(PROBLEMS, 1):
+            if unit.startswith("street:"):
+                unit = self.busy_streets[int(unit.split(":")[1]) % len(self.busy_streets)]
+            if unit not in self.ref.units or (unit not in self.inspectors and self.ref.units[unit].kind is OrgKind.DEPARTMENT):
+                continue
+            actor = self.staff_of(unit)
+            record = _Record(f"P{n:02d}")
+            self.problems.append(record)
+            identified = self.work_time(self.day_in(self.start.year, rng.choice((5, 6, 7, 8)), 8, 28), 9, 16)
+
+            def identify(
+                r: _Record = record,
+                a: Actor = actor,
+                unit: str = unit,
+                sector: str = sector,
+                d: str = description,
+                at: datetime = identified,
+            ) -> Receipt:
+                receipt = self.ledger.identify_problem(a, description=d, sector=sector, unit_id=unit, occurred_at=at)
+                r.id = receipt.id
+                return receipt
+
+            self.add(identified, f"problem {record.key} {unit} {sector} {description}", identify)
+            t = identified
+            for measure in measures:
+                t += timedelta(days=rng.randint(7, 30), hours=rng.randint(0, 3))
+                self.add(
+                    t,
+                    f"problem {record.key} measure {measure}",
+                    lambda r=record, a=actor, m=measure, at=t: self.ledger.adopt_root_cause_measure(
+                        a, r.id, measure=m, occurred_at=at
+                    ),
+                )
+            if rectified:
+                t += timedelta(days=rng.randint(15, 50), hours=rng.randint(0, 3))
+                note = "已完成集中整治，建立长效机制，经复查整改到位"
+                self.add(
+                    t,
+                    f"problem {record.key} rectified",
+                    lambda r=record, a=actor, at=t, note=note: self.ledger.rectify_problem(a, r.id, note=note, occurred_at=at),
+                )
+                if first_rectified is None:
+                    first_rectified = (record, actor, t)
+        if first_rectified is not None:
+            record, actor, t = first_rectified
+            moment = t + timedelta(days=3)
+            self.refuse(
+                moment,
+                "problem_already_rectified",
+                "突出问题已整改销号后又补录治本措施",
+                lambda: self.ledger.adopt_root_cause_measure(actor, record.id, measure="补录治本措施", occurred_at=moment),  # type: ignore[arg-type]
+            )
+
+    # ----- work logs (工作情况台账): every activity kind of Annex 1 / Annex 2 ---------------------
+
+    def activity(
+        self, unit: str, actor: Actor, kind: ActivityKind, month: int, note: str, ent: _Enterprise | None = None, **values: Any
+    ) -> None:
+        when = self.work_time(self.day_in(self.start.year, month, 3, 27), 9, 16)
+
+        def run(at: datetime = when) -> Receipt:
+            return self.ledger.record_activity(
+                actor, unit, kind=kind, enterprise_id=ent.id if ent else None, note=note, occurred_at=at, **values
+            )
+
+        self.activities += 1
+        self.add(when, f"activity {unit} {kind} {ent.credit_code if ent else '-'} {values} {note}", run)
+
+    def plan_work_logs(self) -> None:
+        rng, K = self.rng, ActivityKind
+        office = self.registrar
+
+        def a(kind: ActivityKind, month: int, note: str, **values: Any) -> None:
+            self.activity("ajb", office, kind, month, note, **values)
+
+        a(K.LEADERSHIP_RESEARCH, 5, "区委常委会会议专题研究部署重大事故隐患专项排查整治2023行动", count=1)
+        a(K.STUDY_SESSION, 5, "区委常委会会议专题学习安全生产十五条硬措施", count=1)
+        a(K.STUDY_SESSION, 6, "区政府常务会议专题学习安全生产十五条硬措施", count=1)
+        a(K.TECHNICAL_INSPECTORS, 6, "区本级配备专兼职技术检查员", value=8)
+        a(K.MEDIA_COLUMN, 6, "在昆明日报、昆明电视台开设“安全生产大家谈”专题栏目", count=1)
+        a(K.SUPERVISION_TEAM, 6, "派出4个督导组对各街道、各行业部门开展督导", count=4)
+        a(K.SITE_SUPERVISION, 6, "区政府主要负责同志带队到七甸工业园区现场督导检查", count=1)
+        a(K.LEADERSHIP_RESEARCH, 7, "区长主持召开区安委会全体会议专题研究排查整治工作", count=1)
+        a(K.SITE_SUPERVISION, 7, "区政府分管负责同志带队到危化品企业现场督导检查", count=2)
+        a(K.EXPERT_SERVICE, 7, "组织专家对危化品企业开展“会诊式”技术服务", count=6, sector="hazardous_chemicals")
+        a(K.GUIDANCE_COUNTY, 7, "会同市安委会督导组帮扶指导重点县（区）排查整治工作", count=1)
+        a(K.ASSESSMENT_PATROL, 8, "对各街道、各行业部门开展排查整治考核巡查", count=1)
+        a(K.TIPOFF_REWARD, 8, "兑现“12350”举报奖励2起", amount_yuan=rng.randint(4, 8) * 1000, anonymous_amount_yuan=2000)
+        a(K.SUPERVISION_TEAM, 9, "派出3个督导组开展“回头看”", count=3, sector="construction_housing")
+        a(K.SITE_SUPERVISION, 9, "区政府分管负责同志带队到建筑施工现场督导检查", count=1)
+        a(K.STUDY_SESSION, 9, "区委理论学习中心组专题学习安全生产十五条硬措施", count=1)
+        a(K.GUIDANCE_COUNTY, 10, "帮扶指导重点县（区）开展交叉互检", count=1)
+        a(K.TECHNICAL_INSPECTORS, 10, "区本级新聘专兼职技术检查员后总数", value=12)
+        a(K.EXPERT_SERVICE, 10, "组织专家对房屋市政工程开展技术服务", count=5, sector="construction_housing")
+        a(K.LEADERSHIP_RESEARCH, 11, "区委常委会会议专题听取排查整治工作进展", count=1)
+        a(K.ASSESSMENT_PATROL, 11, "开展年度安全生产考核巡查", count=2)
+        a(K.SITE_SUPERVISION, 12, "区政府主要负责同志带队开展岁末年初安全生产督导检查", count=1)
+
+        # Departments: lectures, guidance and services to enterprises, experts, rewards, inspectors.
+        for unit, sectors in (
+            ("yjj", ("hazardous_chemicals", "industry_trade", "fireworks")),
+            ("zjj", ("construction_housing", "urban_gas")),
+            ("xfj", ("fire_safety",)),
+        ):
+            staff = self.inspectors[unit]
+            pool = self.of_sector(*sectors)
+            name = self.ref.units[unit].name
+            self.activity(unit, staff[0], K.STUDY_SESSION, 5, f"{name}党组会议专题学习安全生产十五条硬措施", count=1)
+            self.activity(unit, staff[0], K.LEADERSHIP_RESEARCH, 5, f"{name}主要负责同志专题研究本行业领域排查整治工作", count=1)
+            self.activity(unit, staff[0], K.TECHNICAL_INSPECTORS, 6, f"{name}配备专兼职技术检查员", value=rng.randint(3, 6))
+            for month in (6, 9):
+                self.activity(
+                    unit, staff[-1], K.LECTURE, month, f"{name}负责同志到企业宣讲安全生产十五条硬措施", count=rng.randint(1, 3)
+                )
+            for ent in rng.sample(pool, min(len(pool), 3)):
+                self.activity(
+                    unit, rng.choice(staff), K.GUIDANCE_ENTERPRISE, rng.randint(6, 11), "帮扶指导重点企业开展自查自改", ent
+                )
+            for ent in rng.sample(pool, min(len(pool), 4)):
+                self.activity(unit, rng.choice(staff), K.ENTERPRISE_SERVED, rng.randint(5, 11), "检查服务企业", ent)
+            self.activity(unit, staff[0], K.SUPERVISION_TEAM, 7, f"{name}派出督导组", count=rng.randint(1, 2), sector=sectors[0])
+            self.activity(unit, staff[0], K.EXPERT_SERVICE, 8, "组织专家开展技术服务", count=rng.randint(2, 5), sector=sectors[0])
+            amount = rng.randint(2, 6) * 1000
+            self.activity(
+                unit,
+                staff[0],
+                K.TIPOFF_REWARD,
+                rng.randint(7, 11),
+                "兑现举报奖励",
+                amount_yuan=amount,
+                anonymous_amount_yuan=rng.choice((0, amount // 2, amount)),
+            )
+            self.activity(unit, staff[0], K.ASSESSMENT_PATROL, 10, f"{name}对本行业领域开展督导检查", count=1)
+        self.activity("yjj", self.inspectors["yjj"][0], K.GUIDANCE_COUNTY, 8, "对口帮扶指导重点县（区）危化品企业集中区", count=1)
+
+        # The two busiest streets (属地).
+        for street in self.busy_streets:
+            officer = self.street_officer(street)
+            name = self.ref.units[street].name
+            local = [e for e in self.enterprises if e.jurisdiction == street]
+            self.activity(street, officer, K.STUDY_SESSION, 6, f"{name}党工委专题学习安全生产十五条硬措施", count=1)
+            self.activity(street, officer, K.LEADERSHIP_RESEARCH, 6, f"{name}党工委主要负责同志专题研究辖区排查整治工作", count=1)
+            self.activity(street, officer, K.LECTURE, 7, f"{name}负责同志到辖区企业宣讲", count=rng.randint(1, 3))
+            self.activity(street, officer, K.SUPERVISION_TEAM, 8, f"{name}派出督导组对辖区企业开展督导", count=1)
+            self.activity(street, officer, K.TECHNICAL_INSPECTORS, 6, f"{name}配备专兼职安全检查员", value=rng.randint(2, 4))
+            self.activity(street, officer, K.ASSESSMENT_PATROL, 11, f"{name}对社区和企业开展考核巡查", count=1)
+            for ent in rng.sample(local, min(len(local), 3)):
+                self.activity(street, officer, K.ENTERPRISE_SERVED, rng.randint(6, 11), "网格员入企检查服务", ent)
+            for ent in local[:1]:
+                self.activity(street, officer, K.GUIDANCE_ENTERPRISE, 9, "帮扶指导辖区重点企业", ent)
+
+    # ----- refusals on records of the main story ------------------------------------------------
+
+    def plan_other_refusals(self) -> None:
+        rng = self.rng
+        # An inspection's clerk: an item outside the checklist, an empty finding, another inspection's
+        # hazard, then findings and signatures once signed.
+        own = {h.inspection.key for h in self.hazards if h.inspection is not None}
+        candidates = [
+            i
+            for i in self.inspections
+            if i.kind is InspectionKind.DEPARTMENT
+            and i.key in own
+            and i.when.month >= 6
+            and len(self.inspectors[i.recorder.organisation_id]) > len(i.team)
+        ] or [i for i in self.inspections if i.kind is InspectionKind.DEPARTMENT and i.key in own]
+        target = candidates[0]
+        done, signed = target.findings_done, target.signed_at
+        other = next(h for h in self.hazards if h.inspection is not None and h.inspection is not target and h.t0 < done)  # type: ignore[operator]
+        outside = "食堂燃气使用管理"
+        if outside in target.scope:  # pragma: no cover - no sector has such a checklist item
+            raise RuntimeError(f"{outside} is in the scope of {target.key}")
+        outsider = next(
+            (a for a in self.inspectors[target.recorder.organisation_id] if a not in target.team),
+            next(a for unit, people in self.inspectors.items() for a in people if unit != target.recorder.organisation_id),
+        )
+        steps: list[tuple[datetime, str, str, Callable[[], Any]]] = [
+            (
+                done + timedelta(minutes=5),  # type: ignore[operator]
+                "finding_item_out_of_scope",
+                f"检查记录（{target.enterprise.name}）登记了检查表范围以外的检查项「{outside}」",
+                lambda at: self.ledger.record_finding(
+                    target.recorder, target.id, item=outside, hazard_ids=[], no_major_hazard=True, occurred_at=at
+                ),  # type: ignore[arg-type]
+            ),
+            (
+                done + timedelta(minutes=6),  # type: ignore[operator]
+                "finding_empty",
+                "检查发现既未列明隐患，也未注明“未发现重大事故隐患”",
+                lambda at: self.ledger.record_finding(
+                    target.recorder, target.id, item=target.scope[0], hazard_ids=[], occurred_at=at
+                ),  # type: ignore[arg-type]
+            ),
+            (
+                done + timedelta(minutes=7),  # type: ignore[operator]
+                "finding_hazard_mismatch",
+                "检查发现引用了另一次检查发现的隐患",
+                lambda at: self.ledger.record_finding(
+                    target.recorder, target.id, item=target.scope[0], hazard_ids=[other.id], occurred_at=at
+                ),  # type: ignore[arg-type, list-item]
+            ),
+            (
+                signed + timedelta(minutes=10),  # type: ignore[operator]
+                "inspection_signed",
+                "检查人员已签名后又补录检查发现",
+                lambda at: self.ledger.record_finding(
+                    target.recorder, target.id, item=target.scope[0], hazard_ids=[], no_major_hazard=True, occurred_at=at
+                ),  # type: ignore[arg-type]
+            ),
+            (
+                signed + timedelta(minutes=12),  # type: ignore[operator]
+                "already_signed",
+                "检查人员对同一检查记录重复签名",
+                lambda at: self.ledger.sign_inspection(target.team[0], target.id, occurred_at=at),  # type: ignore[arg-type]
+            ),
+            (
+                signed + timedelta(minutes=14),  # type: ignore[operator]
+                "not_an_inspector",
+                "未参加检查的执法人员在检查记录上签名",
+                lambda at: self.ledger.sign_inspection(outsider, target.id, occurred_at=at),  # type: ignore[arg-type]
+            ),
+        ]
+        for when, code, description, attempt in steps:
+            self.refuse(when, code, description, lambda attempt=attempt, when=when: attempt(when))
+
+        # Finished records accept nothing but reads.
+        def finished(state: HazardState, token: str) -> tuple[_Hazard, datetime]:
+            pool = [
+                (h, t)
+                for h in self.hazards
+                if h.target is state and "story" not in h.flags
+                for name, t in h.times
+                if name == token and business_date(t) <= self.end - timedelta(days=20)
+            ]
+            return rng.choice(pool)
+
+        closed, closed_at = finished(S.CLOSED, "close")
+        moment = _at(business_date(closed_at) + timedelta(days=2), 10, 0)
+        self.refuse(
+            moment,
+            "hazard_closed",
+            "已销号的隐患又补录整改进展",
+            lambda: self.ledger.record_progress(closed.enterprise.safety, closed.id, note="补录整改进展", occurred_at=moment),  # type: ignore[arg-type]
+        )
+        voided, voided_at = finished(S.VOIDED, "void")
+        moment2 = _at(business_date(voided_at) + timedelta(days=1), 10, 0)
+        plan = RectificationPlan(
+            responsible_person=voided.enterprise.principal.name,
+            measures=voided.measures,
+            funds_yuan=10_000,
+            deadline=business_date(moment2) + timedelta(days=30),
+            contingency_plan="整改期间落实临时管控措施",
+        )
+        self.refuse(
+            moment2,
+            "hazard_voided",
+            "已作废的隐患又报送整改方案",
+            lambda: self.ledger.file_plan(voided.enterprise.principal, voided.id, plan, occurred_at=moment2),  # type: ignore[arg-type]
+        )
+        # Registering an enterprise twice, or with a mistyped credit code.
+        ent = self.offender
+        moment3 = self.at(5, 6, 10)
+        self.refuse(
+            moment3,
+            "enterprise_exists",
+            "同一统一社会信用代码的企业被重复登记",
+            lambda: self.ledger.register_enterprise(
+                self.registrar,
+                credit_code=ent.credit_code,
+                name=ent.name,
+                sector=ent.sector,
+                jurisdiction=ent.jurisdiction,
+                principal_name=ent.principal.name,
+                occurred_at=moment3,
+            ),
+        )
+        wrong = ent.credit_code[:17] + next(c for c in ALPHABET if c != ent.credit_code[17])
+        moment4 = self.at(5, 6, 11)
+        self.refuse(
+            moment4,
+            "invalid_credit_code",
+            "登记企业时统一社会信用代码校验码录错",
+            lambda: self.ledger.register_enterprise(
+                self.registrar,
+                credit_code=wrong,
+                name=ent.name,
+                sector=ent.sector,
+                jurisdiction=ent.jurisdiction,
+                principal_name=ent.principal.name,
+                occurred_at=moment4,
+            ),
+        )
+
     # ----- execution -------------------------------------------------------------------------
 
     def plan(self) -> None:
@@ -1908,6 +4544,7 @@ class _Demo:
         self.plan_outcomes()
         for h in self.hazards:
             self.plan_lifecycle(h)
+        self.plan_campaign()
         self.number_listings()
         self.steps.sort()
 
@@ -1917,6 +4554,10 @@ class _Demo:
             sha.update(f"{step.when.isoformat()}|{step.label}\n".encode())
         for h in self.hazards:
             sha.update(f"{h.key}|{h.listing_number}\n".encode())
+        for c in self.cases:
+            sha.update(f"{c.key}|{c.number}|{c.decisions}\n".encode())
+        for code, description in self.refusals:
+            sha.update(f"{code}|{description}\n".encode())
         return sha.hexdigest()
 
 
@@ -1939,9 +4580,12 @@ def load_demo(
             receipt = step.run()
         except DomainError as exc:
             raise RuntimeError(f"demo step refused ({step.when.isoformat()} {step.label[:120]}): {exc}") from exc
-        versions[receipt.id] = max(versions.get(receipt.id, 0), receipt.version)
+        if receipt is not None:  # a refused attempt appends nothing
+            versions[receipt.id] = max(versions.get(receipt.id, 0), receipt.version)
         if progress is not None:
             progress(done, total)
+    if len(demo.refusals) != demo.expected_refusals:  # pragma: no cover - a refusal step that did not run
+        raise RuntimeError(f"{demo.expected_refusals} refusals planned, {len(demo.refusals)} seen")
 
     hazard_ids = tuple(h.id for h in demo.hazards if h.id is not None)
     views = [ledger.hazard(hid) for hid in hazard_ids]
@@ -1951,6 +4595,10 @@ def load_demo(
         by_state[view["state"]] += 1
         month = business_date(datetime.fromisoformat(view["reported_at"])).strftime("%Y-%m")
         by_month[month] = by_month.get(month, 0) + 1
+    case_ids = tuple(c.id for c in demo.cases if c.id is not None)
+    cases = [ledger.case(cid) for cid in case_ids]
+    risk_point_ids = tuple(r.id for r in demo.risk_points if r.id is not None)
+    work_logs = [ledger.work_log(unit) for unit in dict.fromkeys(ledger.reference.units)]
     return DemoSummary(
         seed=seed,
         enterprises=len(demo.enterprises),
@@ -1965,7 +4613,24 @@ def load_demo(
         overdue=sum(1 for v in views if v["overdue"]),
         listed=sum(1 for v in views if v["listed"]),
         digest=demo.digest(),
+        cases=len(cases),
+        penalty_decisions=sum(c["penalty_decisions"] for c in cases),
+        fines_yuan=sum(c["total_fines_yuan"] for c in cases),
+        batches=len(demo.batches),
+        accidents=len(demo.accidents),
+        risk_points=len(risk_point_ids),
+        risk_points_controlled=sum(1 for rid in risk_point_ids if ledger.risk_point(rid)["controlled"]),
+        problems=len(demo.problems),
+        activities=sum(len(log["activities"]) for log in work_logs),
+        spot_checks=demo.spot_checks,
+        refusals=tuple(demo.refusals),
         enterprise_ids=tuple(e.id for e in demo.enterprises),
         inspection_ids=tuple(i.id for i in demo.inspections if i.id is not None),
         hazard_ids=hazard_ids,
+        case_ids=case_ids,
+        batch_ids=tuple(b.id for b in demo.batches if b.id is not None),
+        accident_ids=tuple(a.id for a in demo.accidents if a.id is not None),
+        risk_point_ids=risk_point_ids,
+        problem_ids=tuple(p.id for p in demo.problems if p.id is not None),
+        work_log_ids=tuple(UUID(log["id"]) for log in work_logs if log["version"]),
     )

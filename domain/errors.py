@@ -68,7 +68,6 @@ CATALOGUE: dict[str, ErrorSpec] = {
         "整改方案「五落实」不完整，缺少：{missing_zh}",
         "Rectification plan (five elements) is incomplete; missing: {missing}",
     ),
-    "plan_already_filed": ErrorSpec(_C, "整改方案已制定", "A rectification plan was already filed"),
     "no_deadline": ErrorSpec(_C, "隐患没有整改期限", "The hazard has no rectification deadline"),
     "deadline_in_past": ErrorSpec(
         _C, "新的整改期限 {new_deadline} 早于今天 {today}", "New deadline {new_deadline} is before today {today}"
@@ -202,6 +201,10 @@ CATALOGUE: dict[str, ErrorSpec] = {
         _C, "该警示已作出决定（{state_zh}），不能再变更", "The warning is already decided ({state}); it accepts nothing more"
     ),
     # end warnings
+    # report submissions (报表报送)
+    "submission_not_found": ErrorSpec(_N, "报表报送记录不存在：{id}", "Report submission not found: {id}"),
+    "unknown_annex": ErrorSpec(_N, "没有报表「{annex}」（可选：{known}）", "No report '{annex}' (known: {known})"),
+    # end report submissions
     # enterprises
     "enterprise_exists": ErrorSpec(
         _C, "统一社会信用代码 {credit_code} 已登记", "Credit code {credit_code} is already registered"

@@ -192,12 +192,14 @@ def _controlled_at_cut_off(ctx: Context, rp: Any) -> list[ColumnElement[bool]]:
     """The risk point's last known state before the cut-off has all four lists complete."""
     facts = ctx.tables["facts"]
 
-    def of_point(f: Any) -> list[ColumnElement[bool]]:
-        return [f.c.record_id == rp.c.id, f.c.kind == r.RISK_STATE, f.c.occ < ctx.scope.end, ctx.known(f.c.rec)]
+    def of_point(f: Any, record_id: Any) -> list[ColumnElement[bool]]:
+        return [f.c.record_id == record_id, f.c.kind == r.RISK_STATE, f.c.occ < ctx.scope.end, ctx.known(f.c.rec)]
 
     earlier = facts.alias("earlier")
-    latest = select(func.max(earlier.c.position)).where(*of_point(earlier)).scalar_subquery()
-    return [exists().where(*of_point(facts), facts.c.position == latest, facts.c.flag.is_(True))]
+    # Correlated to the fact row of the EXISTS (not to the risk point two levels up, which SQLAlchemy
+    # would otherwise add to the subquery's FROM: the latest fact of any point, not of this one).
+    latest = select(func.max(earlier.c.position)).where(*of_point(earlier, facts.c.record_id)).scalar_subquery()
+    return [exists().where(*of_point(facts, rp.c.id), facts.c.position == latest, facts.c.flag.is_(True))]
 
 
 SELF = HazardSource.SELF_INSPECTION.value

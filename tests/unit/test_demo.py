@@ -1,9 +1,12 @@
-"""The demo district (api/demo.py): size, variety, every state, and the same story for the same seed."""
+"""The demo district (api/demo.py): size, variety, every state, every annex cell, every refusal rule,
+and the same story for the same seed."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -11,8 +14,20 @@ import pytest
 from api.demo import DemoSummary, load_demo
 from domain.business_time import FixedClock, business_date
 from domain.credit_code import validate_credit_code
-from domain.glossary import HazardState, InspectionKind, OrgKind
+from domain.errors import CATALOGUE
+from domain.glossary import (
+    AccidentGrade,
+    ActivityKind,
+    BatchKind,
+    GovernmentMeasure,
+    HazardState,
+    InspectionKind,
+    LicenceAction,
+    OrgKind,
+    SpotCheckDeficiency,
+)
 from domain.ledger import HazardLedger
+from domain.work_log import ANNEX_CELLS
 
 IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
@@ -135,11 +150,25 @@ def test_inspected_but_missed_has_material(ledger: HazardLedger, summary: DemoSu
     assert missed >= 1
 
 
+def _records(summary: DemoSummary) -> tuple[UUID, ...]:
+    return (
+        *summary.enterprise_ids,
+        *summary.inspection_ids,
+        *summary.hazard_ids,
+        *summary.case_ids,
+        *summary.batch_ids,
+        *summary.accident_ids,
+        *summary.risk_point_ids,
+        *summary.problem_ids,
+        *summary.work_log_ids,
+    )
+
+
 def test_business_time_runs_forward_inside_the_campaign(ledger: HazardLedger, summary: DemoSummary) -> None:
     campaign = ledger.reference.campaign
     now = datetime.now(UTC)
     events = 0
-    for record in (*summary.enterprise_ids, *summary.inspection_ids, *summary.hazard_ids):
+    for record in _records(summary):
         history = ledger.history(record)
         events += len(history)
         times = [datetime.fromisoformat(e["occurred_at"]) for e in history]
@@ -167,13 +196,15 @@ def test_progress_is_reported_up_to_the_total(loaded) -> None:  # type: ignore[n
     _, summary, calls = loaded
     assert calls and calls[-1][0] == calls[-1][1] == len(calls)
     assert [done for done, _ in calls] == list(range(1, len(calls) + 1))
-    assert summary.events == len(calls)
+    # One step, one event — except a refused attempt (none) and a unit's first activity (the log opens too).
+    assert summary.events == len(calls) - len(summary.refusals) + len(summary.work_log_ids)
 
 
 def test_same_seed_same_story(summary: DemoSummary) -> None:
     again = load_demo(HazardLedger(env=IN_MEMORY), seed=2023)
     assert again == summary
     assert again.digest == summary.digest
+    assert again.refusals == summary.refusals
     other = load_demo(HazardLedger(env=IN_MEMORY), seed=7)
     assert other.digest != summary.digest
 
@@ -182,3 +213,395 @@ def test_refuses_a_clock_before_the_campaign_ends() -> None:
     early = HazardLedger(env=IN_MEMORY, clock=FixedClock(datetime(2023, 6, 1, 2, 0, tzinfo=UTC)))
     with pytest.raises(ValueError):
         load_demo(early)
+
+
+# ---------------------------------------------------------------------------------------------
+# The rest of the campaign: enforcement, accidents, risk points, problems, work logs, spot checks
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cases(ledger: HazardLedger, summary: DemoSummary) -> list[dict[str, Any]]:
+    return [{**ledger.case(cid), "history": ledger.history(cid)} for cid in summary.case_ids]
+
+
+@pytest.fixture(scope="module")
+def activities(ledger: HazardLedger) -> list[dict[str, Any]]:
+    return [{**a, "unit_id": unit} for unit in ledger.reference.units for a in ledger.work_log(unit)["activities"]]
+
+
+@pytest.fixture(scope="module")
+def inspections(ledger: HazardLedger, summary: DemoSummary) -> list[dict[str, Any]]:
+    return [ledger.inspection(iid) for iid in summary.inspection_ids]
+
+
+ENFORCEMENT_EVENTS = {
+    "CaseOpened",
+    "PenaltyDecided",
+    "DualPenaltyImposed",
+    "SuspensionOrdered",
+    "SuspensionLifted",
+    "LicenceSuspendedOrRevoked",
+    "ClosureRecommended",
+    "ClosureRequested",
+    "ClosureOrdered",
+    "IndustryBanApplied",
+    "TransferredToJudiciary",
+    "JointPunishmentApplied",
+    "EnterpriseInterviewed",
+    "CaseExposed",
+    "CasePublishedAsTypical",
+    "CaseClosed",
+}
+
+
+def _at(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
+
+
+def test_loads_fast_into_memory() -> None:
+    started = time.perf_counter()
+    load_demo(HazardLedger(env=IN_MEMORY), seed=11)
+    assert time.perf_counter() - started < 5
+
+
+def test_every_enforcement_event_and_batch_kind(ledger: HazardLedger, summary: DemoSummary, cases: list[dict]) -> None:
+    types = Counter(e["type"] for c in cases for e in c["history"])
+    assert set(types) == ENFORCEMENT_EVENTS
+    assert summary.cases == len(cases) >= 8
+    assert len({c["department"] for c in cases}) >= 4
+    assert {a["action"] for c in cases for a in c["licence_actions"]} == {m.value for m in LicenceAction}
+    batches = [ledger.batch(bid) for bid in summary.batch_ids]
+    assert summary.batches == len(batches)
+    assert {b["kind"] for b in batches} == {k.value for k in BatchKind}
+    for b in batches:
+        assert b["document_number"].endswith("号") and b["enterprise_ids"] and b["case_ids"]
+
+
+def test_fines_are_whole_yuan_from_ten_thousand_to_half_a_million(summary: DemoSummary, cases: list[dict]) -> None:
+    fines = [f for c in cases for p in c["penalties"] for f in (p["fine_yuan"], p["principal_fine_yuan"]) if f]
+    assert fines and all(type(f) is int and 10_000 <= f <= 500_000 for f in fines)
+    assert summary.fines_yuan == sum(c["total_fines_yuan"] for c in cases) == sum(fines)
+    assert summary.penalty_decisions == sum(c["penalty_decisions"] for c in cases)
+    numbers = [p["decision_number"] for c in cases for p in c["penalties"]]
+    assert len(numbers) == len(set(numbers))
+
+
+def test_dual_penalties_follow_a_lapsed_major_or_an_accident(ledger: HazardLedger, cases: list[dict]) -> None:
+    duals = [c for c in cases if c["dual_penalties"]]
+    with_accident = [c for c in duals if c["accident_ids"]]
+    with_lapsed = [
+        c for c in duals if any(e["type"] == "DeadlineMissed" for h in c["cited_hazard_ids"] for e in ledger.history(UUID(h)))
+    ]
+    assert with_accident and with_lapsed
+    for c in duals:
+        assert c in with_accident or c in with_lapsed
+        assert all(p["person_name"] for p in c["penalties"] if p["dual"])
+
+
+def test_suspensions_are_lifted_only_after_the_cited_majors_are_verified(ledger: HazardLedger, cases: list[dict]) -> None:
+    lifted = [c for c in cases if any(e["type"] == "SuspensionLifted" for e in c["history"])]
+    assert len(lifted) >= 2
+    for c in lifted:
+        lift = next(_at(e["occurred_at"]) for e in c["history"] if e["type"] == "SuspensionLifted")
+        majors = [h for h in c["cited_hazard_ids"] if ledger.hazard(UUID(h))["grade"] == "major"]
+        assert majors
+        for h in majors:
+            passed = [_at(e["occurred_at"]) for e in ledger.history(UUID(h)) if e["type"] == "VerificationPassed"]
+            assert passed and passed[0] <= lift
+    suspended = {c["enterprise_id"] for c in cases if c["suspensions_ordered"]}
+    assert len(suspended) >= 3
+
+
+def test_a_repeat_offender_is_closed_banned_and_transferred(cases: list[dict]) -> None:
+    [closed] = [c for c in cases if c["closure_ordered"]]
+    order = [e["type"] for e in closed["history"]]
+    chain = ["ClosureRecommended", "ClosureRequested", "ClosureOrdered", "IndustryBanApplied", "TransferredToJudiciary"]
+    assert [t for t in order if t in chain] == chain
+    assert closed["closure_recommendation"]["prior_penalties"] >= 2 and closed["closure_recommendation"]["open_days"] >= 90
+    assert closed["industry_bans"] and closed["persons_transferred"] and closed["dangerous_operations_crime"]
+    assert closed["joint_punishments"] and closed["typical_dangerous_operations_crime"]
+    assert any(act["action"] == LicenceAction.REVOKE.value for act in closed["licence_actions"])
+
+
+def test_publicity_typical_cases_and_closing_with_a_reason(cases: list[dict]) -> None:
+    typical = [c for c in cases if c["published_as_typical"]]
+    assert len([c for c in typical if c["typical_dangerous_operations_crime"]]) >= 2
+    assert any(not c["typical_dangerous_operations_crime"] for c in typical)
+    assert sum(1 for c in cases if c["exposures"]) >= 2 and sum(1 for c in cases if c["interviews"]) >= 2
+    transferred = [c for c in cases if c["persons_transferred"]]
+    assert len(transferred) >= 2 and any(not c["dangerous_operations_crime"] for c in transferred)
+    closed = [c for c in cases if c["state"] == "closed"]
+    assert closed and any(c["state"] == "open" for c in cases)
+    with_reason = [c for c in closed if c["open_hazard_ids_at_close"]]
+    assert with_reason and all(c["open_hazards_reason"] for c in with_reason)
+
+
+def test_accidents(ledger: HazardLedger, summary: DemoSummary) -> None:
+    accidents = [ledger.accident(aid) for aid in summary.accident_ids]
+    assert summary.accidents == len(accidents) >= 4
+    grades = {a["grade"] for a in accidents}
+    assert {AccidentGrade.GENERAL.value, AccidentGrade.LARGER.value} <= grades
+    assert AccidentGrade.ESPECIALLY_MAJOR.value not in grades
+    assert {a["listing_level"] for a in accidents} >= {"district", "city"}
+    assert any(a["liability"] for a in accidents) and any(not a["liability"] for a in accidents)
+    assert all(a["investigation_concluded"] for a in accidents if a["grade"] != "general" or a["deaths"])
+    # Two general accidents within one month, counted by the same two units (department and street).
+    general = sorted((a for a in accidents if a["grade"] == "general"), key=lambda a: a["occurred_at"])
+    pairs = [
+        (a, b)
+        for i, a in enumerate(general)
+        for b in general[i + 1 :]
+        if _at(b["occurred_at"]) - _at(a["occurred_at"]) <= timedelta(days=31)
+        and len(set(a["counts_for"]) & set(b["counts_for"])) >= 2
+    ]
+    assert pairs
+    for a in accidents:
+        assert ledger.reference.jurisdiction(a["jurisdiction"]) and a["sector"] != "other" and a["description"]
+
+
+def test_risk_points_with_complete_and_incomplete_lists(ledger: HazardLedger, summary: DemoSummary) -> None:
+    points = [ledger.risk_point(rid) for rid in summary.risk_point_ids]
+    assert summary.risk_points == len(points) >= 12
+    assert len({p["sector"] for p in points}) >= 8
+    controlled = [p for p in points if p["controlled"]]
+    assert summary.risk_points_controlled == len(controlled) > len(points) / 2
+    assert len(points) - len(controlled) >= 2
+    allowed = {m.value for m in GovernmentMeasure}
+    for p in controlled:
+        info, resp = p["basic_info"], p["responsibility"]
+        chars = info["characteristics"]
+        assert info["assessed"] and info["address"].startswith("昆明市呈贡区") and info["description"]
+        assert chars["accident_types"] and chars["max_casualties"] > 0 and chars["max_direct_loss_yuan"] >= 10_000
+        assert chars["social_impact"]
+        assert resp["department"] in ledger.reference.units and resp["department_person"] and resp["principal_name"]
+        for phone in (resp["department_phone"], resp["principal_phone"]):
+            assert len(phone) == 11 and phone.isdigit() and phone.startswith("1")
+        assert len(p["control_measures"]["enterprise_measures"]) >= 2
+        assert p["control_measures"]["government_measures"] and set(p["control_measures"]["government_measures"]) <= allowed
+        assert len(p["emergency"]["measures"]) >= 2
+        for item in p["emergency"]["supplies"]:
+            assert item["category"] and item["name"] and item["quantity"] >= 1 and item["unit"]
+    assert all(p["missing_lists"] for p in points if not p["controlled"])
+
+
+def test_outstanding_problems(ledger: HazardLedger, summary: DemoSummary) -> None:
+    problems = [ledger.problem(pid) for pid in summary.problem_ids]
+    assert summary.problems == len(problems) >= 8
+    assert len({p["unit_id"] for p in problems}) >= 5
+    assert any(ledger.reference.units[p["unit_id"]].kind is OrgKind.STREET for p in problems)
+    assert any(p["has_root_cause_measure"] for p in problems)
+    assert any(p["rectified"] for p in problems)
+    assert any(not p["rectified"] and not p["has_root_cause_measure"] for p in problems)
+
+
+def test_work_logs_hold_every_activity_kind(summary: DemoSummary, activities: list[dict]) -> None:
+    assert summary.activities == len(activities)
+    by_kind: dict[str, set[str]] = {}
+    for a in activities:
+        by_kind.setdefault(a["kind"], set()).add(a["unit_id"])
+    assert set(by_kind) == {k.value for k in ActivityKind}
+    assert len({a["unit_id"] for a in activities}) >= 5
+    # Government-level acts (the district's leaders on site, the media column) are the 区安委办's alone.
+    single = {kind for kind, units in by_kind.items() if len(units) < 2}
+    assert single <= {ActivityKind.SITE_SUPERVISION.value, ActivityKind.MEDIA_COLUMN.value}
+    rewards = [a for a in activities if a["kind"] == ActivityKind.TIPOFF_REWARD.value]
+    assert any(a["anonymous_amount_yuan"] for a in rewards)
+    assert all(0 <= a["anonymous_amount_yuan"] <= a["amount_yuan"] for a in rewards)
+    served = [a for a in activities if a["kind"] in ("guidance_enterprise", "enterprise_served")]
+    assert served and all(a["enterprise_id"] for a in served)
+
+
+def test_spot_checks_record_every_deficiency_and_one_none(summary: DemoSummary, inspections: list[dict]) -> None:
+    spots = [i for i in inspections if i["kind"] == InspectionKind.SPOT_CHECK.value]
+    assert summary.spot_checks == len(spots) >= 2
+    assert {d for i in spots for d in i["deficiencies"]} == {d.value for d in SpotCheckDeficiency}
+    assert any(i["no_deficiency_found"] for i in spots)
+    assert all(i["deficiencies"] or i["no_deficiency_found"] for i in spots)
+    assert not any(i["deficiencies"] or i["no_deficiency_found"] for i in inspections if i not in spots)
+
+
+# Every rule code of the hazard lifecycle, inspections and enforcement that a command can meet
+# (``plan_already_filed`` and ``no_deadline`` cannot be reached through the public commands: a second
+# plan is an ``invalid_transition``, and every filed plan has a deadline).
+RULE_CODES = {
+    # hazards
+    "invalid_transition",
+    "hazard_not_verified",
+    "hazard_listed",
+    "hazard_not_listed",
+    "hazard_already_listed",
+    "hazard_closed",
+    "hazard_voided",
+    "not_major",
+    "already_reported",
+    "plan_incomplete",
+    "deadline_in_past",
+    "deadline_not_passed",
+    "already_overdue",
+    "verifier_is_claimer",
+    "occurred_out_of_order",
+    "evidence_digest_mismatch",
+    "evidence_too_large",
+    # inspections and spot checks
+    "inspection_signed",
+    "already_signed",
+    "not_an_inspector",
+    "finding_item_out_of_scope",
+    "finding_hazard_mismatch",
+    "finding_empty",
+    "not_a_spot_check",
+    "deficiency_already_recorded",
+    "deficiencies_contradiction",
+    # enforcement
+    "case_exists",
+    "case_closed",
+    "duplicate_decision_number",
+    "penalty_exempt",
+    "dual_penalty_required",
+    "not_repeat_offender",
+    "already_recommended",
+    "cited_hazard_open",
+    "cited_majors_unverified",
+    "already_suspended",
+    "no_suspension",
+    "suspension_in_force",
+    "licence_revoked",
+    "closure_already_requested",
+    "closure_not_requested",
+    "closure_already_ordered",
+    "closure_not_ordered",
+    "already_published",
+    "invalid_value",
+    # accidents, problems, enterprises, access, concurrency
+    "accident_grade_too_low",
+    "accident_already_listed",
+    "investigation_already_concluded",
+    "problem_already_rectified",
+    "enterprise_exists",
+    "invalid_credit_code",
+    "role_not_allowed",
+    "outside_scope",
+    "version_conflict",
+}
+
+
+def test_refusals_cover_every_rule(summary: DemoSummary) -> None:
+    codes = [code for code, _ in summary.refusals]
+    assert set(codes) == RULE_CODES
+    assert set(codes) <= set(CATALOGUE)
+    descriptions = [d for _, d in summary.refusals]
+    assert all(d and not d.isascii() for d in descriptions)
+    assert len(set(descriptions)) == len(descriptions)
+    assert Counter(codes)["dual_penalty_required"] == 2 and Counter(codes)["cited_hazard_open"] == 2
+    invalid = [d for c, d in summary.refusals if c == "invalid_value"]
+    assert any("负数" in d for d in invalid) and any("移送" in d for d in invalid)
+
+
+def test_refusals_are_in_story_order(summary: DemoSummary) -> None:
+    again = load_demo(HazardLedger(env=IN_MEMORY), seed=2023)
+    assert again.refusals == summary.refusals
+    codes = [code for code, _ in summary.refusals]
+    # the repeat offender's story: not yet a repeat offender, then marked, then the closure chain
+    assert codes.index("not_repeat_offender") < codes.index("already_recommended") < codes.index("closure_not_requested")
+    assert codes.index("closure_already_requested") < codes.index("closure_already_ordered") < codes.index("licence_revoked")
+
+
+def test_every_annex_cell_is_filled(
+    ledger: HazardLedger,
+    summary: DemoSummary,
+    hazards: list[dict],
+    cases: list[dict],
+    activities: list[dict],
+    inspections: list[dict],
+) -> None:
+    """Every cell of Annex 1, 2 and 3 is non-zero in the district roll-up (each record counts for at
+    least one reporting unit and one sector row). Annex 1 enforcement items 9 (责任倒查、追责问责) and 10
+    (约谈通报有关县区及部门) have no command in the domain yet and are left out."""
+    histories = {h["id"]: [e["type"] for e in ledger.history(UUID(h["id"]))] for h in hazards}
+    live = [h for h in hazards if h["state"] != "voided"]
+    majors = [h for h in live if h["grade"] == "major"]
+
+    def done(hs: list[dict]) -> int:
+        return sum(1 for h in hs if h["state"] in ("verified", "closed"))
+
+    self_found = [h for h in majors if h["source"] == "self_inspection"]
+    dept_found = [h for h in majors if h["source"] in ("department_inspection", "supervision")]
+    listed = [h for h in majors if "ListedForSupervision" in histories[h["id"]]]
+    planned = [h for h in majors if "RectificationPlanFiled" in histories[h["id"]]]
+    spots = [i for i in inspections if i["kind"] == "spot_check"]
+    events = [e for c in cases for e in c["history"]]
+
+    def kinds(kind: ActivityKind, field: str = "count") -> int:
+        return sum(a[field] or 0 for a in activities if a["kind"] == kind.value)
+
+    def enterprises_with(*types: str) -> int:
+        return len({c["enterprise_id"] for c in cases if any(e["type"] in types for e in c["history"])})
+
+    latest_inspectors = max((a for a in activities if a["kind"] == "technical_inspectors"), key=lambda a: a["occurred_at"])
+    annex1 = {
+        "总体情况": [len(self_found), done(self_found), len(dept_found), done(dept_found), len(listed), done(listed)],
+        "对企业自查自改进行抽查检查情况": [
+            len({i["enterprise_id"] for i in spots}),
+            *(len({i["enterprise_id"] for i in spots if d.value in i["deficiencies"]}) for d in SpotCheckDeficiency),
+        ],
+        "部门精准严格执法情况": [
+            kinds(ActivityKind.GUIDANCE_COUNTY),
+            kinds(ActivityKind.GUIDANCE_ENTERPRISE),
+            sum(c["penalty_decisions"] for c in cases),
+            sum(c["total_fines_yuan"] for c in cases),
+            sum(c["dual_penalties"] for c in cases),
+            sum(len(c["persons_transferred"]) for c in cases),
+            enterprises_with("SuspensionOrdered"),
+            enterprises_with("CaseExposed", "EnterpriseInterviewed", "JointPunishmentApplied"),
+            sum(1 for c in cases if c["published_as_typical"]),
+            sum(1 for c in cases if c["typical_dangerous_operations_crime"]),
+        ],
+        "党委政府组织领导情况": [
+            kinds(ActivityKind.STUDY_SESSION),
+            kinds(ActivityKind.LEADERSHIP_RESEARCH),
+            kinds(ActivityKind.SITE_SUPERVISION),
+            kinds(ActivityKind.LECTURE),
+            kinds(ActivityKind.TIPOFF_REWARD, "amount_yuan"),
+            kinds(ActivityKind.TIPOFF_REWARD, "anonymous_amount_yuan"),
+            kinds(ActivityKind.MEDIA_COLUMN),
+            latest_inspectors["value"],
+            kinds(ActivityKind.ASSESSMENT_PATROL),
+        ],
+    }
+    points = [ledger.risk_point(rid) for rid in summary.risk_point_ids]
+    problems = [ledger.problem(pid) for pid in summary.problem_ids]
+    served = {i["enterprise_id"] for i in inspections if i["kind"] != "self_inspection"} | {
+        a["enterprise_id"] for a in activities if a["kind"] == "enterprise_served"
+    }
+    annex2 = [
+        len(points),
+        sum(1 for p in points if p["controlled"]),
+        len(majors),
+        len(planned),
+        sum(1 for h in planned if h in listed),
+        done(majors),
+        len(problems),
+        sum(1 for p in problems if p["has_root_cause_measure"]),
+        sum(1 for p in problems if p["rectified"]),
+        kinds(ActivityKind.SUPERVISION_TEAM),
+        kinds(ActivityKind.EXPERT_SERVICE),
+        len(served),
+        sum(1 for e in events if e["type"] == "PenaltyDecided") + 2 * sum(1 for e in events if e["type"] == "DualPenaltyImposed"),
+        enterprises_with("SuspensionOrdered"),
+        enterprises_with("LicenceSuspendedOrRevoked"),
+        enterprises_with("ClosureOrdered"),
+        sum(c["total_fines_yuan"] for c in cases),
+        sum(len(c["persons_transferred"]) for c in cases),
+        enterprises_with("EnterpriseInterviewed"),
+        enterprises_with("JointPunishmentApplied"),
+        sum(1 for c in cases if c["persons_transferred"]),
+    ]
+    for section, figures in annex1.items():
+        assert all(figures), (section, figures)
+    assert all(annex2), annex2
+    # The rates (管控率, 治理率, 整改率) follow from non-zero numerators and denominators.
+    # Annex 3: every column of a controlled risk point is filled (test_risk_points_with_complete_and_incomplete_lists).
+    assert summary.risk_points_controlled >= 1
+    # Every activity kind feeds a cell of Annex 1 or Annex 2.
+    assert {ANNEX_CELLS[ActivityKind(a["kind"])].annex for a in activities} == {1, 2}

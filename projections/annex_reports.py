@@ -121,23 +121,26 @@ class AnnexQueries:
     def _campaign_period(self, as_of: date) -> Period:
         return cumulative(self.reference.campaign.start, as_of)
 
-    def _value(self, measure: Measure, ctx: Context) -> Any:
-        if measure.aggregate == "value":
-            return latest_values(self.engine, measure, ctx)
-        return total(by_sector(self.engine, measure, ctx))
+    def _values(self, measures: dict[str, Measure], ctx: Context) -> dict[str, Any]:
+        """Each figure over every sector (each record once); stocks are each unit's latest value."""
+        stocks = {key: m for key, m in measures.items() if m.aggregate == "value"}
+        flows = {key: m for key, m in measures.items() if key not in stocks}
+        values = {key: total(groups) for key, groups in by_sector(self.engine, flows, ctx).items()}
+        values.update({key: latest_values(self.engine, m, ctx) for key, m in stocks.items()})
+        return values
 
     # ----- Annex 1 -----------------------------------------------------------------------
 
     def annex1(self, unit: str | None, as_of: date, known_at: datetime | None = None) -> dict[str, Any]:
         """附件1 调度表: cumulative since the campaign start, for one unit or the district."""
         ctx = self._context(unit, self._campaign_period(as_of), known_at)
+        flat = {f"{key}.{name}": m for key, figures in ANNEX1_MEASURES.items() for name, m in figures.items()}
+        values = self._values(flat, ctx)
         sections = []
         for section in ANNEX1:
             items = []
             for item in section.items:
-                figures = {
-                    name: self._shown(name, self._value(measure, ctx)) for name, measure in ANNEX1_MEASURES[item.key].items()
-                }
+                figures = {name: self._shown(name, values[f"{item.key}.{name}"]) for name in ANNEX1_MEASURES[item.key]}
                 items.append({"key": item.key, "number": item.number, "label": item.label, "unit": item.unit, "figures": figures})
             sections.append({"key": section.key, "title": section.title, "items": items})
         return {**self._heading(unit, as_of, known_at), "sections": sections}
@@ -149,10 +152,12 @@ class AnnexQueries:
         start = self.reference.campaign.start
         cumulative_ctx = self._context(unit, cumulative(start, as_of), known_at)
         month_ctx = self._context(unit, month_to_date(start, as_of), known_at)
-        groups = {key: by_sector(self.engine, m, cumulative_ctx) for key, m in ANNEX2_MEASURES.items()}
-        groups["enterprises_served"] = union_of(*(by_sector(self.engine, m, cumulative_ctx) for m in SERVED))
-        month = {key: total(by_sector(self.engine, m, month_ctx)) for key, m in ANNEX2_MEASURES.items()}
-        month["enterprises_served"] = total(union_of(*(by_sector(self.engine, m, month_ctx) for m in SERVED)))
+        measures = {**ANNEX2_MEASURES, **{f"served.{i}": m for i, m in enumerate(SERVED)}}
+        groups = by_sector(self.engine, measures, cumulative_ctx)
+        month_groups = by_sector(self.engine, measures, month_ctx)
+        for figures in (groups, month_groups):
+            figures["enterprises_served"] = union_of(*(figures.pop(f"served.{i}") for i in range(len(SERVED))))
+        month = {key: total(g) for key, g in month_groups.items()}
         rows = [
             self._row("cumulative", ROW_CUMULATIVE, {key: total(g) for key, g in groups.items()}),
             self._row("month", ROW_MONTH, month),
@@ -253,7 +258,7 @@ class AnnexQueries:
 
     def _kpi_values(self, unit: str | None, as_of: date, known_at: datetime | None) -> dict[str, Any]:
         ctx = self._context(unit, self._campaign_period(as_of), known_at)
-        v = {key: self._value(MEASURES[key], ctx) for key in KPI_PARTS}
+        v = self._values({key: MEASURES[key] for key in KPI_PARTS}, ctx)
         return {
             "dynamic_rectification_rate": rate(v["majors_rectified"], v["majors"]),
             "majors_per_thousand_department_inspections": per_thousand(

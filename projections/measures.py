@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Engine, and_, case, exists, func, literal, or_, select, true
 
 from domain.figures import Period
 from domain.glossary import Grade, HazardSource, InspectionKind
@@ -113,30 +113,64 @@ def _sector_of(t: Any) -> Any:
     return t.c.sector if "sector" in t.c else None
 
 
-_SUMMED = {"count": None, "quantity": "quantity", "amount": "amount_yuan", "amount2": "amount2_yuan"}
+_SUMMED = {"count": None, "any": None, "quantity": "quantity", "amount": "amount_yuan", "amount2": "amount2_yuan"}
 
 
-def by_sector(engine: Engine, measure: Measure, ctx: Context) -> dict[str | None, Any]:
-    """The figure per sector row of the source (None: records without a sector). Additive aggregates
-    come back as numbers, ``enterprises``/``records`` as sets (unions are not sums), ``any`` as a bool."""
-    t, conditions = measure.base(ctx)
-    sector = _sector_of(t)
-    key = sector if sector is not None else select(None).scalar_subquery()
+def by_sector(engine: Engine, measures: dict[str, Measure], ctx: Context) -> dict[str, dict[str | None, Any]]:
+    """Each figure per sector row of its source (None: records without a sector), computed with one
+    scan per source table: a ``SUM(CASE …)`` per additive figure, one ``DISTINCT`` query with a flag
+    per figure for sets of enterprises/records (unions are not sums). ``any`` gives a bool."""
+    results: dict[str, dict[str | None, Any]] = {key: {} for key in measures}
+    by_source: dict[str, list[str]] = {}
+    for key, measure in measures.items():
+        by_source.setdefault(measure.source, []).append(key)
     with engine.connect() as conn:
-        if measure.aggregate in _SUMMED:
-            column = _SUMMED[measure.aggregate]
-            value = func.count() if column is None else func.coalesce(func.sum(t.c[column]), 0)
-            query = select(key.label("sector"), value).where(*conditions).group_by(key)
-            return {row[0]: int(row[1]) for row in conn.execute(query)}
-        if measure.aggregate in ("enterprises", "records"):
-            member = t.c.enterprise_id if measure.aggregate == "enterprises" else measure.record_column(t)
-            groups: dict[str | None, Any] = {}
-            for sector_id, item in conn.execute(select(key, member).distinct().where(*conditions, member.is_not(None))):
-                groups.setdefault(sector_id, set()).add(item)
-            return groups
-        if measure.aggregate == "any":
-            return {None: bool(conn.execute(select(exists().where(*conditions))).scalar())}
-    raise ValueError(f"unknown aggregate {measure.aggregate}")
+        for source, keys in by_source.items():
+            t = ctx.tables[source]
+            sector = _sector_of(t)
+            sector_key = sector if sector is not None else literal(None)
+            conditions = {key: and_(*measures[key].base(ctx)[1]) for key in keys}
+            additive = [k for k in keys if measures[k].aggregate in _SUMMED or measures[k].aggregate == "any"]
+            if additive:
+                sums = [
+                    func.coalesce(func.sum(case((conditions[k], _summand(t, measures[k])), else_=0)), 0).label(f"m{i}")
+                    for i, k in enumerate(additive)
+                ]
+                query = (
+                    select(sector_key.label("sector"), *sums).where(or_(*(conditions[k] for k in additive))).group_by(sector_key)
+                )
+                for row in conn.execute(query):
+                    for i, k in enumerate(additive):
+                        results[k][row[0]] = int(row[i + 1])
+            for k in additive:
+                if measures[k].aggregate == "any":
+                    results[k] = {None: total(results[k]) > 0}
+            sets = [k for k in keys if measures[k].aggregate in ("enterprises", "records")]
+            for members in ({k for k in sets if measures[k].aggregate == a} for a in ("enterprises", "records")):
+                if not members:
+                    continue
+                ordered = sorted(members)
+                member = (
+                    t.c.enterprise_id
+                    if measures[ordered[0]].aggregate == "enterprises"
+                    else measures[ordered[0]].record_column(t)
+                )
+                flags = [case((conditions[k], 1), else_=0).label(f"f{i}") for i, k in enumerate(ordered)]
+                query = (
+                    select(sector_key.label("sector"), member, *flags)
+                    .distinct()
+                    .where(member.is_not(None), or_(*(conditions[k] for k in ordered)))
+                )
+                for row in conn.execute(query):
+                    for i, k in enumerate(ordered):
+                        if row[i + 2]:
+                            results[k].setdefault(row[0], set()).add(row[1])
+    return results
+
+
+def _summand(t: Any, measure: Measure) -> Any:
+    column = _SUMMED.get(measure.aggregate)
+    return 1 if column is None else t.c[column]
 
 
 def total(groups: dict[str | None, Any]) -> Any:

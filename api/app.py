@@ -11,6 +11,8 @@ from fastapi.responses import RedirectResponse
 from api import problems
 from api.bootstrap import Services, build
 from api.routes import cases, enterprises, hazards, health, inspections, reference, registers, reports
+from api.routes import exports as export_routes  # annex files (XLSX, CSV)
+from api.routes import submissions as submission_routes  # report submissions (报表报送)
 from api.routes import warnings as warning_routes  # 分级警示, 一票否优/否决
 from api.settings import Settings
 from domain.business_time import Clock
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     for router in (cases.router, cases.batches, registers.accidents, registers.risk_points, registers.problems, registers.units):
         app.include_router(router, prefix="/api/v1")
     for router in (warning_routes.router, warning_routes.units):
+        app.include_router(router, prefix="/api/v1")
+    for router in (export_routes.router, submission_routes.router):  # annex files; report submissions
         app.include_router(router, prefix="/api/v1")
     app.include_router(health.metrics_router)
 

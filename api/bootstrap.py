@@ -13,8 +13,10 @@ from api.settings import Settings
 from domain.business_time import Clock
 from domain.ledger import HazardLedger
 from domain.reference_data import load_reference
+from projections.annex_reports import AnnexQueries
 from projections.engine import ProjectionRunner, listen_wait, polling_wait
 from projections.hazard_queries import HazardQueries
+from projections.process_facts import ProcessFactsProjection  # process managers, warnings
 from projections.records import RecordsProjection
 
 
@@ -26,6 +28,7 @@ class Services:
     runners: dict[str, ProjectionRunner]
     queries: HazardQueries
     idempotency: IdempotencyStore
+    annexes: AnnexQueries
 
     @property
     def records(self) -> ProjectionRunner:
@@ -75,9 +78,10 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     )
     runners = {
         projection.name: ProjectionRunner(engine, ledger.recorder, ledger.mapper, projection)
-        for projection in (RecordsProjection(),)
+        for projection in (RecordsProjection(), ProcessFactsProjection())
     }
     for runner in runners.values():
         runner.create_tables()
     queries = HazardQueries(engine, reference, runners["records"].tables)
-    return Services(settings, ledger, engine, runners, queries, IdempotencyStore(engine))
+    annexes = AnnexQueries(engine, reference, runners["records"].tables)
+    return Services(settings, ledger, engine, runners, queries, IdempotencyStore(engine), annexes)

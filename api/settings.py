@@ -16,6 +16,8 @@ RULE_VARIABLES = {
     # enforcement
     "HAZARD_REPEAT_OFFENDER_OPEN_DAYS": "repeat_offender_open_days",
     "HAZARD_REPEAT_OFFENDER_PENALTIES": "repeat_offender_penalties",
+    # warnings
+    "HAZARD_PLAN_DUE_DAYS": "plan_due_days",
 }
 DEFAULT_DB_URL = "sqlite:///var/hazard.db"
 

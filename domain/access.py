@@ -73,6 +73,16 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "close_case": _REG,
     "publish_batch": frozenset({Role.COMMITTEE_OFFICE, Role.INSPECTOR}),
     # end enforcement
+    # warnings (分级警示): the ladder (system) or the safety committee office proposes; the office
+    # alone confirms or dismisses.
+    "propose_warning": frozenset({Role.SYSTEM, Role.COMMITTEE_OFFICE}),
+    "confirm_warning": frozenset({Role.COMMITTEE_OFFICE}),
+    "dismiss_warning": frozenset({Role.COMMITTEE_OFFICE}),
+    # end warnings
+    # report submissions (报表报送): a unit's own staff submit its report, the 区安委办 the district's
+    # (services/reports.py checks which); auditors and enterprises read only.
+    "submit_report": frozenset({Role.INSPECTOR, Role.STREET_OFFICER, Role.COMMITTEE_OFFICE}),
+    # end report submissions
 }
 
 # Roles whose acts are not bound to one organisation's records.

@@ -228,6 +228,50 @@ class SpotCheckDeficiency(Labelled):
 # end accidents, risk points, outstanding problems, work logs, spot checks
 
 
+# warnings (分级警示 of reporting units; 一票否优 / 一票否决)
+class WarningLevel(Labelled):
+    """分级警示, lowest first (呈贡区行动方案 "6.警示约谈制度")."""
+
+    PROMPT = "prompt"
+    NOTICE = "notice"
+    ADMONITION = "admonition"
+    INTERVIEW = "interview"
+
+
+class WarningState(Labelled):
+    """A warning as the safety committee office decided it."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
+class WarningTrigger(Labelled):
+    """What a warning was proposed for (domain/warning_rules.py)."""
+
+    PLAN_OVERDUE = "plan_overdue"
+    REPORT_MISSED = "report_missed"
+    DEADLINE_MISSED = "deadline_missed"
+    GENERAL_ACCIDENTS_IN_MONTH = "general_accidents_in_month"
+    LARGER_ACCIDENT = "larger_accident"
+    QUARTER_UP = "quarter_up"
+    REPEATED_WARNINGS = "repeated_warnings"
+    MANUAL = "manual"
+
+
+class VetoGround(Labelled):
+    """Why a unit loses its excellence rating (一票否优) or fails its assessment (一票否决)."""
+
+    GENERAL_LIABILITY_ACCIDENT = "general_liability_accident"
+    DISTRICT_LISTED_ACCIDENT = "district_listed_accident"
+    LARGER_OR_WORSE_ACCIDENT = "larger_or_worse_accident"
+    CONSECUTIVE_FATAL_LIABILITY_ACCIDENTS = "consecutive_fatal_liability_accidents"
+    CITY_OR_HIGHER_LISTED_ACCIDENT = "city_or_higher_listed_accident"
+
+
+# end warnings
+
+
 # Keyed by (class, value): StrEnum members compare and hash as their string, so Role.INSPECTOR and
 # SignatureMeaning.INSPECTOR would otherwise share one entry.
 _ZH_PAIRS: list[tuple[StrEnum, str]] = [
@@ -332,6 +376,28 @@ _ZH_PAIRS: list[tuple[StrEnum, str]] = [
     (BatchKind.JOINT_PUNISHMENT, "联合惩戒"),
     (BatchKind.SUSPENSION, "停产整顿"),
     # end enforcement
+    # warnings
+    (WarningLevel.PROMPT, "提示"),
+    (WarningLevel.NOTICE, "告知"),
+    (WarningLevel.ADMONITION, "告诫"),
+    (WarningLevel.INTERVIEW, "约谈"),
+    (WarningState.PROPOSED, "待确认"),
+    (WarningState.CONFIRMED, "已确认"),
+    (WarningState.DISMISSED, "不予警示"),
+    (WarningTrigger.PLAN_OVERDUE, "重大事故隐患逾期未制定整改方案（未严格履职）"),
+    (WarningTrigger.REPORT_MISSED, "未按时报送工作进展和数据（未严格履职）"),
+    (WarningTrigger.DEADLINE_MISSED, "重大事故隐患逾期未整改（整改不到位）"),
+    (WarningTrigger.GENERAL_ACCIDENTS_IN_MONTH, "1个月内发生2起及以上一般生产安全事故"),
+    (WarningTrigger.LARGER_ACCIDENT, "专项行动期间发生较大及以上生产安全事故"),
+    (WarningTrigger.QUARTER_UP, "季度事故总量同比上升"),
+    (WarningTrigger.REPEATED_WARNINGS, "多次警示后问题依然存在"),
+    (WarningTrigger.MANUAL, "区安委办提出"),
+    (VetoGround.GENERAL_LIABILITY_ACCIDENT, "发生一般生产安全责任事故"),
+    (VetoGround.DISTRICT_LISTED_ACCIDENT, "被区安委会挂牌督办的事故"),
+    (VetoGround.LARGER_OR_WORSE_ACCIDENT, "发生较大及以上生产安全事故"),
+    (VetoGround.CONSECUTIVE_FATAL_LIABILITY_ACCIDENTS, "连续发生2起亡人责任事故"),
+    (VetoGround.CITY_OR_HIGHER_LISTED_ACCIDENT, "被市级以上挂牌督办的事故"),
+    # end warnings
 ]
 _ZH: dict[tuple[type, str], str] = {(type(member), member.value): label for member, label in _ZH_PAIRS}
 
@@ -391,6 +457,14 @@ EVENT_LABELS: dict[str, str] = {
     "CaseClosed": "结案",
     "BatchPublished": "分批公布",
     # end enforcement
+    # warnings
+    "WarningProposed": "提出分级警示",
+    "WarningConfirmed": "确认分级警示",
+    "WarningDismissed": "不予警示",
+    # end warnings
+    # report submissions
+    "ReportSubmitted": "报送报表",
+    # end report submissions
 }
 
 # The five elements of a rectification plan (五落实), in the order the plan lists them.
@@ -456,4 +530,12 @@ ACTION_LABELS: dict[str, str] = {
     "close_case": "结案",
     "publish_batch": "分批公布",
     # end enforcement
+    # warnings
+    "propose_warning": "提出分级警示",
+    "confirm_warning": "确认分级警示",
+    "dismiss_warning": "决定不予警示",
+    # end warnings
+    # report submissions
+    "submit_report": "报送报表",
+    # end report submissions
 }

@@ -12,7 +12,9 @@ from domain.services.enforcement import EnforcementCommands  # enforcement
 from domain.services.enterprises import EnterpriseCommands
 from domain.services.hazards import HazardCommands
 from domain.services.inspections import InspectionCommands
+from domain.services.reports import ReportCommands  # report submissions (报表报送)
 from domain.services.risks import RiskCommands  # accidents, risks, work logs
+from domain.services.warnings import WarningCommands  # warnings (分级警示)
 from domain.services.work_logs import WorkLogCommands  # accidents, risks, work logs
 
 __all__ = ["HazardLedger", "Receipt"]
@@ -26,6 +28,8 @@ class HazardLedger(
     AccidentCommands,  # accidents, risks, work logs
     RiskCommands,
     WorkLogCommands,
+    WarningCommands,  # warnings (分级警示)
+    ReportCommands,  # report submissions (报表报送)
 ):
     """事故隐患台账. The name fixes the event store's table names: never change it."""
 

@@ -68,6 +68,13 @@ class LedgerRules:
     repeat_offender_open_days: int = 90
     repeat_offender_penalties: int = 2
     # end enforcement
+    # warnings (分级警示, domain/warning_rules.py): a major hazard with no rectification plan this many
+    # days after its report is a failed duty of the units it counts for (提示).
+    plan_due_days: int = 7
+    # Accident records are complete from this date on; a quarter is compared year on year (告诫) only
+    # when the same quarter of the previous year starts on or after it. None: the campaign start.
+    accident_records_start: date | None = None
+    # end warnings
 
     def overridden(self, values: dict[str, str]) -> LedgerRules:
         """Returns a copy with the given settings (strings, e.g. from the environment) applied."""

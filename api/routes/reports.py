@@ -41,7 +41,7 @@ def annex2(services: ServicesDep, unit: Unit = None, as_of: AsOf = None, known_a
     return services.annexes.annex2(unit, _as_of(as_of), known_at)
 
 
-def _reader(
+def reader(
     x_user_id: Annotated[str | None, Header()] = None,
     x_user_name: Annotated[str | None, Header()] = None,
     x_user_role: Annotated[str | None, Header()] = None,
@@ -55,6 +55,9 @@ def _reader(
     return actor_from_headers(x_user_id, x_user_name, x_user_role, x_org_id, x_org_kind, x_org_name)
 
 
+Reader = Annotated[Actor | None, Depends(reader)]
+
+
 def mask_phone(phone: str) -> str:
     """185******** — personal data on a form anyone may read."""
     digits = phone.strip()
@@ -62,7 +65,7 @@ def mask_phone(phone: str) -> str:
 
 
 @router.get("/reports/annex3")
-def annex3(services: ServicesDep, who: Annotated[Actor | None, Depends(_reader)], unit: Unit = None) -> dict[str, Any]:
+def annex3(services: ServicesDep, who: Reader, unit: Unit = None) -> dict[str, Any]:
     """附件3 4个清单: one row per risk point. Phone numbers are masked unless the reader's role may see them."""
     services.catch_up()
     table = services.annexes.annex3(unit)

@@ -1,0 +1,90 @@
+"""The annex forms as files: ``GET /reports/{annex}.xlsx`` and ``.csv`` (annex1, annex2, annex3), with the
+query parameters of the JSON routes, named as the clerk files them (附件2_统计表_区安委办_2023-12-22.xlsx)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from api.bootstrap import Services
+from api.deps import ServicesDep
+from api.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, export, file_name
+from api.routes.reports import PHONE_READERS, AsOf, KnownAt, Reader, Unit, mask_phone
+from domain.actor import Actor
+from domain.business_time import business_date
+from domain.report_submission import DISTRICT, check_annex
+
+router = APIRouter(tags=["reports"])
+
+MEDIA_TYPES = {"xlsx": XLSX_MEDIA_TYPE, "csv": CSV_MEDIA_TYPE}
+
+
+def annex_table(services: Services, annex: str, unit: str | None, as_of: date, known_at: datetime | None) -> dict[str, Any]:
+    """The JSON routes' table of one annex (Annex 3 lists risk points as they are now: no cut-off)."""
+    check_annex(annex)
+    if annex == "annex1":
+        return services.annexes.annex1(unit, as_of, known_at)
+    if annex == "annex2":
+        return services.annexes.annex2(unit, as_of, known_at)
+    return services.annexes.annex3(unit)
+
+
+def phones_visible(who: Actor | None) -> bool:
+    return who is not None and who.role in PHONE_READERS
+
+
+def mask_phones(rows: list[dict[str, Any]]) -> None:
+    """Annex 3 rows as a reader without the right sees them (185********), in place."""
+    for row in rows:
+        for key in ("department_phone", "principal_phone"):
+            if isinstance(row.get(key), str):
+                row[key] = mask_phone(row[key])
+
+
+def unit_name(services: Services, unit: str | None) -> str:
+    units = services.ledger.reference.units
+    return units[unit].name if unit in units else units["ajb"].name
+
+
+def download(annex: str, fmt: str, body: bytes, unit: str | None, name: str, day: date) -> Response:
+    """The file with its Chinese name (RFC 5987 ``filename*``) and an ASCII fallback."""
+    chinese = file_name(annex, name, day, fmt)
+    fallback = f"{annex}_{unit or DISTRICT}_{day.isoformat()}.{fmt}"
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(chinese, safe='')}"
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": disposition})
+
+
+def _export(
+    annex: str, fmt: str, services: Services, who: Actor | None, unit: str | None, as_of: date | None, known_at: datetime | None
+) -> Response:
+    check_annex(annex)
+    day = as_of or business_date(datetime.now(UTC))
+    services.catch_up()
+    table = annex_table(services, annex, unit, day, known_at)
+    name = unit_name(services, unit)
+    if annex == "annex3" and not phones_visible(who):
+        mask_phones(table["rows"])
+    return download(annex, fmt, export(annex, table, fmt, unit_name=name, filled_on=day), unit, name, day)
+
+
+
+
+@router.get("/reports/{annex}.xlsx", response_class=Response)
+def export_xlsx(
+    annex: str, services: ServicesDep, who: Reader, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
+) -> Response:
+    """The annex as the printed form, in XLSX (A4 landscape). Annex 3: ``as_of`` is the 填报时间 printed;
+    phone numbers are masked unless the reader's role may see them."""
+    return _export(annex, "xlsx", services, who, unit, as_of, known_at)
+
+
+@router.get("/reports/{annex}.csv", response_class=Response)
+def export_csv(
+    annex: str, services: ServicesDep, who: Reader, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
+) -> Response:
+    """The same rows as the XLSX, as CSV (UTF-8 with BOM)."""
+    return _export(annex, "csv", services, who, unit, as_of, known_at)

@@ -1,0 +1,108 @@
+"""Report submissions (报表报送): a submitted report is frozen (DESIGN §4).
+
+``POST /reports/{annex}/submissions`` computes the table now (known at the system time of the request),
+stores its figures and their SHA-256; ``GET /reports/submissions/{id}`` returns the frozen figures and a
+restatement: the same table recomputed now, compared cell by cell — a back-dated event that changes a
+past cut-off shows up there, never as a silent edit.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.bootstrap import Services
+from api.commands import Command
+from api.deps import IdempotencyDep, ServicesDep
+from api.routes.exports import annex_table, mask_phones, phones_visible
+from api.routes.reports import Reader, mask_phone
+from domain.report_submission import check_annex, restatement, table_figures
+
+router = APIRouter(tags=["reports"])
+
+_PHONES = ("department_phone", "principal_phone")
+
+
+class SubmissionIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"unit": "yjj", "as_of": "2023-12-22", "note": "12月22日旬报"}]},
+    )
+
+    unit: str | None = Field(default=None, description="reporting unit id; omit for the district (区安委办)")
+    as_of: date = Field(description="cut-off business date (Beijing) of the table")
+    note: str = ""
+
+
+def frozen_figures(services: Services, annex: str, unit: str | None, as_of: date, known_at: datetime) -> dict[str, Any]:
+    """The table's figures as known at ``known_at`` (system time), in the frozen form."""
+    services.catch_up()
+    return table_figures(annex, annex_table(services, annex, unit, as_of, known_at), as_of=as_of, known_at=known_at)
+
+
+@router.post("/reports/{annex}/submissions", status_code=201)
+def submit_report(
+    annex: str, body: SubmissionIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
+) -> JSONResponse:
+    """Submit (报送) the table of ``annex`` for ``unit`` and ``as_of``: the figures are computed now and
+    frozen with their SHA-256. A unit submits its own report, the 区安委办 the district's. Returns the
+    submission's id, version and sha256 (Idempotency-Key: a retry returns the first submission)."""
+    ledger = services.ledger
+    ledger.check_submission(ctx.actor, annex, body.unit, body.as_of)
+
+    def execute() -> Any:
+        known_at = datetime.now(UTC)  # system time, as the events' recorded_at
+        figures = frozen_figures(services, annex, body.unit, body.as_of, known_at)
+        return ledger.submit_report(ctx.actor, annex, body.unit, body.as_of, figures, known_at=known_at, note=body.note)
+
+    response = idem.run(ctx, request, body, execute, status=201)
+    receipt = json.loads(bytes(response.body))
+    submission = ledger.submission(UUID(receipt["id"]))
+    result = JSONResponse(
+        {**receipt, "sha256": submission["sha256"], "sequence": submission["sequence"], "known_at": submission["known_at"]},
+        status_code=response.status_code,
+    )
+    for header in ("ETag", "Idempotent-Replayed"):
+        if header in response.headers:
+            result.headers[header] = response.headers[header]
+    result.headers["Location"] = f"/api/v1/reports/submissions/{receipt['id']}"
+    return result
+
+
+@router.get("/reports/{annex}/submissions")
+def list_submissions(
+    annex: str,
+    services: ServicesDep,
+    unit: Annotated[str | None, Query(description="a unit id, or 'district' for the roll-up; omit for all")] = None,
+    as_of: Annotated[date | None, Query(description="one cut-off; omit for all")] = None,
+) -> dict[str, Any]:
+    """Submissions of one annex, newest first (without the figures)."""
+    check_annex(annex)
+    return {"annex": annex, "items": services.ledger.submissions(annex, unit=unit, as_of=as_of)}
+
+
+@router.get("/reports/submissions/{submission_id}")
+def get_submission(submission_id: UUID, services: ServicesDep, who: Reader) -> dict[str, Any]:
+    """The frozen figures (and whether they still match their SHA-256) and the restatement: the same table
+    recomputed now (known_at = now), compared cell by cell with what was submitted."""
+    submission = services.ledger.submission(submission_id)
+    annex, as_of = submission["annex"], date.fromisoformat(submission["as_of"])
+    now = datetime.now(UTC)
+    current = frozen_figures(services, annex, submission["unit"], as_of, now)
+    result = restatement(submission["figures"], current)
+    result["recomputed_known_at"] = now.isoformat()
+    if annex == "annex3" and not phones_visible(who):
+        mask_phones([row["cells"] for row in submission["figures"]["rows"]])
+        for change in result["changes"]:
+            if change["key"] in _PHONES:
+                for side in ("submitted", "now"):
+                    if isinstance(change[side], str):
+                        change[side] = mask_phone(change[side])
+        submission["phones_masked"] = True
+    return {**submission, "restatement": result}

@@ -1,0 +1,109 @@
+"""Graded warnings (分级警示) of reporting units and their veto flags (一票否优 / 一票否决).
+
+Warnings are proposed by the warning ladder (``hazard-ledger process``, or the worker of ``serve``);
+the safety committee office (区安委办) confirms or dismisses them here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+
+from api.commands import add_action, common
+from api.deps import ServicesDep
+from api.process_managers import process_queries
+from api.schemas.warnings import WarningConfirmationIn, WarningDismissalIn
+from domain.errors import DomainError
+from domain.glossary import WarningLevel, WarningState
+from domain.warning_rules import veto_flags
+from projections.process_queries import WarningFilter
+
+router = APIRouter(prefix="/warnings", tags=["warnings"])
+units = APIRouter(prefix="/units", tags=["warnings"])
+
+
+@router.get("")
+def list_warnings(
+    services: ServicesDep,
+    unit: str | None = Query(None, description="reporting unit id (department, street or zone)"),
+    level: WarningLevel | None = None,
+    state: WarningState | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    """Warnings, newest proposal first (read model, caught up before reading)."""
+    services.catch_up()
+    return process_queries(services).warnings(WarningFilter(unit=unit, level=level, state=state, limit=limit, offset=offset))
+
+
+@router.get("/{warning_id}")
+def get_warning(warning_id: UUID, services: ServicesDep, response: Response) -> dict[str, Any]:
+    """One warning (ETag = version, for If-Match)."""
+    warning = services.ledger.warning(warning_id)
+    response.headers["ETag"] = f'"{warning["version"]}"'
+    return warning
+
+
+@router.get("/{warning_id}/events")
+def warning_events(warning_id: UUID, services: ServicesDep) -> list[dict[str, Any]]:
+    """The warning's history: proposed by whom, decided by whom."""
+    services.ledger.warning(warning_id)
+    return services.ledger.history(warning_id)
+
+
+add_action(
+    router, "warning_id", "confirmation", WarningConfirmationIn, "Confirm the warning (区安委办); published = 通报",
+    lambda ledger, ctx, wid, b: ledger.confirm_warning(ctx.actor, wid, note=b.note, published=b.published, **common(ctx, b)),
+)  # fmt: skip
+add_action(
+    router, "warning_id", "dismissal", WarningDismissalIn, "Dismiss the proposal (区安委办), with the reason",
+    lambda ledger, ctx, wid, b: ledger.dismiss_warning(ctx.actor, wid, reason=b.reason, **common(ctx, b)),
+)  # fmt: skip
+
+
+@units.get("/{unit_id}/flags")
+def unit_flags(unit_id: str, services: ServicesDep) -> dict[str, Any]:
+    """一票否优 (excellence_veto) and 一票否决 (assessment_veto) of a unit, from its accidents during the
+    campaign, each with the grounds and the accidents behind them."""
+    reference = services.ledger.reference
+    unit = reference.units.get(unit_id)
+    if unit is None:
+        raise DomainError("unit_not_found", id=unit_id)
+    services.catch_up()
+    queries = process_queries(services)
+    settings = queries.ladder_settings()
+    accidents = {a.accident_id: a for a in queries.unit_accidents(unit_id)}
+    flags = veto_flags(accidents.values(), settings.campaign)
+
+    def entries(items: Any) -> list[dict[str, Any]]:
+        return [
+            {"ground": e.ground.value, "ground_zh": e.ground.zh, "accident_ids": [str(a) for a in e.accident_ids]} for e in items
+        ]
+
+    behind = dict.fromkeys(a for e in (*flags.excellence_veto, *flags.assessment_veto) for a in e.accident_ids)
+    return {
+        "unit_id": unit.id,
+        "unit_name": unit.name,
+        "campaign": {"start": settings.campaign.start.isoformat(), "end": settings.campaign.end.isoformat()},
+        "excellence_veto": flags.excellence_vetoed,
+        "excellence_veto_zh": "一票否优",
+        "excellence_veto_grounds": entries(flags.excellence_veto),
+        "assessment_veto": flags.assessment_vetoed,
+        "assessment_veto_zh": "一票否决",
+        "assessment_veto_grounds": entries(flags.assessment_veto),
+        "accident_ids": sorted(str(a) for a in behind),
+        "accidents": [
+            {
+                "id": str(a.accident_id),
+                "occurred_at": a.happened_at.isoformat(),
+                "grade": a.grade.value,
+                "grade_zh": a.grade.zh,
+                "deaths": a.deaths,
+                "liability": a.liability,
+                "listing_levels": sorted(level.value for level in a.listing_levels),
+            }
+            for a in sorted((accidents[i] for i in behind), key=lambda a: a.order)
+        ],
+    }

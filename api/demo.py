@@ -74,6 +74,8 @@ from domain.glossary import (
     SpotCheckDeficiency,
     Stoppage,
     SupervisionLevel,
+    WarningLevel,
+    WarningTrigger,
 )
 from domain.ledger import HazardLedger, Receipt
 from domain.risk_point import EmergencySupply, HazardCharacteristics
@@ -134,6 +136,7 @@ class DemoSummary:
     risk_point_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
     problem_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
     work_log_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
+    warning_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1517,6 +1520,7 @@ class _Demo:
         self.batches: list[_Record] = []
         self.risk_points: list[_Record] = []
         self.problems: list[_Record] = []
+        self.warnings: list[_Record] = []
         self.activities = 0
         self.spot_checks = 0
         self.expected_refusals = 0
@@ -2464,6 +2468,7 @@ class _Demo:
         self.plan_risk_points()
         self.plan_problems()
         self.plan_work_logs()
+        self.plan_unit_warnings()
         self.plan_other_refusals()
 
     # ----- helpers ----------------------------------------------------------------------------
@@ -4240,6 +4245,42 @@ class _Demo:
             return self.street_officer(unit)
         return self.inspectors[unit][0]
 
+    def plan_unit_warnings(self) -> None:
+        """The 区安委办 warns units in person: a 约谈 after repeated accidents, and a 告知 it publishes (通报);
+        the process managers propose the ladder's other steps from the story's facts when they run."""
+        warnings = (
+            (
+                "yjj",
+                WarningLevel.INTERVIEW,
+                11,
+                "辖区连续发生生产安全事故，专项行动工作推进不力",
+                "Repeated accidents, slow progress",
+            ),
+            (self.busy_streets[0], WarningLevel.NOTICE, 10, "重大事故隐患未按期整改", "Major hazards not rectified in time"),
+        )
+        for n, (unit, level, month, reason_zh, reason_en) in enumerate(warnings, 1):
+            record = _Record(f"W{n:02d}")
+            self.warnings.append(record)
+            proposed = self.work_time(self.on(month, 10), 9, 11)
+
+            def propose(r: _Record = record, unit: str = unit, level: WarningLevel = level, zh: str = reason_zh,
+                        en: str = reason_en, at: datetime = proposed) -> Receipt:  # fmt: skip
+                receipt = self.ledger.propose_warning(
+                    self.registrar, unit_id=unit, level=level, trigger=WarningTrigger.MANUAL, trigger_key=f"demo:{r.key}",
+                    reason_zh=zh, reason_en=en, occurred_at=at,
+                )  # fmt: skip
+                r.id = receipt.id
+                return receipt
+
+            def confirm(r: _Record = record, published: bool = level is WarningLevel.NOTICE, at: datetime = proposed) -> Receipt:
+                assert r.id is not None
+                return self.ledger.confirm_warning(
+                    self.registrar, r.id, note="经区安委办研究确认", published=published, occurred_at=at + timedelta(days=1)
+                )
+
+            self.add(proposed, f"warning {record.key} {unit} {level.value}", propose)
+            self.add(proposed + timedelta(days=1), f"warning {record.key} confirmed", confirm)
+
     def plan_problems(self) -> None:
         rng = self.rng
         first_rectified: tuple[_Record, Actor, datetime] | None = None
@@ -4633,4 +4674,5 @@ def load_demo(
         risk_point_ids=risk_point_ids,
         problem_ids=tuple(p.id for p in demo.problems if p.id is not None),
         work_log_ids=tuple(UUID(log["id"]) for log in work_logs if log["version"]),
+        warning_ids=tuple(w.id for w in demo.warnings if w.id is not None),
     )

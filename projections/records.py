@@ -16,11 +16,12 @@ from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, Intege
 
 from domain.enforcement import EnforcementCase
 from domain.enterprise import Enterprise
-from domain.glossary import HazardState, PenaltyTarget
+from domain.glossary import HazardState, PenaltyTarget, WarningLevel
 from domain.hazard import Hazard
 from domain.inspection import Inspection
 from domain.outstanding_problem import OutstandingProblem
 from domain.risk_point import HazardCharacteristics, RiskPoint, missing_columns
+from domain.unit_warning import UnitWarning
 from domain.views import plain
 from domain.work_log import WorkLog
 from projections.engine import Tables
@@ -67,7 +68,7 @@ TYPICAL_CASE = "typical_case"  # flag = 危险作业罪
 ACTIVITY = "activity"  # sub = ActivityKind; quantity = count, value, amount, amount2 = anonymous part
 DEFICIENCY = "deficiency"  # sub = SpotCheckDeficiency; unit = the inspecting organisation
 RISK_STATE = "risk_state"  # flag = the risk point is controlled (all four lists complete) after the event
-UNIT_WARNING = "unit_warning"  # a 约谈 or a published (通报) warning confirmed for a unit; unit = the warned unit
+UNIT_WARNING = "unit_warning"  # a 约谈 or a published (通报) warning confirmed; unit = the issuing office; sub = level
 ACCOUNTABILITY = "accountability"  # 责任倒查、追责问责: quantity = persons held accountable
 
 
@@ -172,6 +173,14 @@ class RecordsProjection(RowStateProjection):
                 Column("controlled", Boolean, nullable=False),
                 Column("version", Integer, nullable=False),
                 *_milestone_columns(["registered"], indexed=("registered",)),
+            ),
+            warnings=Table(
+                f"rm_unit_warnings{suffix}",
+                metadata,
+                Column("id", String(36), primary_key=True),
+                Column("unit", String(64), nullable=False),
+                Column("level", String(32), nullable=False),
+                Column("version", Integer, nullable=False),
             ),
             problems=Table(
                 f"rm_problems{suffix}",
@@ -349,6 +358,12 @@ def risk_point_controlled(state: dict[str, Any]) -> bool:
     return not missing_columns(point)
 
 
+def _evolve_warning(row: Row, e: Any, _: Lookup) -> Row:
+    if isinstance(e, UnitWarning.WarningProposed):
+        row.update(id=str(e.originator_id), unit=e.unit_id, level=str(e.level))
+    return row
+
+
 def _evolve_problem(row: Row, e: Any, _: Lookup) -> Row:
     if isinstance(e, OutstandingProblem.ProblemIdentified):
         row.update(
@@ -375,6 +390,7 @@ _TABLE_OF: tuple[tuple[Any, str], ...] = (
     (WorkLog, "work_logs"),
     (RiskPoint, "risk_points"),
     (OutstandingProblem, "problems"),
+    (UnitWarning, "warnings"),
 )
 _EVOLVE = {
     "enterprises": _evolve_enterprise,
@@ -384,6 +400,7 @@ _EVOLVE = {
     "work_logs": _evolve_work_log,
     "risk_points": _evolve_risk_point,
     "problems": _evolve_problem,
+    "warnings": _evolve_warning,
 }
 
 
@@ -422,6 +439,11 @@ def _facts_of(e: Any, row: Row | None, lookup: Lookup) -> list[Row]:
             {"kind": DEFICIENCY, "sub": str(d), "unit": row["organisation_id"], "enterprise_id": row["enterprise_id"]}
             for d in e.deficiencies
         ]
+    if isinstance(e, UnitWarning.WarningConfirmed) and row is not None:
+        # 约谈通报有关县区及部门: a confirmed 约谈, or any warning published (通报), counts for the issuer.
+        if row["level"] == WarningLevel.INTERVIEW.value or e.published:
+            return [{"kind": UNIT_WARNING, "sub": row["level"], "unit": e.actor.organisation_id}]
+        return []
     if isinstance(e, RiskPoint.Event) and row is not None:
         place = {k: row[k] for k in ("enterprise_id", "sector", "jurisdiction")}
         return [{**place, "kind": RISK_STATE, "flag": row["controlled"]}]

@@ -161,6 +161,7 @@ def _records(summary: DemoSummary) -> tuple[UUID, ...]:
         *summary.risk_point_ids,
         *summary.problem_ids,
         *summary.work_log_ids,
+        *summary.warning_ids,
     )
 
 

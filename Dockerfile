@@ -6,6 +6,7 @@ COPY pyproject.toml README.md ./
 COPY domain ./domain
 COPY projections ./projections
 COPY api ./api
+COPY audit ./audit
 RUN pip install --no-cache-dir .
 EXPOSE 8000
 CMD ["uvicorn", "--factory", "api.app:app_from_env", "--host", "0.0.0.0", "--port", "8000"]

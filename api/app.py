@@ -10,8 +10,11 @@ from fastapi.responses import RedirectResponse
 
 from api import problems
 from api.bootstrap import Services, build
+from api.routes import accountability as accountability_routes  # accountability trail (谁检查、谁签名、谁负责)
+from api.routes import audit as audit_routes  # Merkle log: checkpoints, proofs
 from api.routes import cases, enterprises, hazards, health, inspections, reference, registers, reports
 from api.routes import exports as export_routes  # annex files (XLSX, CSV)
+from api.routes import keys as key_routes  # personal signatures: key registry, signing payloads
 from api.routes import submissions as submission_routes  # report submissions (报表报送)
 from api.routes import warnings as warning_routes  # 分级警示, 一票否优/否决
 from api.settings import Settings
@@ -55,6 +58,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         app.include_router(router, prefix="/api/v1")
     for router in (export_routes.router, submission_routes.router):  # annex files; report submissions
         app.include_router(router, prefix="/api/v1")
+    app.include_router(accountability_routes.router, prefix="/api/v1")  # accountability trail
+    app.include_router(audit_routes.router, prefix="/api/v1")  # Merkle log: checkpoints, proofs
+    app.include_router(key_routes.router, prefix="/api/v1")  # personal signatures: key registry, signing payloads
     app.include_router(health.metrics_router)
 
     @app.get("/", include_in_schema=False)

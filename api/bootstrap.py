@@ -10,9 +10,11 @@ from sqlalchemy import Engine, create_engine, event
 from api.commands import IdempotencyStore
 from api.evidence_store import SqlEvidenceStore
 from api.settings import Settings
+from audit.log import AuditLog, MerkleLogProjection  # the Merkle log of the event store (audit/)
 from domain.business_time import Clock
 from domain.ledger import HazardLedger
 from domain.reference_data import load_reference
+from projections.accountability import AccountabilityProjection  # accountability trail (谁检查、谁签名、谁负责)
 from projections.annex_reports import AnnexQueries
 from projections.engine import ProjectionRunner, listen_wait, polling_wait
 from projections.hazard_queries import HazardQueries
@@ -43,6 +45,16 @@ class Services:
         if self.settings.is_postgres:
             return listen_wait(self.settings.psycopg_conninfo(), self.ledger.recorder.channel_name)  # type: ignore[attr-defined]
         return polling_wait(0.2)
+
+    @property
+    def audit(self) -> AuditLog:
+        """Signed checkpoints and proofs over the Merkle log (audit/log.py)."""
+        if "_audit" not in self.__dict__:
+            self.__dict__["_audit"] = AuditLog(
+                self.engine, self.runners["merkle_log"], self.settings.log_origin,
+                self.settings.log_key_file, self.settings.checkpoint_dir,
+            )  # fmt: skip
+        return self.__dict__["_audit"]  # type: ignore[no-any-return]
 
     def close(self) -> None:
         self.ledger.close()
@@ -76,10 +88,12 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         clock=clock,
         evidence=SqlEvidenceStore(engine),
     )
+    ledger.require_signatures = settings.require_signatures  # personal signatures (HAZARD_REQUIRE_SIGNATURES)
     runners = {
         projection.name: ProjectionRunner(engine, ledger.recorder, ledger.mapper, projection)
-        for projection in (RecordsProjection(), ProcessFactsProjection())
+        for projection in (RecordsProjection(), ProcessFactsProjection(), AccountabilityProjection())
     }
+    runners["merkle_log"] = ProjectionRunner(engine, ledger.recorder, ledger.mapper, MerkleLogProjection())  # audit/log.py
     for runner in runners.values():
         runner.create_tables()
     queries = HazardQueries(engine, reference, runners["records"].tables)

@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.accountability_cli import accountability_app  # accountability trail
+from api.audit_cli import audit_app
 from api.bootstrap import Services, build
 from api.report_cli import report as _report_command  # annex tables to files
 from api.settings import Settings, SettingsError
@@ -26,6 +28,8 @@ from projections.hazard_queries import HazardFilter
 app = typer.Typer(help="事故隐患台账 hazard ledger", no_args_is_help=True, add_completion=False)
 hazards_app = typer.Typer(help="List and show hazards", no_args_is_help=True)
 app.add_typer(hazards_app, name="hazards")
+app.add_typer(accountability_app, name="accountability")  # 责任倒查 (api/accountability_cli.py)
+app.add_typer(audit_app, name="audit")  # Merkle log: checkpoints, export, offline verifier (api/audit_cli.py)
 console = Console()
 
 DbOption = Annotated[str | None, typer.Option("--db", help="database URL (default: HAZARD_DB_URL or sqlite:///var/hazard.db)")]
@@ -45,6 +49,14 @@ def _progress() -> Progress:
 
 def _advance(bar: Progress, task: TaskID, done: int, total: int) -> None:
     bar.update(task, completed=done, total=total)
+
+
+def _start_checkpoints(services: Services, stop: threading.Event) -> None:
+    from audit.log import checkpoint_loop
+
+    every = services.settings.checkpoint_every_minutes
+    if every > 0:
+        threading.Thread(target=checkpoint_loop, args=(services.audit, every, stop), daemon=True).start()
 
 
 def _load_demo(services: Services, seed: int) -> None:
@@ -89,6 +101,7 @@ def serve(
         target=follow, args=(list(services.runners.values()), services.wake_on_new_events(), stop), daemon=True
     )
     worker.start()
+    _start_checkpoints(services, stop)  # a signed checkpoint every HAZARD_CHECKPOINT_EVERY_MINUTES
     if process_every > 0:  # deadline watcher, warning ladder, repeat-offender detector (api/process_managers.py)
         from api.process_managers import process_loop
 
@@ -192,6 +205,8 @@ def project(
             )
         if not once:
             console.print("following new events (Ctrl-C to stop)")
+            if only is None or only == "merkle_log":
+                _start_checkpoints(services, stop)  # a signed checkpoint every HAZARD_CHECKPOINT_EVERY_MINUTES
             follow(runners, services.wake_on_new_events(), stop)
     except KeyboardInterrupt:
         pass

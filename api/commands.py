@@ -56,6 +56,8 @@ class CommandContext:
     actor: Actor
     expected_version: int | None
     idempotency_key: str | None
+    # personal signatures: the server-held signer when the request says `X-Sign-With: server-held` (api/signing.py)
+    server_signer: Any = None
 
 
 def _parse_if_match(raw: str | None) -> int | None:
@@ -75,10 +77,17 @@ def _parse_if_match(raw: str | None) -> int | None:
 
 def command_context(
     actor: CurrentActor,
+    request: Request,
     if_match: Annotated[str | None, Header(description='Expected version of the record, e.g. "3"')] = None,
     idempotency_key: Annotated[str | None, Header(description="Makes a retried command safe")] = None,
+    x_sign_with: Annotated[
+        str | None, Header(description="`server-held`: the server signs a signed act with the user's server-held key")
+    ] = None,
 ) -> CommandContext:
-    return CommandContext(actor, _parse_if_match(if_match), (idempotency_key or "").strip() or None)
+    from api.signing import server_signer  # personal signatures
+
+    signer = server_signer(request.app.state.services, actor.user_id, x_sign_with)
+    return CommandContext(actor, _parse_if_match(if_match), (idempotency_key or "").strip() or None, signer)
 
 
 Command = Annotated[CommandContext, Depends(command_context)]

@@ -137,6 +137,7 @@ class DemoSummary:
     problem_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
     work_log_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
     warning_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
+    accountability_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)  # 责任倒查、追责问责
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1521,6 +1522,7 @@ class _Demo:
         self.risk_points: list[_Record] = []
         self.problems: list[_Record] = []
         self.warnings: list[_Record] = []
+        self.accountability: list[_Record] = []  # 责任倒查、追责问责
         self.activities = 0
         self.spot_checks = 0
         self.expected_refusals = 0
@@ -2469,6 +2471,7 @@ class _Demo:
         self.plan_problems()
         self.plan_work_logs()
         self.plan_unit_warnings()
+        self.plan_accountability()  # 责任倒查、追责问责
         self.plan_other_refusals()
 
     # ----- helpers ----------------------------------------------------------------------------
@@ -4281,6 +4284,53 @@ class _Demo:
             self.add(proposed, f"warning {record.key} {unit} {level.value}", propose)
             self.add(proposed + timedelta(days=1), f"warning {record.key} confirmed", confirm)
 
+    def plan_accountability(self) -> None:
+        """责任倒查、追责问责: the 区安委办 holds the two first signers of the earliest clean, signed
+        inspection that a later hazard contradicts (明明有问题却查不出) accountable. No random draws, so
+        the rest of the story is unchanged."""
+        for h in sorted(self.hazards, key=lambda h: h.t0):
+            if h.existed_since is None or h.inspection is None:
+                continue
+            clean = next(
+                (
+                    i for i in self.inspections
+                    if i.enterprise is h.enterprise and i is not h.inspection and i.when < h.t0 and h.item in i.scope
+                    and business_date(i.when) >= h.existed_since and i.kind is not InspectionKind.SELF_INSPECTION
+                    and not any(other.inspection is i for other in self.hazards)
+                ),
+                None,
+            )  # fmt: skip
+            if clean is None:
+                continue
+            at = max(_at(self.on(11, 20), 10, 0), h.t0 + timedelta(days=3))
+            if at > self.limit:
+                continue
+            signers = clean.team[:2]
+            record = _Record(f"R{len(self.accountability) + 1:02d}")
+            self.accountability.append(record)
+
+            def pursue(
+                h: _Hazard = h, i: _Inspection = clean, people: list[Actor] = signers, at: datetime = at, r: _Record = record
+            ) -> Receipt:
+                receipt = self.ledger.pursue_accountability(
+                    self.registrar,
+                    hazard_ids=[h.id],  # type: ignore[list-item]
+                    inspection_ids=[i.id],  # type: ignore[list-item]
+                    persons=[
+                        {"user_id": a.user_id, "name": a.name, "organisation": a.organisation_name, "role": a.role.zh}
+                        for a in people
+                    ],
+                    measures=["诫勉谈话", "通报批评"],
+                    decided_by="ajb",
+                    summary=f"检查时对已存在的隐患「{h.description}」未能发现（明明有问题却查不出）",
+                    occurred_at=at,
+                )
+                r.id = receipt.id
+                return receipt
+
+            self.add(at, f"accountability {h.key} {clean.key} {[a.user_id for a in signers]}", pursue)
+            return
+
     def plan_problems(self) -> None:
         rng = self.rng
         first_rectified: tuple[_Record, Actor, datetime] | None = None
@@ -4675,4 +4725,5 @@ def load_demo(
         problem_ids=tuple(p.id for p in demo.problems if p.id is not None),
         work_log_ids=tuple(UUID(log["id"]) for log in work_logs if log["version"]),
         warning_ids=tuple(w.id for w in demo.warnings if w.id is not None),
+        accountability_ids=tuple(r.id for r in demo.accountability if r.id is not None),
     )

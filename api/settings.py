@@ -18,6 +18,9 @@ RULE_VARIABLES = {
     "HAZARD_REPEAT_OFFENDER_PENALTIES": "repeat_offender_penalties",
     # warnings
     "HAZARD_PLAN_DUE_DAYS": "plan_due_days",
+    # accountability
+    "HAZARD_RECURRENCE_WINDOW_DAYS": "recurrence_window_days",
+    "HAZARD_PENALISED_OPEN_DAYS": "penalised_open_days",
 }
 DEFAULT_DB_URL = "sqlite:///var/hazard.db"
 
@@ -33,6 +36,14 @@ class Settings:
     reference_path: Path | None = None
     trust_identity_header: bool = True
     rule_overrides: dict[str, str] = field(default_factory=dict)
+    # personal signatures: every signed act must carry one (HAZARD_REQUIRE_SIGNATURES)
+    require_signatures: bool = False
+    # Merkle log checkpoints (audit/): the signing key lives OUTSIDE the event store (production: an HSM
+    # or a secret store mounted read-only); notes go to a directory to be shipped off the database host.
+    log_origin: str = "hazard-ledger"
+    log_key_file: Path = Path("var/log-key.pem")
+    checkpoint_dir: Path = Path("var/checkpoints")
+    checkpoint_every_minutes: float = 10.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -45,6 +56,12 @@ class Settings:
             reference_path=Path(env["HAZARD_REFERENCE"]) if env.get("HAZARD_REFERENCE") else None,
             trust_identity_header=trust.lower() in ("1", "true", "yes"),
             rule_overrides={rule: env[name] for name, rule in RULE_VARIABLES.items() if name in env},
+            require_signatures=env.get("HAZARD_REQUIRE_SIGNATURES", "1" if environment == "production" else "0").lower()
+            in ("1", "true", "yes"),
+            log_origin=env.get("HAZARD_LOG_ORIGIN", "hazard-ledger"),
+            log_key_file=Path(env.get("HAZARD_LOG_KEY_FILE", "var/log-key.pem")),
+            checkpoint_dir=Path(env.get("HAZARD_CHECKPOINT_DIR", "var/checkpoints")),
+            checkpoint_every_minutes=float(env.get("HAZARD_CHECKPOINT_EVERY_MINUTES", "10")),
         )
         settings = cls(**{**settings.__dict__, **{k: v for k, v in overrides.items() if v is not None}})
         settings.check()

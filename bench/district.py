@@ -75,7 +75,9 @@ def _lifecycle(ledger: HazardLedger, enterprise: Enterprise, rng: random.Random)
             if stop > 0.35:
                 hazard.close(inspector, t + timedelta(days=3), "销号")
         else:
-            hazard.mark_deadline_missed(SYSTEM_ACTOR, datetime.combine(deadline + timedelta(days=1), datetime.min.time(), CHINA_TZ))
+            hazard.mark_deadline_missed(
+                SYSTEM_ACTOR, datetime.combine(deadline + timedelta(days=1), datetime.min.time(), CHINA_TZ)
+            )
     else:
         hazard.void(inspector, t + timedelta(hours=2), "重复")
     yield hazard

@@ -83,6 +83,15 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     # (services/reports.py checks which); auditors and enterprises read only.
     "submit_report": frozenset({Role.INSPECTOR, Role.STREET_OFFICER, Role.COMMITTEE_OFFICE}),
     # end report submissions
+    # signatures (key registry): the 区安委办 enrols and revokes signing keys; the key's owner may also
+    # revoke their own key (services/signing_keys.py checks that).
+    "enrol_key": frozenset({Role.COMMITTEE_OFFICE}),
+    "revoke_key": frozenset({Role.COMMITTEE_OFFICE}),
+    # end signatures
+    # accountability (责任倒查、追责问责): the 区安委办 or a department's inspectors record who is held
+    # accountable; auditors read the trail.
+    "pursue_accountability": frozenset({Role.COMMITTEE_OFFICE, Role.INSPECTOR}),
+    # end accountability
 }
 
 # Roles whose acts are not bound to one organisation's records.

@@ -41,6 +41,7 @@ from domain.errors import DomainError
 from domain.glossary import CaseState, LicenceAction, PenaltyTarget
 from domain.hazard import Hazard
 from domain.reference_data import LedgerRules
+from domain.signatures import PersonalSignature, upcast_unsigned_v1_v2
 
 E = TypeVar("E", PenaltyTarget, LicenceAction)
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://hazard-ledger.invalid/enforcement-case")
@@ -245,6 +246,7 @@ class EnforcementCase(LedgerAggregate):
         legal_basis: str,
         person_name: str = "",
         other_measures: str = "",
+        signature: PersonalSignature | None = None,
     ) -> None:
         self.check_open(occurred_at)
         target = _term(PenaltyTarget, target, "target")
@@ -265,6 +267,7 @@ class EnforcementCase(LedgerAggregate):
             decision_number=decision_number.strip(),
             legal_basis=legal_basis.strip(),
             other_measures=other_measures.strip(),
+            signature=signature,
         )
 
     def impose_dual_penalty(
@@ -277,6 +280,7 @@ class EnforcementCase(LedgerAggregate):
         principal_fine_yuan: int,
         decision_number: str,
         legal_basis: str,
+        signature: PersonalSignature | None = None,
     ) -> None:
         self.check_open(occurred_at)
         _fine("enterprise_fine_yuan", enterprise_fine_yuan)
@@ -293,6 +297,7 @@ class EnforcementCase(LedgerAggregate):
             principal_fine_yuan=principal_fine_yuan,
             decision_number=decision_number.strip(),
             legal_basis=legal_basis.strip(),
+            signature=signature,
         )
 
     def order_suspension(self, actor: Actor, occurred_at: datetime, decision_number: str, reason: str) -> None:
@@ -492,7 +497,30 @@ class EnforcementCase(LedgerAggregate):
 
     # ----- events (state assignment only) ----------------------------------------------------
 
-    @event("PenaltyDecided")
+    # Signed acts (class_version 2): the decider's personal signature; a v1 event (stored before
+    # signatures) comes back with ``signature=None``.
+    class PenaltyDecided(LedgerAggregate.Event):
+        class_version = 2
+        target: str
+        person_name: str
+        fine_yuan: int
+        decision_number: str
+        legal_basis: str
+        other_measures: str
+        signature: PersonalSignature | None
+        upcast_v1_v2 = staticmethod(upcast_unsigned_v1_v2)
+
+    class DualPenaltyImposed(LedgerAggregate.Event):
+        class_version = 2
+        enterprise_fine_yuan: int
+        principal_name: str
+        principal_fine_yuan: int
+        decision_number: str
+        legal_basis: str
+        signature: PersonalSignature | None
+        upcast_v1_v2 = staticmethod(upcast_unsigned_v1_v2)
+
+    @event(PenaltyDecided)
     def _penalty_decided(
         self,
         actor: Actor,
@@ -503,12 +531,13 @@ class EnforcementCase(LedgerAggregate):
         decision_number: str,
         legal_basis: str,
         other_measures: str,
+        signature: PersonalSignature | None,
     ) -> None:
         self.penalties.append(
             PenaltyRecord(decision_number, False, PenaltyTarget(target), person_name, fine_yuan, 0, occurred_at)
         )
 
-    @event("DualPenaltyImposed")
+    @event(DualPenaltyImposed)
     def _dual_penalty_imposed(
         self,
         actor: Actor,
@@ -518,6 +547,7 @@ class EnforcementCase(LedgerAggregate):
         principal_fine_yuan: int,
         decision_number: str,
         legal_basis: str,
+        signature: PersonalSignature | None,
     ) -> None:
         self.penalties.append(
             PenaltyRecord(decision_number, True, None, principal_name, enterprise_fine_yuan, principal_fine_yuan, occurred_at)

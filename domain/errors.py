@@ -161,6 +161,13 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "risk_point_not_found": ErrorSpec(_N, "重大安全风险点不存在：{id}", "Risk point not found: {id}"),
     "problem_not_found": ErrorSpec(_N, "突出问题不存在：{id}", "Outstanding problem not found: {id}"),
     "work_log_not_found": ErrorSpec(_N, "工作情况台账不存在：{id}", "Work log not found: {id}"),
+    # accountability (责任倒查、追责问责)
+    "accountability_not_found": ErrorSpec(_N, "责任倒查记录不存在：{id}", "Accountability case not found: {id}"),
+    "person_not_found": ErrorSpec(_N, "台账中没有该人员的行为记录：{user_id}", "No act of this person: {user_id}"),
+    "unknown_anomaly_kind": ErrorSpec(
+        _I, "未知的异常清单：{kind}（可选：{known}）", "Unknown anomaly list: {kind} (known: {known})"
+    ),
+    # end accountability
     "accident_grade_too_low": ErrorSpec(
         _I,
         "事故等级「{grade_zh}」低于{basis_zh}对应的等级「{implied_zh}」",
@@ -205,6 +212,48 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "submission_not_found": ErrorSpec(_N, "报表报送记录不存在：{id}", "Report submission not found: {id}"),
     "unknown_annex": ErrorSpec(_N, "没有报表「{annex}」（可选：{known}）", "No report '{annex}' (known: {known})"),
     # end report submissions
+    # signatures (personal signatures and the key registry, domain/signatures.py)
+    "key_not_found": ErrorSpec(_N, "签名密钥不存在：{id}", "Signing key not found: {id}"),
+    "key_exists": ErrorSpec(_C, "签名密钥 {key_id} 已登记", "Signing key {key_id} is already enrolled"),
+    "key_already_revoked": ErrorSpec(_C, "签名密钥 {key_id} 已撤销", "Signing key {key_id} is already revoked"),
+    "key_unknown": ErrorSpec(_I, "签名密钥 {key_id} 未登记", "Signing key {key_id} is not enrolled"),
+    "key_revoked": ErrorSpec(
+        _C,
+        "签名密钥 {key_id} 已于 {revoked_at} 撤销，签名时间 {signed_at} 在撤销之后",
+        "Key {key_id} was revoked at {revoked_at}; the signature is dated {signed_at}",
+    ),
+    "key_not_valid_yet": ErrorSpec(
+        _C,
+        "签名密钥 {key_id} 自 {valid_from} 起生效，签名时间 {signed_at} 早于生效时间",
+        "Key {key_id} is valid from {valid_from}; the signature is dated {signed_at}",
+    ),
+    "key_expired": ErrorSpec(
+        _C,
+        "签名密钥 {key_id} 已于 {valid_until} 到期，签名时间为 {signed_at}",
+        "Key {key_id} expired at {valid_until}; the signature is dated {signed_at}",
+    ),
+    "key_not_signers": ErrorSpec(
+        _F, "签名密钥 {key_id} 不属于签名人 {user_id}", "Key {key_id} does not belong to the signer {user_id}"
+    ),
+    "signature_invalid": ErrorSpec(_I, "个人签名无效：{reason_zh}", "Invalid personal signature: {reason}"),
+    "signature_meaning_mismatch": ErrorSpec(
+        _I, "签名含义应为「{expected_zh}」，实际为「{given}」", "The signature's meaning must be {expected}, not {given}"
+    ),
+    "signature_stale_version": ErrorSpec(
+        _C,
+        "签名针对的是该记录的第 {signed_version} 版，当前为第 {current_version} 版，请刷新后重新签名",
+        "The signature was made over version {signed_version} of the record, which is now at version "
+        "{current_version}: reload and sign again",
+    ),
+    "signature_time_invalid": ErrorSpec(
+        _I, "签名时间 {signed_at} 不合理：{reason_zh}", "The signature time {signed_at} is not acceptable: {reason}"
+    ),
+    "signature_required": ErrorSpec(
+        _I,
+        "本系统要求对「{meaning_zh}」进行个人电子签名",
+        "This deployment requires a personal signature ({meaning}) for this act",
+    ),
+    # end signatures
     # enterprises
     "enterprise_exists": ErrorSpec(
         _C, "统一社会信用代码 {credit_code} 已登记", "Credit code {credit_code} is already registered"

@@ -119,6 +119,11 @@ class SignatureMeaning(Labelled):
 
     INSPECTOR = "inspector"
     VERIFIER = "verifier"
+    # signatures: every signed act (domain/signatures.py ACT_MEANINGS)
+    CLOSER = "closer"
+    DECIDER = "decider"
+    SUBMITTER = "submitter"
+    CONFIRMER = "confirmer"
 
 
 # enforcement (执法案件, publication batches)
@@ -324,6 +329,12 @@ _ZH_PAIRS: list[tuple[StrEnum, str]] = [
     (OrgKind.SYSTEM, "系统"),
     (SignatureMeaning.INSPECTOR, "检查人签名"),
     (SignatureMeaning.VERIFIER, "验收签名"),
+    # signatures
+    (SignatureMeaning.CLOSER, "销号签名"),
+    (SignatureMeaning.DECIDER, "处罚决定签名"),
+    (SignatureMeaning.SUBMITTER, "报送签名"),
+    (SignatureMeaning.CONFIRMER, "确认签名"),
+    # end signatures
     # accidents, risk points, outstanding problems, work logs, spot checks
     (AccidentGrade.GENERAL, "一般事故"),
     (AccidentGrade.LARGER, "较大事故"),
@@ -465,6 +476,13 @@ EVENT_LABELS: dict[str, str] = {
     # report submissions
     "ReportSubmitted": "报送报表",
     # end report submissions
+    # signatures (key registry)
+    "KeyEnrolled": "登记签名密钥",
+    "KeyRevoked": "撤销签名密钥",
+    # end signatures
+    # accountability
+    "AccountabilityPursued": "责任倒查、追责问责",
+    # end accountability
 }
 
 # The five elements of a rectification plan (五落实), in the order the plan lists them.
@@ -538,4 +556,11 @@ ACTION_LABELS: dict[str, str] = {
     # report submissions
     "submit_report": "报送报表",
     # end report submissions
+    # signatures (key registry)
+    "enrol_key": "登记签名密钥",
+    "revoke_key": "撤销签名密钥",
+    # end signatures
+    # accountability
+    "pursue_accountability": "登记责任倒查、追责问责",
+    # end accountability
 }

@@ -35,6 +35,7 @@ from domain.glossary import (
     HazardState,
     Role,
 )
+from domain.signatures import PersonalSignature, upcast_unsigned_with_attachments_v1_v2
 from domain.values import RectificationPlan, SupervisionListing
 
 S = HazardState
@@ -345,6 +346,7 @@ class Hazard(LedgerAggregate):
         passed: bool,
         opinion: str,
         assessed_by: list[Assessor],
+        signature: PersonalSignature | None = None,
     ) -> None:
         self.check_can("verify", occurred_at)
         if self.claimed_by is not None and actor.user_id == self.claimed_by.user_id:
@@ -360,16 +362,26 @@ class Hazard(LedgerAggregate):
         if not opinion.strip():
             _invalid("opinion", "the acceptance opinion (验收意见) is required", "须填写验收意见")
         assessors = [_term(Assessor, a, "assessed_by").value for a in assessed_by]
-        if passed:
-            self._verification_passed(actor=actor, occurred_at=occurred_at, opinion=opinion.strip(), assessed_by=assessors)
-        else:
-            self._verification_failed(actor=actor, occurred_at=occurred_at, opinion=opinion.strip(), assessed_by=assessors)
+        decided = self._verification_passed if passed else self._verification_failed
+        decided(
+            actor=actor,
+            occurred_at=occurred_at,
+            opinion=opinion.strip(),
+            assessed_by=assessors,
+            attachments=self.attachments(),
+            signature=signature,
+        )
 
-    def close(self, actor: Actor, occurred_at: datetime, note: str) -> None:
+    def close(self, actor: Actor, occurred_at: datetime, note: str, signature: PersonalSignature | None = None) -> None:
         self.check_can("close", occurred_at)
         if self.is_listed:
             raise DomainError("hazard_listed")
-        self._closed(actor=actor, occurred_at=occurred_at, note=note.strip())
+        self._closed(actor=actor, occurred_at=occurred_at, note=note.strip(), attachments=self.attachments(), signature=signature)
+
+    def attachments(self) -> list[str]:
+        """What a signature on this hazard covers besides the record and version: the SHA-256 of every
+        evidence file attached so far, sorted (``domain/signatures.py``)."""
+        return sorted(self.evidence)
 
     def void(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
         self.check_can("void", occurred_at)
@@ -441,18 +453,61 @@ class Hazard(LedgerAggregate):
         self.overdue = False
         self.state = S.PENDING_VERIFICATION
 
-    @event("VerificationPassed")
-    def _verification_passed(self, actor: Actor, occurred_at: datetime, opinion: str, assessed_by: list[str]) -> None:
+    # Signed acts (class_version 2): the evidence digests the signature covers, and the personal
+    # signature; a v1 event (stored before signatures) comes back with neither.
+    class VerificationPassed(LedgerAggregate.Event):
+        class_version = 2
+        opinion: str
+        assessed_by: list[str]
+        attachments: list[str]
+        signature: PersonalSignature | None
+        upcast_v1_v2 = staticmethod(upcast_unsigned_with_attachments_v1_v2)
+
+    class VerificationFailed(LedgerAggregate.Event):
+        class_version = 2
+        opinion: str
+        assessed_by: list[str]
+        attachments: list[str]
+        signature: PersonalSignature | None
+        upcast_v1_v2 = staticmethod(upcast_unsigned_with_attachments_v1_v2)
+
+    class HazardClosed(LedgerAggregate.Event):
+        class_version = 2
+        note: str
+        attachments: list[str]
+        signature: PersonalSignature | None
+        upcast_v1_v2 = staticmethod(upcast_unsigned_with_attachments_v1_v2)
+
+    @event(VerificationPassed)
+    def _verification_passed(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        opinion: str,
+        assessed_by: list[str],
+        attachments: list[str],
+        signature: PersonalSignature | None,
+    ) -> None:
         self.verified_by = actor
         self.state = S.VERIFIED
 
-    @event("VerificationFailed")
-    def _verification_failed(self, actor: Actor, occurred_at: datetime, opinion: str, assessed_by: list[str]) -> None:
+    @event(VerificationFailed)
+    def _verification_failed(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        opinion: str,
+        assessed_by: list[str],
+        attachments: list[str],
+        signature: PersonalSignature | None,
+    ) -> None:
         self.claimed_by = None
         self.state = S.RECTIFYING
 
-    @event("HazardClosed")
-    def _closed(self, actor: Actor, occurred_at: datetime, note: str) -> None:
+    @event(HazardClosed)
+    def _closed(
+        self, actor: Actor, occurred_at: datetime, note: str, attachments: list[str], signature: PersonalSignature | None
+    ) -> None:
         self.state = S.CLOSED
 
     @event("HazardVoided")

@@ -17,6 +17,7 @@ from domain.aggregate_base import LedgerAggregate, stable_topics
 from domain.errors import DomainError
 from domain.glossary import InspectionKind, InspectionMethod, SignatureMeaning, SpotCheckDeficiency
 from domain.inputs import terms_once  # spot checks
+from domain.signatures import PersonalSignature, upcast_unsigned_v1_v2
 from domain.values import Person
 
 
@@ -94,6 +95,7 @@ class Inspection(LedgerAggregate):
         hazard_ids: list[UUID],
         no_major_hazard: bool,
         note: str,
+        signature: PersonalSignature | None = None,
     ) -> None:
         self.check_business_order(occurred_at)
         if self.signed_by:
@@ -109,21 +111,39 @@ class Inspection(LedgerAggregate):
             hazard_ids=list(hazard_ids),
             no_major_hazard=no_major_hazard,
             note=note.strip(),
+            signature=signature,
         )
 
-    def sign(self, actor: Actor, occurred_at: datetime) -> None:
+    def sign(self, actor: Actor, occurred_at: datetime, signature: PersonalSignature | None = None) -> None:
         self.check_business_order(occurred_at)
         if not self.is_inspector(actor.user_id):
             raise DomainError("not_an_inspector", name=actor.name)
         if actor.user_id in self.signed_by:
             raise DomainError("already_signed", name=actor.name)
-        self._signed(actor=actor, occurred_at=occurred_at, meaning=SignatureMeaning.INSPECTOR.value)
+        self._signed(actor=actor, occurred_at=occurred_at, meaning=SignatureMeaning.INSPECTOR.value, signature=signature)
 
     @property
     def fully_signed(self) -> bool:
         return all(p.user_id in self.signed_by for p in self.inspectors)
 
-    @event("FindingRecorded")
+    # Signed acts (class_version 2): the finding is signed by its recorder, the inspection by each
+    # inspector; a v1 event (stored before signatures) comes back with ``signature=None``.
+    class FindingRecorded(LedgerAggregate.Event):
+        class_version = 2
+        item: str
+        hazard_ids: list[UUID]
+        no_major_hazard: bool
+        note: str
+        signature: PersonalSignature | None
+        upcast_v1_v2 = staticmethod(upcast_unsigned_v1_v2)
+
+    class InspectionSigned(LedgerAggregate.Event):
+        class_version = 2
+        meaning: str
+        signature: PersonalSignature | None
+        upcast_v1_v2 = staticmethod(upcast_unsigned_v1_v2)
+
+    @event(FindingRecorded)
     def _finding_recorded(
         self,
         actor: Actor,
@@ -132,11 +152,12 @@ class Inspection(LedgerAggregate):
         hazard_ids: list[UUID],
         no_major_hazard: bool,
         note: str,
+        signature: PersonalSignature | None,
     ) -> None:
         self.findings.append({"item": item, "hazard_ids": list(hazard_ids), "no_major_hazard": no_major_hazard})
 
-    @event("InspectionSigned")
-    def _signed(self, actor: Actor, occurred_at: datetime, meaning: str) -> None:
+    @event(InspectionSigned)
+    def _signed(self, actor: Actor, occurred_at: datetime, meaning: str, signature: PersonalSignature | None) -> None:
         self.signed_by.append(actor.user_id)
 
     # ----- spot checks (抽查检查, Annex 1 section 2) -------------------------------------------

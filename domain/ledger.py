@@ -7,6 +7,7 @@ Queries return plain dicts (``domain/views.py``), never aggregates.
 from __future__ import annotations
 
 from domain.services.accidents import AccidentCommands  # accidents, risks, work logs
+from domain.services.accountability import AccountabilityCommands  # accountability (责任倒查)
 from domain.services.core import Receipt
 from domain.services.enforcement import EnforcementCommands  # enforcement
 from domain.services.enterprises import EnterpriseCommands
@@ -14,6 +15,7 @@ from domain.services.hazards import HazardCommands
 from domain.services.inspections import InspectionCommands
 from domain.services.reports import ReportCommands  # report submissions (报表报送)
 from domain.services.risks import RiskCommands  # accidents, risks, work logs
+from domain.services.signing_keys import SigningKeyCommands  # personal signatures: the key registry
 from domain.services.warnings import WarningCommands  # warnings (分级警示)
 from domain.services.work_logs import WorkLogCommands  # accidents, risks, work logs
 
@@ -30,6 +32,8 @@ class HazardLedger(
     WorkLogCommands,
     WarningCommands,  # warnings (分级警示)
     ReportCommands,  # report submissions (报表报送)
+    SigningKeyCommands,  # personal signatures: the key registry
+    AccountabilityCommands,  # accountability (责任倒查、追责问责)
 ):
     """事故隐患台账. The name fixes the event store's table names: never change it."""
 

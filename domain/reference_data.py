@@ -75,6 +75,14 @@ class LedgerRules:
     # when the same quarter of the previous year starts on or after it. None: the campaign start.
     accident_records_start: date | None = None
     # end warnings
+    # accountability (domain/accountability_rules.py): a passed verification followed, within this many
+    # days, by the same enterprise and criterion clause reported again or by an accident there puts the
+    # verifier on the "verified but recurred" list (跟踪整改不到位) …
+    recurrence_window_days: int = 180
+    # … and a hazard cited by a penalty decision still open this many days after it, on the
+    # "penalised but not rectified" list (以罚代管).
+    penalised_open_days: int = 30
+    # end accountability
 
     def overridden(self, values: dict[str, str]) -> LedgerRules:
         """Returns a copy with the given settings (strings, e.g. from the environment) applied."""

@@ -31,6 +31,7 @@ from domain.aggregate_base import LedgerAggregate, stable_topics
 from domain.annex_forms import ANNEX1, ANNEX2, ANNEX3, annex2_column
 from domain.errors import DomainError
 from domain.inputs import invalid
+from domain.signatures import PersonalSignature, upcast_unsigned_v1_v2
 
 # The reports a unit submits, by the route name used everywhere (附件1 调度表, 附件2 统计表, 附件3 4个清单).
 ANNEXES: tuple[str, ...] = ("annex1", "annex2", "annex3")
@@ -176,7 +177,23 @@ class ReportSubmission(LedgerAggregate):
     def create_id(annex: str, unit: str | None, as_of: date, sequence: int, **_: object) -> UUID:  # type: ignore[override]
         return submission_id_for(annex, unit, as_of, sequence)
 
-    @event("ReportSubmitted")
+    # A signed act (class_version 2): the submitter's personal signature, over the submission's id and
+    # the figures' SHA-256; a v1 event (stored before signatures) comes back with ``signature=None``.
+    class ReportSubmitted(LedgerAggregate.Created):
+        class_version = 2
+        annex: str
+        unit: str | None
+        as_of: date
+        sequence: int
+        supersedes: UUID | None
+        known_at: datetime
+        figures: dict[str, Any]
+        sha256: str
+        note: str
+        signature: PersonalSignature | None
+        upcast_v1_v2 = staticmethod(upcast_unsigned_v1_v2)
+
+    @event(ReportSubmitted)
     def __init__(
         self,
         actor: Actor,
@@ -190,6 +207,7 @@ class ReportSubmission(LedgerAggregate):
         figures: dict[str, Any],
         sha256: str,
         note: str,
+        signature: PersonalSignature | None,
     ) -> None:
         self.annex = annex
         self.unit = unit
@@ -202,6 +220,7 @@ class ReportSubmission(LedgerAggregate):
         self.note = note
         self.submitted_by = actor
         self.submitted_at = occurred_at
+        self.signature = signature
 
     @classmethod
     def submit(
@@ -217,6 +236,7 @@ class ReportSubmission(LedgerAggregate):
         known_at: datetime,
         figures: Mapping[str, Any],
         note: str = "",
+        signature: PersonalSignature | None = None,
     ) -> ReportSubmission:
         check_annex(annex)
         if known_at.tzinfo is None:
@@ -238,6 +258,7 @@ class ReportSubmission(LedgerAggregate):
             figures=plain,
             sha256=figures_sha256(plain),
             note=(note or "").strip(),
+            signature=signature,
         )
 
     @property

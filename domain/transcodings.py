@@ -12,6 +12,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding, TranscodingNo
 
 from domain.actor import Actor
 from domain.risk_point import EmergencySupply, HazardCharacteristics  # risk points
+from domain.signatures import PersonalSignature  # personal signatures on signed acts
 from domain.values import Person, RectificationPlan, SupervisionListing
 
 
@@ -86,5 +87,7 @@ def register_transcodings(transcoder: JSONTranscoder) -> None:
         # risk points (Annex 3)
         (HazardCharacteristics, "hazard_characteristics"),
         (EmergencySupply, "emergency_supply"),
+        # personal signatures on signed acts (domain/signatures.py)
+        (PersonalSignature, "personal_signature"),
     ):
         transcoder.register(DataclassAsDict(cls, name))

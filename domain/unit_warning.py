@@ -26,6 +26,7 @@ from domain.aggregate_base import LedgerAggregate, stable_topics
 from domain.errors import DomainError
 from domain.glossary import WarningLevel, WarningState, WarningTrigger
 from domain.inputs import invalid, required_text, term
+from domain.signatures import PersonalSignature, upcast_unsigned_v1_v2
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://hazard-ledger.invalid/unit-warning")
 
@@ -117,12 +118,16 @@ class UnitWarning(LedgerAggregate):
 
     # ----- commands ----------------------------------------------------------------------------
 
-    def confirm(self, actor: Actor, occurred_at: datetime, note: str, published: bool) -> None:
+    def confirm(
+        self, actor: Actor, occurred_at: datetime, note: str, published: bool, signature: PersonalSignature | None = None
+    ) -> None:
         """The office confirms the warning; ``published`` is 通报 (a public notification)."""
         self.check_undecided(occurred_at)
         if not isinstance(published, bool):
             invalid("published", "true or false", "应为是或否")
-        self._confirmed(actor=actor, occurred_at=occurred_at, note=(note or "").strip(), published=published)
+        self._confirmed(
+            actor=actor, occurred_at=occurred_at, note=(note or "").strip(), published=published, signature=signature
+        )
 
     def dismiss(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
         """The office decides not to warn; the reason is required and the trigger is never proposed again."""
@@ -131,8 +136,19 @@ class UnitWarning(LedgerAggregate):
 
     # ----- events (state assignment only) ------------------------------------------------------
 
-    @event("WarningConfirmed")
-    def _confirmed(self, actor: Actor, occurred_at: datetime, note: str, published: bool) -> None:
+    # A signed act (class_version 2): the office's personal signature; a v1 event (stored before
+    # signatures) comes back with ``signature=None``.
+    class WarningConfirmed(LedgerAggregate.Event):
+        class_version = 2
+        note: str
+        published: bool
+        signature: PersonalSignature | None
+        upcast_v1_v2 = staticmethod(upcast_unsigned_v1_v2)
+
+    @event(WarningConfirmed)
+    def _confirmed(
+        self, actor: Actor, occurred_at: datetime, note: str, published: bool, signature: PersonalSignature | None
+    ) -> None:
         self.state = WarningState.CONFIRMED
         self.decided_by = actor
         self.decided_at = occurred_at

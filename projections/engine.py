@@ -73,7 +73,8 @@ class Projection(Protocol):
         """Declares the projection's tables, each name ending with ``suffix`` (e.g. ``_v2``)."""
 
     def apply_batch(self, conn: Connection, tables: Tables, events: Sequence[Positioned]) -> None:
-        """Writes the effect of consecutive events (in log order, with their notification ids) on the rows."""
+        """Writes the effect of consecutive events (in log order, with their notification ids) on the rows.
+        A projection with a true ``raw`` attribute receives the stored Notification objects instead."""
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -164,6 +165,18 @@ class ProjectionRunner:
 
     # ----- running -------------------------------------------------------------------------
 
+    def due(self) -> bool:
+        """Live mode: a projection with ``linger_seconds`` (e.g. the Merkle log) catches up at most that
+        often, so a steady stream of commits is applied in a few large batches, not one transaction each."""
+        linger = getattr(self.projection, "linger_seconds", 0.0)
+        if not linger:
+            return True
+        now = time.monotonic()
+        if now - getattr(self, "_last_live", 0.0) < linger:
+            return False
+        self._last_live = now
+        return True
+
     def catch_up(self, progress: ProgressCallback | None = None) -> int:
         """Projects everything recorded so far into the active version; returns events applied."""
         return self._catch_up(self.active_version(), progress)
@@ -189,7 +202,10 @@ class ProjectionRunner:
             notifications = self.recorder.select_notifications(start=start, limit=batch_size, inclusive_of_start=False)
             if not notifications:
                 return 0, start
-            events = [Positioned(n.id, self.mapper.to_domain_event(n)) for n in notifications]
+            if getattr(self.projection, "raw", False):  # e.g. the Merkle log (audit/log.py): stored bytes, not decoded
+                events = [Positioned(n.id, n) for n in notifications]
+            else:
+                events = [Positioned(n.id, self.mapper.to_domain_event(n)) for n in notifications]
             self.projection.apply_batch(conn, self.tables(version), events)
             last = notifications[-1].id
             conn.execute(update(projection_tracking).where(this).values(position=last, updated_at=datetime.now(UTC)))
@@ -233,7 +249,7 @@ class ProjectionRunner:
 def follow(runners: Sequence[ProjectionRunner], wait: Callable[[float], None], stop: Event) -> None:
     """Live mode: catch every runner up, then sleep until woken by new events (or a second passes)."""
     while not stop.is_set():
-        if sum(runner.catch_up() for runner in runners) == 0:
+        if sum(runner.catch_up() for runner in runners if runner.due()) == 0:
             wait(1.0)
 
 

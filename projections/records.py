@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text
 
+from domain.accountability import AccountabilityCase  # accountability (责任倒查、追责问责)
 from domain.enforcement import EnforcementCase
 from domain.enterprise import Enterprise
 from domain.glossary import HazardState, PenaltyTarget, WarningLevel
@@ -406,6 +407,9 @@ _EVOLVE = {
 
 def _facts_of(e: Any, row: Row | None, lookup: Lookup) -> list[Row]:
     """The countable facts of one event (without the envelope the projection adds)."""
+    if isinstance(e, AccountabilityCase.AccountabilityPursued):
+        # 责任倒查、追责问责 (Annex 1 item 9): the persons held accountable, for the recording unit.
+        return [{"kind": ACCOUNTABILITY, "quantity": len(e.persons), "unit": e.actor.organisation_id}]
     if isinstance(e, EnforcementCase.Event) and row is not None:
         # An enforcement act counts for the unit that decided it, in its enterprise's sector row.
         place = {"unit": e.actor.organisation_id, "enterprise_id": row["enterprise_id"], "sector": row["sector"],

@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from api.commands import Command, ReceiptOut, add_action, common
 from api.deps import IdempotencyDep, ServicesDep
 from api.schemas import enforcement as s
+from api.signing import signature_arg  # personal signatures
+from domain.glossary import SignatureMeaning
 
 router = APIRouter(prefix="/cases", tags=["enforcement"])
 batches = APIRouter(prefix="/publication-batches", tags=["enforcement"])
@@ -37,7 +39,15 @@ def case_events(case_id: UUID, services: ServicesDep) -> list[dict[str, Any]]:
 
 
 def _fields(body: Any) -> dict[str, Any]:
-    return body.model_dump(exclude={"occurred_at"})
+    return body.model_dump(exclude={"occurred_at", "signature"})
+
+
+# The case's signed acts (处罚决定签名): their commands take the personal signature.
+_SIGNED = {"decide_penalty": SignatureMeaning.DECIDER, "impose_dual_penalty": SignatureMeaning.DECIDER}
+
+
+def _signed(ctx: Any, body: Any, method: str) -> dict[str, Any]:
+    return {"signature": signature_arg(ctx, body, _SIGNED[method])} if method in _SIGNED else {}
 
 
 # One action per enforcement event; the domain refuses with the plan's rule codes (penalty_exempt,
@@ -61,7 +71,9 @@ for path, body_class, summary, method in (
 ):
     add_action(
         router, "case_id", path, body_class, summary,
-        lambda ledger, ctx, cid, b, m=method: getattr(ledger, m)(ctx.actor, cid, **_fields(b), **common(ctx, b)),
+        lambda ledger, ctx, cid, b, m=method: getattr(ledger, m)(
+            ctx.actor, cid, **_fields(b), **_signed(ctx, b, m), **common(ctx, b)
+        ),
     )  # fmt: skip
 
 

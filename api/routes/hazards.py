@@ -27,8 +27,9 @@ from api.schemas.records import (
     VerificationIn,
     VoidIn,
 )
+from api.signing import signature_arg  # personal signatures
 from domain.errors import DomainError
-from domain.glossary import Grade, HazardSource, HazardState
+from domain.glossary import Grade, HazardSource, HazardState, SignatureMeaning
 from domain.values import RectificationPlan, SupervisionListing
 from projections.hazard_queries import HazardFilter
 
@@ -189,7 +190,13 @@ add_action(
     VerificationIn,
     "Verify the rectification (验收), pass or fail; not by the claimer",
     lambda ledger, ctx, hid, b: ledger.verify(
-        ctx.actor, hid, passed=b.passed, opinion=b.opinion, assessed_by=b.assessed_by, **common(ctx, b)
+        ctx.actor,
+        hid,
+        passed=b.passed,
+        opinion=b.opinion,
+        assessed_by=b.assessed_by,
+        signature=signature_arg(ctx, b, SignatureMeaning.VERIFIER),
+        **common(ctx, b),
     ),
 )
 add_action(
@@ -198,7 +205,9 @@ add_action(
     "closure",
     ClosureIn,
     "Close the hazard (销号), after verification and delisting",
-    lambda ledger, ctx, hid, b: ledger.close_hazard(ctx.actor, hid, note=b.note, **common(ctx, b)),
+    lambda ledger, ctx, hid, b: ledger.close_hazard(
+        ctx.actor, hid, note=b.note, signature=signature_arg(ctx, b, SignatureMeaning.CLOSER), **common(ctx, b)
+    ),
 )
 add_action(
     router,

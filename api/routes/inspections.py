@@ -9,6 +9,8 @@ from fastapi.responses import JSONResponse
 from api.commands import Command, add_action, common
 from api.deps import IdempotencyDep, ServicesDep
 from api.schemas.records import DeficienciesIn, FindingIn, InspectionIn, Receipt, SignatureIn
+from api.signing import signature_arg  # personal signatures
+from domain.glossary import SignatureMeaning
 from domain.values import Person
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
@@ -68,6 +70,7 @@ def record_finding(
             note=body.note,
             occurred_at=body.occurred_at,
             expected_version=ctx.expected_version,
+            signature=signature_arg(ctx, body, SignatureMeaning.INSPECTOR),
         ),
     )
 
@@ -82,7 +85,11 @@ def sign_inspection(
         request,
         body,
         lambda: services.ledger.sign_inspection(
-            ctx.actor, inspection_id, occurred_at=body.occurred_at, expected_version=ctx.expected_version
+            ctx.actor,
+            inspection_id,
+            occurred_at=body.occurred_at,
+            expected_version=ctx.expected_version,
+            signature=signature_arg(ctx, body, SignatureMeaning.INSPECTOR),
         ),
     )
 

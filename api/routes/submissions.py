@@ -22,6 +22,9 @@ from api.commands import Command
 from api.deps import IdempotencyDep, ServicesDep
 from api.routes.exports import annex_table, mask_phones, phones_visible
 from api.routes.reports import Reader, mask_phone
+from api.schemas.signatures import SIGNATURE, PersonalSignatureIn  # personal signatures
+from api.signing import signature_arg
+from domain.glossary import SignatureMeaning
 from domain.report_submission import check_annex, restatement, table_figures
 
 router = APIRouter(tags=["reports"])
@@ -38,6 +41,9 @@ class SubmissionIn(BaseModel):
     unit: str | None = Field(default=None, description="reporting unit id; omit for the district (区安委办)")
     as_of: date = Field(description="cut-off business date (Beijing) of the table")
     note: str = ""
+    # 报送签名. A client signature must cover the submission's id and the figures' SHA-256, known only when
+    # the figures are computed: in practice use `X-Sign-With: server-held` here.
+    signature: PersonalSignatureIn | None = SIGNATURE
 
 
 def frozen_figures(services: Services, annex: str, unit: str | None, as_of: date, known_at: datetime) -> dict[str, Any]:
@@ -59,7 +65,10 @@ def submit_report(
     def execute() -> Any:
         known_at = datetime.now(UTC)  # system time, as the events' recorded_at
         figures = frozen_figures(services, annex, body.unit, body.as_of, known_at)
-        return ledger.submit_report(ctx.actor, annex, body.unit, body.as_of, figures, known_at=known_at, note=body.note)
+        return ledger.submit_report(
+            ctx.actor, annex, body.unit, body.as_of, figures, known_at=known_at, note=body.note,
+            signature=signature_arg(ctx, body, SignatureMeaning.SUBMITTER),
+        )  # fmt: skip
 
     response = idem.run(ctx, request, body, execute, status=201)
     receipt = json.loads(bytes(response.body))

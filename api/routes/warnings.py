@@ -15,8 +15,9 @@ from api.commands import add_action, common
 from api.deps import ServicesDep
 from api.process_managers import process_queries
 from api.schemas.warnings import WarningConfirmationIn, WarningDismissalIn
+from api.signing import signature_arg  # personal signatures
 from domain.errors import DomainError
-from domain.glossary import WarningLevel, WarningState
+from domain.glossary import SignatureMeaning, WarningLevel, WarningState
 from domain.warning_rules import veto_flags
 from projections.process_queries import WarningFilter
 
@@ -55,7 +56,10 @@ def warning_events(warning_id: UUID, services: ServicesDep) -> list[dict[str, An
 
 add_action(
     router, "warning_id", "confirmation", WarningConfirmationIn, "Confirm the warning (区安委办); published = 通报",
-    lambda ledger, ctx, wid, b: ledger.confirm_warning(ctx.actor, wid, note=b.note, published=b.published, **common(ctx, b)),
+    lambda ledger, ctx, wid, b: ledger.confirm_warning(
+        ctx.actor, wid, note=b.note, published=b.published,
+        signature=signature_arg(ctx, b, SignatureMeaning.CONFIRMER), **common(ctx, b),
+    ),
 )  # fmt: skip
 add_action(
     router, "warning_id", "dismissal", WarningDismissalIn, "Dismiss the proposal (区安委办), with the reason",

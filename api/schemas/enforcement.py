@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.schemas.records import OCCURRED_AT, example
+from api.schemas.signatures import SIGNATURE, PersonalSignatureIn  # personal signatures on signed acts
 from domain.glossary import BatchKind, LicenceAction, PenaltyTarget
 
 FINE = Field(ge=0, description="integer yuan (元); shown in 万元 on the forms")
@@ -38,6 +39,7 @@ class PenaltyIn(BaseModel):
     person_name: str = Field(default="", description="the person penalised, when target is person")
     other_measures: str = ""
     occurred_at: datetime | None = OCCURRED_AT
+    signature: PersonalSignatureIn | None = SIGNATURE  # 处罚决定签名
 
 
 class DualPenaltyIn(BaseModel):
@@ -51,6 +53,7 @@ class DualPenaltyIn(BaseModel):
     legal_basis: str = Field(min_length=1)
     principal_name: str | None = Field(default=None, description="default: the enterprise's principal")
     occurred_at: datetime | None = OCCURRED_AT
+    signature: PersonalSignatureIn | None = SIGNATURE  # 处罚决定签名
 
 
 class SuspensionIn(BaseModel):

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.signatures import SIGNATURE, PersonalSignatureIn  # personal signatures on signed acts
 from domain.glossary import (
     Assessor,
     Grade,
@@ -91,11 +92,13 @@ class FindingIn(BaseModel):
     no_major_hazard: bool = Field(default=False, description="explicit statement that no major hazard was found")
     note: str = ""
     occurred_at: datetime | None = OCCURRED_AT
+    signature: PersonalSignatureIn | None = SIGNATURE  # 检查人签名 of the recorder
 
 
 class SignatureIn(BaseModel):
     model_config = example(occurred_at="2023-06-12T16:30:00+08:00")
     occurred_at: datetime | None = OCCURRED_AT
+    signature: PersonalSignatureIn | None = SIGNATURE  # 检查人签名
 
 
 class HazardIn(BaseModel):
@@ -217,12 +220,14 @@ class VerificationIn(BaseModel):
     opinion: str = Field(min_length=1, description="验收意见")
     assessed_by: list[Assessor] = Field(default_factory=list)
     occurred_at: datetime | None = OCCURRED_AT
+    signature: PersonalSignatureIn | None = SIGNATURE  # 验收签名
 
 
 class ClosureIn(BaseModel):
     model_config = example(note="验收合格，予以销号")
     note: str = ""
     occurred_at: datetime | None = OCCURRED_AT
+    signature: PersonalSignatureIn | None = SIGNATURE  # 销号签名
 
 
 class ExtensionIn(BaseModel):

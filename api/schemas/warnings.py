@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from api.schemas.records import OCCURRED_AT, example
+from api.schemas.signatures import SIGNATURE, PersonalSignatureIn  # personal signatures on signed acts
 
 
 class WarningConfirmationIn(BaseModel):
@@ -14,6 +15,7 @@ class WarningConfirmationIn(BaseModel):
     note: str = Field(default="", description="the office's note on the decision")
     published: bool = Field(default=False, description="通报: the warning is publicly notified")
     occurred_at: datetime | None = OCCURRED_AT
+    signature: PersonalSignatureIn | None = SIGNATURE  # 确认签名
 
 
 class WarningDismissalIn(BaseModel):

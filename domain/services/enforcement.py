@@ -20,10 +20,11 @@ from domain.business_time import business_date
 from domain.enforcement import CitedHazardFacts, EnforcementCase
 from domain.enterprise import Enterprise
 from domain.errors import DomainError
-from domain.glossary import BatchKind, HazardState, LicenceAction, PenaltyTarget
+from domain.glossary import BatchKind, HazardState, LicenceAction, PenaltyTarget, SignatureMeaning
 from domain.hazard import Hazard
 from domain.publication import PublicationBatch
 from domain.services.core import LedgerCore, Receipt
+from domain.services.signing_keys import SignatureArg, authorise_signature  # personal signatures
 from domain.views import plain
 
 CaseChange = Callable[[EnforcementCase, Enterprise, datetime], None]
@@ -140,8 +141,10 @@ class EnforcementCommands(LedgerCore):
         other_measures: str = "",
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
+        signature: SignatureArg = None,
     ) -> Receipt:
         def change(case: EnforcementCase, _: Enterprise, when: datetime) -> None:
+            signed = self._decider_signature(actor, case, signature)
             case.decide_penalty(
                 actor,
                 when,
@@ -152,6 +155,7 @@ class EnforcementCommands(LedgerCore):
                 legal_basis,
                 person_name,
                 other_measures,
+                signed,
             )
 
         return self._change_case("decide_penalty", actor, case_id, occurred_at, expected_version, change)
@@ -168,10 +172,12 @@ class EnforcementCommands(LedgerCore):
         principal_name: str | None = None,
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
+        signature: SignatureArg = None,
     ) -> Receipt:
         """一案双罚; the principal is the enterprise's registered principal unless named."""
 
         def change(case: EnforcementCase, enterprise: Enterprise, when: datetime) -> None:
+            signed = self._decider_signature(actor, case, signature)
             case.impose_dual_penalty(
                 actor,
                 when,
@@ -181,9 +187,22 @@ class EnforcementCommands(LedgerCore):
                 principal_fine_yuan,
                 decision_number,
                 legal_basis,
+                signed,
             )
 
         return self._change_case("impose_dual_penalty", actor, case_id, occurred_at, expected_version, change)
+
+    def _decider_signature(self, actor: Actor, case: EnforcementCase, signature: SignatureArg) -> Any:
+        """处罚决定签名 on the case as it stands, checked against the key registry (or refused)."""
+        return authorise_signature(
+            self,
+            actor,
+            record_id=case.id,
+            version_seen=case.version,
+            meaning=SignatureMeaning.DECIDER,
+            attachments=[],
+            signature=signature,
+        )
 
     # ----- suspension, licences, closure ------------------------------------------------------
 

@@ -12,10 +12,11 @@ from domain.access import check_role, check_scope
 from domain.actor import Actor
 from domain.enterprise import Enterprise
 from domain.errors import DomainError
-from domain.glossary import Assessor, Grade, HazardSource
+from domain.glossary import Assessor, Grade, HazardSource, SignatureMeaning
 from domain.hazard import Hazard
 from domain.inspection import Inspection
 from domain.services.core import LedgerCore, Receipt
+from domain.services.signing_keys import SignatureArg, authorise_signature  # personal signatures
 from domain.values import RectificationPlan, SupervisionListing
 from domain.views import plain
 
@@ -287,14 +288,18 @@ class HazardCommands(LedgerCore):
         assessed_by: list[Assessor],
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
+        signature: SignatureArg = None,
     ) -> Receipt:
-        return self._change_hazard(
-            "verify",
-            actor,
-            hazard_id,
-            occurred_at,
-            expected_version,
-            lambda h, when: h.verify(actor, when, passed, opinion, assessed_by),
+        def change(h: Hazard, when: datetime) -> None:
+            signed = self._hazard_signature(actor, h, SignatureMeaning.VERIFIER, signature)
+            h.verify(actor, when, passed, opinion, assessed_by, signed)
+
+        return self._change_hazard("verify", actor, hazard_id, occurred_at, expected_version, change)
+
+    def _hazard_signature(self, actor: Actor, h: Hazard, meaning: SignatureMeaning, signature: SignatureArg) -> Any:
+        """The personal signature of a signed act on ``h``, checked against the key registry (or refused)."""
+        return authorise_signature(
+            self, actor, record_id=h.id, version_seen=h.version, meaning=meaning, attachments=h.attachments(), signature=signature
         )
 
     def close_hazard(
@@ -305,10 +310,12 @@ class HazardCommands(LedgerCore):
         note: str = "",
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
+        signature: SignatureArg = None,
     ) -> Receipt:
-        return self._change_hazard(
-            "close", actor, hazard_id, occurred_at, expected_version, lambda h, when: h.close(actor, when, note)
-        )
+        def change(h: Hazard, when: datetime) -> None:
+            h.close(actor, when, note, self._hazard_signature(actor, h, SignatureMeaning.CLOSER, signature))
+
+        return self._change_hazard("close", actor, hazard_id, occurred_at, expected_version, change)
 
     def void_hazard(
         self,

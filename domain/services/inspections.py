@@ -10,10 +10,11 @@ from domain.access import check_role, check_scope
 from domain.actor import Actor
 from domain.enterprise import Enterprise
 from domain.errors import DomainError
-from domain.glossary import InspectionKind, InspectionMethod, SpotCheckDeficiency
+from domain.glossary import InspectionKind, InspectionMethod, SignatureMeaning, SpotCheckDeficiency
 from domain.hazard import Hazard
 from domain.inspection import Inspection
 from domain.services.core import LedgerCore, Receipt
+from domain.services.signing_keys import SignatureArg, authorise_signature  # personal signatures
 from domain.values import Person
 from domain.views import plain
 
@@ -76,6 +77,7 @@ class InspectionCommands(LedgerCore):
         note: str = "",
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
+        signature: SignatureArg = None,
     ) -> Receipt:
         when = self._when(occurred_at)
         inspection = self._inspection_for(actor, "record_finding", inspection_id, expected_version)
@@ -83,7 +85,8 @@ class InspectionCommands(LedgerCore):
             hazard = self._load(Hazard, hazard_id)
             if hazard.inspection_id != inspection.id:
                 raise DomainError("finding_hazard_mismatch", hazard_id=str(hazard_id))
-        inspection.record_finding(actor, when, item, hazard_ids, no_major_hazard, note)
+        signed = self._inspection_signature(actor, inspection, signature)
+        inspection.record_finding(actor, when, item, hazard_ids, no_major_hazard, note, signed)
         self._store(inspection)
         return Receipt(inspection.id, inspection.version)
 
@@ -113,13 +116,26 @@ class InspectionCommands(LedgerCore):
         *,
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
+        signature: SignatureArg = None,
     ) -> Receipt:
         when = self._when(occurred_at)
         check_role(actor, "sign_inspection")
         inspection = self._load(Inspection, inspection_id, expected_version)
-        inspection.sign(actor, when)
+        inspection.sign(actor, when, self._inspection_signature(actor, inspection, signature))
         self._store(inspection)
         return Receipt(inspection.id, inspection.version)
+
+    def _inspection_signature(self, actor: Actor, inspection: Inspection, signature: SignatureArg) -> Any:
+        """检查人签名 on the inspection as it stands, checked against the key registry (or refused)."""
+        return authorise_signature(
+            self,
+            actor,
+            record_id=inspection.id,
+            version_seen=inspection.version,
+            meaning=SignatureMeaning.INSPECTOR,
+            attachments=[],
+            signature=signature,
+        )
 
     def inspection(self, inspection_id: UUID) -> dict[str, Any]:
         i = self._load(Inspection, inspection_id)

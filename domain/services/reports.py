@@ -15,10 +15,11 @@ from domain.access import check_role
 from domain.actor import Actor
 from domain.business_time import business_date
 from domain.errors import DomainError
-from domain.glossary import Role
+from domain.glossary import Role, SignatureMeaning
 from domain.inputs import invalid
 from domain.report_submission import DISTRICT, ReportSubmission, check_annex, figures_sha256, submission_id_for
 from domain.services.core import LedgerCore, Receipt
+from domain.services.signing_keys import SignatureArg, authorise_signature  # personal signatures
 from domain.views import plain
 
 # Concurrent submissions of one cut-off collide on the sequence; this many retries, then version_conflict.
@@ -55,6 +56,7 @@ class ReportCommands(LedgerCore):
         known_at: datetime,
         note: str = "",
         occurred_at: datetime | None = None,
+        signature: SignatureArg = None,
     ) -> Receipt:
         """Freezes ``figures`` (the table computed with ``known_at``) as the next submission of this annex,
         unit (None: the district) and cut-off. Returns the submission's id and version (1)."""
@@ -63,9 +65,20 @@ class ReportCommands(LedgerCore):
         sequence = self._next_sequence(annex, unit, as_of)
         for _ in range(_ATTEMPTS):
             previous = submission_id_for(annex, unit, as_of, sequence - 1) if sequence > 1 else None
+            # 报送签名 over the new record (version 0) and the figures' SHA-256; a client signature made
+            # for another sequence fails here (signature_invalid).
+            signed = authorise_signature(
+                self,
+                actor,
+                record_id=submission_id_for(annex, unit, as_of, sequence),
+                version_seen=0,
+                meaning=SignatureMeaning.SUBMITTER,
+                attachments=[figures_sha256(figures)] if signature is not None else [],
+                signature=signature,
+            )
             submission = ReportSubmission.submit(
                 actor=actor, occurred_at=when, annex=annex, unit=unit, as_of=as_of, sequence=sequence,
-                supersedes=previous, known_at=known_at, figures=figures, note=note,
+                supersedes=previous, known_at=known_at, figures=figures, note=note, signature=signed,
             )  # fmt: skip
             try:
                 self.save(submission)
@@ -140,4 +153,5 @@ class ReportCommands(LedgerCore):
             "submitted_by": plain(s.submitted_by),
             "note": s.note,
             "sha256": s.sha256,
+            "signature": plain(getattr(s, "signature", None)),  # 报送签名, if signed
         }

@@ -17,8 +17,9 @@ from eventsourcing.persistence import IntegrityError
 from domain.access import check_role
 from domain.actor import Actor
 from domain.errors import DomainError
-from domain.glossary import OrgKind, WarningLevel, WarningTrigger
+from domain.glossary import OrgKind, SignatureMeaning, WarningLevel, WarningTrigger
 from domain.services.core import LedgerCore, Receipt
+from domain.services.signing_keys import SignatureArg, authorise_signature  # personal signatures
 from domain.unit_warning import UnitWarning
 from domain.views import plain
 
@@ -75,12 +76,23 @@ class WarningCommands(LedgerCore):
         published: bool = False,
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
+        signature: SignatureArg = None,
     ) -> Receipt:
-        """区安委办 confirms; ``published`` = 通报 (public notification). The signature comes later."""
+        """区安委办 confirms; ``published`` = 通报 (public notification). With ``signature``, the office's personal
+        signature (确认签名), checked against the key registry before anything is appended."""
         when = self._when(occurred_at)
         check_role(actor, "confirm_warning")
         warning = self._load(UnitWarning, warning_id, expected_version)
-        warning.confirm(actor, when, note, published)
+        signed = authorise_signature(
+            self,
+            actor,
+            record_id=warning.id,
+            version_seen=warning.version,
+            meaning=SignatureMeaning.CONFIRMER,
+            attachments=[],
+            signature=signature,
+        )
+        warning.confirm(actor, when, note, published, signed)
         self._store(warning)
         return Receipt(warning.id, warning.version)
 

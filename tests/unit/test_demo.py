@@ -162,6 +162,7 @@ def _records(summary: DemoSummary) -> tuple[UUID, ...]:
         *summary.problem_ids,
         *summary.work_log_ids,
         *summary.warning_ids,
+        *summary.accountability_ids,
     )
 
 

@@ -239,7 +239,12 @@ def test_a_passed_verification_records_the_opinion_and_assessors(world: World, m
     world.complete(major)
     world.accept(major, "VerificationPassed", lambda: world.verify(major, by=EXPERT))
     event = world.last(major)
-    assert event["data"] == {"opinion": "整改到位，同意验收", "assessed_by": ["experts", "government"]}
+    assert event["data"] == {
+        "opinion": "整改到位，同意验收",
+        "assessed_by": ["experts", "government"],
+        "attachments": [],  # evidence digests a personal signature covers (none attached here)
+        "signature": None,  # unsigned: HAZARD_REQUIRE_SIGNATURES is off
+    }
     assert event["actor"]["role"] == "expert"
     assert world.state(major) == "verified"
 

@@ -274,7 +274,7 @@ def test_each_inspector_signs_personally(world: World, inspection: UUID):
     world.accept(inspection, "InspectionSigned", lambda: world.app.sign_inspection(INSPECTOR, inspection))
     event = world.last(inspection)
     assert event["actor"]["user_id"] == INSPECTOR.user_id
-    assert event["data"] == {"meaning": "inspector"}
+    assert event["data"] == {"meaning": "inspector", "signature": None}  # no personal signature given
     view = world.app.inspection(inspection)
     assert view["signed_by"] == [INSPECTOR.user_id]
     assert view["fully_signed"] is False

@@ -1,0 +1,113 @@
+"""`hazard-ledger accountability …`: the accountability trail on the command line (谁检查、谁签名、谁负责).
+
+    hazard-ledger accountability hazard HAZARD_ID         # every person who acted on it, in order
+    hazard-ledger accountability anomalies [--kind K] [--unit U] [--as-of D]
+
+Registered on the command in ``api/cli.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from domain.business_time import CHINA_TZ
+from domain.errors import DomainError
+
+accountability_app = typer.Typer(help="Accountability trail: chains, people, anomaly lists (责任倒查)", no_args_is_help=True)
+DbOption = Annotated[str | None, typer.Option("--db", help="database URL (default: HAZARD_DB_URL or sqlite:///var/hazard.db)")]
+
+
+def _beijing(iso: str | None) -> str:
+    return datetime.fromisoformat(iso).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") if iso else ""
+
+
+def _who(p: dict[str, Any]) -> str:
+    org = p.get("organisation_name") or p.get("organisation_id") or ""
+    role = p.get("role_zh") or p.get("role") or ""
+    return escape(f"{p['name']}（{'，'.join(x for x in (role, org) if x)}）" + (f" · {p['user_id']}" if p.get("user_id") else ""))
+
+
+def _query(db: str | None, read: Any) -> Any:
+    from api.cli import _services, console
+    from projections.accountability_queries import AccountabilityQueries
+
+    services = _services(db)
+    try:
+        services.catch_up()
+        return read(AccountabilityQueries.of(services))
+    except DomainError as exc:
+        console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        services.close()
+
+
+@accountability_app.command("hazard")
+def hazard(hazard_id: Annotated[str, typer.Argument(help="the hazard's id")], db: DbOption = None) -> None:
+    """The hazard's chain: who inspected and signed, reported, filed, claimed, verified, listed, closed, decided."""
+    from api.cli import console
+
+    try:
+        UUID(hazard_id)
+    except ValueError:
+        console.print(f"[red]无效的编号 / not a hazard id:[/red] {hazard_id}")
+        raise typer.Exit(2) from None
+    chain = _query(db, lambda q: q.hazard_chain(hazard_id))
+    h = chain["hazard"]
+    console.print(f"[bold]{h['description']}[/bold]  {h['id']}  ({h['state']}, {h['criterion'] or '—'})")
+    table = Table(title="谁检查、谁签名、谁负责 accountability chain")
+    for column in (
+        "发生时间 occurred",
+        "记录时间 recorded",
+        "行为 act",
+        "人员 who",
+        "记录 record",
+        "所见版本 saw v.",
+        "签名 signature",
+    ):
+        table.add_column(column)
+    for a in chain["chain"]:
+        signature = a["signature"]
+        table.add_row(
+            _beijing(a["occurred_at"]), _beijing(a["recorded_at"]), f"{a['act_zh']} {a['event_type']}", _who(a["person"]),
+            f"{a['record']['kind']} v{a['record']['version']}", str(a["version_seen"]),
+            signature["status_zh"] if signature else "",
+        )  # fmt: skip
+    console.print(table)
+
+
+@accountability_app.command("anomalies")
+def anomalies(
+    kind: Annotated[str | None, typer.Option("--kind", help="one list (default: all)")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="a unit id: its hazards or its people")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="business date YYYY-MM-DD; default today")] = None,
+    db: DbOption = None,
+) -> None:
+    """The lists: inspected but missed, verified but recurred, penalised but not rectified, overdue, revoked keys."""
+    from api.cli import console
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        console.print(f"[red]无效的日期 / not a date:[/red] {as_of}")
+        raise typer.Exit(2) from None
+    answer = _query(db, lambda q: q.anomalies(kind, unit, day))
+    for code, found in answer["lists"].items():
+        table = Table(title=f"{found['label_zh']} {code}: {found['count']}")
+        for column in ("隐患 hazard", "人员 persons", "证据 evidence"):
+            table.add_column(column)
+        for entry in found["entries"]:
+            hazard = entry.get("hazard") or {}
+            evidence = "; ".join(f"{e['event_type']} {e['record']['kind']} v{e['record']['version']}" for e in entry["evidence"])
+            table.add_row(
+                f"{hazard.get('id', '')}\n{(hazard.get('description') or '')[:30]}",
+                "\n".join(_who(p) for p in entry["persons"]),
+                evidence,
+            )
+        console.print(table)

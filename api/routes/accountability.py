@@ -1,0 +1,67 @@
+"""The accountability trail (谁检查、谁签名、谁负责): accountability decisions (责任倒查、追责问责), each
+hazard's chain of people, each person's acts and signatures, and the anomaly lists."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from api.commands import Command, ReceiptOut
+from api.deps import IdempotencyDep, ServicesDep
+from api.schemas.accountability import AccountabilityIn
+from projections.accountability_queries import KINDS, AccountabilityQueries
+
+router = APIRouter(prefix="/accountability", tags=["accountability"])
+
+
+@router.post("/cases", status_code=201, response_model=ReceiptOut)
+def pursue_accountability(
+    body: AccountabilityIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
+) -> JSONResponse:
+    """Record an accountability decision (责任倒查、追责问责): grounds, persons, measures, deciding unit."""
+    fields = body.model_dump(exclude={"occurred_at", "persons"})
+    persons = [p.model_dump() for p in body.persons]
+    return idem.run(
+        ctx, request, body,
+        lambda: services.ledger.pursue_accountability(ctx.actor, occurred_at=body.occurred_at, persons=persons, **fields),
+        201,
+    )  # fmt: skip
+
+
+@router.get("/cases/{case_id}")
+def get_accountability_case(case_id: UUID, services: ServicesDep) -> dict[str, Any]:
+    """One accountability decision."""
+    return services.ledger.accountability_case(case_id)
+
+
+@router.get("/hazards/{hazard_id}")
+def hazard_chain(hazard_id: UUID, services: ServicesDep) -> dict[str, Any]:
+    """The hazard's chain of people: who inspected and signed, reported, filed, claimed, verified,
+    listed/lifted, closed/voided, decided — each with the event, both times, the version they saw
+    and the signature."""
+    services.catch_up()
+    return AccountabilityQueries.of(services).hazard_chain(str(hazard_id))
+
+
+@router.get("/people/{user_id}")
+def person(user_id: str, services: ServicesDep) -> dict[str, Any]:
+    """Everything one person did or signed, and the accountability decisions naming them."""
+    services.catch_up()
+    return AccountabilityQueries.of(services).person(user_id)
+
+
+@router.get("/anomalies")
+def anomalies(
+    services: ServicesDep,
+    kind: Annotated[str | None, Query(description=f"one list: {', '.join(KINDS)} (default: all)")] = None,
+    unit: Annotated[str | None, Query(description="a unit (department, street, zone): its hazards or its people")] = None,
+    as_of: Annotated[date | None, Query(description="business date for the time-dependent lists (default: today)")] = None,
+) -> dict[str, Any]:
+    """The lists: inspected but missed, verified but recurred, penalised but not rectified, overdue,
+    signed with a revoked key — each entry naming persons, records and the events as evidence."""
+    services.catch_up()
+    return AccountabilityQueries.of(services).anomalies(kind, unit, as_of)

@@ -1,0 +1,119 @@
+"""Personal signatures at the HTTP edge: client-made signatures from the request body, and the
+server-held convenience mode.
+
+Client mode (the default, and the one that proves a person signed): the request body carries
+``signature`` {key_id, signed_at, value, algorithm}; the server adds the act's meaning and
+``mode="client"`` and the domain verifies it against the key registry before appending.
+
+Server-held mode (``X-Sign-With: server-held``): an explicitly labelled convenience — the server keeps a
+per-user Ed25519 private key (table ``server_held_keys``, raw bytes: encryption at rest is not done here)
+and signs on the user's behalf with ``mode="server_held"``. **The server can sign as that user**; every
+such signature says so, and the key is enrolled as ``server_held`` so a verifier can tell.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Engine, LargeBinary, MetaData, String, Table, insert, select
+
+from api.problems import ApiProblem
+from domain.glossary import SignatureMeaning
+from domain.signatures import ALGORITHM, MODE_CLIENT, PersonalSignature, ServerHeldSigner
+
+SERVER_HELD = "server-held"
+CONVENIENCE_NOTICE = "convenience mode: the server can sign as this user"
+CONVENIENCE_NOTICE_ZH = "便捷模式：服务器保管该用户的私钥，可以代其签名"
+
+metadata = MetaData()
+
+server_held_keys = Table(
+    "server_held_keys",
+    metadata,
+    Column("key_id", String(64), primary_key=True),
+    Column("user_id", String(128), nullable=False, index=True),
+    Column("private_key", LargeBinary, nullable=False),  # raw 32 bytes; mode: server_held
+    Column("mode", String(16), nullable=False, default="server_held"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+class ServerHeldKeyStore:
+    """The private keys the server holds for users who chose the convenience mode."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        metadata.create_all(engine)
+
+    def put(self, key_id: str, user_id: str, private_key: bytes) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(server_held_keys).values(
+                    key_id=key_id, user_id=user_id, private_key=private_key, mode="server_held", created_at=datetime.now(UTC)
+                )
+            )
+
+    def latest_for(self, user_id: str) -> tuple[str, bytes] | None:
+        """The user's most recently created server-held key (a revoked one is refused by the domain)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(server_held_keys.c.key_id, server_held_keys.c.private_key)
+                .where(server_held_keys.c.user_id == user_id)
+                .order_by(server_held_keys.c.created_at.desc(), server_held_keys.c.key_id)
+                .limit(1)
+            ).first()
+        return None if row is None else (row[0], bytes(row[1]))
+
+
+def key_store(services: Any) -> ServerHeldKeyStore:
+    """The store of ``services`` (created with its table on first use)."""
+    if "_server_held_keys" not in services.__dict__:
+        services.__dict__["_server_held_keys"] = ServerHeldKeyStore(services.engine)
+    return services.__dict__["_server_held_keys"]  # type: ignore[no-any-return]
+
+
+def server_signer(services: Any, user_id: str, sign_with: str | None) -> ServerHeldSigner | None:
+    """The signer for ``X-Sign-With: server-held``, or None without the header."""
+    if sign_with is None or not sign_with.strip():
+        return None
+    if sign_with.strip().lower() != SERVER_HELD:
+        raise ApiProblem(
+            422, "invalid_sign_with", "X-Sign-With 只能为 server-held", "X-Sign-With must be server-held", value=sign_with
+        )
+    found = key_store(services).latest_for(user_id)
+    if found is None:
+        raise ApiProblem(
+            409,
+            "no_server_held_key",
+            "该用户没有由服务器保管的签名密钥",
+            "This user has no server-held signing key",
+            user_id=user_id,
+        )
+    key_id, private_key = found
+    return ServerHeldSigner(key_id, private_key, datetime.now(UTC).replace(microsecond=0))
+
+
+def signature_arg(ctx: Any, body: Any, meaning: SignatureMeaning) -> PersonalSignature | ServerHeldSigner | None:
+    """What a signed act's command gets: the server-held signer, the client's signature, or None."""
+    given = getattr(body, "signature", None)
+    signer = getattr(ctx, "server_signer", None)
+    if signer is not None and given is not None:
+        raise ApiProblem(
+            422,
+            "two_signatures",
+            "请求同时带有客户端签名和 X-Sign-With: server-held，只能二选一",
+            "The request carries both a client signature and X-Sign-With: server-held; choose one",
+        )
+    if signer is not None:
+        return signer  # type: ignore[no-any-return]
+    if given is None:
+        return None
+    return PersonalSignature(
+        key_id=given.key_id.strip().lower(),
+        algorithm=given.algorithm or ALGORITHM,
+        signed_at=given.signed_at,
+        meaning=meaning.value,
+        value=given.value.strip(),
+        mode=MODE_CLIENT,
+    )

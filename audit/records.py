@@ -1,0 +1,116 @@
+"""The leaf of an event: canonical bytes of its stored record, exactly as the event store holds it.
+
+Encoding, version 1 (all integers big-endian)::
+
+    0x01                                  format version
+    u64  notification id                  (the store's position: PostgreSQL notification_id, SQLite rowid)
+    u32  length || originator id bytes    (a UUID: its 16 raw bytes; anything else: UTF-8 of the text)
+    i64  originator version
+    u32  length || topic (UTF-8)
+    u32  length || state                  (the raw stored bytes: no decoding, no re-serialisation)
+
+Every field is length-prefixed, so no two different records share an encoding. The state is hashed as
+stored (after the library's compression/encryption, if any were configured), so the leaf never depends
+on how a later version of the code would decode or re-encode an event. Changing any field of a stored
+row (UPDATE), removing a row (DELETE), reordering rows or inserting a forged row changes the leaf at
+that position, or shifts every later position.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from sqlalchemy import Engine, text
+
+from audit.merkle import leaf_hash
+
+FORMAT = 1
+_HEAD = struct.Struct(">BQ")
+_I64 = struct.Struct(">q")
+_U32 = struct.Struct(">I")
+
+
+class RawRecord(NamedTuple):
+    notification_id: int
+    originator_id: Any  # UUID (PostgreSQL) or str (SQLite hex)
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+def _originator_bytes(originator_id: Any) -> bytes:
+    if isinstance(originator_id, UUID):
+        return originator_id.bytes
+    text_id = str(originator_id)
+    try:
+        return UUID(hex=text_id).bytes if len(text_id) in (32, 36) else text_id.encode()
+    except ValueError:
+        return text_id.encode()
+
+
+def leaf_bytes(notification_id: int, originator_id: Any, originator_version: int, topic: str, state: bytes) -> bytes:
+    oid = originator_id.bytes if isinstance(originator_id, UUID) else _originator_bytes(originator_id)
+    topic_b = (topic or "").encode()
+    state = state or b""
+    return b"".join(
+        (
+            _HEAD.pack(FORMAT, notification_id),
+            _U32.pack(len(oid)),
+            oid,
+            _I64.pack(originator_version),
+            _U32.pack(len(topic_b)),
+            topic_b,
+            _U32.pack(len(state)),
+            state,
+        )
+    )
+
+
+def record_leaf_hash(record: Any) -> bytes:
+    """The leaf hash of a stored record (a RawRecord or the library's Notification)."""
+    nid = record.notification_id if hasattr(record, "notification_id") else record.id
+    return leaf_hash(leaf_bytes(nid, record.originator_id, record.originator_version, record.topic, record.state))
+
+
+# ----- reading the raw events table -------------------------------------------------------------------
+
+POSTGRES_EVENTS_TABLE = "hazardledger_events"  # the library's "<application name>_events"
+SQLITE_EVENTS_TABLE = "stored_events"
+
+
+def events_table(engine: Engine) -> str:
+    return POSTGRES_EVENTS_TABLE if engine.dialect.name == "postgresql" else SQLITE_EVENTS_TABLE
+
+
+def count_records(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text(f"SELECT count(*) FROM {events_table(engine)}")).scalar_one())
+
+
+def read_records(engine: Engine, chunk: int = 10_000) -> Iterator[RawRecord]:
+    """Every stored event in notification-id order, straight from the table (no decoding)."""
+    table = events_table(engine)
+    nid = "notification_id" if engine.dialect.name == "postgresql" else "rowid"
+    query = f"SELECT {nid}, originator_id, originator_version, topic, state FROM {table} ORDER BY {nid}"
+    if engine.dialect.name == "postgresql":  # the driver's server-side cursor: no per-row ORM overhead
+        raw = engine.raw_connection()
+        try:
+            with raw.driver_connection.cursor(name="audit_read_records") as cursor:  # type: ignore[union-attr]
+                cursor.execute(query)
+                while rows := cursor.fetchmany(chunk):
+                    for nid, oid, version, topic, state in rows:
+                        yield RawRecord(nid, oid, version, topic, state if state is not None else b"")
+            raw.rollback()
+        finally:
+            raw.close()
+        return
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=chunk).exec_driver_sql(query)
+        for row in result:
+            state = row[4]
+            if isinstance(state, str):  # SQLite is loosely typed: a text value where a blob belongs
+                state = state.encode()
+            yield RawRecord(row[0], row[1], row[2], row[3], bytes(state) if state is not None else b"")

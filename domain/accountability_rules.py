@@ -1,0 +1,279 @@
+"""The accountability trail's rules (责任倒查): which acts put which persons on which list. Pure
+functions over plain facts; ``projections/accountability.py`` gathers the facts, the queries apply
+these rules (so a changed window needs no rebuild).
+
+* **inspected but missed** (明明有问题却查不出): a hazard that existed since D (``existed_since``) and a
+  clean (``no_major_hazard``), signed inspection of the same enterprise, dated (business date) on or
+  after D and conducted before the hazard was reported (moment), whose clean items include the
+  hazard's checklist item — the item of the finding that listed the hazard. A hazard no finding lists
+  (not found by an inspection, or its finding not recorded yet) matches any clean item. The inspection
+  that found the hazard never counts against it. The inspection's signers are listed.
+* **verified but recurred** (跟踪整改不到位): a passed verification, then — after it, and within
+  ``recurrence_window_days`` by business date (the last day included) — a hazard of the same
+  enterprise and the same criterion clause (trimmed, non-empty) reported, or an accident at the same
+  enterprise. The verifier is listed.
+* **penalised but not rectified** (以罚代管): a penalty decision (行政处罚决定 or 一案双罚) in a case
+  citing the hazard, and on the as-of date, at least ``penalised_open_days`` after the decision's
+  business date, the hazard is still open (no passed verification, closure or voiding by then). The
+  decider is listed.
+* **overdue**: a hazard whose deadline was missed (``DeadlineMissed``) and not cleared since by a
+  completion or an extension, still open. The plan's filer and responsible person are listed.
+* **signed with a revoked key**: a signed act whose signature check says the key was revoked.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from domain.business_time import business_date
+
+# ----- the lists ---------------------------------------------------------------------------------
+
+MISSED = "inspected_but_missed"
+RECURRED = "verified_but_recurred"
+PENALISED_OPEN = "penalised_but_not_rectified"
+OVERDUE = "overdue"
+REVOKED_KEY = "signed_with_revoked_key"
+ANOMALY_LABELS: dict[str, str] = {
+    MISSED: "明明有问题却查不出（检查未发现、后查实隐患此前已存在）",
+    RECURRED: "跟踪整改不到位（验收通过后同类隐患复现或发生事故）",
+    PENALISED_OPEN: "以罚代管（处罚后隐患逾期仍未整改）",
+    OVERDUE: "逾期未整改",
+    REVOKED_KEY: "使用已吊销密钥签名",
+}
+
+# ----- signatures --------------------------------------------------------------------------------
+
+UNSIGNED = "unsigned"
+SIGNED_UNCHECKED = "signed_unchecked"  # a signature is present; no checker is installed yet
+VALID = "valid"
+INVALID = "invalid"
+KEY_REVOKED = "key_revoked"
+CHECK_ERROR = "check_error"
+SIGNATURE_LABELS: dict[str, str] = {
+    UNSIGNED: "未电子签名",
+    SIGNED_UNCHECKED: "已签名（未验证）",
+    VALID: "签名有效",
+    INVALID: "签名无效",
+    KEY_REVOKED: "签名密钥已吊销",
+    CHECK_ERROR: "签名验证出错",
+}
+
+
+def signature_verdict(event: Any, keys: Any = None) -> tuple[str, str | None]:
+    """The state of an event's personal signature (the optional ``signature`` field of signed events),
+    and the checker's reason code when it is not valid.
+
+    Validity comes from ``domain.signatures.signature_check(event, keys)`` (``keys``: the key states by
+    key id, as of now, so a revocation recorded later shows). Without that module, or without the key
+    states, a present signature is reported as ``signed_unchecked``, never as valid.
+    """
+    if getattr(event, "signature", None) is None:
+        return UNSIGNED, None
+    try:
+        check = getattr(importlib.import_module("domain.signatures"), "signature_check", None)
+    except ImportError:
+        return SIGNED_UNCHECKED, None
+    if check is None or keys is None:
+        return SIGNED_UNCHECKED, None
+    try:
+        result = check(event, keys)
+    except Exception as exc:  # an auditor's read must not fail on one bad signature: say so instead
+        return CHECK_ERROR, type(exc).__name__
+    status = interpret_check(result)
+    return status, None if status == VALID else _reason(result)
+
+
+def signature_status(event: Any, keys: Any = None) -> str:
+    return signature_verdict(event, keys)[0]
+
+
+def _fields(result: Any) -> dict[str, Any]:
+    if isinstance(result, Mapping):
+        return dict(result)
+    if isinstance(result, str):
+        return {"status": result}
+    names = ("status", "code", "reason_code", "reason", "valid", "ok")
+    return {k: getattr(result, k) for k in names if hasattr(result, k)}
+
+
+def _reason(result: Any) -> str | None:
+    fields = _fields(result) if result is not None and not isinstance(result, bool) else {}
+    found = next((fields[k] for k in ("reason_code", "code", "status", "reason") if fields.get(k)), None)
+    return None if found is None else str(getattr(found, "value", found))
+
+
+def interpret_check(result: Any) -> str:
+    """Reads the checker's answer: a bool, a status text, or an object/mapping with a status, a reason
+    code or a ``valid``/``ok`` flag. Anything mentioning revocation is ``key_revoked``."""
+    if result is None:
+        return SIGNED_UNCHECKED
+    if isinstance(result, bool):
+        return VALID if result else INVALID
+    fields = _fields(result)
+    words = [str(getattr(fields[k], "value", fields[k])).strip().lower() for k in ("status", "code", "reason_code", "reason")
+             if fields.get(k)]  # fmt: skip
+    if any("revoked" in w for w in words):
+        return KEY_REVOKED
+    if words and words[0] in (UNSIGNED, SIGNED_UNCHECKED):
+        return words[0]
+    flag = fields.get("valid", fields.get("ok"))
+    if isinstance(flag, bool):
+        return VALID if flag else INVALID
+    if words and words[0] in (VALID, "ok", "good", "verified"):
+        return VALID
+    return INVALID if words else SIGNED_UNCHECKED
+
+
+def signed_with_revoked_key(status: str) -> bool:
+    return status == KEY_REVOKED
+
+
+# ----- facts the rules read ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HazardFacts:
+    id: str
+    enterprise_id: str
+    criterion: str
+    existed_since: date | None
+    reported_at: datetime
+    item: str | None  # the checklist item of the finding that listed it, if any
+    found_by: str | None  # the inspection that found it
+    rectified_at: datetime | None = None  # first of verification passed, closure, voiding
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class CleanStatement:
+    """A signed inspection's explicit "no major hazard found" items."""
+
+    inspection_id: str
+    enterprise_id: str
+    conducted_at: datetime
+    clean_items: frozenset[str]
+    signed: bool
+
+
+@dataclass(frozen=True)
+class Verification:
+    hazard_id: str
+    enterprise_id: str
+    criterion: str
+    verified_at: datetime
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """What can follow a verification: a hazard reported (with its clause) or an accident."""
+
+    kind: str  # "hazard" | "accident"
+    record_id: str
+    enterprise_id: str
+    criterion: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PenaltyCitation:
+    """A penalty decision in a case citing one hazard."""
+
+    hazard_id: str
+    case_id: str
+    decided_at: datetime
+    position: int
+
+
+# ----- predicates --------------------------------------------------------------------------------
+
+
+def missed(hazard: HazardFacts, inspection: CleanStatement) -> bool:
+    """Was this clean, signed inspection a statement the later hazard contradicts?"""
+    if hazard.existed_since is None or not inspection.signed or not inspection.clean_items:
+        return False
+    if inspection.enterprise_id != hazard.enterprise_id or inspection.inspection_id == hazard.found_by:
+        return False
+    if not hazard.existed_since <= business_date(inspection.conducted_at):
+        return False
+    if not inspection.conducted_at < hazard.reported_at:
+        return False
+    return hazard.item is None or hazard.item in inspection.clean_items
+
+
+def same_clause(a: str, b: str) -> bool:
+    return bool(a.strip()) and a.strip() == b.strip()
+
+
+def within_window(verified_at: datetime, later: datetime, window_days: int) -> bool:
+    """After the verification, and at most ``window_days`` later by business date."""
+    return later > verified_at and business_date(later) <= business_date(verified_at) + timedelta(days=window_days)
+
+
+def recurs(verification: Verification, follow_up: Recurrence, window_days: int) -> bool:
+    if follow_up.enterprise_id != verification.enterprise_id or follow_up.record_id == verification.hazard_id:
+        return False
+    if follow_up.kind == "hazard" and not same_clause(verification.criterion, follow_up.criterion):
+        return False
+    return within_window(verification.verified_at, follow_up.at, window_days)
+
+
+def penalty_due(decided_at: datetime, open_days: int) -> date:
+    """The business date from which a still-open cited hazard is listed."""
+    return business_date(decided_at) + timedelta(days=open_days)
+
+
+def open_after_penalty(decided_at: datetime, rectified_at: datetime | None, open_days: int, as_of: date) -> bool:
+    if as_of < penalty_due(decided_at, open_days):
+        return False
+    return rectified_at is None or business_date(rectified_at) > as_of
+
+
+# ----- the lists ---------------------------------------------------------------------------------
+
+
+def inspected_but_missed(
+    hazards: Iterable[HazardFacts], inspections: Iterable[CleanStatement]
+) -> list[tuple[HazardFacts, CleanStatement]]:
+    by_enterprise: dict[str, list[CleanStatement]] = {}
+    for inspection in inspections:
+        by_enterprise.setdefault(inspection.enterprise_id, []).append(inspection)
+    return [
+        (h, i)
+        for h in hazards
+        if h.existed_since is not None
+        for i in sorted(by_enterprise.get(h.enterprise_id, []), key=lambda i: i.conducted_at)
+        if missed(h, i)
+    ]
+
+
+def verified_but_recurred(
+    verifications: Iterable[Verification], follow_ups: Iterable[Recurrence], window_days: int
+) -> list[tuple[Verification, Recurrence]]:
+    by_enterprise: dict[str, list[Recurrence]] = {}
+    for follow_up in follow_ups:
+        by_enterprise.setdefault(follow_up.enterprise_id, []).append(follow_up)
+    return [
+        (v, r)
+        for v in verifications
+        for r in sorted(by_enterprise.get(v.enterprise_id, []), key=lambda r: r.at)
+        if recurs(v, r, window_days)
+    ]
+
+
+def penalised_but_not_rectified(
+    citations: Iterable[PenaltyCitation], hazards: Mapping[str, HazardFacts], open_days: int, as_of: date
+) -> list[tuple[PenaltyCitation, HazardFacts]]:
+    return [
+        (c, hazards[c.hazard_id])
+        for c in citations
+        if c.hazard_id in hazards and open_after_penalty(c.decided_at, hazards[c.hazard_id].rectified_at, open_days, as_of)
+    ]
+
+
+def overdue_now(hazards: Iterable[HazardFacts]) -> list[HazardFacts]:
+    return [h for h in hazards if h.overdue and h.rectified_at is None]

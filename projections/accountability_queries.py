@@ -1,0 +1,441 @@
+"""Reads of the accountability trail: a hazard's chain of people, a person's acts and signatures, and
+the anomaly lists (the rules are ``domain/accountability_rules.py``, applied here at read time)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, and_, select
+
+from domain import accountability_rules as rules
+from domain.business_time import Clock, SystemClock, business_date
+from domain.errors import DomainError
+from domain.glossary import EVENT_LABELS, Role
+from domain.reference_data import LedgerRules, ReferenceData
+from domain.views import plain
+from projections.accountability import HELD_ACCOUNTABLE, PENALTY_EVENTS, SIGNATURE_ACTS, TEAM_MEMBER
+from projections.engine import Tables
+from projections.rowstate import utc
+
+EventLoader = Callable[[str, int], Any]
+KINDS = tuple(rules.ANOMALY_LABELS)
+# Acts the anomaly lists cite as evidence (the actor's row of each such event).
+_EVIDENCE_TYPES = (
+    "InspectionConducted", "FindingRecorded", "InspectionSigned", "HazardReported", "RectificationPlanFiled",
+    "DeadlineMissed", "VerificationPassed", "CaseOpened", "PenaltyDecided", "DualPenaltyImposed", "AccidentReported",
+)  # fmt: skip
+_ROLES = {r.value for r in Role}
+
+
+class AccountabilityQueries:
+    def __init__(
+        self,
+        engine: Engine,
+        reference: ReferenceData,
+        rules_: LedgerRules,
+        tables: Callable[[], Tables],
+        load_event: EventLoader | None = None,
+        clock: Clock | None = None,
+        keys: Callable[[], Any] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.reference = reference
+        self.rules = rules_
+        self.tables = tables
+        self.load_event = load_event
+        self.clock = clock or SystemClock()
+        self._load_keys = keys  # the key states by key id, for the signature checker (read once per query object)
+        self._keys: Any = None
+
+    def keys(self) -> Any:
+        if self._keys is None and self._load_keys is not None:
+            self._keys = self._load_keys()
+        return self._keys
+
+    @classmethod
+    def of(cls, services: Any) -> AccountabilityQueries:
+        """The queries over an assembled application (``api.bootstrap.Services``)."""
+        ledger = services.ledger
+
+        def load_event(record_id: str, version: int) -> Any:
+            return next(iter(ledger.repository.event_store.get(UUID(record_id), gt=version - 1, lte=version)), None)
+
+        return cls(
+            services.engine, ledger.reference, ledger.rules, services.runners["accountability"].tables,
+            load_event, ledger.clock, getattr(ledger, "key_states", None),
+        )  # fmt: skip
+
+    # ----- signatures ---------------------------------------------------------------------
+
+    def _signature(self, row: dict[str, Any], cache: dict[tuple[str, int], tuple[str, str | None]]) -> dict[str, Any] | None:
+        if row["act"] in (TEAM_MEMBER[0], HELD_ACCOUNTABLE[0]):
+            return None  # not the signer of this event
+        status, reason = rules.UNSIGNED, None
+        if row["signed"]:
+            key = (row["record_id"], row["record_version"])
+            if key not in cache:
+                event = self.load_event(*key) if self.load_event else None
+                cache[key] = rules.signature_verdict(event, self.keys()) if event is not None else (rules.SIGNED_UNCHECKED, None)
+            status, reason = cache[key]
+        signature = row["signature"] if isinstance(row["signature"], dict) else {}
+        return {
+            "present": bool(row["signed"]),
+            "status": status,
+            "status_zh": rules.SIGNATURE_LABELS.get(status, status),
+            "reason": reason,
+            "key_id": signature.get("key_id"),
+            "meaning": signature.get("meaning") or (row.get("details") or {}).get("meaning"),
+            "personal_signature_act": row["event_type"] in SIGNATURE_ACTS or bool(row["signed"]),
+        }
+
+    def _act(self, row: Any, cache: dict[tuple[str, int], tuple[str, str | None]]) -> dict[str, Any]:
+        row = dict(row)
+        role = row["role"]
+        return {
+            "position": row["position"],
+            "act": row["act"],
+            "act_zh": row["act_zh"],
+            "event_type": row["event_type"],
+            "event_label_zh": EVENT_LABELS.get(row["event_type"], row["event_type"]),
+            "record": {"kind": row["record_kind"], "id": row["record_id"], "version": row["record_version"]},
+            "version_seen": row["version_seen"],
+            "person": {
+                "user_id": row["user_id"],
+                "name": row["name"],
+                "role": role,
+                "role_zh": Role(role).zh if role in _ROLES else role,
+                "organisation_id": row["organisation_id"],
+                "organisation_name": row["organisation_name"],
+            },
+            "occurred_at": plain(utc(row["occ"])),
+            "recorded_at": plain(utc(row["rec"])),
+            "signature": self._signature(row, cache),
+            "details": row["details"],
+        }
+
+    # ----- a hazard's chain ---------------------------------------------------------------
+
+    def hazard_chain(self, hazard_id: str) -> dict[str, Any]:
+        """Everyone who acted on the hazard, in business-time order: who inspected (the team and each
+        signature), reported, filed the plan, claimed completion, verified, listed/lifted, closed or
+        voided, and who decided in the enforcement and accountability cases citing it."""
+        t = self.tables()
+        with self.engine.connect() as conn:
+            hazard = conn.execute(select(t["hazards"]).where(t["hazards"].c.id == hazard_id)).mappings().first()
+            if hazard is None:
+                raise DomainError("hazard_not_found", id=hazard_id)
+            citing = conn.execute(
+                select(t["links"].c.source_id, t["links"].c.source_kind).where(t["links"].c.target_id == hazard_id)
+            ).all()
+            records = [hazard_id, *([hazard["inspection_id"]] if hazard["inspection_id"] else []), *{s for s, _ in citing}]
+            acts = t["acts"]
+            rows = conn.execute(
+                select(acts).where(acts.c.record_id.in_(records)).order_by(acts.c.occ, acts.c.position, acts.c.seq)
+            ).mappings()
+            cache: dict[tuple[str, int], tuple[str, str | None]] = {}
+            chain = [self._act(r, cache) for r in rows]
+        persons: dict[str, dict[str, Any]] = {}
+        for act in chain:
+            p = act["person"]
+            key = p["user_id"] or f"{p['name']}|{p['organisation_name']}"
+            entry = persons.setdefault(key, {**p, "acts": []})
+            entry["acts"].append(act["act"])
+        return {
+            "hazard": _hazard_view(hazard),
+            "inspection_id": hazard["inspection_id"],
+            "citing_cases": [{"id": s, "kind": k} for s, k in dict.fromkeys(citing)],
+            "chain": chain,
+            "persons": list(persons.values()),
+        }
+
+    # ----- a person's acts ----------------------------------------------------------------
+
+    def person(self, user_id: str) -> dict[str, Any]:
+        """Everything one person did or signed, and every accountability decision naming them."""
+        acts = self.tables()["acts"]
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(acts).where(acts.c.user_id == user_id).order_by(acts.c.occ, acts.c.position, acts.c.seq)
+            ).mappings()
+            cache: dict[tuple[str, int], tuple[str, str | None]] = {}
+            done = [self._act(r, cache) for r in rows]
+        if not done:
+            raise DomainError("person_not_found", user_id=user_id)
+        return {
+            "user_id": user_id,
+            "names": list(dict.fromkeys(a["person"]["name"] for a in done)),
+            "organisations": list(
+                dict.fromkeys(a["person"]["organisation_id"] or a["person"]["organisation_name"] for a in done)
+            ),
+            "counts": dict(Counter(a["act"] for a in done)),
+            "acts": done,
+            "signed": [a for a in done if a["signature"] and a["signature"]["personal_signature_act"]],
+            "held_accountable": [a for a in done if a["act"] == HELD_ACCOUNTABLE[0]],
+        }
+
+    # ----- anomaly lists ------------------------------------------------------------------
+
+    def anomalies(self, kind: str | None = None, unit: str | None = None, as_of: date | None = None) -> dict[str, Any]:
+        if kind is not None and kind not in KINDS:
+            raise DomainError("unknown_anomaly_kind", kind=kind, known=", ".join(KINDS))
+        if unit is not None:
+            self.reference.unit(unit)
+        as_of = as_of or business_date(self.clock.now())
+        kinds = [kind] if kind else list(KINDS)
+        facts = _Facts.load(self, kinds)
+        lists: dict[str, Any] = {}
+        for k in kinds:
+            entries = [e for e in getattr(facts, k)(as_of) if unit is None or unit in e.pop("units")]
+            for e in entries:
+                e.pop("units", None)
+            lists[k] = {"label_zh": rules.ANOMALY_LABELS[k], "count": len(entries), "entries": entries}
+        return {
+            "as_of": as_of.isoformat(),
+            "unit": unit,
+            "rules": {
+                "recurrence_window_days": self.rules.recurrence_window_days,
+                "penalised_open_days": self.rules.penalised_open_days,
+            },
+            "lists": lists,
+        }
+
+
+class _Facts:
+    """What the rules read, loaded once per request."""
+
+    def __init__(self, queries: AccountabilityQueries) -> None:
+        self.q = queries
+        self.cache: dict[tuple[str, int], tuple[str, str | None]] = {}
+        self.hazards: dict[str, dict[str, Any]] = {}
+        self.inspections: dict[str, dict[str, Any]] = {}
+        self.accidents: dict[str, dict[str, Any]] = {}
+        self.links: list[tuple[str, str, str, str]] = []
+        self.evidence: dict[tuple[str, int], dict[str, Any]] = {}
+        self.signers: dict[str, list[dict[str, Any]]] = {}
+        self.signed_acts: list[dict[str, Any]] = []
+
+    @classmethod
+    def load(cls, queries: AccountabilityQueries, kinds: Iterable[str]) -> _Facts:
+        f = cls(queries)
+        t = queries.tables()
+        acts = t["acts"]
+        with queries.engine.connect() as conn:
+            f.hazards = {r["id"]: dict(r) for r in conn.execute(select(t["hazards"])).mappings()}
+            f.inspections = {r["id"]: dict(r) for r in conn.execute(select(t["inspections"])).mappings()}
+            f.accidents = {r["id"]: dict(r) for r in conn.execute(select(t["accidents"])).mappings()}
+            f.links = [tuple(r) for r in conn.execute(select(t["links"]).order_by(t["links"].c.position, t["links"].c.seq))]  # type: ignore[misc]
+            rows = conn.execute(
+                select(acts)
+                .where(and_(acts.c.seq == 0, acts.c.event_type.in_(_EVIDENCE_TYPES)))
+                .order_by(acts.c.occ, acts.c.position)
+            ).mappings()
+            for row in rows:
+                act = queries._act(row, f.cache)
+                f.evidence[(row["record_id"], row["record_version"])] = act
+                if row["event_type"] == "InspectionSigned":
+                    f.signers.setdefault(row["record_id"], []).append(act)
+            if rules.REVOKED_KEY in kinds:
+                signed = conn.execute(
+                    select(acts).where(and_(acts.c.seq == 0, acts.c.signed.is_(True))).order_by(acts.c.occ, acts.c.position)
+                ).mappings()
+                f.signed_acts = [queries._act(r, f.cache) for r in signed]
+        return f
+
+    # ----- rule inputs -----
+
+    def _items(self) -> dict[str, str]:
+        items: dict[str, str] = {}
+        for inspection in self.inspections.values():
+            for finding in inspection["findings"]:
+                for hazard_id in finding["hazard_ids"]:
+                    items.setdefault(hazard_id, finding["item"])
+        return items
+
+    def _hazard_facts(self) -> dict[str, rules.HazardFacts]:
+        items = self._items()
+        return {
+            h["id"]: rules.HazardFacts(
+                id=h["id"],
+                enterprise_id=h["enterprise_id"],
+                criterion=h["criterion"],
+                existed_since=h["existed_since"],
+                reported_at=utc(h["reported_occ"]),
+                item=items.get(h["id"]),
+                found_by=h["inspection_id"],  # type: ignore[arg-type]
+                rectified_at=utc(h["rectified_occ"]),
+                overdue=bool(h["overdue"]),
+            )  # fmt: skip
+            for h in self.hazards.values()
+        }
+
+    def _units(self, hazard_id: str | None, persons: Iterable[dict[str, Any]]) -> set[str]:
+        units = {p.get("organisation_id") for p in persons if p.get("organisation_id")}
+        if hazard_id in self.hazards:
+            units |= {self.hazards[hazard_id]["department"], self.hazards[hazard_id]["jurisdiction"]}
+        return units  # type: ignore[return-value]
+
+    def _ev(self, record_id: str, version: int | None) -> list[dict[str, Any]]:
+        found = self.evidence.get((record_id, version)) if version is not None else None  # type: ignore[arg-type]
+        return [found] if found else []
+
+    def _hazard(self, hazard_id: str) -> dict[str, Any]:
+        return _hazard_view(self.hazards[hazard_id])
+
+    # ----- the lists (one method per kind, named by its code) -----
+
+    def inspected_but_missed(self, _as_of: date) -> list[dict[str, Any]]:
+        hazards = self._hazard_facts()
+        statements = [
+            rules.CleanStatement(
+                inspection_id=i["id"],
+                enterprise_id=i["enterprise_id"],
+                conducted_at=utc(i["occ"]),  # type: ignore[arg-type]
+                clean_items=frozenset(f["item"] for f in i["findings"] if f["no_major_hazard"]),
+                signed=bool(i["signers"]),
+            )  # fmt: skip
+            for i in self.inspections.values()
+        ]
+        entries = []
+        for hazard, statement in rules.inspected_but_missed(hazards.values(), statements):
+            inspection = self.inspections[statement.inspection_id]
+            signed = self.signers.get(statement.inspection_id, [])
+            persons = [{**a["person"], "act": a["act"], "signature": a["signature"]} for a in signed]
+            clean = [
+                f for f in inspection["findings"] if f["no_major_hazard"] and (hazard.item is None or f["item"] == hazard.item)
+            ]
+            evidence = [
+                *self._ev(inspection["id"], 1),
+                *(e for f in clean for e in self._ev(inspection["id"], f["version"])),
+                *signed,
+                *self._ev(hazard.id, 1),
+            ]
+            entries.append({
+                "kind": rules.MISSED, "hazard": self._hazard(hazard.id), "hazard_item": hazard.item,
+                "inspection": {"id": inspection["id"], "organisation_id": inspection["organisation_id"],
+                               "conducted_at": plain(utc(inspection["occ"])), "clean_items": sorted(statement.clean_items),
+                               "team": inspection["team"]},
+                "persons": persons, "records": [_rec("inspection", inspection["id"]), _rec("hazard", hazard.id)],
+                "evidence": evidence, "units": self._units(hazard.id, persons),
+            })  # fmt: skip
+        return entries
+
+    def verified_but_recurred(self, _as_of: date) -> list[dict[str, Any]]:
+        verifications = [
+            rules.Verification(h["id"], h["enterprise_id"], h["criterion"], utc(h["verified_occ"]))  # type: ignore[arg-type]
+            for h in self.hazards.values()
+            if h["verified_occ"] is not None
+        ]
+        follow_ups = [
+            rules.Recurrence("hazard", h["id"], h["enterprise_id"], h["criterion"], utc(h["reported_occ"]))  # type: ignore[arg-type]
+            for h in self.hazards.values()
+        ] + [
+            rules.Recurrence("accident", a["id"], a["enterprise_id"], "", utc(a["occ"]))  # type: ignore[arg-type]
+            for a in self.accidents.values()
+            if a["enterprise_id"]
+        ]
+        entries = []
+        for v, r in rules.verified_but_recurred(verifications, follow_ups, self.q.rules.recurrence_window_days):
+            hazard = self.hazards[v.hazard_id]
+            verification = self._ev(v.hazard_id, hazard["verified_ver"])
+            persons = [{**a["person"], "act": a["act"], "signature": a["signature"]} for a in verification]
+            if not persons and hazard["verified_by"]:
+                persons = [{**hazard["verified_by"], "act": "verified_passed", "signature": None}]
+            follow = self.hazards.get(r.record_id) if r.kind == "hazard" else self.accidents.get(r.record_id)
+            entries.append({
+                "kind": rules.RECURRED, "hazard": self._hazard(v.hazard_id), "verified_at": plain(v.verified_at),
+                "recurrence": {"kind": r.kind, "id": r.record_id, "at": plain(r.at),
+                               "days_after_verification": (business_date(r.at) - business_date(v.verified_at)).days,
+                               "criterion": r.criterion or None, "description": (follow or {}).get("description")},
+                "persons": persons, "records": [_rec("hazard", v.hazard_id), _rec(r.kind, r.record_id)],
+                "evidence": [*verification, *self._ev(r.record_id, 1)], "units": self._units(v.hazard_id, persons),
+            })  # fmt: skip
+        return entries
+
+    def penalised_but_not_rectified(self, as_of: date) -> list[dict[str, Any]]:
+        cited: dict[str, list[str]] = {}
+        for _, _, source, source_kind, target, target_kind in self.links:
+            if source_kind == "case" and target_kind == "hazard":
+                cited.setdefault(source, []).append(target)
+        penalties = [a for a in self.evidence.values() if a["event_type"] in PENALTY_EVENTS]
+        citations = [
+            rules.PenaltyCitation(h, p["record"]["id"], datetime.fromisoformat(p["occurred_at"]), p["position"])
+            for p in penalties
+            for h in cited.get(p["record"]["id"], [])
+        ]
+        by_position = {p["position"]: p for p in penalties}
+        entries = []
+        open_days = self.q.rules.penalised_open_days
+        for c, hazard in rules.penalised_but_not_rectified(citations, self._hazard_facts(), open_days, as_of):
+            penalty = by_position[c.position]
+            persons = [{**penalty["person"], "act": penalty["act"], "signature": penalty["signature"]}]
+            entries.append({
+                "kind": rules.PENALISED_OPEN, "hazard": self._hazard(hazard.id), "case_id": c.case_id,
+                "penalised_at": plain(c.decided_at), "due": rules.penalty_due(c.decided_at, open_days).isoformat(),
+                "days_since_penalty": (as_of - business_date(c.decided_at)).days,
+                "persons": persons, "records": [_rec("case", c.case_id), _rec("hazard", hazard.id)],
+                "evidence": [*self._ev(c.case_id, 1), penalty, *self._ev(hazard.id, 1)],
+                "units": self._units(hazard.id, persons),
+            })  # fmt: skip
+        return entries
+
+    def overdue(self, as_of: date) -> list[dict[str, Any]]:
+        entries = []
+        for hazard in rules.overdue_now(self._hazard_facts().values()):
+            row = self.hazards[hazard.id]
+            plan = next((a for a in self.evidence.values() if a["record"]["id"] == hazard.id
+                         and a["event_type"] == "RectificationPlanFiled"), None)  # fmt: skip
+            persons = []
+            if plan is not None:
+                persons.append({**plan["person"], "act": plan["act"], "signature": plan["signature"]})
+            if row["responsible_person"]:
+                persons.append({"user_id": None, "name": row["responsible_person"], "role": "responsible_person",
+                                "role_zh": "整改责任人", "organisation_id": row["enterprise_id"], "organisation_name": None,
+                                "act": "named_responsible", "signature": None})  # fmt: skip
+            entries.append({
+                "kind": rules.OVERDUE, "hazard": self._hazard(hazard.id), "deadline": plain(row["deadline"]),
+                "missed_at": plain(utc(row["missed_occ"])),
+                "days_overdue": (as_of - row["deadline"]).days if row["deadline"] else None,
+                "persons": persons, "records": [_rec("hazard", hazard.id)],
+                "evidence": [*([plan] if plan else []), *self._ev(hazard.id, row["missed_ver"])],
+                "units": self._units(hazard.id, persons),
+            })  # fmt: skip
+        return entries
+
+    def signed_with_revoked_key(self, _as_of: date) -> list[dict[str, Any]]:
+        entries = []
+        for act in self.signed_acts:
+            if not rules.signed_with_revoked_key(act["signature"]["status"]):
+                continue
+            record = act["record"]
+            persons = [{**act["person"], "act": act["act"], "signature": act["signature"]}]
+            hazard_id = record["id"] if record["kind"] == "hazard" else None
+            entries.append({
+                "kind": rules.REVOKED_KEY, "hazard": self._hazard(hazard_id) if hazard_id in self.hazards else None,
+                "persons": persons, "records": [_rec(record["kind"], record["id"])], "evidence": [act],
+                "units": self._units(hazard_id, persons),
+            })  # fmt: skip
+        return entries
+
+
+def _rec(kind: str, record_id: str) -> dict[str, str]:
+    return {"kind": kind, "id": record_id}
+
+
+def _hazard_view(h: Any) -> dict[str, Any]:
+    return {
+        "id": h["id"],
+        "enterprise_id": h["enterprise_id"],
+        "description": h["description"],
+        "grade": h["grade"],
+        "criterion": h["criterion"],
+        "state": h["state"],
+        "department": h["department"],
+        "jurisdiction": h["jurisdiction"],
+        "existed_since": plain(h["existed_since"]),
+        "reported_at": plain(utc(h["reported_occ"])),
+        "version": h["version"],
+    }

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
-from enum import StrEnum
-from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -35,11 +33,11 @@ from domain.glossary import (
     HazardState,
     Role,
 )
+from domain.inputs import invalid, term
 from domain.signatures import PersonalSignature, upcast_unsigned_with_attachments_v1_v2
 from domain.values import RectificationPlan, SupervisionListing
 
 S = HazardState
-V = TypeVar("V", bound=StrEnum)
 # The states each action may start from; anything else is an out-of-order transition.
 ALLOWED_FROM: dict[str, frozenset[HazardState]] = {
     "report_to_regulator": frozenset({S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION}),
@@ -127,17 +125,17 @@ class Hazard(LedgerAggregate):
         existed_since: date | None = None,
         inspection_id: UUID | None = None,
     ) -> Hazard:
-        grade = _term(Grade, grade, "grade")
-        source = _term(HazardSource, source, "source")
+        grade = term(Grade, grade, "grade")
+        source = term(HazardSource, source, "source")
         if not description.strip():
-            _invalid("description", "required", "必填")
+            invalid("description", "required", "必填")
         if grade is Grade.MAJOR and not criterion.strip():
             # A major hazard is major because it meets a clause of the 判定标准.
-            _invalid("criterion", "a major hazard names the criterion clause it meets", "重大事故隐患须注明判定标准条款")
+            invalid("criterion", "a major hazard names the criterion clause it meets", "重大事故隐患须注明判定标准条款")
         if existed_since is not None and existed_since > business_date(occurred_at):
-            _invalid("existed_since", "after the report date", "晚于上报日期")
+            invalid("existed_since", "after the report date", "晚于上报日期")
         if actor.is_enterprise and source is not HazardSource.SELF_INSPECTION:
-            _invalid("source", "an enterprise reports its own findings (self_inspection)", "企业只能上报自查发现的隐患")
+            invalid("source", "an enterprise reports its own findings (self_inspection)", "企业只能上报自查发现的隐患")
         return cls(
             actor=actor,
             occurred_at=occurred_at,
@@ -223,7 +221,7 @@ class Hazard(LedgerAggregate):
                 fields=missing,
             )
         if plan.funds_yuan is not None and plan.funds_yuan < 0:
-            _invalid("funds_yuan", "negative", "不能为负数")
+            invalid("funds_yuan", "negative", "不能为负数")
         today = business_date(occurred_at)
         if plan.immediate:
             plan = replace(plan, deadline=plan.deadline or today)
@@ -234,9 +232,9 @@ class Hazard(LedgerAggregate):
     def record_progress(self, actor: Actor, occurred_at: datetime, note: str, percent: int | None) -> None:
         self.check_can("record_progress", occurred_at)
         if not note.strip():
-            _invalid("note", "required", "必填")
+            invalid("note", "required", "必填")
         if percent is not None and not 0 <= percent <= 100:
-            _invalid("percent", "between 0 and 100", "应在 0 到 100 之间")
+            invalid("percent", "between 0 and 100", "应在 0 到 100 之间")
         self._progress_recorded(actor=actor, occurred_at=occurred_at, note=note.strip(), percent=percent)
 
     def attach_evidence(
@@ -253,11 +251,11 @@ class Hazard(LedgerAggregate):
     ) -> None:
         self.check_can("attach_evidence", occurred_at)
         if not file_name.strip():
-            _invalid("file_name", "required", "必填")
+            invalid("file_name", "required", "必填")
         if (latitude is None) != (longitude is None):
-            _invalid("latitude", "give both latitude and longitude, or neither", "经纬度须同时提供")
+            invalid("latitude", "give both latitude and longitude, or neither", "经纬度须同时提供")
         if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # type: ignore[operator]
-            _invalid("latitude", "out of range", "超出范围")
+            invalid("latitude", "out of range", "超出范围")
         self._evidence_attached(
             actor=actor,
             occurred_at=occurred_at,
@@ -277,7 +275,7 @@ class Hazard(LedgerAggregate):
             raise DomainError("hazard_already_listed")
         for name in ("supervising_body", "document_number", "issuer"):
             if not getattr(listing, name).strip():
-                _invalid(name, "required", "必填")
+                invalid(name, "required", "必填")
         if listing.time_limit < business_date(occurred_at):
             raise DomainError(
                 "deadline_in_past",
@@ -291,7 +289,7 @@ class Hazard(LedgerAggregate):
             raise DomainError("hazard_not_listed")
         self.check_can("lift_supervision", occurred_at)
         if not approver.strip():
-            _invalid("approver", "required", "必填")
+            invalid("approver", "required", "必填")
         self._supervision_lifted(actor=actor, occurred_at=occurred_at, reason=reason.strip(), approver=approver.strip())
 
     def extend_deadline(
@@ -307,12 +305,12 @@ class Hazard(LedgerAggregate):
         if self.deadline is None:
             raise DomainError("no_deadline")
         if not reason.strip():
-            _invalid("reason", "required", "必填")
+            invalid("reason", "required", "必填")
         if not approver.strip():
-            _invalid("approver", "required", "必填")
+            invalid("approver", "required", "必填")
         today = business_date(occurred_at)
         if request_date > today:
-            _invalid("request_date", "after the decision date", "晚于批准日期")
+            invalid("request_date", "after the decision date", "晚于批准日期")
         if new_deadline < today:
             raise DomainError("deadline_in_past", new_deadline=new_deadline.isoformat(), today=today.isoformat())
         self._deadline_extended(
@@ -360,8 +358,8 @@ class Hazard(LedgerAggregate):
                 action_zh="验收重大事故隐患",
             )
         if not opinion.strip():
-            _invalid("opinion", "the acceptance opinion (验收意见) is required", "须填写验收意见")
-        assessors = [_term(Assessor, a, "assessed_by").value for a in assessed_by]
+            invalid("opinion", "the acceptance opinion (验收意见) is required", "须填写验收意见")
+        assessors = [term(Assessor, a, "assessed_by").value for a in assessed_by]
         decided = self._verification_passed if passed else self._verification_failed
         decided(
             actor=actor,
@@ -386,7 +384,7 @@ class Hazard(LedgerAggregate):
     def void(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
         self.check_can("void", occurred_at)
         if not reason.strip():
-            _invalid("reason", "a voided record states why", "作废须说明理由")
+            invalid("reason", "a voided record states why", "作废须说明理由")
         self._voided(actor=actor, occurred_at=occurred_at, reason=reason.strip())
 
     # ----- events (state assignment only) ----------------------------------------------------
@@ -513,21 +511,3 @@ class Hazard(LedgerAggregate):
     @event("HazardVoided")
     def _voided(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
         self.state = S.VOIDED
-
-
-def _term(vocabulary: type[V], value: object, field: str) -> V:
-    """A vocabulary term from an enum member or its code; anything else is refused by name."""
-    try:
-        return vocabulary(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in vocabulary)  # type: ignore[attr-defined]
-        raise DomainError(
-            "invalid_value",
-            field=field,
-            reason=f"{value!r} is not one of {allowed}",
-            reason_zh=f"{value} 不是有效取值（{allowed}）",
-        ) from None
-
-
-def _invalid(field: str, reason: str, reason_zh: str) -> None:
-    raise DomainError("invalid_value", field=field, reason=reason, reason_zh=reason_zh)

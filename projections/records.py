@@ -408,8 +408,9 @@ _EVOLVE = {
 def _facts_of(e: Any, row: Row | None, lookup: Lookup) -> list[Row]:
     """The countable facts of one event (without the envelope the projection adds)."""
     if isinstance(e, AccountabilityCase.AccountabilityPursued):
-        # 责任倒查、追责问责 (Annex 1 item 9): the persons held accountable, for the recording unit.
-        return [{"kind": ACCOUNTABILITY, "quantity": len(e.persons), "unit": e.actor.organisation_id}]
+        # 责任倒查、追责问责 (Annex 1 item 9): the persons held accountable, for the unit that decided it
+        # (DESIGN §5), which the record names: the office may record a decision a department took.
+        return [{"kind": ACCOUNTABILITY, "quantity": len(e.persons), "unit": e.decided_by}]
     if isinstance(e, EnforcementCase.Event) and row is not None:
         # An enforcement act counts for the unit that decided it, in its enterprise's sector row.
         place = {"unit": e.actor.organisation_id, "enterprise_id": row["enterprise_id"], "sector": row["sector"],

@@ -15,7 +15,9 @@ _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_top
 
 
 def plain(value: Any) -> Any:
-    """Recursively turns dataclasses, UUIDs, dates and enums into JSON types."""
+    """Recursively turns dataclasses, UUIDs, dates, enums and bytes (as hex) into JSON types."""
+    if isinstance(value, bytes | bytearray):
+        return value.hex()
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, UUID):

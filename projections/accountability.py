@@ -102,17 +102,6 @@ def act_of(event_type: str) -> tuple[str, str]:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", event_type).lower(), EVENT_LABELS.get(event_type, event_type)
 
 
-def _jsonable(value: Any) -> Any:
-    value = plain(value)
-    if isinstance(value, bytes | bytearray):
-        return value.hex()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 class AccountabilityProjection(RowStateProjection):
     name = "accountability"
     facts_table = "acts"
@@ -254,7 +243,7 @@ class AccountabilityProjection(RowStateProjection):
         acts = [{
             **envelope, "act": code, "act_zh": zh, "user_id": actor.user_id, "name": actor.name, "role": str(actor.role),
             "organisation_id": actor.organisation_id, "organisation_name": actor.organisation_name or None,
-            "signed": signature is not None, "signature": None if signature is None else _jsonable(signature),
+            "signed": signature is not None, "signature": None if signature is None else plain(signature),
             "details": _details(e),
         }]  # fmt: skip
         if isinstance(e, Inspection.InspectionConducted):
@@ -275,9 +264,9 @@ class AccountabilityProjection(RowStateProjection):
 
 
 def _details(e: Any) -> dict[str, Any] | None:
-    found = {name: _jsonable(getattr(e, name)) for name in _DETAILS if hasattr(e, name)}
+    found = {name: plain(getattr(e, name)) for name in _DETAILS if hasattr(e, name)}
     if isinstance(e, AccountabilityCase.AccountabilityPursued):
-        found["persons"] = _jsonable(e.persons)
+        found["persons"] = plain(e.persons)
     return found or None
 
 
@@ -295,7 +284,7 @@ def _evolve_hazard(row: Row, e: Any) -> None:
     if state is not None:
         row["state"] = state.value
     if isinstance(e, Hazard.RectificationPlanFiled):
-        row.update(deadline=e.plan.deadline, plan_by=_jsonable(e.actor), responsible_person=e.plan.responsible_person or None)
+        row.update(deadline=e.plan.deadline, plan_by=plain(e.actor), responsible_person=e.plan.responsible_person or None)
     elif isinstance(e, Hazard.DeadlineMissed):
         row.update(overdue=True, missed_occ=utc(e.occurred_at), missed_ver=e.originator_version)
     elif isinstance(e, _CLEAR_OVERDUE):
@@ -303,7 +292,7 @@ def _evolve_hazard(row: Row, e: Any) -> None:
         if isinstance(e, Hazard.DeadlineExtended):
             row["deadline"] = e.new_deadline
     if isinstance(e, Hazard.VerificationPassed):
-        row.update(verified_occ=utc(e.occurred_at), verified_ver=e.originator_version, verified_by=_jsonable(e.actor))
+        row.update(verified_occ=utc(e.occurred_at), verified_ver=e.originator_version, verified_by=plain(e.actor))
     if isinstance(e, _RECTIFIED) and row.get("rectified_occ") is None:
         row["rectified_occ"] = utc(e.occurred_at)
 
@@ -313,7 +302,7 @@ def _evolve_inspection(row: Row, e: Any) -> None:
         row.update(
             id=str(e.originator_id), enterprise_id=str(e.enterprise_id), organisation_id=e.organisation_id,
             kind=str(e.kind), method=str(e.method), occ=utc(e.occurred_at),
-            team=_jsonable(e.inspectors), findings=[], signers=[],
+            team=plain(e.inspectors), findings=[], signers=[],
         )  # fmt: skip
     elif isinstance(e, Inspection.FindingRecorded):
         finding = {"item": e.item, "hazard_ids": [str(h) for h in e.hazard_ids], "no_major_hazard": e.no_major_hazard,

@@ -12,6 +12,7 @@ from domain.enterprise import Enterprise
 from domain.errors import DomainError
 from domain.glossary import InspectionKind, InspectionMethod, SignatureMeaning, SpotCheckDeficiency
 from domain.hazard import Hazard
+from domain.inputs import term
 from domain.inspection import Inspection
 from domain.services.core import LedgerCore, Receipt
 from domain.services.signing_keys import SignatureArg, authorise_signature  # personal signatures
@@ -38,6 +39,8 @@ class InspectionCommands(LedgerCore):
         check_scope(
             actor, self.reference, enterprise_id=enterprise.id, sector=enterprise.sector, jurisdiction=enterprise.jurisdiction
         )
+        kind = term(InspectionKind, kind, "kind")
+        method = term(InspectionMethod, method, "method")
         if (kind is InspectionKind.SELF_INSPECTION) != actor.is_enterprise:
             raise DomainError(
                 "invalid_value",

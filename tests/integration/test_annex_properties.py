@@ -688,10 +688,12 @@ class History:
         if not grounds:
             return
         on = self.draw(st.lists(st.sampled_from(grounds), min_size=1, max_size=2, unique_by=lambda r: r.id))
-        # Recorded by the deciding unit itself: the office recording for another unit is known disagreement 1
-        # (test_accountability_counts_for_the_unit_that_decided), kept out of the random histories.
-        decided_by = self.pick(("yjj", "zjj", "slj", "ajb"))
-        actor = self.regulator(decided_by, self.pick((1, 2)))
+        # Recorded by the deciding unit itself, or by the office on its behalf (it counts for the decider).
+        decided_by = self.pick(("yjj", "zjj", "slj", "wulong", "ajb"))
+        if decided_by in ("wulong", "ajb") or self.draw(st.booleans()):
+            actor = self.regulator("ajb", self.pick((1, 2)))  # a street officer may not record it
+        else:
+            actor = self.regulator(decided_by, self.pick((1, 2)))
         names = self.draw(st.lists(st.sampled_from(("张三", "李四", "王五", "赵六")), min_size=1, max_size=3, unique=True))
         persons = [{"name": n, "organisation": decided_by, "role": "执法人员"} for n in names]
         hazards = {h.id for h in self.hazards}
@@ -856,6 +858,8 @@ def test_a_full_rebuild_gives_the_tables_of_the_live_catch_up(
 
 
 # ----- disagreements found by this oracle, reduced to the smallest history ------------------------
+# Annex 1 item 9 counted the persons for the unit of the actor who recorded the AccountabilityPursued (the
+# office), not for the unit that decided it (decided_by; DESIGN §5). Fixed in 283e556; a regression test.
 
 
 def test_accountability_counts_for_the_unit_that_decided(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -879,13 +883,13 @@ def test_accountability_counts_for_the_unit_that_decided(db_url: str, tmp_path_f
         )  # fmt: skip
         services.catch_up()
         district = annex1_figures(services.annexes.annex1(None, date(2023, 5, 22)))
-        assert district["accountability_persons"] == {"value": 2}  # agreed
+        assert district["accountability_persons"] == {"value": 2}
         yjj = annex1_figures(services.annexes.annex1("yjj", date(2023, 5, 22)))
         ajb = annex1_figures(services.annexes.annex1("ajb", date(2023, 5, 22)))
         assert (yjj["accountability_persons"], ajb["accountability_persons"]) == (
             {"value": 2},
             {"value": 0},
-        )  # read model: 0 and 2
+        )  # was 0 and 2
 
 
 # The read model's KPI 部门每千次检查发现重大事故隐患数 counted only majors of source department_inspection,

@@ -359,3 +359,18 @@ def test_a_hazard_cannot_reference_an_unknown_inspection(world: World):
 
 def test_signing_an_unknown_inspection_is_refused(world: World):
     world.refuse_new("inspection_not_found", lambda: world.app.sign_inspection(INSPECTOR, uuid4()))
+
+
+def test_vocabulary_codes_given_as_plain_strings_mean_the_same(world: World):
+    """Python callers may pass codes; a self-inspection given as "self_inspection" is still one."""
+    inspection = world.app.conduct_inspection(
+        world.principal, enterprise_id=world.enterprise_id, kind="self_inspection", method="routine",  # type: ignore[arg-type]
+        inspectors=[Person(world.principal.user_id, world.principal.name)], scope=["全厂"], led_by_principal=True,
+    )  # fmt: skip
+    assert world.app.inspection(inspection.id)["kind"] == "self_inspection"
+    with pytest.raises(DomainError) as refused:
+        world.app.conduct_inspection(
+            world.principal, enterprise_id=world.enterprise_id, kind="picnic", method="routine",  # type: ignore[arg-type]
+            inspectors=[Person(world.principal.user_id, world.principal.name)], scope=[],
+        )  # fmt: skip
+    assert refused.value.code == "invalid_value" and refused.value.details["field"] == "kind"

@@ -17,7 +17,7 @@ import contextlib
 from typing import Annotated
 from urllib.parse import unquote
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 
 from domain.actor import Actor
 from domain.errors import DomainError
@@ -65,3 +65,14 @@ def actor_from_headers(
 
 
 CurrentActor = Annotated[Actor, Depends(actor_from_headers)]
+
+
+def optional_actor(request: Request) -> Actor | None:
+    """The reader, when identified: reads need no identity, but some show more to some roles."""
+    if not request.headers.get("x-user-id"):
+        return None
+    names = ("x_user_id", "x_user_name", "x_user_role", "x_org_id", "x_org_kind", "x_org_name")
+    return actor_from_headers(**{name: request.headers.get(name.replace("_", "-")) for name in names})
+
+
+OptionalActor = Annotated[Actor | None, Depends(optional_actor)]

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Query
 
 from api.deps import ServicesDep
-from api.identity import actor_from_headers
-from domain.actor import Actor
+from api.identity import OptionalActor
 from domain.business_time import business_date
 from domain.errors import DomainError
 from domain.glossary import Role
@@ -41,21 +40,8 @@ def annex2(services: ServicesDep, unit: Unit = None, as_of: AsOf = None, known_a
     return services.annexes.annex2(unit, _as_of(as_of), known_at)
 
 
-def reader(
-    x_user_id: Annotated[str | None, Header()] = None,
-    x_user_name: Annotated[str | None, Header()] = None,
-    x_user_role: Annotated[str | None, Header()] = None,
-    x_org_id: Annotated[str | None, Header()] = None,
-    x_org_kind: Annotated[str | None, Header()] = None,
-    x_org_name: Annotated[str | None, Header()] = None,
-) -> Actor | None:
-    """The reader, when identified (reads do not require it)."""
-    if not x_user_id:
-        return None
-    return actor_from_headers(x_user_id, x_user_name, x_user_role, x_org_id, x_org_kind, x_org_name)
-
-
-Reader = Annotated[Actor | None, Depends(reader)]
+# Reads need no identity; an identified reader with the right role sees more (e.g. phone numbers).
+Reader = OptionalActor
 
 
 def mask_phone(phone: str) -> str:

@@ -36,9 +36,10 @@ class Services:
     def records(self) -> ProjectionRunner:
         return self.runners["records"]
 
-    def catch_up(self) -> int:
-        """Brings every read model up to the last recorded event (read-your-writes for one process)."""
-        return sum(runner.catch_up() for runner in self.runners.values())
+    def catch_up(self, *names: str) -> int:
+        """Brings the named read models (default: all) up to the last recorded event: read-your-writes
+        for a request, which names only what it reads (the audit log need not advance for a list)."""
+        return sum(runner.catch_up() for name, runner in self.runners.items() if not names or name in names)
 
     def wake_on_new_events(self) -> Callable[[float], None]:
         """How a live worker waits: PostgreSQL NOTIFY, or polling on SQLite."""

@@ -43,14 +43,14 @@ def hazard_chain(hazard_id: UUID, services: ServicesDep) -> dict[str, Any]:
     """The hazard's chain of people: who inspected and signed, reported, filed, claimed, verified,
     listed/lifted, closed/voided, decided — each with the event, both times, the version they saw
     and the signature."""
-    services.catch_up()
+    services.catch_up("accountability")
     return AccountabilityQueries.of(services).hazard_chain(str(hazard_id))
 
 
 @router.get("/people/{user_id}")
 def person(user_id: str, services: ServicesDep) -> dict[str, Any]:
     """Everything one person did or signed, and the accountability decisions naming them."""
-    services.catch_up()
+    services.catch_up("accountability")
     return AccountabilityQueries.of(services).person(user_id)
 
 
@@ -63,5 +63,5 @@ def anomalies(
 ) -> dict[str, Any]:
     """The lists: inspected but missed, verified but recurred, penalised but not rectified, overdue,
     signed with a revoked key — each entry naming persons, records and the events as evidence."""
-    services.catch_up()
+    services.catch_up("accountability")
     return AccountabilityQueries.of(services).anomalies(kind, unit, as_of)

@@ -33,7 +33,7 @@ def list_enterprises(
     services: ServicesDep, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)
 ) -> list[dict[str, Any]]:
     """Enterprises, by name (read model)."""
-    services.catch_up()
+    services.catch_up("records")
     return services.queries.enterprises(limit, offset)
 
 

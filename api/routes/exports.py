@@ -63,7 +63,7 @@ def _export(
 ) -> Response:
     check_annex(annex)
     day = as_of or business_date(datetime.now(UTC))
-    services.catch_up()
+    services.catch_up("records")
     table = annex_table(services, annex, unit, day, known_at)
     name = unit_name(services, unit)
     if annex == "annex3" and not phones_visible(who):

@@ -64,7 +64,7 @@ def list_hazards(
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
     """Hazards with filters, newest first (read model, caught up before reading)."""
-    services.catch_up()
+    services.catch_up("records")
     return services.queries.list(
         HazardFilter(
             state=state,

@@ -29,14 +29,14 @@ def _as_of(as_of: date | None) -> date:
 @router.get("/reports/annex1")
 def annex1(services: ServicesDep, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None) -> dict[str, Any]:
     """附件1 调度表: cumulative since the campaign start, per reporting unit or for the district."""
-    services.catch_up()
+    services.catch_up("records")
     return services.annexes.annex1(unit, _as_of(as_of), known_at)
 
 
 @router.get("/reports/annex2")
 def annex2(services: ServicesDep, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None) -> dict[str, Any]:
     """附件2 统计表: 累计总计, 本月总计 and one row per sector, as of a cut-off."""
-    services.catch_up()
+    services.catch_up("records")
     return services.annexes.annex2(unit, _as_of(as_of), known_at)
 
 
@@ -53,7 +53,7 @@ def mask_phone(phone: str) -> str:
 @router.get("/reports/annex3")
 def annex3(services: ServicesDep, who: Reader, unit: Unit = None) -> dict[str, Any]:
     """附件3 4个清单: one row per risk point. Phone numbers are masked unless the reader's role may see them."""
-    services.catch_up()
+    services.catch_up("records")
     table = services.annexes.annex3(unit)
     if who is None or who.role not in PHONE_READERS:
         for row in table["rows"]:
@@ -66,7 +66,7 @@ def annex3(services: ServicesDep, who: Reader, unit: Unit = None) -> dict[str, A
 @router.get("/kpis")
 def kpis(services: ServicesDep, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None) -> dict[str, Any]:
     """重大事故隐患动态整改率, 部门每千次检查发现重大事故隐患数, 企业自查发现重大事故隐患率, with monthly trends."""
-    services.catch_up()
+    services.catch_up("records")
     return services.annexes.kpis(unit, _as_of(as_of), known_at)
 
 
@@ -84,5 +84,5 @@ def lineage(
     """Drill-down: the records behind one cell (or KPI), each with the version of the event that counts it."""
     if annex not in ("annex1", "annex2", "kpi"):
         raise DomainError("unknown_cell", annex=annex, key=key)
-    services.catch_up()
+    services.catch_up("records")
     return services.annexes.lineage(annex, key, unit, _as_of(as_of), known_at, row=row, figure=figure)

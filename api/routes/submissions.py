@@ -48,7 +48,7 @@ class SubmissionIn(BaseModel):
 
 def frozen_figures(services: Services, annex: str, unit: str | None, as_of: date, known_at: datetime) -> dict[str, Any]:
     """The table's figures as known at ``known_at`` (system time), in the frozen form."""
-    services.catch_up()
+    services.catch_up("records")
     return table_figures(annex, annex_table(services, annex, unit, as_of, known_at), as_of=as_of, known_at=known_at)
 
 

@@ -35,7 +35,7 @@ def list_warnings(
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
     """Warnings, newest proposal first (read model, caught up before reading)."""
-    services.catch_up()
+    services.catch_up("process_facts")
     return process_queries(services).warnings(WarningFilter(unit=unit, level=level, state=state, limit=limit, offset=offset))
 
 
@@ -75,7 +75,7 @@ def unit_flags(unit_id: str, services: ServicesDep) -> dict[str, Any]:
     unit = reference.units.get(unit_id)
     if unit is None:
         raise DomainError("unit_not_found", id=unit_id)
-    services.catch_up()
+    services.catch_up("process_facts")
     queries = process_queries(services)
     settings = queries.ladder_settings()
     accidents = {a.accident_id: a for a in queries.unit_accidents(unit_id)}

@@ -243,18 +243,15 @@ class AnnexQueries:
 
     def kpis(self, unit: str | None, as_of: date, known_at: datetime | None = None) -> dict[str, Any]:
         """The city report's three indicators, cumulative in the campaign, and their monthly trend."""
-        start = self.reference.campaign.start
-        trend = []
-        month_end = as_of
-        months: list[date] = []
-        cursor = start.replace(day=1)
+        months: list[date] = []  # each month's end (the last one: the cut-off itself)
+        cursor = self.reference.campaign.start.replace(day=1)
         while cursor <= as_of:
             next_month = (cursor + timedelta(days=32)).replace(day=1)
             months.append(min(next_month - timedelta(days=1), as_of))
             cursor = next_month
-        for month_end in months:
-            trend.append({"as_of": month_end.isoformat(), **self._kpi_values(unit, month_end, known_at)})
-        return {**self._heading(unit, as_of, known_at), **self._kpi_values(unit, as_of, known_at), "trend": trend}
+        trend = [{"as_of": end.isoformat(), **self._kpi_values(unit, end, known_at)} for end in months]
+        current = trend[-1] if trend else self._kpi_values(unit, as_of, known_at)
+        return {**self._heading(unit, as_of, known_at), **current, "as_of": as_of.isoformat(), "trend": trend}
 
     def _kpi_values(self, unit: str | None, as_of: date, known_at: datetime | None) -> dict[str, Any]:
         ctx = self._context(unit, self._campaign_period(as_of), known_at)

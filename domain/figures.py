@@ -90,8 +90,7 @@ def units_counting_hazard(reference: ReferenceData, sector: str, jurisdiction: s
     return frozenset({reference.lead_unit(sector).id, jurisdiction})
 
 
-def sector_rows(reference: ReferenceData, sector: str) -> tuple[str, ...]:
-    """The Annex 2 rows a record of ``sector`` appears in: its own row and, for a "其中" row, its
-    parent (a subset row is never added again into a total)."""
-    row = reference.sector(sector)
-    return (row.id, row.parent) if row.parent else (row.id,)
+def sector_members(reference: ReferenceData, sector_id: str) -> list[str]:
+    """The sectors whose records an Annex 2 row counts: the row itself and its "其中" rows (a subset
+    row is never added again into a total)."""
+    return [sector_id, *(s.id for s in reference.sectors.values() if s.parent == sector_id)]

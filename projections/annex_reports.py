@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 
 from domain.annex_forms import ANNEX1, ANNEX2, ANNEX3, ROW_CUMULATIVE, ROW_MONTH
 from domain.errors import DomainError
-from domain.figures import Period, cumulative, month_to_date, per_thousand, rate, wan_yuan
+from domain.figures import Period, cumulative, month_to_date, per_thousand, rate, sector_members, wan_yuan
 from domain.glossary import GovernmentMeasure
 from domain.reference_data import ReferenceData
 from projections.engine import Tables
@@ -163,7 +163,7 @@ class AnnexQueries:
             self._row("month", ROW_MONTH, month),
         ]
         for sector in self.reference.sectors.values():
-            members = self.sector_members(sector.id)
+            members = sector_members(self.reference, sector.id)
             rows.append(
                 {
                     **self._row(sector.id, sector.name, {key: over(g, members) for key, g in groups.items()}),
@@ -172,10 +172,6 @@ class AnnexQueries:
             )
         columns = [{"key": c.key, "number": c.number, "group": c.group, "label": c.label, "unit": c.unit} for c in ANNEX2]
         return {**self._heading(unit, as_of, known_at), "columns": columns, "rows": rows}
-
-    def sector_members(self, sector_id: str) -> list[str]:
-        """A sector row and its "其中" rows: the records the row counts."""
-        return [sector_id, *(s.id for s in self.reference.sectors.values() if s.parent == sector_id)]
 
     def _row(self, key: str, label: str, values: dict[str, Any]) -> dict[str, Any]:
         cells: dict[str, Any] = {}
@@ -275,7 +271,7 @@ class AnnexQueries:
         start = self.reference.campaign.start
         period = month_to_date(start, as_of) if row == "month" else cumulative(start, as_of)
         ctx = self._context(unit, period, known_at)
-        sectors = None if row in ("cumulative", "month") else self.sector_members(self.reference.sector(row).id)
+        sectors = None if row in ("cumulative", "month") else sector_members(self.reference, self.reference.sector(row).id)
         parts = self._parts(annex, key, figure)
         return {
             "annex": annex, "key": key, "row": row, **self._heading(unit, as_of, known_at),

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
 
+from domain.figures import sector_members
 from domain.glossary import Grade, HazardSource, HazardState
 from domain.reference_data import ReferenceData
 from projections.engine import Tables
@@ -45,8 +46,7 @@ class HazardQueries:
             conditions.append(hazards.c.state == f.state.value)
         if f.sector:
             # A "其中" row's parent lists its children's hazards too.
-            rows = [s.id for s in self.reference.sectors.values() if f.sector in (s.id, s.parent)]
-            conditions.append(hazards.c.sector.in_(rows or [f.sector]))
+            conditions.append(hazards.c.sector.in_(sector_members(self.reference, f.sector)))
         if f.unit:
             led = [s.id for s in self.reference.sectors.values() if f.unit in s.lead_unit_ids]
             conditions.append(or_(hazards.c.department == f.unit, hazards.c.jurisdiction == f.unit, hazards.c.sector.in_(led)))

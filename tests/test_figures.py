@@ -16,7 +16,7 @@ from domain.figures import (
     month_to_date,
     per_thousand,
     rate,
-    sector_rows,
+    sector_members,
     show,
     units_counting_hazard,
     wan_yuan,
@@ -81,5 +81,9 @@ def test_which_units_a_record_counts_for() -> None:
     reference = load_reference()
     assert units_counting_hazard(reference, "hazardous_chemicals", "wulong") == {"yjj", "wulong"}
     assert units_counting_hazard(reference, "transport", "dayu") == {"jtj", "dayu"}  # first lead only
-    assert sector_rows(reference, "construction_housing") == ("construction_housing", "construction")
-    assert sector_rows(reference, "fire_safety") == ("fire_safety",)
+    assert sector_members(reference, "construction") == [
+        "construction", "construction_housing", "construction_highway", "construction_railway", "construction_metro",
+        "construction_water", "construction_power",
+    ]  # fmt: skip
+    assert sector_members(reference, "hydropower") == ["hydropower", "hydropower_large", "hydropower_small"]
+    assert sector_members(reference, "fire_safety") == ["fire_safety"]

@@ -92,7 +92,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     ledger.require_signatures = settings.require_signatures  # personal signatures (HAZARD_REQUIRE_SIGNATURES)
     runners = {
         projection.name: ProjectionRunner(engine, ledger.recorder, ledger.mapper, projection)
-        for projection in (RecordsProjection(), ProcessFactsProjection(), AccountabilityProjection())
+        for projection in (RecordsProjection(reference.campaign.start), ProcessFactsProjection(), AccountabilityProjection())
     }
     runners["merkle_log"] = ProjectionRunner(engine, ledger.recorder, ledger.mapper, MerkleLogProjection())  # audit/log.py
     for runner in runners.values():

@@ -94,6 +94,7 @@ COLUMNS: dict[RiskList, dict[str, str]] = {
     },
 }
 
+
 def missing_columns(point: Any) -> dict[RiskList, list[str]]:
     """Per list, the columns (codes of ``COLUMNS``) still empty, for anything carrying a risk point's
     fields (the aggregate, or a read model's row): one completeness rule for both."""

@@ -61,20 +61,24 @@ class LedgerTranscoder(JSONTranscoder):
     most, and the standard parser with a per-object hook was their bottleneck."""
 
     def decode(self, data: bytes) -> Any:
-        return self._revive(orjson.loads(data))
+        value = orjson.loads(data)
+        return self._revive(value) if type(value) in _CONTAINERS else value
 
     def _revive(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            if len(value) == 2 and "_type_" in value and "_data_" in value:
-                try:
-                    transcoding = self.names[value["_type_"]]
-                except KeyError:
-                    raise TranscodingNotRegisteredError(f"no transcoding named {value['_type_']!r}") from None
-                return transcoding.decode(self._revive(value["_data_"]))
-            return {k: self._revive(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._revive(v) for v in value]
-        return value
+        # Only containers can hold a marker: scalars are returned without a call (most values are scalars).
+        if type(value) is list:
+            return [self._revive(v) if type(v) in _CONTAINERS else v for v in value]
+        if "_type_" in value and "_data_" in value and len(value) == 2:
+            try:
+                transcoding = self.names[value["_type_"]]
+            except KeyError:
+                raise TranscodingNotRegisteredError(f"no transcoding named {value['_type_']!r}") from None
+            data = value["_data_"]
+            return transcoding.decode(self._revive(data) if type(data) in _CONTAINERS else data)
+        return {k: self._revive(v) if type(v) in _CONTAINERS else v for k, v in value.items()}
+
+
+_CONTAINERS = (dict, list)
 
 
 def register_transcodings(transcoder: JSONTranscoder) -> None:

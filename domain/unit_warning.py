@@ -125,9 +125,7 @@ class UnitWarning(LedgerAggregate):
         self.check_undecided(occurred_at)
         if not isinstance(published, bool):
             invalid("published", "true or false", "应为是或否")
-        self._confirmed(
-            actor=actor, occurred_at=occurred_at, note=(note or "").strip(), published=published, signature=signature
-        )
+        self._confirmed(actor=actor, occurred_at=occurred_at, note=(note or "").strip(), published=published, signature=signature)
 
     def dismiss(self, actor: Actor, occurred_at: datetime, reason: str) -> None:
         """The office decides not to warn; the reason is required and the trigger is never proposed again."""

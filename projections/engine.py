@@ -14,7 +14,8 @@ blue/green.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from threading import Event
@@ -32,7 +33,9 @@ from sqlalchemy import (
     String,
     Table,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 
@@ -118,12 +121,22 @@ class ProjectionRunner:
         return self._tables[version]
 
     def create_tables(self) -> None:
-        """Creates the registry and the first version if this projection has none yet."""
+        """Creates the registry and the first version if this projection has none yet. When the
+        projection now declares a table its active version lacks (a new read model in an upgrade), the
+        version is rebuilt blue/green: the old one serves until the new one is complete."""
         registry.create_all(self.engine)
         with self.engine.begin() as conn:
             if conn.execute(select(projection_active.c.version).where(self._is_this_active())).first() is None:
                 self._create_version(conn, 1)
                 conn.execute(insert(projection_active).values(projection=self.name, version=1))
+        if self._outdated():
+            with exclusive(self.engine, f"rebuild:{self.name}"):
+                if self._outdated():  # another process may have rebuilt it while this one waited
+                    self.rebuild()
+
+    def _outdated(self) -> bool:
+        existing = set(inspect(self.engine).get_table_names())
+        return any(table.name not in existing for table in self.tables().values())
 
     def _create_version(self, conn: Connection, version: int) -> None:
         tables = self.tables(version)
@@ -181,16 +194,30 @@ class ProjectionRunner:
         """Projects everything recorded so far into the active version; returns events applied."""
         return self._catch_up(self.active_version(), progress)
 
-    def _catch_up(self, version: int, progress: ProgressCallback | None, batch_size: int | None = None) -> int:
+    def _catch_up(
+        self, version: int, progress: ProgressCallback | None, batch_size: int | None = None, rebuilding: bool = False
+    ) -> int:
         applied = 0
+        analysed_at = REBUILD_BATCH
         head = self.recorder.max_notification_id() or 0
         while True:
             done, position = self._run_batch(version, batch_size or self.batch_size)
             if done == 0:
                 return applied
             applied += done
+            if rebuilding and applied >= 2 * analysed_at:
+                # Tables that grow from empty keep the planner's empty-table plans (sequential scans of
+                # ever larger tables for each batch's row lookups) until they are analysed.
+                self._analyse(version)
+                analysed_at = applied
             if progress:
                 progress(position, max(head, position))
+
+    def _analyse(self, version: int) -> None:
+        with self.engine.connect() as conn:
+            for table in self.tables(version).values():
+                conn.exec_driver_sql(f'ANALYZE "{table.name}"')
+            conn.commit()
 
     def _run_batch(self, version: int, batch_size: int) -> tuple[int, int]:
         this = (projection_tracking.c.projection == self.name) & (projection_tracking.c.version == version)
@@ -222,7 +249,8 @@ class ProjectionRunner:
         new = max(self._versions()) + 1
         with self.engine.begin() as conn:
             self._create_version(conn, new)
-        applied = self._catch_up(new, progress, batch_size=REBUILD_BATCH)
+        applied = self._catch_up(new, progress, batch_size=REBUILD_BATCH, rebuilding=True)
+        self._analyse(new)  # queries of the new version get plans for its real size from the first request
         with self.engine.begin() as conn:
             conn.execute(update(projection_active).where(self._is_this_active()).values(version=new))
         # Whatever arrived between the last batch and the switch is ordinary lag, caught up here or live.
@@ -244,6 +272,21 @@ class ProjectionRunner:
             return list(
                 conn.execute(select(projection_tracking.c.version).where(projection_tracking.c.projection == self.name)).scalars()
             )
+
+
+@contextmanager
+def exclusive(engine: Engine, key: str) -> Iterator[None]:
+    """One process at a time (a PostgreSQL session advisory lock; SQLite serves one process)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(hashtext(:key))"), {"key": key})
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(hashtext(:key))"), {"key": key})
+            conn.commit()
 
 
 def follow(runners: Sequence[ProjectionRunner], wait: Callable[[float], None], stop: Event) -> None:

@@ -20,9 +20,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, and_, case, exists, func, literal, or_, select, true
 
 from domain.figures import Period
-from domain.glossary import Grade, HazardSource, InspectionKind
+from domain.glossary import Grade, InspectionKind
 from domain.reference_data import ReferenceData
 from projections import records as r
+from projections import rollups
 from projections.engine import Tables
 
 
@@ -78,6 +79,7 @@ class Measure:
     attribution: str = "record"  # record: sector lead or street/zone · actor: the acting unit · organisation: inspecting body
     entry: str = "reported"  # the milestone (or "fact"/"inspection") whose time puts a record in a period
     qualified_by: str | None = None  # the milestone whose event makes a record count here (lineage), if not the entry
+    rollup: str | None = None  # its name among the running totals of the district roll-up (projections/rollups.py)
 
     def base(self, ctx: Context) -> tuple[Any, list[ColumnElement[bool]]]:
         t = ctx.tables[self.source]
@@ -126,6 +128,10 @@ def by_sector(engine: Engine, measures: dict[str, Measure], ctx: Context) -> dic
         by_source.setdefault(measure.source, []).append(key)
     with engine.connect() as conn:
         for source, keys in by_source.items():
+            totals = _from_rollups(conn, measures, keys, ctx)
+            if totals is not None:
+                results.update(totals)
+                continue
             t = ctx.tables[source]
             sector = _sector_of(t)
             sector_key = sector if sector is not None else literal(None)
@@ -166,6 +172,23 @@ def by_sector(engine: Engine, measures: dict[str, Measure], ctx: Context) -> dic
                         if row[i + 2]:
                             results[k].setdefault(row[0], set()).add(row[1])
     return results
+
+
+def _from_rollups(conn: Any, measures: dict[str, Measure], keys: list[str], ctx: Context) -> dict[str, Any] | None:
+    """The district roll-up as known now, read from the running totals when every figure asked of this
+    source is kept there and the period is the campaign or the cut-off's month; None: scan the rows."""
+    scope = ctx.scope
+    names = [measures[k].rollup for k in keys]
+    if scope.unit is not None or scope.known_at is not None or None in names:
+        return None
+    bucket = rollups.bucket_of(scope.period.start, scope.period.end, ctx.reference.campaign.start)
+    if bucket is None:
+        return None
+    as_of = scope.period.end
+    if measures[keys[0]].source == "hazards":
+        totals = rollups.cohort_totals(conn, ctx.tables, list(dict.fromkeys(names)), bucket, as_of)  # type: ignore[arg-type]
+        return {k: totals[name] for k, name in zip(keys, names, strict=True)}  # type: ignore[index]
+    return {k: rollups.first_sets(conn, ctx.tables, name, bucket, as_of) for k, name in zip(keys, names, strict=True)}  # type: ignore[arg-type]
 
 
 def _summand(t: Any, measure: Measure) -> Any:
@@ -211,8 +234,15 @@ def _majors(ctx: Context, t: Any, *more: ColumnElement[bool]) -> list[ColumnElem
     return [t.c.grade == Grade.MAJOR.value, ~ctx.reached(t, "voided"), *more]
 
 
-def _rectified(ctx: Context, t: Any) -> ColumnElement[bool]:
-    return ctx.reached(t, "verified")  # closing (销号) needs a passed verification first
+def _cohort(name: str) -> Measure:
+    """A hazard cohort figure, from the one definition its running totals are also kept by."""
+    cohort = rollups.HAZARD_COHORTS[name]
+
+    def where(ctx: Context, t: Any) -> list[ColumnElement[bool]]:
+        sources = [t.c.source.in_(cohort.sources)] if cohort.sources is not None else []
+        return _majors(ctx, t, *sources, *(ctx.reached(t, m) for m in cohort.milestones))
+
+    return Measure("hazards", where, qualified_by=cohort.milestones[-1] if cohort.milestones else None, rollup=name)
 
 
 def _facts(kind: str, sub: str | None = None) -> Where:
@@ -236,31 +266,12 @@ def _controlled_at_cut_off(ctx: Context, rp: Any) -> list[ColumnElement[bool]]:
     return [exists().where(*of_point(facts, rp.c.id), facts.c.position == latest, facts.c.flag.is_(True))]
 
 
-SELF = HazardSource.SELF_INSPECTION.value
-FOUND_BY_DEPARTMENTS = (HazardSource.DEPARTMENT_INSPECTION.value, HazardSource.SUPERVISION.value)
 # Inspections by departments (the denominator of 部门每千次检查发现重大事故隐患数).
 DEPARTMENT_INSPECTION_KINDS = (InspectionKind.DEPARTMENT.value, InspectionKind.SPOT_CHECK.value)
 
 MEASURES: dict[str, Measure] = {
     # hazards
-    "majors": Measure("hazards", lambda c, t: _majors(c, t)),
-    "majors_planned": Measure("hazards", lambda c, t: _majors(c, t, c.reached(t, "plan")), qualified_by="plan"),
-    "majors_planned_listed": Measure(
-        "hazards", lambda c, t: _majors(c, t, c.reached(t, "plan"), c.reached(t, "listed")), qualified_by="listed"
-    ),
-    "majors_rectified": Measure("hazards", lambda c, t: _majors(c, t, _rectified(c, t)), qualified_by="verified"),
-    "self_found": Measure("hazards", lambda c, t: _majors(c, t, t.c.source == SELF)),
-    "self_found_rectified": Measure(
-        "hazards", lambda c, t: _majors(c, t, t.c.source == SELF, _rectified(c, t)), qualified_by="verified"
-    ),
-    "department_found": Measure("hazards", lambda c, t: _majors(c, t, t.c.source.in_(FOUND_BY_DEPARTMENTS))),
-    "department_found_rectified": Measure(
-        "hazards", lambda c, t: _majors(c, t, t.c.source.in_(FOUND_BY_DEPARTMENTS), _rectified(c, t)), qualified_by="verified"
-    ),
-    "listed": Measure("hazards", lambda c, t: _majors(c, t, c.reached(t, "listed")), qualified_by="listed"),
-    "listed_rectified": Measure(
-        "hazards", lambda c, t: _majors(c, t, c.reached(t, "listed"), _rectified(c, t)), qualified_by="verified"
-    ),
+    **{name: _cohort(name) for name in rollups.HAZARD_COHORTS},
     # risk points and problems
     "risks": Measure("risk_points", lambda c, t: [], entry="registered"),
     "risks_controlled": Measure("risk_points", _controlled_at_cut_off, entry="registered"),
@@ -280,10 +291,11 @@ MEASURES: dict[str, Measure] = {
     ),
     "regulator_inspections": Measure(
         "inspections",
-        lambda c, t: [t.c.kind != InspectionKind.SELF_INSPECTION.value],
+        lambda c, t: [t.c.kind.in_(rollups.INSPECTION_SETS["regulator_inspections"])],
         "enterprises",
         "organisation",
         "inspection",
+        rollup="regulator_inspections",
     ),
     # enforcement acts (counted for the unit that decided them)
     "penalties": Measure("facts", _facts(r.PENALTY), "count", "actor", "fact"),

@@ -9,6 +9,7 @@ by D as known at T" is ``verified_occ < end(D) and verified_rec <= T`` on one ro
 
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -25,6 +26,7 @@ from domain.risk_point import HazardCharacteristics, RiskPoint, missing_columns
 from domain.unit_warning import UnitWarning
 from domain.views import plain
 from domain.work_log import WorkLog
+from projections import rollups
 from projections.engine import Tables
 from projections.rowstate import Lookup, Row, RowStateProjection, utc
 
@@ -97,8 +99,12 @@ class RecordsProjection(RowStateProjection):
     name = "records"
     facts_table = "facts"
 
+    def __init__(self, campaign_start: date) -> None:
+        self.campaign_start = campaign_start  # the district roll-up's totals count from it (projections/rollups.py)
+
     def define(self, metadata: MetaData, suffix: str) -> Tables:
         return Tables(
+            **rollups.define(metadata, suffix),
             enterprises=Table(
                 f"rm_enterprises{suffix}",
                 metadata,
@@ -236,6 +242,19 @@ class RecordsProjection(RowStateProjection):
         row = _EVOLVE[table](dict(row or {}), e, lookup)
         row["version"] = e.originator_version
         return row
+
+    def rows_changed(
+        self, conn: Any, tables: Tables, before: dict[tuple[str, str], Row | None], after: dict[tuple[str, str], Row]
+    ) -> None:
+        deltas: dict[rollups.Key, dict[str, int]] = {}
+        firsts: list[dict[str, Any]] = []
+        for (table, key), row in after.items():
+            if table == "hazards":
+                rollups.hazard_deltas(before[(table, key)], self.campaign_start, -1, deltas)
+                rollups.hazard_deltas(row, self.campaign_start, +1, deltas)
+            elif table == "inspections":
+                firsts.extend(rollups.inspection_firsts(row, self.campaign_start))
+        rollups.write(conn, tables, deltas, firsts)
 
     # ----- facts --------------------------------------------------------------------------
 

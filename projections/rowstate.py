@@ -1,8 +1,9 @@
 """Projections whose rows are the current state of records, plus append-only facts.
 
 A batch loads the rows its events touch (one SELECT per table), evolves them in memory in log order,
-and writes the changed rows back with one upsert per table: a row touched by many events in a batch
-is written once. Facts (one row per countable act, with both times) are inserted in one statement.
+and writes the changed rows back once each: rows the batch creates are inserted (COPY on PostgreSQL),
+rows that existed are upserted, one statement per table. Facts (one row per countable act, with both
+times) are appended the same way as new rows.
 Datetimes are stored in UTC (SQLite keeps no zone).
 """
 
@@ -12,7 +13,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from psycopg import sql
+from psycopg.types.json import Json
+from sqlalchemy import ARRAY, JSON, Connection, Table, any_, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from projections.engine import Positioned, Tables
@@ -65,25 +68,45 @@ class RowStateProjection:
                 rows.setdefault((table_name, key), None)
             return rows[(table_name, key)]
 
+        absent = {key for key, row in rows.items() if row is None}  # rows this batch creates: inserted, not upserted
+        before: dict[tuple[str, str], Row | None] = {}
         changed: dict[tuple[str, str], Row] = {}
         facts: list[Row] = []
         for route, (position, event) in zip(routes, events, strict=True):
             row = None
             if route is not None:
+                before.setdefault(route, rows[route])
                 row = self.evolve(route[0], rows[route], event, lookup)
                 rows[route] = changed[route] = row
             if self.facts_table is not None:
                 facts.extend(self.facts(position, event, row, lookup))
         for table_name in {t for t, _ in changed}:
-            self._upsert(conn, tables[table_name], [r for (t, _), r in changed.items() if t == table_name])
+            table = tables[table_name]
+            new = [r for (t, k), r in changed.items() if t == table_name and (t, k) in absent]
+            existing = [r for (t, k), r in changed.items() if t == table_name and (t, k) not in absent]
+            if new:
+                _insert(conn, table, new)
+            if existing:
+                self._upsert(conn, table, existing)
         if facts:
-            conn.execute(tables[self.facts_table].insert(), facts)  # type: ignore[index]
+            _insert(conn, tables[self.facts_table], facts)  # type: ignore[index]
+        self.rows_changed(conn, tables, before, changed)
+
+    def rows_changed(
+        self, conn: Connection, tables: Tables, before: dict[tuple[str, str], Row | None], after: dict[tuple[str, str], Row]
+    ) -> None:
+        """Keeps totals derived from the rows (in the batch's transaction): each changed row as it was
+        before the batch (None: new) and after it."""
 
     @staticmethod
     def _load(conn: Connection, table: Table, table_name: str, keys: list[str], rows: dict[tuple[str, str], Row | None]) -> None:
         pk = _pk(table)
-        for i in range(0, len(keys), _CHUNK):
-            for existing in conn.execute(select(table).where(pk.in_(keys[i : i + _CHUNK]))).mappings():
+        if conn.dialect.name == "postgresql":  # one array parameter: the statement is the same for every batch
+            chunks = [select(table).where(pk == any_(literal(keys, ARRAY(pk.type))))]
+        else:
+            chunks = [select(table).where(pk.in_(keys[i : i + _CHUNK])) for i in range(0, len(keys), _CHUNK)]
+        for query in chunks:
+            for existing in conn.execute(query).mappings():
                 rows[(table_name, existing[pk.name])] = dict(existing)
 
     @staticmethod
@@ -95,6 +118,21 @@ class RowStateProjection:
             index_elements=[pk], set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name != pk}
         )
         conn.execute(stmt, rows)
+
+
+def _insert(conn: Connection, table: Table, rows: list[Row]) -> None:
+    """New rows: PostgreSQL's COPY (in the batch's transaction), a plain multi-row INSERT elsewhere."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(table.insert(), rows)
+        return
+    columns = [c.name for c in table.columns]
+    as_json = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+        for row in rows:
+            copy.write_row([Json(row.get(c)) if c in as_json else row.get(c) for c in columns])
 
 
 def _pk(table: Table) -> Any:

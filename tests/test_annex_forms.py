@@ -13,7 +13,9 @@ REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 
 def _rows(name: str) -> list[list[str]]:
     text = (REFERENCE / name).read_text("utf-8")
-    return [[c.strip() for c in line.strip().strip("|").split("|")] for line in text.splitlines() if re.match(r"^\| \d+ \|", line)]
+    return [
+        [c.strip() for c in line.strip().strip("|").split("|")] for line in text.splitlines() if re.match(r"^\| \d+ \|", line)
+    ]
 
 
 def test_annex1_items_match_the_reference_in_order() -> None:

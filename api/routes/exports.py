@@ -71,8 +71,6 @@ def _export(
     return download(annex, fmt, export(annex, table, fmt, unit_name=name, filled_on=day), unit, name, day)
 
 
-
-
 @router.get("/reports/{annex}.xlsx", response_class=Response)
 def export_xlsx(
     annex: str, services: ServicesDep, who: Reader, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None

@@ -10,6 +10,7 @@ from sqlalchemy import inspect, select
 from api.bootstrap import build
 from api.settings import Settings
 from domain.actor import Actor
+from domain.business_time import CHINA_TZ
 from domain.credit_code import check_character
 from domain.errors import DomainError
 from domain.glossary import Grade, HazardSource, OrgKind, Role
@@ -80,7 +81,13 @@ def test_racing_projection_runners_apply_each_event_once(db_url: str) -> None:
         for n in range(1, 21):
             _hazard(services, n)
         runners = [
-            ProjectionRunner(services.engine, services.ledger.recorder, services.ledger.mapper, RecordsProjection(), batch_size=7)
+            ProjectionRunner(
+                services.engine,
+                services.ledger.recorder,
+                services.ledger.mapper,
+                RecordsProjection(services.ledger.reference.campaign.start),
+                batch_size=7,
+            )
             for _ in range(3)
         ]
         errors: list[BaseException] = []
@@ -129,3 +136,32 @@ def test_blue_green_rebuild_serves_the_old_version_until_it_switches(db_url: str
         assert "rm_hazards_v1" not in names and {"rm_hazards_v2", "rm_hazards_v3"} <= names
     finally:
         services.close()
+
+
+def test_an_upgrade_that_adds_a_read_model_table_rebuilds_the_projection_at_start(db_url: str) -> None:
+    """A version built before a table existed (here: its day totals dropped) is rebuilt blue/green when
+    the next process starts, so the new table holds the whole history, not only what follows."""
+    services = build(Settings(db_url=db_url))
+    try:
+        enterprise = services.ledger.register_enterprise(
+            OFFICE, credit_code=_code(1), name="企业1", sector="fire_safety", jurisdiction="dayu", principal_name="p"
+        )
+        for _ in range(3):
+            services.ledger.report_hazard(
+                OFFICE, enterprise_id=enterprise.id, grade=Grade.MAJOR, source=HazardSource.TIP_OFF,
+                description="消防通道堵塞", criterion="第四条",
+            )  # fmt: skip
+        services.catch_up()
+        today = services.ledger.clock.now().astimezone(CHINA_TZ).date()
+        before = services.annexes.annex2(None, today)
+        assert before["rows"][0]["cells"]["majors"] == 3
+        with services.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE rm_hazard_days_v1")
+    finally:
+        services.close()
+    again = build(Settings(db_url=db_url))
+    try:
+        assert again.records.active_version() == 2
+        assert again.annexes.annex2(None, today) == before
+    finally:
+        again.close()

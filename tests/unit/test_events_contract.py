@@ -429,6 +429,22 @@ def test_any_actor_round_trips(actor: Actor):
     assert back == actor and type(back.role) is Role and type(back.organisation_kind) is OrgKind
 
 
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**53), max_value=2**53) | texts,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(json_values, st.lists(dates, max_size=3))
+def test_any_nesting_of_plain_values_and_marked_values_round_trips(value: Any, days: list[date]):
+    """The decoder revives marked values at any depth (in lists, in dicts) and leaves the rest alone."""
+    transcoder = _transcoder()
+    document = {"plain": value, "nested": [{"days": days, "plain": value}], "days": days}
+    assert transcoder.decode(transcoder.encode(document)) == document
+    assert transcoder.decode(transcoder.encode(value)) == value
+
+
 _TRANSCODER: list[Any] = []
 
 

@@ -58,6 +58,8 @@ class Services:
         return self.__dict__["_audit"]  # type: ignore[no-any-return]
 
     def close(self) -> None:
+        if "_audit" in self.__dict__:
+            self.__dict__["_audit"].close()
         self.ledger.close()
         self.engine.dispose()
 

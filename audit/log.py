@@ -28,6 +28,8 @@ from pathlib import Path
 from threading import Event
 from typing import Any
 
+import psycopg
+from psycopg_pool import ConnectionPool
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -44,6 +46,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     tuple_,
     union_all,
@@ -56,8 +59,10 @@ from audit.records import record_leaf_hash
 from projections.engine import Positioned, ProjectionRunner, Tables
 
 log = logging.getLogger(__name__)
-CACHED_LEVEL = 8  # subtrees of >= 256 leaves: ~1/256 of the nodes, every proof's upper half
-CACHE_SIZE = 200_000
+# Subtrees of >= 16 leaves are kept in process (loaded once per version, then as they are completed):
+# a proof then reads its leaf and at most three stored nodes. About 1/16 of the nodes, capped.
+CACHED_LEVEL = 4
+CACHE_SIZE = 250_000
 
 audit_registry = MetaData()
 audit_checkpoints = Table(
@@ -148,6 +153,70 @@ def fetch_nodes(conn: Connection, tables: Tables, keys: Collection[Key]) -> dict
     return out
 
 
+class ProofReader:
+    """PostgreSQL: the rows of a proof (blocks of leaves, stored subtree hashes not cached, the tree
+    size) in one prepared statement — each shape of it prepared once — on a small autocommit pool of
+    its own, with no pre-ping: a proof costs one round trip and one index range scan."""
+
+    WIDTH = 1 << CACHED_LEVEL
+    ONE_BLOCK = "SELECT 0::int, position, leaf_hash, notification_id FROM {leaves} WHERE position >= %(lo)s AND position < %(hi)s"
+    BLOCKS = (
+        "SELECT 0::int, l.position, l.leaf_hash, l.notification_id FROM {leaves} l JOIN unnest(%(blocks)s::bigint[]) AS b(n)"
+        f" ON l.position >= b.n * {WIDTH} AND l.position < (b.n + 1) * {WIDTH}"
+    )
+    NODES = (
+        "SELECT n.level::int, n.idx, n.hash, NULL::bigint FROM {nodes} n"
+        " JOIN unnest(%(levels)s::smallint[], %(idxs)s::bigint[]) AS k(level, idx) ON n.level = k.level AND n.idx = k.idx"
+    )
+    SIZE = "SELECT -1, coalesce(max(position), -1), NULL::bytea, NULL::bigint FROM {leaves}"
+
+    def __init__(self, engine: Engine) -> None:
+        self.conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._pool: Any = None
+
+    def read(self, version: int, blocks: list[int], upper: list[Key], size_needed: bool) -> list[Any]:
+        parts: list[str] = []
+        params: dict[str, Any] = {}
+        if len(blocks) == 1:
+            parts.append(self.ONE_BLOCK)
+            params.update(lo=blocks[0] * self.WIDTH, hi=(blocks[0] + 1) * self.WIDTH)
+        elif blocks:
+            parts.append(self.BLOCKS)
+            params["blocks"] = blocks
+        if upper:
+            parts.append(self.NODES)
+            params.update(levels=[lv for lv, _ in upper], idxs=[i for _, i in upper])
+        if size_needed:
+            parts.append(self.SIZE)
+        if not parts:
+            return []
+        statement = " UNION ALL ".join(parts).format(leaves=f"audit_leaves_v{version}", nodes=f"audit_nodes_v{version}")
+        try:
+            return self._execute(statement, params)
+        except psycopg.OperationalError:  # a connection the server closed (a restart): once more, on a fresh one
+            return self._execute(statement, params)
+
+    def _execute(self, statement: str, params: dict[str, Any]) -> list[Any]:
+        if self._pool is None:
+            self._pool = ConnectionPool(self.conninfo, min_size=1, max_size=4, kwargs={"autocommit": True}, open=True)
+        with self._pool.connection() as conn:
+            return conn.execute(statement, params, prepare=True).fetchall()  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+
+
+def _from_leaves(leaves: dict[int, bytes], level: int, idx: int) -> bytes | None:
+    """The hash of the complete subtree (level, idx) from its leaf hashes; None if one is missing."""
+    hashes = [leaves.get(p) for p in range(idx << level, (idx + 1) << level)]
+    if None in hashes:
+        return None
+    while len(hashes) > 1:
+        hashes = [merkle.node_hash(hashes[i], hashes[i + 1]) for i in range(0, len(hashes), 2)]  # type: ignore[arg-type]
+    return hashes[0]
+
+
 class ProofError(ValueError):
     """A proof was asked for outside the tree."""
 
@@ -166,7 +235,13 @@ class AuditLog:
         self._signer: Signer | None = None
         self._active: tuple[int, float] | None = None
         self._cache: dict[tuple[int, int, int], bytes] = {}
+        self._warmed: int | None = None
+        self._roots: dict[tuple[int, int], bytes] = {}
+        self._proofs = ProofReader(engine)
         audit_registry.create_all(engine)
+
+    def close(self) -> None:
+        self._proofs.close()
 
     @property
     def signer(self) -> Signer:
@@ -194,8 +269,8 @@ class AuditLog:
         self, version: int, keys: Collection[Key], size_needed: bool, position: int | None = None
     ) -> tuple[int, dict[Key, bytes], int | None]:
         """(current tree size if asked, the hashes of ``keys``, the notification id of leaf ``position``)."""
-        tables = self.runner.tables(version)
-        leaves, nodes = tables["leaves"], tables["nodes"]
+        if self._warmed != version:
+            self._warm(version)
         out: dict[Key, bytes] = {}
         wanted = []
         for key in keys:
@@ -204,19 +279,64 @@ class AuditLog:
                 wanted.append(key)
             else:
                 out[key] = cached
-        positions = [idx for level, idx in wanted if level == 0]
-        if position is not None and position not in positions:
-            positions.append(position)
-        upper = [(level, idx) for level, idx in wanted if level > 0]
+        # Below the cached levels, a subtree is folded from its leaves: the proof reads whole blocks of
+        # 2**CACHED_LEVEL consecutive leaves (one index range each) instead of a lookup per node.
+        low = [key for key in wanted if key[0] < CACHED_LEVEL]
+        blocks = {(idx << level) >> CACHED_LEVEL for level, idx in low}
+        if position is not None:
+            blocks.add(position >> CACHED_LEVEL)
+        upper = [key for key in wanted if key[0] >= CACHED_LEVEL]
+        if self.engine.dialect.name == "postgresql":
+            rows = self._proofs.read(version, sorted(blocks), upper, size_needed)
+        else:
+            rows = self._read_rows(version, sorted(blocks), upper, size_needed)
+        size, nid = -1, None
+        leaves: dict[int, bytes] = {}
+        for level, idx, h, leaf_nid in rows:
+            if level == -1:
+                size = int(idx) + 1
+            elif level == 0:
+                leaves[idx] = bytes(h)
+                if idx == position:
+                    nid = leaf_nid
+            else:
+                out[(level, idx)] = bytes(h)
+                if len(self._cache) < CACHE_SIZE:
+                    self._cache[(version, level, idx)] = bytes(h)
+        for level, idx in low:
+            folded = _from_leaves(leaves, level, idx)
+            if folded is not None:
+                out[(level, idx)] = folded
+                if len(self._cache) < CACHE_SIZE:  # complete subtrees never change: e.g. the root's right edge
+                    self._cache[(version, level, idx)] = folded
+        missing = set(keys) - out.keys()
+        if missing:
+            raise ProofError("the tree is smaller than asked (stored subtree hashes missing)")
+        return size, out, nid
+
+    def _warm(self, version: int) -> None:
+        """Loads the stored subtrees of the cached levels (the cache keeps one version)."""
+        nodes = self.runner.tables(version)["nodes"]
+        self._cache.clear()
+        query = select(nodes.c.level, nodes.c.idx, nodes.c.hash).where(nodes.c.level >= CACHED_LEVEL).limit(CACHE_SIZE)
+        with self.engine.connect() as conn:
+            self._cache.update(((version, level, idx), bytes(h)) for level, idx, h in conn.execute(query))
+        self._warmed = version
+
+    def _read_rows(self, version: int, blocks: list[int], upper: list[Key], size_needed: bool) -> list[Any]:
+        tables = self.runner.tables(version)
+        leaves, nodes = tables["leaves"], tables["nodes"]
         parts = []
-        if positions:
+        if blocks:
+            width = 1 << CACHED_LEVEL
+            in_blocks = or_(*(leaves.c.position.between(b * width, b * width + width - 1) for b in blocks))
             parts.append(
                 select(
                     literal(0).label("level"),
                     leaves.c.position.label("idx"),
                     leaves.c.leaf_hash.label("h"),
                     leaves.c.notification_id.label("nid"),
-                ).where(leaves.c.position.in_(positions))
+                ).where(in_blocks)
             )
         if upper:
             parts.append(
@@ -233,24 +353,11 @@ class AuditLog:
                     literal(None, BigInteger).label("nid"),
                 )
             )
-        size, nid = -1, None
-        if parts:
-            query = parts[0] if len(parts) == 1 else union_all(*parts)
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                rows = conn.execute(query).all()
-            for level, idx, h, leaf_nid in rows:
-                if level == -1:
-                    size = int(idx) + 1
-                    continue
-                out[(level, idx)] = bytes(h)
-                if level == 0 and idx == position:
-                    nid = leaf_nid
-                if level >= CACHED_LEVEL and len(self._cache) < CACHE_SIZE:
-                    self._cache[(version, level, idx)] = bytes(h)
-        missing = set(keys) - out.keys()
-        if missing:
-            raise ProofError("the tree is smaller than asked (stored subtree hashes missing)")
-        return size, out, nid
+        if not parts:
+            return []
+        query = parts[0] if len(parts) == 1 else union_all(*parts)
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return list(conn.execute(query).all())
 
     def size(self) -> int:
         return self._read(self._version(), (), True)[0]
@@ -271,13 +378,19 @@ class AuditLog:
             size = self.size()
         if not 0 <= position < size:
             raise ProofError(f"position {position} is not a leaf of a tree of size {size}")
-        ranges = merkle.inclusion_ranges(position, size)
-        keys = {k for s, n in ranges for k in merkle.subtree_keys(s, n)} | set(merkle.subtree_keys(0, size)) | {(0, position)}
+        path_keys = [merkle.subtree_keys(s, n) for s, n in merkle.inclusion_ranges(position, size)]
+        root = self._roots.get((version, size))
+        root_keys = merkle.subtree_keys(0, size) if root is None else []
+        keys = {k for ks in path_keys for k in ks} | set(root_keys) | {(0, position)}
         _, nodes, nid = self._read(version, keys, False, position)
-        if nid is None:  # the leaf itself came from the cache: never (level 0 is not cached)
+        if nid is None:  # the leaf's own row is always read (its notification id): not there, not in the log
             raise ProofError(f"position {position} is not in the log")
-        path = [merkle.fold([nodes[k] for k in merkle.subtree_keys(s, n)]) for s, n in ranges]
-        root = merkle.fold([nodes[k] for k in merkle.subtree_keys(0, size)])
+        path = [merkle.fold([nodes[k] for k in ks]) for ks in path_keys]
+        if root is None:
+            root = merkle.fold([nodes[k] for k in root_keys])
+            if len(self._roots) > 64:
+                self._roots.clear()
+            self._roots[(version, size)] = root  # a tree size's root never changes within a version
         return {
             "leaf_index": position,
             "notification_id": int(nid),

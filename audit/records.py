@@ -18,19 +18,21 @@ that position, or shifts every later position.
 
 from __future__ import annotations
 
+import hashlib
 import struct
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any, NamedTuple
 from uuid import UUID
 
 from sqlalchemy import Engine, text
 
-from audit.merkle import leaf_hash
-
 FORMAT = 1
 _HEAD = struct.Struct(">BQ")
 _I64 = struct.Struct(">q")
 _U32 = struct.Struct(">I")
+_sha256 = hashlib.sha256
+_UUID_HEAD = struct.Struct(">BQI16sq")  # format, notification id, 16, the UUID's bytes, originator version
 
 
 class RawRecord(NamedTuple):
@@ -52,27 +54,34 @@ def _originator_bytes(originator_id: Any) -> bytes:
 
 
 def leaf_bytes(notification_id: int, originator_id: Any, originator_version: int, topic: str, state: bytes) -> bytes:
-    oid = originator_id.bytes if isinstance(originator_id, UUID) else _originator_bytes(originator_id)
-    topic_b = (topic or "").encode()
+    return b"".join(_leaf_parts(notification_id, originator_id, originator_version, topic, state))
+
+
+def row_leaf_hash(notification_id: int, originator_id: Any, originator_version: int, topic: str, state: bytes) -> bytes:
+    """``leaf_hash(leaf_bytes(...))`` in one pass: the verifier and the log compute one per stored event."""
+    return _sha256(b"".join((b"\x00", *_leaf_parts(notification_id, originator_id, originator_version, topic, state)))).digest()
+
+
+def _leaf_parts(notification_id: int, originator_id: Any, originator_version: int, topic: str, state: bytes) -> tuple[bytes, ...]:
+    if type(originator_id) is UUID:  # the common case: one fixed-size head
+        head = _UUID_HEAD.pack(FORMAT, notification_id, 16, originator_id.bytes, originator_version)
+    else:
+        oid = _originator_bytes(originator_id)
+        head = b"".join((_HEAD.pack(FORMAT, notification_id), _U32.pack(len(oid)), oid, _I64.pack(originator_version)))
     state = state or b""
-    return b"".join(
-        (
-            _HEAD.pack(FORMAT, notification_id),
-            _U32.pack(len(oid)),
-            oid,
-            _I64.pack(originator_version),
-            _U32.pack(len(topic_b)),
-            topic_b,
-            _U32.pack(len(state)),
-            state,
-        )
-    )
+    return head, _topic_part(topic or ""), _U32.pack(len(state)), state
+
+
+@lru_cache(maxsize=4096)
+def _topic_part(topic: str) -> bytes:
+    encoded = topic.encode()
+    return _U32.pack(len(encoded)) + encoded
 
 
 def record_leaf_hash(record: Any) -> bytes:
     """The leaf hash of a stored record (a RawRecord or the library's Notification)."""
     nid = record.notification_id if hasattr(record, "notification_id") else record.id
-    return leaf_hash(leaf_bytes(nid, record.originator_id, record.originator_version, record.topic, record.state))
+    return row_leaf_hash(nid, record.originator_id, record.originator_version, record.topic, record.state)
 
 
 # ----- reading the raw events table -------------------------------------------------------------------
@@ -98,7 +107,8 @@ def read_records(engine: Engine, chunk: int = 10_000) -> Iterator[RawRecord]:
     if engine.dialect.name == "postgresql":  # the driver's server-side cursor: no per-row ORM overhead
         raw = engine.raw_connection()
         try:
-            with raw.driver_connection.cursor(name="audit_read_records") as cursor:  # type: ignore[union-attr]
+            # Binary results: bytea arrives as bytes, not hex text to decode (about twice the rows per second).
+            with raw.driver_connection.cursor(name="audit_read_records", binary=True) as cursor:  # type: ignore[union-attr]
                 cursor.execute(query)
                 while rows := cursor.fetchmany(chunk):
                     for nid, oid, version, topic, state in rows:

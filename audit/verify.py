@@ -31,9 +31,9 @@ from uuid import UUID
 from sqlalchemy import Engine, create_engine, inspect, text
 
 from audit import merkle
-from audit.merkle import StreamingRoot, leaf_hash
+from audit.merkle import StreamingRoot
 from audit.note import Checkpoint, NoteError, VerifierKey, parse_checkpoint, verify_note
-from audit.records import RawRecord, count_records, leaf_bytes, read_records
+from audit.records import RawRecord, count_records, read_records, row_leaf_hash
 
 EXPORT_FORMAT = "hazard-ledger-audit-export"
 EXPORT_VERSION = 1
@@ -161,7 +161,7 @@ class DatabaseSource:
         )
         with self.engine.connect() as conn:
             if self.engine.dialect.name == "postgresql":  # the driver's cursor: no per-row result overhead
-                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                cursor = conn.connection.dbapi_connection.cursor(binary=True)  # type: ignore[union-attr]
                 plain = (
                     f"SELECT position, notification_id, leaf_hash FROM {self.leaves_table} "
                     f"WHERE position > %s ORDER BY position LIMIT {chunk}"
@@ -293,6 +293,20 @@ def export(engine: Engine, out: Path, public_key: str | None, progress: Progress
     return {"events": total, "leaves": leaves, "checkpoints": len(notes)}
 
 
+# ----- rows with their leaf hashes ------------------------------------------------------------------------
+
+
+class Hashed(NamedTuple):
+    notification_id: int
+    leaf_hash: bytes
+    record: RawRecord | None  # kept only if it may carry a personal signature or change a key
+
+
+def _hashed(records: Iterator[RawRecord]) -> Iterator[Hashed]:
+    for r in records:
+        yield Hashed(r.notification_id, row_leaf_hash(*r), r if SignatureChecker.wants(r) else None)
+
+
 # ----- personal signatures (domain/signatures.py, if installed) ------------------------------------------
 
 
@@ -325,11 +339,14 @@ class SignatureChecker:
     def active(self) -> bool:
         return self.module is not None
 
+    @classmethod
+    def wants(cls, record: RawRecord) -> bool:
+        """Whether a row can carry a signature or change a key (the transcoder writes compact JSON):
+        the others are not worth decoding."""
+        return cls.KEY_TOPIC in record.topic or b'"signature":{' in record.state
+
     def see(self, position: int, record: RawRecord) -> None:
         is_key = self.KEY_TOPIC in record.topic
-        state = record.state
-        if not is_key and b'"signature":{' not in state:
-            return  # no signature (the transcoder writes compact JSON): not worth decoding
         try:
             oid = record.originator_id
             if isinstance(oid, str) and len(oid) in (32, 36):
@@ -447,7 +464,7 @@ def verify(
     signatures = SignatureChecker()
     total = source.count()
     raw, stored = StreamingRoot(), StreamingRoot()
-    rows, leaves = source.records(), source.leaves()
+    rows, leaves = _hashed(source.records()), source.leaves()
     r, leaf = next(rows, None), next(leaves, None)
     expected_position, last_nid = 0, None
     unlogged_first: tuple[int, int] | None = None
@@ -478,7 +495,7 @@ def verify(
             )
             expected_position = leaf.position
         if r is not None and leaf is not None and r.notification_id == leaf.notification_id:
-            h = leaf_hash(leaf_bytes(*r))
+            h = r.leaf_hash
             if h != leaf.hash:
                 diverge()
                 add(
@@ -491,8 +508,8 @@ def verify(
                         r.notification_id,
                     )
                 )
-            if signatures.active:
-                signatures.see(raw.size, r)
+            if signatures.active and r.record is not None:
+                signatures.see(raw.size, r.record)
             raw.append(h)
             if not same:
                 stored.append(leaf.hash)
@@ -500,7 +517,7 @@ def verify(
             r, leaf = next(rows, None), next(leaves, None)
             expected_position += 1
         elif r is not None and (leaf is None or r.notification_id < leaf.notification_id):
-            h = leaf_hash(leaf_bytes(*r))
+            h = r.leaf_hash
             diverge()
             if leaf is None and r.notification_id > tracking:
                 unlogged += 1
@@ -516,8 +533,8 @@ def verify(
                         r.notification_id,
                     )
                 )
-            if signatures.active:
-                signatures.see(raw.size, r)
+            if signatures.active and r.record is not None:
+                signatures.see(raw.size, r.record)
             raw.append(h)
             r = next(rows, None)
         else:

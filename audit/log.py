@@ -254,10 +254,11 @@ class AuditLog:
 
     # ----- tree ----------------------------------------------------------------------------------
 
-    # Proofs are read in ONE query on an autocommit connection: the leaf and every stored subtree hash
-    # the proof needs. Complete subtrees never change, so the upper levels (shared by every proof)
-    # are also kept in a small in-process cache. The active version is re-read at most once a second
-    # (a rebuild keeps the previous version readable until the next one).
+    # A proof is ONE query on an autocommit connection. Complete subtrees never change, so those of 16
+    # leaves and more are kept in process (loaded once per version, then as the tree completes them);
+    # below that, the query reads the block of 16 leaves around the position and the subtrees are
+    # folded here. The active version is re-read at most once a second (a rebuild keeps the previous
+    # version readable until the next one).
 
     def _version(self) -> int:
         now = time.monotonic()

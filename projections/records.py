@@ -104,7 +104,7 @@ class RecordsProjection(RowStateProjection):
 
     def define(self, metadata: MetaData, suffix: str) -> Tables:
         return Tables(
-            **rollups.define(metadata, suffix),
+            **rollups.define(metadata, suffix, self.campaign_start),
             enterprises=Table(
                 f"rm_enterprises{suffix}",
                 metadata,

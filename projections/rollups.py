@@ -66,10 +66,13 @@ REGULATOR_KINDS = tuple(k.value for k in InspectionKind if k is not InspectionKi
 INSPECTION_SETS: dict[str, tuple[str, ...]] = {"regulator_inspections": REGULATOR_KINDS}
 
 
-def define(metadata: MetaData, suffix: str) -> dict[str, Table]:
+def define(metadata: MetaData, suffix: str, campaign_start: date) -> dict[str, Table]:
+    """The totals count from the campaign start, which their table names carry: a district that moves
+    its campaign start declares new tables, and the projection is rebuilt (projections/engine.py)."""
+    since = f"_{campaign_start:%Y%m%d}"
     return {
         "hazard_days": Table(
-            f"rm_hazard_days{suffix}",
+            f"rm_hazard_days{since}{suffix}",
             metadata,
             Column("sector", String(64), primary_key=True),
             Column("month", Integer, primary_key=True),  # the month the hazards were reported (yyyymm)
@@ -77,7 +80,7 @@ def define(metadata: MetaData, suffix: str) -> dict[str, Table]:
             *(Column(name, Integer, nullable=False) for name in HAZARD_COHORTS),
         ),
         "inspection_firsts": Table(
-            f"rm_inspection_firsts{suffix}",
+            f"rm_inspection_firsts{since}{suffix}",
             metadata,
             Column("measure", String(64), primary_key=True),
             Column("bucket", Integer, primary_key=True),

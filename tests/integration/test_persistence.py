@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import date
 
-from sqlalchemy import inspect, select
+from sqlalchemy import MetaData, inspect, select
 
 from api.bootstrap import build
 from api.settings import Settings
@@ -156,7 +157,7 @@ def test_an_upgrade_that_adds_a_read_model_table_rebuilds_the_projection_at_star
         before = services.annexes.annex2(None, today)
         assert before["rows"][0]["cells"]["majors"] == 3
         with services.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE rm_hazard_days_v1")
+            conn.exec_driver_sql(f"DROP TABLE {services.records.tables()['hazard_days'].name}")
     finally:
         services.close()
     again = build(Settings(db_url=db_url))
@@ -165,3 +166,10 @@ def test_an_upgrade_that_adds_a_read_model_table_rebuilds_the_projection_at_star
         assert again.annexes.annex2(None, today) == before
     finally:
         again.close()
+
+
+def test_the_roll_up_totals_are_named_for_the_campaign_start_they_count_from() -> None:
+    """A district that moves its campaign start declares new total tables, so the start-up check above
+    rebuilds them instead of serving totals counted from the old start."""
+    names = [RecordsProjection(date(2023, m, 1)).define(MetaData(), "_v1")["hazard_days"].name for m in (5, 6)]
+    assert names == ["rm_hazard_days_20230501_v1", "rm_hazard_days_20230601_v1"]

@@ -11,7 +11,7 @@ run: $(STAMP)
 	$(VENV)/bin/hazard-ledger serve --demo
 
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check domain projections api audit tests

@@ -15,6 +15,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
+# The CLI's rich consoles are made at import: give them one wide width whatever terminal (or none) a test
+# worker has, so their tables are never cut (the CLI tests read ids and times out of them).
+os.environ["COLUMNS"] = "240"
+
 PG_ADMIN_URL = os.environ.get("HAZARD_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 RUN_ID = uuid.uuid4().hex[:8]
 

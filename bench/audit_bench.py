@@ -192,6 +192,10 @@ def bench_writes(services: Services, seconds: float, rounds: int, separate_worke
     }
 
 
+def _row(*cells: str) -> None:
+    print("| " + " | ".join(cells) + " |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", required=True, help="a scratch PostgreSQL database (emptied first)")
@@ -212,32 +216,22 @@ def main() -> None:
     wanted = set(args.only or ["proofs", "verify", "writes"])
     if "proofs" in wanted:
         p = bench_proofs(services, args.leaves, args.samples)
-        print(
-            f"| inclusion proof at {p['leaves']:,} leaves | p50 {p['p50_ms']:.2f} ms | "
-            f"p95 {p['p95_ms']:.2f} ms (max {p['max_ms']:.2f}) | "
-            f"goal <= 1 ms | tree built at {p['build_per_s']:,.0f} leaves/s; consistency p50 {p['consistency_p50_ms']:.2f} ms |",
-            flush=True,
-        )
+        _row(f"inclusion proof at {p['leaves']:,} leaves", f"p50 {p['p50_ms']:.2f} ms",
+             f"p95 {p['p95_ms']:.2f} ms (max {p['max_ms']:.2f})", "goal <= 1 ms",
+             f"tree built at {p['build_per_s']:,.0f} leaves/s; consistency p50 {p['consistency_p50_ms']:.2f} ms")  # fmt: skip
     if "verify" in wanted:
         v = bench_verify(services, args.db, args.events)
-        print(
-            f"| verify (offline, PostgreSQL) | {v['events']:,} events | "
-            f"{v['verify_per_s']:,.0f} events/s ({v['seconds']:.1f} s) | "
-            f"goal >= 50,000 | log catch-up {v['log_catch_up_per_s']:,.0f} events/s; signatures {v['signatures']} |",
-            flush=True,
-        )
+        rate = f"{v['verify_per_s']:,.0f} events/s ({v['seconds']:.1f} s)"
+        _row("verify (offline, PostgreSQL)", f"{v['events']:,} events", rate, "goal >= 50,000",
+             f"log catch-up {v['log_catch_up_per_s']:,.0f} events/s; signatures {v['signatures']}")  # fmt: skip
     elif "writes" in wanted:
         populate(services.ledger, 10_000)
     if "writes" in wanted:
         w = bench_writes(services, args.write_seconds, args.rounds, separate_worker=not args.in_process)
-        print(
-            f"| ledger writes/s, Merkle runner off vs on | {w['off_per_s']:,.0f} vs {w['on_per_s']:,.0f} | {w['ratio']:.0%} | "
-            f"goal >= 80% | {'in-process thread' if args.in_process else 'separate worker process'}; "
-            f"median of {args.rounds} alternating rounds of {args.write_seconds:g} s; "
-            f"lag after: {w['lag_after_events']} events; "
-            f"{w['cpus']} CPUs |",
-            flush=True,
-        )
+        where = "in-process thread" if args.in_process else "separate worker process"
+        _row("ledger writes/s, Merkle runner off vs on", f"{w['off_per_s']:,.0f} vs {w['on_per_s']:,.0f}", f"{w['ratio']:.0%}",
+             "goal >= 80%", f"{where}; median of {args.rounds} alternating rounds of {args.write_seconds:g} s; "
+             f"lag after: {w['lag_after_events']} events; {w['cpus']} CPUs")  # fmt: skip
     services.close()
 
 

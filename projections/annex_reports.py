@@ -6,7 +6,7 @@ with the lineage of every cell.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -151,7 +151,7 @@ class AnnexQueries:
         """附件2 统计表: 累计总计, 本月总计, then one row per sector (cumulative; "其中" rows are subsets)."""
         start = self.reference.campaign.start
         cumulative_ctx = self._context(unit, cumulative(start, as_of), known_at)
-        month_ctx = self._context(unit, month_to_date(start, as_of), known_at)
+        month_ctx = replace(cumulative_ctx, scope=replace(cumulative_ctx.scope, period=month_to_date(start, as_of)))
         measures = {**ANNEX2_MEASURES, **{f"served.{i}": m for i, m in enumerate(SERVED)}}
         groups = by_sector(self.engine, measures, cumulative_ctx)
         month_groups = by_sector(self.engine, measures, month_ctx)

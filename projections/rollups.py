@@ -221,6 +221,6 @@ def first_sets(conn: Any, tables: dict[str, Table], measure: str, bucket: int, a
         seen.c.measure == measure, seen.c.bucket == bucket, seen.c.first_day <= as_of
     )
     groups: dict[str | None, set[str]] = {}
-    for sector, enterprise_id in conn.execute(query):
+    for sector, enterprise_id in conn.execute(query).all():  # thousands of rows: fetched at once
         groups.setdefault(sector or None, set()).add(enterprise_id)
     return groups

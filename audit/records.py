@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -41,6 +41,9 @@ class RawRecord(NamedTuple):
     originator_version: int
     topic: str
     state: bytes
+
+
+_as_record = partial(tuple.__new__, RawRecord)  # a row as a RawRecord without a Python call per row
 
 
 def _originator_bytes(originator_id: Any) -> bytes:
@@ -111,8 +114,7 @@ def read_records(engine: Engine, chunk: int = 10_000) -> Iterator[RawRecord]:
             with raw.driver_connection.cursor(name="audit_read_records", binary=True) as cursor:  # type: ignore[union-attr]
                 cursor.execute(query)
                 while rows := cursor.fetchmany(chunk):
-                    for nid, oid, version, topic, state in rows:
-                        yield RawRecord(nid, oid, version, topic, state if state is not None else b"")
+                    yield from map(_as_record, rows)  # a NULL state stays None: it encodes as empty bytes
             raw.rollback()
         finally:
             raw.close()

@@ -24,6 +24,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -44,6 +45,9 @@ class StoredLeaf(NamedTuple):
     position: int
     notification_id: int
     hash: bytes
+
+
+_as_leaf = partial(tuple.__new__, StoredLeaf)  # a row as a StoredLeaf without a Python call per leaf
 
 
 @dataclass
@@ -171,8 +175,7 @@ class DatabaseSource:
                 fetch = lambda a: conn.execute(query, {"a": a}).all()  # noqa: E731
             while True:
                 rows = fetch(after)
-                for position, nid, h in rows:
-                    yield StoredLeaf(position, nid, bytes(h))
+                yield from map(_as_leaf, rows)
                 if len(rows) < chunk:
                     return
                 after = rows[-1][0]
@@ -293,20 +296,6 @@ def export(engine: Engine, out: Path, public_key: str | None, progress: Progress
     return {"events": total, "leaves": leaves, "checkpoints": len(notes)}
 
 
-# ----- rows with their leaf hashes ------------------------------------------------------------------------
-
-
-class Hashed(NamedTuple):
-    notification_id: int
-    leaf_hash: bytes
-    record: RawRecord | None  # kept only if it may carry a personal signature or change a key
-
-
-def _hashed(records: Iterator[RawRecord]) -> Iterator[Hashed]:
-    for r in records:
-        yield Hashed(r.notification_id, row_leaf_hash(*r), r if SignatureChecker.wants(r) else None)
-
-
 # ----- personal signatures (domain/signatures.py, if installed) ------------------------------------------
 
 
@@ -339,11 +328,7 @@ class SignatureChecker:
     def active(self) -> bool:
         return self.module is not None
 
-    @classmethod
-    def wants(cls, record: RawRecord) -> bool:
-        """Whether a row can carry a signature or change a key (the transcoder writes compact JSON):
-        the others are not worth decoding."""
-        return cls.KEY_TOPIC in record.topic or b'"signature":{' in record.state
+    SIGNED = b'"signature":{'  # the transcoder writes compact JSON: a row without it carries no signature
 
     def see(self, position: int, record: RawRecord) -> None:
         is_key = self.KEY_TOPIC in record.topic
@@ -464,7 +449,7 @@ def verify(
     signatures = SignatureChecker()
     total = source.count()
     raw, stored = StreamingRoot(), StreamingRoot()
-    rows, leaves = _hashed(source.records()), source.leaves()
+    rows, leaves = source.records(), source.leaves()
     r, leaf = next(rows, None), next(leaves, None)
     expected_position, last_nid = 0, None
     unlogged_first: tuple[int, int] | None = None
@@ -472,6 +457,7 @@ def verify(
     tracking = source.tracking or 0
     add = report.findings.append
     same = True  # the stored leaves equal the recomputed ones so far: one tree serves both (the fast path)
+    checking, key_topic, signed = signatures.active, SignatureChecker.KEY_TOPIC, SignatureChecker.SIGNED
 
     def diverge() -> None:
         nonlocal same, stored
@@ -495,7 +481,7 @@ def verify(
             )
             expected_position = leaf.position
         if r is not None and leaf is not None and r.notification_id == leaf.notification_id:
-            h = r.leaf_hash
+            h = row_leaf_hash(*r)
             if h != leaf.hash:
                 diverge()
                 add(
@@ -508,8 +494,8 @@ def verify(
                         r.notification_id,
                     )
                 )
-            if signatures.active and r.record is not None:
-                signatures.see(raw.size, r.record)
+            if checking and (key_topic in r.topic or signed in (r.state or b"")):  # may carry a signature
+                signatures.see(raw.size, r)
             raw.append(h)
             if not same:
                 stored.append(leaf.hash)
@@ -517,7 +503,7 @@ def verify(
             r, leaf = next(rows, None), next(leaves, None)
             expected_position += 1
         elif r is not None and (leaf is None or r.notification_id < leaf.notification_id):
-            h = r.leaf_hash
+            h = row_leaf_hash(*r)
             diverge()
             if leaf is None and r.notification_id > tracking:
                 unlogged += 1
@@ -533,8 +519,8 @@ def verify(
                         r.notification_id,
                     )
                 )
-            if signatures.active and r.record is not None:
-                signatures.see(raw.size, r.record)
+            if checking and (key_topic in r.topic or signed in (r.state or b"")):  # may carry a signature
+                signatures.see(raw.size, r)
             raw.append(h)
             r = next(rows, None)
         else:

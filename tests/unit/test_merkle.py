@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from audit import merkle
 from audit.merkle import MemoryTree, StreamingRoot, leaf_hash
 from audit.note import NoteError, Signer, VerifierKey, parse_checkpoint, sign_checkpoint, verify_checkpoint, verify_note
-from audit.records import leaf_bytes
+from audit.records import leaf_bytes, row_leaf_hash
 
 leaves_st = st.lists(st.binary(max_size=8), min_size=1, max_size=70)
 
@@ -128,6 +128,27 @@ def test_leaf_bytes_are_length_prefixed_and_change_with_every_field() -> None:
         leaf_bytes(7, "0" * 32, 1, "domain.hazard:Hazard.Reported", b"{ }"),
     ]
     assert len({base, *variants}) == 6
+
+
+def _reference_leaf(nid: int, oid: bytes, version: int, topic: str, state: bytes) -> bytes:
+    """The encoding of audit/records.py's docstring, written out field by field."""
+    t = topic.encode()
+    return (
+        b"\x01" + nid.to_bytes(8, "big") + len(oid).to_bytes(4, "big") + oid + version.to_bytes(8, "big", signed=True)
+        + len(t).to_bytes(4, "big") + t + len(state).to_bytes(4, "big") + state
+    )  # fmt: skip
+
+
+@given(
+    st.integers(0, 2**63 - 1), st.uuids(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=40),
+    st.none() | st.binary(max_size=64), st.booleans(),
+)  # fmt: skip
+def test_leaf_encoding_and_its_one_pass_hash_follow_the_documented_format(nid, oid, version, topic, state, as_text) -> None:
+    """The UUID fast path, the text-id path (SQLite keeps hex) and the fused hash all give the documented bytes."""
+    expected = _reference_leaf(nid, oid.bytes, version, topic, state or b"")
+    given_id = oid.hex if as_text else oid
+    assert leaf_bytes(nid, given_id, version, topic, state) == expected  # type: ignore[arg-type]
+    assert row_leaf_hash(nid, given_id, version, topic, state) == leaf_hash(expected)  # type: ignore[arg-type]
 
 
 # ----- signed notes -----------------------------------------------------------------------------------

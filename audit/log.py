@@ -25,7 +25,7 @@ import time
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from threading import Event
+from threading import Event, Lock
 from typing import Any
 
 import psycopg
@@ -173,6 +173,7 @@ class ProofReader:
     def __init__(self, engine: Engine) -> None:
         self.conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._pool: Any = None
+        self._opening = Lock()  # request threads: one pool
 
     def read(self, version: int, blocks: list[int], upper: list[Key], size_needed: bool) -> list[Any]:
         parts: list[str] = []
@@ -197,8 +198,9 @@ class ProofReader:
             return self._execute(statement, params)
 
     def _execute(self, statement: str, params: dict[str, Any]) -> list[Any]:
-        if self._pool is None:
-            self._pool = ConnectionPool(self.conninfo, min_size=1, max_size=4, kwargs={"autocommit": True}, open=True)
+        with self._opening:
+            if self._pool is None:
+                self._pool = ConnectionPool(self.conninfo, min_size=1, max_size=4, kwargs={"autocommit": True}, open=True)
         with self._pool.connection() as conn:
             return conn.execute(statement, params, prepare=True).fetchall()  # type: ignore[arg-type]
 

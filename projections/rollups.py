@@ -169,9 +169,7 @@ def write(conn: Any, tables: dict[str, Table], deltas: dict[Key, dict[str, int]]
         stmt = dialect.insert(seen)
         stmt = stmt.on_conflict_do_update(
             index_elements=["measure", "bucket", "sector", "enterprise_id"],
-            set_={
-                "first_day": case((stmt.excluded.first_day < seen.c.first_day, stmt.excluded.first_day), else_=seen.c.first_day)
-            },
+            set_={"first_day": _earlier(stmt.excluded.first_day, seen.c.first_day)},
         )
         earliest: dict[tuple[Any, ...], dict[str, Any]] = {}
         for first in firsts:

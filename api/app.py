@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from api import problems
-from api.bootstrap import Services, build
+from app.wiring import Services, build
 from api.routes import accountability as accountability_routes  # accountability trail (谁检查、谁签名、谁负责)
 from api.routes import audit as audit_routes  # Merkle log: checkpoints, proofs
 from api.routes import cases, enterprises, hazards, health, inspections, reference, registers, reports
@@ -17,7 +17,7 @@ from api.routes import exports as export_routes  # annex files (XLSX, CSV)
 from api.routes import keys as key_routes  # personal signatures: key registry, signing payloads
 from api.routes import submissions as submission_routes  # report submissions (报表报送)
 from api.routes import warnings as warning_routes  # 分级警示, 一票否优/否决
-from api.settings import Settings
+from app.settings import Settings
 from domain.business_time import Clock
 
 DESCRIPTION = """

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.bootstrap import Services
+from app.wiring import Services
 from api.commands import IdempotencyStore
 
 

@@ -16,9 +16,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Engine, LargeBinary, MetaData, String, Table, insert, select
-
 from api.problems import ApiProblem
+from app.wiring import Services
 from domain.glossary import SignatureMeaning
 from domain.signatures import ALGORITHM, MODE_CLIENT, PersonalSignature, ServerHeldSigner
 
@@ -26,54 +25,7 @@ SERVER_HELD = "server-held"
 CONVENIENCE_NOTICE = "convenience mode: the server can sign as this user"
 CONVENIENCE_NOTICE_ZH = "便捷模式：服务器保管该用户的私钥，可以代其签名"
 
-metadata = MetaData()
-
-server_held_keys = Table(
-    "server_held_keys",
-    metadata,
-    Column("key_id", String(64), primary_key=True),
-    Column("user_id", String(128), nullable=False, index=True),
-    Column("private_key", LargeBinary, nullable=False),  # raw 32 bytes; mode: server_held
-    Column("mode", String(16), nullable=False, default="server_held"),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
-
-class ServerHeldKeyStore:
-    """The private keys the server holds for users who chose the convenience mode."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        metadata.create_all(engine)
-
-    def put(self, key_id: str, user_id: str, private_key: bytes) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(server_held_keys).values(
-                    key_id=key_id, user_id=user_id, private_key=private_key, mode="server_held", created_at=datetime.now(UTC)
-                )
-            )
-
-    def latest_for(self, user_id: str) -> tuple[str, bytes] | None:
-        """The user's most recently created server-held key (a revoked one is refused by the domain)."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(server_held_keys.c.key_id, server_held_keys.c.private_key)
-                .where(server_held_keys.c.user_id == user_id)
-                .order_by(server_held_keys.c.created_at.desc(), server_held_keys.c.key_id)
-                .limit(1)
-            ).first()
-        return None if row is None else (row[0], bytes(row[1]))
-
-
-def key_store(services: Any) -> ServerHeldKeyStore:
-    """The store of ``services`` (created with its table on first use)."""
-    if "_server_held_keys" not in services.__dict__:
-        services.__dict__["_server_held_keys"] = ServerHeldKeyStore(services.engine)
-    return services.__dict__["_server_held_keys"]  # type: ignore[no-any-return]
-
-
-def server_signer(services: Any, user_id: str, sign_with: str | None) -> ServerHeldSigner | None:
+def server_signer(services: Services, user_id: str, sign_with: str | None) -> ServerHeldSigner | None:
     """The signer for ``X-Sign-With: server-held``, or None without the header."""
     if sign_with is None or not sign_with.strip():
         return None
@@ -81,7 +33,7 @@ def server_signer(services: Any, user_id: str, sign_with: str | None) -> ServerH
         raise ApiProblem(
             422, "invalid_sign_with", "X-Sign-With 只能为 server-held", "X-Sign-With must be server-held", value=sign_with
         )
-    found = key_store(services).latest_for(user_id)
+    found = services.server_held_keys.latest_for(user_id)
     if found is None:
         raise ApiProblem(
             409,

@@ -317,9 +317,9 @@ class SignatureChecker:
             self.missing = "module incomplete (no signature_check)"
             self.module = None
             return
-        from domain.ledger import HazardLedger
+        from domain.ledger import Ledger
 
-        self.mapper = HazardLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
+        self.mapper = Ledger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
         self.key_events: list[Any] = []
         self.signed: list[tuple[int, int, Any]] = []  # position, notification id, event
         self.undecodable: list[tuple[int, int, str]] = []

@@ -24,8 +24,8 @@ import threading
 import time
 from typing import Any
 
-from api.bootstrap import Services, build
-from api.settings import Settings
+from app.wiring import Services, build
+from app.settings import Settings
 from audit.merkle import verify_inclusion
 from audit.records import RawRecord, events_table
 from audit.verify import DatabaseSource, engine_for, verify
@@ -144,7 +144,7 @@ def bench_writes(services: Services, seconds: float, rounds: int, separate_worke
         n = 0
         started = time.perf_counter()
         while time.perf_counter() < deadline:
-            ledger.report_hazard(
+            ledger.hazards.report_hazard(
                 office,
                 enterprise_id=enterprise["id"],
                 grade=Grade.GENERAL,
@@ -169,7 +169,7 @@ def bench_writes(services: Services, seconds: float, rounds: int, separate_worke
         runner.catch_up()
         if separate_worker:  # the deployed shape: `hazard-ledger project --only merkle_log` in its own process
             worker = subprocess.Popen(
-                [sys.executable, "-c", "from api.cli import main; main()", "project", "--only", "merkle_log"],
+                [sys.executable, "-c", "from cli.main import main; main()", "project", "--only", "merkle_log"],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

@@ -20,14 +20,14 @@ from domain.enterprise import Enterprise
 from domain.glossary import Assessor, Grade, HazardSource, InspectionKind, InspectionMethod, OrgKind, Role
 from domain.hazard import Hazard
 from domain.inspection import Inspection
-from domain.ledger import HazardLedger
+from domain.ledger import Ledger
 from domain.values import Person, RectificationPlan
 
 CAMPAIGN_START = datetime(2023, 5, 1, 8, 0, tzinfo=CHINA_TZ)
 CAMPAIGN_DAYS = 240
 
 
-def _enterprise(ledger: HazardLedger, n: int, rng: random.Random) -> Enterprise:
+def _enterprise(ledger: Ledger, n: int, rng: random.Random) -> Enterprise:
     sectors = [s for s in ledger.reference.sectors if s not in ("other",)]
     streets = [u.id for u in ledger.reference.jurisdictions]
     first17 = f"91530114MA{n:07d}"
@@ -39,7 +39,7 @@ def _enterprise(ledger: HazardLedger, n: int, rng: random.Random) -> Enterprise:
     )  # fmt: skip
 
 
-def _lifecycle(ledger: HazardLedger, enterprise: Enterprise, rng: random.Random) -> Iterator[Any]:
+def _lifecycle(ledger: Ledger, enterprise: Enterprise, rng: random.Random) -> Iterator[Any]:
     """An inspection and a hazard taken through a random, valid stretch of its lifecycle."""
     unit = ledger.reference.lead_unit(enterprise.sector)
     inspector = Actor(f"{unit.id}-1", "检查员甲", Role.INSPECTOR, unit.id, OrgKind.DEPARTMENT, unit.name)
@@ -83,7 +83,7 @@ def _lifecycle(ledger: HazardLedger, enterprise: Enterprise, rng: random.Random)
     yield hazard
 
 
-def populate(ledger: HazardLedger, events: int, seed: int = 1, batch: int = 5000) -> int:
+def populate(ledger: Ledger, events: int, seed: int = 1, batch: int = 5000) -> int:
     """Appends about ``events`` events; returns how many were appended."""
     rng = random.Random(seed)
     pending: list[Any] = []
@@ -99,7 +99,7 @@ def populate(ledger: HazardLedger, events: int, seed: int = 1, batch: int = 5000
     return written + _store(ledger, pending)
 
 
-def _store(ledger: HazardLedger, events: list[Any]) -> int:
+def _store(ledger: Ledger, events: list[Any]) -> int:
     if events:
         ledger.recorder.insert_events([ledger.mapper.to_stored_event(e) for e in events])
     return len(events)

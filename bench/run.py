@@ -19,8 +19,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from api.bootstrap import Services, build
-from api.settings import Settings
+from app.wiring import Services, build
+from app.settings import Settings
 from bench.district import populate
 from domain.actor import Actor
 from domain.business_time import business_date
@@ -98,7 +98,7 @@ def bench_live_lag(services: Services, seconds: float, rate: float) -> dict[str,
     written = 0
     next_at = time.perf_counter()
     while time.perf_counter() < deadline:
-        ledger.report_hazard(
+        ledger.hazards.report_hazard(
             office, enterprise_id=enterprise_row["id"], grade=Grade.GENERAL, source=HazardSource.TIP_OFF,
             description="基准写入", sector=enterprise_row["sector"], jurisdiction=reference.jurisdictions[0].id,
         )  # fmt: skip

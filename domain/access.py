@@ -134,3 +134,29 @@ def check_scope(
         allowed = org in responsible
     if not allowed:
         raise DomainError("outside_scope", organisation=actor.organisation_name or org)
+
+
+# ----- personal data on forms anyone may read ----------------------------------------------------
+
+# Who may read the personal phone numbers of Annex 3 and of submitted figures (the others see 185********).
+PHONE_READERS = frozenset({Role.INSPECTOR, Role.STREET_OFFICER, Role.COMMITTEE_OFFICE, Role.AUDITOR})
+PHONE_FIELDS = ("department_phone", "principal_phone")
+
+
+def phones_visible(reader: Actor | None) -> bool:
+    return reader is not None and reader.role in PHONE_READERS
+
+
+def mask_phone(phone: str) -> str:
+    """185******** — the one masking rule for personal phone numbers."""
+    digits = phone.strip()
+    return digits[:3] + "*" * max(0, len(digits) - 3) if digits else ""
+
+
+def mask_phones(rows: list[dict[str, object]]) -> None:
+    """Rows as a reader without the right sees them, in place."""
+    for row in rows:
+        for key in PHONE_FIELDS:
+            value = row.get(key)
+            if isinstance(value, str):
+                row[key] = mask_phone(value)

@@ -83,6 +83,8 @@ class LedgerRules:
     # "penalised but not rectified" list (以罚代管).
     penalised_open_days: int = 30
     # end accountability
+    # personal signatures: every signed act must carry one (HAZARD_REQUIRE_SIGNATURES; 0 or 1)
+    require_signatures: bool = False
 
     def overridden(self, values: dict[str, str]) -> LedgerRules:
         """Returns a copy with the given settings (strings, e.g. from the environment) applied."""
@@ -92,10 +94,18 @@ class LedgerRules:
             if name not in known:
                 raise DomainError("invalid_value", field=name, reason="unknown rule", reason_zh="未知规则")
             try:
-                changes[name] = int(raw)
+                changes[name] = int(raw) if known[name] != "bool" else _flag(raw)
             except ValueError:
                 raise DomainError("invalid_value", field=name, reason="not an integer", reason_zh="不是整数") from None
         return replace(self, **changes)
+
+
+def _flag(raw: str) -> bool:
+    if raw.strip().lower() in ("1", "true", "yes"):
+        return True
+    if raw.strip().lower() in ("0", "false", "no", ""):
+        return False
+    raise ValueError(raw)
 
 
 @dataclass(frozen=True)

@@ -390,3 +390,7 @@ def upcast_unsigned_with_attachments_v1_v2(state: dict[str, Any]) -> None:
     """A hazard act stored before signatures existed: no signature, and no attachment list recorded."""
     state.setdefault("attachments", [])
     state.setdefault("signature", None)
+
+
+# What a signed act's command carries: a client's signature, the server-held signer, or none.
+SignatureArg = PersonalSignature | ServerHeldSigner | None

@@ -58,7 +58,7 @@ class AccountabilityQueries:
 
     @classmethod
     def of(cls, services: Any) -> AccountabilityQueries:
-        """The queries over an assembled application (``api.bootstrap.Services``)."""
+        """The queries over an assembled application (``app.wiring.Services``)."""
         ledger = services.ledger
 
         def load_event(record_id: str, version: int) -> Any:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from api.cli import app as cli_app
+from cli.main import app as cli_app
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -27,7 +27,7 @@ def pursue_accountability(
     persons = [p.model_dump() for p in body.persons]
     return idem.run(
         ctx, request, body,
-        lambda: services.ledger.pursue_accountability(ctx.actor, occurred_at=body.occurred_at, persons=persons, **fields),
+        lambda: services.ledger.accountability.pursue_accountability(ctx.actor, occurred_at=body.occurred_at, persons=persons, **fields),
         201,
     )  # fmt: skip
 
@@ -35,7 +35,7 @@ def pursue_accountability(
 @router.get("/cases/{case_id}")
 def get_accountability_case(case_id: UUID, services: ServicesDep) -> dict[str, Any]:
     """One accountability decision."""
-    return services.ledger.accountability_case(case_id)
+    return services.ledger.accountability.accountability_case(case_id)
 
 
 @router.get("/hazards/{hazard_id}")

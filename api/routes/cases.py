@@ -22,19 +22,19 @@ batches = APIRouter(prefix="/publication-batches", tags=["enforcement"])
 def open_case(body: s.CaseIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep) -> JSONResponse:
     """Open an enforcement case against an enterprise, citing hazards (and accidents)."""
     fields = body.model_dump(exclude={"occurred_at"})
-    return idem.run(ctx, request, body, lambda: services.ledger.open_case(ctx.actor, occurred_at=body.occurred_at, **fields), 201)
+    return idem.run(ctx, request, body, lambda: services.ledger.enforcement.open_case(ctx.actor, occurred_at=body.occurred_at, **fields), 201)
 
 
 @router.get("/{case_id}")
 def get_case(case_id: UUID, services: ServicesDep) -> dict[str, Any]:
     """One case: decisions, fines, suspension, closure, publication."""
-    return services.ledger.case(case_id)
+    return services.ledger.enforcement.case(case_id)
 
 
 @router.get("/{case_id}/events")
 def case_events(case_id: UUID, services: ServicesDep) -> list[dict[str, Any]]:
     """The case's full history."""
-    services.ledger.case(case_id)
+    services.ledger.enforcement.case(case_id)
     return services.ledger.history(case_id)
 
 
@@ -82,11 +82,11 @@ def publish_batch(body: s.BatchIn, ctx: Command, request: Request, services: Ser
     """Publish a batch (通报一批、约谈一批、联合惩戒一批、停产整顿一批) naming enterprises and cases."""
     fields = body.model_dump(exclude={"occurred_at"})
     return idem.run(
-        ctx, request, body, lambda: services.ledger.publish_batch(ctx.actor, occurred_at=body.occurred_at, **fields), 201
+        ctx, request, body, lambda: services.ledger.enforcement.publish_batch(ctx.actor, occurred_at=body.occurred_at, **fields), 201
     )
 
 
 @batches.get("/{batch_id}")
 def get_batch(batch_id: UUID, services: ServicesDep) -> dict[str, Any]:
     """One publication batch."""
-    return services.ledger.batch(batch_id)
+    return services.ledger.enforcement.batch(batch_id)

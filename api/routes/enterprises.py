@@ -23,7 +23,7 @@ def register_enterprise(
         ctx,
         request,
         body,
-        lambda: services.ledger.register_enterprise(ctx.actor, occurred_at=body.occurred_at, **fields),
+        lambda: services.ledger.enterprises.register_enterprise(ctx.actor, occurred_at=body.occurred_at, **fields),
         status=201,
     )
 
@@ -40,13 +40,13 @@ def list_enterprises(
 @router.get("/{enterprise_id}")
 def get_enterprise(enterprise_id: UUID, services: ServicesDep) -> dict[str, Any]:
     """One enterprise, current state."""
-    return services.ledger.enterprise(enterprise_id)
+    return services.ledger.enterprises.enterprise(enterprise_id)
 
 
 @router.get("/{enterprise_id}/events")
 def enterprise_events(enterprise_id: UUID, services: ServicesDep) -> list[dict[str, Any]]:
     """The enterprise's full history."""
-    services.ledger.enterprise(enterprise_id)
+    services.ledger.enterprises.enterprise(enterprise_id)
     return services.ledger.history(enterprise_id)
 
 
@@ -59,7 +59,7 @@ def change_principal(
         ctx,
         request,
         body,
-        lambda: services.ledger.change_principal(
+        lambda: services.ledger.enterprises.change_principal(
             ctx.actor,
             enterprise_id,
             body.principal_name,

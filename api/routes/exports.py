@@ -10,10 +10,12 @@ from urllib.parse import quote
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.bootstrap import Services
+from app.wiring import Services
 from api.deps import ServicesDep
-from api.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, export, file_name
-from api.routes.reports import PHONE_READERS, AsOf, KnownAt, Reader, Unit, mask_phone
+from adapters.annex_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, export, file_name
+from api.routes.reports import AsOf, KnownAt, Reader, Unit
+from app.reports import annex_table, unit_name
+from domain.access import mask_phones, phones_visible
 from domain.actor import Actor
 from domain.business_time import business_date
 from domain.report_submission import DISTRICT, check_annex
@@ -21,33 +23,6 @@ from domain.report_submission import DISTRICT, check_annex
 router = APIRouter(tags=["reports"])
 
 MEDIA_TYPES = {"xlsx": XLSX_MEDIA_TYPE, "csv": CSV_MEDIA_TYPE}
-
-
-def annex_table(services: Services, annex: str, unit: str | None, as_of: date, known_at: datetime | None) -> dict[str, Any]:
-    """The JSON routes' table of one annex (Annex 3 lists risk points as they are now: no cut-off)."""
-    check_annex(annex)
-    if annex == "annex1":
-        return services.annexes.annex1(unit, as_of, known_at)
-    if annex == "annex2":
-        return services.annexes.annex2(unit, as_of, known_at)
-    return services.annexes.annex3(unit)
-
-
-def phones_visible(who: Actor | None) -> bool:
-    return who is not None and who.role in PHONE_READERS
-
-
-def mask_phones(rows: list[dict[str, Any]]) -> None:
-    """Annex 3 rows as a reader without the right sees them (185********), in place."""
-    for row in rows:
-        for key in ("department_phone", "principal_phone"):
-            if isinstance(row.get(key), str):
-                row[key] = mask_phone(row[key])
-
-
-def unit_name(services: Services, unit: str | None) -> str:
-    units = services.ledger.reference.units
-    return units[unit].name if unit in units else units["ajb"].name
 
 
 def download(annex: str, fmt: str, body: bytes, unit: str | None, name: str, day: date) -> Response:

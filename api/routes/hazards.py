@@ -44,7 +44,7 @@ def report_hazard(body: HazardIn, ctx: Command, request: Request, services: Serv
         ctx,
         request,
         body,
-        lambda: services.ledger.report_hazard(ctx.actor, occurred_at=body.occurred_at, **fields),
+        lambda: services.ledger.hazards.report_hazard(ctx.actor, occurred_at=body.occurred_at, **fields),
         status=201,
     )
 
@@ -84,7 +84,7 @@ def list_hazards(
 @router.get("/{hazard_id}")
 def get_hazard(hazard_id: UUID, services: ServicesDep, response: Response) -> dict[str, Any]:
     """One hazard's current state (ETag = version, for If-Match)."""
-    hazard = services.ledger.hazard(hazard_id)
+    hazard = services.ledger.hazards.hazard(hazard_id)
     response.headers["ETag"] = f'"{hazard["version"]}"'
     return hazard
 
@@ -92,14 +92,14 @@ def get_hazard(hazard_id: UUID, services: ServicesDep, response: Response) -> di
 @router.get("/{hazard_id}/events")
 def hazard_events(hazard_id: UUID, services: ServicesDep) -> list[dict[str, Any]]:
     """The hazard's full history: every event with who, business time and recorded time."""
-    services.ledger.hazard(hazard_id)
+    services.ledger.hazards.hazard(hazard_id)
     return services.ledger.history(hazard_id)
 
 
 @router.get("/{hazard_id}/evidence/{sha256}")
 def evidence_content(hazard_id: UUID, sha256: str, services: ServicesDep) -> Response:
     """The bytes of an attached evidence file."""
-    media_type, content = services.ledger.evidence_content(hazard_id, sha256)
+    media_type, content = services.ledger.hazards.evidence_content(hazard_id, sha256)
     return Response(content, media_type=media_type)
 
 
@@ -118,7 +118,7 @@ add_action(
     "report-to-regulator",
     RegulatorReportIn,
     "Report a major hazard to the regulator (向监管部门报告)",
-    lambda ledger, ctx, hid, b: ledger.report_to_regulator(ctx.actor, hid, regulator=b.regulator, **common(ctx, b)),
+    lambda ledger, ctx, hid, b: ledger.hazards.report_to_regulator(ctx.actor, hid, regulator=b.regulator, **common(ctx, b)),
 )
 add_action(
     router,
@@ -126,7 +126,7 @@ add_action(
     "plan",
     PlanIn,
     "File the rectification plan (五落实)",
-    lambda ledger, ctx, hid, b: ledger.file_plan(
+    lambda ledger, ctx, hid, b: ledger.hazards.file_plan(
         ctx.actor, hid, RectificationPlan(**b.model_dump(exclude={"occurred_at"})), **common(ctx, b)
     ),
 )
@@ -136,7 +136,7 @@ add_action(
     "progress",
     ProgressIn,
     "Record rectification progress",
-    lambda ledger, ctx, hid, b: ledger.record_progress(ctx.actor, hid, note=b.note, percent=b.percent, **common(ctx, b)),
+    lambda ledger, ctx, hid, b: ledger.hazards.record_progress(ctx.actor, hid, note=b.note, percent=b.percent, **common(ctx, b)),
 )
 add_action(
     router,
@@ -144,7 +144,7 @@ add_action(
     "evidence",
     EvidenceIn,
     "Attach evidence (bytes stored; SHA-256 in the event)",
-    lambda ledger, ctx, hid, b: ledger.attach_evidence(
+    lambda ledger, ctx, hid, b: ledger.hazards.attach_evidence(
         ctx.actor,
         hid,
         file_name=b.file_name,
@@ -163,7 +163,7 @@ add_action(
     "supervision",
     ListingIn,
     "List a major hazard for supervision (挂牌督办)",
-    lambda ledger, ctx, hid, b: ledger.list_for_supervision(
+    lambda ledger, ctx, hid, b: ledger.hazards.list_for_supervision(
         ctx.actor, hid, SupervisionListing(**b.model_dump(exclude={"occurred_at"})), **common(ctx, b)
     ),
 )
@@ -173,7 +173,7 @@ add_action(
     "supervision/lift",
     LiftIn,
     "Lift the listing (摘牌), after verification",
-    lambda ledger, ctx, hid, b: ledger.lift_supervision(ctx.actor, hid, reason=b.reason, approver=b.approver, **common(ctx, b)),
+    lambda ledger, ctx, hid, b: ledger.hazards.lift_supervision(ctx.actor, hid, reason=b.reason, approver=b.approver, **common(ctx, b)),
 )
 add_action(
     router,
@@ -181,7 +181,7 @@ add_action(
     "completion",
     CompletionIn,
     "Claim the rectification complete (enterprise)",
-    lambda ledger, ctx, hid, b: ledger.complete_rectification(ctx.actor, hid, note=b.note, **common(ctx, b)),
+    lambda ledger, ctx, hid, b: ledger.hazards.complete_rectification(ctx.actor, hid, note=b.note, **common(ctx, b)),
 )
 add_action(
     router,
@@ -189,7 +189,7 @@ add_action(
     "verification",
     VerificationIn,
     "Verify the rectification (验收), pass or fail; not by the claimer",
-    lambda ledger, ctx, hid, b: ledger.verify(
+    lambda ledger, ctx, hid, b: ledger.hazards.verify(
         ctx.actor,
         hid,
         passed=b.passed,
@@ -205,7 +205,7 @@ add_action(
     "closure",
     ClosureIn,
     "Close the hazard (销号), after verification and delisting",
-    lambda ledger, ctx, hid, b: ledger.close_hazard(
+    lambda ledger, ctx, hid, b: ledger.hazards.close_hazard(
         ctx.actor, hid, note=b.note, signature=signature_arg(ctx, b, SignatureMeaning.CLOSER), **common(ctx, b)
     ),
 )
@@ -215,7 +215,7 @@ add_action(
     "deadline-extension",
     ExtensionIn,
     "Record an approved deadline extension",
-    lambda ledger, ctx, hid, b: ledger.extend_deadline(
+    lambda ledger, ctx, hid, b: ledger.hazards.extend_deadline(
         ctx.actor,
         hid,
         request_date=b.request_date,
@@ -231,5 +231,5 @@ add_action(
     "void",
     VoidIn,
     "Void the record (作废), with the reason",
-    lambda ledger, ctx, hid, b: ledger.void_hazard(ctx.actor, hid, reason=b.reason, **common(ctx, b)),
+    lambda ledger, ctx, hid, b: ledger.hazards.void_hazard(ctx.actor, hid, reason=b.reason, **common(ctx, b)),
 )

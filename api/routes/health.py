@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-from api.bootstrap import Services
+from app.wiring import Services
 from api.deps import ServicesDep
 
 router = APIRouter(tags=["health"])

@@ -25,7 +25,7 @@ def conduct_inspection(
         ctx,
         request,
         body,
-        lambda: services.ledger.conduct_inspection(
+        lambda: services.ledger.inspections.conduct_inspection(
             ctx.actor,
             enterprise_id=body.enterprise_id,
             kind=body.kind,
@@ -42,13 +42,13 @@ def conduct_inspection(
 @router.get("/{inspection_id}")
 def get_inspection(inspection_id: UUID, services: ServicesDep) -> dict[str, Any]:
     """One inspection with its findings and who has signed."""
-    return services.ledger.inspection(inspection_id)
+    return services.ledger.inspections.inspection(inspection_id)
 
 
 @router.get("/{inspection_id}/events")
 def inspection_events(inspection_id: UUID, services: ServicesDep) -> list[dict[str, Any]]:
     """The inspection's full history."""
-    services.ledger.inspection(inspection_id)
+    services.ledger.inspections.inspection(inspection_id)
     return services.ledger.history(inspection_id)
 
 
@@ -61,7 +61,7 @@ def record_finding(
         ctx,
         request,
         body,
-        lambda: services.ledger.record_finding(
+        lambda: services.ledger.inspections.record_finding(
             ctx.actor,
             inspection_id,
             item=body.item,
@@ -84,7 +84,7 @@ def sign_inspection(
         ctx,
         request,
         body,
-        lambda: services.ledger.sign_inspection(
+        lambda: services.ledger.inspections.sign_inspection(
             ctx.actor,
             inspection_id,
             occurred_at=body.occurred_at,
@@ -97,5 +97,5 @@ def sign_inspection(
 add_action(
     router, "inspection_id", "deficiencies", DeficienciesIn,
     "Record what a spot check (抽查检查) found of the seven deficiencies of Annex 1 §2",
-    lambda ledger, ctx, iid, b: ledger.record_deficiencies(ctx.actor, iid, deficiencies=b.deficiencies, **common(ctx, b)),
+    lambda ledger, ctx, iid, b: ledger.inspections.record_deficiencies(ctx.actor, iid, deficiencies=b.deficiencies, **common(ctx, b)),
 )  # fmt: skip

@@ -24,7 +24,7 @@ from api.commands import Command
 from api.deps import IdempotencyDep, ServicesDep
 from api.identity import CurrentActor
 from api.schemas.records import OCCURRED_AT
-from api.signing import CONVENIENCE_NOTICE, CONVENIENCE_NOTICE_ZH, key_store
+from api.signing import CONVENIENCE_NOTICE, CONVENIENCE_NOTICE_ZH
 from domain.glossary import SignatureMeaning
 from domain.ledger import Receipt
 from domain.signatures import key_id_for, new_private_key, public_key_bytes
@@ -90,7 +90,7 @@ def enrol_key(body: KeyIn, ctx: Command, request: Request, services: ServicesDep
         ctx,
         request,
         body,
-        lambda: services.ledger.enrol_key(ctx.actor, **body.model_dump()),
+        lambda: services.ledger.keys.enrol_key(ctx.actor, **body.model_dump()),
         status=201,
     )
     key_id = services.ledger.repository.get(UUID(json.loads(bytes(response.body))["id"])).key_id
@@ -109,13 +109,13 @@ def enrol_server_held_key(
     key_id = key_id_for(public_key)
 
     def execute() -> Receipt:
-        receipt = services.ledger.enrol_key(
+        receipt = services.ledger.keys.enrol_key(
             ctx.actor,
             public_key=base64.b64encode(public_key).decode("ascii"),
             server_held=True,
             **body.model_dump(),
         )
-        key_store(services).put(key_id, body.user_id.strip(), private_key)
+        services.server_held_keys.put(key_id, body.user_id.strip(), private_key)
         return receipt
 
     response = idem.run(ctx, request, body, execute, status=201)
@@ -133,7 +133,7 @@ def revoke_key(
         ctx,
         request,
         body,
-        lambda: services.ledger.revoke_key(
+        lambda: services.ledger.keys.revoke_key(
             ctx.actor,
             key_id.strip().lower(),
             reason=body.reason,
@@ -147,13 +147,13 @@ def revoke_key(
 @router.get("/keys/{key_id}")
 def get_key(key_id: str, services: ServicesDep) -> dict[str, Any]:
     """One key: owner, public key, validity, custody (client or server-held), revocation."""
-    return services.ledger.key(key_id.strip().lower())
+    return services.ledger.keys.key(key_id.strip().lower())
 
 
 @router.get("/keys")
 def list_keys(services: ServicesDep, user_id: Annotated[str, Query(min_length=1)]) -> dict[str, Any]:
     """The keys enrolled for one user, oldest first."""
-    return {"user_id": user_id, "items": services.ledger.keys_of(user_id)}
+    return {"user_id": user_id, "items": services.ledger.keys.keys_of(user_id)}
 
 
 @router.get("/signing-payload")
@@ -169,7 +169,7 @@ def signing_payload(
     `signed_at`: RFC 8785 canonical JSON of record id, the version seen (the record's current version),
     meaning, signer, time, key id and attachment digests (domain/signatures.py). Sign `payload` (UTF-8)
     — equivalently the bytes of `payload_base64` — with Ed25519 and send the signature with the command."""
-    found = services.ledger.signing_payload_for(actor, record_id, meaning, signed_at, key_id.strip().lower())
+    found = services.ledger.keys.signing_payload_for(actor, record_id, meaning, signed_at, key_id.strip().lower())
     payload: bytes = found.pop("payload")
     return {
         **found,

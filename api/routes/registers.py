@@ -61,7 +61,7 @@ def report_accident(
 @accidents.get("/{accident_id}")
 def get_accident(accident_id: UUID, services: ServicesDep) -> dict[str, Any]:
     """One accident, with the units it counts for."""
-    return services.ledger.accident(accident_id)
+    return services.ledger.accidents.accident(accident_id)
 
 
 _actions(accidents, "accident_id", (
@@ -84,7 +84,7 @@ def register_risk_point(
 @risk_points.get("/{risk_point_id}")
 def get_risk_point(risk_point_id: UUID, services: ServicesDep) -> dict[str, Any]:
     """One risk point: its four lists, whether it is controlled, what is missing."""
-    return services.ledger.risk_point(risk_point_id)
+    return services.ledger.risks.risk_point(risk_point_id)
 
 
 _actions(risk_points, "risk_point_id", (
@@ -109,7 +109,7 @@ def identify_problem(
 @problems.get("/{problem_id}")
 def get_problem(problem_id: UUID, services: ServicesDep) -> dict[str, Any]:
     """One outstanding problem."""
-    return services.ledger.problem(problem_id)
+    return services.ledger.risks.problem(problem_id)
 
 
 _actions(problems, "problem_id", (
@@ -128,11 +128,11 @@ def record_activity(
     """Record a typed activity of the unit (study sessions, supervision teams, expert services, rewards, …)."""
     return idem.run(
         ctx, request, body,
-        lambda: services.ledger.record_activity(ctx.actor, unit_id, **_fields(body), **common(ctx, body)),
+        lambda: services.ledger.work_logs.record_activity(ctx.actor, unit_id, **_fields(body), **common(ctx, body)),
     )  # fmt: skip
 
 
 @units.get("/{unit_id}/work-log")
 def work_log(unit_id: str, services: ServicesDep) -> dict[str, Any]:
     """The unit's recorded activities."""
-    return services.ledger.work_log(unit_id)
+    return services.ledger.work_logs.work_log(unit_id)

@@ -11,16 +11,13 @@ from api.deps import ServicesDep
 from api.identity import OptionalActor
 from domain.business_time import business_date
 from domain.errors import DomainError
-from domain.glossary import Role
+from domain.access import mask_phones, phones_visible
 
 router = APIRouter(tags=["reports"])
 
 Unit = Annotated[str | None, Query(description="reporting unit id (e.g. yjj, wulong); omit for the district roll-up")]
 AsOf = Annotated[date | None, Query(description="cut-off business date (Beijing); default today")]
 KnownAt = Annotated[datetime | None, Query(description="system time: the figures as they were known then (default: now)")]
-# Who may read the personal phone numbers of Annex 3 (the others see 185********).
-PHONE_READERS = frozenset({Role.INSPECTOR, Role.STREET_OFFICER, Role.COMMITTEE_OFFICE, Role.AUDITOR})
-
 
 def _as_of(as_of: date | None) -> date:
     return as_of or business_date(datetime.now(UTC))
@@ -44,22 +41,14 @@ def annex2(services: ServicesDep, unit: Unit = None, as_of: AsOf = None, known_a
 Reader = OptionalActor
 
 
-def mask_phone(phone: str) -> str:
-    """185******** — personal data on a form anyone may read."""
-    digits = phone.strip()
-    return digits[:3] + "*" * max(0, len(digits) - 3) if digits else ""
-
-
 @router.get("/reports/annex3")
 def annex3(services: ServicesDep, who: Reader, unit: Unit = None) -> dict[str, Any]:
     """附件3 4个清单: one row per risk point. Phone numbers are masked unless the reader's role may see them."""
     services.catch_up("records")
     table = services.annexes.annex3(unit)
-    if who is None or who.role not in PHONE_READERS:
-        for row in table["rows"]:
-            row["department_phone"] = mask_phone(row["department_phone"])
-            row["principal_phone"] = mask_phone(row["principal_phone"])
-    table["phones_masked"] = who is None or who.role not in PHONE_READERS
+    table["phones_masked"] = not phones_visible(who)
+    if table["phones_masked"]:
+        mask_phones(table["rows"])
     return table
 
 

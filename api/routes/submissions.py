@@ -17,20 +17,18 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.bootstrap import Services
+from app.wiring import Services
 from api.commands import Command
 from api.deps import IdempotencyDep, ServicesDep
-from api.routes.exports import annex_table, mask_phones, phones_visible
-from api.routes.reports import Reader, mask_phone
+from api.routes.reports import Reader
+from app.reports import annex_table
 from api.schemas.signatures import SIGNATURE, PersonalSignatureIn  # personal signatures
 from api.signing import signature_arg
+from domain.access import PHONE_FIELDS, mask_phone, mask_phones, phones_visible
 from domain.glossary import SignatureMeaning
 from domain.report_submission import check_annex, restatement, table_figures
 
 router = APIRouter(tags=["reports"])
-
-_PHONES = ("department_phone", "principal_phone")
-
 
 class SubmissionIn(BaseModel):
     model_config = ConfigDict(
@@ -60,19 +58,19 @@ def submit_report(
     frozen with their SHA-256. A unit submits its own report, the 区安委办 the district's. Returns the
     submission's id, version and sha256 (Idempotency-Key: a retry returns the first submission)."""
     ledger = services.ledger
-    ledger.check_submission(ctx.actor, annex, body.unit, body.as_of)
+    ledger.reports.check_submission(ctx.actor, annex, body.unit, body.as_of)
 
     def execute() -> Any:
         known_at = datetime.now(UTC)  # system time, as the events' recorded_at
         figures = frozen_figures(services, annex, body.unit, body.as_of, known_at)
-        return ledger.submit_report(
+        return ledger.reports.submit_report(
             ctx.actor, annex, body.unit, body.as_of, figures, known_at=known_at, note=body.note,
             signature=signature_arg(ctx, body, SignatureMeaning.SUBMITTER),
         )  # fmt: skip
 
     response = idem.run(ctx, request, body, execute, status=201)
     receipt = json.loads(bytes(response.body))
-    submission = ledger.submission(UUID(receipt["id"]))
+    submission = ledger.reports.submission(UUID(receipt["id"]))
     result = JSONResponse(
         {**receipt, "sha256": submission["sha256"], "sequence": submission["sequence"], "known_at": submission["known_at"]},
         status_code=response.status_code,
@@ -93,14 +91,14 @@ def list_submissions(
 ) -> dict[str, Any]:
     """Submissions of one annex, newest first (without the figures)."""
     check_annex(annex)
-    return {"annex": annex, "items": services.ledger.submissions(annex, unit=unit, as_of=as_of)}
+    return {"annex": annex, "items": services.ledger.reports.submissions(annex, unit=unit, as_of=as_of)}
 
 
 @router.get("/reports/submissions/{submission_id}")
 def get_submission(submission_id: UUID, services: ServicesDep, who: Reader) -> dict[str, Any]:
     """The frozen figures (and whether they still match their SHA-256) and the restatement: the same table
     recomputed now (known_at = now), compared cell by cell with what was submitted."""
-    submission = services.ledger.submission(submission_id)
+    submission = services.ledger.reports.submission(submission_id)
     annex, as_of = submission["annex"], date.fromisoformat(submission["as_of"])
     now = datetime.now(UTC)
     current = frozen_figures(services, annex, submission["unit"], as_of, now)
@@ -109,7 +107,7 @@ def get_submission(submission_id: UUID, services: ServicesDep, who: Reader) -> d
     if annex == "annex3" and not phones_visible(who):
         mask_phones([row["cells"] for row in submission["figures"]["rows"]])
         for change in result["changes"]:
-            if change["key"] in _PHONES:
+            if change["key"] in PHONE_FIELDS:
                 for side in ("submitted", "now"):
                     if isinstance(change[side], str):
                         change[side] = mask_phone(change[side])

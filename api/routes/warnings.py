@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Response
 
 from api.commands import add_action, common
 from api.deps import ServicesDep
-from api.process_managers import process_queries
+from app.process_managers import process_queries
 from api.schemas.warnings import WarningConfirmationIn, WarningDismissalIn
 from api.signing import signature_arg  # personal signatures
 from domain.errors import DomainError
@@ -42,7 +42,7 @@ def list_warnings(
 @router.get("/{warning_id}")
 def get_warning(warning_id: UUID, services: ServicesDep, response: Response) -> dict[str, Any]:
     """One warning (ETag = version, for If-Match)."""
-    warning = services.ledger.warning(warning_id)
+    warning = services.ledger.warnings.warning(warning_id)
     response.headers["ETag"] = f'"{warning["version"]}"'
     return warning
 
@@ -50,20 +50,20 @@ def get_warning(warning_id: UUID, services: ServicesDep, response: Response) -> 
 @router.get("/{warning_id}/events")
 def warning_events(warning_id: UUID, services: ServicesDep) -> list[dict[str, Any]]:
     """The warning's history: proposed by whom, decided by whom."""
-    services.ledger.warning(warning_id)
+    services.ledger.warnings.warning(warning_id)
     return services.ledger.history(warning_id)
 
 
 add_action(
     router, "warning_id", "confirmation", WarningConfirmationIn, "Confirm the warning (区安委办); published = 通报",
-    lambda ledger, ctx, wid, b: ledger.confirm_warning(
+    lambda ledger, ctx, wid, b: ledger.warnings.confirm_warning(
         ctx.actor, wid, note=b.note, published=b.published,
         signature=signature_arg(ctx, b, SignatureMeaning.CONFIRMER), **common(ctx, b),
     ),
 )  # fmt: skip
 add_action(
     router, "warning_id", "dismissal", WarningDismissalIn, "Dismiss the proposal (区安委办), with the reason",
-    lambda ledger, ctx, wid, b: ledger.dismiss_warning(ctx.actor, wid, reason=b.reason, **common(ctx, b)),
+    lambda ledger, ctx, wid, b: ledger.warnings.dismiss_warning(ctx.actor, wid, reason=b.reason, **common(ctx, b)),
 )  # fmt: skip
 
 

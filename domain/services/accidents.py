@@ -18,7 +18,7 @@ from domain.services.reporting_units import check_scope_of, counts_for
 from domain.views import plain
 
 
-class AccidentCommands(LedgerCore):
+class AccidentApplication(LedgerCore):
     def _change_accident(
         self,
         action: str,
@@ -39,8 +39,7 @@ class AccidentCommands(LedgerCore):
             jurisdiction=accident.jurisdiction,
         )
         change(accident, when)
-        self._store(accident)
-        return Receipt(accident.id, accident.version)
+        return self._store(accident)
 
     def report_accident(
         self,
@@ -87,8 +86,7 @@ class AccidentCommands(LedgerCore):
             description=description,
             location=location,
         )
-        self._store(accident)
-        return Receipt(accident.id, accident.version)
+        return self._store(accident)
 
     def list_accident(
         self,

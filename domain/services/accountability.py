@@ -18,7 +18,7 @@ from domain.services.core import LedgerCore, Receipt
 from domain.views import plain
 
 
-class AccountabilityCommands(LedgerCore):
+class AccountabilityApplication(LedgerCore):
     def pursue_accountability(
         self,
         actor: Actor,
@@ -55,8 +55,7 @@ class AccountabilityCommands(LedgerCore):
             decided_by=decided_by,
             summary=summary,
         )
-        self._store(case)
-        return Receipt(case.id, case.version)
+        return self._store(case)
 
     def accountability_case(self, case_id: UUID) -> dict[str, Any]:
         c = self._load(AccountabilityCase, case_id)

@@ -1,6 +1,8 @@
-"""The ledger's plumbing: one event store, the clock, rule settings, loading and saving records.
+"""What every context's application shares: one event store, the clock, rule settings, loading and
+saving records.
 
-Each area's commands live beside it in ``domain/services/``; ``domain/ledger.py`` puts them together.
+Each context's application lives beside it in ``domain/services/``; ``domain/ledger.py`` puts them
+together over one store and holds the one map from command to handler.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, IntegrityError, Transcoder
+from eventsourcing.utils import Environment
 
 from domain.aggregate_base import LedgerAggregate
 from domain.business_time import Clock, SystemClock, check_occurred_at
@@ -19,6 +22,7 @@ from domain.errors import DomainError
 from domain.evidence import EvidenceStore, InMemoryEvidenceStore
 from domain.reference_data import LedgerRules, ReferenceData, load_reference
 from domain.transcodings import LedgerTranscoder, register_transcodings
+from domain.unit_of_work import current as current_unit_of_work
 from domain.views import event_view
 
 T = TypeVar("T", bound=LedgerAggregate)
@@ -26,29 +30,58 @@ T = TypeVar("T", bound=LedgerAggregate)
 
 @dataclass(frozen=True)
 class Receipt:
-    """What a command returns: the record's id and its new version."""
+    """What a command returns: the record's id, its new version and the log position its events reached
+    (None when stored outside a unit of work)."""
 
     id: UUID
     version: int
+    position: int | None = None
+
+
+@dataclass(frozen=True)
+class SharedStore:
+    """The one event store the contexts' applications share (its factory and recorder)."""
+
+    factory: InfrastructureFactory[Any]
+    recorder: ApplicationRecorder
 
 
 class LedgerCore(Application[UUID]):
-    """Loads and saves the ledger's records; every command of every area goes through here."""
+    """Loads and saves the ledger's records; every command of every context goes through here."""
+
+    # Fixes the event store's table names (hazardledger_events): never change it.
+    name = "Ledger"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.name = LedgerCore.name  # every context's application reads and writes the same store
 
     def __init__(
         self,
         env: dict[str, str] | None = None,
         *,
+        shared: SharedStore | None = None,
         reference: ReferenceData | None = None,
         rules: LedgerRules | None = None,
         clock: Clock | None = None,
         evidence: EvidenceStore | None = None,
     ) -> None:
+        self._shared = shared
         super().__init__(env)
         self.reference = reference or load_reference()
         self.rules = rules or self.reference.rules
         self.clock = clock or SystemClock()
         self.evidence = evidence or InMemoryEvidenceStore()
+
+    def construct_factory(self, env: Environment) -> InfrastructureFactory[Any]:
+        return self._shared.factory if self._shared else super().construct_factory(env)
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        return self._shared.recorder if self._shared else super().construct_recorder()
+
+    @property
+    def shared(self) -> SharedStore:
+        return SharedStore(self.factory, self.recorder)
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = LedgerTranscoder()
@@ -72,12 +105,32 @@ class LedgerCore(Application[UUID]):
             raise DomainError("version_conflict", expected=expected_version, actual=record.version)
         return record
 
-    def _store(self, *records: LedgerAggregate) -> None:
+    def _save(self, record: LedgerAggregate) -> Receipt:
+        """Stores the one record a command changed, in one transaction with what the command's unit of
+        work adds (``domain/unit_of_work.py``); raises the store's ``IntegrityError`` on a conflict."""
+        unit = current_unit_of_work()
+        recordings = self.save(record, **(unit.store_with if unit else {}))
+        position = max((r.notification.id for r in recordings), default=None)
+        if unit is not None:
+            unit.position = position
+        return Receipt(record.id, record.version, position)
+
+    def _store(self, record: LedgerAggregate) -> Receipt:
         try:
-            self.save(*records)
+            return self._save(record)
         except IntegrityError:
             # Someone else appended to the same record since we loaded it (optimistic concurrency).
             raise DomainError("version_conflict", expected="?", actual="?") from None
+
+    def _create(self, record: LedgerAggregate, exists_code: str, **details: Any) -> Receipt:
+        """Stores a new record whose id derives from its natural key (credit code, case number, key id,
+        trigger): the store refuses a second one, which is reported as ``exists_code``."""
+        try:
+            return self._save(record)
+        except IntegrityError:
+            if list(self.repository.event_store.get(record.id, lte=1)):
+                raise DomainError(exists_code, **details) from None
+            raise  # not the record: something else in the transaction (the pipeline's idempotency record)
 
     def history(self, record_id: UUID) -> list[dict[str, Any]]:
         """Every event of one record (hazard, inspection or enterprise), oldest first."""

@@ -12,8 +12,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
-
 from domain.access import check_role, check_scope
 from domain.actor import Actor
 from domain.business_time import business_date
@@ -24,13 +22,14 @@ from domain.glossary import BatchKind, HazardState, LicenceAction, PenaltyTarget
 from domain.hazard import Hazard
 from domain.publication import PublicationBatch
 from domain.services.core import LedgerCore, Receipt
-from domain.services.signing_keys import SignatureArg, authorise_signature  # personal signatures
+from domain.services.signing_keys import authorise_signature
+from domain.signatures import SignatureArg  # personal signatures
 from domain.views import plain
 
 CaseChange = Callable[[EnforcementCase, Enterprise, datetime], None]
 
 
-class EnforcementCommands(LedgerCore):
+class EnforcementApplication(LedgerCore):
     # ----- plumbing ---------------------------------------------------------------------------
 
     def _change_case(
@@ -55,8 +54,7 @@ class EnforcementCommands(LedgerCore):
             department=case.department,
         )
         change(case, enterprise, when)
-        self._store(case)
-        return Receipt(case.id, case.version)
+        return self._store(case)
 
     def _cited_facts(self, case: EnforcementCase) -> list[CitedHazardFacts]:
         """The cited hazards as they stand now (read only: a case command never saves a hazard)."""
@@ -120,11 +118,7 @@ class EnforcementCommands(LedgerCore):
             legal_basis=legal_basis,
             case_number=case_number,
         )
-        try:
-            self.save(case)
-        except IntegrityError:
-            raise DomainError("case_exists", case_number=case.case_number) from None
-        return Receipt(case.id, case.version)
+        return self._create(case, "case_exists", case_number=case.case_number)
 
     # ----- penalties (rules 1 and 2) ----------------------------------------------------------
 
@@ -546,8 +540,7 @@ class EnforcementCommands(LedgerCore):
             enterprise_ids=list(enterprise_ids),
             case_ids=list(case_ids),
         )
-        self._store(batch)
-        return Receipt(batch.id, batch.version)
+        return self._store(batch)
 
     # ----- queries ----------------------------------------------------------------------------
 

@@ -6,8 +6,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
-
 from domain.access import check_role, check_scope
 from domain.actor import Actor
 from domain.credit_code import validate_credit_code
@@ -16,7 +14,7 @@ from domain.errors import DomainError
 from domain.services.core import LedgerCore, Receipt
 
 
-class EnterpriseCommands(LedgerCore):
+class EnterpriseApplication(LedgerCore):
     def register_enterprise(
         self,
         actor: Actor,
@@ -50,11 +48,7 @@ class EnterpriseCommands(LedgerCore):
             principal_name=principal_name.strip(),
             high_risk=high_risk,
         )
-        try:
-            self.save(enterprise)
-        except IntegrityError:
-            raise DomainError("enterprise_exists", credit_code=code) from None
-        return Receipt(enterprise.id, enterprise.version)
+        return self._create(enterprise, "enterprise_exists", credit_code=code)
 
     def change_principal(
         self,
@@ -72,8 +66,7 @@ class EnterpriseCommands(LedgerCore):
             actor, self.reference, enterprise_id=enterprise.id, sector=enterprise.sector, jurisdiction=enterprise.jurisdiction
         )
         enterprise.change_principal(actor, when, principal_name)
-        self._store(enterprise)
-        return Receipt(enterprise.id, enterprise.version)
+        return self._store(enterprise)
 
     def enterprise(self, enterprise_id: UUID) -> dict[str, Any]:
         e = self._load(Enterprise, enterprise_id)

@@ -16,12 +16,13 @@ from domain.glossary import Assessor, Grade, HazardSource, SignatureMeaning
 from domain.hazard import Hazard
 from domain.inspection import Inspection
 from domain.services.core import LedgerCore, Receipt
-from domain.services.signing_keys import SignatureArg, authorise_signature  # personal signatures
+from domain.services.signing_keys import authorise_signature
+from domain.signatures import SignatureArg  # personal signatures
 from domain.values import RectificationPlan, SupervisionListing
 from domain.views import plain
 
 
-class HazardCommands(LedgerCore):
+class HazardApplication(LedgerCore):
     def _change_hazard(
         self,
         action: str,
@@ -43,8 +44,7 @@ class HazardCommands(LedgerCore):
             department=hazard.department,
         )
         change(hazard, when)
-        self._store(hazard)
-        return Receipt(hazard.id, hazard.version)
+        return self._store(hazard)
 
     def report_hazard(
         self,
@@ -100,8 +100,7 @@ class HazardCommands(LedgerCore):
             existed_since=existed_since,
             inspection_id=inspection_id,
         )
-        self._store(hazard)
-        return Receipt(hazard.id, hazard.version)
+        return self._store(hazard)
 
     def report_to_regulator(
         self,

@@ -15,12 +15,13 @@ from domain.hazard import Hazard
 from domain.inputs import term
 from domain.inspection import Inspection
 from domain.services.core import LedgerCore, Receipt
-from domain.services.signing_keys import SignatureArg, authorise_signature  # personal signatures
+from domain.services.signing_keys import authorise_signature
+from domain.signatures import SignatureArg  # personal signatures
 from domain.values import Person
 from domain.views import plain
 
 
-class InspectionCommands(LedgerCore):
+class InspectionApplication(LedgerCore):
     def conduct_inspection(
         self,
         actor: Actor,
@@ -59,8 +60,7 @@ class InspectionCommands(LedgerCore):
             inspectors=inspectors,
             scope=scope,
         )
-        self._store(inspection)
-        return Receipt(inspection.id, inspection.version)
+        return self._store(inspection)
 
     def _inspection_for(self, actor: Actor, action: str, inspection_id: UUID, expected_version: int | None) -> Inspection:
         check_role(actor, action)
@@ -90,8 +90,7 @@ class InspectionCommands(LedgerCore):
                 raise DomainError("finding_hazard_mismatch", hazard_id=str(hazard_id))
         signed = self._inspection_signature(actor, inspection, signature)
         inspection.record_finding(actor, when, item, hazard_ids, no_major_hazard, note, signed)
-        self._store(inspection)
-        return Receipt(inspection.id, inspection.version)
+        return self._store(inspection)
 
     # spot checks (抽查检查, Annex 1 section 2)
     def record_deficiencies(
@@ -107,8 +106,7 @@ class InspectionCommands(LedgerCore):
         when = self._when(occurred_at)
         inspection = self._inspection_for(actor, "record_deficiencies", inspection_id, expected_version)
         inspection.record_deficiencies(actor, when, list(deficiencies))
-        self._store(inspection)
-        return Receipt(inspection.id, inspection.version)
+        return self._store(inspection)
 
     # end spot checks
 
@@ -125,8 +123,7 @@ class InspectionCommands(LedgerCore):
         check_role(actor, "sign_inspection")
         inspection = self._load(Inspection, inspection_id, expected_version)
         inspection.sign(actor, when, self._inspection_signature(actor, inspection, signature))
-        self._store(inspection)
-        return Receipt(inspection.id, inspection.version)
+        return self._store(inspection)
 
     def _inspection_signature(self, actor: Actor, inspection: Inspection, signature: SignatureArg) -> Any:
         """检查人签名 on the inspection as it stands, checked against the key registry (or refused)."""

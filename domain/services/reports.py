@@ -19,14 +19,15 @@ from domain.glossary import Role, SignatureMeaning
 from domain.inputs import invalid
 from domain.report_submission import DISTRICT, ReportSubmission, check_annex, figures_sha256, submission_id_for
 from domain.services.core import LedgerCore, Receipt
-from domain.services.signing_keys import SignatureArg, authorise_signature  # personal signatures
+from domain.services.signing_keys import authorise_signature
+from domain.signatures import SignatureArg  # personal signatures
 from domain.views import plain
 
 # Concurrent submissions of one cut-off collide on the sequence; this many retries, then version_conflict.
 _ATTEMPTS = 5
 
 
-class ReportCommands(LedgerCore):
+class ReportApplication(LedgerCore):
     def check_submission(self, actor: Actor, annex: str, unit: str | None, as_of: date) -> None:
         """Refuses, before any figure is computed, what ``submit_report`` would refuse: an unknown annex
         or unit, a cut-off outside the campaign's past, an actor who is not the unit (or, for the
@@ -81,11 +82,11 @@ class ReportCommands(LedgerCore):
                 supersedes=previous, known_at=known_at, figures=figures, note=note, signature=signed,
             )  # fmt: skip
             try:
-                self.save(submission)
+                receipt = self._save(submission)
             except IntegrityError:
                 sequence += 1  # someone submitted the same cut-off meanwhile
                 continue
-            return Receipt(submission.id, submission.version)
+            return receipt
         raise DomainError("version_conflict", expected=sequence - 1, actual="?")
 
     def _next_sequence(self, annex: str, unit: str | None, as_of: date) -> int:

@@ -21,7 +21,7 @@ from domain.services.reporting_units import check_scope_of, counts_for
 from domain.views import plain
 
 
-class RiskCommands(LedgerCore):
+class RiskApplication(LedgerCore):
     # ===== risk points ==========================================================================
 
     def _change_risk_point(
@@ -44,8 +44,7 @@ class RiskCommands(LedgerCore):
             jurisdiction=risk_point.jurisdiction,
         )
         change(risk_point, when)
-        self._store(risk_point)
-        return Receipt(risk_point.id, risk_point.version)
+        return self._store(risk_point)
 
     def register_risk_point(
         self,
@@ -83,8 +82,7 @@ class RiskCommands(LedgerCore):
             assessed=assessed,
             characteristics=characteristics,
         )
-        self._store(risk_point)
-        return Receipt(risk_point.id, risk_point.version)
+        return self._store(risk_point)
 
     def list_basic_info(
         self,
@@ -237,8 +235,7 @@ class RiskCommands(LedgerCore):
             department=problem.unit_id,
         )
         change(problem, when)
-        self._store(problem)
-        return Receipt(problem.id, problem.version)
+        return self._store(problem)
 
     def identify_problem(
         self,
@@ -281,8 +278,7 @@ class RiskCommands(LedgerCore):
             enterprise_id=enterprise_id,
             description=description,
         )
-        self._store(problem)
-        return Receipt(problem.id, problem.version)
+        return self._store(problem)
 
     def adopt_root_cause_measure(
         self,

@@ -4,7 +4,7 @@
 with the record as it stands: it refuses a bad signature with a stable code (``signature_invalid``,
 ``key_unknown``, ``key_revoked``, ``key_not_valid_yet``, ``key_expired``, ``key_not_signers``,
 ``signature_meaning_mismatch``, ``signature_stale_version``, ``signature_time_invalid``), and — when
-the deployment requires signatures (``require_signatures``, from ``HAZARD_REQUIRE_SIGNATURES``) — a
+the deployment's rules require signatures (``LedgerRules.require_signatures``, ``HAZARD_REQUIRE_SIGNATURES``) — a
 missing one (``signature_required``). It runs the same rules as the offline check
 (``domain.signatures.signature_check``), with the ledger's clock standing in for the recorded time.
 """
@@ -16,7 +16,6 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
 
 from domain.access import check_role
 from domain.actor import Actor
@@ -30,6 +29,7 @@ from domain.signatures import (
     KeyState,
     PersonalSignature,
     ServerHeldSigner,
+    SignatureArg,
     key_states,
     signature_problem,
     signing_payload,
@@ -38,7 +38,6 @@ from domain.signatures import (
 from domain.signing_key import SigningKey, signing_key_id_for
 from domain.views import plain
 
-SignatureArg = PersonalSignature | ServerHeldSigner | None
 # How many earlier versions are tried to tell a stale signature from a wrong one.
 _STALE_PROBE = 64
 
@@ -56,7 +55,7 @@ def authorise_signature(
     """The signature to store with a signed act on ``record_id`` (now at ``version_seen``), or a refusal.
     A :class:`ServerHeldSigner` signs here, over exactly this record and version (``mode="server_held"``)."""
     if signature is None:
-        if getattr(ledger, "require_signatures", False):
+        if ledger.rules.require_signatures:
             raise DomainError("signature_required", meaning=meaning.value, meaning_zh=meaning.zh)
         return None
     if isinstance(signature, ServerHeldSigner):
@@ -118,10 +117,8 @@ def key_state(ledger: LedgerCore, key_id: str) -> KeyState | None:
     return record.state()
 
 
-class SigningKeyCommands(LedgerCore):
-    """Commands and queries of the key registry; ``require_signatures`` is the deployment's setting."""
-
-    require_signatures: bool = False
+class SigningKeyApplication(LedgerCore):
+    """Commands and queries of the key registry."""
 
     def enrol_key(
         self,
@@ -148,11 +145,7 @@ class SigningKeyCommands(LedgerCore):
             valid_until=valid_until,
             server_held=server_held,
         )
-        try:
-            self.save(key)
-        except IntegrityError:
-            raise DomainError("key_exists", key_id=key.key_id) from None
-        return Receipt(key.id, key.version)
+        return self._create(key, "key_exists", key_id=key.key_id)
 
     def revoke_key(
         self,
@@ -171,8 +164,7 @@ class SigningKeyCommands(LedgerCore):
         if actor.user_id != key.user_id:
             check_role(actor, "revoke_key")
         key.revoke(actor, when, revoked_at, reason)
-        self._store(key)
-        return Receipt(key.id, key.version)
+        return self._store(key)
 
     def key(self, key_id: str) -> dict[str, Any]:
         k = self._load(SigningKey, signing_key_id_for(key_id))

@@ -12,19 +12,18 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
-
 from domain.access import check_role
 from domain.actor import Actor
 from domain.errors import DomainError
 from domain.glossary import OrgKind, SignatureMeaning, WarningLevel, WarningTrigger
 from domain.services.core import LedgerCore, Receipt
-from domain.services.signing_keys import SignatureArg, authorise_signature  # personal signatures
+from domain.services.signing_keys import authorise_signature
+from domain.signatures import SignatureArg  # personal signatures
 from domain.unit_warning import UnitWarning
 from domain.views import plain
 
 
-class WarningCommands(LedgerCore):
+class WarningApplication(LedgerCore):
     def propose_warning(
         self,
         actor: Actor,
@@ -61,11 +60,7 @@ class WarningCommands(LedgerCore):
             reason_zh=reason_zh,
             reason_en=reason_en,
         )
-        try:
-            self.save(warning)
-        except IntegrityError:
-            raise DomainError("warning_exists", id=str(warning.id), trigger_key=warning.trigger_key) from None
-        return Receipt(warning.id, warning.version)
+        return self._create(warning, "warning_exists", id=str(warning.id), trigger_key=warning.trigger_key)
 
     def confirm_warning(
         self,
@@ -93,8 +88,7 @@ class WarningCommands(LedgerCore):
             signature=signature,
         )
         warning.confirm(actor, when, note, published, signed)
-        self._store(warning)
-        return Receipt(warning.id, warning.version)
+        return self._store(warning)
 
     def dismiss_warning(
         self,
@@ -110,8 +104,7 @@ class WarningCommands(LedgerCore):
         check_role(actor, "dismiss_warning")
         warning = self._load(UnitWarning, warning_id, expected_version)
         warning.dismiss(actor, when, reason)
-        self._store(warning)
-        return Receipt(warning.id, warning.version)
+        return self._store(warning)
 
     def warning(self, warning_id: UUID) -> dict[str, Any]:
         w = self._load(UnitWarning, warning_id)

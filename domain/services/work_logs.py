@@ -19,7 +19,7 @@ from domain.views import plain
 from domain.work_log import ANNEX_CELLS, STOCK_KINDS, WorkLog, work_log_id_for
 
 
-class WorkLogCommands(LedgerCore):
+class WorkLogApplication(LedgerCore):
     def _existing_work_log(self, unit_id: str) -> WorkLog | None:
         try:
             log = self.repository.get(work_log_id_for(unit_id))
@@ -68,8 +68,7 @@ class WorkLogCommands(LedgerCore):
             log = WorkLog(actor=actor, occurred_at=when, unit_id=unit.id)
         log.record(actor, when, kind, count, value, amount_yuan, anonymous_amount_yuan, enterprise_id, note, sector)
         # A concurrent first write also creates version 1: the store refuses one of them (version_conflict).
-        self._store(log)
-        return Receipt(log.id, log.version)
+        return self._store(log)
 
     def work_log(self, unit_id: str) -> dict[str, Any]:
         """A unit's log: every activity, and the totals so far by kind (an empty log if nothing is recorded yet)."""

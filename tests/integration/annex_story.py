@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from api.bootstrap import Services
+from app.wiring import Services
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.credit_code import check_character
@@ -68,40 +68,40 @@ class Story:
 
 def build_story(services: Services) -> Story:
     ledger = services.ledger
-    chemicals = ledger.register_enterprise(
+    chemicals = ledger.enterprises.register_enterprise(
         OFFICE, credit_code=code(11), name="昆明呈贡示例化工有限公司", sector="hazardous_chemicals",
         jurisdiction="wulong", principal_name="李建国", occurred_at=at(5, 10),
     ).id  # fmt: skip
-    housing = ledger.register_enterprise(
+    housing = ledger.enterprises.register_enterprise(
         OFFICE, credit_code=code(12), name="云南福瑞建设工程有限公司", sector="construction_housing",
         jurisdiction="wulong", principal_name="曾勇洋", occurred_at=at(5, 10),
     ).id  # fmt: skip
     boss = principal_of(chemicals, "李建国")
 
     # A self-found major, rectified and verified in November.
-    verified = ledger.report_hazard(
+    verified = ledger.hazards.report_hazard(
         boss, enterprise_id=chemicals, grade=Grade.MAJOR, source=HazardSource.SELF_INSPECTION,
         criterion="《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》第十二条",
         description="液化烃储罐区可燃气体检测报警装置失效", occurred_at=at(11, 2),
     ).id  # fmt: skip
-    ledger.file_plan(boss, verified, plan(date(2023, 11, 30)), occurred_at=at(11, 3))
-    ledger.complete_rectification(boss, verified, note="已更换", occurred_at=at(11, 20))
-    ledger.verify(INSPECTOR, verified, passed=True, opinion="验收合格", assessed_by=[Assessor.GOVERNMENT], occurred_at=at(11, 25))
+    ledger.hazards.file_plan(boss, verified, plan(date(2023, 11, 30)), occurred_at=at(11, 3))
+    ledger.hazards.complete_rectification(boss, verified, note="已更换", occurred_at=at(11, 20))
+    ledger.hazards.verify(INSPECTOR, verified, passed=True, opinion="验收合格", assessed_by=[Assessor.GOVERNMENT], occurred_at=at(11, 25))
     # A major recorded twice by mistake: voided, it counts nowhere.
-    voided = ledger.report_hazard(
+    voided = ledger.hazards.report_hazard(
         INSPECTOR, enterprise_id=chemicals, grade=Grade.MAJOR, source=HazardSource.DEPARTMENT_INSPECTION,
         criterion="第十二条", description="重复登记", occurred_at=at(11, 5),
     ).id  # fmt: skip
-    ledger.void_hazard(INSPECTOR, voided, reason="重复登记", occurred_at=at(11, 6))
+    ledger.hazards.void_hazard(INSPECTOR, voided, reason="重复登记", occurred_at=at(11, 6))
 
     # A department-found major on a building site (a "其中" row), listed for supervision in December.
-    listed = ledger.report_hazard(
+    listed = ledger.hazards.report_hazard(
         BUILDING, enterprise_id=housing, grade=Grade.MAJOR, source=HazardSource.DEPARTMENT_INSPECTION,
         criterion="《房屋市政工程生产安全重大事故隐患判定标准》第六条", description="塔吊顶升作业无专项方案",
         occurred_at=at(12, 4),
     ).id  # fmt: skip
-    ledger.file_plan(principal_of(housing, "曾勇洋"), listed, plan(date(2024, 1, 31)), occurred_at=at(12, 5))
-    ledger.list_for_supervision(
+    ledger.hazards.file_plan(principal_of(housing, "曾勇洋"), listed, plan(date(2024, 1, 31)), occurred_at=at(12, 5))
+    ledger.hazards.list_for_supervision(
         OFFICE, listed,
         SupervisionListing(level="district", supervising_body="区安委办", document_number="呈安委〔2023〕12号",
                            issuer="王主任", time_limit=date(2024, 1, 31), notice_delivered_by="孙建", notice_signed_by="曾勇洋"),
@@ -109,48 +109,48 @@ def build_story(services: Services) -> Story:
     )  # fmt: skip
 
     # Two penalties: 12,345 + 30,050 yuan = 4.2395 万元, shown 4.24.
-    case = ledger.open_case(
+    case = ledger.enforcement.open_case(
         INSPECTOR, enterprise_id=chemicals, legal_basis="《安全生产法》第一百零二条", case_number="呈应急立〔2023〕1号",
         occurred_at=at(10, 9),
     ).id  # fmt: skip
     for number, fine in (("呈应急罚决〔2023〕1号", 12345), ("呈应急罚决〔2023〕2号", 30050)):
-        ledger.decide_penalty(
+        ledger.enforcement.decide_penalty(
             INSPECTOR, case, target=PenaltyTarget.ENTERPRISE, fine_yuan=fine, decision_number=number,
             legal_basis="《安全生产法》第一百零二条", occurred_at=at(10, 10),
         )  # fmt: skip
 
     # A risk point with its four lists complete, and one with the basic list only.
-    controlled = ledger.register_risk_point(
+    controlled = ledger.risks.register_risk_point(
         INSPECTOR, enterprise_id=chemicals, name="液化烃球罐区", description="4台2000立方米液化烃球罐",
         address="昆明市呈贡区乌龙街道化工园区1号", assessed=True,
         characteristics=HazardCharacteristics(accident_types=("火灾", "爆炸"), max_casualties=30,
                                               max_direct_loss_yuan=50_000_000, social_impact="周边村庄需疏散"),
         occurred_at=at(9, 1),
     ).id  # fmt: skip
-    ledger.list_responsibility(
+    ledger.risks.list_responsibility(
         INSPECTOR, controlled, department="yjj", department_person="张伟", department_phone=DEPARTMENT_PHONE,
         principal_name="李建国", principal_phone=PRINCIPAL_PHONE, occurred_at=at(9, 2),
     )  # fmt: skip
-    ledger.list_control_measures(
+    ledger.risks.list_control_measures(
         INSPECTOR, controlled, enterprise_measures=["球罐区设置可燃气体报警", "罐区24小时巡检"],
         government_measures=[GovernmentMeasure.LISTED_FOR_SUPERVISION, GovernmentMeasure.REDUCE_PERSONNEL],
         occurred_at=at(9, 3),
     )  # fmt: skip
-    ledger.list_emergency(
+    ledger.risks.list_emergency(
         INSPECTOR, controlled, measures=["立即切断物料", "疏散下风向人员"],
         supplies=[EmergencySupply("消防器材", "干粉灭火器", 20, "具"), EmergencySupply("个体防护", "正压式空气呼吸器", 4, "套")],
         occurred_at=at(9, 4),
     )  # fmt: skip
-    partial = ledger.register_risk_point(
+    partial = ledger.risks.register_risk_point(
         BUILDING, enterprise_id=housing, name="塔式起重机群交叉作业", description="现场布置4台塔式起重机",
         address="昆明市呈贡区乌龙街道联大街55号", occurred_at=at(9, 5),
     ).id  # fmt: skip
 
     # 区应急管理局's work log: a tip-off reward (1.50 万元, of which 0.85 anonymous) and the media column.
-    ledger.record_activity(
+    ledger.work_logs.record_activity(
         INSPECTOR, "yjj", kind=ActivityKind.TIPOFF_REWARD, amount_yuan=15000, anonymous_amount_yuan=8500,
         occurred_at=at(8, 1),
     )  # fmt: skip
-    ledger.record_activity(INSPECTOR, "yjj", kind=ActivityKind.MEDIA_COLUMN, count=1, occurred_at=at(8, 2))
+    ledger.work_logs.record_activity(INSPECTOR, "yjj", kind=ActivityKind.MEDIA_COLUMN, count=1, occurred_at=at(8, 2))
     services.catch_up()
     return Story(chemicals, housing, verified, listed, voided, controlled, partial)

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.bootstrap import Services, build
-from api.settings import Settings
+from app.wiring import Services, build
+from app.settings import Settings
 from domain.business_time import business_date
 from domain.credit_code import check_character
 

@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 from psycopg import sql
 from sqlalchemy import select
 
-from api.bootstrap import Services, build
-from api.settings import Settings
+from app.wiring import Services, build
+from app.settings import Settings
 from domain.actor import SYSTEM_ACTOR, Actor
 from domain.business_time import CHINA_TZ, FixedClock, business_date
 from domain.credit_code import check_character
@@ -252,7 +252,7 @@ class History:
     def register_firm(self, n: int) -> None:
         sector, jurisdiction = self.pick(ENTERPRISE_POOL)
         code = credit_code(self.next_serial())
-        receipt = self.ledger.register_enterprise(
+        receipt = self.ledger.enterprises.register_enterprise(
             self.regulator("ajb"),
             credit_code=code,
             name=f"测试企业{n}",
@@ -293,7 +293,7 @@ class History:
         when = self.after(inspection.cursor) if inspection else self.moment()
         receipt = self.attempt(
             "report_hazard",
-            lambda: self.ledger.report_hazard(
+            lambda: self.ledger.hazards.report_hazard(
                 actor,
                 enterprise_id=firm.id,
                 grade=grade,
@@ -323,7 +323,7 @@ class History:
             self.hazard_transition(h)
 
     def hazard_transition(self, h: Record) -> None:
-        view = self.ledger.hazard(h.id)
+        view = self.ledger.hazards.hazard(h.id)
         state = view["state"]
         if state in ("closed", "voided"):
             h.facts["finished"] = True
@@ -356,10 +356,10 @@ class History:
                     contingency_plan="专项应急预案",
                 )
             actor = self.pick((firm.principal, regulator))
-            command: Any = lambda: ledger.file_plan(actor, h.id, plan, occurred_at=when)  # noqa: E731
+            command: Any = lambda: ledger.hazards.file_plan(actor, h.id, plan, occurred_at=when)  # noqa: E731
         elif action == "regulator":
             actor = self.pick((firm.principal, self.regulator("ajb")))
-            command = lambda: ledger.report_to_regulator(actor, h.id, occurred_at=when)  # noqa: E731
+            command = lambda: ledger.hazards.report_to_regulator(actor, h.id, occurred_at=when)  # noqa: E731
         elif action == "list":
             listing = SupervisionListing(
                 level=self.pick(("district", "city", "province")),
@@ -368,11 +368,11 @@ class History:
                 issuer="王安委",
                 time_limit=today + timedelta(days=30),
             )
-            command = lambda: ledger.list_for_supervision(regulator, h.id, listing, occurred_at=when)  # noqa: E731
+            command = lambda: ledger.hazards.list_for_supervision(regulator, h.id, listing, occurred_at=when)  # noqa: E731
         elif action == "lift":
-            command = lambda: ledger.lift_supervision(regulator, h.id, reason="验收合格", approver="王安委", occurred_at=when)  # noqa: E731
+            command = lambda: ledger.hazards.lift_supervision(regulator, h.id, reason="验收合格", approver="王安委", occurred_at=when)  # noqa: E731
         elif action == "extend":
-            command = lambda: ledger.extend_deadline(  # noqa: E731
+            command = lambda: ledger.hazards.extend_deadline(  # noqa: E731
                 regulator, h.id, request_date=today, reason="设备到货延迟",
                 new_deadline=today + timedelta(days=self.draw(st.integers(0, 30))), approver="王安委", occurred_at=when,
             )  # fmt: skip
@@ -380,22 +380,22 @@ class History:
             deadline = date.fromisoformat(view["deadline"]) if view["deadline"] else today
             missed_at = datetime.combine(deadline + timedelta(days=self.pick((1, 1, 2, 6))), time(0, 5), CHINA_TZ)
             when = max(missed_at, h.cursor)
-            command = lambda: ledger.mark_deadline_missed(SYSTEM_ACTOR, h.id, occurred_at=when)  # noqa: E731
+            command = lambda: ledger.hazards.mark_deadline_missed(SYSTEM_ACTOR, h.id, occurred_at=when)  # noqa: E731
         elif action == "progress":
-            command = lambda: ledger.record_progress(firm.staff, h.id, note="进行中", percent=50, occurred_at=when)  # noqa: E731
+            command = lambda: ledger.hazards.record_progress(firm.staff, h.id, note="进行中", percent=50, occurred_at=when)  # noqa: E731
         elif action == "complete":
             actor = self.pick((firm.staff, firm.principal))
-            command = lambda: ledger.complete_rectification(actor, h.id, note="已完成", occurred_at=when)  # noqa: E731
+            command = lambda: ledger.hazards.complete_rectification(actor, h.id, note="已完成", occurred_at=when)  # noqa: E731
         elif action in ("pass", "fail"):
             actor = self.pick((field_regulator, EXPERT))
-            command = lambda: ledger.verify(  # noqa: E731
+            command = lambda: ledger.hazards.verify(  # noqa: E731
                 actor, h.id, passed=action == "pass", opinion="验收意见", assessed_by=["experts"], occurred_at=when
             )
         elif action == "close":
             actor = self.pick((regulator, firm.principal))
-            command = lambda: ledger.close_hazard(actor, h.id, note="销号", occurred_at=when)  # noqa: E731
+            command = lambda: ledger.hazards.close_hazard(actor, h.id, note="销号", occurred_at=when)  # noqa: E731
         else:
-            command = lambda: ledger.void_hazard(regulator, h.id, reason="重复登记", occurred_at=when)  # noqa: E731
+            command = lambda: ledger.hazards.void_hazard(regulator, h.id, reason="重复登记", occurred_at=when)  # noqa: E731
         if self.attempt(f"hazard.{action}", command) is not None:
             h.cursor = when
             if action in ("close", "void"):
@@ -424,7 +424,7 @@ class History:
         when = self.moment()
         receipt = self.attempt(
             "inspection",
-            lambda: self.ledger.conduct_inspection(
+            lambda: self.ledger.inspections.conduct_inspection(
                 actor,
                 enterprise_id=firm.id,
                 kind=kind,
@@ -448,21 +448,21 @@ class History:
                 at = self.after(record.cursor)
                 if self.attempt(
                     "finding",
-                    lambda: self.ledger.record_finding(actor, record.id, item="储罐区", hazard_ids=[hazard.id], occurred_at=at),
+                    lambda: self.ledger.inspections.record_finding(actor, record.id, item="储罐区", hazard_ids=[hazard.id], occurred_at=at),
                 ):
                     record.cursor = at
         elif self.draw(st.booleans()):
             at = self.after(record.cursor)
             if self.attempt(
                 "finding",
-                lambda: self.ledger.record_finding(
+                lambda: self.ledger.inspections.record_finding(
                     actor, record.id, item="消防", hazard_ids=[], no_major_hazard=True, occurred_at=at
                 ),
             ):
                 record.cursor = at
         if self.draw(st.integers(0, 2)) == 0:
             at = self.after(record.cursor)
-            if self.attempt("sign", lambda: self.ledger.sign_inspection(actor, record.id, occurred_at=at)):
+            if self.attempt("sign", lambda: self.ledger.inspections.sign_inspection(actor, record.id, occurred_at=at)):
                 record.cursor = at
 
     def record_deficiencies(self, record: Record) -> None:
@@ -470,7 +470,7 @@ class History:
         at = self.after(record.cursor)
         if self.attempt(
             "deficiencies",
-            lambda: self.ledger.record_deficiencies(record.facts["actor"], record.id, deficiencies=found, occurred_at=at),
+            lambda: self.ledger.inspections.record_deficiencies(record.facts["actor"], record.id, deficiencies=found, occurred_at=at),
         ):
             record.cursor = at
 
@@ -489,7 +489,7 @@ class History:
         when = self.moment()
         receipt = self.attempt(
             "open_case",
-            lambda: self.ledger.open_case(
+            lambda: self.ledger.enforcement.open_case(
                 actor,
                 enterprise_id=firm.id,
                 legal_basis="《安全生产法》第一百零二条",
@@ -515,33 +515,33 @@ class History:
                          "order_closure", "transfer", "joint", "interview", "expose", "typical", "close"))  # fmt: skip
         ledger, cid, n = self.ledger, case.id, self.next_serial()
         commands = {
-            "penalty": lambda: ledger.decide_penalty(
+            "penalty": lambda: ledger.enforcement.decide_penalty(
                 actor, cid, target=target, fine_yuan=self.pick(FINES),
                 decision_number=f"决定{n}", legal_basis="第一百零二条", person_name=person, occurred_at=when),
-            "dual": lambda: ledger.impose_dual_penalty(
+            "dual": lambda: ledger.enforcement.impose_dual_penalty(
                 actor, cid, enterprise_fine_yuan=self.pick(FINES), principal_fine_yuan=self.pick(FINES),
                 decision_number=f"双罚{n}", legal_basis="第九十五条", occurred_at=when),
-            "suspend": lambda: ledger.order_suspension(actor, cid, decision_number=f"停{n}", reason="重大隐患", occurred_at=when),
-            "lift": lambda: ledger.lift_suspension(actor, cid, opinion="复产验收合格", occurred_at=when),
-            "licence": lambda: ledger.suspend_or_revoke_licence(
+            "suspend": lambda: ledger.enforcement.order_suspension(actor, cid, decision_number=f"停{n}", reason="重大隐患", occurred_at=when),
+            "lift": lambda: ledger.enforcement.lift_suspension(actor, cid, opinion="复产验收合格", occurred_at=when),
+            "licence": lambda: ledger.enforcement.suspend_or_revoke_licence(
                 actor, cid, action=self.pick(("suspend", "revoke")), licence_name="安全生产许可证",
                 licence_number=self.pick(("L-1", "L-2")), decision_number=f"证{n}", occurred_at=when),
-            "request_closure": lambda: ledger.request_closure(actor, cid, government="呈贡区人民政府", reason="屡查屡犯", occurred_at=when),
+            "request_closure": lambda: ledger.enforcement.request_closure(actor, cid, government="呈贡区人民政府", reason="屡查屡犯", occurred_at=when),
             "order_closure": lambda: (
                 case.facts.get("closure_requested")
-                or ledger.request_closure(actor, cid, government="呈贡区人民政府", reason="屡查屡犯", occurred_at=when),
-                ledger.order_closure(actor, cid, government="呈贡区人民政府", decision_number=f"关{n}", occurred_at=when),
-                self.draw(st.booleans()) and ledger.apply_industry_ban(actor, cid, years=self.pick((5, None)), occurred_at=when),
+                or ledger.enforcement.request_closure(actor, cid, government="呈贡区人民政府", reason="屡查屡犯", occurred_at=when),
+                ledger.enforcement.order_closure(actor, cid, government="呈贡区人民政府", decision_number=f"关{n}", occurred_at=when),
+                self.draw(st.booleans()) and ledger.enforcement.apply_industry_ban(actor, cid, years=self.pick((5, None)), occurred_at=when),
             ),
-            "transfer": lambda: ledger.transfer_to_judiciary(
+            "transfer": lambda: ledger.enforcement.transfer_to_judiciary(
                 actor, cid, persons=[f"人员{i}" for i in range(self.draw(st.integers(1, 3)))], suspected_offence="危险作业罪",
                 dangerous_operations_crime=self.draw(st.booleans()), occurred_at=when),
-            "joint": lambda: ledger.apply_joint_punishment(actor, cid, measures=["限制招投标"], occurred_at=when),
-            "interview": lambda: ledger.interview_enterprise(actor, cid, interviewer="王安委", occurred_at=when),
-            "expose": lambda: ledger.expose_case(actor, cid, channel="呈贡发布", title=f"曝光{n}", occurred_at=when),
-            "typical": lambda: ledger.publish_as_typical(
+            "joint": lambda: ledger.enforcement.apply_joint_punishment(actor, cid, measures=["限制招投标"], occurred_at=when),
+            "interview": lambda: ledger.enforcement.interview_enterprise(actor, cid, interviewer="王安委", occurred_at=when),
+            "expose": lambda: ledger.enforcement.expose_case(actor, cid, channel="呈贡发布", title=f"曝光{n}", occurred_at=when),
+            "typical": lambda: ledger.enforcement.publish_as_typical(
                 actor, cid, title=f"典型案例{n}", dangerous_operations_crime=self.draw(st.booleans()), occurred_at=when),
-            "close": lambda: ledger.close_case(actor, cid, reason="执行完毕", open_hazards_reason="隐患另案督办", occurred_at=when),
+            "close": lambda: ledger.enforcement.close_case(actor, cid, reason="执行完毕", open_hazards_reason="隐患另案督办", occurred_at=when),
         }  # fmt: skip
         target = self.pick(("enterprise", "person"))
         person = "安全员" if target == "person" else ""
@@ -568,7 +568,7 @@ class History:
         complete = self.draw(st.booleans())
         receipt = self.attempt(
             "risk_point",
-            lambda: self.ledger.register_risk_point(
+            lambda: self.ledger.risks.register_risk_point(
                 actor,
                 enterprise_id=firm.id,
                 name=f"风险点{self.next_serial()}",
@@ -599,20 +599,20 @@ class History:
         full = self.draw(st.integers(0, 4)) > 0
         ledger, rid = self.ledger, risk.id
         if which == "basic":
-            command: Any = lambda: ledger.list_basic_info(  # noqa: E731
+            command: Any = lambda: ledger.risks.list_basic_info(  # noqa: E731
                 actor, rid, description="储罐泄漏", address="呈贡区某路1号", assessed=True,
                 characteristics=self.characteristics(), occurred_at=when)  # fmt: skip
         elif which == "responsibility":
-            command = lambda: ledger.list_responsibility(  # noqa: E731
+            command = lambda: ledger.risks.list_responsibility(  # noqa: E731
                 actor, rid, department="yjj", department_person="李执法", department_phone="0871-67481234",
                 principal_name="张总", principal_phone="18512345678" if full else "", occurred_at=when)  # fmt: skip
         elif which == "control":
-            command = lambda: ledger.list_control_measures(  # noqa: E731
+            command = lambda: ledger.risks.list_control_measures(  # noqa: E731
                 actor, rid, enterprise_measures=["每班巡检"],
                 government_measures=["listed_for_supervision"] if full else [], occurred_at=when)  # fmt: skip
         else:
             supplies = [EmergencySupply(category="消防器材", name="灭火器", quantity=10, unit="具")] if full else []
-            command = lambda: ledger.list_emergency(actor, rid, measures=["疏散"], supplies=supplies, occurred_at=when)  # noqa: E731
+            command = lambda: ledger.risks.list_emergency(actor, rid, measures=["疏散"], supplies=supplies, occurred_at=when)  # noqa: E731
         if self.attempt(f"risk.{which}", command) is not None:
             risk.cursor = when
 
@@ -624,7 +624,7 @@ class History:
         when = self.moment()
         receipt = self.attempt(
             "problem",
-            lambda: self.ledger.identify_problem(
+            lambda: self.ledger.risks.identify_problem(
                 actor,
                 description=f"突出问题{self.next_serial()}",
                 sector=None if firm else sector,
@@ -634,7 +634,7 @@ class History:
             ),
         )
         if receipt is not None:
-            view = self.ledger.problem(receipt.id)
+            view = self.ledger.risks.problem(receipt.id)
             self.problems.append(
                 Record(
                     receipt.id, when, {"sector": view["sector"], "jurisdiction": view["jurisdiction"], "unit": view["unit_id"]}
@@ -648,9 +648,9 @@ class History:
         actor = self.scoped_regulator(p.facts["sector"], p.facts["jurisdiction"], p.facts["unit"])
         when = self.after(p.cursor)
         if self.draw(st.booleans()):
-            command: Any = lambda: self.ledger.adopt_root_cause_measure(actor, p.id, measure="治本措施", occurred_at=when)  # noqa: E731
+            command: Any = lambda: self.ledger.risks.adopt_root_cause_measure(actor, p.id, measure="治本措施", occurred_at=when)  # noqa: E731
         else:
-            command = lambda: self.ledger.rectify_problem(actor, p.id, note="已整改", occurred_at=when)  # noqa: E731
+            command = lambda: self.ledger.risks.rectify_problem(actor, p.id, note="已整改", occurred_at=when)  # noqa: E731
         if self.attempt("problem.step", command) is not None:
             p.cursor = when
 
@@ -662,7 +662,7 @@ class History:
         when = self.moment()
         receipt = self.attempt(
             "warning",
-            lambda: self.ledger.propose_warning(
+            lambda: self.ledger.warnings.propose_warning(
                 self.regulator("ajb", self.pick((1, 2))), unit_id=unit, level=level, trigger="manual",
                 trigger_key=f"manual-{self.next_serial()}", reason_zh="履职不到位", reason_en="failed duties", occurred_at=when,
             ),
@@ -674,11 +674,11 @@ class History:
         if self.draw(st.integers(0, 3)):
             published = self.draw(st.booleans())
             self.attempt(
-                "warning.confirm", lambda: self.ledger.confirm_warning(office, receipt.id, published=published, occurred_at=at)
+                "warning.confirm", lambda: self.ledger.warnings.confirm_warning(office, receipt.id, published=published, occurred_at=at)
             )
         else:
             self.attempt(
-                "warning.dismiss", lambda: self.ledger.dismiss_warning(office, receipt.id, reason="已整改", occurred_at=at)
+                "warning.dismiss", lambda: self.ledger.warnings.dismiss_warning(office, receipt.id, reason="已整改", occurred_at=at)
             )
 
     # ----- accountability (Annex 1 item 9) -----
@@ -700,7 +700,7 @@ class History:
         when = self.moment()
         self.attempt(
             "accountability",
-            lambda: self.ledger.pursue_accountability(
+            lambda: self.ledger.accountability.pursue_accountability(
                 actor, persons=persons, measures=["诫勉谈话"], decided_by=decided_by,
                 hazard_ids=[r.id for r in on if r.id in hazards], inspection_ids=[r.id for r in on if r.id not in hazards],
                 occurred_at=when,
@@ -731,7 +731,7 @@ class History:
         when = self.moment()
         if kind == "technical_inspectors" and self.stock_moments.get(unit) and self.draw(st.booleans()):
             when = self.stock_moments[unit]  # a tie in business time: the later recorded value is the latest
-        recorded = self.attempt("activity", lambda: self.ledger.record_activity(actor, unit, occurred_at=when, **values))
+        recorded = self.attempt("activity", lambda: self.ledger.work_logs.record_activity(actor, unit, occurred_at=when, **values))
         if recorded and kind == "technical_inspectors":
             self.stock_moments[unit] = when
 
@@ -866,16 +866,16 @@ def test_accountability_counts_for_the_unit_that_decided(db_url: str, tmp_path_f
     with fresh_services(db_url, tmp_path_factory) as services:
         app = services.ledger
         office = Actor("ajb-1", "王安委", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
-        firm = app.register_enterprise(
+        firm = app.enterprises.register_enterprise(
             office, credit_code=credit_code(1), name="化工", sector="hazardous_chemicals", jurisdiction="wulong",
             principal_name="张总", occurred_at=datetime(2023, 5, 2, 9, 0, tzinfo=CHINA_TZ),
         ).id  # fmt: skip
-        hazard = app.report_hazard(
+        hazard = app.hazards.report_hazard(
             office, enterprise_id=firm, grade="major", source="tip_off", description="举报", criterion="第X条",
             occurred_at=datetime(2023, 5, 3, 9, 0, tzinfo=CHINA_TZ),
         ).id  # fmt: skip
         # 区应急管理局 decided to hold two of its inspectors accountable; the office records the decision.
-        app.pursue_accountability(
+        app.accountability.pursue_accountability(
             office, decided_by="yjj", hazard_ids=[hazard], measures=["诫勉谈话"],
             persons=[{"name": "张三", "organisation": "区应急管理局", "role": "执法人员"},
                      {"name": "李四", "organisation": "区应急管理局", "role": "科长"}],
@@ -903,15 +903,15 @@ def test_kpi_counts_supervision_majors_as_found_by_department_inspection(
     with fresh_services(db_url, tmp_path_factory) as services:
         app = services.ledger
         yjj = Actor("yjj-1", "李执法", Role.INSPECTOR, "yjj", OrgKind.DEPARTMENT, "区应急管理局")
-        firm = app.register_enterprise(
+        firm = app.enterprises.register_enterprise(
             yjj, credit_code=credit_code(1), name="化工", sector="hazardous_chemicals", jurisdiction="wulong",
             principal_name="张总", occurred_at=datetime(2023, 5, 2, 9, 0, tzinfo=CHINA_TZ),
         ).id  # fmt: skip
-        app.conduct_inspection(
+        app.inspections.conduct_inspection(
             yjj, enterprise_id=firm, kind=InspectionKind.DEPARTMENT, method="routine", inspectors=[Person("yjj-1", "李执法")],
             scope=[], occurred_at=datetime(2023, 5, 3, 9, 0, tzinfo=CHINA_TZ),
         )  # fmt: skip
-        app.report_hazard(
+        app.hazards.report_hazard(
             yjj, enterprise_id=firm, grade="major", source="supervision", description="督导检查发现", criterion="第X条",
             occurred_at=datetime(2023, 5, 4, 9, 0, tzinfo=CHINA_TZ),
         )  # fmt: skip

@@ -62,8 +62,8 @@ from uuid import UUID
 
 import pytest
 
-from api.bootstrap import Services, build
-from api.settings import Settings
+from app.wiring import Services, build
+from app.settings import Settings
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ, FixedClock
 from domain.credit_code import check_character
@@ -116,7 +116,7 @@ def tell(services: Services) -> Story:
          ("E3", "construction_water", "luoyang"), ("E4", "hydropower_small", "wulong")),
         start=1,
     ):  # fmt: skip
-        eid = app.register_enterprise(
+        eid = app.enterprises.register_enterprise(
             OFFICE, credit_code=credit_code(n), name=name, sector=sector, jurisdiction=street, principal_name=f"{name}负责人",
             occurred_at=on(3, 1),
         ).id  # fmt: skip
@@ -129,7 +129,7 @@ def tell(services: Services) -> Story:
     e2_principal, e2_staff = people["E2"]
 
     def hazard(by: Actor, firm: str, source: str, when: datetime, grade: str = "major") -> UUID:
-        return app.report_hazard(
+        return app.hazards.report_hazard(
             by, enterprise_id=firms[firm], grade=grade, source=source, description=f"{firm} {source} {when}",
             criterion="判定标准第X条" if grade == "major" else "", occurred_at=when,
         ).id  # fmt: skip
@@ -137,10 +137,10 @@ def tell(services: Services) -> Story:
     # Recorded in an order that is not the business order.
     h4 = hazard(ZJJ, "E2", "department_inspection", on(6, 10))
     h1 = hazard(e1_principal, "E1", "self_inspection", on(5, 10))
-    app.file_plan(e1_principal, h1, plan(date(2023, 5, 31)), occurred_at=on(5, 11))
-    app.complete_rectification(e1_staff, h1, note="已完成", occurred_at=on(5, 20))
-    app.verify(YJJ, h1, passed=True, opinion="同意", assessed_by=["experts"], occurred_at=on(5, 25))
-    app.close_hazard(YJJ, h1, note="销号", occurred_at=on(6, 2))
+    app.hazards.file_plan(e1_principal, h1, plan(date(2023, 5, 31)), occurred_at=on(5, 11))
+    app.hazards.complete_rectification(e1_staff, h1, note="已完成", occurred_at=on(5, 20))
+    app.hazards.verify(YJJ, h1, passed=True, opinion="同意", assessed_by=["experts"], occurred_at=on(5, 25))
+    app.hazards.close_hazard(YJJ, h1, note="销号", occurred_at=on(6, 2))
     h2 = hazard(YJJ, "E1", "department_inspection", on(6, 3))
     listing = SupervisionListing(
         level="district",
@@ -149,25 +149,25 @@ def tell(services: Services) -> Story:
         issuer="王安委",
         time_limit=date(2023, 7, 4),
     )
-    app.list_for_supervision(YJJ, h2, listing, occurred_at=on(6, 4))
-    app.file_plan(e1_principal, h2, plan(date(2023, 7, 4)), occurred_at=on(6, 5))
+    app.hazards.list_for_supervision(YJJ, h2, listing, occurred_at=on(6, 4))
+    app.hazards.file_plan(e1_principal, h2, plan(date(2023, 7, 4)), occurred_at=on(6, 5))
     h3 = hazard(e1_principal, "E1", "self_inspection", on(6, 8))
-    app.file_plan(e2_principal, h4, plan(date(2023, 6, 20)), occurred_at=on(6, 11))
-    app.complete_rectification(e2_staff, h4, note="已完成", occurred_at=on(6, 15))
-    app.verify(ZJJ, h4, passed=True, opinion="同意", assessed_by=["government"], occurred_at=on(6, 21))
+    app.hazards.file_plan(e2_principal, h4, plan(date(2023, 6, 20)), occurred_at=on(6, 11))
+    app.hazards.complete_rectification(e2_staff, h4, note="已完成", occurred_at=on(6, 15))
+    app.hazards.verify(ZJJ, h4, passed=True, opinion="同意", assessed_by=["government"], occurred_at=on(6, 21))
     h5 = hazard(SLJ, "E4", "supervision", on(6, 12, 23, 30).astimezone(UTC))
-    app.file_plan(people["E4"][0], h5, plan(date(2023, 7, 1)), occurred_at=on(6, 13))
+    app.hazards.file_plan(people["E4"][0], h5, plan(date(2023, 7, 1)), occurred_at=on(6, 13))
     hazard(YJJ, "E1", "department_inspection", on(6, 1), grade="general")
     hazard(OFFICE, "E3", "tip_off", on(5, 20))
     hazard(e1_principal, "E1", "self_inspection", datetime(2023, 6, 12, 16, 30, tzinfo=UTC))
 
     def inspect(by: Actor, firm: str, kind: InspectionKind, when: datetime, deficiencies: list[str] | None = None) -> None:
-        iid = app.conduct_inspection(
+        iid = app.inspections.conduct_inspection(
             by, enterprise_id=firms[firm], kind=kind, method="routine", inspectors=[Person(by.user_id, by.name)], scope=[],
             led_by_principal=kind is InspectionKind.SELF_INSPECTION, occurred_at=when,
         ).id  # fmt: skip
         if deficiencies is not None:
-            app.record_deficiencies(by, iid, deficiencies=deficiencies, occurred_at=when)
+            app.inspections.record_deficiencies(by, iid, deficiencies=deficiencies, occurred_at=when)
 
     inspect(YJJ, "E1", InspectionKind.SPOT_CHECK, on(6, 6), ["principal_not_leading_inspection"])
     inspect(YJJ, "E1", InspectionKind.DEPARTMENT, on(5, 15))
@@ -176,15 +176,15 @@ def tell(services: Services) -> Story:
     inspect(SLJ, "E4", InspectionKind.SUPERVISION_VISIT, on(6, 7))
     inspect(e1_principal, "E1", InspectionKind.SELF_INSPECTION, on(5, 9))
 
-    c2 = app.open_case(ZJJ, enterprise_id=firms["E2"], legal_basis="第一百零二条", case_number="C2", occurred_at=on(6, 1)).id
-    c1 = app.open_case(YJJ, enterprise_id=firms["E1"], legal_basis="第一百零二条", case_number="C1", occurred_at=on(5, 26)).id
-    app.interview_enterprise(YJJ, c1, interviewer="李执法", occurred_at=on(5, 28))
-    app.decide_penalty(
+    c2 = app.enforcement.open_case(ZJJ, enterprise_id=firms["E2"], legal_basis="第一百零二条", case_number="C2", occurred_at=on(6, 1)).id
+    c1 = app.enforcement.open_case(YJJ, enterprise_id=firms["E1"], legal_basis="第一百零二条", case_number="C1", occurred_at=on(5, 26)).id
+    app.enforcement.interview_enterprise(YJJ, c1, interviewer="李执法", occurred_at=on(5, 28))
+    app.enforcement.decide_penalty(
         YJJ, c1, target="enterprise", fine_yuan=12_345, decision_number="罚1", legal_basis="第一百零二条", occurred_at=on(5, 30)
     )
-    app.interview_enterprise(ZJJ, c2, interviewer="周执法", occurred_at=on(6, 3))
-    app.interview_enterprise(ZJJ, c2, interviewer="周执法", occurred_at=on(6, 4))
-    app.impose_dual_penalty(
+    app.enforcement.interview_enterprise(ZJJ, c2, interviewer="周执法", occurred_at=on(6, 3))
+    app.enforcement.interview_enterprise(ZJJ, c2, interviewer="周执法", occurred_at=on(6, 4))
+    app.enforcement.impose_dual_penalty(
         YJJ,
         c1,
         enterprise_fine_yuan=50_000,
@@ -193,11 +193,11 @@ def tell(services: Services) -> Story:
         legal_basis="第九十五条",
         occurred_at=on(6, 6),
     )
-    app.order_suspension(YJJ, c1, decision_number="停1", reason="重大隐患", occurred_at=on(6, 7))
-    app.suspend_or_revoke_licence(
+    app.enforcement.order_suspension(YJJ, c1, decision_number="停1", reason="重大隐患", occurred_at=on(6, 7))
+    app.enforcement.suspend_or_revoke_licence(
         YJJ, c1, action="suspend", licence_name="安全生产许可证", licence_number="L1", decision_number="证1", occurred_at=on(6, 7)
     )
-    app.suspend_or_revoke_licence(
+    app.enforcement.suspend_or_revoke_licence(
         YJJ,
         c1,
         action="revoke",
@@ -206,7 +206,7 @@ def tell(services: Services) -> Story:
         decision_number="证2",
         occurred_at=on(6, 8),
     )
-    app.decide_penalty(
+    app.enforcement.decide_penalty(
         ZJJ,
         c2,
         target="person",
@@ -216,37 +216,37 @@ def tell(services: Services) -> Story:
         legal_basis="第九十三条",
         occurred_at=on(6, 8),
     )
-    app.order_suspension(ZJJ, c2, decision_number="停2", reason="重大隐患", occurred_at=on(6, 9))
-    app.apply_joint_punishment(OFFICE, c1, measures=["限制招投标"], occurred_at=on(6, 10))
-    app.request_closure(ZJJ, c2, government="呈贡区人民政府", reason="屡查屡犯", occurred_at=on(6, 10))
-    app.order_closure(ZJJ, c2, government="呈贡区人民政府", decision_number="关1", occurred_at=on(6, 11))
-    app.transfer_to_judiciary(
+    app.enforcement.order_suspension(ZJJ, c2, decision_number="停2", reason="重大隐患", occurred_at=on(6, 9))
+    app.enforcement.apply_joint_punishment(OFFICE, c1, measures=["限制招投标"], occurred_at=on(6, 10))
+    app.enforcement.request_closure(ZJJ, c2, government="呈贡区人民政府", reason="屡查屡犯", occurred_at=on(6, 10))
+    app.enforcement.order_closure(ZJJ, c2, government="呈贡区人民政府", decision_number="关1", occurred_at=on(6, 11))
+    app.enforcement.transfer_to_judiciary(
         YJJ, c1, persons=["甲", "乙"], suspected_offence="危险作业罪", dangerous_operations_crime=True, occurred_at=on(6, 11)
     )
-    app.transfer_to_judiciary(
+    app.enforcement.transfer_to_judiciary(
         YJJ, c1, persons=["丙"], suspected_offence="危险作业罪", dangerous_operations_crime=True, occurred_at=on(6, 12)
     )
-    app.transfer_to_judiciary(ZJJ, c2, persons=["丁"], suspected_offence="重大责任事故罪", occurred_at=on(6, 12))
-    app.expose_case(ZJJ, c2, channel="呈贡发布", title="曝光", occurred_at=on(6, 12))
-    app.publish_as_typical(YJJ, c1, title="典型1", dangerous_operations_crime=True, occurred_at=on(6, 12))
-    app.publish_as_typical(ZJJ, c2, title="典型2", occurred_at=on(6, 12))
-    c3 = app.open_case(SLJ, enterprise_id=firms["E4"], legal_basis="第一百零二条", case_number="C3", occurred_at=on(6, 15)).id
-    app.decide_penalty(
+    app.enforcement.transfer_to_judiciary(ZJJ, c2, persons=["丁"], suspected_offence="重大责任事故罪", occurred_at=on(6, 12))
+    app.enforcement.expose_case(ZJJ, c2, channel="呈贡发布", title="曝光", occurred_at=on(6, 12))
+    app.enforcement.publish_as_typical(YJJ, c1, title="典型1", dangerous_operations_crime=True, occurred_at=on(6, 12))
+    app.enforcement.publish_as_typical(ZJJ, c2, title="典型2", occurred_at=on(6, 12))
+    c3 = app.enforcement.open_case(SLJ, enterprise_id=firms["E4"], legal_basis="第一百零二条", case_number="C3", occurred_at=on(6, 15)).id
+    app.enforcement.decide_penalty(
         SLJ, c3, target="enterprise", fine_yuan=12_250, decision_number="罚4", legal_basis="第一百零二条", occurred_at=on(6, 20)
     )
 
     def risk_point(by: Actor, firm: str, when: datetime, lists: dict[str, datetime]) -> None:
-        rid = app.register_risk_point(
+        rid = app.risks.register_risk_point(
             by, enterprise_id=firms[firm], name=f"{firm}风险点", description="泄漏", address="呈贡区某路1号", assessed=True,
             characteristics=CHARACTERISTICS, occurred_at=when,
         ).id  # fmt: skip
         if "responsibility" in lists:
-            app.list_responsibility(
+            app.risks.list_responsibility(
                 by, rid, department=by.organisation_id, department_person=by.name, department_phone="0871-67481234",
                 principal_name="负责人", principal_phone="18512345678", occurred_at=lists["responsibility"],
             )  # fmt: skip
         if "control" in lists:
-            app.list_control_measures(
+            app.risks.list_control_measures(
                 by,
                 rid,
                 enterprise_measures=["每班巡检"],
@@ -254,47 +254,47 @@ def tell(services: Services) -> Story:
                 occurred_at=lists["control"],
             )
         if "emergency" in lists:
-            app.list_emergency(by, rid, measures=["疏散"], supplies=SUPPLIES, occurred_at=lists["emergency"])
+            app.risks.list_emergency(by, rid, measures=["疏散"], supplies=SUPPLIES, occurred_at=lists["emergency"])
 
     risk_point(SLJ, "E4", on(6, 5), {"responsibility": on(6, 6), "control": on(6, 7), "emergency": on(6, 14)})
     risk_point(YJJ, "E1", on(5, 12), {"responsibility": on(5, 13), "control": on(5, 14), "emergency": on(5, 15)})
     risk_point(ZJJ, "E2", on(6, 2), {"responsibility": on(6, 3), "control": on(6, 3)})
 
-    p1 = app.identify_problem(YJJ, description="特殊作业审批流于形式", sector="hazardous_chemicals", occurred_at=on(5, 20)).id
-    app.adopt_root_cause_measure(YJJ, p1, measure="电子作业票", occurred_at=on(5, 21))
-    app.rectify_problem(YJJ, p1, note="已整改", occurred_at=on(6, 10))
-    app.identify_problem(ZJJ, description="脚手架验收缺失", enterprise_id=firms["E2"], occurred_at=on(6, 6))
+    p1 = app.risks.identify_problem(YJJ, description="特殊作业审批流于形式", sector="hazardous_chemicals", occurred_at=on(5, 20)).id
+    app.risks.adopt_root_cause_measure(YJJ, p1, measure="电子作业票", occurred_at=on(5, 21))
+    app.risks.rectify_problem(YJJ, p1, note="已整改", occurred_at=on(6, 10))
+    app.risks.identify_problem(ZJJ, description="脚手架验收缺失", enterprise_id=firms["E2"], occurred_at=on(6, 6))
 
-    app.record_activity(OFFICE, "ajb", kind="technical_inspectors", value=7, occurred_at=on(6, 1))
-    app.record_activity(YJJ, "yjj", kind="supervision_team", count=2, sector="hazardous_chemicals", occurred_at=on(6, 3))
-    app.record_activity(YJJ, "yjj", kind="expert_service", count=3, occurred_at=on(6, 4))
-    app.record_activity(YJJ, "yjj", kind="enterprise_served", enterprise_id=firms["E1"], occurred_at=on(6, 8))
-    app.record_activity(YJJ, "yjj", kind="guidance_enterprise", enterprise_id=firms["E1"], occurred_at=on(5, 16))
-    app.record_activity(YJJ, "yjj", kind="study_session", count=2, occurred_at=on(5, 10))
-    app.record_activity(YJJ, "yjj", kind="technical_inspectors", value=3, occurred_at=on(6, 10))
-    app.record_activity(ZJJ, "zjj", kind="supervision_team", count=1, sector="construction_housing", occurred_at=on(6, 4))
-    app.record_activity(ZJJ, "zjj", kind="enterprise_served", enterprise_id=firms["E3"], occurred_at=on(5, 18))
-    app.record_activity(
+    app.work_logs.record_activity(OFFICE, "ajb", kind="technical_inspectors", value=7, occurred_at=on(6, 1))
+    app.work_logs.record_activity(YJJ, "yjj", kind="supervision_team", count=2, sector="hazardous_chemicals", occurred_at=on(6, 3))
+    app.work_logs.record_activity(YJJ, "yjj", kind="expert_service", count=3, occurred_at=on(6, 4))
+    app.work_logs.record_activity(YJJ, "yjj", kind="enterprise_served", enterprise_id=firms["E1"], occurred_at=on(6, 8))
+    app.work_logs.record_activity(YJJ, "yjj", kind="guidance_enterprise", enterprise_id=firms["E1"], occurred_at=on(5, 16))
+    app.work_logs.record_activity(YJJ, "yjj", kind="study_session", count=2, occurred_at=on(5, 10))
+    app.work_logs.record_activity(YJJ, "yjj", kind="technical_inspectors", value=3, occurred_at=on(6, 10))
+    app.work_logs.record_activity(ZJJ, "zjj", kind="supervision_team", count=1, sector="construction_housing", occurred_at=on(6, 4))
+    app.work_logs.record_activity(ZJJ, "zjj", kind="enterprise_served", enterprise_id=firms["E3"], occurred_at=on(5, 18))
+    app.work_logs.record_activity(
         OFFICE, "ajb", kind="tipoff_reward", amount_yuan=12_345, anonymous_amount_yuan=5_000, occurred_at=on(6, 1)
     )
-    app.record_activity(OFFICE, "ajb", kind="tipoff_reward", amount_yuan=4_999, anonymous_amount_yuan=4_999, occurred_at=on(6, 2))
-    app.record_activity(OFFICE, "ajb", kind="media_column", occurred_at=on(6, 5))
-    app.record_activity(OFFICE, "ajb", kind="technical_inspectors", value=5, occurred_at=on(5, 10))  # back-dated: not the latest
-    app.record_activity(OFFICE, "ajb", kind="guidance_county", count=2, occurred_at=on(6, 6))
+    app.work_logs.record_activity(OFFICE, "ajb", kind="tipoff_reward", amount_yuan=4_999, anonymous_amount_yuan=4_999, occurred_at=on(6, 2))
+    app.work_logs.record_activity(OFFICE, "ajb", kind="media_column", occurred_at=on(6, 5))
+    app.work_logs.record_activity(OFFICE, "ajb", kind="technical_inspectors", value=5, occurred_at=on(5, 10))  # back-dated: not the latest
+    app.work_logs.record_activity(OFFICE, "ajb", kind="guidance_county", count=2, occurred_at=on(6, 6))
 
     # Warnings to units: an interview (约谈) confirmed 06-04; a notice published (通报) only on 06-13; a notice
     # confirmed unpublished 06-07 (neither 约谈 nor 通报). 区应急管理局 holds two of its people accountable 06-11.
     def warn(unit: str, level: str, key: str, proposed: datetime, confirmed: datetime, published: bool) -> None:
-        wid = app.propose_warning(
+        wid = app.warnings.propose_warning(
             OFFICE, unit_id=unit, level=level, trigger="manual", trigger_key=key, reason_zh="履职不到位", reason_en="failed duties",
             occurred_at=proposed,
         ).id  # fmt: skip
-        app.confirm_warning(OFFICE, wid, published=published, occurred_at=confirmed)
+        app.warnings.confirm_warning(OFFICE, wid, published=published, occurred_at=confirmed)
 
     warn("zjj", "interview", "s1", on(6, 3), on(6, 4), False)
     warn("slj", "notice", "s2", on(6, 5), on(6, 13), True)
     warn("wulong", "notice", "s3", on(6, 6), on(6, 7), False)
-    app.pursue_accountability(
+    app.accountability.pursue_accountability(
         YJJ, hazard_ids=[h2], measures=["诫勉谈话"], occurred_at=on(6, 11),
         persons=[{"name": "张三", "organisation": "区应急管理局", "role": "执法人员"},
                  {"name": "李四", "organisation": "区应急管理局", "role": "科长"}],
@@ -303,7 +303,7 @@ def tell(services: Services) -> Story:
     services.catch_up()
     last = app.recorder.select_notifications(start=app.recorder.max_notification_id(), limit=1)[0]
     known_before_void = app.mapper.to_domain_event(last).timestamp + timedelta(microseconds=1)
-    app.void_hazard(YJJ, h3, reason="重复登记", occurred_at=on(6, 9))  # recorded last, back-dated
+    app.hazards.void_hazard(YJJ, h3, reason="重复登记", occurred_at=on(6, 9))  # recorded last, back-dated
     services.catch_up()
     return Story(services, known_before_void)
 

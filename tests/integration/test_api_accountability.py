@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from api.bootstrap import Services
+from app.wiring import Services
 from tests.integration.conftest import INSPECTOR, INSPECTOR_2, OFFICE, Api, Enterprise, full_plan, headers
 
 CRITERION = "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》第十二条"
@@ -236,7 +236,7 @@ def _item9(services: Services, unit: str | None, as_of: date = date(2023, 12, 31
 
 
 def test_the_demo_district_has_misses_and_an_accountability_decision(services: Services) -> None:
-    from api.demo import load_demo
+    from demo.loader import load_demo
     from projections.accountability_queries import AccountabilityQueries
 
     summary = load_demo(services.ledger)
@@ -247,7 +247,7 @@ def test_the_demo_district_has_misses_and_an_accountability_decision(services: S
     assert missed and all(e["persons"] for e in missed)
     assert _item9(services, None) == 2
     [case_id] = summary.accountability_ids
-    case = services.ledger.accountability_case(case_id)
+    case = services.ledger.accountability.accountability_case(case_id)
     [hazard_id] = case["hazard_ids"]
     [inspection_id] = case["inspection_ids"]
     # the decision names the signers of an inspection the missed list shows for that hazard

@@ -88,7 +88,7 @@ def test_an_inspector_signs_an_inspection_with_a_client_made_signature(api: Api,
     # the offline check accepts the stored event as decoded from the database
     event = list(services.ledger.repository.event_store.get(__import__("uuid").UUID(iid)))[-1]
     assert isinstance(event.signature, PersonalSignature)
-    assert signature_check(event, services.ledger.key_states()).ok
+    assert signature_check(event, services.ledger.keys.key_states()).ok
 
 
 def test_a_signature_over_a_stale_version_is_refused_and_nothing_is_appended(api: Api, enterprise: Enterprise) -> None:
@@ -129,7 +129,7 @@ def test_server_held_mode_is_labelled_in_the_response_and_in_the_event(api: Api,
     assert signature["mode"] == "server_held" and signature["key_id"] == enrolled["key_id"]
     assert signature["meaning"] == "inspector"
     event = list(services.ledger.repository.event_store.get(__import__("uuid").UUID(iid)))[-1]
-    assert signature_check(event, services.ledger.key_states()).ok
+    assert signature_check(event, services.ledger.keys.key_states()).ok
     # a user without a server-held key cannot ask for it
     problem = api.post(f"/inspections/{iid}/signatures", {}, INSPECTOR_2, status=409, **{"X-Sign-With": "server-held"})
     assert problem["code"] == "no_server_held_key"

@@ -10,8 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.bootstrap import build
-from api.settings import Settings
+from app.wiring import build
+from app.settings import Settings
 from audit import merkle
 from audit.log import CACHED_LEVEL
 from audit.merkle import MemoryTree

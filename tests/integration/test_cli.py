@@ -15,9 +15,9 @@ from uuid import UUID
 import pytest
 from typer.testing import CliRunner
 
-from api.bootstrap import build
-from api.cli import app
-from api.settings import Settings
+from app.wiring import build
+from cli.main import app
+from app.settings import Settings
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.credit_code import check_character
@@ -33,15 +33,15 @@ runner = CliRunner(env={"COLUMNS": "240"})
 def hazard_id(db_url: str) -> str:
     services = build(Settings(db_url=db_url))
     code = "91530114MA6K00001"
-    enterprise = services.ledger.register_enterprise(
+    enterprise = services.ledger.enterprises.register_enterprise(
         OFFICE, credit_code=code + check_character(code), name="呈贡机械制造有限公司", sector="industry_trade",
         jurisdiction="luolong", principal_name="周平",
     )  # fmt: skip
-    hazard = services.ledger.report_hazard(
+    hazard = services.ledger.hazards.report_hazard(
         INSPECTOR, enterprise_id=enterprise.id, grade=Grade.GENERAL, source=HazardSource.DEPARTMENT_INSPECTION,
         description="粉尘涉爆除尘系统未按规定泄爆",
     )  # fmt: skip
-    services.ledger.void_hazard(OFFICE, hazard.id, reason="重复登记")
+    services.ledger.hazards.void_hazard(OFFICE, hazard.id, reason="重复登记")
     services.close()
     return str(hazard.id)
 
@@ -144,14 +144,14 @@ def test_demo_loads_a_district_once_and_the_list_shows_it(db_url: str) -> None:
 def test_show_prints_any_record_with_its_history(db_url: str) -> None:
     services = build(Settings(db_url=db_url))
     code = "91530114MA6K00002"
-    enterprise = services.ledger.register_enterprise(
+    enterprise = services.ledger.enterprises.register_enterprise(
         OFFICE, credit_code=code + check_character(code), name="呈贡仓储物流有限公司", sector="industry_trade",
         jurisdiction="luolong", principal_name="周平",
     )  # fmt: skip
-    case = services.ledger.open_case(
+    case = services.ledger.enforcement.open_case(
         INSPECTOR, enterprise_id=enterprise.id, legal_basis="《安全生产法》第九十九条", case_number="呈应急立〔2023〕77号"
     )
-    services.ledger.record_activity(INSPECTOR, "yjj", kind=ActivityKind.LECTURE, count=2, note="到企业宣讲")
+    services.ledger.work_logs.record_activity(INSPECTOR, "yjj", kind=ActivityKind.LECTURE, count=2, note="到企业宣讲")
     services.close()
     shown = runner.invoke(app, ["show", "case", str(case.id), "--db", db_url])
     assert shown.exit_code == 0, shown.output

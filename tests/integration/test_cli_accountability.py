@@ -6,9 +6,9 @@ from datetime import datetime
 
 from typer.testing import CliRunner
 
-from api.bootstrap import build
-from api.cli import app
-from api.settings import Settings
+from app.wiring import build
+from cli.main import app
+from app.settings import Settings
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.credit_code import check_character
@@ -29,18 +29,18 @@ def test_the_chain_and_the_missed_list_on_the_command_line(db_url: str) -> None:
     services = build(Settings(db_url=db_url))
     ledger = services.ledger
     code = "91530114MA6K00002"
-    enterprise = ledger.register_enterprise(
+    enterprise = ledger.enterprises.register_enterprise(
         OFFICE, credit_code=code + check_character(code), name="呈贡精细化工有限公司", sector="hazardous_chemicals",
         jurisdiction="wulong", principal_name="周平", occurred_at=_at(5, 10, 9),
     ).id  # fmt: skip
-    clean = ledger.conduct_inspection(
+    clean = ledger.inspections.conduct_inspection(
         ZHANG, enterprise_id=enterprise, kind=InspectionKind.DEPARTMENT, method=InspectionMethod.ROUTINE,
         inspectors=[Person("yjj-zhang", "张伟"), Person("yjj-li", "李娜")], scope=["储罐区"], occurred_at=_at(6, 10, 9),
     ).id  # fmt: skip
-    ledger.record_finding(ZHANG, clean, item="储罐区", hazard_ids=[], no_major_hazard=True, occurred_at=_at(6, 10, 10))
-    ledger.sign_inspection(ZHANG, clean, occurred_at=_at(6, 10, 11))
-    ledger.sign_inspection(LI, clean, occurred_at=_at(6, 10, 12))
-    hazard = ledger.report_hazard(
+    ledger.inspections.record_finding(ZHANG, clean, item="储罐区", hazard_ids=[], no_major_hazard=True, occurred_at=_at(6, 10, 10))
+    ledger.inspections.sign_inspection(ZHANG, clean, occurred_at=_at(6, 10, 11))
+    ledger.inspections.sign_inspection(LI, clean, occurred_at=_at(6, 10, 12))
+    hazard = ledger.hazards.report_hazard(
         OFFICE, enterprise_id=enterprise, grade=Grade.MAJOR, source=HazardSource.SUPERVISION, criterion="第十二条",
         description="储罐区可燃气体报警仪失效", existed_since=_at(5, 20, 0).date(), occurred_at=_at(8, 1, 10),
     ).id  # fmt: skip

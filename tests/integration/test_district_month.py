@@ -12,9 +12,9 @@ from uuid import UUID
 
 import pytest
 
-from api.bootstrap import Services, build
-from api.process_managers import run_process_managers
-from api.settings import Settings
+from app.wiring import Services, build
+from app.process_managers import run_process_managers
+from app.settings import Settings
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ, FixedClock
 from domain.credit_code import check_character
@@ -57,7 +57,7 @@ class District:
 
     def enterprise(self, n: int, sector: str, street: str) -> tuple[UUID, Actor]:
         first17 = f"91530114MA6M{n:05d}"
-        receipt = self.ledger.register_enterprise(
+        receipt = self.ledger.enterprises.register_enterprise(
             OFFICE, credit_code=first17 + check_character(first17), name=f"呈贡第{n}企业", sector=sector,
             jurisdiction=street, principal_name=f"负责人{n}", occurred_at=june(1, 8),
         )  # fmt: skip
@@ -65,7 +65,7 @@ class District:
         return receipt.id, principal
 
     def major(self, who: Actor, enterprise: UUID, source: HazardSource, when: datetime, inspection: UUID | None = None) -> UUID:
-        return self.ledger.report_hazard(
+        return self.ledger.hazards.report_hazard(
             who, enterprise_id=enterprise, grade=Grade.MAJOR, source=source, criterion="第十二条",
             description="可燃气体报警装置失效", inspection_id=inspection, occurred_at=self.at(when),
         ).id  # fmt: skip
@@ -95,27 +95,27 @@ def test_a_district_month(district: District) -> None:  # noqa: PLR0915 - one st
 
     # 1. A self-reports a major and reports it to the regulator within the hour: exempt from penalty.
     exempt = d.major(a_principal, a, HazardSource.SELF_INSPECTION, june(2, 9))
-    ledger.report_to_regulator(a_principal, exempt, occurred_at=d.at(june(2, 10)))
-    ledger.file_plan(a_principal, exempt, RectificationPlan("负责人1", "更换探头", 50_000, date(2023, 6, 30), "应急预案"),
+    ledger.hazards.report_to_regulator(a_principal, exempt, occurred_at=d.at(june(2, 10)))
+    ledger.hazards.file_plan(a_principal, exempt, RectificationPlan("负责人1", "更换探头", 50_000, date(2023, 6, 30), "应急预案"),
                      occurred_at=d.at(june(3)))  # fmt: skip
 
     # 2. 区应急管理局 inspects B unannounced; the finding and both signatures are recorded.
-    inspection = ledger.conduct_inspection(
+    inspection = ledger.inspections.conduct_inspection(
         ZHANG, enterprise_id=b, kind=InspectionKind.DEPARTMENT, method=InspectionMethod.UNANNOUNCED,
         inspectors=[Person(ZHANG.user_id, ZHANG.name), Person(LI.user_id, LI.name)], scope=["储罐区"], occurred_at=d.at(june(5)),
     ).id  # fmt: skip
     found = d.major(ZHANG, b, HazardSource.DEPARTMENT_INSPECTION, june(5, 11), inspection)
-    ledger.record_finding(ZHANG, inspection, item="储罐区", hazard_ids=[found], occurred_at=d.at(june(5, 12)))
-    ledger.sign_inspection(ZHANG, inspection, occurred_at=d.at(june(5, 13)))
-    ledger.sign_inspection(LI, inspection, occurred_at=d.at(june(5, 13)))
-    ledger.file_plan(b_principal, found, RectificationPlan("负责人2", "加装联锁", 80_000, date(2023, 6, 10), "应急预案"),
+    ledger.inspections.record_finding(ZHANG, inspection, item="储罐区", hazard_ids=[found], occurred_at=d.at(june(5, 12)))
+    ledger.inspections.sign_inspection(ZHANG, inspection, occurred_at=d.at(june(5, 13)))
+    ledger.inspections.sign_inspection(LI, inspection, occurred_at=d.at(june(5, 13)))
+    ledger.hazards.file_plan(b_principal, found, RectificationPlan("负责人2", "加装联锁", 80_000, date(2023, 6, 10), "应急预案"),
                      occurred_at=d.at(june(6)))  # fmt: skip
 
     # 3. A penalty grounded on A's self-reported major is refused and appends nothing.
-    case_a = ledger.open_case(ZHANG, enterprise_id=a, legal_basis="《安全生产法》第一百零二条", case_number="呈应急立〔2023〕101号",
+    case_a = ledger.enforcement.open_case(ZHANG, enterprise_id=a, legal_basis="《安全生产法》第一百零二条", case_number="呈应急立〔2023〕101号",
                               cited_hazard_ids=[exempt], occurred_at=d.at(june(7))).id  # fmt: skip
     with pytest.raises(DomainError) as refused:
-        ledger.decide_penalty(ZHANG, case_a, target="enterprise", fine_yuan=50_000, decision_number="罚1",
+        ledger.enforcement.decide_penalty(ZHANG, case_a, target="enterprise", fine_yuan=50_000, decision_number="罚1",
                               legal_basis="第一百零二条", occurred_at=d.at(june(7, 11)))  # fmt: skip
     assert refused.value.code == "penalty_exempt"
     assert d.types(case_a) == ["CaseOpened"]
@@ -129,53 +129,53 @@ def test_a_district_month(district: District) -> None:  # noqa: PLR0915 - one st
     assert d.process(june(12, 10)).deadlines_missed == []  # type: ignore[attr-defined]
 
     # 5. B's rectification lapsed: a single penalty is refused, the dual penalty is imposed.
-    case_b = ledger.open_case(ZHANG, enterprise_id=b, legal_basis="《安全生产法》第一百零二条", case_number="呈应急立〔2023〕102号",
+    case_b = ledger.enforcement.open_case(ZHANG, enterprise_id=b, legal_basis="《安全生产法》第一百零二条", case_number="呈应急立〔2023〕102号",
                               cited_hazard_ids=[found], occurred_at=d.at(june(13))).id  # fmt: skip
     with pytest.raises(DomainError) as refused:
-        ledger.decide_penalty(ZHANG, case_b, target="enterprise", fine_yuan=80_000, decision_number="罚2",
+        ledger.enforcement.decide_penalty(ZHANG, case_b, target="enterprise", fine_yuan=80_000, decision_number="罚2",
                               legal_basis="第一百零二条", occurred_at=d.at(june(13, 11)))  # fmt: skip
     assert refused.value.code == "dual_penalty_required"
-    ledger.impose_dual_penalty(ZHANG, case_b, enterprise_fine_yuan=200_000, principal_fine_yuan=30_000, decision_number="罚3",
+    ledger.enforcement.impose_dual_penalty(ZHANG, case_b, enterprise_fine_yuan=200_000, principal_fine_yuan=30_000, decision_number="罚3",
                                legal_basis="第一百一十三条", occurred_at=d.at(june(13, 12)))  # fmt: skip
 
     # 6. Suspension; lifting waits for the cited major's verification (not by the claimer).
-    ledger.order_suspension(ZHANG, case_b, decision_number="停1", reason="隐患排除前无法保证安全", occurred_at=d.at(june(14)))
+    ledger.enforcement.order_suspension(ZHANG, case_b, decision_number="停1", reason="隐患排除前无法保证安全", occurred_at=d.at(june(14)))
     with pytest.raises(DomainError) as refused:
-        ledger.lift_suspension(ZHANG, case_b, opinion="复产", occurred_at=d.at(june(15)))
+        ledger.enforcement.lift_suspension(ZHANG, case_b, opinion="复产", occurred_at=d.at(june(15)))
     assert refused.value.code == "cited_majors_unverified"
-    ledger.complete_rectification(b_principal, found, note="联锁已投用", occurred_at=d.at(june(16)))
-    ledger.verify(EXPERT, found, passed=True, opinion="整改到位", assessed_by=[Assessor.EXPERTS], occurred_at=d.at(june(17)))
-    ledger.lift_suspension(LI, case_b, opinion="复产验收合格", occurred_at=d.at(june(18)))
-    ledger.close_hazard(ZHANG, found, note="销号", occurred_at=d.at(june(19)))
+    ledger.hazards.complete_rectification(b_principal, found, note="联锁已投用", occurred_at=d.at(june(16)))
+    ledger.hazards.verify(EXPERT, found, passed=True, opinion="整改到位", assessed_by=[Assessor.EXPERTS], occurred_at=d.at(june(17)))
+    ledger.enforcement.lift_suspension(LI, case_b, opinion="复产验收合格", occurred_at=d.at(june(18)))
+    ledger.hazards.close_hazard(ZHANG, found, note="销号", occurred_at=d.at(june(19)))
 
     # 7. C: a major left open and penalised twice is marked for closure by the detector; closure,
     #    the principal's industry ban and a judicial transfer follow.
     chronic = d.major(ZHANG, c, HazardSource.DEPARTMENT_INSPECTION, june(1, 9))
     cases_c = []
     for n, day in ((103, 4), (104, 15)):
-        case = ledger.open_case(ZHANG, enterprise_id=c, legal_basis="第一百零二条", case_number=f"呈应急立〔2023〕{n}号",
+        case = ledger.enforcement.open_case(ZHANG, enterprise_id=c, legal_basis="第一百零二条", case_number=f"呈应急立〔2023〕{n}号",
                                 cited_hazard_ids=[chronic], occurred_at=d.at(june(day))).id  # fmt: skip
-        ledger.decide_penalty(ZHANG, case, target="enterprise", fine_yuan=20_000 * len(cases_c) + 10_000,
+        ledger.enforcement.decide_penalty(ZHANG, case, target="enterprise", fine_yuan=20_000 * len(cases_c) + 10_000,
                               decision_number=f"罚{n}", legal_basis="第一百零二条", occurred_at=d.at(june(day, 11)))  # fmt: skip
         cases_c.append(case)
     summary = d.process(june(22, 9))
     assert summary.closures_recommended == [str(cases_c[-1])]  # type: ignore[attr-defined]
-    ledger.request_closure(ZHANG, cases_c[-1], government="呈贡区人民政府", reason="重大事故隐患长期存在并多次受到处罚",
+    ledger.enforcement.request_closure(ZHANG, cases_c[-1], government="呈贡区人民政府", reason="重大事故隐患长期存在并多次受到处罚",
                            occurred_at=d.at(june(23)))  # fmt: skip
-    ledger.order_closure(
+    ledger.enforcement.order_closure(
         ZHANG, cases_c[-1], government="呈贡区人民政府", decision_number="呈政关〔2023〕1号", occurred_at=d.at(june(26))
     )
-    ledger.apply_industry_ban(ZHANG, cases_c[-1], years=5, occurred_at=d.at(june(26, 11)))
-    ledger.transfer_to_judiciary(ZHANG, cases_c[-1], persons=["负责人3"], suspected_offence="危险作业罪",
+    ledger.enforcement.apply_industry_ban(ZHANG, cases_c[-1], years=5, occurred_at=d.at(june(26, 11)))
+    ledger.enforcement.transfer_to_judiciary(ZHANG, cases_c[-1], persons=["负责人3"], suspected_offence="危险作业罪",
                                  dangerous_operations_crime=True, occurred_at=d.at(june(27)))  # fmt: skip
     assert d.process(june(27, 12)).closures_recommended == []  # type: ignore[attr-defined]
 
     # 8. Two general accidents in 乌龙街道 within the month: the ladder proposes a 告知 (notice).
     for day in (8, 24):
-        ledger.report_accident(ZHANG, grade=AccidentGrade.GENERAL, deaths=0, injuries=1, direct_loss_yuan=120_000,
+        ledger.accidents.report_accident(ZHANG, grade=AccidentGrade.GENERAL, deaths=0, injuries=1, direct_loss_yuan=120_000,
                                liability=True, description="物体打击", enterprise_id=b, occurred_at=d.at(june(day)))  # fmt: skip
     summary = d.process(june(28, 9))
-    notices = [ledger.warning(UUID(w)) for w in summary.warnings_proposed]  # type: ignore[attr-defined]
+    notices = [ledger.warnings.warning(UUID(w)) for w in summary.warnings_proposed]  # type: ignore[attr-defined]
     assert {(w["unit_id"], w["level"]) for w in notices if w["trigger"] == "general_accidents_in_month"} == {
         ("yjj", WarningLevel.NOTICE.value), ("wulong", WarningLevel.NOTICE.value),
     }  # fmt: skip
@@ -197,7 +197,7 @@ def test_a_district_month(district: District) -> None:  # noqa: PLR0915 - one st
     assert recommended["actor"]["role"] == "system" and recommended["data"]["prior_penalties"] == 2
     for w in notices:
         assert d.types(UUID(w["id"])) == ["WarningProposed"]
-    assert ledger.case(case_b)["total_fines_yuan"] == 230_000
+    assert ledger.enforcement.case(case_b)["total_fines_yuan"] == 230_000
 
     # And the month shows in the forms: Annex 1 (district) counts it all.
     d.services.catch_up()

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from api.bootstrap import Services
-from api.cli import app as cli
+from app.wiring import Services
+from cli.main import app as cli
 from domain.annex_forms import (
     ANNEX1,
     ANNEX1_HEADER,

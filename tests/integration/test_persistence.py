@@ -8,8 +8,8 @@ from datetime import date
 
 from sqlalchemy import MetaData, inspect, select
 
-from api.bootstrap import build
-from api.settings import Settings
+from app.wiring import build
+from app.settings import Settings
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.credit_code import check_character
@@ -28,10 +28,10 @@ def _code(n: int) -> str:
 
 
 def _hazard(services, n: int = 1) -> uuid.UUID:  # type: ignore[no-untyped-def]
-    enterprise = services.ledger.register_enterprise(
+    enterprise = services.ledger.enterprises.register_enterprise(
         OFFICE, credit_code=_code(n), name=f"企业{n}", sector="fire_safety", jurisdiction="dayu", principal_name="p"
     )
-    return services.ledger.report_hazard(
+    return services.ledger.hazards.report_hazard(
         OFFICE, enterprise_id=enterprise.id, grade=Grade.GENERAL, source=HazardSource.TIP_OFF, description="消防通道堵塞"
     ).id
 
@@ -39,11 +39,11 @@ def _hazard(services, n: int = 1) -> uuid.UUID:  # type: ignore[no-untyped-def]
 def test_events_survive_a_restart(db_url: str) -> None:
     first = build(Settings(db_url=db_url))
     hazard_id = _hazard(first)
-    first.ledger.void_hazard(OFFICE, hazard_id, reason="重复登记")
+    first.ledger.hazards.void_hazard(OFFICE, hazard_id, reason="重复登记")
     first.close()
     second = build(Settings(db_url=db_url))
     try:
-        assert second.ledger.hazard(hazard_id)["state"] == "voided"
+        assert second.ledger.hazards.hazard(hazard_id)["state"] == "voided"
         assert [e["type"] for e in second.ledger.history(hazard_id)] == ["HazardReported", "HazardVoided"]
     finally:
         second.close()
@@ -128,7 +128,7 @@ def test_blue_green_rebuild_serves_the_old_version_until_it_switches(db_url: str
         assert seen_during_build and set(seen_during_build) == {1}
         assert services.records.active_version() == 2
         assert _rows(services) == live  # rebuilt equals live, row for row
-        services.ledger.void_hazard(OFFICE, ids[0], reason="重复登记")
+        services.ledger.hazards.void_hazard(OFFICE, ids[0], reason="重复登记")
         services.catch_up()
         assert {r["id"]: r["state"] for r in _rows(services)}[str(ids[0])] == "voided"
         assert services.records.rebuild() == 11 and services.records.active_version() == 3
@@ -144,11 +144,11 @@ def test_an_upgrade_that_adds_a_read_model_table_rebuilds_the_projection_at_star
     the next process starts, so the new table holds the whole history, not only what follows."""
     services = build(Settings(db_url=db_url))
     try:
-        enterprise = services.ledger.register_enterprise(
+        enterprise = services.ledger.enterprises.register_enterprise(
             OFFICE, credit_code=_code(1), name="企业1", sector="fire_safety", jurisdiction="dayu", principal_name="p"
         )
         for _ in range(3):
-            services.ledger.report_hazard(
+            services.ledger.hazards.report_hazard(
                 OFFICE, enterprise_id=enterprise.id, grade=Grade.MAJOR, source=HazardSource.TIP_OFF,
                 description="消防通道堵塞", criterion="第四条",
             )  # fmt: skip

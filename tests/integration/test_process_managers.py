@@ -1,7 +1,7 @@
 """The process managers on a real store (SQLite and PostgreSQL), with a clock the tests move: the
 deadline watcher, the warning ladder and the repeat-offender detector — restart-safe and exactly-once.
 
-Each test builds the services with ``api.bootstrap.build(Settings(db_url=...), clock=FixedClock(...))``
+Each test builds the services with ``app.wiring.build(Settings(db_url=...), clock=FixedClock(...))``
 (this module's ``services`` fixture, which the shared ``client`` and ``api`` fixtures then use).
 """
 
@@ -17,9 +17,9 @@ from uuid import UUID
 import pytest
 from typer.testing import CliRunner
 
-from api.bootstrap import Services, build
-from api.cli import app as cli
-from api.process_managers import (
+from app.wiring import Services, build
+from cli.main import app as cli
+from app.process_managers import (
     LOCK_KEY,
     ProcessSummary,
     climb_warning_ladder,
@@ -27,7 +27,7 @@ from api.process_managers import (
     run_process_managers,
     watch_deadlines,
 )
-from api.settings import Settings
+from app.settings import Settings
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ, FixedClock, business_date
 from domain.credit_code import check_character
@@ -62,14 +62,14 @@ def services(db_url: str, clock: FixedClock) -> Iterator[Services]:
 
 def register(services: Services, serial: int, sector: str = "hazardous_chemicals", jurisdiction: str = "wulong") -> UUID:
     code = f"91530114MA6K{serial:05d}"
-    return services.ledger.register_enterprise(
+    return services.ledger.enterprises.register_enterprise(
         OFFICE, credit_code=code + check_character(code), name=f"示例企业{serial}", sector=sector,
         jurisdiction=jurisdiction, principal_name="李建国", occurred_at=START - timedelta(days=60),
     ).id  # fmt: skip
 
 
 def report_major(services: Services, enterprise_id: UUID, **kw: Any) -> UUID:
-    return services.ledger.report_hazard(
+    return services.ledger.hazards.report_hazard(
         INSPECTOR, enterprise_id=enterprise_id, grade=Grade.MAJOR, source=HazardSource.DEPARTMENT_INSPECTION,
         criterion="《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》第十二条",
         description="液化烃储罐区可燃气体检测报警装置失效", **kw,
@@ -78,12 +78,12 @@ def report_major(services: Services, enterprise_id: UUID, **kw: Any) -> UUID:
 
 def file_plan(services: Services, hazard_id: UUID, deadline: date) -> None:
     plan = RectificationPlan("李建国", "更换失效探头", 86_000, deadline, "储罐区泄漏专项应急预案")
-    services.ledger.file_plan(INSPECTOR, hazard_id, plan)
+    services.ledger.hazards.file_plan(INSPECTOR, hazard_id, plan)
 
 
 def report_accident(services: Services, enterprise_id: UUID, when: datetime, grade: str = "general", deaths: int = 0,
                     liability: bool = False) -> UUID:  # fmt: skip
-    return services.ledger.report_accident(
+    return services.ledger.accidents.report_accident(
         OFFICE, enterprise_id=enterprise_id, grade=grade, deaths=deaths, injuries=1, direct_loss_yuan=50_000,
         liability=liability, description="装卸作业物体打击", occurred_at=when,
     ).id  # fmt: skip
@@ -126,7 +126,7 @@ def test_the_deadline_watcher_marks_a_missed_deadline_on_the_day_after_it_once(s
     assert last["type"] == "DeadlineMissed" and last["data"]["deadline"] == "2023-06-10"
     assert datetime.fromisoformat(last["occurred_at"]) == datetime(2023, 6, 11, 0, 0, tzinfo=CHINA_TZ)
     assert last["actor"]["role"] == "system" and last["actor"]["user_id"] == "system"
-    assert services.ledger.hazard(hazard)["overdue"] is True
+    assert services.ledger.hazards.hazard(hazard)["overdue"] is True
     # The same run saw the miss and proposed a notice to the units the hazard counts for.
     assert units_warned(services, "deadline_missed") == {"yjj": "notice", "wulong": "notice"}
 
@@ -141,7 +141,7 @@ def test_a_missed_deadline_is_never_stamped_before_the_hazards_last_event(servic
     file_plan(services, hazard, date(2023, 6, 10))
     clock.at = datetime(2023, 6, 11, 9, 0, tzinfo=CHINA_TZ)
     progress_at = datetime(2023, 6, 11, 8, 0, tzinfo=CHINA_TZ)
-    services.ledger.record_progress(INSPECTOR, hazard, note="探头已到货", occurred_at=progress_at)
+    services.ledger.hazards.record_progress(INSPECTOR, hazard, note="探头已到货", occurred_at=progress_at)
     run(services, clock)
     assert datetime.fromisoformat(services.ledger.history(hazard)[-1]["occurred_at"]) == progress_at
 
@@ -152,7 +152,7 @@ def test_an_extended_or_completed_hazard_is_left_alone(services: Services, clock
     for h in (extended, completed):
         file_plan(services, h, date(2023, 6, 10))
     clock.at = datetime(2023, 6, 9, 10, 0, tzinfo=CHINA_TZ)
-    services.ledger.extend_deadline(
+    services.ledger.hazards.extend_deadline(
         INSPECTOR,
         extended,
         request_date=date(2023, 6, 8),
@@ -161,7 +161,7 @@ def test_an_extended_or_completed_hazard_is_left_alone(services: Services, clock
         approver="王主任",
     )
     principal = Actor("ent-li", "李建国", Role.PRINCIPAL, str(enterprise), OrgKind.ENTERPRISE)
-    services.ledger.complete_rectification(principal, completed, note="已更换")
+    services.ledger.hazards.complete_rectification(principal, completed, note="已更换")
     clock.at = datetime(2023, 6, 20, 10, 0, tzinfo=CHINA_TZ)
     assert run(services, clock).deadlines_missed == []
     clock.at = datetime(2023, 7, 1, 10, 0, tzinfo=CHINA_TZ)
@@ -310,7 +310,7 @@ def test_a_larger_accident_proposes_an_admonition_and_sets_the_veto_flags(servic
     quiet = api.get("/units/longcheng/flags")
     assert (quiet["assessment_veto"], quiet["excellence_veto"], quiet["accident_ids"]) == (False, False, [])
 
-    services.ledger.list_accident(
+    services.ledger.accidents.list_accident(
         OFFICE, accident, level="city", supervising_body="昆明市安委会", document_number="昆安委〔2023〕9号"
     )
     grounds = {g["ground"] for g in api.get("/units/yjj/flags")["assessment_veto_grounds"]}
@@ -369,7 +369,7 @@ def test_a_new_notice_after_two_confirmed_ones_also_proposes_an_interview(servic
     for day in (10, 20):
         (notice,) = accident_and_run(day)
         assert notice["level"] == "notice"
-        services.ledger.confirm_warning(OFFICE, UUID(notice["id"]), note="予以告知")
+        services.ledger.warnings.confirm_warning(OFFICE, UUID(notice["id"]), note="予以告知")
     proposed = accident_and_run(30)
     assert sorted(w["level"] for w in proposed) == ["interview", "notice"]
     interview = next(w for w in proposed if w["level"] == "interview")
@@ -385,9 +385,9 @@ def test_a_repeat_offender_is_recommended_for_closure_once(db_url: str, services
     ledger = services.ledger
 
     def case_with_penalty(number: str) -> UUID:
-        case = ledger.open_case(INSPECTOR, enterprise_id=enterprise, legal_basis="《安全生产法》第一百零二条",
+        case = ledger.enforcement.open_case(INSPECTOR, enterprise_id=enterprise, legal_basis="《安全生产法》第一百零二条",
                                 case_number=number, cited_hazard_ids=[hazard]).id  # fmt: skip
-        ledger.decide_penalty(INSPECTOR, case, target="enterprise", fine_yuan=50_000, decision_number=f"{number}-决",
+        ledger.enforcement.decide_penalty(INSPECTOR, case, target="enterprise", fine_yuan=50_000, decision_number=f"{number}-决",
                               legal_basis="《安全生产法》第一百零二条")  # fmt: skip
         return case
 
@@ -399,12 +399,12 @@ def test_a_repeat_offender_is_recommended_for_closure_once(db_url: str, services
     clock.at = START + timedelta(days=90)
     summary = run(services, clock)
     assert summary.closures_recommended == [str(second)]  # the latest open case citing it
-    recommendation = ledger.case(second)["closure_recommendation"]
+    recommendation = ledger.enforcement.case(second)["closure_recommendation"]
     assert recommendation["hazard_id"] == str(hazard)
     assert (recommendation["open_days"], recommendation["prior_penalties"]) == (90, 2)
     assert sorted(recommendation["counted_case_ids"]) == sorted([str(second), str(first)])
     assert ledger.history(second)[-1]["actor"]["role"] == "system"
-    assert ledger.case(first)["closure_recommended"] is False
+    assert ledger.enforcement.case(first)["closure_recommended"] is False
 
     before = head(services)
     clock.advance(days=30)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import rfc8785
 
-from api.bootstrap import Services
+from app.wiring import Services
 from domain.glossary import Assessor
 
 from .annex_story import AS_OF, BUILDING, DEPARTMENT_PHONE, PRINCIPAL_PHONE, Story, at, build_story, principal_of
@@ -35,8 +35,8 @@ def _sha256(figures: dict[str, Any]) -> str:
 def _verify_back_dated(services: Services, story: Story) -> None:
     """The December major is completed and verified on 15 December — recorded only now."""
     ledger = services.ledger
-    ledger.complete_rectification(principal_of(story.housing, "曾勇洋"), story.listed_major, occurred_at=at(12, 14))
-    ledger.verify(
+    ledger.hazards.complete_rectification(principal_of(story.housing, "曾勇洋"), story.listed_major, occurred_at=at(12, 14))
+    ledger.hazards.verify(
         BUILDING, story.listed_major, passed=True, opinion="验收合格", assessed_by=[Assessor.GOVERNMENT], occurred_at=at(12, 15)
     )
 
@@ -143,7 +143,7 @@ def test_an_annex3_submission_freezes_the_lists_and_masks_phones_for_readers_wit
     assert _sha256(shown["figures"]) == receipt["sha256"]
 
     # The building site's risk point gets its responsibility list afterwards: a restatement of that row.
-    services.ledger.list_responsibility(
+    services.ledger.risks.list_responsibility(
         BUILDING, story.partial_point, department="zjj", department_person="孙建", department_phone="13912345678",
         principal_name="曾勇洋", principal_phone="13698765432",
     )  # fmt: skip

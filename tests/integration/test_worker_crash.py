@@ -11,8 +11,8 @@ import time
 
 from sqlalchemy import select
 
-from api.bootstrap import build
-from api.settings import Settings
+from app.wiring import build
+from app.settings import Settings
 from bench.district import populate
 from projections.engine import projection_tracking
 

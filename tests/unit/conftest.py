@@ -10,7 +10,7 @@ import pytest
 from domain.actor import Actor
 from domain.business_time import FixedClock
 from domain.glossary import Grade
-from domain.ledger import HazardLedger
+from domain.ledger import Ledger
 
 from .support import START, World, new_world
 
@@ -26,7 +26,7 @@ def world(clock: FixedClock) -> World:
 
 
 @pytest.fixture
-def app(world: World) -> HazardLedger:
+def app(world: World) -> Ledger:
     return world.app
 
 

@@ -28,7 +28,7 @@ from domain.glossary import (
     Role,
     SupervisionLevel,
 )
-from domain.ledger import HazardLedger, Receipt
+from domain.ledger import Ledger, Receipt
 from domain.reference_data import LedgerRules
 from domain.risk_point import EmergencySupply, HazardCharacteristics  # accidents, risks, work logs
 from domain.values import RectificationPlan, SupervisionListing
@@ -103,7 +103,7 @@ def listing(time_limit: date, **changes: Any) -> SupervisionListing:
 class World:
     """One in-memory ledger with one registered enterprise (化工, 乌龙街道) and its people."""
 
-    app: HazardLedger
+    app: Ledger
     clock: FixedClock
     enterprise_id: UUID
     principal: Actor
@@ -130,7 +130,7 @@ class World:
         return self.app.history(record_id)[-1]
 
     def state(self, hazard_id: UUID) -> str:
-        return self.app.hazard(hazard_id)["state"]
+        return self.app.hazards.hazard(hazard_id)["state"]
 
     def total_events(self) -> int:
         return self.app.recorder.max_notification_id() or 0
@@ -174,10 +174,10 @@ class World:
     def _view(self, record_id: UUID) -> dict[str, Any]:
         kind = self.app.history(record_id)[0]["type"]
         if kind == "HazardReported":
-            return self.app.hazard(record_id)
+            return self.app.hazards.hazard(record_id)
         if kind == "InspectionConducted":
-            return self.app.inspection(record_id)
-        return self.app.enterprise(record_id)
+            return self.app.inspections.inspection(record_id)
+        return self.app.enterprises.enterprise(record_id)
 
     # ----- building hazards -----
 
@@ -194,16 +194,16 @@ class World:
             "location": "储罐区",
         }
         values.update(kwargs)
-        return self.app.report_hazard(actor, **values).id
+        return self.app.hazards.report_hazard(actor, **values).id
 
     def file_plan(self, hazard_id: UUID, days: int = 10, **changes: Any) -> Receipt:
-        return self.app.file_plan(self.principal, hazard_id, complete_plan(self.days(days), **changes))
+        return self.app.hazards.file_plan(self.principal, hazard_id, complete_plan(self.days(days), **changes))
 
     def complete(self, hazard_id: UUID, by: Actor | None = None) -> Receipt:
-        return self.app.complete_rectification(by or self.staff, hazard_id, note="已更换")
+        return self.app.hazards.complete_rectification(by or self.staff, hazard_id, note="已更换")
 
     def verify(self, hazard_id: UUID, passed: bool = True, by: Actor | None = None) -> Receipt:
-        return self.app.verify(
+        return self.app.hazards.verify(
             by or INSPECTOR,
             hazard_id,
             passed=passed,
@@ -212,16 +212,16 @@ class World:
         )
 
     def list(self, hazard_id: UUID, days: int = 30) -> Receipt:
-        return self.app.list_for_supervision(INSPECTOR, hazard_id, listing(self.days(days)))
+        return self.app.hazards.list_for_supervision(INSPECTOR, hazard_id, listing(self.days(days)))
 
     def lift(self, hazard_id: UUID) -> Receipt:
-        return self.app.lift_supervision(INSPECTOR, hazard_id, reason="验收合格", approver="王安委")
+        return self.app.hazards.lift_supervision(INSPECTOR, hazard_id, reason="验收合格", approver="王安委")
 
     def close(self, hazard_id: UUID) -> Receipt:
-        return self.app.close_hazard(INSPECTOR, hazard_id, note="销号")
+        return self.app.hazards.close_hazard(INSPECTOR, hazard_id, note="销号")
 
     def void(self, hazard_id: UUID) -> Receipt:
-        return self.app.void_hazard(INSPECTOR, hazard_id, reason="重复登记")
+        return self.app.hazards.void_hazard(INSPECTOR, hazard_id, reason="重复登记")
 
     def hazard_in(self, state: HazardState, grade: Grade = Grade.MAJOR, *, listed: bool = False) -> UUID:
         """A fresh hazard driven to ``state`` along the normal path (listed early if asked)."""
@@ -251,8 +251,8 @@ class World:
 
 def new_world(clock: FixedClock | None = None, rules: LedgerRules | None = None) -> World:
     clock = clock or FixedClock(START)
-    app = HazardLedger(IN_MEMORY, clock=clock, rules=rules)
-    enterprise_id = app.register_enterprise(
+    app = Ledger(IN_MEMORY, clock=clock, rules=rules)
+    enterprise_id = app.enterprises.register_enterprise(
         INSPECTOR,
         credit_code=credit_code("91530114MA6K0001X"),
         name="某化工有限公司",
@@ -319,7 +319,7 @@ def report_accident(world: World, by: Actor = INSPECTOR, **kwargs: Any) -> UUID:
         "location": "装卸站台",
     }
     values.update(kwargs)
-    return world.app.report_accident(by, **values).id
+    return world.app.accidents.report_accident(by, **values).id
 
 
 def register_risk_point(world: World, by: Actor = INSPECTOR, **kwargs: Any) -> UUID:
@@ -333,13 +333,13 @@ def register_risk_point(world: World, by: Actor = INSPECTOR, **kwargs: Any) -> U
         "characteristics": hazard_characteristics(),
     }
     values.update(kwargs)
-    return world.app.register_risk_point(by, **values).id
+    return world.app.risks.register_risk_point(by, **values).id
 
 
 def fill_four_lists(world: World, risk_point_id: UUID, by: Actor = INSPECTOR) -> None:
     """Files lists 二, 三 and 四 complete (list 一 comes with ``register_risk_point``)."""
     app = world.app
-    app.list_responsibility(
+    app.risks.list_responsibility(
         by,
         risk_point_id,
         department="yjj",
@@ -348,19 +348,19 @@ def fill_four_lists(world: World, risk_point_id: UUID, by: Actor = INSPECTOR) ->
         principal_name="张总",
         principal_phone="18512345678",
     )
-    app.list_control_measures(
+    app.risks.list_control_measures(
         by,
         risk_point_id,
         enterprise_measures=["储罐区设置可燃气体和有毒气体检测报警", "每班巡检两次"],
         government_measures=["listed_for_supervision", "isolate_hazard_source"],
     )
-    app.list_emergency(by, risk_point_id, measures=["启动泄漏专项应急预案", "疏散下风向人员"], supplies=emergency_supplies())
+    app.risks.list_emergency(by, risk_point_id, measures=["启动泄漏专项应急预案", "疏散下风向人员"], supplies=emergency_supplies())
 
 
 def identify_problem(world: World, by: Actor = INSPECTOR, **kwargs: Any) -> UUID:
     values: dict[str, Any] = {"sector": "hazardous_chemicals", "description": "危化品企业特殊作业审批流于形式"}
     values.update(kwargs)
-    return world.app.identify_problem(by, **values).id
+    return world.app.risks.identify_problem(by, **values).id
 
 
 def drive_every_area_event(world: World) -> dict[str, UUID]:
@@ -371,11 +371,11 @@ def drive_every_area_event(world: World) -> dict[str, UUID]:
 
     app = world.app
     accident = report_accident(world, grade="larger", deaths=3, liability=True)
-    app.list_accident(OFFICE, accident, level="city", supervising_body="昆明市安委会", document_number="昆安委〔2023〕3号")
-    app.conclude_investigation(INSPECTOR, accident, liability=True, responsible_persons=["张总", "刘安全员"], summary="违章作业")
+    app.accidents.list_accident(OFFICE, accident, level="city", supervising_body="昆明市安委会", document_number="昆安委〔2023〕3号")
+    app.accidents.conclude_investigation(INSPECTOR, accident, liability=True, responsible_persons=["张总", "刘安全员"], summary="违章作业")
     risk_point = register_risk_point(world)
     fill_four_lists(world, risk_point)
-    app.list_basic_info(
+    app.risks.list_basic_info(
         INSPECTOR,
         risk_point,
         description="液氨储罐泄漏",
@@ -384,14 +384,14 @@ def drive_every_area_event(world: World) -> dict[str, UUID]:
         characteristics=hazard_characteristics(max_casualties=0),
     )
     problem = identify_problem(world, enterprise_id=world.enterprise_id)
-    app.adopt_root_cause_measure(INSPECTOR, problem, measure="推行特殊作业电子作业票")
-    app.rectify_problem(INSPECTOR, problem, note="已整改")
-    app.record_activity(
+    app.risks.adopt_root_cause_measure(INSPECTOR, problem, measure="推行特殊作业电子作业票")
+    app.risks.rectify_problem(INSPECTOR, problem, note="已整改")
+    app.work_logs.record_activity(
         INSPECTOR, "yjj", kind="tipoff_reward", count=2, amount_yuan=15_000, anonymous_amount_yuan=5_000, note="举报奖励"
     )
-    app.record_activity(INSPECTOR, "yjj", kind="technical_inspectors", value=7)
-    app.record_activity(INSPECTOR, "yjj", kind="enterprise_served", enterprise_id=world.enterprise_id)
-    spot_check = app.conduct_inspection(
+    app.work_logs.record_activity(INSPECTOR, "yjj", kind="technical_inspectors", value=7)
+    app.work_logs.record_activity(INSPECTOR, "yjj", kind="enterprise_served", enterprise_id=world.enterprise_id)
+    spot_check = app.inspections.conduct_inspection(
         INSPECTOR,
         enterprise_id=world.enterprise_id,
         kind="spot_check",
@@ -399,7 +399,7 @@ def drive_every_area_event(world: World) -> dict[str, UUID]:
         inspectors=[Person(INSPECTOR.user_id, INSPECTOR.name)],
         scope=[],
     ).id
-    app.record_deficiencies(INSPECTOR, spot_check, deficiencies=["principal_not_leading_inspection", "no_deputy_duty_list"])
+    app.inspections.record_deficiencies(INSPECTOR, spot_check, deficiencies=["principal_not_leading_inspection", "no_deputy_duty_list"])
     return {
         "accident": accident,
         "risk_point": risk_point,

@@ -32,13 +32,13 @@ from .support import (
 
 
 def refuse(world: World, accident_id: UUID, code: str, command):
-    return refuse_viewed(world, accident_id, code, command, world.app.accident)
+    return refuse_viewed(world, accident_id, code, command, world.app.accidents.accident)
 
 
 def list_accident(world: World, accident_id: UUID, level: str = "district", by=OFFICE, **kw):
     values = {"level": level, "supervising_body": "区安委会", "document_number": "呈安委〔2023〕21号"}
     values.update(kw)
-    return world.app.list_accident(by, accident_id, **values)
+    return world.app.accidents.list_accident(by, accident_id, **values)
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def accident(world: World) -> UUID:
 def test_an_accident_at_an_enterprise_takes_its_sector_and_territory(world: World):
     when = START - timedelta(days=2, hours=3)
     accident_id = report_accident(world, occurred_at=when, injuries=2, direct_loss_yuan=150_000, liability=True)
-    view = world.app.accident(accident_id)
+    view = world.app.accidents.accident(accident_id)
     assert world.types(accident_id) == ["AccidentReported"]
     assert view["enterprise_id"] == str(world.enterprise_id)
     assert (view["sector"], view["jurisdiction"]) == ("hazardous_chemicals", "wulong")
@@ -70,14 +70,14 @@ def test_an_accident_at_an_enterprise_takes_its_sector_and_territory(world: Worl
 
 def test_an_accident_counts_for_the_sector_lead_and_the_territory(world: World, accident: UUID):
     # DESIGN §5: the first lead department of the sector row, and the street.
-    assert world.app.accident(accident)["counts_for"] == ["yjj", "wulong"]
+    assert world.app.accidents.accident(accident)["counts_for"] == ["yjj", "wulong"]
 
 
 def test_an_accident_without_an_enterprise_names_its_sector_and_territory(world: World):
     accident_id = report_accident(
         world, by=STREET_OFFICER, enterprise_id=None, sector="transport", jurisdiction="wulong", description="道路交通事故"
     )
-    view = world.app.accident(accident_id)
+    view = world.app.accidents.accident(accident_id)
     assert view["enterprise_id"] is None
     assert view["counts_for"] == ["jtj", "wulong"]
 
@@ -91,7 +91,7 @@ def test_an_accident_without_an_enterprise_needs_sector_and_territory(world: Wor
 
 def test_an_accident_at_a_site_in_another_territory_counts_there(world: World):
     accident_id = report_accident(world, by=OFFICE, jurisdiction="longcheng")
-    assert world.app.accident(accident_id)["counts_for"] == ["yjj", "longcheng"]
+    assert world.app.accidents.accident(accident_id)["counts_for"] == ["yjj", "longcheng"]
 
 
 @pytest.mark.parametrize(
@@ -120,13 +120,13 @@ def test_unknown_references_are_refused(world: World, field: str, value, code: s
 )
 def test_each_grade_is_accepted_with_figures_that_allow_it(world: World, grade: AccidentGrade, deaths: int, loss: int):
     accident_id = report_accident(world, grade=grade, deaths=deaths, direct_loss_yuan=loss)
-    assert world.app.accident(accident_id)["grade"] == grade.value
+    assert world.app.accidents.accident(accident_id)["grade"] == grade.value
 
 
 def test_a_grade_above_what_the_figures_imply_is_accepted(world: World):
     # e.g. 10 or more serious injuries make an accident 较大 with no deaths.
     accident_id = report_accident(world, grade="larger", deaths=0, injuries=12, direct_loss_yuan=0)
-    assert world.app.accident(accident_id)["grade_zh"] == "较大事故"
+    assert world.app.accidents.accident(accident_id)["grade_zh"] == "较大事故"
 
 
 @pytest.mark.parametrize(
@@ -199,12 +199,12 @@ def test_an_accident_in_the_future_is_refused(world: World):
 
 
 def test_an_unknown_accident_is_not_found(world: World):
-    world.refuse_new("accident_not_found", lambda: world.app.accident(uuid4()))
+    world.refuse_new("accident_not_found", lambda: world.app.accidents.accident(uuid4()))
     world.refuse_new("accident_not_found", lambda: list_accident(world, uuid4()))
 
 
 def test_a_record_of_another_kind_is_not_an_accident(world: World):
-    world.refuse_new("accident_not_found", lambda: world.app.accident(world.enterprise_id))
+    world.refuse_new("accident_not_found", lambda: world.app.accidents.accident(world.enterprise_id))
 
 
 # ----- listing for supervision (挂牌督办的事故) -------------------------------------------------------
@@ -212,7 +212,7 @@ def test_a_record_of_another_kind_is_not_an_accident(world: World):
 
 def test_the_office_lists_an_accident_with_its_level_body_and_document(world: World, accident: UUID):
     world.accept(accident, "AccidentListed", lambda: list_accident(world, accident, "district"))
-    view = world.app.accident(accident)
+    view = world.app.accidents.accident(accident)
     assert view["listed"] is True
     assert (view["listing_level"], view["listing_level_zh"]) == ("district", "区级挂牌督办")
     assert view["listings"] == [
@@ -229,7 +229,7 @@ def test_a_higher_level_may_list_an_accident_listed_lower_down(world: World, acc
     list_accident(world, accident, "district")
     world.accept(accident, "AccidentListed", lambda: list_accident(world, accident, SupervisionLevel.CITY))
     world.accept(accident, "AccidentListed", lambda: list_accident(world, accident, "province"))
-    view = world.app.accident(accident)
+    view = world.app.accidents.accident(accident)
     assert view["listing_level"] == "province"
     assert [entry["level"] for entry in view["listings"]] == ["district", "city", "province"]
 
@@ -281,11 +281,11 @@ def test_an_investigation_confirms_liability_and_names_the_responsible(world: Wo
     world.accept(
         accident,
         "AccidentInvestigationConcluded",
-        lambda: world.app.conclude_investigation(
+        lambda: world.app.accidents.conclude_investigation(
             INSPECTOR, accident, liability=True, responsible_persons=[" 张总 ", "", "刘安全员"], summary="违章指挥"
         ),
     )
-    view = world.app.accident(accident)
+    view = world.app.accidents.accident(accident)
     assert view["liability_reported"] is False  # as first reported
     assert view["liability"] is True and view["liability_confirmed"] is True  # the conclusion prevails
     assert view["responsible_persons"] == ["张总", "刘安全员"]
@@ -295,8 +295,8 @@ def test_an_investigation_confirms_liability_and_names_the_responsible(world: Wo
 
 def test_an_investigation_may_find_no_liability(world: World):
     accident_id = report_accident(world, liability=True)
-    world.app.conclude_investigation(OFFICE, accident_id, liability=False, responsible_persons=[], summary="自然灾害")
-    view = world.app.accident(accident_id)
+    world.app.accidents.conclude_investigation(OFFICE, accident_id, liability=False, responsible_persons=[], summary="自然灾害")
+    view = world.app.accidents.accident(accident_id)
     assert view["liability"] is False and view["liability_confirmed"] is False
 
 
@@ -305,7 +305,7 @@ def test_a_liability_conclusion_without_responsible_persons_is_refused(world: Wo
         world,
         accident,
         "invalid_value",
-        lambda: world.app.conclude_investigation(INSPECTOR, accident, liability=True, responsible_persons=[" "]),
+        lambda: world.app.accidents.conclude_investigation(INSPECTOR, accident, liability=True, responsible_persons=[" "]),
     )
     assert error.details["field"] == "responsible_persons"
 
@@ -315,22 +315,22 @@ def test_a_conclusion_without_liability_names_nobody(world: World, accident: UUI
         world,
         accident,
         "invalid_value",
-        lambda: world.app.conclude_investigation(INSPECTOR, accident, liability=False, responsible_persons=["张总"]),
+        lambda: world.app.accidents.conclude_investigation(INSPECTOR, accident, liability=False, responsible_persons=["张总"]),
     )
 
 
 def test_an_investigation_concludes_once(world: World, accident: UUID):
-    world.app.conclude_investigation(INSPECTOR, accident, liability=True, responsible_persons=["张总"])
+    world.app.accidents.conclude_investigation(INSPECTOR, accident, liability=True, responsible_persons=["张总"])
     refuse(
         world,
         accident,
         "investigation_already_concluded",
-        lambda: world.app.conclude_investigation(INSPECTOR_2, accident, liability=False, responsible_persons=[]),
+        lambda: world.app.accidents.conclude_investigation(INSPECTOR_2, accident, liability=False, responsible_persons=[]),
     )
 
 
 def test_a_listing_may_follow_the_conclusion(world: World, accident: UUID):
-    world.app.conclude_investigation(INSPECTOR, accident, liability=True, responsible_persons=["张总"])
+    world.app.accidents.conclude_investigation(INSPECTOR, accident, liability=True, responsible_persons=["张总"])
     world.accept(accident, "AccidentListed", lambda: list_accident(world, accident))
 
 
@@ -340,7 +340,7 @@ def test_who_may_record_the_conclusion(world: World, accident: UUID, actor, code
         world,
         accident,
         code,
-        lambda: world.app.conclude_investigation(actor, accident, liability=True, responsible_persons=["张总"]),
+        lambda: world.app.accidents.conclude_investigation(actor, accident, liability=True, responsible_persons=["张总"]),
     )
 
 
@@ -350,7 +350,7 @@ def test_who_may_record_the_conclusion(world: World, accident: UUID, actor, code
 def test_the_stored_events_decode_to_their_types(world: World):
     accident_id = report_accident(world, grade="larger", deaths=3, liability=True)
     list_accident(world, accident_id, "city")
-    world.app.conclude_investigation(INSPECTOR, accident_id, liability=True, responsible_persons=["张总"])
+    world.app.accidents.conclude_investigation(INSPECTOR, accident_id, liability=True, responsible_persons=["张总"])
     events = {type(e).__name__: e for e in world.app.repository.event_store.get(accident_id)}
     reported = events["AccidentReported"]
     assert reported.enterprise_id == world.enterprise_id and isinstance(reported.enterprise_id, UUID)

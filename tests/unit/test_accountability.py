@@ -20,12 +20,12 @@ PERSONS = [
 def pursue(world: World, by=OFFICE, **changes):  # type: ignore[no-untyped-def]
     values = {"hazard_ids": [world.report(Grade.MAJOR)], "persons": PERSONS, "measures": ["诫勉谈话", "通报批评"]}
     values.update(changes)
-    return world.app.pursue_accountability(by, **values)
+    return world.app.accountability.pursue_accountability(by, **values)
 
 
 def test_the_office_records_who_is_held_accountable(world: World) -> None:
     receipt = pursue(world, decided_by="yjj", summary=" 检查走过场 ")
-    case = world.app.accountability_case(receipt.id)
+    case = world.app.accountability.accountability_case(receipt.id)
     assert receipt.version == 1 and world.types(receipt.id) == ["AccountabilityPursued"]
     assert case["persons_count"] == 2 and case["persons"][1]["user_id"] is None
     assert case["decided_by"] == "yjj" and case["decided_by_name"] == "区应急管理局" and case["summary"] == "检查走过场"
@@ -33,7 +33,7 @@ def test_the_office_records_who_is_held_accountable(world: World) -> None:
 
 
 def test_an_inspector_records_for_their_own_unit_only(world: World) -> None:
-    assert world.app.accountability_case(pursue(world, by=INSPECTOR).id)["decided_by"] == "yjj"
+    assert world.app.accountability.accountability_case(pursue(world, by=INSPECTOR).id)["decided_by"] == "yjj"
     with pytest.raises(DomainError) as refused:
         pursue(world, by=OTHER_DEPARTMENT, decided_by="yjj")
     assert refused.value.code == "outside_scope"
@@ -70,5 +70,5 @@ def test_grounds_must_exist(world: World) -> None:
         pursue(world, hazard_ids=[], accident_ids=[uuid4()])
     assert refused.value.code == "accident_not_found"
     with pytest.raises(DomainError) as refused:
-        world.app.accountability_case(uuid4())
+        world.app.accountability.accountability_case(uuid4())
     assert refused.value.code == "accountability_not_found"

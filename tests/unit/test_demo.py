@@ -11,7 +11,7 @@ from uuid import UUID
 
 import pytest
 
-from api.demo import DemoSummary, load_demo
+from demo.loader import DemoSummary, load_demo
 from domain.business_time import FixedClock, business_date
 from domain.credit_code import validate_credit_code
 from domain.errors import CATALOGUE
@@ -26,22 +26,22 @@ from domain.glossary import (
     OrgKind,
     SpotCheckDeficiency,
 )
-from domain.ledger import HazardLedger
+from domain.ledger import Ledger
 from domain.work_log import ANNEX_CELLS
 
 IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
 
 @pytest.fixture(scope="module")
-def loaded() -> tuple[HazardLedger, DemoSummary, list[tuple[int, int]]]:
-    ledger = HazardLedger(env=IN_MEMORY)
+def loaded() -> tuple[Ledger, DemoSummary, list[tuple[int, int]]]:
+    ledger = Ledger(env=IN_MEMORY)
     calls: list[tuple[int, int]] = []
     summary = load_demo(ledger, seed=2023, progress=lambda done, total: calls.append((done, total)))
     return ledger, summary, calls
 
 
 @pytest.fixture(scope="module")
-def ledger(loaded) -> HazardLedger:  # type: ignore[no-untyped-def]
+def ledger(loaded) -> Ledger:  # type: ignore[no-untyped-def]
     return loaded[0]
 
 
@@ -51,16 +51,16 @@ def summary(loaded) -> DemoSummary:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def hazards(ledger: HazardLedger, summary: DemoSummary) -> list[dict]:
-    return [ledger.hazard(hid) for hid in summary.hazard_ids]
+def hazards(ledger: Ledger, summary: DemoSummary) -> list[dict]:
+    return [ledger.hazards.hazard(hid) for hid in summary.hazard_ids]
 
 
 def _day(iso: str) -> date:
     return business_date(datetime.fromisoformat(iso))
 
 
-def test_enterprises_cover_many_sectors_with_valid_codes(ledger: HazardLedger, summary: DemoSummary) -> None:
-    enterprises = [ledger.enterprise(eid) for eid in summary.enterprise_ids]
+def test_enterprises_cover_many_sectors_with_valid_codes(ledger: Ledger, summary: DemoSummary) -> None:
+    enterprises = [ledger.enterprises.enterprise(eid) for eid in summary.enterprise_ids]
     assert summary.enterprises == len(enterprises) >= 30
     assert summary.sectors == len({e["sector"] for e in enterprises}) >= 10
     assert len({e["credit_code"] for e in enterprises}) == len(enterprises)
@@ -88,7 +88,7 @@ def test_every_state_is_present_and_counted(summary: DemoSummary, hazards: list[
         assert summary.hazards_by_state[state.value] >= 1, state
 
 
-def test_hazards_reported_in_every_campaign_month(ledger: HazardLedger, summary: DemoSummary, hazards: list[dict]) -> None:
+def test_hazards_reported_in_every_campaign_month(ledger: Ledger, summary: DemoSummary, hazards: list[dict]) -> None:
     campaign = ledger.reference.campaign
     months = {_day(h["reported_at"]).strftime("%Y-%m") for h in hazards}
     expected = {f"{y}-{m:02d}" for y in (campaign.start.year,) for m in range(campaign.start.month, campaign.end.month + 1)}
@@ -96,7 +96,7 @@ def test_hazards_reported_in_every_campaign_month(ledger: HazardLedger, summary:
     assert all(summary.hazards_by_month[m] >= 1 for m in expected)
 
 
-def test_overdue_listed_voided_and_extended_hazards(ledger: HazardLedger, summary: DemoSummary, hazards: list[dict]) -> None:
+def test_overdue_listed_voided_and_extended_hazards(ledger: Ledger, summary: DemoSummary, hazards: list[dict]) -> None:
     overdue = [h for h in hazards if h["overdue"]]
     listed = [h for h in hazards if h["listed"]]
     assert summary.overdue == len(overdue) >= 1
@@ -115,8 +115,8 @@ def test_overdue_listed_voided_and_extended_hazards(ledger: HazardLedger, summar
         assert h["listing"]["document_number"].endswith("号")
 
 
-def test_inspections_are_signed_by_all_their_inspectors(ledger: HazardLedger, summary: DemoSummary) -> None:
-    inspections = [ledger.inspection(iid) for iid in summary.inspection_ids]
+def test_inspections_are_signed_by_all_their_inspectors(ledger: Ledger, summary: DemoSummary) -> None:
+    inspections = [ledger.inspections.inspection(iid) for iid in summary.inspection_ids]
     assert summary.inspections == len(inspections)
     assert all(i["fully_signed"] for i in inspections)
     assert all(set(i["signed_by"]) == {p["user_id"] for p in i["inspectors"]} for i in inspections)
@@ -127,9 +127,9 @@ def test_inspections_are_signed_by_all_their_inspectors(ledger: HazardLedger, su
     assert len({i["method"] for i in inspections}) >= 3
 
 
-def test_inspected_but_missed_has_material(ledger: HazardLedger, summary: DemoSummary, hazards: list[dict]) -> None:
+def test_inspected_but_missed_has_material(ledger: Ledger, summary: DemoSummary, hazards: list[dict]) -> None:
     """A hazard that existed before a clean, signed inspection of the same enterprise and item."""
-    inspections = [ledger.inspection(iid) for iid in summary.inspection_ids]
+    inspections = [ledger.inspections.inspection(iid) for iid in summary.inspection_ids]
     held = {i["id"]: _day(ledger.history(UUID(i["id"]))[0]["occurred_at"]) for i in inspections}
     by_id = {i["id"]: i for i in inspections}
     missed = 0
@@ -166,7 +166,7 @@ def _records(summary: DemoSummary) -> tuple[UUID, ...]:
     )
 
 
-def test_business_time_runs_forward_inside_the_campaign(ledger: HazardLedger, summary: DemoSummary) -> None:
+def test_business_time_runs_forward_inside_the_campaign(ledger: Ledger, summary: DemoSummary) -> None:
     campaign = ledger.reference.campaign
     now = datetime.now(UTC)
     events = 0
@@ -180,7 +180,7 @@ def test_business_time_runs_forward_inside_the_campaign(ledger: HazardLedger, su
     assert summary.events == events
 
 
-def test_lifecycle_rules_hold_in_the_story(ledger: HazardLedger, hazards: list[dict]) -> None:
+def test_lifecycle_rules_hold_in_the_story(ledger: Ledger, hazards: list[dict]) -> None:
     for h in hazards:
         claimer = None
         for e in ledger.history(UUID(h["id"])):
@@ -203,16 +203,16 @@ def test_progress_is_reported_up_to_the_total(loaded) -> None:  # type: ignore[n
 
 
 def test_same_seed_same_story(summary: DemoSummary) -> None:
-    again = load_demo(HazardLedger(env=IN_MEMORY), seed=2023)
+    again = load_demo(Ledger(env=IN_MEMORY), seed=2023)
     assert again == summary
     assert again.digest == summary.digest
     assert again.refusals == summary.refusals
-    other = load_demo(HazardLedger(env=IN_MEMORY), seed=7)
+    other = load_demo(Ledger(env=IN_MEMORY), seed=7)
     assert other.digest != summary.digest
 
 
 def test_refuses_a_clock_before_the_campaign_ends() -> None:
-    early = HazardLedger(env=IN_MEMORY, clock=FixedClock(datetime(2023, 6, 1, 2, 0, tzinfo=UTC)))
+    early = Ledger(env=IN_MEMORY, clock=FixedClock(datetime(2023, 6, 1, 2, 0, tzinfo=UTC)))
     with pytest.raises(ValueError):
         load_demo(early)
 
@@ -223,18 +223,18 @@ def test_refuses_a_clock_before_the_campaign_ends() -> None:
 
 
 @pytest.fixture(scope="module")
-def cases(ledger: HazardLedger, summary: DemoSummary) -> list[dict[str, Any]]:
-    return [{**ledger.case(cid), "history": ledger.history(cid)} for cid in summary.case_ids]
+def cases(ledger: Ledger, summary: DemoSummary) -> list[dict[str, Any]]:
+    return [{**ledger.enforcement.case(cid), "history": ledger.history(cid)} for cid in summary.case_ids]
 
 
 @pytest.fixture(scope="module")
-def activities(ledger: HazardLedger) -> list[dict[str, Any]]:
-    return [{**a, "unit_id": unit} for unit in ledger.reference.units for a in ledger.work_log(unit)["activities"]]
+def activities(ledger: Ledger) -> list[dict[str, Any]]:
+    return [{**a, "unit_id": unit} for unit in ledger.reference.units for a in ledger.work_logs.work_log(unit)["activities"]]
 
 
 @pytest.fixture(scope="module")
-def inspections(ledger: HazardLedger, summary: DemoSummary) -> list[dict[str, Any]]:
-    return [ledger.inspection(iid) for iid in summary.inspection_ids]
+def inspections(ledger: Ledger, summary: DemoSummary) -> list[dict[str, Any]]:
+    return [ledger.inspections.inspection(iid) for iid in summary.inspection_ids]
 
 
 ENFORCEMENT_EVENTS = {
@@ -263,17 +263,17 @@ def _at(iso: str) -> datetime:
 
 def test_loads_fast_into_memory() -> None:
     started = time.perf_counter()
-    load_demo(HazardLedger(env=IN_MEMORY), seed=11)
+    load_demo(Ledger(env=IN_MEMORY), seed=11)
     assert time.perf_counter() - started < 5
 
 
-def test_every_enforcement_event_and_batch_kind(ledger: HazardLedger, summary: DemoSummary, cases: list[dict]) -> None:
+def test_every_enforcement_event_and_batch_kind(ledger: Ledger, summary: DemoSummary, cases: list[dict]) -> None:
     types = Counter(e["type"] for c in cases for e in c["history"])
     assert set(types) == ENFORCEMENT_EVENTS
     assert summary.cases == len(cases) >= 8
     assert len({c["department"] for c in cases}) >= 4
     assert {a["action"] for c in cases for a in c["licence_actions"]} == {m.value for m in LicenceAction}
-    batches = [ledger.batch(bid) for bid in summary.batch_ids]
+    batches = [ledger.enforcement.batch(bid) for bid in summary.batch_ids]
     assert summary.batches == len(batches)
     assert {b["kind"] for b in batches} == {k.value for k in BatchKind}
     for b in batches:
@@ -289,7 +289,7 @@ def test_fines_are_whole_yuan_from_ten_thousand_to_half_a_million(summary: DemoS
     assert len(numbers) == len(set(numbers))
 
 
-def test_dual_penalties_follow_a_lapsed_major_or_an_accident(ledger: HazardLedger, cases: list[dict]) -> None:
+def test_dual_penalties_follow_a_lapsed_major_or_an_accident(ledger: Ledger, cases: list[dict]) -> None:
     duals = [c for c in cases if c["dual_penalties"]]
     with_accident = [c for c in duals if c["accident_ids"]]
     with_lapsed = [
@@ -301,12 +301,12 @@ def test_dual_penalties_follow_a_lapsed_major_or_an_accident(ledger: HazardLedge
         assert all(p["person_name"] for p in c["penalties"] if p["dual"])
 
 
-def test_suspensions_are_lifted_only_after_the_cited_majors_are_verified(ledger: HazardLedger, cases: list[dict]) -> None:
+def test_suspensions_are_lifted_only_after_the_cited_majors_are_verified(ledger: Ledger, cases: list[dict]) -> None:
     lifted = [c for c in cases if any(e["type"] == "SuspensionLifted" for e in c["history"])]
     assert len(lifted) >= 2
     for c in lifted:
         lift = next(_at(e["occurred_at"]) for e in c["history"] if e["type"] == "SuspensionLifted")
-        majors = [h for h in c["cited_hazard_ids"] if ledger.hazard(UUID(h))["grade"] == "major"]
+        majors = [h for h in c["cited_hazard_ids"] if ledger.hazards.hazard(UUID(h))["grade"] == "major"]
         assert majors
         for h in majors:
             passed = [_at(e["occurred_at"]) for e in ledger.history(UUID(h)) if e["type"] == "VerificationPassed"]
@@ -339,8 +339,8 @@ def test_publicity_typical_cases_and_closing_with_a_reason(cases: list[dict]) ->
     assert with_reason and all(c["open_hazards_reason"] for c in with_reason)
 
 
-def test_accidents(ledger: HazardLedger, summary: DemoSummary) -> None:
-    accidents = [ledger.accident(aid) for aid in summary.accident_ids]
+def test_accidents(ledger: Ledger, summary: DemoSummary) -> None:
+    accidents = [ledger.accidents.accident(aid) for aid in summary.accident_ids]
     assert summary.accidents == len(accidents) >= 4
     grades = {a["grade"] for a in accidents}
     assert {AccidentGrade.GENERAL.value, AccidentGrade.LARGER.value} <= grades
@@ -362,8 +362,8 @@ def test_accidents(ledger: HazardLedger, summary: DemoSummary) -> None:
         assert ledger.reference.jurisdiction(a["jurisdiction"]) and a["sector"] != "other" and a["description"]
 
 
-def test_risk_points_with_complete_and_incomplete_lists(ledger: HazardLedger, summary: DemoSummary) -> None:
-    points = [ledger.risk_point(rid) for rid in summary.risk_point_ids]
+def test_risk_points_with_complete_and_incomplete_lists(ledger: Ledger, summary: DemoSummary) -> None:
+    points = [ledger.risks.risk_point(rid) for rid in summary.risk_point_ids]
     assert summary.risk_points == len(points) >= 12
     assert len({p["sector"] for p in points}) >= 8
     controlled = [p for p in points if p["controlled"]]
@@ -387,8 +387,8 @@ def test_risk_points_with_complete_and_incomplete_lists(ledger: HazardLedger, su
     assert all(p["missing_lists"] for p in points if not p["controlled"])
 
 
-def test_outstanding_problems(ledger: HazardLedger, summary: DemoSummary) -> None:
-    problems = [ledger.problem(pid) for pid in summary.problem_ids]
+def test_outstanding_problems(ledger: Ledger, summary: DemoSummary) -> None:
+    problems = [ledger.risks.problem(pid) for pid in summary.problem_ids]
     assert summary.problems == len(problems) >= 8
     assert len({p["unit_id"] for p in problems}) >= 5
     assert any(ledger.reference.units[p["unit_id"]].kind is OrgKind.STREET for p in problems)
@@ -501,7 +501,7 @@ def test_refusals_cover_every_rule(summary: DemoSummary) -> None:
 
 
 def test_refusals_are_in_story_order(summary: DemoSummary) -> None:
-    again = load_demo(HazardLedger(env=IN_MEMORY), seed=2023)
+    again = load_demo(Ledger(env=IN_MEMORY), seed=2023)
     assert again.refusals == summary.refusals
     codes = [code for code, _ in summary.refusals]
     # the repeat offender's story: not yet a repeat offender, then marked, then the closure chain
@@ -510,7 +510,7 @@ def test_refusals_are_in_story_order(summary: DemoSummary) -> None:
 
 
 def test_every_annex_cell_is_filled(
-    ledger: HazardLedger,
+    ledger: Ledger,
     summary: DemoSummary,
     hazards: list[dict],
     cases: list[dict],
@@ -571,8 +571,8 @@ def test_every_annex_cell_is_filled(
             kinds(ActivityKind.ASSESSMENT_PATROL),
         ],
     }
-    points = [ledger.risk_point(rid) for rid in summary.risk_point_ids]
-    problems = [ledger.problem(pid) for pid in summary.problem_ids]
+    points = [ledger.risks.risk_point(rid) for rid in summary.risk_point_ids]
+    problems = [ledger.risks.problem(pid) for pid in summary.problem_ids]
     served = {i["enterprise_id"] for i in inspections if i["kind"] != "self_inspection"} | {
         a["enterprise_id"] for a in activities if a["kind"] == "enterprise_served"
     }

@@ -1,5 +1,5 @@
 """The enforcement case (执法案件, DESIGN §3.3) and the plan's five enforcement rules, through the
-application service ``HazardLedger`` on an in-memory store and a fixed clock.
+application service ``Ledger`` on an in-memory store and a fixed clock.
 
 Every refusal is checked with ``refuse``: the exact error code, and nothing appended anywhere — the
 case's history and view, every cited hazard's history and the store's total are unchanged. Every
@@ -20,7 +20,7 @@ from eventsourcing.utils import resolve_topic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.settings import RULE_VARIABLES, Settings
+from app.settings import RULE_VARIABLES, Settings
 from domain.aggregate_base import LedgerAggregate, event_classes
 from domain.enforcement import CitedHazardFacts, EnforcementCase, case_id_for, closure_recommended
 from domain.errors import CATALOGUE, DomainError, ErrorKind
@@ -72,7 +72,7 @@ def number(prefix: str = "呈应急罚") -> str:
 def exempt_major(world: World) -> UUID:
     """Rule 1's case: a major the enterprise found itself and reported to the regulator at once."""
     hazard_id = world.report(Grade.MAJOR)
-    world.app.report_to_regulator(world.principal, hazard_id)
+    world.app.hazards.report_to_regulator(world.principal, hazard_id)
     return hazard_id
 
 
@@ -80,7 +80,7 @@ def late_major(world: World) -> UUID:
     """Self-found, but reported to the regulator after the configured hours."""
     hazard_id = world.report(Grade.MAJOR)
     world.clock.advance(hours=world.app.rules.report_to_regulator_hours + 1)
-    world.app.report_to_regulator(world.principal, hazard_id)
+    world.app.hazards.report_to_regulator(world.principal, hazard_id)
     return hazard_id
 
 
@@ -89,7 +89,7 @@ def lapsed_major(world: World) -> UUID:
     hazard_id = exempt_major(world)
     world.file_plan(hazard_id, days=3)
     world.clock.advance(days=5)
-    world.app.mark_deadline_missed(SYSTEM, hazard_id)
+    world.app.hazards.mark_deadline_missed(SYSTEM, hazard_id)
     return hazard_id
 
 
@@ -102,8 +102,8 @@ def rectify(world: World, hazard_id: UUID, *, close: bool = False) -> None:
     """Drives a rectifying (or just reported) hazard to verified, or closed."""
     if world.state(hazard_id) == "reported":
         world.file_plan(hazard_id)
-    if world.app.hazard(hazard_id)["overdue"]:
-        world.app.extend_deadline(
+    if world.app.hazards.hazard(hazard_id)["overdue"]:
+        world.app.hazards.extend_deadline(
             INSPECTOR, hazard_id, request_date=world.today(), reason="延期", new_deadline=world.days(10), approver="李局长"
         )
     world.complete(hazard_id)
@@ -119,7 +119,7 @@ def open_case(
     by: Any = INSPECTOR,
     enterprise_id: UUID | None = None,
 ) -> UUID:
-    return world.app.open_case(
+    return world.app.enforcement.open_case(
         by,
         enterprise_id=enterprise_id or world.enterprise_id,
         legal_basis=LEGAL_BASIS,
@@ -138,7 +138,7 @@ def penalise(world: World, case_id: UUID, target: str = "enterprise", fine: Any 
         "person_name": "刘安全员" if target == "person" else "",
     }
     values.update(kw)
-    return world.app.decide_penalty(by, case_id, **values)
+    return world.app.enforcement.decide_penalty(by, case_id, **values)
 
 
 def dual(
@@ -151,11 +151,11 @@ def dual(
         "legal_basis": PENALTY_BASIS,
     }
     values.update(kw)
-    return world.app.impose_dual_penalty(by, case_id, **values)
+    return world.app.enforcement.impose_dual_penalty(by, case_id, **values)
 
 
 def other_enterprise(world: World, sector: str = "transport", jurisdiction: str = "longcheng") -> UUID:
-    return world.app.register_enterprise(
+    return world.app.enterprises.register_enterprise(
         OFFICE,
         credit_code=credit_code("91530114MA6K0007X"),
         name="某运输公司",
@@ -171,7 +171,7 @@ def other_enterprise(world: World, sector: str = "transport", jurisdiction: str 
 
 
 def _hazard_histories(world: World, case_id: UUID) -> dict[str, list[dict[str, Any]]]:
-    return {h: world.app.history(UUID(h)) for h in world.app.case(case_id)["cited_hazard_ids"]}
+    return {h: world.app.history(UUID(h)) for h in world.app.enforcement.case(case_id)["cited_hazard_ids"]}
 
 
 def accept(world: World, case_id: UUID, event_type: str, command: Callable[[], Any]) -> dict[str, Any]:
@@ -185,14 +185,14 @@ def accept(world: World, case_id: UUID, event_type: str, command: Callable[[], A
 def refuse(world: World, case_id: UUID, code: str, command: Callable[[], Any]) -> DomainError:
     """Refused with ``code``; the case, its hazards and the store are exactly as before."""
     history = world.app.history(case_id)
-    view = world.app.case(case_id)
+    view = world.app.enforcement.case(case_id)
     hazards = _hazard_histories(world, case_id)
     total = world.total_events()
     with pytest.raises(DomainError) as info:
         command()
     assert info.value.code == code, f"expected {code}, got {info.value.code}: {info.value}"
     assert world.app.history(case_id) == history
-    assert world.app.case(case_id) == view
+    assert world.app.enforcement.case(case_id) == view
     assert _hazard_histories(world, case_id) == hazards
     assert world.total_events() == total
     return info.value
@@ -206,7 +206,7 @@ def refuse(world: World, case_id: UUID, code: str, command: Callable[[], Any]) -
 def test_opening_a_case_records_the_enterprise_the_acting_unit_the_citations_and_the_legal_basis(world: World):
     hazard_id = department_major(world)
     accident = uuid4()
-    receipt = world.app.open_case(
+    receipt = world.app.enforcement.open_case(
         INSPECTOR,
         enterprise_id=world.enterprise_id,
         legal_basis=f"  {LEGAL_BASIS} ",
@@ -225,7 +225,7 @@ def test_opening_a_case_records_the_enterprise_the_acting_unit_the_citations_and
         "legal_basis": LEGAL_BASIS,
         "case_number": "呈应急立〔2023〕1号",
     }
-    view = world.app.case(receipt.id)
+    view = world.app.enforcement.case(receipt.id)
     assert (view["state"], view["state_zh"], view["department_name"]) == ("open", "办理中", "区应急管理局")
     assert view["total_fines_yuan"] == 0 and view["penalties"] == []
     assert view["opened_by"]["user_id"] == "yjj-1"
@@ -234,20 +234,20 @@ def test_opening_a_case_records_the_enterprise_the_acting_unit_the_citations_and
 @pytest.mark.parametrize(("actor", "department"), [(STREET_OFFICER, "wulong"), (OFFICE, "ajb"), (INSPECTOR_2, "yjj")])
 def test_the_case_counts_for_the_unit_that_opened_it(world: World, actor, department):
     case_id = open_case(world, by=actor)
-    assert world.app.case(case_id)["department"] == department
+    assert world.app.enforcement.case(case_id)["department"] == department
 
 
 def test_a_case_may_cite_nothing_or_a_closed_hazard(world: World):
-    assert world.app.case(open_case(world))["cited_hazard_ids"] == []
+    assert world.app.enforcement.case(open_case(world))["cited_hazard_ids"] == []
     closed = world.hazard_in(HazardState.CLOSED)
-    assert world.app.case(open_case(world, closed))["cited_hazard_ids"] == [str(closed)]
+    assert world.app.enforcement.case(open_case(world, closed))["cited_hazard_ids"] == [str(closed)]
 
 
 def test_the_same_case_number_cannot_be_opened_twice(world: World):
-    world.app.open_case(INSPECTOR, enterprise_id=world.enterprise_id, legal_basis=LEGAL_BASIS, case_number="呈应急立〔2023〕9号")
+    world.app.enforcement.open_case(INSPECTOR, enterprise_id=world.enterprise_id, legal_basis=LEGAL_BASIS, case_number="呈应急立〔2023〕9号")
     error = world.refuse_new(
         "case_exists",
-        lambda: world.app.open_case(
+        lambda: world.app.enforcement.open_case(
             STREET_OFFICER, enterprise_id=world.enterprise_id, legal_basis=LEGAL_BASIS, case_number=" 呈应急立〔2023〕9号"
         ),
     )
@@ -257,13 +257,13 @@ def test_the_same_case_number_cannot_be_opened_twice(world: World):
 
 def test_cited_hazards_must_exist_be_of_the_enterprise_and_not_be_voided(world: World):
     other = other_enterprise(world)
-    foreign = world.app.report_hazard(OFFICE, enterprise_id=other, grade=Grade.GENERAL, source="supervision", description="d").id
+    foreign = world.app.hazards.report_hazard(OFFICE, enterprise_id=other, grade=Grade.GENERAL, source="supervision", description="d").id
     voided = world.hazard_in(HazardState.VOIDED)
     mine = department_major(world)
     for cited in ([uuid4()], [foreign], [voided], [mine, mine]):
         error = world.refuse_new(
             "invalid_value",
-            lambda cited=cited: world.app.open_case(
+            lambda cited=cited: world.app.enforcement.open_case(
                 OFFICE, enterprise_id=world.enterprise_id, legal_basis=LEGAL_BASIS, case_number=number(), cited_hazard_ids=cited
             ),
         )
@@ -279,7 +279,7 @@ def test_a_case_needs_its_number_and_legal_basis_and_no_accident_twice(world: Wo
     ):
         values: dict[str, Any] = {"enterprise_id": world.enterprise_id, "legal_basis": LEGAL_BASIS, "case_number": number()}
         values.update(changes)
-        error = world.refuse_new("invalid_value", lambda values=values: world.app.open_case(INSPECTOR, **values))
+        error = world.refuse_new("invalid_value", lambda values=values: world.app.enforcement.open_case(INSPECTOR, **values))
         assert error.details["field"] == field
 
 
@@ -311,7 +311,7 @@ def test_an_unknown_case_is_not_found(world: World):
         penalise(world, uuid4())
     assert info.value.code == "case_not_found" and info.value.kind is ErrorKind.NOT_FOUND
     with pytest.raises(DomainError) as info:
-        world.app.case(world.enterprise_id)  # another kind of record is not a case
+        world.app.enforcement.case(world.enterprise_id)  # another kind of record is not a case
     assert info.value.code == "case_not_found"
 
 
@@ -330,7 +330,7 @@ def test_a_penalty_on_the_enterprise_records_an_integer_fine_in_yuan(world: Worl
     assert data["legal_basis"] == PENALTY_BASIS and data["other_measures"] == "没收违法所得"
     stored = list(world.app.repository.event_store.get(case_id))[-1]
     assert type(stored.fine_yuan) is int and stored.fine_yuan == 123_456
-    view = world.app.case(case_id)
+    view = world.app.enforcement.case(case_id)
     assert view["total_fines_yuan"] == 123_456 and view["penalty_decisions"] == 1 and view["dual_penalties"] == 0
 
 
@@ -339,8 +339,8 @@ def test_a_penalty_on_a_named_person_and_a_warning_with_no_fine(world: World):
     data = accept(world, case_id, "PenaltyDecided", lambda: penalise(world, case_id, "person", 8_000, person_name=" 刘安全员 "))
     assert (data["target"], data["person_name"], data["fine_yuan"]) == ("person", "刘安全员", 8_000)
     accept(world, case_id, "PenaltyDecided", lambda: penalise(world, case_id, fine=0, other_measures="警告"))
-    assert world.app.case(case_id)["total_fines_yuan"] == 8_000
-    assert [p["target"] for p in world.app.case(case_id)["penalties"]] == ["person", "enterprise"]
+    assert world.app.enforcement.case(case_id)["total_fines_yuan"] == 8_000
+    assert [p["target"] for p in world.app.enforcement.case(case_id)["penalties"]] == ["person", "enterprise"]
 
 
 def test_a_dual_penalty_hits_the_enterprise_and_its_registered_principal_in_one_event(world: World):
@@ -348,13 +348,13 @@ def test_a_dual_penalty_hits_the_enterprise_and_its_registered_principal_in_one_
     data = accept(world, case_id, "DualPenaltyImposed", lambda: dual(world, case_id, 300_000, 45_000))
     assert data["principal_name"] == "张总"
     assert (data["enterprise_fine_yuan"], data["principal_fine_yuan"]) == (300_000, 45_000)
-    view = world.app.case(case_id)
+    view = world.app.enforcement.case(case_id)
     assert view["total_fines_yuan"] == 345_000 and view["dual_penalties"] == 1 and view["penalty_decisions"] == 1
     assert world.last(case_id)["label_zh"] == "一案双罚"
 
 
 def test_a_dual_penalty_follows_a_change_of_principal_or_names_one(world: World):
-    world.app.change_principal(INSPECTOR, world.enterprise_id, "李新总")
+    world.app.enterprises.change_principal(INSPECTOR, world.enterprise_id, "李新总")
     case_id = open_case(world)
     assert accept(world, case_id, "DualPenaltyImposed", lambda: dual(world, case_id))["principal_name"] == "李新总"
     data = accept(world, case_id, "DualPenaltyImposed", lambda: dual(world, case_id, 0, 0, principal_name="王实际控制人"))
@@ -368,42 +368,42 @@ def test_a_suspension_is_ordered_and_lifted_once_the_cited_major_is_verified(wor
         world,
         case_id,
         "SuspensionOrdered",
-        lambda: world.app.order_suspension(
+        lambda: world.app.enforcement.order_suspension(
             INSPECTOR, case_id, decision_number="呈应急停〔2023〕1号", reason="重大事故隐患未消除"
         ),
     )
     assert data == {"decision_number": "呈应急停〔2023〕1号", "reason": "重大事故隐患未消除"}
-    assert world.app.case(case_id)["suspended"] is True
+    assert world.app.enforcement.case(case_id)["suspended"] is True
     rectify(world, hazard_id)
     data = accept(
-        world, case_id, "SuspensionLifted", lambda: world.app.lift_suspension(INSPECTOR, case_id, opinion="复产验收合格")
+        world, case_id, "SuspensionLifted", lambda: world.app.enforcement.lift_suspension(INSPECTOR, case_id, opinion="复产验收合格")
     )
     assert data == {"opinion": "复产验收合格"}
-    view = world.app.case(case_id)
+    view = world.app.enforcement.case(case_id)
     assert view["suspended"] is False and view["suspensions_ordered"] == 1
     # A later breach may be suspended again.
     accept(
         world,
         case_id,
         "SuspensionOrdered",
-        lambda: world.app.order_suspension(INSPECTOR, case_id, decision_number="2", reason="再次"),
+        lambda: world.app.enforcement.order_suspension(INSPECTOR, case_id, decision_number="2", reason="再次"),
     )
-    assert world.app.case(case_id)["suspensions_ordered"] == 2
+    assert world.app.enforcement.case(case_id)["suspensions_ordered"] == 2
 
 
 def test_a_suspension_lifts_with_general_hazards_still_open(world: World):
     general = world.report(Grade.GENERAL, by=INSPECTOR)
     closed = world.hazard_in(HazardState.CLOSED)
     case_id = open_case(world, general, closed)
-    world.app.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r")
-    accept(world, case_id, "SuspensionLifted", lambda: world.app.lift_suspension(INSPECTOR, case_id, opinion="合格"))
+    world.app.enforcement.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r")
+    accept(world, case_id, "SuspensionLifted", lambda: world.app.enforcement.lift_suspension(INSPECTOR, case_id, opinion="合格"))
 
 
 def test_a_licence_is_suspended_then_revoked_and_a_revoked_licence_accepts_nothing_more(world: World):
     case_id = open_case(world)
 
     def act(action: Any, licence: str = "（云）WH安许证字〔2021〕0001号"):
-        return lambda: world.app.suspend_or_revoke_licence(
+        return lambda: world.app.enforcement.suspend_or_revoke_licence(
             INSPECTOR, case_id, action=action, licence_name="安全生产许可证", licence_number=licence, decision_number=number()
         )
 
@@ -414,7 +414,7 @@ def test_a_licence_is_suspended_then_revoked_and_a_revoked_licence_accepts_nothi
     assert "（云）WH安许证字〔2021〕0001号" in error.message_zh
     refuse(world, case_id, "licence_revoked", act(LicenceAction.REVOKE))
     accept(world, case_id, "LicenceSuspendedOrRevoked", act(LicenceAction.REVOKE, "危险化学品经营许可证 2"))
-    assert [a["action"] for a in world.app.case(case_id)["licence_actions"]] == ["suspend", "revoke", "revoke"]
+    assert [a["action"] for a in world.app.enforcement.case(case_id)["licence_actions"]] == ["suspend", "revoke", "revoke"]
     assert LicenceAction.REVOKE.zh == "吊销"
 
 
@@ -424,17 +424,17 @@ def test_closure_is_requested_then_ordered_and_then_the_principal_is_banned(worl
         world,
         case_id,
         "ClosureRequested",
-        lambda: world.app.request_closure(INSPECTOR, case_id, government="呈贡区人民政府", reason="屡罚不改"),
+        lambda: world.app.enforcement.request_closure(INSPECTOR, case_id, government="呈贡区人民政府", reason="屡罚不改"),
     )
     assert data == {"government": "呈贡区人民政府", "reason": "屡罚不改"}
     data = accept(
         world,
         case_id,
         "ClosureOrdered",
-        lambda: world.app.order_closure(INSPECTOR, case_id, government="呈贡区人民政府", decision_number="呈政发〔2023〕3号"),
+        lambda: world.app.enforcement.order_closure(INSPECTOR, case_id, government="呈贡区人民政府", decision_number="呈政发〔2023〕3号"),
     )
     assert data == {"government": "呈贡区人民政府", "decision_number": "呈政发〔2023〕3号"}
-    assert accept(world, case_id, "IndustryBanApplied", lambda: world.app.apply_industry_ban(INSPECTOR, case_id, years=5)) == {
+    assert accept(world, case_id, "IndustryBanApplied", lambda: world.app.enforcement.apply_industry_ban(INSPECTOR, case_id, years=5)) == {
         "person_name": "张总",
         "years": 5,
     }
@@ -442,10 +442,10 @@ def test_closure_is_requested_then_ordered_and_then_the_principal_is_banned(worl
         world,
         case_id,
         "IndustryBanApplied",
-        lambda: world.app.apply_industry_ban(INSPECTOR, case_id, years=None, person_name="李副总"),
+        lambda: world.app.enforcement.apply_industry_ban(INSPECTOR, case_id, years=None, person_name="李副总"),
     )
     assert lifelong == {"person_name": "李副总", "years": None}
-    view = world.app.case(case_id)
+    view = world.app.enforcement.case(case_id)
     assert view["closure_requested"] and view["closure_ordered"]
     assert view["industry_bans"] == [{"person_name": "张总", "years": 5}, {"person_name": "李副总", "years": None}]
 
@@ -456,7 +456,7 @@ def test_persons_are_transferred_to_the_judiciary_for_the_dangerous_operations_c
         world,
         case_id,
         "TransferredToJudiciary",
-        lambda: world.app.transfer_to_judiciary(
+        lambda: world.app.enforcement.transfer_to_judiciary(
             INSPECTOR,
             case_id,
             persons=[" 张总 ", "刘安全员"],
@@ -473,9 +473,9 @@ def test_persons_are_transferred_to_the_judiciary_for_the_dangerous_operations_c
         world,
         case_id,
         "TransferredToJudiciary",
-        lambda: world.app.transfer_to_judiciary(INSPECTOR, case_id, persons=["王某"], suspected_offence="重大责任事故罪"),
+        lambda: world.app.enforcement.transfer_to_judiciary(INSPECTOR, case_id, persons=["王某"], suspected_offence="重大责任事故罪"),
     )
-    view = world.app.case(case_id)
+    view = world.app.enforcement.case(case_id)
     assert view["persons_transferred"] == ["张总", "刘安全员", "王某"] and view["dangerous_operations_crime"] is True
 
 
@@ -485,30 +485,30 @@ def test_joint_punishment_interview_exposure_and_typical_case_are_each_on_record
         world,
         case_id,
         "JointPunishmentApplied",
-        lambda: world.app.apply_joint_punishment(INSPECTOR, case_id, measures=["纳入失信名单", " 限制政府采购 "]),
+        lambda: world.app.enforcement.apply_joint_punishment(INSPECTOR, case_id, measures=["纳入失信名单", " 限制政府采购 "]),
     ) == {"measures": ["纳入失信名单", "限制政府采购"]}
     assert accept(
         world,
         case_id,
         "EnterpriseInterviewed",
-        lambda: world.app.interview_enterprise(OFFICE, case_id, interviewer="区安委办副主任", note="限期整改"),
+        lambda: world.app.enforcement.interview_enterprise(OFFICE, case_id, interviewer="区安委办副主任", note="限期整改"),
     ) == {"interviewer": "区安委办副主任", "note": "限期整改"}
     assert accept(
         world,
         case_id,
         "CaseExposed",
-        lambda: world.app.expose_case(INSPECTOR, case_id, channel="呈贡区人民政府网", title="曝光一批"),
+        lambda: world.app.enforcement.expose_case(INSPECTOR, case_id, channel="呈贡区人民政府网", title="曝光一批"),
     ) == {"channel": "呈贡区人民政府网", "title": "曝光一批"}
     assert accept(
         world,
         case_id,
         "CasePublishedAsTypical",
-        lambda: world.app.publish_as_typical(INSPECTOR, case_id, title="某化工公司危险作业案", dangerous_operations_crime=True),
+        lambda: world.app.enforcement.publish_as_typical(INSPECTOR, case_id, title="某化工公司危险作业案", dangerous_operations_crime=True),
     ) == {"title": "某化工公司危险作业案", "dangerous_operations_crime": True}
-    view = world.app.case(case_id)
+    view = world.app.enforcement.case(case_id)
     assert (view["joint_punishments"], view["interviews"], view["exposures"]) == (1, 1, 1)
     assert view["published_as_typical"] and view["typical_dangerous_operations_crime"]
-    refuse(world, case_id, "already_published", lambda: world.app.publish_as_typical(INSPECTOR, case_id, title="again"))
+    refuse(world, case_id, "already_published", lambda: world.app.enforcement.publish_as_typical(INSPECTOR, case_id, title="again"))
 
 
 def test_a_case_closes_when_its_hazards_are_rectified(world: World):
@@ -516,9 +516,9 @@ def test_a_case_closes_when_its_hazards_are_rectified(world: World):
     case_id = open_case(world, hazard_id)
     penalise(world, case_id)
     rectify(world, hazard_id)
-    data = accept(world, case_id, "CaseClosed", lambda: world.app.close_case(INSPECTOR, case_id, reason="处罚已执行，隐患已整改"))
+    data = accept(world, case_id, "CaseClosed", lambda: world.app.enforcement.close_case(INSPECTOR, case_id, reason="处罚已执行，隐患已整改"))
     assert data == {"reason": "处罚已执行，隐患已整改", "open_hazards_reason": "", "open_hazard_ids": []}
-    view = world.app.case(case_id)
+    view = world.app.enforcement.case(case_id)
     assert (view["state"], view["state_zh"], view["close_reason"]) == ("closed", "已结案", "处罚已执行，隐患已整改")
     assert view["closed_at"] == world.clock.now().isoformat()
 
@@ -586,18 +586,18 @@ def test_a_transfer_names_persons_and_the_offence(world: World, persons, offence
         world,
         case_id,
         "invalid_value",
-        lambda: world.app.transfer_to_judiciary(INSPECTOR, case_id, persons=persons, suspected_offence=offence),
+        lambda: world.app.enforcement.transfer_to_judiciary(INSPECTOR, case_id, persons=persons, suspected_offence=offence),
     )
 
 
 @pytest.mark.parametrize("years", [0, -3, 2.5, True])
 def test_an_industry_ban_lasts_whole_years_or_for_life(world: World, years):
     case_id = open_case(world)
-    world.app.request_closure(INSPECTOR, case_id, government="区政府", reason="r")
-    world.app.order_closure(INSPECTOR, case_id, government="区政府", decision_number="1")
-    error = refuse(world, case_id, "invalid_value", lambda: world.app.apply_industry_ban(INSPECTOR, case_id, years=years))
+    world.app.enforcement.request_closure(INSPECTOR, case_id, government="区政府", reason="r")
+    world.app.enforcement.order_closure(INSPECTOR, case_id, government="区政府", decision_number="1")
+    error = refuse(world, case_id, "invalid_value", lambda: world.app.enforcement.apply_industry_ban(INSPECTOR, case_id, years=years))
     assert error.details["field"] == "years"
-    refuse(world, case_id, "invalid_value", lambda: world.app.apply_industry_ban(INSPECTOR, case_id, years=5, person_name=" "))
+    refuse(world, case_id, "invalid_value", lambda: world.app.enforcement.apply_industry_ban(INSPECTOR, case_id, years=5, person_name=" "))
 
 
 def test_required_texts_of_the_other_decisions(world: World):
@@ -606,30 +606,30 @@ def test_required_texts_of_the_other_decisions(world: World):
 
     def licence(**changes: str) -> Any:
         values = {"action": "suspend", "licence_name": "证", "licence_number": "1", "decision_number": "1", **changes}
-        return app.suspend_or_revoke_licence(INSPECTOR, case_id, **values)
+        return app.enforcement.suspend_or_revoke_licence(INSPECTOR, case_id, **values)
 
     for field, command in (
-        ("decision_number", lambda: app.order_suspension(INSPECTOR, case_id, decision_number=" ", reason="r")),
-        ("reason", lambda: app.order_suspension(INSPECTOR, case_id, decision_number="1", reason="")),
+        ("decision_number", lambda: app.enforcement.order_suspension(INSPECTOR, case_id, decision_number=" ", reason="r")),
+        ("reason", lambda: app.enforcement.order_suspension(INSPECTOR, case_id, decision_number="1", reason="")),
         ("action", lambda: licence(action="cancel")),
         ("licence_name", lambda: licence(licence_name="")),
         ("licence_number", lambda: licence(licence_number=" ")),
         ("decision_number", lambda: licence(decision_number="")),
-        ("government", lambda: app.request_closure(INSPECTOR, case_id, government=" ", reason="r")),
-        ("reason", lambda: app.request_closure(INSPECTOR, case_id, government="区政府", reason=" ")),
-        ("measures", lambda: app.apply_joint_punishment(INSPECTOR, case_id, measures=[])),
-        ("measures", lambda: app.apply_joint_punishment(INSPECTOR, case_id, measures=["a", " "])),
-        ("interviewer", lambda: app.interview_enterprise(INSPECTOR, case_id, interviewer=" ")),
-        ("channel", lambda: app.expose_case(INSPECTOR, case_id, channel="", title="t")),
-        ("title", lambda: app.expose_case(INSPECTOR, case_id, channel="c", title=" ")),
-        ("title", lambda: app.publish_as_typical(INSPECTOR, case_id, title=" ")),
-        ("reason", lambda: app.close_case(INSPECTOR, case_id, reason=" ")),
+        ("government", lambda: app.enforcement.request_closure(INSPECTOR, case_id, government=" ", reason="r")),
+        ("reason", lambda: app.enforcement.request_closure(INSPECTOR, case_id, government="区政府", reason=" ")),
+        ("measures", lambda: app.enforcement.apply_joint_punishment(INSPECTOR, case_id, measures=[])),
+        ("measures", lambda: app.enforcement.apply_joint_punishment(INSPECTOR, case_id, measures=["a", " "])),
+        ("interviewer", lambda: app.enforcement.interview_enterprise(INSPECTOR, case_id, interviewer=" ")),
+        ("channel", lambda: app.enforcement.expose_case(INSPECTOR, case_id, channel="", title="t")),
+        ("title", lambda: app.enforcement.expose_case(INSPECTOR, case_id, channel="c", title=" ")),
+        ("title", lambda: app.enforcement.publish_as_typical(INSPECTOR, case_id, title=" ")),
+        ("reason", lambda: app.enforcement.close_case(INSPECTOR, case_id, reason=" ")),
     ):  # fmt: skip
         assert refuse(world, case_id, "invalid_value", command).details["field"] == field
-    world.app.request_closure(INSPECTOR, case_id, government="区政府", reason="r")
+    world.app.enforcement.request_closure(INSPECTOR, case_id, government="区政府", reason="r")
     for field, command in (
-        ("government", lambda: app.order_closure(INSPECTOR, case_id, government="", decision_number="1")),
-        ("decision_number", lambda: app.order_closure(INSPECTOR, case_id, government="区政府", decision_number=" ")),
+        ("government", lambda: app.enforcement.order_closure(INSPECTOR, case_id, government="", decision_number="1")),
+        ("decision_number", lambda: app.enforcement.order_closure(INSPECTOR, case_id, government="区政府", decision_number=" ")),
     ):
         assert refuse(world, case_id, "invalid_value", command).details["field"] == field
 
@@ -641,18 +641,18 @@ def test_required_texts_of_the_other_decisions(world: World):
 
 def test_a_suspension_cannot_be_ordered_twice_nor_lifted_when_never_ordered(world: World):
     case_id = open_case(world)
-    refuse(world, case_id, "no_suspension", lambda: world.app.lift_suspension(INSPECTOR, case_id, opinion="合格"))
-    world.app.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r")
+    refuse(world, case_id, "no_suspension", lambda: world.app.enforcement.lift_suspension(INSPECTOR, case_id, opinion="合格"))
+    world.app.enforcement.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r")
     refuse(
         world,
         case_id,
         "already_suspended",
-        lambda: world.app.order_suspension(INSPECTOR, case_id, decision_number="2", reason="r"),
+        lambda: world.app.enforcement.order_suspension(INSPECTOR, case_id, decision_number="2", reason="r"),
     )
-    world.app.lift_suspension(INSPECTOR, case_id, opinion="合格")
-    refuse(world, case_id, "no_suspension", lambda: world.app.lift_suspension(INSPECTOR, case_id, opinion="合格"))
+    world.app.enforcement.lift_suspension(INSPECTOR, case_id, opinion="合格")
+    refuse(world, case_id, "no_suspension", lambda: world.app.enforcement.lift_suspension(INSPECTOR, case_id, opinion="合格"))
     refuse(
-        world, case_id, "invalid_value", lambda: world.app.order_suspension(INSPECTOR, case_id, decision_number="3", reason=" ")
+        world, case_id, "invalid_value", lambda: world.app.enforcement.order_suspension(INSPECTOR, case_id, decision_number="3", reason=" ")
     )
 
 
@@ -661,9 +661,9 @@ def test_a_suspension_is_not_lifted_while_a_cited_major_is_unrectified(world: Wo
     unverified = world.hazard_in(state)
     verified = world.hazard_in(HazardState.VERIFIED)
     case_id = open_case(world, verified, unverified)
-    world.app.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r")
+    world.app.enforcement.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r")
     error = refuse(
-        world, case_id, "cited_majors_unverified", lambda: world.app.lift_suspension(INSPECTOR, case_id, opinion="合格")
+        world, case_id, "cited_majors_unverified", lambda: world.app.enforcement.lift_suspension(INSPECTOR, case_id, opinion="合格")
     )
     assert error.details["hazard_ids"] == str(unverified)
     assert world.state(unverified) == state.value  # the refusal did not touch it either
@@ -675,25 +675,25 @@ def test_closure_must_be_requested_before_it_is_ordered_and_ordered_before_a_ban
         world,
         case_id,
         "closure_not_requested",
-        lambda: world.app.order_closure(INSPECTOR, case_id, government="区政府", decision_number="1"),
+        lambda: world.app.enforcement.order_closure(INSPECTOR, case_id, government="区政府", decision_number="1"),
     )
-    refuse(world, case_id, "closure_not_ordered", lambda: world.app.apply_industry_ban(INSPECTOR, case_id, years=5))
-    world.app.request_closure(INSPECTOR, case_id, government="区政府", reason="r")
+    refuse(world, case_id, "closure_not_ordered", lambda: world.app.enforcement.apply_industry_ban(INSPECTOR, case_id, years=5))
+    world.app.enforcement.request_closure(INSPECTOR, case_id, government="区政府", reason="r")
     refuse(
         world,
         case_id,
         "closure_already_requested",
-        lambda: world.app.request_closure(INSPECTOR, case_id, government="区政府", reason="r"),
+        lambda: world.app.enforcement.request_closure(INSPECTOR, case_id, government="区政府", reason="r"),
     )
-    refuse(world, case_id, "closure_not_ordered", lambda: world.app.apply_industry_ban(INSPECTOR, case_id, years=5))
-    world.app.order_closure(INSPECTOR, case_id, government="区政府", decision_number="1")
+    refuse(world, case_id, "closure_not_ordered", lambda: world.app.enforcement.apply_industry_ban(INSPECTOR, case_id, years=5))
+    world.app.enforcement.order_closure(INSPECTOR, case_id, government="区政府", decision_number="1")
     refuse(
         world,
         case_id,
         "closure_already_ordered",
-        lambda: world.app.order_closure(INSPECTOR, case_id, government="区政府", decision_number="2"),
+        lambda: world.app.enforcement.order_closure(INSPECTOR, case_id, government="区政府", decision_number="2"),
     )
-    accept(world, case_id, "IndustryBanApplied", lambda: world.app.apply_industry_ban(INSPECTOR, case_id, years=10))
+    accept(world, case_id, "IndustryBanApplied", lambda: world.app.enforcement.apply_industry_ban(INSPECTOR, case_id, years=10))
 
 
 def test_a_case_event_cannot_predate_the_previous_one(world: World):
@@ -748,14 +748,14 @@ def test_others_may_not_decide_on_a_case(world: World, actor, code):
     case_id = open_case(world, department_major(world))
     refuse(world, case_id, code, lambda: penalise(world, case_id, by=actor))
     refuse(world, case_id, code, lambda: dual(world, case_id, by=actor))
-    refuse(world, case_id, code, lambda: world.app.close_case(actor, case_id, reason="r", open_hazards_reason="r"))
+    refuse(world, case_id, code, lambda: world.app.enforcement.close_case(actor, case_id, reason="r", open_hazards_reason="r"))
 
 
 def test_an_enterprise_may_not_act_on_its_own_case(world: World):
     case_id = open_case(world)
-    error = refuse(world, case_id, "role_not_allowed", lambda: world.app.close_case(world.principal, case_id, reason="r"))
+    error = refuse(world, case_id, "role_not_allowed", lambda: world.app.enforcement.close_case(world.principal, case_id, reason="r"))
     assert error.details["action_zh"] == "结案"
-    refuse(world, case_id, "role_not_allowed", lambda: world.app.recommend_closure(world.staff, case_id, hazard_id=uuid4()))
+    refuse(world, case_id, "role_not_allowed", lambda: world.app.enforcement.recommend_closure(world.staff, case_id, hazard_id=uuid4()))
 
 
 def test_every_enforcement_action_has_roles_and_a_chinese_label():
@@ -781,23 +781,23 @@ def test_every_enforcement_action_has_roles_and_a_chinese_label():
 CASE_COMMANDS: dict[str, Callable[[World, UUID], Any]] = {
     "decide_penalty": lambda w, c: penalise(w, c),
     "impose_dual_penalty": lambda w, c: dual(w, c),
-    "order_suspension": lambda w, c: w.app.order_suspension(INSPECTOR, c, decision_number="1", reason="r"),
-    "lift_suspension": lambda w, c: w.app.lift_suspension(INSPECTOR, c, opinion="o"),
-    "suspend_or_revoke_licence": lambda w, c: w.app.suspend_or_revoke_licence(
+    "order_suspension": lambda w, c: w.app.enforcement.order_suspension(INSPECTOR, c, decision_number="1", reason="r"),
+    "lift_suspension": lambda w, c: w.app.enforcement.lift_suspension(INSPECTOR, c, opinion="o"),
+    "suspend_or_revoke_licence": lambda w, c: w.app.enforcement.suspend_or_revoke_licence(
         INSPECTOR, c, action="suspend", licence_name="证", licence_number="1", decision_number="1"
     ),
-    "request_closure": lambda w, c: w.app.request_closure(INSPECTOR, c, government="区政府", reason="r"),
-    "order_closure": lambda w, c: w.app.order_closure(INSPECTOR, c, government="区政府", decision_number="1"),
-    "apply_industry_ban": lambda w, c: w.app.apply_industry_ban(INSPECTOR, c, years=5),
-    "transfer_to_judiciary": lambda w, c: w.app.transfer_to_judiciary(
+    "request_closure": lambda w, c: w.app.enforcement.request_closure(INSPECTOR, c, government="区政府", reason="r"),
+    "order_closure": lambda w, c: w.app.enforcement.order_closure(INSPECTOR, c, government="区政府", decision_number="1"),
+    "apply_industry_ban": lambda w, c: w.app.enforcement.apply_industry_ban(INSPECTOR, c, years=5),
+    "transfer_to_judiciary": lambda w, c: w.app.enforcement.transfer_to_judiciary(
         INSPECTOR, c, persons=["张总"], suspected_offence="危险作业罪"
     ),
-    "apply_joint_punishment": lambda w, c: w.app.apply_joint_punishment(INSPECTOR, c, measures=["m"]),
-    "interview_enterprise": lambda w, c: w.app.interview_enterprise(INSPECTOR, c, interviewer="i"),
-    "expose_case": lambda w, c: w.app.expose_case(INSPECTOR, c, channel="c", title="t"),
-    "publish_as_typical": lambda w, c: w.app.publish_as_typical(INSPECTOR, c, title="t"),
-    "recommend_closure": lambda w, c: w.app.recommend_closure(SYSTEM, c, hazard_id=UUID(w.app.case(c)["cited_hazard_ids"][0])),
-    "close_case": lambda w, c: w.app.close_case(INSPECTOR, c, reason="r"),
+    "apply_joint_punishment": lambda w, c: w.app.enforcement.apply_joint_punishment(INSPECTOR, c, measures=["m"]),
+    "interview_enterprise": lambda w, c: w.app.enforcement.interview_enterprise(INSPECTOR, c, interviewer="i"),
+    "expose_case": lambda w, c: w.app.enforcement.expose_case(INSPECTOR, c, channel="c", title="t"),
+    "publish_as_typical": lambda w, c: w.app.enforcement.publish_as_typical(INSPECTOR, c, title="t"),
+    "recommend_closure": lambda w, c: w.app.enforcement.recommend_closure(SYSTEM, c, hazard_id=UUID(w.app.enforcement.case(c)["cited_hazard_ids"][0])),
+    "close_case": lambda w, c: w.app.enforcement.close_case(INSPECTOR, c, reason="r"),
 }
 
 
@@ -808,7 +808,7 @@ PUBLICATION_COMMANDS = ("expose_case", "publish_as_typical")
 def test_a_closed_case_accepts_nothing_but_publication(world: World, command: str):
     hazard_id = world.hazard_in(HazardState.CLOSED)
     case_id = open_case(world, hazard_id)
-    world.app.close_case(INSPECTOR, case_id, reason="结案")
+    world.app.enforcement.close_case(INSPECTOR, case_id, reason="结案")
     error = refuse(world, case_id, "case_closed", lambda: CASE_COMMANDS[command](world, case_id))
     assert error.kind is ErrorKind.CONFLICT and "已结案" in error.message_zh
 
@@ -816,7 +816,7 @@ def test_a_closed_case_accepts_nothing_but_publication(world: World, command: st
 @pytest.mark.parametrize("command", PUBLICATION_COMMANDS)
 def test_a_closed_case_can_still_be_exposed_and_published_as_typical(world: World, command: str):
     case_id = open_case(world, world.hazard_in(HazardState.CLOSED))
-    world.app.close_case(INSPECTOR, case_id, reason="结案")
+    world.app.enforcement.close_case(INSPECTOR, case_id, reason="结案")
     before = len(world.app.history(case_id))
     CASE_COMMANDS[command](world, case_id)
     assert len(world.app.history(case_id)) == before + 1
@@ -824,12 +824,12 @@ def test_a_closed_case_can_still_be_exposed_and_published_as_typical(world: Worl
 
 def test_a_closed_case_is_reported_closed_before_the_records_a_command_names_are_read(world: World):
     case_id = open_case(world, world.hazard_in(HazardState.CLOSED))
-    world.app.close_case(INSPECTOR, case_id, reason="结案")
+    world.app.enforcement.close_case(INSPECTOR, case_id, reason="结案")
     refuse(
         world,
         case_id,
         "case_closed",
-        lambda: world.app.recommend_closure(SYSTEM, case_id, hazard_id=uuid4(), other_case_ids=[uuid4()]),
+        lambda: world.app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=uuid4(), other_case_ids=[uuid4()]),
     )
 
 
@@ -865,7 +865,7 @@ def test_rule1_several_exempt_majors_are_still_exempt(world: World):
 def test_rule1_the_exemption_is_configured_in_hours(world: World):
     hazard_id = world.report(Grade.MAJOR)
     world.clock.advance(hours=world.app.rules.report_to_regulator_hours)  # exactly at the limit: in time
-    world.app.report_to_regulator(world.principal, hazard_id)
+    world.app.hazards.report_to_regulator(world.principal, hazard_id)
     case_id = open_case(world, hazard_id)
     refuse(world, case_id, "penalty_exempt", lambda: penalise(world, case_id))
 
@@ -924,7 +924,7 @@ def test_rule1_the_exemption_is_read_when_the_penalty_is_decided(world: World):
     case_id = open_case(world, hazard_id)
     refuse(world, case_id, "penalty_exempt", lambda: penalise(world, case_id))
     world.clock.advance(days=5)
-    world.app.mark_deadline_missed(SYSTEM, hazard_id)
+    world.app.hazards.mark_deadline_missed(SYSTEM, hazard_id)
     refuse(world, case_id, "dual_penalty_required", lambda: penalise(world, case_id))
     accept(world, case_id, "DualPenaltyImposed", lambda: dual(world, case_id))
 
@@ -968,7 +968,7 @@ def test_rule2_an_overdue_general_hazard_does_not_need_a_dual_penalty(world: Wor
     hazard_id = world.report(Grade.GENERAL, by=INSPECTOR)
     world.file_plan(hazard_id, days=1)
     world.clock.advance(days=3)
-    world.app.mark_deadline_missed(SYSTEM, hazard_id)
+    world.app.hazards.mark_deadline_missed(SYSTEM, hazard_id)
     case_id = open_case(world, hazard_id)
     accept(world, case_id, "PenaltyDecided", lambda: penalise(world, case_id))
 
@@ -1021,7 +1021,7 @@ def test_rule3_a_major_open_for_the_configured_days_and_penalised_twice_marks_th
     hazard_id = department_major(world)
     first, second = _two_penalised_cases(world, hazard_id)
     world.clock.advance(days=days)
-    command = lambda: world.app.recommend_closure(SYSTEM, second, hazard_id=hazard_id, other_case_ids=[first])  # noqa: E731
+    command = lambda: world.app.enforcement.recommend_closure(SYSTEM, second, hazard_id=hazard_id, other_case_ids=[first])  # noqa: E731
     if not accepted:
         error = refuse(world, second, "not_repeat_offender", command)
         assert "89 天" in error.message_zh and "≥90 天" in error.message_zh
@@ -1033,8 +1033,8 @@ def test_rule3_a_major_open_for_the_configured_days_and_penalised_twice_marks_th
         "prior_penalties": 2,
         "counted_case_ids": [str(second), str(first)],
     }
-    assert world.app.case(second)["closure_recommended"] is True
-    assert world.app.case(first)["closure_recommended"] is False
+    assert world.app.enforcement.case(second)["closure_recommended"] is True
+    assert world.app.enforcement.case(first)["closure_recommended"] is False
     refuse(world, second, "already_recommended", command)
 
 
@@ -1042,13 +1042,13 @@ def test_rule3_one_penalty_is_not_enough_and_cases_not_named_are_not_counted(wor
     hazard_id = department_major(world)
     first, second = _two_penalised_cases(world, hazard_id)
     world.clock.advance(days=120)
-    error = refuse(world, second, "not_repeat_offender", lambda: world.app.recommend_closure(OFFICE, second, hazard_id=hazard_id))
+    error = refuse(world, second, "not_repeat_offender", lambda: world.app.enforcement.recommend_closure(OFFICE, second, hazard_id=hazard_id))
     assert "已处罚 1 次" in error.message_zh
     accept(
         world,
         first,
         "ClosureRecommended",
-        lambda: world.app.recommend_closure(INSPECTOR, first, hazard_id=hazard_id, other_case_ids=[second, first]),
+        lambda: world.app.enforcement.recommend_closure(INSPECTOR, first, hazard_id=hazard_id, other_case_ids=[second, first]),
     )
 
 
@@ -1058,7 +1058,7 @@ def test_rule3_a_dual_penalty_counts_once_and_a_penalty_on_a_person_alone_not_at
     dual(world, case_id)
     penalise(world, case_id, "person", 1_000)
     world.clock.advance(days=120)
-    command = lambda: world.app.recommend_closure(SYSTEM, case_id, hazard_id=hazard_id)  # noqa: E731
+    command = lambda: world.app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=hazard_id)  # noqa: E731
     assert "已处罚 1 次" in refuse(world, case_id, "not_repeat_offender", command).message_zh
     penalise(world, case_id, fine=0, other_measures="警告")  # a warning is a penalty too
     assert accept(world, case_id, "ClosureRecommended", command)["prior_penalties"] == 2
@@ -1077,29 +1077,29 @@ def test_rule3_only_an_open_major_cited_by_every_counted_case(world: World):
     assert (
         "不是重大事故隐患"
         in refuse(
-            world, case_id, "not_repeat_offender", lambda: app.recommend_closure(SYSTEM, case_id, hazard_id=general)
+            world, case_id, "not_repeat_offender", lambda: app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=general)
         ).message_zh
     )
     assert (
         "已整改"
         in refuse(
-            world, case_id, "not_repeat_offender", lambda: app.recommend_closure(SYSTEM, case_id, hazard_id=closed)
+            world, case_id, "not_repeat_offender", lambda: app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=closed)
         ).message_zh
     )
-    error = refuse(world, case_id, "invalid_value", lambda: app.recommend_closure(SYSTEM, case_id, hazard_id=uuid4()))
+    error = refuse(world, case_id, "invalid_value", lambda: app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=uuid4()))
     assert error.details["field"] == "hazard_id"
     error = refuse(
         world,
         case_id,
         "invalid_value",
-        lambda: app.recommend_closure(SYSTEM, case_id, hazard_id=major, other_case_ids=[elsewhere]),
+        lambda: app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=major, other_case_ids=[elsewhere]),
     )
     assert error.details["field"] == "other_case_ids"
     error = refuse(
-        world, case_id, "invalid_value", lambda: app.recommend_closure(SYSTEM, case_id, hazard_id=major, other_case_ids=[uuid4()])
+        world, case_id, "invalid_value", lambda: app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=major, other_case_ids=[uuid4()])
     )
     assert error.details["field"] == "other_case_ids"
-    accept(world, case_id, "ClosureRecommended", lambda: app.recommend_closure(SYSTEM, case_id, hazard_id=major))
+    accept(world, case_id, "ClosureRecommended", lambda: app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=major))
 
 
 def test_rule3_open_days_are_counted_from_the_report_date_in_beijing_time(world: World):
@@ -1108,7 +1108,7 @@ def test_rule3_open_days_are_counted_from_the_report_date_in_beijing_time(world:
     hazard_id = department_major(world)
     first, second = _two_penalised_cases(world, hazard_id)
     world.clock.advance(days=89, hours=1)
-    assert world.app.recommend_closure(SYSTEM, second, hazard_id=hazard_id, other_case_ids=[first]).version == 3
+    assert world.app.enforcement.recommend_closure(SYSTEM, second, hazard_id=hazard_id, other_case_ids=[first]).version == 3
     assert world.last(second)["data"]["open_days"] == 90
 
 
@@ -1116,11 +1116,11 @@ def test_rule3_closure_follows_the_recommendation_through_request_order_and_ban(
     hazard_id = department_major(world)
     first, second = _two_penalised_cases(world, hazard_id)
     world.clock.advance(days=100)
-    world.app.recommend_closure(SYSTEM, second, hazard_id=hazard_id, other_case_ids=[first])
-    world.app.request_closure(INSPECTOR, second, government="呈贡区人民政府", reason="重大事故隐患长期存在并多次受到处罚")
-    world.app.order_closure(INSPECTOR, second, government="呈贡区人民政府", decision_number="呈政发〔2023〕9号")
-    world.app.apply_industry_ban(INSPECTOR, second, years=None)
-    world.app.transfer_to_judiciary(
+    world.app.enforcement.recommend_closure(SYSTEM, second, hazard_id=hazard_id, other_case_ids=[first])
+    world.app.enforcement.request_closure(INSPECTOR, second, government="呈贡区人民政府", reason="重大事故隐患长期存在并多次受到处罚")
+    world.app.enforcement.order_closure(INSPECTOR, second, government="呈贡区人民政府", decision_number="呈政发〔2023〕9号")
+    world.app.enforcement.apply_industry_ban(INSPECTOR, second, years=None)
+    world.app.enforcement.transfer_to_judiciary(
         INSPECTOR, second, persons=["张总"], suspected_offence="危险作业罪", dangerous_operations_crime=True
     )
     assert world.types(second)[-6:] == [
@@ -1143,23 +1143,23 @@ def test_rule4_a_case_cannot_close_while_a_cited_hazard_is_open_without_a_reason
     verified = world.hazard_in(HazardState.VERIFIED)
     case_id = open_case(world, open_general, verified)
     penalise(world, case_id)
-    error = refuse(world, case_id, "cited_hazard_open", lambda: world.app.close_case(INSPECTOR, case_id, reason="罚款已缴纳"))
+    error = refuse(world, case_id, "cited_hazard_open", lambda: world.app.enforcement.close_case(INSPECTOR, case_id, reason="罚款已缴纳"))
     assert error.details["count"] == 1 and "以罚代管" in error.message_zh
     refuse(
         world,
         case_id,
         "cited_hazard_open",
-        lambda: world.app.close_case(INSPECTOR, case_id, reason="罚款已缴纳", open_hazards_reason="  "),
+        lambda: world.app.enforcement.close_case(INSPECTOR, case_id, reason="罚款已缴纳", open_hazards_reason="  "),
     )
     data = accept(
         world,
         case_id,
         "CaseClosed",
-        lambda: world.app.close_case(INSPECTOR, case_id, reason="罚款已缴纳", open_hazards_reason="隐患整改另由挂牌督办跟踪"),
+        lambda: world.app.enforcement.close_case(INSPECTOR, case_id, reason="罚款已缴纳", open_hazards_reason="隐患整改另由挂牌督办跟踪"),
     )
     assert data["open_hazards_reason"] == "隐患整改另由挂牌督办跟踪"
     assert data["open_hazard_ids"] == [str(open_general)]
-    assert world.app.case(case_id)["open_hazard_ids_at_close"] == [str(open_general)]
+    assert world.app.enforcement.case(case_id)["open_hazard_ids_at_close"] == [str(open_general)]
     assert world.state(open_general) == "reported"
 
 
@@ -1167,21 +1167,21 @@ def test_rule4_a_case_may_close_when_its_hazards_are_voided_or_it_cites_none(wor
     hazard_id = department_major(world)
     case_id = open_case(world, hazard_id)
     world.void(hazard_id)
-    accept(world, case_id, "CaseClosed", lambda: world.app.close_case(INSPECTOR, case_id, reason="立案依据不成立"))
+    accept(world, case_id, "CaseClosed", lambda: world.app.enforcement.close_case(INSPECTOR, case_id, reason="立案依据不成立"))
     case_id = open_case(world)
-    accept(world, case_id, "CaseClosed", lambda: world.app.close_case(INSPECTOR, case_id, reason="结案"))
+    accept(world, case_id, "CaseClosed", lambda: world.app.enforcement.close_case(INSPECTOR, case_id, reason="结案"))
 
 
 def test_rule4_no_case_command_changes_any_hazard(world: World):
     # Every command of the case, each checked by ``accept``: the cited hazards' histories are unchanged.
     lapsed, general = lapsed_major(world), world.report(Grade.GENERAL, by=INSPECTOR)
     counts = {h: world.count(h) for h in (lapsed, general)}
-    views = {h: world.app.hazard(h) for h in (lapsed, general)}
+    views = {h: world.app.hazards.hazard(h) for h in (lapsed, general)}
     case_id = open_case(world, lapsed, general, accidents=(uuid4(),))
     app = world.app
     accept(world, case_id, "DualPenaltyImposed", lambda: dual(world, case_id))
     accept(world, case_id, "PenaltyDecided", lambda: penalise(world, case_id, "person", 100))
-    accept(world, case_id, "SuspensionOrdered", lambda: app.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r"))
+    accept(world, case_id, "SuspensionOrdered", lambda: app.enforcement.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r"))
     accept(world, case_id, "LicenceSuspendedOrRevoked", lambda: CASE_COMMANDS["suspend_or_revoke_licence"](world, case_id))
     accept(world, case_id, "TransferredToJudiciary", lambda: CASE_COMMANDS["transfer_to_judiciary"](world, case_id))
     accept(world, case_id, "JointPunishmentApplied", lambda: CASE_COMMANDS["apply_joint_punishment"](world, case_id))
@@ -1191,24 +1191,24 @@ def test_rule4_no_case_command_changes_any_hazard(world: World):
     accept(world, case_id, "ClosureRequested", lambda: CASE_COMMANDS["request_closure"](world, case_id))
     accept(world, case_id, "ClosureOrdered", lambda: CASE_COMMANDS["order_closure"](world, case_id))
     accept(world, case_id, "IndustryBanApplied", lambda: CASE_COMMANDS["apply_industry_ban"](world, case_id))
-    refuse(world, case_id, "cited_majors_unverified", lambda: app.lift_suspension(INSPECTOR, case_id, opinion="o"))
+    refuse(world, case_id, "cited_majors_unverified", lambda: app.enforcement.lift_suspension(INSPECTOR, case_id, opinion="o"))
     accept(
         world,
         case_id,
         "CaseClosed",
-        lambda: app.close_case(INSPECTOR, case_id, reason="已关闭取缔", open_hazards_reason="企业已关闭"),
+        lambda: app.enforcement.close_case(INSPECTOR, case_id, reason="已关闭取缔", open_hazards_reason="企业已关闭"),
     )
     assert {h: world.count(h) for h in (lapsed, general)} == counts
-    assert {h: world.app.hazard(h) for h in (lapsed, general)} == views
+    assert {h: world.app.hazards.hazard(h) for h in (lapsed, general)} == views
 
 
 def test_rule4_a_suspension_in_force_must_be_lifted_before_closing_unless_the_enterprise_was_closed(world: World):
     case_id = open_case(world)
-    world.app.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r")
-    refuse(world, case_id, "suspension_in_force", lambda: world.app.close_case(INSPECTOR, case_id, reason="结案"))
-    world.app.request_closure(INSPECTOR, case_id, government="区政府", reason="r")
-    world.app.order_closure(INSPECTOR, case_id, government="区政府", decision_number="1")
-    accept(world, case_id, "CaseClosed", lambda: world.app.close_case(INSPECTOR, case_id, reason="企业已关闭取缔"))
+    world.app.enforcement.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r")
+    refuse(world, case_id, "suspension_in_force", lambda: world.app.enforcement.close_case(INSPECTOR, case_id, reason="结案"))
+    world.app.enforcement.request_closure(INSPECTOR, case_id, government="区政府", reason="r")
+    world.app.enforcement.order_closure(INSPECTOR, case_id, government="区政府", decision_number="1")
+    accept(world, case_id, "CaseClosed", lambda: world.app.enforcement.close_case(INSPECTOR, case_id, reason="企业已关闭取缔"))
 
 
 # ===========================================================================================
@@ -1226,12 +1226,12 @@ def _batch(world: World, by: Any = OFFICE, **changes: Any):
         "case_ids": [],
     }
     values.update(changes)
-    return world.app.publish_batch(by, **values)
+    return world.app.enforcement.publish_batch(by, **values)
 
 
 def test_rule5_a_batch_records_what_was_published_where_when_and_by_whom(world: World):
     case_id = open_case(world)
-    world.app.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r")
+    world.app.enforcement.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r")
     other = other_enterprise(world)
     receipt = _batch(world, enterprise_ids=[world.enterprise_id, other], case_ids=[case_id])
     assert receipt.version == 1
@@ -1245,7 +1245,7 @@ def test_rule5_a_batch_records_what_was_published_where_when_and_by_whom(world: 
         "enterprise_ids": [str(world.enterprise_id), str(other)],
         "case_ids": [str(case_id)],
     }
-    view = world.app.batch(receipt.id)
+    view = world.app.enforcement.batch(receipt.id)
     assert (view["kind"], view["kind_zh"], view["published_by"]["user_id"]) == ("suspension", "停产整顿", "ajb-1")
 
 
@@ -1257,13 +1257,13 @@ def test_rule5_the_four_batch_kinds_carry_the_plans_labels(world: World):
         ("suspension", "停产整顿"),
     ]
     for kind in BatchKind:
-        assert world.app.batch(_batch(world, kind=kind.value, by=INSPECTOR).id)["kind_zh"] == kind.zh
+        assert world.app.enforcement.batch(_batch(world, kind=kind.value, by=INSPECTOR).id)["kind_zh"] == kind.zh
 
 
 def test_rule5_a_closed_case_may_be_published_in_a_batch(world: World):
     case_id = open_case(world)
-    world.app.close_case(INSPECTOR, case_id, reason="结案")
-    assert world.app.batch(_batch(world, kind="notice", case_ids=[case_id]).id)["case_ids"] == [str(case_id)]
+    world.app.enforcement.close_case(INSPECTOR, case_id, reason="结案")
+    assert world.app.enforcement.batch(_batch(world, kind="notice", case_ids=[case_id]).id)["case_ids"] == [str(case_id)]
 
 
 @pytest.mark.parametrize(
@@ -1307,7 +1307,7 @@ def test_rule5_only_the_committee_office_and_inspectors_in_scope_publish(world: 
 
 def test_rule5_an_unknown_batch_is_not_found(world: World):
     with pytest.raises(DomainError) as info:
-        world.app.batch(uuid4())
+        world.app.enforcement.batch(uuid4())
     assert info.value.code == "batch_not_found"
 
 
@@ -1391,11 +1391,11 @@ def _every_case_event(world: World) -> list[UUID]:
     app = world.app
     dual(world, case_id)
     penalise(world, case_id)
-    app.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r")
+    app.enforcement.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r")
     world.clock.advance(days=90)
-    app.recommend_closure(SYSTEM, case_id, hazard_id=hazard_id)
+    app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=hazard_id)
     rectify(world, hazard_id)
-    app.lift_suspension(INSPECTOR, case_id, opinion="复产验收合格")
+    app.enforcement.lift_suspension(INSPECTOR, case_id, opinion="复产验收合格")
     for name in (
         "suspend_or_revoke_licence", "request_closure", "order_closure", "apply_industry_ban", "transfer_to_judiciary",
         "apply_joint_punishment", "interview_enterprise", "expose_case", "publish_as_typical", "close_case",
@@ -1438,7 +1438,7 @@ def test_a_case_reloads_to_the_same_state_after_every_event(world: World):
     ]
 
     def check() -> None:
-        world.app.save(case)
+        world.app.hazards.save(case)
         reloaded = world.app.repository.get(case.id)
         state = {k: v for k, v in vars(case).items() if k != "_pending_events"}
         assert {k: v for k, v in vars(reloaded).items() if k != "_pending_events"} == state
@@ -1502,7 +1502,7 @@ def test_property_total_fines_equal_the_accepted_decisions_and_refusals_change_n
     expected_total = 0
     has_dual = False
     for kind, first, second in sequence:
-        before_total, before_case = world.total_events(), world.app.case(case_id)
+        before_total, before_case = world.total_events(), world.app.enforcement.case(case_id)
         if kind == "single":
             valid = _valid_fine(second)
             command: Callable[[], Any] = lambda f=first, s=second: penalise(world, case_id, f, s)  # noqa: E731
@@ -1528,8 +1528,8 @@ def test_property_total_fines_equal_the_accepted_decisions_and_refusals_change_n
                 command()
             assert info.value.code == expected_code
             assert world.total_events() == before_total
-            assert world.app.case(case_id) == before_case
-        view = world.app.case(case_id)
+            assert world.app.enforcement.case(case_id) == before_case
+        view = world.app.enforcement.case(case_id)
         assert view["total_fines_yuan"] == expected_total
         assert type(view["total_fines_yuan"]) is int
         assert view["total_fines_yuan"] == sum(p["fine_yuan"] + p["principal_fine_yuan"] for p in view["penalties"])

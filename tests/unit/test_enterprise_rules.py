@@ -40,7 +40,7 @@ def register(world: World, actor=INSPECTOR, **kw) -> UUID:
         "principal_name": "陈总",
     }
     values.update(kw)
-    return world.app.register_enterprise(actor, **values).id
+    return world.app.enterprises.register_enterprise(actor, **values).id
 
 
 def refused_registration(world: World, code: str, **kw) -> DomainError:
@@ -129,7 +129,7 @@ def test_registering_an_enterprise_records_it_under_an_id_derived_from_its_code(
     )
     assert enterprise_id == enterprise_id_for(VALID)
     assert world.types(enterprise_id) == ["EnterpriseRegistered"]
-    assert world.app.enterprise(enterprise_id) == {
+    assert world.app.enterprises.enterprise(enterprise_id) == {
         "id": str(enterprise_id),
         "version": 1,
         "credit_code": VALID,
@@ -148,7 +148,7 @@ def test_registering_a_code_twice_is_refused(world: World):
     register(world)
     error = refused_registration(world, "enterprise_exists", credit_code=VALID.lower(), name="另一个名字")
     assert error.details == {"credit_code": VALID}
-    assert world.app.enterprise(enterprise_id_for(VALID))["name"] == "呈贡某危化品经营公司"
+    assert world.app.enterprises.enterprise(enterprise_id_for(VALID))["name"] == "呈贡某危化品经营公司"
 
 
 def test_an_invalid_code_is_refused_at_registration(world: World):
@@ -168,7 +168,7 @@ def test_an_unknown_jurisdiction_is_refused(world: World, jurisdiction: str):
 
 def test_the_zone_is_a_jurisdiction(world: World):
     enterprise_id = register(world, actor=OFFICE, jurisdiction="szkfq")
-    assert world.app.enterprise(enterprise_id)["jurisdiction_name"] == "云南省数字经济开发区管委会"
+    assert world.app.enterprises.enterprise(enterprise_id)["jurisdiction_name"] == "云南省数字经济开发区管委会"
 
 
 @pytest.mark.parametrize("field", ["name", "principal_name"])
@@ -199,15 +199,15 @@ def test_a_regulator_registers_within_its_scope(world: World, actor):
 
 def test_the_principal_can_be_changed_by_the_enterprise_principal(world: World):
     eid = world.enterprise_id
-    world.accept(eid, "PrincipalChanged", lambda: world.app.change_principal(world.principal, eid, " 李新总 "))
-    assert world.app.enterprise(eid)["principal_name"] == "李新总"
+    world.accept(eid, "PrincipalChanged", lambda: world.app.enterprises.change_principal(world.principal, eid, " 李新总 "))
+    assert world.app.enterprises.enterprise(eid)["principal_name"] == "李新总"
     assert world.last(eid)["data"] == {"principal_name": "李新总"}
 
 
 @pytest.mark.parametrize("actor", [INSPECTOR, STREET_OFFICER, OFFICE], ids=["lead-department", "street", "office"])
 def test_the_principal_can_be_changed_by_a_regulator_in_scope(world: World, actor):
     world.accept(
-        world.enterprise_id, "PrincipalChanged", lambda: world.app.change_principal(actor, world.enterprise_id, "李新总")
+        world.enterprise_id, "PrincipalChanged", lambda: world.app.enterprises.change_principal(actor, world.enterprise_id, "李新总")
     )
 
 
@@ -215,7 +215,7 @@ def test_the_principal_can_be_changed_by_a_regulator_in_scope(world: World, acto
 def test_staff_auditors_and_experts_cannot_change_the_principal(world: World, who: str):
     actor = {"staff": world.staff, "auditor": AUDITOR, "expert": EXPERT}[who]
     world.refuse(
-        world.enterprise_id, "role_not_allowed", lambda: world.app.change_principal(actor, world.enterprise_id, "李新总")
+        world.enterprise_id, "role_not_allowed", lambda: world.app.enterprises.change_principal(actor, world.enterprise_id, "李新总")
     )
 
 
@@ -223,28 +223,28 @@ def test_another_enterprises_principal_cannot_change_ours(world: World):
     other = register(world, actor=OFFICE)
     stranger = enterprise_actor(other, Role.PRINCIPAL, "p2", "陈总", "呈贡某危化品经营公司")
     world.refuse(
-        world.enterprise_id, "outside_scope", lambda: world.app.change_principal(stranger, world.enterprise_id, "李新总")
+        world.enterprise_id, "outside_scope", lambda: world.app.enterprises.change_principal(stranger, world.enterprise_id, "李新总")
     )
 
 
 @pytest.mark.parametrize("actor", [OTHER_DEPARTMENT, OTHER_STREET], ids=["department-outside-sector", "other-street"])
 def test_a_regulator_outside_scope_cannot_change_the_principal(world: World, actor):
-    world.refuse(world.enterprise_id, "outside_scope", lambda: world.app.change_principal(actor, world.enterprise_id, "李新总"))
+    world.refuse(world.enterprise_id, "outside_scope", lambda: world.app.enterprises.change_principal(actor, world.enterprise_id, "李新总"))
 
 
 def test_an_empty_principal_name_is_refused(world: World):
     error = world.refuse(
-        world.enterprise_id, "invalid_value", lambda: world.app.change_principal(world.principal, world.enterprise_id, " ")
+        world.enterprise_id, "invalid_value", lambda: world.app.enterprises.change_principal(world.principal, world.enterprise_id, " ")
     )
     assert error.details["field"] == "principal_name"
 
 
 def test_a_principal_change_on_a_stale_version_is_refused(world: World):
-    world.app.change_principal(world.principal, world.enterprise_id, "李新总")
+    world.app.enterprises.change_principal(world.principal, world.enterprise_id, "李新总")
     error = world.refuse(
         world.enterprise_id,
         "version_conflict",
-        lambda: world.app.change_principal(world.principal, world.enterprise_id, "王新总", expected_version=1),
+        lambda: world.app.enterprises.change_principal(world.principal, world.enterprise_id, "王新总", expected_version=1),
     )
     assert error.details == {"expected": 1, "actual": 2}
 
@@ -252,5 +252,5 @@ def test_a_principal_change_on_a_stale_version_is_refused(world: World):
 def test_changing_the_principal_of_an_unknown_enterprise_is_refused(world: World, major: UUID):
     for unknown in (uuid4(), major):  # a hazard is not an enterprise
         with pytest.raises(DomainError) as info:
-            world.app.change_principal(OFFICE, unknown, "李新总")
+            world.app.enterprises.change_principal(OFFICE, unknown, "李新总")
         assert info.value.code == "enterprise_not_found"

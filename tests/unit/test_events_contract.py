@@ -142,7 +142,7 @@ def test_stored_events_are_written_under_the_stable_topics(world: World, major: 
 def _every_event(world: World) -> dict[str, UUID]:
     """Drives records so that every event class of every aggregate is stored at least once."""
     app = world.app
-    inspection = app.conduct_inspection(
+    inspection = app.inspections.conduct_inspection(
         INSPECTOR,
         enterprise_id=world.enterprise_id,
         kind=InspectionKind.DEPARTMENT,
@@ -157,18 +157,18 @@ def _every_event(world: World) -> dict[str, UUID]:
         existed_since=date(2023, 3, 1),
         inspection_id=inspection,
     )
-    app.record_finding(INSPECTOR, inspection, item="储罐区", hazard_ids=[closed], note="报警仪失效")
-    app.sign_inspection(INSPECTOR, inspection)
-    app.sign_inspection(INSPECTOR_2, inspection)
-    app.report_to_regulator(world.principal, closed)
-    app.list_for_supervision(
+    app.inspections.record_finding(INSPECTOR, inspection, item="储罐区", hazard_ids=[closed], note="报警仪失效")
+    app.inspections.sign_inspection(INSPECTOR, inspection)
+    app.inspections.sign_inspection(INSPECTOR_2, inspection)
+    app.hazards.report_to_regulator(world.principal, closed)
+    app.hazards.list_for_supervision(
         INSPECTOR,
         closed,
         listing(date(2023, 7, 31), level=SupervisionLevel.PROVINCE, notice_signed_at=START - timedelta(hours=2)),
     )
-    app.file_plan(world.principal, closed, complete_plan(world.days(0), stoppage=Stoppage.FULL, government_coordination=True))
-    app.record_progress(world.staff, closed, note="停产检修", percent=30)
-    app.attach_evidence(
+    app.hazards.file_plan(world.principal, closed, complete_plan(world.days(0), stoppage=Stoppage.FULL, government_coordination=True))
+    app.hazards.record_progress(world.staff, closed, note="停产检修", percent=30)
+    app.hazards.attach_evidence(
         world.staff,
         closed,
         file_name="照片.jpg",
@@ -179,8 +179,8 @@ def _every_event(world: World) -> dict[str, UUID]:
         longitude=102.82,
     )
     world.clock.advance(days=1)
-    app.mark_deadline_missed(SYSTEM, closed)
-    app.extend_deadline(
+    app.hazards.mark_deadline_missed(SYSTEM, closed)
+    app.hazards.extend_deadline(
         INSPECTOR, closed, request_date=world.days(-1), reason="设备到货延迟", new_deadline=world.days(14), approver="李局长"
     )
     world.complete(closed)
@@ -190,9 +190,9 @@ def _every_event(world: World) -> dict[str, UUID]:
     world.lift(closed)
     world.close(closed)
     voided = world.report(Grade.GENERAL)
-    app.file_plan(world.principal, voided, RectificationPlan(responsible_person="刘", measures="当场整改", immediate=True))
+    app.hazards.file_plan(world.principal, voided, RectificationPlan(responsible_person="刘", measures="当场整改", immediate=True))
     world.void(voided)
-    app.change_principal(OFFICE, world.enterprise_id, "李新总")
+    app.enterprises.change_principal(OFFICE, world.enterprise_id, "李新总")
     areas = drive_every_area_event(world)  # accidents, risk points, problems, work logs, spot checks
     return {"closed": closed, "voided": voided, "inspection": inspection, "enterprise": world.enterprise_id, **areas}
 
@@ -280,7 +280,7 @@ def _state(aggregate: LedgerAggregate) -> dict[str, Any]:
 
 
 def _assert_saved_state_reloads_equal(world: World, aggregate: LedgerAggregate) -> None:
-    world.app.save(aggregate)
+    world.app.hazards.save(aggregate)
     reloaded = world.app.repository.get(aggregate.id)
     assert type(reloaded) is type(aggregate)
     assert _state(reloaded) == _state(aggregate)
@@ -451,9 +451,9 @@ _TRANSCODER: list[Any] = []
 def _transcoder():
     """The transcoder the application builds (with the ledger's transcodings registered)."""
     if not _TRANSCODER:
-        from domain.ledger import HazardLedger
+        from domain.ledger import Ledger
 
-        _TRANSCODER.append(HazardLedger({"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper.transcoder)
+        _TRANSCODER.append(Ledger({"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper.transcoder)
     return _TRANSCODER[0]
 
 
@@ -568,10 +568,10 @@ def test_every_vocabulary_member_shows_the_label_written_for_it():
 
 
 def test_labels_shown_in_views_and_messages_are_the_roles_own(world, major):
-    assert world.app.hazard(major)["source_zh"] == "企业自查"
+    assert world.app.hazards.hazard(major)["source_zh"] == "企业自查"
     assert INSPECTOR.describe() == "李执法（执法人员，区应急管理局）"
     from domain.errors import DomainError
 
     with pytest.raises(DomainError) as info:
-        world.app.report_to_regulator(INSPECTOR, major)
+        world.app.hazards.report_to_regulator(INSPECTOR, major)
     assert "角色「执法人员」" in info.value.message_zh

@@ -1,5 +1,5 @@
 """Every transition and every rule of the Hazard aggregate (DESIGN §3.1), through the application
-service ``HazardLedger`` on an in-memory store and a fixed clock.
+service ``Ledger`` on an in-memory store and a fixed clock.
 
 Every refusal is checked with ``World.refuse``: the exact error code, and nothing appended — the
 hazard's stored event count, its history, its view and the store's total are all unchanged.
@@ -28,7 +28,7 @@ from domain.glossary import (
     SupervisionLevel,
 )
 from domain.hazard import Hazard
-from domain.ledger import HazardLedger
+from domain.ledger import Ledger
 from domain.reference_data import LedgerRules
 from domain.values import RectificationPlan
 
@@ -83,18 +83,18 @@ ACTIONS: dict[str, tuple[str, HazardState | None, Command]] = {
     "report_to_regulator": (
         "HazardReportedToRegulator",
         None,
-        lambda w, h: w.app.report_to_regulator(w.principal, h),
+        lambda w, h: w.app.hazards.report_to_regulator(w.principal, h),
     ),
     "file_plan": ("RectificationPlanFiled", S.RECTIFYING, lambda w, h: w.file_plan(h)),
     "record_progress": (
         "ProgressRecorded",
         None,
-        lambda w, h: w.app.record_progress(w.principal, h, note="阀门已到货", percent=40),
+        lambda w, h: w.app.hazards.record_progress(w.principal, h, note="阀门已到货", percent=40),
     ),
     "attach_evidence": (
         "EvidenceAttached",
         None,
-        lambda w, h: w.app.attach_evidence(
+        lambda w, h: w.app.hazards.attach_evidence(
             w.principal, h, file_name="现场照片.jpg", media_type="image/jpeg", content=b"\xff\xd8 photo"
         ),
     ),
@@ -103,11 +103,11 @@ ACTIONS: dict[str, tuple[str, HazardState | None, Command]] = {
     "extend_deadline": (
         "DeadlineExtended",
         None,
-        lambda w, h: w.app.extend_deadline(
+        lambda w, h: w.app.hazards.extend_deadline(
             INSPECTOR, h, request_date=w.today(), reason="设备供货延迟", new_deadline=w.days(20), approver="李局长"
         ),
     ),
-    "mark_deadline_missed": ("DeadlineMissed", None, lambda w, h: w.app.mark_deadline_missed(SYSTEM, h)),
+    "mark_deadline_missed": ("DeadlineMissed", None, lambda w, h: w.app.hazards.mark_deadline_missed(SYSTEM, h)),
     "complete_rectification": ("RectificationCompleted", S.PENDING_VERIFICATION, lambda w, h: w.complete(h)),
     "verify": ("VerificationPassed", S.VERIFIED, lambda w, h: w.verify(h, by=INSPECTOR_2)),
     "close": ("HazardClosed", S.CLOSED, lambda w, h: w.close(h)),
@@ -147,7 +147,7 @@ def test_each_action_from_each_state_appends_its_event_or_is_refused(world: Worl
 
 
 def test_a_reported_hazard_starts_in_reported_with_one_event(world: World, major: UUID):
-    view = world.app.hazard(major)
+    view = world.app.hazards.hazard(major)
     assert world.types(major) == ["HazardReported"]
     assert view["state"] == "reported"
     assert view["version"] == 1
@@ -160,14 +160,14 @@ def test_a_reported_hazard_starts_in_reported_with_one_event(world: World, major
 
 def test_the_full_life_of_a_listed_major_hazard_is_recorded_event_by_event(world: World, major: UUID):
     app = world.app
-    app.report_to_regulator(world.principal, major)
+    app.hazards.report_to_regulator(world.principal, major)
     world.list(major)
     world.file_plan(major)
-    app.record_progress(world.principal, major, note="开始施工", percent=10)
-    app.attach_evidence(world.principal, major, file_name="a.jpg", media_type="image/jpeg", content=b"a")
+    app.hazards.record_progress(world.principal, major, note="开始施工", percent=10)
+    app.hazards.attach_evidence(world.principal, major, file_name="a.jpg", media_type="image/jpeg", content=b"a")
     world.clock.advance(days=11)
-    app.mark_deadline_missed(SYSTEM, major)
-    app.extend_deadline(
+    app.hazards.mark_deadline_missed(SYSTEM, major)
+    app.hazards.extend_deadline(
         INSPECTOR, major, request_date=world.today(), reason="停产检修窗口", new_deadline=world.days(5), approver="李局长"
     )
     world.complete(major)
@@ -193,7 +193,7 @@ def test_the_full_life_of_a_listed_major_hazard_is_recorded_event_by_event(world
         "SupervisionLifted",
         "HazardClosed",
     ]
-    view = app.hazard(major)
+    view = app.hazards.hazard(major)
     assert view["state"] == "closed"
     assert view["listed"] is False
     assert view["overdue"] is False
@@ -218,8 +218,8 @@ def test_a_general_hazard_goes_from_report_to_closing_without_listing(world: Wor
 
 def test_filing_a_plan_moves_to_rectifying_and_sets_the_deadline(world: World, major: UUID):
     plan = complete_plan(date(2023, 6, 30), stoppage=Stoppage.PARTIAL, government_coordination=True)
-    world.accept(major, "RectificationPlanFiled", lambda: world.app.file_plan(world.principal, major, plan))
-    view = world.app.hazard(major)
+    world.accept(major, "RectificationPlanFiled", lambda: world.app.hazards.file_plan(world.principal, major, plan))
+    view = world.app.hazards.hazard(major)
     assert view["state"] == "rectifying"
     assert view["deadline"] == "2023-06-30"
     assert view["plan"]["stoppage"] == "partial"
@@ -268,16 +268,16 @@ def test_a_failed_verification_frees_the_claimer_to_be_accepted_by_someone_else(
 
 
 def test_reporting_to_the_regulator_records_the_time_and_defaults_to_the_department(world: World, major: UUID):
-    world.accept(major, "HazardReportedToRegulator", lambda: world.app.report_to_regulator(world.principal, major))
+    world.accept(major, "HazardReportedToRegulator", lambda: world.app.hazards.report_to_regulator(world.principal, major))
     assert world.last(major)["data"] == {"regulator": "yjj"}
-    assert world.app.hazard(major)["reported_to_regulator_at"] == START.isoformat()
+    assert world.app.hazards.hazard(major)["reported_to_regulator_at"] == START.isoformat()
 
 
 def test_listing_records_level_document_and_time_limit(world: World, major: UUID):
     signed_at = START - timedelta(hours=1)
     the_listing = listing(date(2023, 8, 31), level=SupervisionLevel.CITY, notice_signed_at=signed_at)
-    world.accept(major, "ListedForSupervision", lambda: world.app.list_for_supervision(INSPECTOR, major, the_listing))
-    view = world.app.hazard(major)
+    world.accept(major, "ListedForSupervision", lambda: world.app.hazards.list_for_supervision(INSPECTOR, major, the_listing))
+    view = world.app.hazards.hazard(major)
     assert view["listed"] is True
     assert view["listing"]["level"] == "city"
     assert view["listing"]["document_number"] == "呈安委〔2023〕12号"
@@ -288,12 +288,12 @@ def test_listing_records_level_document_and_time_limit(world: World, major: UUID
 def test_lifting_supervision_after_verification_unlists_the_hazard(world: World):
     hazard_id = world.hazard_in(S.VERIFIED, listed=True)
     world.accept(hazard_id, "SupervisionLifted", lambda: world.lift(hazard_id))
-    assert world.app.hazard(hazard_id)["listed"] is False
+    assert world.app.hazards.hazard(hazard_id)["listed"] is False
     assert world.last(hazard_id)["data"] == {"reason": "验收合格", "approver": "王安委"}
 
 
 def test_voiding_states_the_reason(world: World, major: UUID):
-    world.accept(major, "HazardVoided", lambda: world.app.void_hazard(INSPECTOR, major, reason="  重复登记 "))
+    world.accept(major, "HazardVoided", lambda: world.app.hazards.void_hazard(INSPECTOR, major, reason="  重复登记 "))
     assert world.last(major)["data"] == {"reason": "重复登记"}
     assert world.state(major) == "voided"
 
@@ -301,7 +301,7 @@ def test_voiding_states_the_reason(world: World, major: UUID):
 def test_progress_is_recorded_with_its_percentage(world: World, major: UUID):
     world.file_plan(major)
     world.accept(
-        major, "ProgressRecorded", lambda: world.app.record_progress(world.staff, major, note=" 已完成管线更换 ", percent=80)
+        major, "ProgressRecorded", lambda: world.app.hazards.record_progress(world.staff, major, note=" 已完成管线更换 ", percent=80)
     )
     assert world.last(major)["data"] == {"note": "已完成管线更换", "percent": 80}
 
@@ -315,14 +315,14 @@ def test_progress_is_recorded_with_its_percentage(world: World, major: UUID):
 def test_a_closed_hazard_accepts_nothing(world: World, action: str):
     hazard_id = world.hazard_in(S.CLOSED)
     world.refuse(hazard_id, "hazard_closed", lambda: ACTIONS[action][2](world, hazard_id))
-    assert world.app.hazard(hazard_id)["state"] == "closed"  # reads still work
+    assert world.app.hazards.hazard(hazard_id)["state"] == "closed"  # reads still work
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_a_voided_hazard_accepts_nothing(world: World, action: str):
     hazard_id = world.hazard_in(S.VOIDED)
     world.refuse(hazard_id, "hazard_voided", lambda: ACTIONS[action][2](world, hazard_id))
-    assert world.app.hazard(hazard_id)["state"] == "voided"
+    assert world.app.hazards.hazard(hazard_id)["state"] == "voided"
 
 
 # ===========================================================================================
@@ -352,7 +352,7 @@ def test_lifting_supervision_before_verification_is_refused(world: World):
 def test_closing_a_listed_hazard_is_refused(world: World):
     hazard_id = world.hazard_in(S.VERIFIED, listed=True)
     world.refuse(hazard_id, "hazard_listed", lambda: world.close(hazard_id))
-    assert world.app.hazard(hazard_id)["listed"] is True
+    assert world.app.hazards.hazard(hazard_id)["listed"] is True
 
 
 def test_a_listed_hazard_closes_once_supervision_is_lifted(world: World):
@@ -378,13 +378,13 @@ BLANK: dict[str, Any] = {
 @pytest.mark.parametrize("missing", FIVE)
 def test_a_major_plan_missing_one_of_the_five_elements_is_refused(world: World, major: UUID, missing: str):
     plan = replace(complete_plan(world.days(10)), **{missing: BLANK[missing]})
-    error = world.refuse(major, "plan_incomplete", lambda: world.app.file_plan(world.principal, major, plan))
+    error = world.refuse(major, "plan_incomplete", lambda: world.app.hazards.file_plan(world.principal, major, plan))
     assert error.details["fields"] == [missing]
     assert world.state(major) == "reported"
 
 
 def test_a_major_plan_missing_everything_names_all_five_elements_in_order(world: World, major: UUID):
-    error = world.refuse(major, "plan_incomplete", lambda: world.app.file_plan(world.principal, major, RectificationPlan()))
+    error = world.refuse(major, "plan_incomplete", lambda: world.app.hazards.file_plan(world.principal, major, RectificationPlan()))
     assert error.details["fields"] == FIVE
     assert error.message_zh.endswith("责任人、整改措施、整改资金、整改期限、应急预案")
     assert "funds_yuan" in error.message_en
@@ -401,8 +401,8 @@ def test_a_negative_budget_is_refused(world: World, major: UUID):
 
 def test_a_general_plan_needs_a_responsible_person_measures_and_a_deadline_only(world: World, general: UUID):
     plan = RectificationPlan(responsible_person="刘安全员", measures="补齐警示标识", deadline=world.days(3))
-    world.accept(general, "RectificationPlanFiled", lambda: world.app.file_plan(world.principal, general, plan))
-    assert world.app.hazard(general)["deadline"] == world.days(3).isoformat()
+    world.accept(general, "RectificationPlanFiled", lambda: world.app.hazards.file_plan(world.principal, general, plan))
+    assert world.app.hazards.hazard(general)["deadline"] == world.days(3).isoformat()
 
 
 @pytest.mark.parametrize("missing", ["responsible_person", "measures", "deadline"])
@@ -410,15 +410,15 @@ def test_a_general_plan_missing_a_required_element_is_refused(world: World, gene
     values: dict[str, Any] = {"responsible_person": "刘安全员", "measures": "补齐警示标识", "deadline": world.days(3)}
     values[missing] = BLANK[missing]
     error = world.refuse(
-        general, "plan_incomplete", lambda: world.app.file_plan(world.principal, general, RectificationPlan(**values))
+        general, "plan_incomplete", lambda: world.app.hazards.file_plan(world.principal, general, RectificationPlan(**values))
     )
     assert error.details["fields"] == [missing]
 
 
 def test_an_immediate_rectification_needs_only_a_person_and_measures_and_is_due_today(world: World, general: UUID):
     plan = RectificationPlan(responsible_person="刘安全员", measures="当场清理堵塞的安全出口", immediate=True)
-    world.accept(general, "RectificationPlanFiled", lambda: world.app.file_plan(world.principal, general, plan))
-    view = world.app.hazard(general)
+    world.accept(general, "RectificationPlanFiled", lambda: world.app.hazards.file_plan(world.principal, general, plan))
+    view = world.app.hazards.hazard(general)
     assert view["deadline"] == "2023-06-01"
     assert view["plan"]["immediate"] is True
     assert view["plan"]["deadline"] == "2023-06-01"  # the event records the derived deadline
@@ -429,14 +429,14 @@ def test_an_immediate_rectification_without_a_person_or_measures_is_refused(worl
     values: dict[str, Any] = {"responsible_person": "刘安全员", "measures": "当场整改", "immediate": True}
     values[missing] = ""
     error = world.refuse(
-        general, "plan_incomplete", lambda: world.app.file_plan(world.principal, general, RectificationPlan(**values))
+        general, "plan_incomplete", lambda: world.app.hazards.file_plan(world.principal, general, RectificationPlan(**values))
     )
     assert error.details["fields"] == [missing]
 
 
 def test_an_immediate_rectification_with_a_past_deadline_is_refused(world: World, general: UUID):
     plan = RectificationPlan(responsible_person="刘", measures="当场整改", immediate=True, deadline=world.days(-1))
-    world.refuse(general, "deadline_in_past", lambda: world.app.file_plan(world.principal, general, plan))
+    world.refuse(general, "deadline_in_past", lambda: world.app.hazards.file_plan(world.principal, general, plan))
 
 
 def test_a_major_fixed_on_the_spot_needs_a_responsible_person_and_measures_only(world: World, major: UUID):
@@ -444,12 +444,12 @@ def test_a_major_fixed_on_the_spot_needs_a_responsible_person_and_measures_only(
     error = world.refuse(
         major,
         "plan_incomplete",
-        lambda: world.app.file_plan(world.principal, major, RectificationPlan(responsible_person="张厂长", immediate=True)),
+        lambda: world.app.hazards.file_plan(world.principal, major, RectificationPlan(responsible_person="张厂长", immediate=True)),
     )
     assert error.details["fields"] == ["measures"]
     plan = RectificationPlan(responsible_person="张厂长", measures="当场关闭阀门", immediate=True)
-    world.app.file_plan(world.principal, major, plan)
-    hazard = world.app.hazard(major)
+    world.app.hazards.file_plan(world.principal, major, plan)
+    hazard = world.app.hazards.hazard(major)
     assert hazard["state"] == "rectifying" and hazard["plan"]["immediate"] is True
     assert hazard["deadline"] == business_date(world.clock.now()).isoformat()
 
@@ -466,9 +466,9 @@ def test_a_plan_due_today_is_accepted(world: World, major: UUID):
 def test_today_is_the_beijing_date_not_the_utc_date(clock: FixedClock, world: World, major: UUID):
     # 00:30 on 2 June in Beijing is still 1 June in UTC: a deadline of 1 June is already past.
     clock.at = datetime(2023, 6, 2, 0, 30, tzinfo=CHINA_TZ)
-    world.refuse(major, "deadline_in_past", lambda: world.app.file_plan(world.principal, major, complete_plan(date(2023, 6, 1))))
+    world.refuse(major, "deadline_in_past", lambda: world.app.hazards.file_plan(world.principal, major, complete_plan(date(2023, 6, 1))))
     world.accept(
-        major, "RectificationPlanFiled", lambda: world.app.file_plan(world.principal, major, complete_plan(date(2023, 6, 2)))
+        major, "RectificationPlanFiled", lambda: world.app.hazards.file_plan(world.principal, major, complete_plan(date(2023, 6, 2)))
     )
 
 
@@ -518,7 +518,7 @@ def test_a_major_is_verified_by_an_inspector_a_street_officer_or_an_expert(world
     world.file_plan(major)
     world.complete(major)
     world.accept(major, "VerificationPassed", lambda: world.verify(major, by=verifier))
-    assert world.app.hazard(major)["state"] == "verified"
+    assert world.app.hazards.hazard(major)["state"] == "verified"
 
 
 def test_a_verification_without_an_opinion_is_refused(world: World, major: UUID):
@@ -527,7 +527,7 @@ def test_a_verification_without_an_opinion_is_refused(world: World, major: UUID)
     error = world.refuse(
         major,
         "invalid_value",
-        lambda: world.app.verify(INSPECTOR, major, passed=True, opinion="  ", assessed_by=[Assessor.EXPERTS]),
+        lambda: world.app.hazards.verify(INSPECTOR, major, passed=True, opinion="  ", assessed_by=[Assessor.EXPERTS]),
     )
     assert error.details["field"] == "opinion"
 
@@ -538,7 +538,7 @@ def test_an_unknown_assessor_is_refused(world: World, major: UUID):
     error = world.refuse(
         major,
         "invalid_value",
-        lambda: world.app.verify(INSPECTOR, major, passed=True, opinion="合格", assessed_by=["neighbours"]),
+        lambda: world.app.hazards.verify(INSPECTOR, major, passed=True, opinion="合格", assessed_by=["neighbours"]),
     )  # type: ignore[list-item]
     assert error.details["field"] == "assessed_by"
 
@@ -549,7 +549,7 @@ def test_an_unknown_assessor_is_refused(world: World, major: UUID):
 
 
 def test_reporting_a_general_hazard_to_the_regulator_is_refused(world: World, general: UUID):
-    error = world.refuse(general, "not_major", lambda: world.app.report_to_regulator(world.principal, general))
+    error = world.refuse(general, "not_major", lambda: world.app.hazards.report_to_regulator(world.principal, general))
     assert error.details["action"] == "report_to_regulator"
 
 
@@ -558,8 +558,8 @@ def test_listing_a_general_hazard_is_refused(world: World, general: UUID):
 
 
 def test_reporting_a_major_twice_is_refused(world: World, major: UUID):
-    world.app.report_to_regulator(world.principal, major)
-    world.refuse(major, "already_reported", lambda: world.app.report_to_regulator(world.principal, major))
+    world.app.hazards.report_to_regulator(world.principal, major)
+    world.refuse(major, "already_reported", lambda: world.app.hazards.report_to_regulator(world.principal, major))
 
 
 def test_listing_a_listed_hazard_is_refused(world: World, major: UUID):
@@ -590,7 +590,7 @@ def test_a_listing_with_a_past_time_limit_is_refused(world: World, major: UUID):
 @pytest.mark.parametrize("field", ["supervising_body", "document_number", "issuer"])
 def test_a_listing_without_its_document_fields_is_refused(world: World, major: UUID, field: str):
     error = world.refuse(
-        major, "invalid_value", lambda: world.app.list_for_supervision(INSPECTOR, major, listing(world.days(30), **{field: " "}))
+        major, "invalid_value", lambda: world.app.hazards.list_for_supervision(INSPECTOR, major, listing(world.days(30), **{field: " "}))
     )
     assert error.details["field"] == field
 
@@ -598,7 +598,7 @@ def test_a_listing_without_its_document_fields_is_refused(world: World, major: U
 def test_lifting_without_an_approver_is_refused(world: World):
     hazard_id = world.hazard_in(S.VERIFIED, listed=True)
     error = world.refuse(
-        hazard_id, "invalid_value", lambda: world.app.lift_supervision(INSPECTOR, hazard_id, reason="合格", approver=" ")
+        hazard_id, "invalid_value", lambda: world.app.hazards.lift_supervision(INSPECTOR, hazard_id, reason="合格", approver=" ")
     )
     assert error.details["field"] == "approver"
 
@@ -613,7 +613,7 @@ def test_an_extension_records_the_previous_and_new_deadline_and_its_approver(wor
     world.accept(
         major,
         "DeadlineExtended",
-        lambda: world.app.extend_deadline(
+        lambda: world.app.hazards.extend_deadline(
             INSPECTOR, major, request_date=world.days(-2), reason="设备供货延迟", new_deadline=world.days(30), approver="李局长"
         ),
     )
@@ -624,7 +624,7 @@ def test_an_extension_records_the_previous_and_new_deadline_and_its_approver(wor
         "new_deadline": "2023-07-01",
         "approver": "李局长",
     }
-    assert world.app.hazard(major)["deadline"] == "2023-07-01"
+    assert world.app.hazards.hazard(major)["deadline"] == "2023-07-01"
 
 
 def test_an_extension_to_a_date_before_today_is_refused(world: World, major: UUID):
@@ -633,7 +633,7 @@ def test_an_extension_to_a_date_before_today_is_refused(world: World, major: UUI
     error = world.refuse(
         major,
         "deadline_in_past",
-        lambda: world.app.extend_deadline(
+        lambda: world.app.hazards.extend_deadline(
             INSPECTOR, major, request_date=world.today(), reason="r", new_deadline=world.days(-1), approver="a"
         ),
     )
@@ -645,7 +645,7 @@ def test_an_extension_requested_after_the_decision_date_is_refused(world: World,
     error = world.refuse(
         major,
         "invalid_value",
-        lambda: world.app.extend_deadline(
+        lambda: world.app.hazards.extend_deadline(
             INSPECTOR, major, request_date=world.days(1), reason="r", new_deadline=world.days(20), approver="a"
         ),
     )
@@ -659,7 +659,7 @@ def test_an_extension_without_reason_or_approver_is_refused(world: World, major:
     error = world.refuse(
         major,
         "invalid_value",
-        lambda: world.app.extend_deadline(INSPECTOR, major, request_date=world.today(), new_deadline=world.days(20), **args),
+        lambda: world.app.hazards.extend_deadline(INSPECTOR, major, request_date=world.today(), new_deadline=world.days(20), **args),
     )
     assert error.details["field"] == field
 
@@ -667,36 +667,36 @@ def test_an_extension_without_reason_or_approver_is_refused(world: World, major:
 def test_a_deadline_is_missed_only_the_day_after_it(world: World, major: UUID):
     world.file_plan(major, days=2)  # due 3 June
     world.clock.at = datetime(2023, 6, 3, 23, 59, tzinfo=CHINA_TZ)
-    error = world.refuse(major, "deadline_not_passed", lambda: world.app.mark_deadline_missed(SYSTEM, major))
+    error = world.refuse(major, "deadline_not_passed", lambda: world.app.hazards.mark_deadline_missed(SYSTEM, major))
     assert error.details == {"deadline": "2023-06-03"}
     world.clock.at = datetime(2023, 6, 4, 0, 1, tzinfo=CHINA_TZ)  # still 3 June in UTC
-    world.accept(major, "DeadlineMissed", lambda: world.app.mark_deadline_missed(SYSTEM, major))
+    world.accept(major, "DeadlineMissed", lambda: world.app.hazards.mark_deadline_missed(SYSTEM, major))
     assert world.last(major)["data"] == {"deadline": "2023-06-03"}
-    assert world.app.hazard(major)["overdue"] is True
+    assert world.app.hazards.hazard(major)["overdue"] is True
 
 
 def test_marking_an_overdue_hazard_again_is_refused(world: World, major: UUID):
     world.file_plan(major, days=0)
     world.clock.advance(days=1)
-    world.app.mark_deadline_missed(SYSTEM, major)
+    world.app.hazards.mark_deadline_missed(SYSTEM, major)
     world.clock.advance(days=1)
-    world.refuse(major, "already_overdue", lambda: world.app.mark_deadline_missed(OFFICE, major))
+    world.refuse(major, "already_overdue", lambda: world.app.hazards.mark_deadline_missed(OFFICE, major))
 
 
 def test_completion_clears_the_overdue_flag(world: World, major: UUID):
     world.file_plan(major, days=0)
     world.clock.advance(days=1)
-    world.app.mark_deadline_missed(SYSTEM, major)
+    world.app.hazards.mark_deadline_missed(SYSTEM, major)
     world.complete(major)
-    assert world.app.hazard(major)["overdue"] is False
+    assert world.app.hazards.hazard(major)["overdue"] is False
 
 
 def test_an_extension_clears_the_overdue_flag(world: World, major: UUID):
     world.file_plan(major, days=0)
     world.clock.advance(days=1)
-    world.app.mark_deadline_missed(SYSTEM, major)
-    world.app.extend_deadline(INSPECTOR, major, request_date=world.today(), reason="r", new_deadline=world.days(7), approver="a")
-    view = world.app.hazard(major)
+    world.app.hazards.mark_deadline_missed(SYSTEM, major)
+    world.app.hazards.extend_deadline(INSPECTOR, major, request_date=world.today(), reason="r", new_deadline=world.days(7), approver="a")
+    view = world.app.hazards.hazard(major)
     assert view["overdue"] is False
     assert view["state"] == "rectifying"
 
@@ -704,11 +704,11 @@ def test_an_extension_clears_the_overdue_flag(world: World, major: UUID):
 def test_an_extended_deadline_can_be_missed_again(world: World, major: UUID):
     world.file_plan(major, days=0)
     world.clock.advance(days=1)
-    world.app.mark_deadline_missed(SYSTEM, major)
-    world.app.extend_deadline(INSPECTOR, major, request_date=world.today(), reason="r", new_deadline=world.days(1), approver="a")
-    world.refuse(major, "deadline_not_passed", lambda: world.app.mark_deadline_missed(SYSTEM, major))
+    world.app.hazards.mark_deadline_missed(SYSTEM, major)
+    world.app.hazards.extend_deadline(INSPECTOR, major, request_date=world.today(), reason="r", new_deadline=world.days(1), approver="a")
+    world.refuse(major, "deadline_not_passed", lambda: world.app.hazards.mark_deadline_missed(SYSTEM, major))
     world.clock.advance(days=2)
-    world.accept(major, "DeadlineMissed", lambda: world.app.mark_deadline_missed(SYSTEM, major))
+    world.accept(major, "DeadlineMissed", lambda: world.app.hazards.mark_deadline_missed(SYSTEM, major))
     assert world.last(major)["data"] == {"deadline": world.days(-1).isoformat()}
 
 
@@ -717,7 +717,7 @@ def test_a_failed_verification_after_the_deadline_can_be_marked_overdue_again(wo
     world.complete(major)
     world.clock.advance(days=1)
     world.verify(major, passed=False)
-    world.accept(major, "DeadlineMissed", lambda: world.app.mark_deadline_missed(SYSTEM, major))
+    world.accept(major, "DeadlineMissed", lambda: world.app.hazards.mark_deadline_missed(SYSTEM, major))
 
 
 def _hazard_rectifying_without_deadline(world: World) -> Hazard:
@@ -763,8 +763,8 @@ def test_every_accepted_plan_leaves_a_deadline(world: World, general: UUID, imme
     plan = RectificationPlan(
         responsible_person="p", measures="m", deadline=None if immediate else world.days(1), immediate=immediate
     )
-    world.app.file_plan(world.principal, general, plan)
-    assert world.app.hazard(general)["deadline"] is not None
+    world.app.hazards.file_plan(world.principal, general, plan)
+    assert world.app.hazards.hazard(general)["deadline"] is not None
 
 
 # ===========================================================================================
@@ -776,7 +776,7 @@ def test_a_command_in_the_future_is_refused(world: World, major: UUID):
     error = world.refuse(
         major,
         "occurred_in_future",
-        lambda: world.app.file_plan(
+        lambda: world.app.hazards.file_plan(
             world.principal, major, complete_plan(world.days(10)), occurred_at=START + timedelta(seconds=1)
         ),
     )
@@ -787,7 +787,7 @@ def test_a_command_at_exactly_now_is_accepted(world: World, major: UUID):
     world.accept(
         major,
         "RectificationPlanFiled",
-        lambda: world.app.file_plan(world.principal, major, complete_plan(world.days(10)), occurred_at=START),
+        lambda: world.app.hazards.file_plan(world.principal, major, complete_plan(world.days(10)), occurred_at=START),
     )
 
 
@@ -796,12 +796,12 @@ def test_a_naive_time_is_read_as_beijing_time(world: World, major: UUID):
     world.refuse(
         major,
         "occurred_in_future",
-        lambda: world.app.record_progress(world.principal, major, note="n", occurred_at=naive_now + timedelta(minutes=1)),
+        lambda: world.app.hazards.record_progress(world.principal, major, note="n", occurred_at=naive_now + timedelta(minutes=1)),
     )
     world.accept(
         major,
         "EvidenceAttached",
-        lambda: world.app.attach_evidence(
+        lambda: world.app.hazards.attach_evidence(
             world.principal, major, file_name="f", media_type="text/plain", content=b"x", occurred_at=naive_now
         ),
     )
@@ -815,12 +815,12 @@ def test_back_dating_within_the_window_is_accepted_and_beyond_it_refused(world: 
     error = world.refuse_new("occurred_too_early", lambda: world.report(Grade.GENERAL, occurred_at=too_early))
     assert error.details == {"occurred_at": too_early.isoformat(), "days": 3650}
     hazard_id = world.report(Grade.GENERAL, occurred_at=START - window)
-    assert world.app.hazard(hazard_id)["reported_at"] == (START - window).isoformat()
+    assert world.app.hazards.hazard(hazard_id)["reported_at"] == (START - window).isoformat()
 
 
 def test_the_back_dating_window_is_configuration(world: World):
-    app = HazardLedger(IN_MEMORY, clock=FixedClock(START), rules=LedgerRules(backdate_days=7))
-    enterprise_id = app.register_enterprise(
+    app = Ledger(IN_MEMORY, clock=FixedClock(START), rules=LedgerRules(backdate_days=7))
+    enterprise_id = app.enterprises.register_enterprise(
         OFFICE,
         credit_code=credit_code("91530114MA6K0002X"),
         name="n",
@@ -829,7 +829,7 @@ def test_the_back_dating_window_is_configuration(world: World):
         principal_name="p",
     )
     with pytest.raises(DomainError) as info:
-        app.report_hazard(
+        app.hazards.report_hazard(
             OFFICE,
             enterprise_id=enterprise_id,
             grade=Grade.GENERAL,
@@ -843,10 +843,10 @@ def test_the_back_dating_window_is_configuration(world: World):
 
 
 def test_a_back_dated_event_before_the_previous_one_is_refused(world: World, major: UUID):
-    world.app.file_plan(world.principal, major, complete_plan(world.days(10)), occurred_at=START)
+    world.app.hazards.file_plan(world.principal, major, complete_plan(world.days(10)), occurred_at=START)
     earlier = START - timedelta(hours=2)
     error = world.refuse(
-        major, "occurred_out_of_order", lambda: world.app.record_progress(world.principal, major, note="n", occurred_at=earlier)
+        major, "occurred_out_of_order", lambda: world.app.hazards.record_progress(world.principal, major, note="n", occurred_at=earlier)
     )
     assert error.details == {"occurred_at": earlier.isoformat(), "previous": START.isoformat()}
 
@@ -856,12 +856,12 @@ def test_a_back_dated_event_after_the_previous_one_is_accepted(world: World):
     world.accept(
         hazard_id,
         "HazardReportedToRegulator",
-        lambda: world.app.report_to_regulator(world.principal, hazard_id, occurred_at=START - timedelta(days=4)),
+        lambda: world.app.hazards.report_to_regulator(world.principal, hazard_id, occurred_at=START - timedelta(days=4)),
     )
     world.accept(
         hazard_id,
         "RectificationPlanFiled",
-        lambda: world.app.file_plan(
+        lambda: world.app.hazards.file_plan(
             world.principal, hazard_id, complete_plan(world.days(10)), occurred_at=START - timedelta(days=4)
         ),
     )
@@ -873,7 +873,7 @@ def test_business_dates_of_back_dated_commands_use_the_day_they_happened(world: 
     world.accept(
         hazard_id,
         "RectificationPlanFiled",
-        lambda: world.app.file_plan(
+        lambda: world.app.hazards.file_plan(
             world.principal, hazard_id, complete_plan(date(2023, 5, 28)), occurred_at=START - timedelta(days=7)
         ),
     )
@@ -887,7 +887,7 @@ def test_business_dates_of_back_dated_commands_use_the_day_they_happened(world: 
 def test_a_stale_expected_version_is_refused(world: World, major: UUID):
     world.file_plan(major)  # version 2
     error = world.refuse(
-        major, "version_conflict", lambda: world.app.record_progress(world.principal, major, note="n", expected_version=1)
+        major, "version_conflict", lambda: world.app.hazards.record_progress(world.principal, major, note="n", expected_version=1)
     )
     assert error.details == {"expected": 1, "actual": 2}
 
@@ -895,7 +895,7 @@ def test_a_stale_expected_version_is_refused(world: World, major: UUID):
 def test_the_current_expected_version_is_accepted(world: World, major: UUID):
     world.file_plan(major)
     receipt = world.accept(
-        major, "ProgressRecorded", lambda: world.app.record_progress(world.principal, major, note="n", expected_version=2)
+        major, "ProgressRecorded", lambda: world.app.hazards.record_progress(world.principal, major, note="n", expected_version=2)
     )
     assert receipt.version == 3
 
@@ -907,7 +907,7 @@ def test_a_concurrent_append_to_the_same_hazard_is_refused(world: World, major: 
     monkeypatch.setattr(world.app.repository, "get", lambda *args, **kwargs: stale)
     total = world.total_events()
     with pytest.raises(DomainError) as info:
-        world.app.void_hazard(INSPECTOR, major, reason="重复")
+        world.app.hazards.void_hazard(INSPECTOR, major, reason="重复")
     monkeypatch.undo()
     assert info.value.code == "version_conflict"
     assert world.types(major) == ["HazardReported", "RectificationPlanFiled"]
@@ -926,7 +926,7 @@ def test_evidence_bytes_are_stored_and_retrievable_by_digest(world: World, major
     world.accept(
         major,
         "EvidenceAttached",
-        lambda: world.app.attach_evidence(
+        lambda: world.app.hazards.attach_evidence(
             world.principal,
             major,
             file_name=" 照片.jpg ",
@@ -947,15 +947,15 @@ def test_evidence_bytes_are_stored_and_retrievable_by_digest(world: World, major
         "latitude": 24.89,
         "longitude": 102.87,
     }
-    assert world.app.hazard(major)["evidence"] == [digest]
-    assert world.app.evidence_content(major, digest) == ("image/jpeg", content)
+    assert world.app.hazards.hazard(major)["evidence"] == [digest]
+    assert world.app.hazards.evidence_content(major, digest) == ("image/jpeg", content)
 
 
 def test_evidence_whose_digest_does_not_match_its_bytes_is_refused(world: World, major: UUID):
     world.refuse(
         major,
         "evidence_digest_mismatch",
-        lambda: world.app.attach_evidence(
+        lambda: world.app.hazards.attach_evidence(
             world.principal,
             major,
             file_name="f",
@@ -964,7 +964,7 @@ def test_evidence_whose_digest_does_not_match_its_bytes_is_refused(world: World,
             sha256=hashlib.sha256(b"abd").hexdigest(),
         ),
     )
-    assert world.app.evidence.get(hashlib.sha256(b"abc").hexdigest()) is None  # bytes not kept either
+    assert world.app.hazards.evidence.get(hashlib.sha256(b"abc").hexdigest()) is None  # bytes not kept either
 
 
 def test_evidence_larger_than_the_limit_is_refused_and_the_limit_itself_accepted():
@@ -973,7 +973,7 @@ def test_evidence_larger_than_the_limit_is_refused_and_the_limit_itself_accepted
     error = world.refuse(
         hazard_id,
         "evidence_too_large",
-        lambda: world.app.attach_evidence(
+        lambda: world.app.hazards.attach_evidence(
             world.principal, hazard_id, file_name="f", media_type="application/octet-stream", content=b"x" * 17
         ),
     )
@@ -981,17 +981,17 @@ def test_evidence_larger_than_the_limit_is_refused_and_the_limit_itself_accepted
     world.accept(
         hazard_id,
         "EvidenceAttached",
-        lambda: world.app.attach_evidence(
+        lambda: world.app.hazards.attach_evidence(
             world.principal, hazard_id, file_name="f", media_type="application/octet-stream", content=b"x" * 16
         ),
     )
 
 
 def test_evidence_of_another_hazard_is_not_served(world: World, major: UUID, general: UUID):
-    world.app.attach_evidence(world.principal, major, file_name="f", media_type="text/plain", content=b"secret")
+    world.app.hazards.attach_evidence(world.principal, major, file_name="f", media_type="text/plain", content=b"secret")
     digest = hashlib.sha256(b"secret").hexdigest()
     with pytest.raises(DomainError) as info:
-        world.app.evidence_content(general, digest)
+        world.app.hazards.evidence_content(general, digest)
     assert info.value.code == "evidence_not_found"
     assert info.value.details == {"sha256": digest}
 
@@ -1000,7 +1000,7 @@ def test_evidence_without_a_file_name_is_refused(world: World, major: UUID):
     error = world.refuse(
         major,
         "invalid_value",
-        lambda: world.app.attach_evidence(world.principal, major, file_name=" ", media_type="text/plain", content=b"x"),
+        lambda: world.app.hazards.attach_evidence(world.principal, major, file_name=" ", media_type="text/plain", content=b"x"),
     )
     assert error.details["field"] == "file_name"
 
@@ -1010,7 +1010,7 @@ def test_evidence_with_a_half_or_out_of_range_position_is_refused(world: World, 
     error = world.refuse(
         major,
         "invalid_value",
-        lambda: world.app.attach_evidence(
+        lambda: world.app.hazards.attach_evidence(
             world.principal, major, file_name="f", media_type="text/plain", content=b"x", latitude=lat, longitude=lon
         ),
     )
@@ -1034,14 +1034,14 @@ def test_a_major_hazard_must_name_its_criterion_clause(world: World):
 
 def test_a_general_hazard_needs_no_criterion(world: World):
     hazard_id = world.report(Grade.GENERAL, criterion="")
-    assert world.app.hazard(hazard_id)["criterion"] == ""
+    assert world.app.hazards.hazard(hazard_id)["criterion"] == ""
 
 
 def test_a_hazard_cannot_have_existed_since_after_its_report(world: World):
     error = world.refuse_new("invalid_value", lambda: world.report(existed_since=date(2023, 6, 2)))
     assert error.details["field"] == "existed_since"
     hazard_id = world.report(existed_since=date(2023, 6, 1))
-    assert world.app.hazard(hazard_id)["existed_since"] == "2023-06-01"
+    assert world.app.hazards.hazard(hazard_id)["existed_since"] == "2023-06-01"
 
 
 @pytest.mark.parametrize("source", [s for s in HazardSource if s is not HazardSource.SELF_INSPECTION])
@@ -1052,7 +1052,7 @@ def test_an_enterprise_reports_only_its_own_findings(world: World, source: Hazar
 
 def test_a_regulator_may_report_a_hazard_found_on_a_tip_off(world: World):
     hazard_id = world.report(Grade.MAJOR, by=INSPECTOR, source=HazardSource.TIP_OFF)
-    view = world.app.hazard(hazard_id)
+    view = world.app.hazards.hazard(hazard_id)
     assert (view["source"], view["reported_by"]["organisation_id"]) == ("tip_off", "yjj")
 
 
@@ -1073,13 +1073,13 @@ def test_a_hazard_with_unknown_reference_data_is_refused(world: World, field: st
 
 
 def test_commands_on_an_unknown_hazard_are_refused(world: World):
-    error = world.refuse_new("hazard_not_found", lambda: world.app.record_progress(world.principal, uuid4(), note="n"))
+    error = world.refuse_new("hazard_not_found", lambda: world.app.hazards.record_progress(world.principal, uuid4(), note="n"))
     assert "id" in error.details
 
 
 def test_an_enterprise_id_is_not_a_hazard(world: World):
     with pytest.raises(DomainError) as info:
-        world.app.hazard(world.enterprise_id)
+        world.app.hazards.hazard(world.enterprise_id)
     assert info.value.code == "hazard_not_found"
 
 
@@ -1090,7 +1090,7 @@ def test_an_enterprise_id_is_not_a_hazard(world: World):
 
 def test_progress_without_a_note_is_refused(world: World, major: UUID):
     world.file_plan(major)
-    error = world.refuse(major, "invalid_value", lambda: world.app.record_progress(world.principal, major, note=" "))
+    error = world.refuse(major, "invalid_value", lambda: world.app.hazards.record_progress(world.principal, major, note=" "))
     assert error.details["field"] == "note"
 
 
@@ -1098,7 +1098,7 @@ def test_progress_without_a_note_is_refused(world: World, major: UUID):
 def test_progress_outside_0_to_100_percent_is_refused(world: World, major: UUID, percent: int):
     world.file_plan(major)
     error = world.refuse(
-        major, "invalid_value", lambda: world.app.record_progress(world.principal, major, note="n", percent=percent)
+        major, "invalid_value", lambda: world.app.hazards.record_progress(world.principal, major, note="n", percent=percent)
     )
     assert error.details["field"] == "percent"
 
@@ -1106,11 +1106,11 @@ def test_progress_outside_0_to_100_percent_is_refused(world: World, major: UUID,
 @pytest.mark.parametrize("percent", [0, 100, None])
 def test_progress_at_the_bounds_is_accepted(world: World, major: UUID, percent):
     world.file_plan(major)
-    world.accept(major, "ProgressRecorded", lambda: world.app.record_progress(world.principal, major, note="n", percent=percent))
+    world.accept(major, "ProgressRecorded", lambda: world.app.hazards.record_progress(world.principal, major, note="n", percent=percent))
 
 
 def test_voiding_without_a_reason_is_refused(world: World, major: UUID):
-    error = world.refuse(major, "invalid_value", lambda: world.app.void_hazard(INSPECTOR, major, reason=" "))
+    error = world.refuse(major, "invalid_value", lambda: world.app.hazards.void_hazard(INSPECTOR, major, reason=" "))
     assert error.details["field"] == "reason"
 
 
@@ -1138,20 +1138,20 @@ ROLE_REFUSALS = [
 ]
 
 ROLE_COMMANDS: dict[str, Callable[[World, UUID, Any], Any]] = {
-    "report_to_regulator": lambda w, h, a: w.app.report_to_regulator(a, h),
-    "file_plan": lambda w, h, a: w.app.file_plan(a, h, complete_plan(w.days(10))),
-    "record_progress": lambda w, h, a: w.app.record_progress(a, h, note="n"),
-    "attach_evidence": lambda w, h, a: w.app.attach_evidence(a, h, file_name="f", media_type="text/plain", content=b"x"),
-    "list_for_supervision": lambda w, h, a: w.app.list_for_supervision(a, h, listing(w.days(30))),
-    "lift_supervision": lambda w, h, a: w.app.lift_supervision(a, h, reason="r", approver="a"),
-    "extend_deadline": lambda w, h, a: w.app.extend_deadline(
+    "report_to_regulator": lambda w, h, a: w.app.hazards.report_to_regulator(a, h),
+    "file_plan": lambda w, h, a: w.app.hazards.file_plan(a, h, complete_plan(w.days(10))),
+    "record_progress": lambda w, h, a: w.app.hazards.record_progress(a, h, note="n"),
+    "attach_evidence": lambda w, h, a: w.app.hazards.attach_evidence(a, h, file_name="f", media_type="text/plain", content=b"x"),
+    "list_for_supervision": lambda w, h, a: w.app.hazards.list_for_supervision(a, h, listing(w.days(30))),
+    "lift_supervision": lambda w, h, a: w.app.hazards.lift_supervision(a, h, reason="r", approver="a"),
+    "extend_deadline": lambda w, h, a: w.app.hazards.extend_deadline(
         a, h, request_date=w.today(), reason="r", new_deadline=w.days(30), approver="a"
     ),
-    "mark_deadline_missed": lambda w, h, a: w.app.mark_deadline_missed(a, h),
-    "complete_rectification": lambda w, h, a: w.app.complete_rectification(a, h),
-    "verify": lambda w, h, a: w.app.verify(a, h, passed=True, opinion="o", assessed_by=[]),
-    "close": lambda w, h, a: w.app.close_hazard(a, h),
-    "void": lambda w, h, a: w.app.void_hazard(a, h, reason="r"),
+    "mark_deadline_missed": lambda w, h, a: w.app.hazards.mark_deadline_missed(a, h),
+    "complete_rectification": lambda w, h, a: w.app.hazards.complete_rectification(a, h),
+    "verify": lambda w, h, a: w.app.hazards.verify(a, h, passed=True, opinion="o", assessed_by=[]),
+    "close": lambda w, h, a: w.app.hazards.close_hazard(a, h),
+    "void": lambda w, h, a: w.app.hazards.void_hazard(a, h, reason="r"),
 }
 
 
@@ -1179,7 +1179,7 @@ def test_an_auditor_may_not_report_a_hazard(world: World):
 
 
 def _other_enterprise(world: World, sector: str = "transport", jurisdiction: str = "longcheng") -> UUID:
-    return world.app.register_enterprise(
+    return world.app.enterprises.register_enterprise(
         OFFICE,
         credit_code=credit_code("91530114MA6K0003X"),
         name="某运输公司",
@@ -1191,9 +1191,9 @@ def _other_enterprise(world: World, sector: str = "transport", jurisdiction: str
 
 def test_an_enterprise_may_not_act_on_another_enterprises_hazard(world: World, major: UUID):
     stranger = enterprise_actor(_other_enterprise(world), Role.PRINCIPAL, "other-principal", "钱总", "某运输公司")
-    error = world.refuse(major, "outside_scope", lambda: world.app.record_progress(stranger, major, note="n"))
+    error = world.refuse(major, "outside_scope", lambda: world.app.hazards.record_progress(stranger, major, note="n"))
     assert error.details["organisation"] == "某运输公司"
-    world.refuse(major, "outside_scope", lambda: world.app.report_to_regulator(stranger, major))
+    world.refuse(major, "outside_scope", lambda: world.app.hazards.report_to_regulator(stranger, major))
 
 
 def test_an_enterprise_may_not_report_a_hazard_of_another_enterprise(world: World):
@@ -1202,8 +1202,8 @@ def test_an_enterprise_may_not_report_a_hazard_of_another_enterprise(world: Worl
 
 
 def test_a_department_that_does_not_lead_the_sector_is_outside_scope(world: World, major: UUID):
-    world.refuse(major, "outside_scope", lambda: world.app.list_for_supervision(OTHER_DEPARTMENT, major, listing(world.days(30))))
-    world.refuse(major, "outside_scope", lambda: world.app.void_hazard(OTHER_DEPARTMENT, major, reason="r"))
+    world.refuse(major, "outside_scope", lambda: world.app.hazards.list_for_supervision(OTHER_DEPARTMENT, major, listing(world.days(30))))
+    world.refuse(major, "outside_scope", lambda: world.app.hazards.void_hazard(OTHER_DEPARTMENT, major, reason="r"))
 
 
 def test_a_department_that_does_not_lead_the_sector_may_not_report_there(world: World):
@@ -1217,23 +1217,23 @@ def test_a_department_cannot_bring_a_hazard_into_its_scope_by_naming_itself_resp
 def test_a_lead_department_of_the_parent_row_may_act_on_a_sub_row(world: World):
     # 房屋市政 is a "其中" row of 建设项目, which 区交通运输局 co-leads.
     hazard_id = world.report(by=OTHER_DEPARTMENT, sector="construction_housing")
-    assert world.app.hazard(hazard_id)["department"] == "zjj"
+    assert world.app.hazards.hazard(hazard_id)["department"] == "zjj"
     world.accept(
         hazard_id,
         "ListedForSupervision",
-        lambda: world.app.list_for_supervision(OTHER_DEPARTMENT, hazard_id, listing(world.days(30))),
+        lambda: world.app.hazards.list_for_supervision(OTHER_DEPARTMENT, hazard_id, listing(world.days(30))),
     )
 
 
 def test_a_street_acts_within_its_territory(world: World, major: UUID):
     world.accept(
-        major, "ListedForSupervision", lambda: world.app.list_for_supervision(STREET_OFFICER, major, listing(world.days(30)))
+        major, "ListedForSupervision", lambda: world.app.hazards.list_for_supervision(STREET_OFFICER, major, listing(world.days(30)))
     )
 
 
 def test_a_street_outside_its_territory_is_outside_scope(world: World, major: UUID):
     error = world.refuse(
-        major, "outside_scope", lambda: world.app.list_for_supervision(OTHER_STREET, major, listing(world.days(30)))
+        major, "outside_scope", lambda: world.app.hazards.list_for_supervision(OTHER_STREET, major, listing(world.days(30)))
     )
     assert error.details["organisation"] == "龙城街道"
 
@@ -1244,7 +1244,7 @@ def test_a_street_may_not_report_a_hazard_outside_its_territory(world: World):
 
 def test_the_committee_office_may_act_anywhere(world: World):
     other = _other_enterprise(world, sector="transport", jurisdiction="majinpu")
-    hazard_id = world.app.report_hazard(
+    hazard_id = world.app.hazards.report_hazard(
         OFFICE,
         enterprise_id=other,
         grade=Grade.MAJOR,
@@ -1252,49 +1252,49 @@ def test_the_committee_office_may_act_anywhere(world: World):
         criterion="道路运输 第三条",
         description="车辆超载",
     ).id
-    world.accept(hazard_id, "HazardReportedToRegulator", lambda: world.app.report_to_regulator(OFFICE, hazard_id))
+    world.accept(hazard_id, "HazardReportedToRegulator", lambda: world.app.hazards.report_to_regulator(OFFICE, hazard_id))
     world.accept(
-        hazard_id, "ListedForSupervision", lambda: world.app.list_for_supervision(OFFICE, hazard_id, listing(world.days(30)))
+        hazard_id, "ListedForSupervision", lambda: world.app.hazards.list_for_supervision(OFFICE, hazard_id, listing(world.days(30)))
     )
     world.accept(
-        hazard_id, "RectificationPlanFiled", lambda: world.app.file_plan(OFFICE, hazard_id, complete_plan(world.days(0)))
+        hazard_id, "RectificationPlanFiled", lambda: world.app.hazards.file_plan(OFFICE, hazard_id, complete_plan(world.days(0)))
     )
     world.clock.advance(days=1)
-    world.accept(hazard_id, "DeadlineMissed", lambda: world.app.mark_deadline_missed(OFFICE, hazard_id))
+    world.accept(hazard_id, "DeadlineMissed", lambda: world.app.hazards.mark_deadline_missed(OFFICE, hazard_id))
     world.accept(
         hazard_id,
         "DeadlineExtended",
-        lambda: world.app.extend_deadline(
+        lambda: world.app.hazards.extend_deadline(
             OFFICE, hazard_id, request_date=world.today(), reason="r", new_deadline=world.days(9), approver="a"
         ),
     )
-    world.accept(hazard_id, "HazardVoided", lambda: world.app.void_hazard(OFFICE, hazard_id, reason="误报"))
+    world.accept(hazard_id, "HazardVoided", lambda: world.app.hazards.void_hazard(OFFICE, hazard_id, reason="误报"))
     # and in the standard enterprise's sector and street too
     mine = world.report()
-    world.accept(mine, "ListedForSupervision", lambda: world.app.list_for_supervision(OFFICE, mine, listing(world.days(30))))
+    world.accept(mine, "ListedForSupervision", lambda: world.app.hazards.list_for_supervision(OFFICE, mine, listing(world.days(30))))
 
 
 def test_an_expert_may_attach_evidence_and_verify_anywhere(world: World):
     other = _other_enterprise(world)
-    hazard_id = world.app.report_hazard(
+    hazard_id = world.app.hazards.report_hazard(
         OFFICE, enterprise_id=other, grade=Grade.MAJOR, source=HazardSource.SUPERVISION, criterion="c", description="d"
     ).id
-    world.app.file_plan(OFFICE, hazard_id, complete_plan(world.days(3)))
+    world.app.hazards.file_plan(OFFICE, hazard_id, complete_plan(world.days(3)))
     world.accept(
         hazard_id,
         "EvidenceAttached",
-        lambda: world.app.attach_evidence(
+        lambda: world.app.hazards.attach_evidence(
             EXPERT, hazard_id, file_name="检测报告.pdf", media_type="application/pdf", content=b"%PDF"
         ),
     )
     other_principal = enterprise_actor(other, Role.PRINCIPAL, "other-principal", "钱总")
-    world.app.complete_rectification(other_principal, hazard_id)
+    world.app.hazards.complete_rectification(other_principal, hazard_id)
     world.accept(hazard_id, "VerificationPassed", lambda: world.verify(hazard_id, by=EXPERT))
 
 
 def test_role_is_checked_before_the_record_is_loaded(world: World):
     with pytest.raises(DomainError) as info:
-        world.app.void_hazard(AUDITOR, uuid4(), reason="r")
+        world.app.hazards.void_hazard(AUDITOR, uuid4(), reason="r")
     assert info.value.code == "role_not_allowed"
     assert "审计人员" in info.value.message_zh
 
@@ -1302,13 +1302,13 @@ def test_role_is_checked_before_the_record_is_loaded(world: World):
 def test_a_self_found_major_reported_in_time_is_exempt_until_its_rectification_lapses(world: World, major: UUID):
     hours = world.app.rules.report_to_regulator_hours
     world.clock.advance(hours=hours - 1)
-    world.app.report_to_regulator(world.principal, major)
+    world.app.hazards.report_to_regulator(world.principal, major)
     hazard = world.app.repository.get(major)
     assert hazard.self_report_exempt(hours) is True
     world.file_plan(major, days=3)
     world.clock.advance(days=5)
-    world.app.mark_deadline_missed(SYSTEM, major)
-    world.app.extend_deadline(
+    world.app.hazards.mark_deadline_missed(SYSTEM, major)
+    world.app.hazards.extend_deadline(
         INSPECTOR, major, request_date=world.today(), reason="设备延期", new_deadline=world.days(9),
         approver="张伟",
     )  # fmt: skip
@@ -1320,5 +1320,5 @@ def test_a_self_found_major_reported_in_time_is_exempt_until_its_rectification_l
 def test_a_major_reported_late_is_not_exempt(world: World, major: UUID):
     hours = world.app.rules.report_to_regulator_hours
     world.clock.advance(hours=hours + 1)
-    world.app.report_to_regulator(world.principal, major)
+    world.app.hazards.report_to_regulator(world.principal, major)
     assert world.app.repository.get(major).self_report_exempt(hours) is False

@@ -225,7 +225,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             hazard_id,
             m,
             expect,
-            lambda: self.world.app.report_to_regulator(self.actors[who], hazard_id),
+            lambda: self.world.app.hazards.report_to_regulator(self.actors[who], hazard_id),
             "HazardReportedToRegulator",
         ):
             m.reported_to_regulator = True
@@ -268,7 +268,7 @@ class HazardLifecycle(RuleBasedStateMachine):
                 raise Refused("deadline_in_past")
 
         if self.run(
-            hazard_id, m, expect, lambda: self.world.app.file_plan(self.actors[who], hazard_id, plan), "RectificationPlanFiled"
+            hazard_id, m, expect, lambda: self.world.app.hazards.file_plan(self.actors[who], hazard_id, plan), "RectificationPlanFiled"
         ):
             m.state, m.deadline = S.RECTIFYING, due
 
@@ -279,7 +279,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             hazard_id,
             m,
             lambda: self.gate("record_progress", who, m),
-            lambda: self.world.app.record_progress(self.actors[who], hazard_id, note="进展", percent=percent),
+            lambda: self.world.app.hazards.record_progress(self.actors[who], hazard_id, note="进展", percent=percent),
             "ProgressRecorded",
         )
 
@@ -306,7 +306,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             hazard_id,
             m,
             expect,
-            lambda: self.world.app.attach_evidence(
+            lambda: self.world.app.hazards.attach_evidence(
                 self.actors[who],
                 hazard_id,
                 file_name="证据.bin",
@@ -316,7 +316,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             ),
             "EvidenceAttached",
         ):
-            assert self.world.app.evidence_content(hazard_id, digest) == ("application/octet-stream", content)
+            assert self.world.app.hazards.evidence_content(hazard_id, digest) == ("application/octet-stream", content)
 
     @rule(h=hazard_index, who=actors("inspector", "office"), offset=offsets)
     def list_for_supervision(self, h: int, who: str, offset: int) -> None:
@@ -335,7 +335,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             hazard_id,
             m,
             expect,
-            lambda: self.world.app.list_for_supervision(self.actors[who], hazard_id, listing(self.world.days(offset))),
+            lambda: self.world.app.hazards.list_for_supervision(self.actors[who], hazard_id, listing(self.world.days(offset))),
             "ListedForSupervision",
         ):
             m.listed = True
@@ -347,7 +347,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             hazard_id,
             m,
             lambda: self.gate("lift_supervision", who, m),
-            lambda: self.world.app.lift_supervision(self.actors[who], hazard_id, reason="验收合格", approver="王安委"),
+            lambda: self.world.app.hazards.lift_supervision(self.actors[who], hazard_id, reason="验收合格", approver="王安委"),
             "SupervisionLifted",
         ):
             m.listed = False
@@ -365,7 +365,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             hazard_id,
             m,
             expect,
-            lambda: self.world.app.extend_deadline(
+            lambda: self.world.app.hazards.extend_deadline(
                 self.actors[who],
                 hazard_id,
                 request_date=self.today(),
@@ -390,7 +390,7 @@ class HazardLifecycle(RuleBasedStateMachine):
                 raise Refused("deadline_not_passed")
 
         if self.run(
-            hazard_id, m, expect, lambda: self.world.app.mark_deadline_missed(self.actors[who], hazard_id), "DeadlineMissed"
+            hazard_id, m, expect, lambda: self.world.app.hazards.mark_deadline_missed(self.actors[who], hazard_id), "DeadlineMissed"
         ):
             m.overdue = True
 
@@ -401,7 +401,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             hazard_id,
             m,
             lambda: self.gate("complete_rectification", who, m),
-            lambda: self.world.app.complete_rectification(self.actors[who], hazard_id, note="已完成"),
+            lambda: self.world.app.hazards.complete_rectification(self.actors[who], hazard_id, note="已完成"),
             "RectificationCompleted",
         ):
             m.state, m.overdue, m.claimer = S.PENDING_VERIFICATION, False, self.actors[who].user_id
@@ -423,7 +423,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             hazard_id,
             m,
             expect,
-            lambda: self.world.app.verify(actor, hazard_id, passed=passed, opinion="意见", assessed_by=[Assessor.GOVERNMENT]),
+            lambda: self.world.app.hazards.verify(actor, hazard_id, passed=passed, opinion="意见", assessed_by=[Assessor.GOVERNMENT]),
             event,
         ):
             if passed:
@@ -441,7 +441,7 @@ class HazardLifecycle(RuleBasedStateMachine):
                 raise Refused("hazard_listed")
 
         if self.run(
-            hazard_id, m, expect, lambda: self.world.app.close_hazard(self.actors[who], hazard_id, note="销号"), "HazardClosed"
+            hazard_id, m, expect, lambda: self.world.app.hazards.close_hazard(self.actors[who], hazard_id, note="销号"), "HazardClosed"
         ):
             m.state = S.CLOSED
 
@@ -457,7 +457,7 @@ class HazardLifecycle(RuleBasedStateMachine):
                 raise Refused("invalid_value")
 
         if self.run(
-            hazard_id, m, expect, lambda: self.world.app.void_hazard(self.actors[who], hazard_id, reason=reason), "HazardVoided"
+            hazard_id, m, expect, lambda: self.world.app.hazards.void_hazard(self.actors[who], hazard_id, reason=reason), "HazardVoided"
         ):
             m.state = S.VOIDED
 
@@ -514,7 +514,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             assert isinstance(aggregate.state, HazardState)
             assert aggregate.state is m.state
             assert aggregate.is_listed is m.listed and aggregate.overdue is m.overdue
-            view = self.world.app.hazard(hazard_id)
+            view = self.world.app.hazards.hazard(hazard_id)
             assert HazardState(view["state"]) is m.state
             assert view["grade"] == m.grade.value
             assert view["listed"] is m.listed
@@ -531,12 +531,12 @@ class HazardLifecycle(RuleBasedStateMachine):
                 types = self.world.types(hazard_id)
                 assert "VerificationPassed" in types
                 assert types.index("VerificationPassed") < types.index("HazardClosed")
-                assert not self.world.app.hazard(hazard_id)["listed"]
+                assert not self.world.app.hazards.hazard(hazard_id)["listed"]
 
     @invariant()
     def a_listed_hazard_is_major(self) -> None:
         for hazard_id in self.models:
-            view = self.world.app.hazard(hazard_id)
+            view = self.world.app.hazards.hazard(hazard_id)
             if view["listed"]:
                 assert view["grade"] == Grade.MAJOR.value
 

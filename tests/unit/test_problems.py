@@ -28,15 +28,15 @@ from .support import (
 
 
 def refuse(world: World, problem_id: UUID, code: str, command):
-    return refuse_viewed(world, problem_id, code, command, world.app.problem)
+    return refuse_viewed(world, problem_id, code, command, world.app.risks.problem)
 
 
 def adopt(world: World, problem_id: UUID, measure: str = "建立特殊作业电子审批", by=INSPECTOR, **kw):
-    return world.app.adopt_root_cause_measure(by, problem_id, measure=measure, **kw)
+    return world.app.risks.adopt_root_cause_measure(by, problem_id, measure=measure, **kw)
 
 
 def rectify(world: World, problem_id: UUID, note: str = "已完成整改并复查", by=INSPECTOR, **kw):
-    return world.app.rectify_problem(by, problem_id, note=note, **kw)
+    return world.app.risks.rectify_problem(by, problem_id, note=note, **kw)
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def problem(world: World) -> UUID:
 
 
 def test_a_department_identifies_a_sector_wide_problem(world: World, problem: UUID):
-    view = world.app.problem(problem)
+    view = world.app.risks.problem(problem)
     assert world.types(problem) == ["ProblemIdentified"]
     assert (view["unit_id"], view["unit_name"]) == ("yjj", "区应急管理局")
     assert (view["sector"], view["jurisdiction"], view["enterprise_id"]) == ("hazardous_chemicals", None, None)
@@ -61,7 +61,7 @@ def test_a_department_identifies_a_sector_wide_problem(world: World, problem: UU
 
 def test_a_problem_at_an_enterprise_takes_its_sector_and_territory(world: World):
     problem_id = identify_problem(world, sector=None, enterprise_id=world.enterprise_id)
-    view = world.app.problem(problem_id)
+    view = world.app.risks.problem(problem_id)
     assert (view["sector"], view["jurisdiction"]) == ("hazardous_chemicals", "wulong")
     assert view["enterprise_id"] == str(world.enterprise_id)
     assert view["counts_for"] == ["yjj", "wulong"]
@@ -69,14 +69,14 @@ def test_a_problem_at_an_enterprise_takes_its_sector_and_territory(world: World)
 
 def test_a_street_identifies_a_problem_in_its_own_territory(world: World):
     problem_id = identify_problem(world, by=STREET_OFFICER, sector="self_built_housing", description="自建房违规改建经营")
-    view = world.app.problem(problem_id)
+    view = world.app.risks.problem(problem_id)
     assert (view["unit_id"], view["jurisdiction"]) == ("wulong", "wulong")
     assert view["counts_for"] == ["zjj", "wulong"]
 
 
 def test_the_committee_office_may_name_the_unit_that_follows_up(world: World):
     problem_id = identify_problem(world, by=OFFICE, unit_id="yjj")
-    assert world.app.problem(problem_id)["unit_id"] == "yjj"
+    assert world.app.risks.problem(problem_id)["unit_id"] == "yjj"
 
 
 def test_a_department_may_not_attribute_a_problem_to_another_unit(world: World):
@@ -125,7 +125,7 @@ def test_a_unit_outside_its_sectors_or_territory_is_refused(world: World, actor,
 def test_root_cause_measures_accumulate(world: World, problem: UUID):
     world.accept(problem, "RootCauseMeasureAdopted", lambda: adopt(world, problem, " 建立特殊作业电子审批 "))
     world.accept(problem, "RootCauseMeasureAdopted", lambda: adopt(world, problem, "纳入年度执法计划", by=INSPECTOR_2))
-    view = world.app.problem(problem)
+    view = world.app.risks.problem(problem)
     assert view["root_cause_measures"] == ["建立特殊作业电子审批", "纳入年度执法计划"]
     assert view["has_root_cause_measure"] is True
     assert view["state"] == "identified"
@@ -135,7 +135,7 @@ def test_rectifying_records_the_note_and_time(world: World, problem: UUID):
     adopt(world, problem)
     world.clock.advance(days=3)
     world.accept(problem, "ProblemRectified", lambda: rectify(world, problem))
-    view = world.app.problem(problem)
+    view = world.app.risks.problem(problem)
     assert (view["state"], view["state_zh"], view["rectified"]) == ("rectified", "已整改", True)
     assert view["rectified_at"] == (START + timedelta(days=3)).isoformat()
     assert view["rectification_note"] == "已完成整改并复查"
@@ -144,7 +144,7 @@ def test_rectifying_records_the_note_and_time(world: World, problem: UUID):
 def test_a_problem_may_be_rectified_without_a_root_cause_measure(world: World, problem: UUID):
     # Annex 2 counts 其中：落实治本措施 and 已整改 separately, both of 梳理突出问题.
     rectify(world, problem)
-    view = world.app.problem(problem)
+    view = world.app.risks.problem(problem)
     assert view["rectified"] is True and view["has_root_cause_measure"] is False
 
 
@@ -196,7 +196,7 @@ def test_a_stale_expected_version_is_refused(world: World, problem: UUID):
 
 
 def test_an_unknown_problem_is_not_found(world: World):
-    world.refuse_new("problem_not_found", lambda: world.app.problem(uuid4()))
+    world.refuse_new("problem_not_found", lambda: world.app.risks.problem(uuid4()))
     world.refuse_new("problem_not_found", lambda: rectify(world, uuid4()))
 
 

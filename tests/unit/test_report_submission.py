@@ -11,7 +11,7 @@ from uuid import UUID
 import pytest
 
 from domain.errors import DomainError
-from domain.ledger import HazardLedger
+from domain.ledger import Ledger
 from domain.report_submission import (
     ReportSubmission,
     canonical_json,
@@ -93,17 +93,17 @@ def test_submissions_have_deterministic_ids_and_stable_topics() -> None:
 
 
 def test_a_submission_round_trips_through_the_store_unchanged() -> None:
-    app = HazardLedger(IN_MEMORY)
+    app = Ledger(IN_MEMORY)
     figures = table_figures("annex2", _annex2(), as_of=AS_OF, known_at=KNOWN_AT)
-    receipt = app.submit_report(OFFICE, "annex2", None, AS_OF, figures, known_at=KNOWN_AT, note=" 旬报 ")
+    receipt = app.reports.submit_report(OFFICE, "annex2", None, AS_OF, figures, known_at=KNOWN_AT, note=" 旬报 ")
     assert receipt.id == submission_id_for("annex2", None, AS_OF, 1) and receipt.version == 1
     loaded = app.repository.get(receipt.id)
     assert isinstance(loaded, ReportSubmission)
     assert loaded.as_of == AS_OF and loaded.known_at == KNOWN_AT and loaded.figures == figures and loaded.note == "旬报"
     assert loaded.sha256 == figures_sha256(figures) and loaded.intact and loaded.supersedes is None
-    again = app.submit_report(OFFICE, "annex2", None, AS_OF, figures, known_at=KNOWN_AT)
+    again = app.reports.submit_report(OFFICE, "annex2", None, AS_OF, figures, known_at=KNOWN_AT)
     assert app.repository.get(again.id).supersedes == receipt.id
-    view = app.submission(again.id)
+    view = app.reports.submission(again.id)
     assert view["sequence"] == 2 and view["sha256_verified"] and view["unit_name"] == "区安委办"
     assert [e["type"] for e in app.history(again.id)] == ["ReportSubmitted"]
     assert app.history(again.id)[0]["label_zh"] == "报送报表"
@@ -115,21 +115,21 @@ def test_a_submission_round_trips_through_the_store_unchanged() -> None:
      (STREET_OFFICER, "yjj", "outside_scope"), (OFFICE, "nowhere", "unit_not_found")],
 )  # fmt: skip
 def test_only_the_unit_itself_or_the_office_for_the_district_submits(actor, unit, code) -> None:
-    app = HazardLedger(IN_MEMORY)
+    app = Ledger(IN_MEMORY)
     with pytest.raises(DomainError) as refused:
-        app.submit_report(actor, "annex1", unit, AS_OF, {"rows": []}, known_at=KNOWN_AT)
+        app.reports.submit_report(actor, "annex1", unit, AS_OF, {"rows": []}, known_at=KNOWN_AT)
     assert refused.value.code == code
     assert app.recorder.max_notification_id() in (None, 0)
 
 
 def test_unknown_annexes_and_submissions_are_refused() -> None:
-    app = HazardLedger(IN_MEMORY)
+    app = Ledger(IN_MEMORY)
     with pytest.raises(DomainError) as refused:
-        app.submit_report(OFFICE, "annex4", None, AS_OF, {"rows": []}, known_at=KNOWN_AT)
+        app.reports.submit_report(OFFICE, "annex4", None, AS_OF, {"rows": []}, known_at=KNOWN_AT)
     assert refused.value.code == "unknown_annex"
     with pytest.raises(DomainError) as missing:
-        app.submission(UUID(int=7))
+        app.reports.submission(UUID(int=7))
     assert missing.value.code == "submission_not_found"
     with pytest.raises(DomainError) as naive:
-        app.submit_report(OFFICE, "annex1", None, AS_OF, {"rows": []}, known_at=datetime(2024, 1, 1))
+        app.reports.submit_report(OFFICE, "annex1", None, AS_OF, {"rows": []}, known_at=datetime(2024, 1, 1))
     assert naive.value.code == "invalid_value"

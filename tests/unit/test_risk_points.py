@@ -39,7 +39,7 @@ ALL_LISTS = ["basic_info", "responsibility", "control_measures", "emergency"]
 
 
 def refuse(world: World, risk_point_id: UUID, code: str, command):
-    return refuse_viewed(world, risk_point_id, code, command, world.app.risk_point)
+    return refuse_viewed(world, risk_point_id, code, command, world.app.risks.risk_point)
 
 
 def responsibility(world: World, risk_point_id: UUID, by=INSPECTOR, **changes):
@@ -51,19 +51,19 @@ def responsibility(world: World, risk_point_id: UUID, by=INSPECTOR, **changes):
         "principal_phone": "18512345678",
     }
     values.update(changes)
-    return world.app.list_responsibility(by, risk_point_id, **values)
+    return world.app.risks.list_responsibility(by, risk_point_id, **values)
 
 
 def control(world: World, risk_point_id: UUID, by=INSPECTOR, **changes):
     values = {"enterprise_measures": ["每班巡检两次"], "government_measures": [GovernmentMeasure.ISOLATE_HAZARD_SOURCE]}
     values.update(changes)
-    return world.app.list_control_measures(by, risk_point_id, **values)
+    return world.app.risks.list_control_measures(by, risk_point_id, **values)
 
 
 def emergency(world: World, risk_point_id: UUID, by=INSPECTOR, **changes):
     values = {"measures": ["启动泄漏专项应急预案"], "supplies": emergency_supplies()}
     values.update(changes)
-    return world.app.list_emergency(by, risk_point_id, **values)
+    return world.app.risks.list_emergency(by, risk_point_id, **values)
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def risk_point(world: World) -> UUID:
 
 
 def test_a_registered_risk_point_shows_list_one_and_what_is_missing(world: World, risk_point: UUID):
-    view = world.app.risk_point(risk_point)
+    view = world.app.risks.risk_point(risk_point)
     assert world.types(risk_point) == ["RiskPointRegistered"]
     assert view["enterprise_id"] == str(world.enterprise_id)
     assert (view["sector"], view["jurisdiction"]) == ("hazardous_chemicals", "wulong")
@@ -100,7 +100,7 @@ def test_a_registered_risk_point_shows_list_one_and_what_is_missing(world: World
 
 def test_a_risk_point_may_be_registered_by_name_and_completed_later(world: World):
     risk_point_id = register_risk_point(world, description="", address="", assessed=False, characteristics=None)
-    view = world.app.risk_point(risk_point_id)
+    view = world.app.risks.risk_point(risk_point_id)
     assert view["missing_columns"]["basic_info"] == [
         "description",
         "address",
@@ -113,7 +113,7 @@ def test_a_risk_point_may_be_registered_by_name_and_completed_later(world: World
     world.accept(
         risk_point_id,
         "BasicInfoListed",
-        lambda: world.app.list_basic_info(
+        lambda: world.app.risks.list_basic_info(
             INSPECTOR,
             risk_point_id,
             description=" 液氨泄漏 ",
@@ -122,7 +122,7 @@ def test_a_risk_point_may_be_registered_by_name_and_completed_later(world: World
             characteristics=hazard_characteristics(accident_types=["中毒和窒息", " ", "火灾"]),
         ),
     )
-    view = world.app.risk_point(risk_point_id)
+    view = world.app.risks.risk_point(risk_point_id)
     assert "basic_info" not in view["missing_lists"]
     assert view["basic_info"]["description"] == "液氨泄漏"
     assert view["basic_info"]["characteristics"]["accident_types"] == ["中毒和窒息", "火灾"]
@@ -131,17 +131,17 @@ def test_a_risk_point_may_be_registered_by_name_and_completed_later(world: World
 
 def test_zero_casualties_and_zero_loss_are_stated_values(world: World):
     risk_point_id = register_risk_point(world, characteristics=hazard_characteristics(max_casualties=0, max_direct_loss_yuan=0))
-    assert "basic_info" not in world.app.risk_point(risk_point_id)["missing_lists"]
+    assert "basic_info" not in world.app.risks.risk_point(risk_point_id)["missing_lists"]
 
 
 def test_a_site_elsewhere_counts_in_its_own_territory(world: World):
     risk_point_id = register_risk_point(world, by=OFFICE, jurisdiction="qidian")
-    assert world.app.risk_point(risk_point_id)["counts_for"] == ["yjj", "qidian"]
+    assert world.app.risks.risk_point(risk_point_id)["counts_for"] == ["yjj", "qidian"]
 
 
 def test_the_enterprise_may_register_its_own_risk_point(world: World):
     risk_point_id = register_risk_point(world, by=world.principal)
-    assert world.app.risk_point(risk_point_id)["registered_by"]["role"] == "principal"
+    assert world.app.risks.risk_point(risk_point_id)["registered_by"]["role"] == "principal"
 
 
 def test_an_enterprise_may_not_register_for_another(world: World):
@@ -182,11 +182,11 @@ def test_invalid_registrations_are_refused(world: World, changes, code, field):
 
 def test_filling_the_four_lists_controls_the_risk_point(world: World, risk_point: UUID):
     world.accept(risk_point, "ResponsibilityListed", lambda: responsibility(world, risk_point))
-    assert world.app.risk_point(risk_point)["missing_lists"] == ["control_measures", "emergency"]
+    assert world.app.risks.risk_point(risk_point)["missing_lists"] == ["control_measures", "emergency"]
     world.accept(risk_point, "ControlMeasuresListed", lambda: control(world, risk_point))
-    assert world.app.risk_point(risk_point)["controlled"] is False
+    assert world.app.risks.risk_point(risk_point)["controlled"] is False
     world.accept(risk_point, "EmergencyListed", lambda: emergency(world, risk_point))
-    view = world.app.risk_point(risk_point)
+    view = world.app.risks.risk_point(risk_point)
     assert view["controlled"] is True
     assert view["missing_lists"] == [] and view["missing_columns"] == {}
     assert view["lists_filed"] == ALL_LISTS
@@ -194,7 +194,7 @@ def test_filling_the_four_lists_controls_the_risk_point(world: World, risk_point
 
 def test_the_lists_are_shown_as_filed_with_phone_numbers_in_full(world: World, risk_point: UUID):
     fill_four_lists(world, risk_point)
-    view = world.app.risk_point(risk_point)
+    view = world.app.risks.risk_point(risk_point)
     assert view["responsibility"] == {
         "department": "yjj",
         "department_name": "区应急管理局",
@@ -233,13 +233,13 @@ def test_listing_again_replaces_the_list_and_keeps_the_history(world: World, ris
         "ControlMeasuresListed",
         lambda: control(world, risk_point, enterprise_measures=["停用2号储罐"], government_measures=[]),
     )
-    view = world.app.risk_point(risk_point)
+    view = world.app.risks.risk_point(risk_point)
     assert view["control_measures"]["enterprise_measures"] == ["停用2号储罐"]
     assert view["controlled"] is False  # list 三 now lacks a government measure
     assert view["missing_columns"] == {"control_measures": ["government_measures"]}
     assert world.types(risk_point).count("ControlMeasuresListed") == 2
     world.accept(risk_point, "ControlMeasuresListed", lambda: control(world, risk_point, government_measures=["market_ban"]))
-    assert world.app.risk_point(risk_point)["controlled"] is True
+    assert world.app.risks.risk_point(risk_point)["controlled"] is True
 
 
 @pytest.mark.parametrize(
@@ -258,7 +258,7 @@ def test_listing_again_replaces_the_list_and_keeps_the_history(world: World, ris
 def test_an_incomplete_list_is_accepted_and_says_what_is_missing(world: World, risk_point: UUID, command, missing):
     fill_four_lists(world, risk_point)
     command(world, risk_point)
-    view = world.app.risk_point(risk_point)
+    view = world.app.risks.risk_point(risk_point)
     assert view["controlled"] is False
     assert view["missing_columns"] == missing
 
@@ -277,7 +277,7 @@ def test_a_phone_that_is_no_phone_number_is_refused(world: World, risk_point: UU
 @pytest.mark.parametrize("phone", ["18512345678", "0871-67481234", "+86 185 1234 5678", "(0871)67481234"])
 def test_common_phone_formats_are_accepted(world: World, risk_point: UUID, phone: str):
     responsibility(world, risk_point, principal_phone=phone)
-    assert world.app.risk_point(risk_point)["responsibility"]["principal_phone"] == phone
+    assert world.app.risks.risk_point(risk_point)["responsibility"]["principal_phone"] == phone
 
 
 @pytest.mark.parametrize(
@@ -356,7 +356,7 @@ def test_a_stale_expected_version_is_refused(world: World, risk_point: UUID):
 
 
 def test_an_unknown_risk_point_is_not_found(world: World):
-    world.refuse_new("risk_point_not_found", lambda: world.app.risk_point(uuid4()))
+    world.refuse_new("risk_point_not_found", lambda: world.app.risks.risk_point(uuid4()))
     world.refuse_new("risk_point_not_found", lambda: control(world, uuid4()))
 
 
@@ -393,7 +393,7 @@ def _file(world: World, risk_point_id: UUID, risk_list: str, filling: str, parti
                 hazard_characteristics(max_direct_loss_yuan=None),
                 hazard_characteristics(social_impact=""),
             ][partial_column % 4]
-        app.list_basic_info(
+        app.risks.list_basic_info(
             INSPECTOR, risk_point_id, description="泄漏", address="1号", assessed=True, characteristics=characteristics
         )
     elif risk_list == "responsibility":
@@ -421,7 +421,7 @@ def test_controlled_iff_all_four_lists_are_complete(fillings, partial_column, or
         if refile and fillings[risk_list] != "absent":
             _file(world, risk_point_id, risk_list, "complete", 0)  # an earlier complete list, then replaced
         _file(world, risk_point_id, risk_list, fillings[risk_list], partial_column)
-    view = world.app.risk_point(risk_point_id)
+    view = world.app.risks.risk_point(risk_point_id)
     incomplete = [name for name in ALL_LISTS if fillings[name] != "complete"]
     assert view["controlled"] is (not incomplete)
     assert view["missing_lists"] == incomplete
@@ -432,7 +432,7 @@ def test_controlled_iff_all_four_lists_are_complete(fillings, partial_column, or
 
 def test_a_second_enterprise_risk_point_is_scoped_to_its_own_enterprise():
     world = new_world()
-    other = world.app.register_enterprise(
+    other = world.app.enterprises.register_enterprise(
         OFFICE,
         credit_code=credit_code("91530114MA6K0002X"),
         name="某物流公司",
@@ -441,6 +441,6 @@ def test_a_second_enterprise_risk_point_is_scoped_to_its_own_enterprise():
         principal_name="钱总",
     ).id
     risk_point_id = register_risk_point(world, by=OFFICE, enterprise_id=other)
-    view = world.app.risk_point(risk_point_id)
+    view = world.app.risks.risk_point(risk_point_id)
     assert (view["sector"], view["jurisdiction"], view["counts_for"]) == ("commerce_logistics", "dayu", ["swj", "dayu"])
     refuse(world, risk_point_id, "outside_scope", lambda: emergency(world, risk_point_id, by=world.principal))

@@ -52,7 +52,7 @@ def enrol(world: World, actor: Any = INSPECTOR, **kw: Any) -> tuple[bytes, str]:
     """Enrols a fresh key for ``actor``; returns (private key, key id)."""
     private = new_private_key()
     public = base64.b64encode(public_key_bytes(private)).decode()
-    world.app.enrol_key(OFFICE, user_id=actor.user_id, name=actor.name, public_key=public, **kw)
+    world.app.keys.enrol_key(OFFICE, user_id=actor.user_id, name=actor.name, public_key=public, **kw)
     return private, key_id_for(public_key_bytes(private))
 
 
@@ -71,7 +71,7 @@ def client_signature(
     """What a client device makes: the payload of the record as it stands (or of ``version``), signed."""
     signed_at = signed_at or world.clock.now()
     if version is None and attachments is None:
-        payload = world.app.signing_payload_for(actor, record_id, meaning, signed_at, key_id)["payload"]
+        payload = world.app.keys.signing_payload_for(actor, record_id, meaning, signed_at, key_id)["payload"]
     else:
         current = world.app.repository.get(record_id)
         payload = signing_payload(
@@ -88,7 +88,7 @@ def client_signature(
 
 def inspection(world: World, *inspectors: Any) -> UUID:
     people = [Person(a.user_id, a.name) for a in (inspectors or (INSPECTOR,))]
-    return world.app.conduct_inspection(
+    return world.app.inspections.conduct_inspection(
         INSPECTOR, enterprise_id=world.enterprise_id, kind="department", method="routine", inspectors=people, scope=[]
     ).id
 
@@ -177,47 +177,47 @@ def test_any_single_byte_change_to_the_payload_or_the_signature_fails_verificati
 def test_a_key_is_enrolled_by_the_office_under_its_sha256_and_read_back(world: World):
     private, key_id = enrol(world)
     assert len(key_id) == 64 and signing_key_id_for(key_id) == world.app.repository.get(signing_key_id_for(key_id)).id
-    key = world.app.key(key_id)
+    key = world.app.keys.key(key_id)
     assert key["user_id"] == INSPECTOR.user_id and key["name"] == INSPECTOR.name and key["mode"] == "client"
     assert base64.b64decode(key["public_key"]) == public_key_bytes(private) and key["revoked"] is False
-    assert [k["key_id"] for k in world.app.keys_of(INSPECTOR.user_id)] == [key_id]
-    assert world.app.keys_of("nobody") == []
+    assert [k["key_id"] for k in world.app.keys.keys_of(INSPECTOR.user_id)] == [key_id]
+    assert world.app.keys.keys_of("nobody") == []
     assert [type(e).__name__ for e in world.app.repository.event_store.get(signing_key_id_for(key_id))] == ["KeyEnrolled"]
     assert EVENT_LABELS["KeyEnrolled"] and EVENT_LABELS["KeyRevoked"] and ACTION_LABELS["enrol_key"]
     assert SigningKey.not_found_code == "key_not_found" and "key_not_found" in CATALOGUE
-    refused("key_not_found", lambda: world.app.key("00" * 32))
+    refused("key_not_found", lambda: world.app.keys.key("00" * 32))
 
 
 def test_enrolment_is_refused_to_others_twice_and_for_bad_keys_and_dates(world: World):
     public = base64.b64encode(public_key_bytes(new_private_key())).decode()
-    refused("role_not_allowed", lambda: world.app.enrol_key(INSPECTOR, user_id="yjj-1", name="李执法", public_key=public))
-    world.app.enrol_key(OFFICE, user_id="yjj-1", name="李执法", public_key=public)
-    refused("key_exists", lambda: world.app.enrol_key(OFFICE, user_id="yjj-2", name="赵执法", public_key=public))
+    refused("role_not_allowed", lambda: world.app.keys.enrol_key(INSPECTOR, user_id="yjj-1", name="李执法", public_key=public))
+    world.app.keys.enrol_key(OFFICE, user_id="yjj-1", name="李执法", public_key=public)
+    refused("key_exists", lambda: world.app.keys.enrol_key(OFFICE, user_id="yjj-2", name="赵执法", public_key=public))
     for bad in ("not base64", base64.b64encode(b"x" * 31).decode()):
-        refused("invalid_value", lambda bad=bad: world.app.enrol_key(OFFICE, user_id="u", name="n", public_key=bad))
+        refused("invalid_value", lambda bad=bad: world.app.keys.enrol_key(OFFICE, user_id="u", name="n", public_key=bad))
     other = base64.b64encode(public_key_bytes(new_private_key())).decode()
     refused(
         "invalid_value",
-        lambda: world.app.enrol_key(OFFICE, user_id="u", name="n", public_key=other, valid_until=START - timedelta(days=1)),
+        lambda: world.app.keys.enrol_key(OFFICE, user_id="u", name="n", public_key=other, valid_until=START - timedelta(days=1)),
     )
     refused(
         "invalid_value",
-        lambda: world.app.enrol_key(OFFICE, user_id="u", name="n", public_key=other, valid_from=START - timedelta(days=1)),
+        lambda: world.app.keys.enrol_key(OFFICE, user_id="u", name="n", public_key=other, valid_from=START - timedelta(days=1)),
     )
 
 
 def test_revocation_may_be_back_dated_but_not_in_the_future_and_only_once(world: World):
     _, key_id = enrol(world)
-    refused("invalid_value", lambda: world.app.revoke_key(OFFICE, key_id, reason="丢失", revoked_at=START + timedelta(hours=1)))
-    refused("role_not_allowed", lambda: world.app.revoke_key(INSPECTOR_2, key_id, reason="丢失"))
+    refused("invalid_value", lambda: world.app.keys.revoke_key(OFFICE, key_id, reason="丢失", revoked_at=START + timedelta(hours=1)))
+    refused("role_not_allowed", lambda: world.app.keys.revoke_key(INSPECTOR_2, key_id, reason="丢失"))
     world.clock.advance(days=2)
-    world.app.revoke_key(INSPECTOR, key_id, reason="手机丢失", revoked_at=START + timedelta(days=1))  # the owner
-    key = world.app.key(key_id)
+    world.app.keys.revoke_key(INSPECTOR, key_id, reason="手机丢失", revoked_at=START + timedelta(days=1))  # the owner
+    key = world.app.keys.key(key_id)
     assert (
         key["revoked"] and key["revoked_at"] == (START + timedelta(days=1)).isoformat() and key["revocation_reason"] == "手机丢失"
     )
-    refused("key_already_revoked", lambda: world.app.revoke_key(OFFICE, key_id, reason="再次"))
-    states = world.app.key_states()
+    refused("key_already_revoked", lambda: world.app.keys.revoke_key(OFFICE, key_id, reason="再次"))
+    states = world.app.keys.key_states()
     assert states[key_id].revoked_at == START + timedelta(days=1) and states[key_id].user_id == INSPECTOR.user_id
 
 
@@ -228,10 +228,10 @@ def test_a_client_signature_on_an_inspection_is_stored_with_the_event_and_checks
     private, key_id = enrol(world)
     iid = inspection(world)
     sig = client_signature(world, INSPECTOR, private, key_id, iid, M.INSPECTOR)
-    world.app.sign_inspection(INSPECTOR, iid, signature=sig)
+    world.app.inspections.sign_inspection(INSPECTOR, iid, signature=sig)
     stored = list(world.app.repository.event_store.get(iid))[-1]
     assert type(stored).__name__ == "InspectionSigned" and stored.signature == sig
-    assert signature_check(stored, world.app.key_states()).ok
+    assert signature_check(stored, world.app.keys.key_states()).ok
     assert world.app.history(iid)[-1]["data"]["signature"]["mode"] == "client"
 
 
@@ -244,19 +244,19 @@ def test_every_signed_act_stores_a_server_held_signature_that_the_offline_check_
     app = world.app
     # an inspection: a finding and the signature; a hazard: verified with evidence, closed
     iid = inspection(world)
-    app.record_finding(INSPECTOR, iid, item="储罐区", hazard_ids=[], no_major_hazard=True, signature=inspector)
-    app.sign_inspection(INSPECTOR, iid, signature=inspector)
+    app.inspections.record_finding(INSPECTOR, iid, item="储罐区", hazard_ids=[], no_major_hazard=True, signature=inspector)
+    app.inspections.sign_inspection(INSPECTOR, iid, signature=inspector)
     hazard = world.hazard_in(HazardState.PENDING_VERIFICATION)
-    app.verify(INSPECTOR, hazard, passed=False, opinion="不到位", assessed_by=["experts"], signature=inspector)
+    app.hazards.verify(INSPECTOR, hazard, passed=False, opinion="不到位", assessed_by=["experts"], signature=inspector)
     world.complete(hazard)
-    app.attach_evidence(world.principal, hazard, file_name="照片.jpg", media_type="image/jpeg", content=b"photo")
-    app.verify(INSPECTOR, hazard, passed=True, opinion="同意", assessed_by=["experts"], signature=inspector)
-    app.close_hazard(INSPECTOR, hazard, note="销号", signature=inspector)
+    app.hazards.attach_evidence(world.principal, hazard, file_name="照片.jpg", media_type="image/jpeg", content=b"photo")
+    app.hazards.verify(INSPECTOR, hazard, passed=True, opinion="同意", assessed_by=["experts"], signature=inspector)
+    app.hazards.close_hazard(INSPECTOR, hazard, note="销号", signature=inspector)
     # a case: a dual penalty, then a penalty on a person
-    case = app.open_case(
+    case = app.enforcement.open_case(
         INSPECTOR, enterprise_id=world.enterprise_id, legal_basis="安全生产法", case_number="呈应急立〔2023〕1号"
     ).id
-    app.impose_dual_penalty(
+    app.enforcement.impose_dual_penalty(
         INSPECTOR,
         case,
         enterprise_fine_yuan=10,
@@ -265,7 +265,7 @@ def test_every_signed_act_stores_a_server_held_signature_that_the_offline_check_
         legal_basis="法",
         signature=inspector,
     )
-    app.decide_penalty(
+    app.enforcement.decide_penalty(
         INSPECTOR,
         case,
         target="person",
@@ -276,12 +276,12 @@ def test_every_signed_act_stores_a_server_held_signature_that_the_offline_check_
         signature=inspector,
     )
     # a warning confirmed; a report submitted
-    warning = app.propose_warning(
+    warning = app.warnings.propose_warning(
         OFFICE, unit_id="yjj", level="notice", trigger="manual", trigger_key="k1", reason_zh="理由", reason_en="reason"
     ).id
-    app.confirm_warning(OFFICE, warning, signature=office)
-    submission = app.submit_report(OFFICE, "annex1", None, START.date(), {"rows": []}, known_at=START, signature=office).id
-    keys = app.key_states()
+    app.warnings.confirm_warning(OFFICE, warning, signature=office)
+    submission = app.reports.submit_report(OFFICE, "annex1", None, START.date(), {"rows": []}, known_at=START, signature=office).id
+    keys = app.keys.key_states()
     checked: dict[str, Any] = {}
     for record in (iid, hazard, case, warning, submission):
         for e in app.repository.event_store.get(record):
@@ -291,17 +291,17 @@ def test_every_signed_act_stores_a_server_held_signature_that_the_offline_check_
     assert set(checked) == set(ACT_MEANINGS)
     assert all(c.ok and c.reason_code == "ok" for c in checked.values()), checked
     verified = next(e for e in app.repository.event_store.get(hazard) if type(e).__name__ == "VerificationPassed")
-    assert verified.attachments == sorted(app.hazard(hazard)["evidence"]) and len(verified.attachments) == 1
-    assert app.submission(submission)["signature"]["meaning"] == "submitter"
+    assert verified.attachments == sorted(app.hazards.hazard(hazard)["evidence"]) and len(verified.attachments) == 1
+    assert app.reports.submission(submission)["signature"]["meaning"] == "submitter"
 
 
 def test_without_a_signature_acts_still_pass_unless_the_deployment_requires_one(world: World):
     iid = inspection(world)
-    world.app.require_signatures = True
-    err = refused("signature_required", lambda: world.app.sign_inspection(INSPECTOR, iid))
+    world.app.inspections.rules = replace(world.app.rules, require_signatures=True)
+    err = refused("signature_required", lambda: world.app.inspections.sign_inspection(INSPECTOR, iid))
     assert "检查人签名" in err.message_zh
-    world.app.require_signatures = False
-    world.app.sign_inspection(INSPECTOR, iid)
+    world.app.inspections.rules = world.app.rules
+    world.app.inspections.sign_inspection(INSPECTOR, iid)
     stored = list(world.app.repository.event_store.get(iid))[-1]
     assert stored.signature is None and signature_check(stored, {}).reason_code == "unsigned"
 
@@ -317,7 +317,7 @@ def test_every_refusal_code_and_nothing_is_appended(world: World):
     before = world.total_events()
 
     def sign_with(sig: PersonalSignature, actor: Any = INSPECTOR) -> Any:
-        return lambda: app.sign_inspection(actor, iid, signature=sig)
+        return lambda: app.inspections.sign_inspection(actor, iid, signature=sig)
 
     refused("signature_invalid", sign_with(replace(good, value=base64.b64encode(b"\0" * 64).decode())))
     refused("signature_invalid", sign_with(replace(good, algorithm="rsa")))
@@ -338,8 +338,8 @@ def test_every_refusal_code_and_nothing_is_appended(world: World):
     world.clock.advance(seconds=1)
     _, short_id = enrol(world, INSPECTOR_2, valid_until=world.clock.now() + timedelta(hours=1))
     world.clock.advance(hours=2)
-    assert world.app.key(short_id)["valid_until"]
-    app.revoke_key(OFFICE, key_id, reason="泄露", revoked_at=START + timedelta(minutes=30))
+    assert world.app.keys.key(short_id)["valid_until"]
+    app.keys.revoke_key(OFFICE, key_id, reason="泄露", revoked_at=START + timedelta(minutes=30))
     late = client_signature(world, INSPECTOR, private, key_id, iid, M.INSPECTOR)
     refused("key_revoked", sign_with(late))
     assert world.total_events() == before + 2  # the second key and the revocation, nothing on the inspection
@@ -351,7 +351,7 @@ def test_an_expired_key_is_refused(world: World):
     world.clock.advance(hours=2)
     refused(
         "key_expired",
-        lambda: world.app.sign_inspection(
+        lambda: world.app.inspections.sign_inspection(
             INSPECTOR, iid, signature=client_signature(world, INSPECTOR, private, key_id, iid, M.INSPECTOR)
         ),
     )
@@ -361,15 +361,15 @@ def test_revocation_invalidates_signatures_dated_after_it_and_keeps_those_before
     private, key_id = enrol(world)
     first, second = inspection(world), inspection(world)
     world.clock.advance(hours=1)
-    world.app.sign_inspection(INSPECTOR, first, signature=client_signature(world, INSPECTOR, private, key_id, first, M.INSPECTOR))
+    world.app.inspections.sign_inspection(INSPECTOR, first, signature=client_signature(world, INSPECTOR, private, key_id, first, M.INSPECTOR))
     world.clock.advance(hours=2)
-    world.app.sign_inspection(
+    world.app.inspections.sign_inspection(
         INSPECTOR, second, signature=client_signature(world, INSPECTOR, private, key_id, second, M.INSPECTOR)
     )
     # the phone turns out to have been stolen 90 minutes after enrolment: between the two signatures
     world.clock.advance(hours=1)
-    world.app.revoke_key(OFFICE, key_id, reason="手机被盗", revoked_at=START + timedelta(minutes=90))
-    keys = world.app.key_states()
+    world.app.keys.revoke_key(OFFICE, key_id, reason="手机被盗", revoked_at=START + timedelta(minutes=90))
+    keys = world.app.keys.key_states()
     signed_first = list(world.app.repository.event_store.get(first))[-1]
     signed_second = list(world.app.repository.event_store.get(second))[-1]
     assert signature_check(signed_first, keys).ok
@@ -380,9 +380,9 @@ def test_revocation_invalidates_signatures_dated_after_it_and_keeps_those_before
 def test_the_offline_check_names_each_failure_of_a_stored_event(world: World):
     private, key_id = enrol(world)
     iid = inspection(world)
-    world.app.sign_inspection(INSPECTOR, iid, signature=client_signature(world, INSPECTOR, private, key_id, iid, M.INSPECTOR))
+    world.app.inspections.sign_inspection(INSPECTOR, iid, signature=client_signature(world, INSPECTOR, private, key_id, iid, M.INSPECTOR))
     event = list(world.app.repository.event_store.get(iid))[-1]
-    keys = world.app.key_states()
+    keys = world.app.keys.key_states()
     assert signature_check(event, keys).ok
     assert signature_check(event, {}).reason_code == "key_unknown"
     assert signature_check(event, {key_id: replace(keys[key_id], user_id="someone")}).reason_code == "key_not_signers"
@@ -399,10 +399,10 @@ def test_the_offline_check_names_each_failure_of_a_stored_event(world: World):
 def test_key_states_fold_only_signing_key_events_in_log_order(world: World):
     _, key_a = enrol(world)
     _, key_b = enrol(world, INSPECTOR_2)
-    world.app.revoke_key(OFFICE, key_b, reason="调离")
+    world.app.keys.revoke_key(OFFICE, key_b, reason="调离")
     all_events = [world.app.mapper.to_domain_event(n) for n in world.app.recorder.select_notifications(1, 1000)]
     states = key_states(all_events)
-    assert set(states) == {key_a, key_b} and states == world.app.key_states()
+    assert set(states) == {key_a, key_b} and states == world.app.keys.key_states()
     assert states[key_b].revoked_at == START and states[key_b].revocation_reason == "调离" and states[key_a].revoked_at is None
     assert isinstance(states[key_a], KeyState) and len(states[key_a].public_key) == 32
 
@@ -421,8 +421,8 @@ def _as_v1(stored: StoredEvent, *drop: str) -> StoredEvent:
 def test_v1_signed_act_events_still_load_with_no_signature(world: World):
     app = world.app
     iid = inspection(world)
-    app.record_finding(INSPECTOR, iid, item="储罐区", hazard_ids=[], no_major_hazard=True)
-    app.sign_inspection(INSPECTOR, iid)
+    app.inspections.record_finding(INSPECTOR, iid, item="储罐区", hazard_ids=[], no_major_hazard=True)
+    app.inspections.sign_inspection(INSPECTOR, iid)
     hazard = world.hazard_in(HazardState.CLOSED, Grade.GENERAL)
     # rewrite the stored signed acts as their v1 form: no class_version, no signature (nor attachments)
     v1: list[StoredEvent] = []

@@ -40,7 +40,7 @@ ROWS = [
 
 
 def conduct(world: World, kind: InspectionKind = InspectionKind.SPOT_CHECK, by=INSPECTOR, **kw) -> UUID:
-    return world.app.conduct_inspection(
+    return world.app.inspections.conduct_inspection(
         by,
         enterprise_id=world.enterprise_id,
         kind=kind,
@@ -52,7 +52,7 @@ def conduct(world: World, kind: InspectionKind = InspectionKind.SPOT_CHECK, by=I
 
 
 def record(world: World, inspection_id: UUID, deficiencies, by=INSPECTOR, **kw):
-    return world.app.record_deficiencies(by, inspection_id, deficiencies=deficiencies, **kw)
+    return world.app.inspections.record_deficiencies(by, inspection_id, deficiencies=deficiencies, **kw)
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_a_spot_check_records_the_deficiencies_found(world: World, spot_check: U
         "DeficienciesRecorded",
         lambda: record(world, spot_check, [D.PRINCIPAL_NOT_LEADING_INSPECTION, "uncertified_special_operations"]),
     )
-    view = world.app.inspection(spot_check)
+    view = world.app.inspections.inspection(spot_check)
     assert view["deficiencies"] == ["principal_not_leading_inspection", "uncertified_special_operations"]
     assert view["deficiencies_zh"] == ["企业主要负责人未带队检查", "电焊等特种作业岗位人员无证上岗作业"]
     assert view["no_deficiency_found"] is False
@@ -81,23 +81,23 @@ def test_further_deficiencies_accumulate_before_signing(world: World, spot_check
     world.accept(
         spot_check, "DeficienciesRecorded", lambda: record(world, spot_check, [D.OUTSOURCING_LEASING_DISORDER], by=INSPECTOR_2)
     )
-    assert world.app.inspection(spot_check)["deficiencies"] == ["no_deputy_duty_list", "outsourcing_leasing_disorder"]
+    assert world.app.inspections.inspection(spot_check)["deficiencies"] == ["no_deputy_duty_list", "outsourcing_leasing_disorder"]
 
 
 def test_all_seven_may_be_found_at_once(world: World, spot_check: UUID):
     record(world, spot_check, list(SpotCheckDeficiency))
-    assert world.app.inspection(spot_check)["deficiencies_zh"] == ROWS
+    assert world.app.inspections.inspection(spot_check)["deficiencies_zh"] == ROWS
 
 
 def test_an_empty_list_states_that_none_was_found(world: World, spot_check: UUID):
     world.accept(spot_check, "DeficienciesRecorded", lambda: record(world, spot_check, []))
-    view = world.app.inspection(spot_check)
+    view = world.app.inspections.inspection(spot_check)
     assert view["deficiencies"] == [] and view["no_deficiency_found"] is True
     assert world.last(spot_check)["data"] == {"deficiencies": []}
 
 
 def test_a_spot_check_without_any_statement_states_nothing(world: World, spot_check: UUID):
-    view = world.app.inspection(spot_check)
+    view = world.app.inspections.inspection(spot_check)
     assert view["deficiencies"] == [] and view["no_deficiency_found"] is False
 
 
@@ -112,13 +112,13 @@ def test_only_a_spot_check_records_deficiencies(world: World, kind: InspectionKi
 
 def test_nothing_is_recorded_after_the_first_signature(world: World, spot_check: UUID):
     record(world, spot_check, [D.NO_DEPUTY_DUTY_LIST])
-    world.app.sign_inspection(INSPECTOR, spot_check)
+    world.app.inspections.sign_inspection(INSPECTOR, spot_check)
     world.refuse(spot_check, "inspection_signed", lambda: record(world, spot_check, [D.OUTSOURCING_LEASING_DISORDER]))
     world.refuse(spot_check, "inspection_signed", lambda: record(world, spot_check, []))
 
 
 def test_a_signed_spot_check_with_nothing_recorded_stays_silent(world: World, spot_check: UUID):
-    world.app.sign_inspection(INSPECTOR, spot_check)
+    world.app.inspections.sign_inspection(INSPECTOR, spot_check)
     world.refuse(spot_check, "inspection_signed", lambda: record(world, spot_check, []))
 
 
@@ -195,9 +195,9 @@ def test_an_unknown_inspection_is_not_found(world: World):
 
 def test_deficiencies_sit_beside_findings_and_signatures(world: World, spot_check: UUID):
     record(world, spot_check, [D.UNCERTIFIED_SPECIAL_OPERATIONS])
-    world.app.record_finding(INSPECTOR, spot_check, item="特殊作业管理", hazard_ids=[], no_major_hazard=True)
-    world.app.sign_inspection(INSPECTOR, spot_check)
-    world.app.sign_inspection(INSPECTOR_2, spot_check)
+    world.app.inspections.record_finding(INSPECTOR, spot_check, item="特殊作业管理", hazard_ids=[], no_major_hazard=True)
+    world.app.inspections.sign_inspection(INSPECTOR, spot_check)
+    world.app.inspections.sign_inspection(INSPECTOR_2, spot_check)
     assert world.types(spot_check) == [
         "InspectionConducted",
         "DeficienciesRecorded",
@@ -205,7 +205,7 @@ def test_deficiencies_sit_beside_findings_and_signatures(world: World, spot_chec
         "InspectionSigned",
         "InspectionSigned",
     ]
-    view = world.app.inspection(spot_check)
+    view = world.app.inspections.inspection(spot_check)
     assert view["fully_signed"] is True and view["deficiencies"] == ["uncertified_special_operations"]
 
 

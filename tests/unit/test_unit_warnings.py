@@ -28,11 +28,11 @@ def propose(world: World, by=SYSTEM, **kw) -> UUID:
         "reason_en": "Major hazard not rectified by its deadline 2023-06-10",
     }
     values.update(kw)
-    return world.app.propose_warning(by, **values).id
+    return world.app.warnings.propose_warning(by, **values).id
 
 
 def refuse(world: World, warning_id: UUID, code: str, command):
-    return refuse_viewed(world, warning_id, code, command, world.app.warning)
+    return refuse_viewed(world, warning_id, code, command, world.app.warnings.warning)
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def warning(world: World) -> UUID:
 
 
 def test_a_proposal_records_the_unit_level_trigger_refs_and_reasons(world: World, warning: UUID):
-    view = world.app.warning(warning)
+    view = world.app.warnings.warning(warning)
     assert world.types(warning) == ["WarningProposed"]
     assert view["unit_id"] == "yjj" and view["unit_name"] == "区应急管理局"
     assert (view["level"], view["level_zh"]) == ("notice", "告知")
@@ -92,47 +92,47 @@ def test_a_bad_proposal_is_refused(world: World, changes, code):
 
 
 def test_the_office_confirms_with_a_note_and_whether_it_is_published(world: World, warning: UUID):
-    receipt = world.accept(warning, "WarningConfirmed", lambda: world.app.confirm_warning(
+    receipt = world.accept(warning, "WarningConfirmed", lambda: world.app.warnings.confirm_warning(
         OFFICE, warning, note="予以告知", published=True, expected_version=1))  # fmt: skip
     assert receipt.version == 2
-    view = world.app.warning(warning)
+    view = world.app.warnings.warning(warning)
     assert (view["state"], view["state_zh"], view["published"], view["note"]) == ("confirmed", "已确认", True, "予以告知")
     assert view["decided_by"]["user_id"] == OFFICE.user_id and view["decided_at"] == START.isoformat()
 
 
 def test_the_office_dismisses_with_a_reason(world: World, warning: UUID):
-    refuse(world, warning, "invalid_value", lambda: world.app.dismiss_warning(OFFICE, warning, reason="  "))
-    world.accept(warning, "WarningDismissed", lambda: world.app.dismiss_warning(OFFICE, warning, reason="已批准延期"))
-    view = world.app.warning(warning)
+    refuse(world, warning, "invalid_value", lambda: world.app.warnings.dismiss_warning(OFFICE, warning, reason="  "))
+    world.accept(warning, "WarningDismissed", lambda: world.app.warnings.dismiss_warning(OFFICE, warning, reason="已批准延期"))
+    view = world.app.warnings.warning(warning)
     assert (view["state"], view["dismissal_reason"], view["published"]) == ("dismissed", "已批准延期", False)
 
 
 @pytest.mark.parametrize("actor", [SYSTEM, INSPECTOR, STREET_OFFICER, EXPERT, AUDITOR])
 def test_only_the_office_decides(world: World, warning: UUID, actor):
-    refuse(world, warning, "role_not_allowed", lambda: world.app.confirm_warning(actor, warning))
-    refuse(world, warning, "role_not_allowed", lambda: world.app.dismiss_warning(actor, warning, reason="不予警示"))
+    refuse(world, warning, "role_not_allowed", lambda: world.app.warnings.confirm_warning(actor, warning))
+    refuse(world, warning, "role_not_allowed", lambda: world.app.warnings.dismiss_warning(actor, warning, reason="不予警示"))
 
 
 @pytest.mark.parametrize("decide", ["confirm", "dismiss"])
 def test_nothing_is_accepted_after_the_decision(world: World, warning: UUID, decide: str):
     if decide == "confirm":
-        world.app.confirm_warning(OFFICE, warning)
+        world.app.warnings.confirm_warning(OFFICE, warning)
     else:
-        world.app.dismiss_warning(OFFICE, warning, reason="不予警示")
-    error = refuse(world, warning, "warning_decided", lambda: world.app.confirm_warning(OFFICE, warning, published=True))
+        world.app.warnings.dismiss_warning(OFFICE, warning, reason="不予警示")
+    error = refuse(world, warning, "warning_decided", lambda: world.app.warnings.confirm_warning(OFFICE, warning, published=True))
     assert error.kind is ErrorKind.CONFLICT and error.message_zh.startswith("该警示已作出决定")
-    refuse(world, warning, "warning_decided", lambda: world.app.dismiss_warning(OFFICE, warning, reason="again"))
+    refuse(world, warning, "warning_decided", lambda: world.app.warnings.dismiss_warning(OFFICE, warning, reason="again"))
 
 
 def test_stale_versions_back_dating_and_unknown_warnings_are_refused(world: World, warning: UUID):
-    refuse(world, warning, "version_conflict", lambda: world.app.confirm_warning(OFFICE, warning, expected_version=2))
-    refuse(world, warning, "occurred_out_of_order", lambda: world.app.confirm_warning(
+    refuse(world, warning, "version_conflict", lambda: world.app.warnings.confirm_warning(OFFICE, warning, expected_version=2))
+    refuse(world, warning, "occurred_out_of_order", lambda: world.app.warnings.confirm_warning(
         OFFICE, warning, occurred_at=START - timedelta(hours=1)))  # fmt: skip
-    refuse(world, warning, "invalid_value", lambda: world.app.confirm_warning(OFFICE, warning, published="yes"))  # type: ignore[arg-type]
+    refuse(world, warning, "invalid_value", lambda: world.app.warnings.confirm_warning(OFFICE, warning, published="yes"))  # type: ignore[arg-type]
     for command in (
-        lambda: world.app.warning(uuid4()),
-        lambda: world.app.confirm_warning(OFFICE, uuid4()),
-        lambda: world.app.dismiss_warning(OFFICE, world.enterprise_id, reason="x"),  # another kind of record
+        lambda: world.app.warnings.warning(uuid4()),
+        lambda: world.app.warnings.confirm_warning(OFFICE, uuid4()),
+        lambda: world.app.warnings.dismiss_warning(OFFICE, world.enterprise_id, reason="x"),  # another kind of record
     ):
         world.refuse_new("warning_not_found", command)
 
@@ -144,7 +144,7 @@ def test_the_events_have_stable_topics_labels_and_a_catalogued_not_found_code(wo
     assert UnitWarning.not_found_code == "warning_not_found" and "warning_not_found" in CATALOGUE
     for action in ("propose_warning", "confirm_warning", "dismiss_warning"):
         assert ACTION_LABELS[action].strip()
-    world.app.confirm_warning(OFFICE, warning, published=True)
+    world.app.warnings.confirm_warning(OFFICE, warning, published=True)
     world.app.repository.cache = None  # type: ignore[attr-defined]
     reloaded = world.app.repository.get(warning)
     assert (reloaded.level, reloaded.trigger, reloaded.state) == (

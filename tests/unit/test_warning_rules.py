@@ -508,7 +508,7 @@ def test_a_case_marked_for_another_hazard_is_passed_over():
 
 
 def test_the_plan_due_days_default_to_7_and_are_overridden_by_hazard_plan_due_days():
-    from api.settings import RULE_VARIABLES, Settings
+    from app.settings import RULE_VARIABLES, Settings
     from domain.reference_data import load_reference
 
     rules = load_reference().rules

@@ -15,7 +15,7 @@ import pytest
 
 from domain.errors import DomainError
 from domain.glossary import ActivityKind
-from domain.ledger import HazardLedger
+from domain.ledger import Ledger
 from domain.work_log import AMOUNT_KINDS, ANNEX_CELLS, ENTERPRISE_KINDS, STOCK_KINDS, WorkLog, work_log_id_for
 
 from .support import (
@@ -66,11 +66,11 @@ def minimal(world: World, kind: ActivityKind) -> dict[str, Any]:
 
 
 def record(world: World, unit: str = "yjj", by=INSPECTOR, **kw):
-    return world.app.record_activity(by, unit, **kw)
+    return world.app.work_logs.record_activity(by, unit, **kw)
 
 
 def refuse(world: World, unit: str, code: str, command):
-    return refuse_viewed(world, work_log_id_for(unit), code, command, lambda _: world.app.work_log(unit))
+    return refuse_viewed(world, work_log_id_for(unit), code, command, lambda _: world.app.work_logs.work_log(unit))
 
 
 @pytest.fixture
@@ -89,13 +89,13 @@ def test_the_log_id_is_derived_from_the_unit_id(world: World):
     receipt = record(world, kind=K.LECTURE)
     assert receipt.id == work_log_id_for("yjj")
     assert record(world, kind=K.LECTURE).id == receipt.id
-    assert world.app.work_log("yjj")["id"] == str(receipt.id)
+    assert world.app.work_logs.work_log("yjj")["id"] == str(receipt.id)
 
 
 def test_the_log_id_is_the_same_in_every_deployment_and_version():
     # Pinned: changing the namespace would orphan every stored log.
     assert work_log_id_for("yjj") == UUID("f1849694-35f4-5fc0-a910-5d412deefb92")
-    assert HazardLedger(IN_MEMORY).work_log("yjj")["id"] == str(work_log_id_for("yjj"))
+    assert Ledger(IN_MEMORY).work_logs.work_log("yjj")["id"] == str(work_log_id_for("yjj"))
 
 
 def test_the_first_activity_opens_the_log(world: World):
@@ -113,7 +113,7 @@ def test_later_activities_append_one_event_each(world: World, opened: UUID):
 
 
 def test_a_unit_with_nothing_recorded_has_an_empty_log(world: World):
-    view = world.app.work_log("wulong")
+    view = world.app.work_logs.work_log("wulong")
     assert view == {
         "id": str(work_log_id_for("wulong")),
         "version": 0,
@@ -125,13 +125,13 @@ def test_a_unit_with_nothing_recorded_has_an_empty_log(world: World):
 
 
 def test_an_unknown_unit_is_refused(world: World):
-    world.refuse_new("unknown_department", lambda: world.app.work_log("nowhere"))
+    world.refuse_new("unknown_department", lambda: world.app.work_logs.work_log("nowhere"))
     world.refuse_new("unknown_department", lambda: record(world, "nowhere", by=OFFICE, kind=K.LECTURE))
 
 
 def test_a_concurrent_first_write_conflicts_cleanly(world: World, monkeypatch):
     # Both writers find no log; the first opens it, the second is told to reload and appends nothing.
-    monkeypatch.setattr(type(world.app), "_existing_work_log", lambda self, unit_id: None)
+    monkeypatch.setattr(type(world.app.work_logs), "_existing_work_log", lambda self, unit_id: None)
     record(world, kind=K.LECTURE)
     log_id = work_log_id_for("yjj")
     total = world.total_events()
@@ -151,7 +151,7 @@ def test_a_concurrent_append_conflicts_cleanly(world: World, opened: UUID, monke
     stale = world.app.repository.get(opened)
     record(world, kind=K.LECTURE)
     before, total = world.app.history(opened), world.total_events()
-    monkeypatch.setattr(type(world.app), "_existing_work_log", lambda self, unit_id: stale)
+    monkeypatch.setattr(type(world.app.work_logs), "_existing_work_log", lambda self, unit_id: stale)
     with pytest.raises(DomainError) as info:
         record(world, kind=K.SUPERVISION_TEAM)
     monkeypatch.undo()
@@ -172,13 +172,13 @@ def test_expected_versions_of_an_unopened_and_an_opened_log(world: World):
 
 def test_the_units_own_staff_record_its_activities(world: World):
     record(world, "wulong", by=STREET_OFFICER, kind=K.SITE_SUPERVISION)
-    assert world.app.work_log("wulong")["activities"][0]["recorded_by"] == STREET_OFFICER.user_id
+    assert world.app.work_logs.work_log("wulong")["activities"][0]["recorded_by"] == STREET_OFFICER.user_id
 
 
 def test_the_committee_office_records_for_any_unit_and_for_itself(world: World):
     record(world, "yjj", by=OFFICE, kind=K.LECTURE)
     record(world, "ajb", by=OFFICE, kind=K.ASSESSMENT_PATROL)
-    assert world.app.work_log("ajb")["unit_name"] == "区安委办"
+    assert world.app.work_logs.work_log("ajb")["unit_name"] == "区安委办"
 
 
 def test_another_unit_may_not_record_for_a_unit(world: World, opened: UUID):
@@ -214,7 +214,7 @@ def test_each_kind_has_one_annex_cell():
 @pytest.mark.parametrize("kind", list(ActivityKind), ids=lambda k: k.value)
 def test_each_kind_is_recorded_with_what_it_needs(world: World, kind: ActivityKind):
     receipt = record(world, **minimal(world, kind), note="  备注 ")
-    (activity,) = world.app.work_log("yjj")["activities"]
+    (activity,) = world.app.work_logs.work_log("yjj")["activities"]
     assert receipt.version == 2
     assert (activity["kind"], activity["kind_zh"], activity["note"]) == (kind.value, LABELS[kind], "备注")
     if kind in STOCK_KINDS:
@@ -248,7 +248,7 @@ def test_the_stock_is_a_value_of_zero_or_more_and_no_count(world: World, opened:
 
 def test_a_stock_of_zero_is_a_stated_value(world: World):
     record(world, kind=K.TECHNICAL_INSPECTORS, value=0)
-    assert world.app.work_log("yjj")["totals"]["technical_inspectors"]["value"] == 0
+    assert world.app.work_logs.work_log("yjj")["totals"]["technical_inspectors"]["value"] == 0
 
 
 @pytest.mark.parametrize("kind", [k for k in ActivityKind if k not in AMOUNT_KINDS], ids=lambda k: k.value)
@@ -276,13 +276,13 @@ def test_a_reward_states_its_amount_and_an_anonymous_part_within_it(world: World
 
 def test_a_reward_may_be_wholly_anonymous(world: World):
     record(world, kind=K.TIPOFF_REWARD, amount_yuan=3_000, anonymous_amount_yuan=3_000)
-    (activity,) = world.app.work_log("yjj")["activities"]
+    (activity,) = world.app.work_logs.work_log("yjj")["activities"]
     assert (activity["amount_yuan"], activity["anonymous_amount_yuan"]) == (3_000, 3_000)
 
 
 def test_the_anonymous_part_defaults_to_zero(world: World):
     record(world, kind=K.TIPOFF_REWARD, amount_yuan=3_000)
-    assert world.app.work_log("yjj")["activities"][0]["anonymous_amount_yuan"] == 0
+    assert world.app.work_logs.work_log("yjj")["activities"][0]["anonymous_amount_yuan"] == 0
 
 
 @pytest.mark.parametrize("kind", sorted(ENTERPRISE_KINDS), ids=lambda k: k.value)
@@ -307,7 +307,7 @@ def test_the_stock_names_no_enterprise(world: World, opened: UUID):
 
 def test_other_kinds_may_name_an_enterprise(world: World):
     record(world, kind=K.LECTURE, enterprise_id=world.enterprise_id)
-    assert world.app.work_log("yjj")["activities"][0]["enterprise_id"] == str(world.enterprise_id)
+    assert world.app.work_logs.work_log("yjj")["activities"][0]["enterprise_id"] == str(world.enterprise_id)
 
 
 def test_an_unknown_kind_is_refused(world: World, opened: UUID):
@@ -317,7 +317,7 @@ def test_an_unknown_kind_is_refused(world: World, opened: UUID):
 
 def test_a_refused_first_activity_leaves_the_log_unopened(world: World):
     world.refuse_new("invalid_value", lambda: record(world, kind=K.TIPOFF_REWARD))
-    assert world.app.work_log("yjj")["version"] == 0
+    assert world.app.work_logs.work_log("yjj")["version"] == 0
 
 
 # ----- business time and totals --------------------------------------------------------------------
@@ -335,9 +335,9 @@ def test_an_activity_in_the_future_is_refused(world: World, opened: UUID):
 def test_the_stock_is_its_latest_value_in_business_time(world: World):
     record(world, kind=K.TECHNICAL_INSPECTORS, value=5, occurred_at=START - timedelta(days=5))
     record(world, kind=K.TECHNICAL_INSPECTORS, value=3, occurred_at=START - timedelta(days=10))  # entered late
-    assert world.app.work_log("yjj")["totals"]["technical_inspectors"]["value"] == 5
+    assert world.app.work_logs.work_log("yjj")["totals"]["technical_inspectors"]["value"] == 5
     record(world, kind=K.TECHNICAL_INSPECTORS, value=8)
-    assert world.app.work_log("yjj")["totals"]["technical_inspectors"] == {
+    assert world.app.work_logs.work_log("yjj")["totals"]["technical_inspectors"] == {
         "records": 3,
         "value": 8,
         "kind_zh": LABELS[K.TECHNICAL_INSPECTORS],
@@ -351,7 +351,7 @@ def test_the_stock_is_its_latest_value_in_business_time(world: World):
 def test_the_later_recording_wins_between_equal_business_times(world: World):
     record(world, kind=K.TECHNICAL_INSPECTORS, value=5, occurred_at=START - timedelta(days=1))
     record(world, kind=K.TECHNICAL_INSPECTORS, value=6, occurred_at=START - timedelta(days=1))
-    assert world.app.work_log("yjj")["totals"]["technical_inspectors"]["value"] == 6
+    assert world.app.work_logs.work_log("yjj")["totals"]["technical_inspectors"]["value"] == 6
 
 
 def test_totals_sum_counts_and_amounts_and_count_distinct_enterprises(world: World):
@@ -362,7 +362,7 @@ def test_totals_sum_counts_and_amounts_and_count_distinct_enterprises(world: Wor
     record(world, kind=K.ENTERPRISE_SERVED, enterprise_id=world.enterprise_id)
     record(world, kind=K.ENTERPRISE_SERVED, enterprise_id=world.enterprise_id, count=2)
     record(world, kind=K.GUIDANCE_ENTERPRISE, enterprise_id=world.enterprise_id, count=2)
-    totals = world.app.work_log("yjj")["totals"]
+    totals = world.app.work_logs.work_log("yjj")["totals"]
     assert totals["supervision_team"]["count"] == 5
     assert (totals["tipoff_reward"]["amount_yuan"], totals["tipoff_reward"]["anonymous_amount_yuan"]) == (15_000, 4_000)
     assert totals["tipoff_reward"]["count"] == 3
@@ -386,18 +386,18 @@ def test_the_log_reloads_from_its_events(world: World):
 
 def test_an_activity_may_name_its_sector_row(world: World):
     record(world, kind=K.SUPERVISION_TEAM, count=2, sector="fireworks")
-    assert world.app.work_log("yjj")["activities"][0]["sector"] == "fireworks"
+    assert world.app.work_logs.work_log("yjj")["activities"][0]["sector"] == "fireworks"
 
 
 def test_a_unit_wide_activity_has_no_sector_row(world: World):
     record(world, kind=K.STUDY_SESSION)
-    assert world.app.work_log("yjj")["activities"][0]["sector"] is None
+    assert world.app.work_logs.work_log("yjj")["activities"][0]["sector"] is None
 
 
 def test_the_sector_row_defaults_to_the_enterprises(world: World):
     record(world, kind=K.ENTERPRISE_SERVED, enterprise_id=world.enterprise_id)
     record(world, kind=K.GUIDANCE_ENTERPRISE, enterprise_id=world.enterprise_id, sector="aging_installations")
-    assert [a["sector"] for a in world.app.work_log("yjj")["activities"]] == ["hazardous_chemicals", "aging_installations"]
+    assert [a["sector"] for a in world.app.work_logs.work_log("yjj")["activities"]] == ["hazardous_chemicals", "aging_installations"]
 
 
 def test_an_unknown_sector_row_is_refused(world: World, opened: UUID):

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from pydantic_core import to_jsonable_python
 
-from api.exports import export, file_name
+from adapters.annex_files import export, file_name
 from domain.business_time import business_date
 from domain.errors import DomainError
 
@@ -35,8 +35,9 @@ def report(
     ),
 ) -> None:
     """Write an annex table (附件1/2/3) to a file: XLSX as the printed form, CSV, or the JSON of the API."""
-    from api.cli import _services, console
-    from api.routes.exports import annex_table, mask_phones, unit_name
+    from cli.main import _services, console
+    from app.reports import annex_table, unit_name
+    from domain.access import mask_phones
 
     if fmt not in ("xlsx", "csv", "json"):
         console.print(f"[red]未知的格式 / unknown format:[/red] {fmt} (xlsx, csv, json)")

@@ -34,7 +34,7 @@ def _who(p: dict[str, Any]) -> str:
 
 
 def _query(db: str | None, read: Any) -> Any:
-    from api.cli import _services, console
+    from cli.main import _services, console
     from projections.accountability_queries import AccountabilityQueries
 
     services = _services(db)
@@ -51,7 +51,7 @@ def _query(db: str | None, read: Any) -> Any:
 @accountability_app.command("hazard")
 def hazard(hazard_id: Annotated[str, typer.Argument(help="the hazard's id")], db: DbOption = None) -> None:
     """The hazard's chain: who inspected and signed, reported, filed, claimed, verified, listed, closed, decided."""
-    from api.cli import console
+    from cli.main import console
 
     try:
         UUID(hazard_id)
@@ -90,7 +90,7 @@ def anomalies(
     db: DbOption = None,
 ) -> None:
     """The lists: inspected but missed, verified but recurred, penalised but not rectified, overdue, revoked keys."""
-    from api.cli import console
+    from cli.main import console
 
     try:
         day = date.fromisoformat(as_of) if as_of else None

@@ -14,11 +14,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.accountability_cli import accountability_app  # accountability trail
-from api.audit_cli import audit_app
-from api.bootstrap import Services, build
-from api.report_cli import report as _report_command  # annex tables to files
-from api.settings import Settings, SettingsError
+from cli.accountability import accountability_app  # accountability trail
+from cli.audit import audit_app
+from app.wiring import Services, build
+from cli.report import report as _report_command  # annex tables to files
+from app.settings import Settings, SettingsError
 from domain.business_time import CHINA_TZ
 from domain.errors import DomainError
 from domain.glossary import Grade, HazardState, Role
@@ -60,7 +60,7 @@ def _start_checkpoints(services: Services, stop: threading.Event) -> None:
 
 
 def _load_demo(services: Services, seed: int) -> None:
-    from api.demo import load_demo
+    from demo.loader import load_demo
 
     if services.ledger.recorder.max_notification_id():
         console.print("演示数据已存在，跳过加载 / the ledger already holds events; demo not loaded again")
@@ -103,7 +103,7 @@ def serve(
     worker.start()
     _start_checkpoints(services, stop)  # a signed checkpoint every HAZARD_CHECKPOINT_EVERY_MINUTES
     if process_every > 0:  # deadline watcher, warning ladder, repeat-offender detector (api/process_managers.py)
-        from api.process_managers import process_loop
+        from app.process_managers import process_loop
 
         threading.Thread(target=process_loop, args=(services, stop, process_every), daemon=True).start()
     console.print(f"事故隐患台账 API: http://{host}:{port}/docs  ({'PostgreSQL' if services.settings.is_postgres else 'SQLite'})")
@@ -135,7 +135,7 @@ def process(
     """Run the process managers: deadline watcher (逾期), warning ladder (分级警示), repeat-offender detector."""
     import time
 
-    from api.process_managers import run_process_managers
+    from app.process_managers import run_process_managers
 
     services = _services(db)
     summary = None
@@ -257,7 +257,7 @@ def hazards_list(
 @hazards_app.command("show")
 def hazards_show(hazard_id: str, db: DbOption = None) -> None:
     """Show a hazard: its state and its whole history — who did what, and when."""
-    hazard, history = _load_record(db, hazard_id, "hazard", lambda ledger, rid: ledger.hazard(rid))
+    hazard, history = _load_record(db, hazard_id, "hazard", lambda ledger, rid: ledger.hazards.hazard(rid))
     console.print(f"[bold]{hazard['description']}[/bold]")
     console.print(
         f"状态 state: {hazard['state_zh']} ({hazard['state']})   等级: {hazard['grade_zh']}   来源: {hazard['source_zh']}\n"
@@ -305,7 +305,7 @@ def work_log(unit_id: Annotated[str, typer.Argument(help="reporting unit id, e.g
     """Show a reporting unit's recorded activities (Annex 1 / Annex 2 work items)."""
     services = _services(db)
     try:
-        log = services.ledger.work_log(unit_id)
+        log = services.ledger.work_logs.work_log(unit_id)
     except DomainError as exc:
         console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
         raise typer.Exit(1) from None

@@ -1,5 +1,5 @@
 """`python -m api` is the `hazard-ledger` command."""
 
-from api.cli import main
+from cli.main import main
 
 main()

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.settings import Settings, SettingsError
+from app.settings import Settings, SettingsError
 
 audit_app = typer.Typer(help="Merkle log 默克尔日志: checkpoints, export, offline verification", no_args_is_help=True)
 console = Console()
@@ -46,7 +46,7 @@ def checkpoint(
     out: Annotated[Path | None, typer.Option("--out", help="also write the signed note to this file")] = None,
 ) -> None:
     """Bring the log up to date, sign a checkpoint (recorded, and written to HAZARD_CHECKPOINT_DIR)."""
-    from api.bootstrap import build
+    from app.wiring import build
 
     services = build(_settings(db))
     try:

@@ -32,7 +32,7 @@ from uuid import UUID
 
 from sqlalchemy import text
 
-from api.bootstrap import Services
+from app.wiring import Services
 from domain.actor import SYSTEM_ACTOR
 from domain.business_time import Clock, business_date
 from domain.errors import DomainError
@@ -105,7 +105,7 @@ def watch_deadlines(services: Services, queries: ProcessQueries, now: datetime, 
     earliest = now - timedelta(days=ledger.rules.backdate_days) + timedelta(minutes=1)
     for miss in deadlines_missed(queries.deadline_facts(business_date(now)), now):
         at = max(miss.occurred_at, earliest)
-        if _attempt(summary, "deadline_watcher", miss.hazard_id, lambda m=miss, at=at: ledger.mark_deadline_missed(
+        if _attempt(summary, "deadline_watcher", miss.hazard_id, lambda m=miss, at=at: ledger.hazards.mark_deadline_missed(
             SYSTEM_ACTOR, m.hazard_id, occurred_at=at)):  # fmt: skip
             summary.deadlines_missed.append(str(miss.hazard_id))
 
@@ -113,7 +113,7 @@ def watch_deadlines(services: Services, queries: ProcessQueries, now: datetime, 
 def detect_repeat_offenders(services: Services, queries: ProcessQueries, now: datetime, summary: ProcessSummary) -> None:
     ledger = services.ledger
     for due in closures_due(queries.cited_hazards(), business_date(now), ledger.rules):
-        if _attempt(summary, "repeat_offender_detector", due.case_id, lambda d=due: ledger.recommend_closure(
+        if _attempt(summary, "repeat_offender_detector", due.case_id, lambda d=due: ledger.enforcement.recommend_closure(
             SYSTEM_ACTOR, d.case_id, hazard_id=d.hazard_id, other_case_ids=d.other_case_ids, occurred_at=now)):  # fmt: skip
             summary.closures_recommended.append(str(due.case_id))
 
@@ -127,7 +127,7 @@ def climb_warning_ladder(services: Services, queries: ProcessQueries, now: datet
             warning_id = warning_id_for(p.unit_id, p.level, p.trigger_key)
             if str(warning_id) in known:
                 continue  # proposed before (the store would refuse it with warning_exists anyway)
-            if _attempt(summary, "warning_ladder", warning_id, lambda p=p: ledger.propose_warning(
+            if _attempt(summary, "warning_ladder", warning_id, lambda p=p: ledger.warnings.propose_warning(
                 SYSTEM_ACTOR, unit_id=p.unit_id, level=p.level, trigger=p.trigger, trigger_key=p.trigger_key,
                 trigger_refs=p.refs, reason_zh=p.reason_zh, reason_en=p.reason_en, occurred_at=now)):  # fmt: skip
                 summary.warnings_proposed.append(str(warning_id))

@@ -90,12 +90,18 @@ class Settings:
             path = unquote(parts.path[1:]) if parts.path.startswith("/") else unquote(parts.path)
             if not path or path == ":memory:":
                 raise SettingsError("HAZARD_DB_URL: an SQLite ledger needs a file, e.g. sqlite:///var/hazard.db")
-            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30"}
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "APPLICATION_RECORDER_TOPIC": "adapters.event_store:LedgerSQLiteRecorder",
+                "SQLITE_DBNAME": path,
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
         if self.is_postgres:
             if not parts.path.strip("/"):
                 raise SettingsError("HAZARD_DB_URL: name the PostgreSQL database, e.g. postgresql://hazard@localhost/hazard")
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "APPLICATION_RECORDER_TOPIC": "adapters.event_store:LedgerPostgresRecorder",
                 "POSTGRES_DBNAME": unquote(parts.path.strip("/")),
                 "POSTGRES_HOST": parts.hostname or "localhost",
                 "POSTGRES_PORT": str(parts.port or 5432),

@@ -1,0 +1,119 @@
+"""Assembles the product from settings: the one place that wires persistence to the domain.
+
+Every member of :class:`Services` is declared and typed; the read models are typed fields of
+:class:`ReadModels`. Built in the app factory, the CLI and the tests — never at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from sqlalchemy import Engine, create_engine, event
+
+from adapters.evidence_store import SqlEvidenceStore
+from adapters.idempotency import IdempotencyStore
+from adapters.idempotency import metadata as idempotency_metadata
+from adapters.server_held_keys import ServerHeldKeyStore
+from adapters.server_held_keys import metadata as key_metadata
+from app.settings import Settings
+from audit.log import AuditLog, MerkleLogProjection  # the Merkle log of the event store (audit/)
+from domain.business_time import Clock
+from domain.ledger import Ledger
+from domain.reference_data import load_reference
+from projections.accountability import AccountabilityProjection  # accountability trail (谁检查、谁签名、谁负责)
+from projections.annex_reports import AnnexQueries
+from projections.engine import ProjectionRunner, listen_wait, polling_wait
+from projections.hazard_queries import HazardQueries
+from projections.process_facts import ProcessFactsProjection  # process managers, warnings
+from projections.records import RecordsProjection
+
+
+@dataclass(frozen=True)
+class ReadModels:
+    """The projections over the event log, each with its runner."""
+
+    records: ProjectionRunner  # hazard lists, registers, annex figures
+    process_facts: ProjectionRunner  # what the process managers and the warning ladder read
+    accountability: ProjectionRunner  # 谁检查、谁签名、谁负责
+    merkle_log: ProjectionRunner  # the audit log's tree (audit/log.py)
+
+    def __iter__(self) -> Iterator[ProjectionRunner]:
+        return iter((self.records, self.process_facts, self.accountability, self.merkle_log))
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    ledger: Ledger
+    engine: Engine
+    read_models: ReadModels
+    queries: HazardQueries
+    annexes: AnnexQueries
+    idempotency: IdempotencyStore
+    server_held_keys: ServerHeldKeyStore
+    audit: AuditLog  # signed checkpoints and proofs over the Merkle log
+
+    def catch_up(self) -> int:
+        """Brings every read model up to the last recorded event (workers, the CLI and tests; a GET never
+        does: it waits for a position instead, ``app/consistency.py``)."""
+        return sum(runner.catch_up() for runner in self.read_models)
+
+    def wake_on_new_events(self) -> Callable[[float], None]:
+        """How a live worker waits: PostgreSQL NOTIFY, or polling on SQLite."""
+        if self.settings.is_postgres:
+            return listen_wait(self.settings.psycopg_conninfo(), self.ledger.recorder.channel_name)  # type: ignore[attr-defined]
+        return polling_wait(0.2)
+
+    def close(self) -> None:
+        self.audit.close()
+        self.ledger.close()
+        self.engine.dispose()
+
+
+def create_read_engine(settings: Settings) -> Engine:
+    if settings.is_postgres:
+        return create_engine(settings.sqlalchemy_url(), pool_pre_ping=True)
+    engine = create_engine(settings.sqlalchemy_url(), connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA busy_timeout=30000")
+
+    return engine
+
+
+def build(settings: Settings, clock: Clock | None = None) -> Services:
+    sqlite_path = settings.sqlite_path()
+    if sqlite_path is not None:
+        sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    reference = load_reference(settings.reference_path)
+    rules = replace(reference.rules.overridden(settings.rule_overrides), require_signatures=settings.require_signatures)
+    engine = create_read_engine(settings)
+    for metadata in (idempotency_metadata, key_metadata):
+        metadata.create_all(engine)
+    ledger = Ledger(env=settings.eventsourcing_env(), reference=reference, rules=rules, clock=clock, evidence=SqlEvidenceStore(engine))
+
+    def runner(projection: object) -> ProjectionRunner:
+        return ProjectionRunner(engine, ledger.recorder, ledger.mapper, projection)  # type: ignore[arg-type]
+
+    read_models = ReadModels(
+        records=runner(RecordsProjection(reference.campaign.start)),
+        process_facts=runner(ProcessFactsProjection()),
+        accountability=runner(AccountabilityProjection()),
+        merkle_log=runner(MerkleLogProjection()),
+    )
+    for model in read_models:
+        model.create_tables()
+    return Services(
+        settings=settings,
+        ledger=ledger,
+        engine=engine,
+        read_models=read_models,
+        queries=HazardQueries(engine, reference, read_models.records.tables),
+        annexes=AnnexQueries(engine, reference, read_models.records.tables),
+        idempotency=IdempotencyStore(engine),
+        server_held_keys=ServerHeldKeyStore(engine),
+        audit=AuditLog(engine, read_models.merkle_log, settings.log_origin, settings.log_key_file, settings.checkpoint_dir),
+    )

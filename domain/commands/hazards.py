@@ -1,0 +1,139 @@
+"""Commands of the hazard lifecycle (事故隐患): what a person asks, as typed values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from domain.commands.base import Command, RecordCommand
+from domain.glossary import Assessor, Grade, HazardSource
+from domain.signatures import SignatureArg
+from domain.values import RectificationPlan, SupervisionListing
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportHazard(Command):
+    """``HazardApplication.report_hazard``."""
+
+    enterprise_id: UUID
+    grade: Grade
+    source: HazardSource
+    description: str
+    criterion: str = ''
+    sector: str | None = None
+    jurisdiction: str | None = None
+    department: str | None = None
+    location: str = ''
+    existed_since: date | None = None
+    inspection_id: UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportToRegulator(RecordCommand):
+    """``HazardApplication.report_to_regulator``."""
+
+    hazard_id: UUID
+    regulator: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FilePlan(RecordCommand):
+    """``HazardApplication.file_plan``."""
+
+    hazard_id: UUID
+    plan: RectificationPlan
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordProgress(RecordCommand):
+    """``HazardApplication.record_progress``."""
+
+    hazard_id: UUID
+    note: str
+    percent: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttachEvidence(RecordCommand):
+    """``HazardApplication.attach_evidence``."""
+
+    hazard_id: UUID
+    file_name: str
+    media_type: str
+    content: bytes
+    sha256: str | None = None
+    taken_at: datetime | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListForSupervision(RecordCommand):
+    """``HazardApplication.list_for_supervision``."""
+
+    hazard_id: UUID
+    listing: SupervisionListing
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiftSupervision(RecordCommand):
+    """``HazardApplication.lift_supervision``."""
+
+    hazard_id: UUID
+    reason: str
+    approver: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtendDeadline(RecordCommand):
+    """``HazardApplication.extend_deadline``."""
+
+    hazard_id: UUID
+    request_date: date
+    reason: str
+    new_deadline: date
+    approver: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkDeadlineMissed(RecordCommand):
+    """``HazardApplication.mark_deadline_missed``."""
+
+    hazard_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompleteRectification(RecordCommand):
+    """``HazardApplication.complete_rectification``."""
+
+    hazard_id: UUID
+    note: str = ''
+
+
+@dataclass(frozen=True, kw_only=True)
+class VerifyRectification(RecordCommand):
+    """``HazardApplication.verify``."""
+
+    hazard_id: UUID
+    passed: bool
+    opinion: str
+    assessed_by: list[Assessor]
+    signature: SignatureArg = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseHazard(RecordCommand):
+    """``HazardApplication.close_hazard``."""
+
+    hazard_id: UUID
+    note: str = ''
+    signature: SignatureArg = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoidHazard(RecordCommand):
+    """``HazardApplication.void_hazard``."""
+
+    hazard_id: UUID
+    reason: str

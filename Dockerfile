@@ -5,8 +5,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 COPY pyproject.toml README.md ./
 COPY domain ./domain
 COPY projections ./projections
-COPY api ./api
 COPY audit ./audit
+COPY adapters ./adapters
+COPY app ./app
+COPY demo ./demo
+COPY api ./api
+COPY cli ./cli
 RUN pip install --no-cache-dir .
 EXPOSE 8000
 CMD ["uvicorn", "--factory", "api.app:app_from_env", "--host", "0.0.0.0", "--port", "8000"]

@@ -14,7 +14,7 @@ test: $(STAMP)
 	$(VENV)/bin/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check domain projections api audit tests
+	$(VENV)/bin/ruff check domain projections audit adapters app demo api cli bench tests
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'

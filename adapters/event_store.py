@@ -26,7 +26,9 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         claim: IdempotencyClaim | None = kwargs.get(CLAIM)
         if claim is not None and stored_events:
             # In the recorder's pipeline and transaction: a second claim of the key fails the whole insert.
-            curs.execute(f"INSERT INTO idempotency_keys {INSERT_COLUMNS} VALUES (%s, %s, %s, %s, %s::json)", claim.row(stored_events))
+            curs.execute(
+                f"INSERT INTO idempotency_keys {INSERT_COLUMNS} VALUES (%s, %s, %s, %s, %s::json)", claim.row(stored_events)
+            )
         super()._insert_events(curs, stored_events, **kwargs)
 
 

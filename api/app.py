@@ -9,7 +9,6 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from api import problems
-from app.wiring import Services, build
 from api.routes import accountability as accountability_routes  # accountability trail (谁检查、谁签名、谁负责)
 from api.routes import audit as audit_routes  # Merkle log: checkpoints, proofs
 from api.routes import cases, enterprises, hazards, health, inspections, reference, registers, reports
@@ -18,6 +17,8 @@ from api.routes import keys as key_routes  # personal signatures: key registry, 
 from api.routes import submissions as submission_routes  # report submissions (报表报送)
 from api.routes import warnings as warning_routes  # 分级警示, 一票否优/否决
 from app.settings import Settings
+from app.wiring import Services, build
+from app.workers import InProcessWorkers
 from domain.business_time import Clock
 
 DESCRIPTION = """
@@ -29,7 +30,10 @@ stable `code` and a message in Chinese (`message_zh`) and English (`message_en`)
 **Identity** (until log-in exists): send `X-User-Id`, `X-User-Name`, `X-User-Role`, `X-Org-Id`,
 `X-Org-Kind` (and optionally `X-Org-Name`) on every write. **Concurrency**: `If-Match: "<version>"`
 refuses a stale write with 409 `version_conflict`. **Retries**: `Idempotency-Key` makes a retried
-command return the first result and append nothing.
+command return the first result and append nothing. **Read your writes**: a command answers the log
+position it reached (`position`, header `X-Log-Position`); a read given `min_position` (or the header
+`X-Min-Position`) waits up to a few seconds until its read model has it, and always answers the position
+it read at (`X-Read-Position`). Reads never write.
 """
 
 
@@ -39,7 +43,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        workers = InProcessWorkers(services, settings.process_every_seconds) if settings.in_process_workers else None
+        if workers is not None:
+            workers.start()
         yield
+        if workers is not None:
+            workers.close()
         services.close()
 
     app = FastAPI(

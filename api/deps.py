@@ -1,22 +1,46 @@
-"""Request-scoped access to the assembled services (built once in the app factory's lifespan)."""
+"""Request-scoped access to the assembled services (built once in the app factory)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Query, Request, Response
 
-from app.wiring import Services
-from api.commands import IdempotencyStore
+from app.consistency import wait_for
+from app.wiring import ReadModels, Services
+from projections.engine import ProjectionRunner
 
 
 def services(request: Request) -> Services:
     return request.app.state.services  # type: ignore[no-any-return]
 
 
-def idempotency(request: Request) -> IdempotencyStore:
-    return request.app.state.services.idempotency  # type: ignore[no-any-return]
-
-
 ServicesDep = Annotated[Services, Depends(services)]
-IdempotencyDep = Annotated[IdempotencyStore, Depends(idempotency)]
+
+
+def _consistent(pick: Callable[[ReadModels], ProjectionRunner]) -> Any:
+    """A read of one read model: waits (bounded) for the position the client names, reports the one read at."""
+
+    def read_position(
+        services: ServicesDep,
+        response: Response,
+        min_position: Annotated[
+            int | None,
+            Query(ge=0, le=MAX_POSITION, description="wait until the read model has this log position (read your writes)"),
+        ] = None,
+        x_min_position: Annotated[int | None, Header(ge=0, le=MAX_POSITION, description="the same as `min_position`")] = None,
+    ) -> int:
+        wanted = [p for p in (min_position, x_min_position) if p is not None]
+        reached = wait_for(pick(services.read_models), max(wanted) if wanted else None)
+        response.headers[READ_POSITION_HEADER] = str(reached)
+        return reached
+
+    return Depends(read_position)
+
+
+MAX_POSITION = 2**63 - 1
+READ_POSITION_HEADER = "X-Read-Position"
+RecordsRead = Annotated[int, _consistent(lambda models: models.records)]
+ProcessFactsRead = Annotated[int, _consistent(lambda models: models.process_facts)]
+AccountabilityRead = Annotated[int, _consistent(lambda models: models.accountability)]

@@ -22,15 +22,12 @@ ledger's own clock (the default), since the ledger refuses business times in its
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from threading import Event
 from typing import Any
 from uuid import UUID
-
-from sqlalchemy import text
 
 from app.wiring import Services
 from domain.actor import SYSTEM_ACTOR
@@ -39,6 +36,7 @@ from domain.errors import DomainError
 from domain.process_rules import closures_due, deadlines_missed
 from domain.unit_warning import warning_id_for
 from domain.warning_rules import ladder
+from projections.locks import advisory_lock
 from projections.process_queries import ProcessQueries
 
 log = logging.getLogger("hazard_ledger.process")
@@ -72,21 +70,16 @@ class ProcessSummary:
         return asdict(self)
 
 
-def process_queries(services: Services) -> ProcessQueries:
-    ledger = services.ledger
-    return ProcessQueries(services.engine, ledger.reference, ledger.rules, services.runners["process_facts"].tables)
-
-
 def run_process_managers(services: Services, clock: Clock | None = None) -> ProcessSummary:
     """Catches the read models up, then runs the deadline watcher, the repeat-offender detector and the
     warning ladder in that order (each sees what the one before appended), all at ``clock.now()``."""
     now = (clock or services.ledger.clock).now()
     summary = ProcessSummary(at=now.isoformat())
-    with _single_run(services) as running:
+    with advisory_lock(services.engine, LOCK_KEY, wait=False) as running:
         if not running:
             summary.skipped = "another process-manager run holds the lock"
             return summary
-        queries = process_queries(services)
+        queries = services.process_queries
         services.catch_up()
         watch_deadlines(services, queries, now, summary)
         services.catch_up()
@@ -145,24 +138,6 @@ def _attempt(summary: ProcessSummary, manager: str, record_id: UUID, command: Ca
             summary.errors.append({"manager": manager, "record": str(record_id), "code": error.code, "message": error.message_en})
         return False
     return True
-
-
-@contextmanager
-def _single_run(services: Services) -> Iterator[bool]:
-    """PostgreSQL: one run at a time across processes (a session advisory lock, not waited for).
-    SQLite (one host): always runs; the domain's refusals keep concurrent runs exactly-once."""
-    if not services.settings.is_postgres:
-        yield True
-        return
-    with services.engine.connect() as conn:
-        got = bool(conn.execute(text("SELECT pg_try_advisory_lock(hashtext(:k))"), {"k": LOCK_KEY}).scalar())
-        conn.commit()
-        try:
-            yield got
-        finally:
-            if got:
-                conn.execute(text("SELECT pg_advisory_unlock(hashtext(:k))"), {"k": LOCK_KEY})
-                conn.commit()
 
 
 def process_loop(services: Services, stop: Event, every: float, clock: Clock | None = None) -> None:

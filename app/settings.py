@@ -44,6 +44,10 @@ class Settings:
     log_key_file: Path = Path("var/log-key.pem")
     checkpoint_dir: Path = Path("var/checkpoints")
     checkpoint_every_minutes: float = 10.0
+    # one machine: the API process also runs the projection follower, the checkpoint signer and the process
+    # managers (HAZARD_IN_PROCESS_WORKERS); a deployment with worker processes of their own sets 0
+    in_process_workers: bool = True
+    process_every_seconds: float = 60.0  # 0: the process managers never run in-process
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -62,6 +66,8 @@ class Settings:
             log_key_file=Path(env.get("HAZARD_LOG_KEY_FILE", "var/log-key.pem")),
             checkpoint_dir=Path(env.get("HAZARD_CHECKPOINT_DIR", "var/checkpoints")),
             checkpoint_every_minutes=float(env.get("HAZARD_CHECKPOINT_EVERY_MINUTES", "10")),
+            in_process_workers=env.get("HAZARD_IN_PROCESS_WORKERS", "1").lower() in ("1", "true", "yes"),
+            process_every_seconds=float(env.get("HAZARD_PROCESS_EVERY_SECONDS", "60")),
         )
         settings = cls(**{**settings.__dict__, **{k: v for k, v in overrides.items() if v is not None}})
         settings.check()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Engine, create_engine, event
 
@@ -16,16 +18,19 @@ from adapters.idempotency import IdempotencyStore
 from adapters.idempotency import metadata as idempotency_metadata
 from adapters.server_held_keys import ServerHeldKeyStore
 from adapters.server_held_keys import metadata as key_metadata
+from app.pipeline import CommandPipeline
 from app.settings import Settings
 from audit.log import AuditLog, MerkleLogProjection  # the Merkle log of the event store (audit/)
 from domain.business_time import Clock
 from domain.ledger import Ledger
 from domain.reference_data import load_reference
 from projections.accountability import AccountabilityProjection  # accountability trail (谁检查、谁签名、谁负责)
+from projections.accountability_queries import AccountabilityQueries
 from projections.annex_reports import AnnexQueries
 from projections.engine import ProjectionRunner, listen_wait, polling_wait
 from projections.hazard_queries import HazardQueries
 from projections.process_facts import ProcessFactsProjection  # process managers, warnings
+from projections.process_queries import ProcessQueries
 from projections.records import RecordsProjection
 
 
@@ -50,9 +55,12 @@ class Services:
     read_models: ReadModels
     queries: HazardQueries
     annexes: AnnexQueries
+    process_queries: ProcessQueries  # what the process managers and the warning ladder read
+    accountability_queries: AccountabilityQueries  # 谁检查、谁签名、谁负责
     idempotency: IdempotencyStore
     server_held_keys: ServerHeldKeyStore
     audit: AuditLog  # signed checkpoints and proofs over the Merkle log
+    pipeline: CommandPipeline  # every command of every entry point
 
     def catch_up(self) -> int:
         """Brings every read model up to the last recorded event (workers, the CLI and tests; a GET never
@@ -84,6 +92,13 @@ def create_read_engine(settings: Settings) -> Engine:
     return engine
 
 
+def _event_loader(ledger: Ledger) -> Callable[[str, int], Any]:
+    def load_event(record_id: str, version: int) -> Any:
+        return next(iter(ledger.repository.event_store.get(UUID(record_id), gt=version - 1, lte=version)), None)
+
+    return load_event
+
+
 def build(settings: Settings, clock: Clock | None = None) -> Services:
     sqlite_path = settings.sqlite_path()
     if sqlite_path is not None:
@@ -93,7 +108,9 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     engine = create_read_engine(settings)
     for metadata in (idempotency_metadata, key_metadata):
         metadata.create_all(engine)
-    ledger = Ledger(env=settings.eventsourcing_env(), reference=reference, rules=rules, clock=clock, evidence=SqlEvidenceStore(engine))
+    ledger = Ledger(
+        env=settings.eventsourcing_env(), reference=reference, rules=rules, clock=clock, evidence=SqlEvidenceStore(engine)
+    )
 
     def runner(projection: object) -> ProjectionRunner:
         return ProjectionRunner(engine, ledger.recorder, ledger.mapper, projection)  # type: ignore[arg-type]
@@ -106,6 +123,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     )
     for model in read_models:
         model.create_tables()
+    idempotency = IdempotencyStore(engine)
     return Services(
         settings=settings,
         ledger=ledger,
@@ -113,7 +131,18 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         read_models=read_models,
         queries=HazardQueries(engine, reference, read_models.records.tables),
         annexes=AnnexQueries(engine, reference, read_models.records.tables),
-        idempotency=IdempotencyStore(engine),
+        process_queries=ProcessQueries(engine, reference, rules, read_models.process_facts.tables),
+        accountability_queries=AccountabilityQueries(
+            engine,
+            reference,
+            rules,
+            read_models.accountability.tables,
+            _event_loader(ledger),
+            ledger.clock,
+            ledger.keys.key_states,
+        ),
+        idempotency=idempotency,
         server_held_keys=ServerHeldKeyStore(engine),
         audit=AuditLog(engine, read_models.merkle_log, settings.log_origin, settings.log_key_file, settings.checkpoint_dir),
+        pipeline=CommandPipeline(ledger, idempotency),
     )

@@ -24,8 +24,8 @@ import threading
 import time
 from typing import Any
 
-from app.wiring import Services, build
 from app.settings import Settings
+from app.wiring import Services, build
 from audit.merkle import verify_inclusion
 from audit.records import RawRecord, events_table
 from audit.verify import DatabaseSource, engine_for, verify
@@ -40,7 +40,7 @@ def bench_verify(services: Services, url: str, events: int, runs: int = 5) -> di
     started = time.perf_counter()
     populate(services.ledger, events)
     populated = time.perf_counter() - started
-    runner = services.runners["merkle_log"]
+    runner = services.read_models.merkle_log
     started = time.perf_counter()
     logged = runner.rebuild()  # blue/green: drops the synthetic tree of bench_proofs
     log_rate = logged / (time.perf_counter() - started)
@@ -71,7 +71,7 @@ def bench_verify(services: Services, url: str, events: int, runs: int = 5) -> di
 def bench_proofs(services: Services, leaves: int, samples: int) -> dict[str, Any]:
     """Builds a synthetic tree of ``leaves`` leaves through MerkleLogProjection.apply_batch (random rows,
     10,000 per transaction, as the runner would), then times inclusion proofs at random positions."""
-    runner = services.runners["merkle_log"]
+    runner = services.read_models.merkle_log
     assert runner.position() == 0 and services.audit.size() == 0, "run on an empty database"
     tables = runner.tables()
     rng = random.Random(6)
@@ -133,11 +133,11 @@ def bench_writes(services: Services, seconds: float, rounds: int, separate_worke
     alternating off/on ``rounds`` times so both see the same machine."""
     ledger = services.ledger
     office = Actor("ajb-bench", "基准", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
-    enterprise = services.queries.enterprises(limit=1)[0] if services.records.position() else None
+    enterprise = services.queries.enterprises(limit=1)[0] if services.read_models.records.position() else None
     if enterprise is None:
-        services.records.catch_up()
+        services.read_models.records.catch_up()
         enterprise = services.queries.enterprises(limit=1)[0]
-    runner = services.runners["merkle_log"]
+    runner = services.read_models.merkle_log
 
     def write_for(duration: float) -> float:
         deadline = time.perf_counter() + duration

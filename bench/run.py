@@ -19,8 +19,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from app.wiring import Services, build
 from app.settings import Settings
+from app.wiring import Services, build
 from bench.district import populate
 from domain.actor import Actor
 from domain.business_time import business_date
@@ -49,7 +49,7 @@ def bench_rebuild(services: Services, conninfo: str) -> dict[str, Any]:
         raw_rows = sum(1 for _ in cursor)
     raw_rate = raw_rows / (time.perf_counter() - started)
     started = time.perf_counter()
-    applied = services.records.rebuild()
+    applied = services.read_models.records.rebuild()
     rebuild_rate = applied / (time.perf_counter() - started)
     return {"events": applied, "rebuild_per_s": rebuild_rate, "raw_read_per_s": raw_rate, "ratio": rebuild_rate / raw_rate}
 
@@ -80,7 +80,7 @@ def bench_live_lag(services: Services, seconds: float, rate: float) -> dict[str,
     office = Actor("ajb-bench", "基准", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
     enterprise_row = services.queries.enterprises(limit=1)[0]
     lags: list[float] = []
-    runner = services.records
+    runner = services.read_models.records
     original = runner.projection.apply_batch
 
     def measuring(conn: Any, tables: Any, events: Any) -> None:
@@ -136,7 +136,7 @@ def main() -> None:
         print(f"| rebuild (records projection) | {rebuild['events']:,} events | {rebuild['rebuild_per_s']:,.0f} events/s | "
               f"raw psycopg read {rebuild['raw_read_per_s']:,.0f} rows/s | ratio {rebuild['ratio']:.1%} |")  # fmt: skip
     if "annex2" in wanted:
-        services.records.catch_up()
+        services.read_models.records.catch_up()
         annex = bench_annex2(services, args.samples)
         print(f"| Annex 2, district, today | p50 {annex['today_p50_ms']:.1f} ms | p95 {annex['today_p95_ms']:.1f} ms |")
         print(f"| Annex 2, district, past cut-offs | p50 {annex['past_p50_ms']:.1f} ms | p95 {annex['past_p95_ms']:.1f} ms |")

@@ -16,6 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from cli.common import console, open_services
 from domain.business_time import CHINA_TZ
 from domain.errors import DomainError
 
@@ -34,13 +35,11 @@ def _who(p: dict[str, Any]) -> str:
 
 
 def _query(db: str | None, read: Any) -> Any:
-    from cli.main import _services, console
-    from projections.accountability_queries import AccountabilityQueries
 
-    services = _services(db)
+    services = open_services(db)
     try:
         services.catch_up()
-        return read(AccountabilityQueries.of(services))
+        return read(services.accountability_queries)
     except DomainError as exc:
         console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
         raise typer.Exit(1) from None
@@ -51,7 +50,6 @@ def _query(db: str | None, read: Any) -> Any:
 @accountability_app.command("hazard")
 def hazard(hazard_id: Annotated[str, typer.Argument(help="the hazard's id")], db: DbOption = None) -> None:
     """The hazard's chain: who inspected and signed, reported, filed, claimed, verified, listed, closed, decided."""
-    from cli.main import console
 
     try:
         UUID(hazard_id)
@@ -90,7 +88,6 @@ def anomalies(
     db: DbOption = None,
 ) -> None:
     """The lists: inspected but missed, verified but recurred, penalised but not rectified, overdue, revoked keys."""
-    from cli.main import console
 
     try:
         day = date.fromisoformat(as_of) if as_of else None

@@ -3,57 +3,40 @@ list and show hazards."""
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime
 from functools import partial
 from typing import Annotated, Any
 from uuid import UUID
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from app.wiring import Services
+from audit.log import checkpoint_loop
 from cli.accountability import accountability_app  # accountability trail
 from cli.audit import audit_app
-from app.wiring import Services, build
+from cli.common import DbOption, advance, console, open_services, progress_bar
 from cli.report import report as _report_command  # annex tables to files
-from app.settings import Settings, SettingsError
 from domain.business_time import CHINA_TZ
 from domain.errors import DomainError
 from domain.glossary import Grade, HazardState, Role
-from projections.engine import follow, wait_for_leadership
+from domain.ledger import Ledger
+from projections.engine import follow
 from projections.hazard_queries import HazardFilter
+from projections.locks import leadership
+
+PROJECTION_WORKER = "hazard-ledger:projection-worker"  # the advisory lock of the active projection worker
 
 app = typer.Typer(help="事故隐患台账 hazard ledger", no_args_is_help=True, add_completion=False)
 hazards_app = typer.Typer(help="List and show hazards", no_args_is_help=True)
 app.add_typer(hazards_app, name="hazards")
 app.add_typer(accountability_app, name="accountability")  # 责任倒查 (api/accountability_cli.py)
 app.add_typer(audit_app, name="audit")  # Merkle log: checkpoints, export, offline verifier (api/audit_cli.py)
-console = Console()
-
-DbOption = Annotated[str | None, typer.Option("--db", help="database URL (default: HAZARD_DB_URL or sqlite:///var/hazard.db)")]
-
-
-def _services(db: str | None) -> Services:
-    try:
-        return build(Settings.from_env(db_url=db))
-    except SettingsError as exc:
-        console.print(f"[red]配置错误 / configuration error:[/red] {exc}")
-        raise typer.Exit(2) from None
-
-
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console)
-
-
-def _advance(bar: Progress, task: TaskID, done: int, total: int) -> None:
-    bar.update(task, completed=done, total=total)
-
-
 def _start_checkpoints(services: Services, stop: threading.Event) -> None:
-    from audit.log import checkpoint_loop
-
     every = services.settings.checkpoint_every_minutes
     if every > 0:
         threading.Thread(target=checkpoint_loop, args=(services.audit, every, stop), daemon=True).start()
@@ -65,7 +48,7 @@ def _load_demo(services: Services, seed: int) -> None:
     if services.ledger.recorder.max_notification_id():
         console.print("演示数据已存在，跳过加载 / the ledger already holds events; demo not loaded again")
         return
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("加载演示区县 loading demo district", total=None)
         summary = load_demo(
             services.ledger, seed=seed, progress=lambda done, total: bar.update(task, completed=done, total=total)
@@ -91,26 +74,19 @@ def serve(
     """Run the HTTP API (and the projection worker and process managers in-process) at http://HOST:PORT."""
     import uvicorn
 
-    from api.app import create_app
-
-    services = _services(db)
-    if demo:
-        _load_demo(services, seed=2023)
-    stop = threading.Event()
-    worker = threading.Thread(
-        target=follow, args=(list(services.runners.values()), services.wake_on_new_events(), stop), daemon=True
-    )
-    worker.start()
-    _start_checkpoints(services, stop)  # a signed checkpoint every HAZARD_CHECKPOINT_EVERY_MINUTES
-    if process_every > 0:  # deadline watcher, warning ladder, repeat-offender detector (api/process_managers.py)
-        from app.process_managers import process_loop
-
-        threading.Thread(target=process_loop, args=(services, stop, process_every), daemon=True).start()
-    console.print(f"事故隐患台账 API: http://{host}:{port}/docs  ({'PostgreSQL' if services.settings.is_postgres else 'SQLite'})")
+    services = open_services(db)
     try:
-        uvicorn.run(create_app(services.settings, services=services), host=host, port=port, log_level="info")
+        if demo:
+            _load_demo(services, seed=2023)
+        backend = "PostgreSQL" if services.settings.is_postgres else "SQLite"
     finally:
-        stop.set()
+        services.close()
+    # The API process builds its own services from the same settings (the app factory), with its workers.
+    os.environ["HAZARD_DB_URL"] = services.settings.db_url
+    os.environ["HAZARD_IN_PROCESS_WORKERS"] = "1"
+    os.environ["HAZARD_PROCESS_EVERY_SECONDS"] = str(process_every)
+    console.print(f"事故隐患台账 API: http://{host}:{port}/docs  ({backend})")
+    uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, log_level="info")
 
 
 @app.command()
@@ -119,7 +95,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="random seed: the same seed gives the same district")] = 2023,
 ) -> None:
     """Load the demo district (enterprises, inspections, hazards in every state) into an empty ledger."""
-    services = _services(db)
+    services = open_services(db)
     try:
         _load_demo(services, seed)
     finally:
@@ -137,7 +113,7 @@ def process(
 
     from app.process_managers import run_process_managers
 
-    services = _services(db)
+    services = open_services(db)
     summary = None
     try:
         while True:
@@ -181,39 +157,40 @@ def project(
     only: Annotated[str | None, typer.Option("--only", help="one projection by name")] = None,
 ) -> None:
     """The projection worker: catch up (or rebuild) the read models, then follow new events."""
-    services = _services(db)
-    if only is not None and only not in services.runners:
-        console.print(f"[red]未知的投影 / unknown projection:[/red] {only} (known: {', '.join(services.runners)})")
+    services = open_services(db)
+    by_name = {runner.name: runner for runner in services.read_models}
+    if only is not None and only not in by_name:
+        console.print(f"[red]未知的投影 / unknown projection:[/red] {only} (known: {', '.join(by_name)})")
         services.close()
         raise typer.Exit(2)
-    runners = [services.runners[only]] if only else list(services.runners.values())
+    runners = [by_name[only]] if only else list(by_name.values())
     stop = threading.Event()
-    leader = None
+    standing_by = "另一个投影进程在运行，待命中 / another worker is active: standing by"
+    # Following live: one worker active (an advisory lock), the others standing by; --once runs at once.
+    active = (
+        nullcontext(True) if once else leadership(services.engine, PROJECTION_WORKER, stop, lambda: console.print(standing_by))
+    )
     try:
-        if services.settings.is_postgres and not once:
-            leader = wait_for_leadership(
-                services.settings.psycopg_conninfo(), "hazard-ledger:projection-worker", stop,
-                lambda: console.print("另一个投影进程在运行，待命中 / another worker is active: standing by"),
-            )  # fmt: skip
-        for runner in runners:
-            with _progress() as bar:
-                task = bar.add_task(f"{'重建 rebuild' if rebuild else '追赶 catch-up'} {runner.name}", total=None)
-                report = partial(_advance, bar, task)
-                applied = runner.rebuild(report) if rebuild else runner.catch_up(report)
-            console.print(
-                f"{runner.name}: {applied} events applied, position {runner.position()}, version {runner.active_version()}"
-            )
-        if not once:
-            console.print("following new events (Ctrl-C to stop)")
-            if only is None or only == "merkle_log":
-                _start_checkpoints(services, stop)  # a signed checkpoint every HAZARD_CHECKPOINT_EVERY_MINUTES
-            follow(runners, services.wake_on_new_events(), stop)
+        with active as leading:
+            if not leading:
+                return
+            for runner in runners:
+                with progress_bar() as bar:
+                    task = bar.add_task(f"{'重建 rebuild' if rebuild else '追赶 catch-up'} {runner.name}", total=None)
+                    report = partial(advance, bar, task)
+                    applied = runner.rebuild(report) if rebuild else runner.catch_up(report)
+                console.print(
+                    f"{runner.name}: {applied} events applied, position {runner.position()}, version {runner.active_version()}"
+                )
+            if not once:
+                console.print("following new events (Ctrl-C to stop)")
+                if only is None or only == "merkle_log":
+                    _start_checkpoints(services, stop)  # a signed checkpoint every HAZARD_CHECKPOINT_EVERY_MINUTES
+                follow(runners, services.wake_on_new_events(), stop)
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
-        if leader is not None:
-            leader.close()
         services.close()
 
 
@@ -228,7 +205,7 @@ def hazards_list(
     limit: Annotated[int, typer.Option(help="rows to show")] = 50,
 ) -> None:
     """List hazards (newest first)."""
-    services = _services(db)
+    services = open_services(db)
     try:
         services.catch_up()
         page = services.queries.list(
@@ -269,15 +246,15 @@ def hazards_show(hazard_id: str, db: DbOption = None) -> None:
     _print_history(history)
 
 
-# Other records: the plain view as key/value lines, then the history. name → (label, query method)
-RECORDS = {
-    "case": ("执法案件 enforcement case", "case"),
-    "accident": ("生产安全事故 accident", "accident"),
-    "risk-point": ("重大安全风险 risk point", "risk_point"),
-    "problem": ("突出问题 outstanding problem", "problem"),
-    "inspection": ("检查记录 inspection", "inspection"),
-    "enterprise": ("生产经营单位 enterprise", "enterprise"),
-    "batch": ("公布批次 publication batch", "batch"),
+# Other records: the plain view as key/value lines, then the history. name → (label, the query)
+RECORDS: dict[str, tuple[str, Callable[[Ledger, UUID], dict[str, Any]]]] = {
+    "case": ("执法案件 enforcement case", lambda ledger, rid: ledger.enforcement.case(rid)),
+    "accident": ("生产安全事故 accident", lambda ledger, rid: ledger.accidents.accident(rid)),
+    "risk-point": ("重大安全风险 risk point", lambda ledger, rid: ledger.risks.risk_point(rid)),
+    "problem": ("突出问题 outstanding problem", lambda ledger, rid: ledger.risks.problem(rid)),
+    "inspection": ("检查记录 inspection", lambda ledger, rid: ledger.inspections.inspection(rid)),
+    "enterprise": ("生产经营单位 enterprise", lambda ledger, rid: ledger.enterprises.enterprise(rid)),
+    "batch": ("公布批次 publication batch", lambda ledger, rid: ledger.enforcement.batch(rid)),
 }
 
 
@@ -291,8 +268,8 @@ def show(
     if kind not in RECORDS:
         console.print(f"[red]未知的记录类型 / unknown kind:[/red] {kind} (one of: {', '.join(RECORDS)})")
         raise typer.Exit(2)
-    label, method = RECORDS[kind]
-    view, history = _load_record(db, record_id, kind, lambda ledger, rid: getattr(ledger, method)(rid))
+    label, query = RECORDS[kind]
+    view, history = _load_record(db, record_id, kind, query)
     console.print(f"[bold]{label}[/bold] {record_id}")
     for key, value in view.items():
         if value not in (None, "", [], {}):
@@ -303,7 +280,7 @@ def show(
 @app.command("work-log")
 def work_log(unit_id: Annotated[str, typer.Argument(help="reporting unit id, e.g. yjj")], db: DbOption = None) -> None:
     """Show a reporting unit's recorded activities (Annex 1 / Annex 2 work items)."""
-    services = _services(db)
+    services = open_services(db)
     try:
         log = services.ledger.work_logs.work_log(unit_id)
     except DomainError as exc:
@@ -330,7 +307,7 @@ def _load_record(db: str | None, raw_id: str, kind: str, load: Any) -> tuple[dic
     except ValueError:
         console.print(f"[red]无效的编号 / not a {kind} id:[/red] {raw_id}")
         raise typer.Exit(2) from None
-    services = _services(db)
+    services = open_services(db)
     try:
         return load(services.ledger, record_id), services.ledger.history(record_id)
     except DomainError as exc:

@@ -16,6 +16,7 @@ import typer
 from pydantic_core import to_jsonable_python
 
 from adapters.annex_files import export, file_name
+from cli.common import console, open_services
 from domain.business_time import business_date
 from domain.errors import DomainError
 
@@ -35,7 +36,6 @@ def report(
     ),
 ) -> None:
     """Write an annex table (附件1/2/3) to a file: XLSX as the printed form, CSV, or the JSON of the API."""
-    from cli.main import _services, console
     from app.reports import annex_table, unit_name
     from domain.access import mask_phones
 
@@ -50,7 +50,7 @@ def report(
         raise typer.Exit(2) from None
     if known is not None and known.tzinfo is None:
         known = known.replace(tzinfo=UTC)
-    services = _services(db)
+    services = open_services(db)
     try:
         services.catch_up()
         table = annex_table(services, annex, unit, day, known)

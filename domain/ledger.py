@@ -23,6 +23,7 @@ from domain.commands import enforcement as enforcement_commands
 from domain.commands import enterprises as enterprises_commands
 from domain.commands import hazards as hazards_commands
 from domain.commands import inspections as inspections_commands
+from domain.commands import reports as reports_commands
 from domain.commands import risks as risks_commands
 from domain.commands import signing_keys as signing_keys_commands
 from domain.commands import warnings as warnings_commands
@@ -97,6 +98,8 @@ HANDLERS: dict[type[Command], Callable[..., Receipt]] = {
     inspections_commands.RecordDeficiencies: InspectionApplication.record_deficiencies,
     inspections_commands.SignInspection: InspectionApplication.sign_inspection,
     # report submissions (报表报送)
+    # report submissions (报表报送)
+    reports_commands.SubmitReport: ReportApplication.submit_report,
     # risk points (重大安全风险, 4个清单) and outstanding problems (突出问题)
     risks_commands.RegisterRiskPoint: RiskApplication.register_risk_point,
     risks_commands.ListBasicInfo: RiskApplication.list_basic_info,
@@ -171,6 +174,12 @@ class Ledger:
     @property
     def clock(self) -> Clock:
         return self.hazards.clock
+
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        """One clock for every context (tests move it; the process managers read it)."""
+        for application in self._applications.values():
+            application.clock = clock
 
     @property
     def recorder(self) -> ApplicationRecorder:

@@ -24,11 +24,12 @@ from domain.accident import Accident
 from domain.accountability import AccountabilityCase
 from domain.aggregate_base import LedgerAggregate
 from domain.enforcement import EnforcementCase
-from domain.glossary import EVENT_LABELS, HazardState
+from domain.glossary import EVENT_LABELS
 from domain.hazard import Hazard
 from domain.inspection import Inspection
 from domain.views import plain
 from projections.engine import Positioned, Tables
+from projections.hazard_fold import RECTIFIED, fold_hazard
 from projections.rowstate import Lookup, Row, RowStateProjection, utc
 
 # The act an event records for its actor: event type → (code, 中文). Other events: their own name.
@@ -75,16 +76,6 @@ _RECORD_KINDS = {
     EnforcementCase: "case",
     Accident: "accident",
     AccountabilityCase: "accountability",
-}
-_CLEAR_OVERDUE = (Hazard.RectificationCompleted, Hazard.DeadlineExtended)
-_RECTIFIED = (Hazard.VerificationPassed, Hazard.HazardClosed, Hazard.HazardVoided)
-_STATE_AFTER = {
-    Hazard.RectificationPlanFiled: HazardState.RECTIFYING,
-    Hazard.RectificationCompleted: HazardState.PENDING_VERIFICATION,
-    Hazard.VerificationPassed: HazardState.VERIFIED,
-    Hazard.VerificationFailed: HazardState.RECTIFYING,
-    Hazard.HazardClosed: HazardState.CLOSED,
-    Hazard.HazardVoided: HazardState.VOIDED,
 }
 
 
@@ -271,29 +262,21 @@ def _details(e: Any) -> dict[str, Any] | None:
 
 
 def _evolve_hazard(row: Row, e: Any) -> None:
+    fold_hazard(row, e)
     if isinstance(e, Hazard.HazardReported):
         row.update(
-            id=str(e.originator_id), enterprise_id=str(e.enterprise_id), sector=e.sector, jurisdiction=e.jurisdiction,
-            department=e.department, grade=str(e.grade), criterion=e.criterion, description=e.description,
+            department=e.department, criterion=e.criterion, description=e.description,
             existed_since=e.existed_since, inspection_id=str(e.inspection_id) if e.inspection_id else None,
-            state=HazardState.REPORTED.value, reported_occ=utc(e.occurred_at),
-            deadline=None, plan_by=None, responsible_person=None, overdue=False, missed_occ=None, missed_ver=None,
+            reported_occ=utc(e.occurred_at), plan_by=None, responsible_person=None, missed_occ=None, missed_ver=None,
             verified_occ=None, verified_ver=None, verified_by=None, rectified_occ=None,
         )  # fmt: skip
-    state = _STATE_AFTER.get(type(e))
-    if state is not None:
-        row["state"] = state.value
-    if isinstance(e, Hazard.RectificationPlanFiled):
-        row.update(deadline=e.plan.deadline, plan_by=plain(e.actor), responsible_person=e.plan.responsible_person or None)
+    elif isinstance(e, Hazard.RectificationPlanFiled):
+        row.update(plan_by=plain(e.actor), responsible_person=e.plan.responsible_person or None)
     elif isinstance(e, Hazard.DeadlineMissed):
-        row.update(overdue=True, missed_occ=utc(e.occurred_at), missed_ver=e.originator_version)
-    elif isinstance(e, _CLEAR_OVERDUE):
-        row["overdue"] = False
-        if isinstance(e, Hazard.DeadlineExtended):
-            row["deadline"] = e.new_deadline
+        row.update(missed_occ=utc(e.occurred_at), missed_ver=e.originator_version)
     if isinstance(e, Hazard.VerificationPassed):
         row.update(verified_occ=utc(e.occurred_at), verified_ver=e.originator_version, verified_by=plain(e.actor))
-    if isinstance(e, _RECTIFIED) and row.get("rectified_occ") is None:
+    if isinstance(e, RECTIFIED) and row.get("rectified_occ") is None:
         row["rectified_occ"] = utc(e.occurred_at)
 
 

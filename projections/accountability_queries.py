@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import Engine, and_, select
 
@@ -29,6 +28,7 @@ _EVIDENCE_TYPES = (
     "DeadlineMissed", "VerificationPassed", "CaseOpened", "PenaltyDecided", "DualPenaltyImposed", "AccidentReported",
 )  # fmt: skip
 _ROLES = {r.value for r in Role}
+_KEYS = ("key states", -1)  # the per-query cache's entry for the key registry
 
 
 class AccountabilityQueries:
@@ -48,28 +48,15 @@ class AccountabilityQueries:
         self.tables = tables
         self.load_event = load_event
         self.clock = clock or SystemClock()
-        self._load_keys = keys  # the key states by key id, for the signature checker (read once per query object)
-        self._keys: Any = None
-
-    def keys(self) -> Any:
-        if self._keys is None and self._load_keys is not None:
-            self._keys = self._load_keys()
-        return self._keys
-
-    @classmethod
-    def of(cls, services: Any) -> AccountabilityQueries:
-        """The queries over an assembled application (``app.wiring.Services``)."""
-        ledger = services.ledger
-
-        def load_event(record_id: str, version: int) -> Any:
-            return next(iter(ledger.repository.event_store.get(UUID(record_id), gt=version - 1, lte=version)), None)
-
-        return cls(
-            services.engine, ledger.reference, ledger.rules, services.runners["accountability"].tables,
-            load_event, ledger.clock, getattr(ledger, "key_states", None),
-        )  # fmt: skip
+        self._load_keys = keys  # the key states by key id, for the signature checker (read once per query)
 
     # ----- signatures ---------------------------------------------------------------------
+
+    def _keys(self, cache: dict[Any, Any]) -> Any:
+        """The key states, read at most once per query (``cache`` lives as long as one query)."""
+        if _KEYS not in cache:
+            cache[_KEYS] = self._load_keys() if self._load_keys is not None else None
+        return cache[_KEYS]
 
     def _signature(self, row: dict[str, Any], cache: dict[tuple[str, int], tuple[str, str | None]]) -> dict[str, Any] | None:
         if row["act"] in (TEAM_MEMBER[0], HELD_ACCOUNTABLE[0]):
@@ -79,7 +66,9 @@ class AccountabilityQueries:
             key = (row["record_id"], row["record_version"])
             if key not in cache:
                 event = self.load_event(*key) if self.load_event else None
-                cache[key] = rules.signature_verdict(event, self.keys()) if event is not None else (rules.SIGNED_UNCHECKED, None)
+                cache[key] = (
+                    rules.signature_verdict(event, self._keys(cache)) if event is not None else (rules.SIGNED_UNCHECKED, None)
+                )
             status, reason = cache[key]
         signature = row["signature"] if isinstance(row["signature"], dict) else {}
         return {

@@ -14,8 +14,7 @@ blue/green.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from threading import Event
@@ -35,9 +34,10 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
-    text,
     update,
 )
+
+from projections.locks import advisory_lock
 
 registry = MetaData()
 
@@ -130,7 +130,7 @@ class ProjectionRunner:
                 self._create_version(conn, 1)
                 conn.execute(insert(projection_active).values(projection=self.name, version=1))
         if self._outdated():
-            with exclusive(self.engine, f"rebuild:{self.name}"):
+            with advisory_lock(self.engine, f"rebuild:{self.name}"):
                 if self._outdated():  # another process may have rebuilt it while this one waited
                     self.rebuild()
 
@@ -274,21 +274,6 @@ class ProjectionRunner:
             )
 
 
-@contextmanager
-def exclusive(engine: Engine, key: str) -> Iterator[None]:
-    """One process at a time (a PostgreSQL session advisory lock; SQLite serves one process)."""
-    if engine.dialect.name != "postgresql":
-        yield
-        return
-    with engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(hashtext(:key))"), {"key": key})
-        try:
-            yield
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(hashtext(:key))"), {"key": key})
-            conn.commit()
-
-
 def follow(runners: Sequence[ProjectionRunner], wait: Callable[[float], None], stop: Event) -> None:
     """Live mode: catch every runner up, then sleep until woken by new events (or a second passes)."""
     while not stop.is_set():
@@ -303,24 +288,6 @@ def polling_wait(poll_seconds: float) -> Callable[[float], None]:
         time.sleep(poll_seconds)
 
     return wait
-
-
-def wait_for_leadership(conninfo: str, key: str, stop: Event, standby: Callable[[], None]) -> Any:
-    """PostgreSQL: hold a session advisory lock so one worker is active and the others stand by.
-    Returns the connection that holds the lock (closing it releases the lock)."""
-    import psycopg
-
-    conn = psycopg.connect(conninfo, autocommit=True)
-    announced = False
-    while not stop.is_set():
-        if conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()[0]:  # type: ignore[index]
-            return conn
-        if not announced:
-            standby()
-            announced = True
-        stop.wait(2.0)
-    conn.close()
-    return None
 
 
 def listen_wait(conninfo: str, channel: str) -> Callable[[float], None]:

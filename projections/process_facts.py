@@ -29,23 +29,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.accident import Accident
 from domain.enforcement import EnforcementCase
-from domain.glossary import HazardState, PenaltyTarget, SupervisionLevel, WarningState
+from domain.glossary import PenaltyTarget, SupervisionLevel, WarningState
 from domain.hazard import Hazard
 from domain.unit_warning import UnitWarning
 from projections.engine import Tables
+from projections.hazard_fold import fold_hazard
 
 Row = dict[str, Any]
 Route = tuple[str, str]
 _CHUNK = 500
 
-_HAZARD_STATE_AFTER = {
-    Hazard.RectificationPlanFiled: HazardState.RECTIFYING,
-    Hazard.RectificationCompleted: HazardState.PENDING_VERIFICATION,
-    Hazard.VerificationPassed: HazardState.VERIFIED,
-    Hazard.VerificationFailed: HazardState.RECTIFYING,
-    Hazard.HazardClosed: HazardState.CLOSED,
-    Hazard.HazardVoided: HazardState.VOIDED,
-}
 _CASE_EVENTS = (
     EnforcementCase.CaseOpened,
     EnforcementCase.PenaltyDecided,
@@ -207,32 +200,12 @@ class ProcessFactsProjection:
 
 
 def _hazard(row: Row | None, e: Any) -> Row:
+    row = {} if isinstance(e, Hazard.HazardReported) else dict(row or {})
+    fold_hazard(row, e)
     if isinstance(e, Hazard.HazardReported):
-        row = {
-            "id": str(e.originator_id),
-            "enterprise_id": str(e.enterprise_id),
-            "sector": e.sector,
-            "jurisdiction": e.jurisdiction,
-            "grade": str(e.grade),
-            "state": HazardState.REPORTED.value,
-            "reported_occ": utc(e.occurred_at),
-            "plan_occ": None,
-            "deadline": None,
-            "overdue": False,
-        }
-    row = dict(row or {})
-    state = _HAZARD_STATE_AFTER.get(type(e))
-    if state is not None:
-        row["state"] = state.value
-    if isinstance(e, Hazard.RectificationPlanFiled):
-        row["deadline"] = e.plan.deadline
+        row.update(reported_occ=utc(e.occurred_at), plan_occ=None)
+    elif isinstance(e, Hazard.RectificationPlanFiled):
         row["plan_occ"] = row.get("plan_occ") or utc(e.occurred_at)
-    elif isinstance(e, Hazard.DeadlineExtended):
-        row.update(deadline=e.new_deadline, overdue=False)
-    elif isinstance(e, Hazard.DeadlineMissed):
-        row["overdue"] = True
-    elif isinstance(e, Hazard.RectificationCompleted):
-        row["overdue"] = False
     row.update(last_occ=utc(e.occurred_at), version=e.originator_version)
     return row
 

@@ -18,7 +18,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, Intege
 from domain.accountability import AccountabilityCase  # accountability (责任倒查、追责问责)
 from domain.enforcement import EnforcementCase
 from domain.enterprise import Enterprise
-from domain.glossary import HazardState, PenaltyTarget, WarningLevel
+from domain.glossary import PenaltyTarget, WarningLevel
 from domain.hazard import Hazard
 from domain.inspection import Inspection
 from domain.outstanding_problem import OutstandingProblem
@@ -28,6 +28,7 @@ from domain.views import plain
 from domain.work_log import WorkLog
 from projections import rollups
 from projections.engine import Tables
+from projections.hazard_fold import fold_hazard
 from projections.rowstate import Lookup, Row, RowStateProjection, utc
 
 # Milestones of a hazard: name → the event that reaches it.
@@ -48,14 +49,6 @@ PROBLEM_MILESTONES: dict[str, type[Any]] = {
 }
 _PROBLEM_MILESTONE_OF = {cls: name for name, cls in PROBLEM_MILESTONES.items()}
 
-_STATE_AFTER = {
-    Hazard.RectificationPlanFiled: HazardState.RECTIFYING,
-    Hazard.RectificationCompleted: HazardState.PENDING_VERIFICATION,
-    Hazard.VerificationPassed: HazardState.VERIFIED,
-    Hazard.VerificationFailed: HazardState.RECTIFYING,
-    Hazard.HazardClosed: HazardState.CLOSED,
-    Hazard.HazardVoided: HazardState.VOIDED,
-}
 
 # Fact kinds: what one fact row counts.
 PENALTY = "penalty"  # one decision against one target (a dual penalty gives two); amount = fine
@@ -294,30 +287,17 @@ def _evolve_inspection(row: Row, e: Any, lookup: Lookup) -> Row:
 
 
 def _evolve_hazard(row: Row, e: Any, _: Lookup) -> Row:
+    fold_hazard(row, e)
     if isinstance(e, Hazard.HazardReported):
         row.update(
-            id=str(e.originator_id), enterprise_id=str(e.enterprise_id), sector=e.sector, jurisdiction=e.jurisdiction,
-            department=e.department, grade=str(e.grade), source=str(e.source), state=HazardState.REPORTED.value,
-            criterion=e.criterion, description=e.description,
+            department=e.department, source=str(e.source), criterion=e.criterion, description=e.description,
             inspection_id=str(e.inspection_id) if e.inspection_id else None, existed_since=e.existed_since,
-            listed=False, overdue=False, deadline=None,
-            **{f"{m}_{part}": None for m in MILESTONES for part in ("occ", "rec", "ver")},
+            listed=False, **{f"{m}_{part}": None for m in MILESTONES for part in ("occ", "rec", "ver")},
         )  # fmt: skip
-    state = _STATE_AFTER.get(type(e))
-    if state is not None:
-        row["state"] = state.value
-    if isinstance(e, Hazard.RectificationPlanFiled):
-        row["deadline"] = e.plan.deadline
     elif isinstance(e, Hazard.ListedForSupervision):
         row["listed"] = True
     elif isinstance(e, Hazard.SupervisionLifted):
         row["listed"] = False
-    elif isinstance(e, Hazard.DeadlineMissed):
-        row["overdue"] = True
-    elif isinstance(e, Hazard.DeadlineExtended):
-        row.update(overdue=False, deadline=e.new_deadline)
-    elif isinstance(e, Hazard.RectificationCompleted):
-        row["overdue"] = False
     _reach(row, _MILESTONE_OF.get(type(e)), e)
     row["updated_at"] = utc(e.occurred_at)
     return row

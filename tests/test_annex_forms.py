@@ -1,4 +1,7 @@
-"""The forms' labels are exactly those of shared/reference/annex*.md (no retyping errors)."""
+"""The forms' labels are exactly those of the reference forms (no retyping errors).
+
+The reference is copied into tests/fixtures/reference/ from the design's shared/reference/annex*.md: the tests
+use only what is in the repository."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from pathlib import Path
 from domain.annex_forms import ANNEX1, ANNEX2, ANNEX3
 from domain.glossary import SpotCheckDeficiency
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+REFERENCE = Path(__file__).resolve().parent / "fixtures" / "reference"
 
 
 def _rows(name: str) -> list[list[str]]:

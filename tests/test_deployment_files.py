@@ -20,13 +20,14 @@ def test_compose_runs_postgres_the_api_and_a_projection_worker() -> None:
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
     assert "pgdata:/var/lib/postgresql/data" in services["db"]["volumes"] and "pgdata" in compose["volumes"]
     commands = {c.name or c.callback.__name__ for c in cli_app.registered_commands}
-    for name in ("init", "api", "projector"):
+    for name in ("init", "api", "projector", "process"):
         env = services[name]["environment"]
         assert env["HAZARD_DB_URL"].startswith("postgresql://hazard:") and env["HAZARD_DB_URL"].endswith("@db:5432/hazard")
         command = services[name]["command"]
         if command[0] == "hazard-ledger":
             assert command[1] in commands
     assert services["api"]["command"][:3] == ["uvicorn", "--factory", "api.app:app_from_env"]
+    assert services["api"]["environment"]["HAZARD_IN_PROCESS_WORKERS"] == "0"  # the worker services run the read side
     assert services["api"]["depends_on"]["init"]["condition"] == "service_completed_successfully"
     assert services["init"]["depends_on"]["db"]["condition"] == "service_healthy"
 

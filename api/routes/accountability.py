@@ -10,26 +10,23 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.commands import Command, ReceiptOut
-from api.deps import IdempotencyDep, ServicesDep
+from api.commands import Headers, ReceiptOut, run_command
+from api.deps import AccountabilityRead, ServicesDep
 from api.schemas.accountability import AccountabilityIn
-from projections.accountability_queries import KINDS, AccountabilityQueries
+from domain.commands.accountability import PursueAccountability
+from projections.accountability_queries import KINDS
 
 router = APIRouter(prefix="/accountability", tags=["accountability"])
 
 
 @router.post("/cases", status_code=201, response_model=ReceiptOut)
 def pursue_accountability(
-    body: AccountabilityIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
+    body: AccountabilityIn, headers: Headers, request: Request, services: ServicesDep
 ) -> JSONResponse:
     """Record an accountability decision (责任倒查、追责问责): grounds, persons, measures, deciding unit."""
-    fields = body.model_dump(exclude={"occurred_at", "persons"})
-    persons = [p.model_dump() for p in body.persons]
-    return idem.run(
-        ctx, request, body,
-        lambda: services.ledger.accountability.pursue_accountability(ctx.actor, occurred_at=body.occurred_at, persons=persons, **fields),
-        201,
-    )  # fmt: skip
+    fields = body.model_dump(exclude={"persons"})
+    command = PursueAccountability(persons=[p.model_dump() for p in body.persons], **fields)
+    return run_command(services, headers, request, body, command, status=201)
 
 
 @router.get("/cases/{case_id}")
@@ -39,29 +36,26 @@ def get_accountability_case(case_id: UUID, services: ServicesDep) -> dict[str, A
 
 
 @router.get("/hazards/{hazard_id}")
-def hazard_chain(hazard_id: UUID, services: ServicesDep) -> dict[str, Any]:
+def hazard_chain(hazard_id: UUID, services: ServicesDep, read_at: AccountabilityRead) -> dict[str, Any]:
     """The hazard's chain of people: who inspected and signed, reported, filed, claimed, verified,
     listed/lifted, closed/voided, decided — each with the event, both times, the version they saw
     and the signature."""
-    services.catch_up("accountability")
-    return AccountabilityQueries.of(services).hazard_chain(str(hazard_id))
+    return services.accountability_queries.hazard_chain(str(hazard_id))
 
 
 @router.get("/people/{user_id}")
-def person(user_id: str, services: ServicesDep) -> dict[str, Any]:
+def person(user_id: str, services: ServicesDep, read_at: AccountabilityRead) -> dict[str, Any]:
     """Everything one person did or signed, and the accountability decisions naming them."""
-    services.catch_up("accountability")
-    return AccountabilityQueries.of(services).person(user_id)
+    return services.accountability_queries.person(user_id)
 
 
 @router.get("/anomalies")
 def anomalies(
-    services: ServicesDep,
+    services: ServicesDep, read_at: AccountabilityRead,
     kind: Annotated[str | None, Query(description=f"one list: {', '.join(KINDS)} (default: all)")] = None,
     unit: Annotated[str | None, Query(description="a unit (department, street, zone): its hazards or its people")] = None,
     as_of: Annotated[date | None, Query(description="business date for the time-dependent lists (default: today)")] = None,
 ) -> dict[str, Any]:
     """The lists: inspected but missed, verified but recurred, penalised but not rectified, overdue,
     signed with a revoked key — each entry naming persons, records and the events as evidence."""
-    services.catch_up("accountability")
-    return AccountabilityQueries.of(services).anomalies(kind, unit, as_of)
+    return services.accountability_queries.anomalies(kind, unit, as_of)

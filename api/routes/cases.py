@@ -8,10 +8,12 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.commands import Command, ReceiptOut, add_action, common
-from api.deps import IdempotencyDep, ServicesDep
+from api.commands import CommandHeaders, Headers, ReceiptOut, add_action, run_command
+from api.deps import ServicesDep
 from api.schemas import enforcement as s
 from api.signing import signature_arg  # personal signatures
+from domain.commands import enforcement as c
+from domain.commands.base import Command
 from domain.glossary import SignatureMeaning
 
 router = APIRouter(prefix="/cases", tags=["enforcement"])
@@ -19,10 +21,9 @@ batches = APIRouter(prefix="/publication-batches", tags=["enforcement"])
 
 
 @router.post("", status_code=201, response_model=ReceiptOut)
-def open_case(body: s.CaseIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep) -> JSONResponse:
+def open_case(body: s.CaseIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Open an enforcement case against an enterprise, citing hazards (and accidents)."""
-    fields = body.model_dump(exclude={"occurred_at"})
-    return idem.run(ctx, request, body, lambda: services.ledger.enforcement.open_case(ctx.actor, occurred_at=body.occurred_at, **fields), 201)
+    return run_command(services, headers, request, body, c.OpenCase(**body.model_dump()), 201)
 
 
 @router.get("/{case_id}")
@@ -39,51 +40,49 @@ def case_events(case_id: UUID, services: ServicesDep) -> list[dict[str, Any]]:
 
 
 def _fields(body: Any) -> dict[str, Any]:
-    return body.model_dump(exclude={"occurred_at", "signature"})
+    return body.model_dump(exclude={"signature"})
 
 
 # The case's signed acts (处罚决定签名): their commands take the personal signature.
-_SIGNED = {"decide_penalty": SignatureMeaning.DECIDER, "impose_dual_penalty": SignatureMeaning.DECIDER}
+_SIGNED: dict[type[Command], SignatureMeaning] = {
+    c.DecidePenalty: SignatureMeaning.DECIDER,
+    c.ImposeDualPenalty: SignatureMeaning.DECIDER,
+}
 
 
-def _signed(ctx: Any, body: Any, method: str) -> dict[str, Any]:
-    return {"signature": signature_arg(ctx, body, _SIGNED[method])} if method in _SIGNED else {}
+def _signed(headers: CommandHeaders, body: Any, command: type[Command]) -> dict[str, Any]:
+    return {"signature": signature_arg(headers, body, _SIGNED[command])} if command in _SIGNED else {}
 
 
 # One action per enforcement event; the domain refuses with the plan's rule codes (penalty_exempt,
 # dual_penalty_required, cited_majors_unverified, cited_hazard_open, …).
-for path, body_class, summary, method in (
-    ("penalty", s.PenaltyIn, "Decide a penalty (行政处罚) against the enterprise or a person", "decide_penalty"),
-    ("dual-penalty", s.DualPenaltyIn, "Impose a dual penalty (一案双罚): enterprise and principal", "impose_dual_penalty"),
-    ("suspension", s.SuspensionIn, "Order suspension (责令停产整顿)", "order_suspension"),
-    ("suspension-lift", s.SuspensionLiftIn, "Lift the suspension after the resumption check (复产验收)", "lift_suspension"),
-    ("licence", s.LicenceIn, "Suspend or revoke a licence (暂扣吊销证照)", "suspend_or_revoke_licence"),
-    ("closure-request", s.ClosureRequestIn, "Request closure from the government (提请关闭)", "request_closure"),
-    ("closure", s.ClosureIn, "Record the closure order (关闭取缔)", "order_closure"),
-    ("industry-ban", s.IndustryBanIn, "Ban the principal from the industry (行业禁入)", "apply_industry_ban"),
-    ("judicial-transfer", s.JudicialTransferIn, "Transfer persons to the judiciary (移送司法机关)", "transfer_to_judiciary"),
-    ("joint-punishment", s.JointPunishmentIn, "Apply joint punishment (联合惩戒)", "apply_joint_punishment"),
-    ("interview", s.InterviewIn, "Interview the enterprise (约谈警示)", "interview_enterprise"),
-    ("exposure", s.ExposureIn, "Expose the case in the media (曝光)", "expose_case"),
-    ("publication", s.TypicalCaseIn, "Publish as a typical case (典型执法案例)", "publish_as_typical"),
-    ("closure-recommendation", s.ClosureRecommendationIn, "Mark a repeat offender for closure", "recommend_closure"),
-    ("close", s.CaseCloseIn, "Close the case (结案); no 以罚代管", "close_case"),
+for path, body_class, summary, command in (
+    ("penalty", s.PenaltyIn, "Decide a penalty (行政处罚) against the enterprise or a person", c.DecidePenalty),
+    ("dual-penalty", s.DualPenaltyIn, "Impose a dual penalty (一案双罚): enterprise and principal", c.ImposeDualPenalty),
+    ("suspension", s.SuspensionIn, "Order suspension (责令停产整顿)", c.OrderSuspension),
+    ("suspension-lift", s.SuspensionLiftIn, "Lift the suspension after the resumption check (复产验收)", c.LiftSuspension),
+    ("licence", s.LicenceIn, "Suspend or revoke a licence (暂扣吊销证照)", c.SuspendOrRevokeLicence),
+    ("closure-request", s.ClosureRequestIn, "Request closure from the government (提请关闭)", c.RequestClosure),
+    ("closure", s.ClosureIn, "Record the closure order (关闭取缔)", c.OrderClosure),
+    ("industry-ban", s.IndustryBanIn, "Ban the principal from the industry (行业禁入)", c.ApplyIndustryBan),
+    ("judicial-transfer", s.JudicialTransferIn, "Transfer persons to the judiciary (移送司法机关)", c.TransferToJudiciary),
+    ("joint-punishment", s.JointPunishmentIn, "Apply joint punishment (联合惩戒)", c.ApplyJointPunishment),
+    ("interview", s.InterviewIn, "Interview the enterprise (约谈警示)", c.InterviewEnterprise),
+    ("exposure", s.ExposureIn, "Expose the case in the media (曝光)", c.ExposeCase),
+    ("publication", s.TypicalCaseIn, "Publish as a typical case (典型执法案例)", c.PublishAsTypical),
+    ("closure-recommendation", s.ClosureRecommendationIn, "Mark a repeat offender for closure", c.RecommendClosure),
+    ("close", s.CaseCloseIn, "Close the case (结案); no 以罚代管", c.CloseCase),
 ):
     add_action(
         router, "case_id", path, body_class, summary,
-        lambda ledger, ctx, cid, b, m=method: getattr(ledger, m)(
-            ctx.actor, cid, **_fields(b), **_signed(ctx, b, m), **common(ctx, b)
-        ),
+        lambda headers, cid, b, command=command: command(case_id=cid, **_fields(b), **_signed(headers, b, command)),
     )  # fmt: skip
 
 
 @batches.post("", status_code=201, response_model=ReceiptOut)
-def publish_batch(body: s.BatchIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep) -> JSONResponse:
+def publish_batch(body: s.BatchIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Publish a batch (通报一批、约谈一批、联合惩戒一批、停产整顿一批) naming enterprises and cases."""
-    fields = body.model_dump(exclude={"occurred_at"})
-    return idem.run(
-        ctx, request, body, lambda: services.ledger.enforcement.publish_batch(ctx.actor, occurred_at=body.occurred_at, **fields), 201
-    )
+    return run_command(services, headers, request, body, c.PublishBatch(**body.model_dump()), 201)
 
 
 @batches.get("/{batch_id}")

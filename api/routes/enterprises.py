@@ -6,34 +6,27 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.commands import Command
-from api.deps import IdempotencyDep, ServicesDep
+from api.commands import Headers, run_command
+from api.deps import RecordsRead, ServicesDep
 from api.schemas.records import EnterpriseIn, PrincipalIn, Receipt
+from domain.commands import enterprises as c
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"])
 
 
 @router.post("", status_code=201, response_model=Receipt)
 def register_enterprise(
-    body: EnterpriseIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
+    body: EnterpriseIn, headers: Headers, request: Request, services: ServicesDep
 ) -> JSONResponse:
     """Register an enterprise by its unified social credit code (one record per code)."""
-    fields = body.model_dump(exclude={"occurred_at"})
-    return idem.run(
-        ctx,
-        request,
-        body,
-        lambda: services.ledger.enterprises.register_enterprise(ctx.actor, occurred_at=body.occurred_at, **fields),
-        status=201,
-    )
+    return run_command(services, headers, request, body, c.RegisterEnterprise(**body.model_dump()), status=201)
 
 
 @router.get("")
 def list_enterprises(
-    services: ServicesDep, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)
+    services: ServicesDep, read_at: RecordsRead, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)
 ) -> list[dict[str, Any]]:
     """Enterprises, by name (read model)."""
-    services.catch_up("records")
     return services.queries.enterprises(limit, offset)
 
 
@@ -52,18 +45,8 @@ def enterprise_events(enterprise_id: UUID, services: ServicesDep) -> list[dict[s
 
 @router.post("/{enterprise_id}/principal", response_model=Receipt)
 def change_principal(
-    enterprise_id: UUID, body: PrincipalIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
+    enterprise_id: UUID, body: PrincipalIn, headers: Headers, request: Request, services: ServicesDep
 ) -> JSONResponse:
     """Record a new principal (主要负责人)."""
-    return idem.run(
-        ctx,
-        request,
-        body,
-        lambda: services.ledger.enterprises.change_principal(
-            ctx.actor,
-            enterprise_id,
-            body.principal_name,
-            occurred_at=body.occurred_at,
-            expected_version=ctx.expected_version,
-        ),
-    )
+    command = c.ChangePrincipal(enterprise_id=enterprise_id, principal_name=body.principal_name, occurred_at=body.occurred_at)
+    return run_command(services, headers, request, body, command)

@@ -4,17 +4,16 @@ query parameters of the JSON routes, named as the clerk files them (附件2_统�
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.wiring import Services
-from api.deps import ServicesDep
 from adapters.annex_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, export, file_name
+from api.deps import RecordsRead, ServicesDep
 from api.routes.reports import AsOf, KnownAt, Reader, Unit
 from app.reports import annex_table, unit_name
+from app.wiring import Services
 from domain.access import mask_phones, phones_visible
 from domain.actor import Actor
 from domain.business_time import business_date
@@ -38,7 +37,6 @@ def _export(
 ) -> Response:
     check_annex(annex)
     day = as_of or business_date(datetime.now(UTC))
-    services.catch_up("records")
     table = annex_table(services, annex, unit, day, known_at)
     name = unit_name(services, unit)
     if annex == "annex3" and not phones_visible(who):
@@ -48,7 +46,13 @@ def _export(
 
 @router.get("/reports/{annex}.xlsx", response_class=Response)
 def export_xlsx(
-    annex: str, services: ServicesDep, who: Reader, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
+    annex: str,
+    services: ServicesDep,
+    read_at: RecordsRead,
+    who: Reader,
+    unit: Unit = None,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
 ) -> Response:
     """The annex as the printed form, in XLSX (A4 landscape). Annex 3: ``as_of`` is the 填报时间 printed;
     phone numbers are masked unless the reader's role may see them."""

@@ -10,8 +10,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.commands import Command, add_action, common
-from api.deps import IdempotencyDep, ServicesDep
+from api.commands import Headers, add_action, run_command
+from api.deps import RecordsRead, ServicesDep
 from api.schemas.records import (
     ClosureIn,
     CompletionIn,
@@ -28,6 +28,7 @@ from api.schemas.records import (
     VoidIn,
 )
 from api.signing import signature_arg  # personal signatures
+from domain.commands import hazards as c
 from domain.errors import DomainError
 from domain.glossary import Grade, HazardSource, HazardState, SignatureMeaning
 from domain.values import RectificationPlan, SupervisionListing
@@ -37,21 +38,14 @@ router = APIRouter(prefix="/hazards", tags=["hazards"])
 
 
 @router.post("", status_code=201, response_model=Receipt)
-def report_hazard(body: HazardIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep) -> JSONResponse:
+def report_hazard(body: HazardIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Report a hazard found by the enterprise itself, an inspection, supervision, a tip-off or an accident investigation."""
-    fields = body.model_dump(exclude={"occurred_at"})
-    return idem.run(
-        ctx,
-        request,
-        body,
-        lambda: services.ledger.hazards.report_hazard(ctx.actor, occurred_at=body.occurred_at, **fields),
-        status=201,
-    )
+    return run_command(services, headers, request, body, c.ReportHazard(**body.model_dump()), status=201)
 
 
 @router.get("")
 def list_hazards(
-    services: ServicesDep,
+    services: ServicesDep, read_at: RecordsRead,
     state: HazardState | None = None,
     sector: str | None = Query(None, description="sector row id; a parent row includes its 其中 rows"),
     unit: str | None = Query(None, description="department (responsible or sector lead) or street/zone id"),
@@ -64,7 +58,6 @@ def list_hazards(
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
     """Hazards with filters, newest first (read model, caught up before reading)."""
-    services.catch_up("records")
     return services.queries.list(
         HazardFilter(
             state=state,
@@ -118,7 +111,7 @@ add_action(
     "report-to-regulator",
     RegulatorReportIn,
     "Report a major hazard to the regulator (向监管部门报告)",
-    lambda ledger, ctx, hid, b: ledger.hazards.report_to_regulator(ctx.actor, hid, regulator=b.regulator, **common(ctx, b)),
+    lambda ctx, hid, b: c.ReportToRegulator(hazard_id=hid, regulator=b.regulator, occurred_at=b.occurred_at),
 )
 add_action(
     router,
@@ -126,8 +119,8 @@ add_action(
     "plan",
     PlanIn,
     "File the rectification plan (五落实)",
-    lambda ledger, ctx, hid, b: ledger.hazards.file_plan(
-        ctx.actor, hid, RectificationPlan(**b.model_dump(exclude={"occurred_at"})), **common(ctx, b)
+    lambda ctx, hid, b: c.FilePlan(
+        hazard_id=hid, plan=RectificationPlan(**b.model_dump(exclude={"occurred_at"})), occurred_at=b.occurred_at
     ),
 )
 add_action(
@@ -136,7 +129,7 @@ add_action(
     "progress",
     ProgressIn,
     "Record rectification progress",
-    lambda ledger, ctx, hid, b: ledger.hazards.record_progress(ctx.actor, hid, note=b.note, percent=b.percent, **common(ctx, b)),
+    lambda ctx, hid, b: c.RecordProgress(hazard_id=hid, note=b.note, percent=b.percent, occurred_at=b.occurred_at),
 )
 add_action(
     router,
@@ -144,9 +137,8 @@ add_action(
     "evidence",
     EvidenceIn,
     "Attach evidence (bytes stored; SHA-256 in the event)",
-    lambda ledger, ctx, hid, b: ledger.hazards.attach_evidence(
-        ctx.actor,
-        hid,
+    lambda ctx, hid, b: c.AttachEvidence(
+        hazard_id=hid,
         file_name=b.file_name,
         media_type=b.media_type,
         content=_decode_base64(b.content_base64),
@@ -154,7 +146,7 @@ add_action(
         taken_at=b.taken_at,
         latitude=b.latitude,
         longitude=b.longitude,
-        **common(ctx, b),
+        occurred_at=b.occurred_at,
     ),
 )
 add_action(
@@ -163,8 +155,8 @@ add_action(
     "supervision",
     ListingIn,
     "List a major hazard for supervision (挂牌督办)",
-    lambda ledger, ctx, hid, b: ledger.hazards.list_for_supervision(
-        ctx.actor, hid, SupervisionListing(**b.model_dump(exclude={"occurred_at"})), **common(ctx, b)
+    lambda ctx, hid, b: c.ListForSupervision(
+        hazard_id=hid, listing=SupervisionListing(**b.model_dump(exclude={"occurred_at"})), occurred_at=b.occurred_at
     ),
 )
 add_action(
@@ -173,7 +165,7 @@ add_action(
     "supervision/lift",
     LiftIn,
     "Lift the listing (摘牌), after verification",
-    lambda ledger, ctx, hid, b: ledger.hazards.lift_supervision(ctx.actor, hid, reason=b.reason, approver=b.approver, **common(ctx, b)),
+    lambda ctx, hid, b: c.LiftSupervision(hazard_id=hid, reason=b.reason, approver=b.approver, occurred_at=b.occurred_at),
 )
 add_action(
     router,
@@ -181,7 +173,7 @@ add_action(
     "completion",
     CompletionIn,
     "Claim the rectification complete (enterprise)",
-    lambda ledger, ctx, hid, b: ledger.hazards.complete_rectification(ctx.actor, hid, note=b.note, **common(ctx, b)),
+    lambda ctx, hid, b: c.CompleteRectification(hazard_id=hid, note=b.note, occurred_at=b.occurred_at),
 )
 add_action(
     router,
@@ -189,14 +181,13 @@ add_action(
     "verification",
     VerificationIn,
     "Verify the rectification (验收), pass or fail; not by the claimer",
-    lambda ledger, ctx, hid, b: ledger.hazards.verify(
-        ctx.actor,
-        hid,
+    lambda ctx, hid, b: c.VerifyRectification(
+        hazard_id=hid,
         passed=b.passed,
         opinion=b.opinion,
         assessed_by=b.assessed_by,
         signature=signature_arg(ctx, b, SignatureMeaning.VERIFIER),
-        **common(ctx, b),
+        occurred_at=b.occurred_at,
     ),
 )
 add_action(
@@ -205,8 +196,8 @@ add_action(
     "closure",
     ClosureIn,
     "Close the hazard (销号), after verification and delisting",
-    lambda ledger, ctx, hid, b: ledger.hazards.close_hazard(
-        ctx.actor, hid, note=b.note, signature=signature_arg(ctx, b, SignatureMeaning.CLOSER), **common(ctx, b)
+    lambda ctx, hid, b: c.CloseHazard(
+        hazard_id=hid, note=b.note, signature=signature_arg(ctx, b, SignatureMeaning.CLOSER), occurred_at=b.occurred_at
     ),
 )
 add_action(
@@ -215,14 +206,13 @@ add_action(
     "deadline-extension",
     ExtensionIn,
     "Record an approved deadline extension",
-    lambda ledger, ctx, hid, b: ledger.hazards.extend_deadline(
-        ctx.actor,
-        hid,
+    lambda ctx, hid, b: c.ExtendDeadline(
+        hazard_id=hid,
         request_date=b.request_date,
         reason=b.reason,
         new_deadline=b.new_deadline,
         approver=b.approver,
-        **common(ctx, b),
+        occurred_at=b.occurred_at,
     ),
 )
 add_action(
@@ -231,5 +221,5 @@ add_action(
     "void",
     VoidIn,
     "Void the record (作废), with the reason",
-    lambda ledger, ctx, hid, b: ledger.hazards.void_hazard(ctx.actor, hid, reason=b.reason, **common(ctx, b)),
+    lambda ctx, hid, b: c.VoidHazard(hazard_id=hid, reason=b.reason, occurred_at=b.occurred_at),
 )

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Response
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-from app.wiring import Services
 from api.deps import ServicesDep
+from app.wiring import Services
 
 router = APIRouter(tags=["health"])
 metrics_router = APIRouter(tags=["health"])
@@ -15,7 +15,8 @@ metrics_router = APIRouter(tags=["health"])
 
 def projection_status(services: Services) -> dict[str, dict[str, Any]]:
     status = {}
-    for name, runner in services.runners.items():
+    for runner in services.read_models:
+        name = runner.name
         lag = runner.lag()
         status[name] = {
             "version": runner.active_version(),

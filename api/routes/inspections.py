@@ -6,10 +6,11 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.commands import Command, add_action, common
-from api.deps import IdempotencyDep, ServicesDep
+from api.commands import Headers, add_action, run_command
+from api.deps import ServicesDep
 from api.schemas.records import DeficienciesIn, FindingIn, InspectionIn, Receipt, SignatureIn
 from api.signing import signature_arg  # personal signatures
+from domain.commands import inspections as c
 from domain.glossary import SignatureMeaning
 from domain.values import Person
 
@@ -18,15 +19,15 @@ router = APIRouter(prefix="/inspections", tags=["inspections"])
 
 @router.post("", status_code=201, response_model=Receipt)
 def conduct_inspection(
-    body: InspectionIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
+    body: InspectionIn, headers: Headers, request: Request, services: ServicesDep
 ) -> JSONResponse:
     """Record an inspection: the team, the method and the checklist scope."""
-    return idem.run(
-        ctx,
+    return run_command(
+        services,
+        headers,
         request,
         body,
-        lambda: services.ledger.inspections.conduct_inspection(
-            ctx.actor,
+        c.ConductInspection(
             enterprise_id=body.enterprise_id,
             kind=body.kind,
             method=body.method,
@@ -54,42 +55,40 @@ def inspection_events(inspection_id: UUID, services: ServicesDep) -> list[dict[s
 
 @router.post("/{inspection_id}/findings", response_model=Receipt)
 def record_finding(
-    inspection_id: UUID, body: FindingIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
+    inspection_id: UUID, body: FindingIn, headers: Headers, request: Request, services: ServicesDep
 ) -> JSONResponse:
     """Record what was found for one checklist item: hazards, or explicitly none."""
-    return idem.run(
-        ctx,
+    return run_command(
+        services,
+        headers,
         request,
         body,
-        lambda: services.ledger.inspections.record_finding(
-            ctx.actor,
-            inspection_id,
+        c.RecordFinding(
+            inspection_id=inspection_id,
             item=body.item,
             hazard_ids=body.hazard_ids,
             no_major_hazard=body.no_major_hazard,
             note=body.note,
             occurred_at=body.occurred_at,
-            expected_version=ctx.expected_version,
-            signature=signature_arg(ctx, body, SignatureMeaning.INSPECTOR),
+            signature=signature_arg(headers, body, SignatureMeaning.INSPECTOR),
         ),
     )
 
 
 @router.post("/{inspection_id}/signatures", response_model=Receipt)
 def sign_inspection(
-    inspection_id: UUID, body: SignatureIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
+    inspection_id: UUID, body: SignatureIn, headers: Headers, request: Request, services: ServicesDep
 ) -> JSONResponse:
     """The acting inspector signs the inspection personally (检查人签名)."""
-    return idem.run(
-        ctx,
+    return run_command(
+        services,
+        headers,
         request,
         body,
-        lambda: services.ledger.inspections.sign_inspection(
-            ctx.actor,
-            inspection_id,
+        c.SignInspection(
+            inspection_id=inspection_id,
             occurred_at=body.occurred_at,
-            expected_version=ctx.expected_version,
-            signature=signature_arg(ctx, body, SignatureMeaning.INSPECTOR),
+            signature=signature_arg(headers, body, SignatureMeaning.INSPECTOR),
         ),
     )
 
@@ -97,5 +96,5 @@ def sign_inspection(
 add_action(
     router, "inspection_id", "deficiencies", DeficienciesIn,
     "Record what a spot check (抽查检查) found of the seven deficiencies of Annex 1 §2",
-    lambda ledger, ctx, iid, b: ledger.inspections.record_deficiencies(ctx.actor, iid, deficiencies=b.deficiencies, **common(ctx, b)),
+    lambda ctx, iid, b: c.RecordDeficiencies(inspection_id=iid, deficiencies=b.deficiencies, occurred_at=b.occurred_at),
 )  # fmt: skip

@@ -20,13 +20,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.commands import Command
-from api.deps import IdempotencyDep, ServicesDep
+from api.commands import Headers, execute, outcome_response, run_command
+from api.deps import ServicesDep
 from api.identity import CurrentActor
 from api.schemas.records import OCCURRED_AT
 from api.signing import CONVENIENCE_NOTICE, CONVENIENCE_NOTICE_ZH
+from domain.commands.signing_keys import EnrolKey, RevokeKey
 from domain.glossary import SignatureMeaning
-from domain.ledger import Receipt
 from domain.signatures import key_id_for, new_private_key, public_key_bytes
 
 router = APIRouter(tags=["signatures"])
@@ -73,34 +73,17 @@ class RevocationIn(BaseModel):
     occurred_at: datetime | None = OCCURRED_AT
 
 
-def _with_key_id(response: JSONResponse, key_id: str, **extra: Any) -> JSONResponse:
-    body = {**json.loads(bytes(response.body)), "key_id": key_id, **extra}
-    result = JSONResponse(body, status_code=response.status_code)
-    for header in ("ETag", "Idempotent-Replayed"):
-        if header in response.headers:
-            result.headers[header] = response.headers[header]
-    result.headers["Location"] = f"/api/v1/keys/{key_id}"
-    return result
-
-
 @router.post("/keys", status_code=201)
-def enrol_key(body: KeyIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep) -> JSONResponse:
+def enrol_key(body: KeyIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Enrol a user's Ed25519 public key (区安委办). The key id is the hex SHA-256 of the raw public key."""
-    response = idem.run(
-        ctx,
-        request,
-        body,
-        lambda: services.ledger.keys.enrol_key(ctx.actor, **body.model_dump()),
-        status=201,
-    )
-    key_id = services.ledger.repository.get(UUID(json.loads(bytes(response.body))["id"])).key_id
-    return _with_key_id(response, key_id, mode="client")
+    outcome = execute(services, headers, request, body, EnrolKey(**body.model_dump()), status=201)
+    response = outcome_response(outcome, key_id=services.ledger.repository.get(outcome.id).key_id, mode="client")
+    response.headers["Location"] = f"/api/v1/keys/{services.ledger.repository.get(outcome.id).key_id}"
+    return response
 
 
 @router.post("/keys/server-held", status_code=201)
-def enrol_server_held_key(
-    body: ServerHeldKeyIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
-) -> JSONResponse:
+def enrol_server_held_key(body: ServerHeldKeyIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Convenience mode (区安委办): the server makes an Ed25519 key for the user, keeps the private key and
     enrols the public key as server-held. **The server can then sign as this user** (`X-Sign-With: server-held`);
     every such signature is labelled `mode="server_held"`."""
@@ -108,40 +91,26 @@ def enrol_server_held_key(
     public_key = public_key_bytes(private_key)
     key_id = key_id_for(public_key)
 
-    def execute() -> Receipt:
-        receipt = services.ledger.keys.enrol_key(
-            ctx.actor,
-            public_key=base64.b64encode(public_key).decode("ascii"),
-            server_held=True,
-            **body.model_dump(),
-        )
+    command = EnrolKey(public_key=base64.b64encode(public_key).decode("ascii"), server_held=True, **body.model_dump())
+    outcome = execute(services, headers, request, body, command, status=201)
+    if not outcome.replayed:  # a replay enrolled nothing new: the key made above is dropped
         services.server_held_keys.put(key_id, body.user_id.strip(), private_key)
-        return receipt
-
-    response = idem.run(ctx, request, body, execute, status=201)
-    stored_key_id = services.ledger.repository.get(UUID(json.loads(bytes(response.body))["id"])).key_id
-    return _with_key_id(response, stored_key_id, mode="server_held", notice=CONVENIENCE_NOTICE, notice_zh=CONVENIENCE_NOTICE_ZH)
+    stored_key_id = services.ledger.repository.get(outcome.id).key_id
+    response = outcome_response(
+        outcome, key_id=stored_key_id, mode="server_held", notice=CONVENIENCE_NOTICE, notice_zh=CONVENIENCE_NOTICE_ZH
+    )
+    response.headers["Location"] = f"/api/v1/keys/{stored_key_id}"
+    return response
 
 
 @router.post("/keys/{key_id}/revocation")
-def revoke_key(
-    key_id: str, body: RevocationIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
-) -> JSONResponse:
+def revoke_key(key_id: str, body: RevocationIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Revoke a key from `revoked_at` (default now; may be back-dated to the compromise, never in the future).
     Signatures dated at or after it are invalid."""
-    return idem.run(
-        ctx,
-        request,
-        body,
-        lambda: services.ledger.keys.revoke_key(
-            ctx.actor,
-            key_id.strip().lower(),
-            reason=body.reason,
-            revoked_at=body.revoked_at,
-            occurred_at=body.occurred_at,
-            expected_version=ctx.expected_version,
-        ),
+    command = RevokeKey(
+        key_id=key_id.strip().lower(), reason=body.reason, revoked_at=body.revoked_at, occurred_at=body.occurred_at
     )
+    return run_command(services, headers, request, body, command)
 
 
 @router.get("/keys/{key_id}")

@@ -9,9 +9,13 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.commands import Command, ReceiptOut, add_action, common
-from api.deps import IdempotencyDep, ServicesDep
+from api.commands import Headers, ReceiptOut, add_action, run_command
+from api.deps import ServicesDep
 from api.schemas import registers as s
+from domain.commands import accidents as accident_commands
+from domain.commands import risks as risk_commands
+from domain.commands import work_logs as work_log_commands
+from domain.commands.base import Command
 from domain.risk_point import EmergencySupply, HazardCharacteristics
 
 accidents = APIRouter(prefix="/accidents", tags=["accidents"])
@@ -21,8 +25,8 @@ units = APIRouter(prefix="/units", tags=["reporting units"])
 
 
 def _fields(body: Any) -> dict[str, Any]:
-    """The command's keyword arguments, with nested bodies as the domain's value objects."""
-    fields = {name: getattr(body, name) for name in type(body).model_fields if name != "occurred_at"}
+    """The command's fields, with nested bodies as the domain's value objects."""
+    fields = dict(body)
     if fields.get("characteristics") is not None:
         c = fields["characteristics"]
         fields["characteristics"] = HazardCharacteristics(
@@ -34,16 +38,15 @@ def _fields(body: Any) -> dict[str, Any]:
     return fields
 
 
-def _create(method: str, body: Any, ctx: Any, request: Request, services: Any, idem: Any) -> JSONResponse:
-    act = getattr(services.ledger, method)
-    return idem.run(ctx, request, body, lambda: act(ctx.actor, occurred_at=body.occurred_at, **_fields(body)), 201)
+def _create(command: type[Command], body: Any, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
+    return run_command(services, headers, request, body, command(**_fields(body)), 201)
 
 
-def _actions(router: APIRouter, id_name: str, table: tuple[tuple[str, type, str, str], ...]) -> None:
-    for path, body_class, summary, method in table:
+def _actions(router: APIRouter, id_name: str, table: tuple[tuple[str, type, str, type[Command]], ...]) -> None:
+    for path, body_class, summary, command in table:
         add_action(
             router, id_name, path, body_class, summary,
-            lambda ledger, ctx, rid, b, m=method: getattr(ledger, m)(ctx.actor, rid, **_fields(b), **common(ctx, b)),
+            lambda _, rid, b, command=command: command(**{id_name: rid}, **_fields(b)),
         )  # fmt: skip
 
 
@@ -51,11 +54,9 @@ def _actions(router: APIRouter, id_name: str, table: tuple[tuple[str, type, str,
 
 
 @accidents.post("", status_code=201, response_model=ReceiptOut)
-def report_accident(
-    body: s.AccidentIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
-) -> JSONResponse:
+def report_accident(body: s.AccidentIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Report an accident: grade, casualties, direct loss, liability."""
-    return _create("report_accident", body, ctx, request, services, idem)
+    return _create(accident_commands.ReportAccident, body, headers, request, services)
 
 
 @accidents.get("/{accident_id}")
@@ -65,8 +66,10 @@ def get_accident(accident_id: UUID, services: ServicesDep) -> dict[str, Any]:
 
 
 _actions(accidents, "accident_id", (
-    ("listing", s.AccidentListingIn, "List the accident for supervision (挂牌督办) by a government level", "list_accident"),
-    ("investigation", s.InvestigationIn, "Record the investigation's conclusion (liability, persons)", "conclude_investigation"),
+    ("listing", s.AccidentListingIn, "List the accident for supervision (挂牌督办) by a government level",
+     accident_commands.ListAccident),
+    ("investigation", s.InvestigationIn, "Record the investigation's conclusion (liability, persons)",
+     accident_commands.ConcludeInvestigation),
 ))  # fmt: skip
 
 
@@ -74,11 +77,9 @@ _actions(accidents, "accident_id", (
 
 
 @risk_points.post("", status_code=201, response_model=ReceiptOut)
-def register_risk_point(
-    body: s.RiskPointIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
-) -> JSONResponse:
+def register_risk_point(body: s.RiskPointIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Register a major risk point (重大安全风险, Annex 3) with its basic information."""
-    return _create("register_risk_point", body, ctx, request, services, idem)
+    return _create(risk_commands.RegisterRiskPoint, body, headers, request, services)
 
 
 @risk_points.get("/{risk_point_id}")
@@ -88,10 +89,10 @@ def get_risk_point(risk_point_id: UUID, services: ServicesDep) -> dict[str, Any]
 
 
 _actions(risk_points, "risk_point_id", (
-    ("basic-info", s.BasicInfoIn, "File list 一: basic information (重大风险基础信息清单)", "list_basic_info"),
-    ("responsibility", s.ResponsibilityIn, "File list 二: responsibility (责任分工信息清单)", "list_responsibility"),
-    ("control-measures", s.ControlMeasuresIn, "File list 三: control measures (防控措施清单)", "list_control_measures"),
-    ("emergency", s.EmergencyIn, "File list 四: emergency response (应急处置清单)", "list_emergency"),
+    ("basic-info", s.BasicInfoIn, "File list 一: basic information (重大风险基础信息清单)", risk_commands.ListBasicInfo),
+    ("responsibility", s.ResponsibilityIn, "File list 二: responsibility (责任分工信息清单)", risk_commands.ListResponsibility),
+    ("control-measures", s.ControlMeasuresIn, "File list 三: control measures (防控措施清单)", risk_commands.ListControlMeasures),
+    ("emergency", s.EmergencyIn, "File list 四: emergency response (应急处置清单)", risk_commands.ListEmergency),
 ))  # fmt: skip
 
 
@@ -99,11 +100,9 @@ _actions(risk_points, "risk_point_id", (
 
 
 @problems.post("", status_code=201, response_model=ReceiptOut)
-def identify_problem(
-    body: s.ProblemIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
-) -> JSONResponse:
+def identify_problem(body: s.ProblemIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Identify an outstanding problem (梳理突出问题)."""
-    return _create("identify_problem", body, ctx, request, services, idem)
+    return _create(risk_commands.IdentifyProblem, body, headers, request, services)
 
 
 @problems.get("/{problem_id}")
@@ -113,8 +112,8 @@ def get_problem(problem_id: UUID, services: ServicesDep) -> dict[str, Any]:
 
 
 _actions(problems, "problem_id", (
-    ("root-cause-measure", s.RootCauseIn, "Adopt a root-cause measure (治本措施)", "adopt_root_cause_measure"),
-    ("rectification", s.ProblemRectificationIn, "Record the problem rectified (已整改)", "rectify_problem"),
+    ("root-cause-measure", s.RootCauseIn, "Adopt a root-cause measure (治本措施)", risk_commands.AdoptRootCauseMeasure),
+    ("rectification", s.ProblemRectificationIn, "Record the problem rectified (已整改)", risk_commands.RectifyProblem),
 ))  # fmt: skip
 
 
@@ -122,14 +121,10 @@ _actions(problems, "problem_id", (
 
 
 @units.post("/{unit_id}/activities", response_model=ReceiptOut)
-def record_activity(
-    unit_id: str, body: s.ActivityIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
-) -> JSONResponse:
+def record_activity(unit_id: str, body: s.ActivityIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Record a typed activity of the unit (study sessions, supervision teams, expert services, rewards, …)."""
-    return idem.run(
-        ctx, request, body,
-        lambda: services.ledger.work_logs.record_activity(ctx.actor, unit_id, **_fields(body), **common(ctx, body)),
-    )  # fmt: skip
+    command = work_log_commands.RecordActivity(unit_id=unit_id, **_fields(body))
+    return run_command(services, headers, request, body, command)
 
 
 @units.get("/{unit_id}/work-log")

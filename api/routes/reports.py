@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import ServicesDep
+from api.deps import RecordsRead, ServicesDep
 from api.identity import OptionalActor
+from domain.access import mask_phones, phones_visible
 from domain.business_time import business_date
 from domain.errors import DomainError
-from domain.access import mask_phones, phones_visible
 
 router = APIRouter(tags=["reports"])
 
@@ -19,21 +19,24 @@ Unit = Annotated[str | None, Query(description="reporting unit id (e.g. yjj, wul
 AsOf = Annotated[date | None, Query(description="cut-off business date (Beijing); default today")]
 KnownAt = Annotated[datetime | None, Query(description="system time: the figures as they were known then (default: now)")]
 
+
 def _as_of(as_of: date | None) -> date:
     return as_of or business_date(datetime.now(UTC))
 
 
 @router.get("/reports/annex1")
-def annex1(services: ServicesDep, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None) -> dict[str, Any]:
+def annex1(
+    services: ServicesDep, read_at: RecordsRead, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
+) -> dict[str, Any]:
     """附件1 调度表: cumulative since the campaign start, per reporting unit or for the district."""
-    services.catch_up("records")
     return services.annexes.annex1(unit, _as_of(as_of), known_at)
 
 
 @router.get("/reports/annex2")
-def annex2(services: ServicesDep, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None) -> dict[str, Any]:
+def annex2(
+    services: ServicesDep, read_at: RecordsRead, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
+) -> dict[str, Any]:
     """附件2 统计表: 累计总计, 本月总计 and one row per sector, as of a cut-off."""
-    services.catch_up("records")
     return services.annexes.annex2(unit, _as_of(as_of), known_at)
 
 
@@ -42,9 +45,8 @@ Reader = OptionalActor
 
 
 @router.get("/reports/annex3")
-def annex3(services: ServicesDep, who: Reader, unit: Unit = None) -> dict[str, Any]:
+def annex3(services: ServicesDep, read_at: RecordsRead, who: Reader, unit: Unit = None) -> dict[str, Any]:
     """附件3 4个清单: one row per risk point. Phone numbers are masked unless the reader's role may see them."""
-    services.catch_up("records")
     table = services.annexes.annex3(unit)
     table["phones_masked"] = not phones_visible(who)
     if table["phones_masked"]:
@@ -53,9 +55,10 @@ def annex3(services: ServicesDep, who: Reader, unit: Unit = None) -> dict[str, A
 
 
 @router.get("/kpis")
-def kpis(services: ServicesDep, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None) -> dict[str, Any]:
+def kpis(
+    services: ServicesDep, read_at: RecordsRead, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
+) -> dict[str, Any]:
     """重大事故隐患动态整改率, 部门每千次检查发现重大事故隐患数, 企业自查发现重大事故隐患率, with monthly trends."""
-    services.catch_up("records")
     return services.annexes.kpis(unit, _as_of(as_of), known_at)
 
 
@@ -63,6 +66,7 @@ def kpis(services: ServicesDep, unit: Unit = None, as_of: AsOf = None, known_at:
 def lineage(
     annex: str,
     services: ServicesDep,
+    read_at: RecordsRead,
     key: Annotated[str, Query(description="item or column key, e.g. majors_rectified; for KPIs the KPI name")],
     row: Annotated[str, Query(description="annex2: cumulative, month, or a sector id")] = "cumulative",
     figure: Annotated[str | None, Query(description="annex1 items with two figures: which one")] = None,
@@ -73,5 +77,4 @@ def lineage(
     """Drill-down: the records behind one cell (or KPI), each with the version of the event that counts it."""
     if annex not in ("annex1", "annex2", "kpi"):
         raise DomainError("unknown_cell", annex=annex, key=key)
-    services.catch_up("records")
     return services.annexes.lineage(annex, key, unit, _as_of(as_of), known_at, row=row, figure=figure)

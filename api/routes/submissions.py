@@ -8,7 +8,6 @@ past cut-off shows up there, never as a silent edit.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -17,18 +16,20 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.wiring import Services
-from api.commands import Command
-from api.deps import IdempotencyDep, ServicesDep
+from api.commands import Headers, execute, outcome_response
+from api.deps import ServicesDep
 from api.routes.reports import Reader
-from app.reports import annex_table
 from api.schemas.signatures import SIGNATURE, PersonalSignatureIn  # personal signatures
 from api.signing import signature_arg
+from app.reports import annex_table
+from app.wiring import Services
 from domain.access import PHONE_FIELDS, mask_phone, mask_phones, phones_visible
+from domain.commands.reports import SubmitReport
 from domain.glossary import SignatureMeaning
 from domain.report_submission import check_annex, restatement, table_figures
 
 router = APIRouter(tags=["reports"])
+
 
 class SubmissionIn(BaseModel):
     model_config = ConfigDict(
@@ -46,40 +47,29 @@ class SubmissionIn(BaseModel):
 
 def frozen_figures(services: Services, annex: str, unit: str | None, as_of: date, known_at: datetime) -> dict[str, Any]:
     """The table's figures as known at ``known_at`` (system time), in the frozen form."""
-    services.catch_up("records")
+    services.read_models.records.catch_up()  # the figures as known now, frozen by a command (not a GET)
     return table_figures(annex, annex_table(services, annex, unit, as_of, known_at), as_of=as_of, known_at=known_at)
 
 
 @router.post("/reports/{annex}/submissions", status_code=201)
-def submit_report(
-    annex: str, body: SubmissionIn, ctx: Command, request: Request, services: ServicesDep, idem: IdempotencyDep
-) -> JSONResponse:
+def submit_report(annex: str, body: SubmissionIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Submit (报送) the table of ``annex`` for ``unit`` and ``as_of``: the figures are computed now and
     frozen with their SHA-256. A unit submits its own report, the 区安委办 the district's. Returns the
     submission's id, version and sha256 (Idempotency-Key: a retry returns the first submission)."""
     ledger = services.ledger
-    ledger.reports.check_submission(ctx.actor, annex, body.unit, body.as_of)
-
-    def execute() -> Any:
-        known_at = datetime.now(UTC)  # system time, as the events' recorded_at
-        figures = frozen_figures(services, annex, body.unit, body.as_of, known_at)
-        return ledger.reports.submit_report(
-            ctx.actor, annex, body.unit, body.as_of, figures, known_at=known_at, note=body.note,
-            signature=signature_arg(ctx, body, SignatureMeaning.SUBMITTER),
-        )  # fmt: skip
-
-    response = idem.run(ctx, request, body, execute, status=201)
-    receipt = json.loads(bytes(response.body))
-    submission = ledger.reports.submission(UUID(receipt["id"]))
-    result = JSONResponse(
-        {**receipt, "sha256": submission["sha256"], "sequence": submission["sequence"], "known_at": submission["known_at"]},
-        status_code=response.status_code,
+    ledger.reports.check_submission(headers.actor, annex, body.unit, body.as_of)
+    known_at = datetime.now(UTC)  # system time, as the events' recorded_at
+    command = SubmitReport(
+        annex=annex, unit=body.unit, as_of=body.as_of, figures=frozen_figures(services, annex, body.unit, body.as_of, known_at),
+        known_at=known_at, note=body.note, signature=signature_arg(headers, body, SignatureMeaning.SUBMITTER),
+    )  # fmt: skip
+    outcome = execute(services, headers, request, body, command, status=201)
+    submission = ledger.reports.submission(outcome.id)
+    response = outcome_response(
+        outcome, sha256=submission["sha256"], sequence=submission["sequence"], known_at=submission["known_at"]
     )
-    for header in ("ETag", "Idempotent-Replayed"):
-        if header in response.headers:
-            result.headers[header] = response.headers[header]
-    result.headers["Location"] = f"/api/v1/reports/submissions/{receipt['id']}"
-    return result
+    response.headers["Location"] = f"/api/v1/reports/submissions/{outcome.id}"
+    return response
 
 
 @router.get("/reports/{annex}/submissions")

@@ -11,11 +11,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
-from api.commands import add_action, common
-from api.deps import ServicesDep
-from app.process_managers import process_queries
+from api.commands import add_action
+from api.deps import ProcessFactsRead, ServicesDep
 from api.schemas.warnings import WarningConfirmationIn, WarningDismissalIn
 from api.signing import signature_arg  # personal signatures
+from domain.commands import warnings as c
 from domain.errors import DomainError
 from domain.glossary import SignatureMeaning, WarningLevel, WarningState
 from domain.warning_rules import veto_flags
@@ -27,7 +27,7 @@ units = APIRouter(prefix="/units", tags=["warnings"])
 
 @router.get("")
 def list_warnings(
-    services: ServicesDep,
+    services: ServicesDep, read_at: ProcessFactsRead,
     unit: str | None = Query(None, description="reporting unit id (department, street or zone)"),
     level: WarningLevel | None = None,
     state: WarningState | None = None,
@@ -35,8 +35,7 @@ def list_warnings(
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
     """Warnings, newest proposal first (read model, caught up before reading)."""
-    services.catch_up("process_facts")
-    return process_queries(services).warnings(WarningFilter(unit=unit, level=level, state=state, limit=limit, offset=offset))
+    return services.process_queries.warnings(WarningFilter(unit=unit, level=level, state=state, limit=limit, offset=offset))
 
 
 @router.get("/{warning_id}")
@@ -56,27 +55,26 @@ def warning_events(warning_id: UUID, services: ServicesDep) -> list[dict[str, An
 
 add_action(
     router, "warning_id", "confirmation", WarningConfirmationIn, "Confirm the warning (区安委办); published = 通报",
-    lambda ledger, ctx, wid, b: ledger.warnings.confirm_warning(
-        ctx.actor, wid, note=b.note, published=b.published,
-        signature=signature_arg(ctx, b, SignatureMeaning.CONFIRMER), **common(ctx, b),
+    lambda ctx, wid, b: c.ConfirmWarning(
+        warning_id=wid, note=b.note, published=b.published,
+        signature=signature_arg(ctx, b, SignatureMeaning.CONFIRMER), occurred_at=b.occurred_at,
     ),
 )  # fmt: skip
 add_action(
     router, "warning_id", "dismissal", WarningDismissalIn, "Dismiss the proposal (区安委办), with the reason",
-    lambda ledger, ctx, wid, b: ledger.warnings.dismiss_warning(ctx.actor, wid, reason=b.reason, **common(ctx, b)),
+    lambda ctx, wid, b: c.DismissWarning(warning_id=wid, reason=b.reason, occurred_at=b.occurred_at),
 )  # fmt: skip
 
 
 @units.get("/{unit_id}/flags")
-def unit_flags(unit_id: str, services: ServicesDep) -> dict[str, Any]:
+def unit_flags(unit_id: str, services: ServicesDep, read_at: ProcessFactsRead) -> dict[str, Any]:
     """一票否优 (excellence_veto) and 一票否决 (assessment_veto) of a unit, from its accidents during the
     campaign, each with the grounds and the accidents behind them."""
     reference = services.ledger.reference
     unit = reference.units.get(unit_id)
     if unit is None:
         raise DomainError("unit_not_found", id=unit_id)
-    services.catch_up("process_facts")
-    queries = process_queries(services)
+    queries = services.process_queries
     settings = queries.ladder_settings()
     accidents = {a.accident_id: a for a in queries.unit_accidents(unit_id)}
     flags = veto_flags(accidents.values(), settings.campaign)

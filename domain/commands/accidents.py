@@ -22,7 +22,7 @@ class ReportAccident(Command):
     enterprise_id: UUID | None = None
     sector: str | None = None
     jurisdiction: str | None = None
-    location: str = ''
+    location: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,4 +42,4 @@ class ConcludeInvestigation(RecordCommand):
     accident_id: UUID
     liability: bool
     responsible_persons: list[str]
-    summary: str = ''
+    summary: str = ""

@@ -19,4 +19,4 @@ class PursueAccountability(Command):
     hazard_ids: list[UUID] | None = None
     accident_ids: list[UUID] | None = None
     inspection_ids: list[UUID] | None = None
-    summary: str = ''
+    summary: str = ""

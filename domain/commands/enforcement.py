@@ -31,8 +31,8 @@ class DecidePenalty(RecordCommand):
     fine_yuan: int
     decision_number: str
     legal_basis: str
-    person_name: str = ''
-    other_measures: str = ''
+    person_name: str = ""
+    other_measures: str = ""
     signature: SignatureArg = None
 
 
@@ -128,7 +128,7 @@ class InterviewEnterprise(RecordCommand):
 
     case_id: UUID
     interviewer: str
-    note: str = ''
+    note: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,7 +164,7 @@ class CloseCase(RecordCommand):
 
     case_id: UUID
     reason: str
-    open_hazards_reason: str = ''
+    open_hazards_reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

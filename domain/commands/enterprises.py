@@ -17,7 +17,7 @@ class RegisterEnterprise(Command):
     sector: str
     jurisdiction: str
     principal_name: str
-    address: str = ''
+    address: str = ""
     high_risk: bool = False
 
 

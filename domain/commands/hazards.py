@@ -20,11 +20,11 @@ class ReportHazard(Command):
     grade: Grade
     source: HazardSource
     description: str
-    criterion: str = ''
+    criterion: str = ""
     sector: str | None = None
     jurisdiction: str | None = None
     department: str | None = None
-    location: str = ''
+    location: str = ""
     existed_since: date | None = None
     inspection_id: UUID | None = None
 
@@ -108,7 +108,7 @@ class CompleteRectification(RecordCommand):
     """``HazardApplication.complete_rectification``."""
 
     hazard_id: UUID
-    note: str = ''
+    note: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,7 +127,7 @@ class CloseHazard(RecordCommand):
     """``HazardApplication.close_hazard``."""
 
     hazard_id: UUID
-    note: str = ''
+    note: str = ""
     signature: SignatureArg = None
 
 

@@ -31,7 +31,7 @@ class RecordFinding(RecordCommand):
     item: str
     hazard_ids: list[UUID]
     no_major_hazard: bool = False
-    note: str = ''
+    note: str = ""
     signature: SignatureArg = None
 
 

@@ -16,8 +16,8 @@ class RegisterRiskPoint(Command):
 
     enterprise_id: UUID
     name: str
-    description: str = ''
-    address: str = ''
+    description: str = ""
+    address: str = ""
     assessed: bool = False
     characteristics: HazardCharacteristics | None = None
     sector: str | None = None

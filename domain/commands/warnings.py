@@ -29,7 +29,7 @@ class ConfirmWarning(RecordCommand):
     """``WarningApplication.confirm_warning``."""
 
     warning_id: UUID
-    note: str = ''
+    note: str = ""
     published: bool = False
     signature: SignatureArg = None
 

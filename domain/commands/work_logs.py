@@ -20,5 +20,5 @@ class RecordActivity(RecordCommand):
     amount_yuan: int | None = None
     anonymous_amount_yuan: int | None = None
     enterprise_id: UUID | None = None
-    note: str = ''
+    note: str = ""
     sector: str | None = None

@@ -50,7 +50,7 @@ class LedgerCore(Application[UUID]):
     """Loads and saves the ledger's records; every command of every context goes through here."""
 
     # Fixes the event store's table names (hazardledger_events): never change it.
-    name = "Ledger"
+    name = "HazardLedger"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

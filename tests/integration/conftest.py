@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from app.wiring import Services, build
 from app.settings import Settings
+from app.wiring import Services, build
 from domain.business_time import business_date
 from domain.credit_code import check_character
 
@@ -46,15 +47,28 @@ def future_date(days: int = 30) -> str:
 
 @pytest.fixture
 def services(db_url: str) -> Iterator[Services]:
-    built = build(Settings(db_url=db_url))
+    # The tests run the process managers themselves, on clocks they set.
+    built = build(Settings(db_url=db_url, process_every_seconds=0))
     yield built
     built.close()
+
+
+def reads_what_was_written(client: TestClient, services: Services) -> TestClient:
+    """A strongly consistent client for tests: every request names the log's head as the position to read
+    at, so a read sees every write before it, whether sent over HTTP or straight to the ledger."""
+
+    def at_head(request: httpx.Request) -> None:
+        if "X-Min-Position" not in request.headers:
+            request.headers["X-Min-Position"] = str(services.ledger.recorder.max_notification_id() or 0)
+
+    client.event_hooks["request"].append(at_head)
+    return client
 
 
 @pytest.fixture
 def client(services: Services) -> Iterator[TestClient]:
     with TestClient(create_app(services.settings, services=services)) as c:
-        yield c
+        yield reads_what_was_written(c, services)
 
 
 @dataclass

@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 from psycopg import sql
 from sqlalchemy import select
 
-from app.wiring import Services, build
 from app.settings import Settings
+from app.wiring import Services, build
 from domain.actor import SYSTEM_ACTOR, Actor
 from domain.business_time import CHINA_TZ, FixedClock, business_date
 from domain.credit_code import check_character
@@ -818,7 +818,8 @@ def table_contents(services: Services) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every read-model table of the active versions, by logical table name, sorted."""
     out: dict[str, list[tuple[Any, ...]]] = {}
     with services.engine.connect() as conn:
-        for runner_name, runner in services.runners.items():
+        for runner in services.read_models:
+            runner_name = runner.name
             for name, table in runner.tables().items():
                 rows = [tuple(shown(v) for v in row) for row in conn.execute(select(table))]
                 out[f"{runner_name}.{name}"] = sorted(rows, key=repr)
@@ -846,7 +847,7 @@ def test_a_full_rebuild_gives_the_tables_of_the_live_catch_up(
             for u in (None, "yjj", "wulong")
             for d in (date(2023, 8, 22), date(2023, 12, 31))
         }
-        for runner in services.runners.values():
+        for runner in services.read_models:
             runner.rebuild()
         rebuilt = table_contents(services)
         assert rebuilt.keys() == live.keys()

@@ -237,11 +237,10 @@ def _item9(services: Services, unit: str | None, as_of: date = date(2023, 12, 31
 
 def test_the_demo_district_has_misses_and_an_accountability_decision(services: Services) -> None:
     from demo.loader import load_demo
-    from projections.accountability_queries import AccountabilityQueries
 
     summary = load_demo(services.ledger)
     services.catch_up()
-    queries = AccountabilityQueries.of(services)
+    queries = services.accountability_queries
     lists = queries.anomalies(as_of=date(2023, 12, 31))["lists"]
     missed = lists["inspected_but_missed"]["entries"]
     assert missed and all(e["persons"] for e in missed)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from app.settings import Settings
+from app.wiring import build
 from tests.integration.conftest import OFFICE, Api, Enterprise, credit_code
 
 
@@ -50,15 +55,34 @@ def test_a_new_principal_is_recorded(api: Api, enterprise: Enterprise) -> None:
     assert [e["type"] for e in api.get(f"/enterprises/{enterprise.id}/events")] == ["EnterpriseRegistered", "PrincipalChanged"]
 
 
-def test_health_reports_backend_and_projection_lag(api: Api, enterprise: Enterprise, db_url: str) -> None:
-    health = api.get("/health")
-    assert health["status"] == "ok"
-    assert health["database"] == ("postgresql" if db_url.startswith("postgresql") else "sqlite")
-    assert health["events"] == 1
-    lagging = health["projections"]["records"]
-    assert lagging["lag_events"] == 1 and lagging["lag_seconds"] >= 0
-    api.get("/enterprises")  # catches the read model up
-    assert api.get("/health")["projections"]["records"] == {"version": 1, "position": 1, "lag_events": 0, "lag_seconds": 0.0}
+def test_health_reports_backend_and_projection_lag(db_url: str) -> None:
+    """No worker in this process: the read model lags until something catches it up (a GET never does)."""
+    services = build(Settings(db_url=db_url, in_process_workers=False))
+    with TestClient(create_app(services.settings, services=services)) as client:
+        api = Api(client)
+        api.post("/enterprises", {"credit_code": credit_code(1), "name": "示例", "sector": "fire_safety",
+                                  "jurisdiction": "dayu", "principal_name": "某"}, OFFICE, status=201)  # fmt: skip
+        health = api.get("/health")
+        assert health["status"] == "ok"
+        assert health["database"] == ("postgresql" if db_url.startswith("postgresql") else "sqlite")
+        assert health["events"] == 1
+        lagging = health["projections"]["records"]
+        assert lagging["lag_events"] == 1 and lagging["lag_seconds"] >= 0
+        assert api.get("/enterprises") == [] and api.get("/health")["projections"]["records"]["lag_events"] == 1
+        services.read_models.records.catch_up()  # what the projection worker does
+        assert api.get("/health")["projections"]["records"] == {"version": 1, "position": 1, "lag_events": 0, "lag_seconds": 0.0}
+        _metrics(api)
+
+
+def test_a_read_waits_for_the_position_it_names_and_says_where_it_read(api: Api, enterprise: Enterprise) -> None:
+    """Read your writes: the command's position, sent back, is seen by the list (the worker runs in-process)."""
+    receipt = api.post(f"/enterprises/{enterprise.id}/principal", {"principal_name": "王五"}, OFFICE)
+    r = api.client.get("/api/v1/enterprises", params={"min_position": receipt["position"]}, headers={"X-Min-Position": "0"})
+    assert r.status_code == 200 and int(r.headers["X-Read-Position"]) >= receipt["position"]
+    assert [e["principal_name"] for e in r.json()] == ["王五"]
+
+
+def _metrics(api: Api) -> None:
     metrics = api.client.get("/metrics")
     assert metrics.status_code == 200 and metrics.headers["content-type"].startswith("text/plain")
     assert 'hazard_ledger_projection_lag_events{projection="records"} 0.0' in metrics.text

@@ -10,8 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.wiring import build
 from app.settings import Settings
+from app.wiring import build
 from audit import merkle
 from audit.log import CACHED_LEVEL
 from audit.merkle import MemoryTree
@@ -22,7 +22,7 @@ BLOCK = 1 << CACHED_LEVEL
 
 
 def _append(services, records: list[RawRecord]) -> None:  # type: ignore[no-untyped-def]
-    runner = services.runners["merkle_log"]
+    runner = services.read_models.merkle_log
     with services.engine.begin() as conn:
         runner.projection.apply_batch(conn, runner.tables(), [Positioned(r.notification_id, r) for r in records])
 
@@ -34,7 +34,7 @@ def test_stored_tree_proofs_equal_the_naive_recomputation(
 ) -> None:
     services = build(Settings(db_url=db_url, log_key_file=tmp_path / "log-key.pem", checkpoint_dir=None))
     try:
-        services.runners["merkle_log"].rebuild()  # an empty tree of a new version for each example
+        services.read_models.merkle_log.rebuild()  # an empty tree of a new version for each example
         audit, tree, rng = services.audit, MemoryTree(), random.Random(len(sizes))
         nid, batch_ids = 1000, []
         for grow in sizes:  # the tree grows between rounds of proofs: the cache was loaded on a smaller tree

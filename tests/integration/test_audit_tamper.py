@@ -18,12 +18,12 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.app import create_app
-from app.wiring import Services, build
-from cli.main import app as cli_app
 from app.settings import Settings
+from app.wiring import Services, build
 from audit import merkle
 from audit.note import Checkpoint
 from audit.verify import DatabaseSource, ExportSource, Report, engine_for, export, verify
+from cli.main import app as cli_app
 from domain.actor import Actor
 from domain.glossary import Grade, HazardSource, InspectionKind, InspectionMethod, OrgKind, Role
 from domain.values import Person
@@ -87,7 +87,7 @@ class Ledger:
 @pytest.fixture
 def ledger(postgres_url: str, tmp_path: Path) -> Iterator[Ledger]:
     services = build(
-        Settings(db_url=postgres_url, log_key_file=tmp_path / "log-key.pem", checkpoint_dir=tmp_path / "checkpoints")
+        Settings(db_url=postgres_url, log_key_file=tmp_path / "log-key.pem", checkpoint_dir=tmp_path / "checkpoints", process_every_seconds=0)
     )
     enterprise = services.ledger.enterprises.register_enterprise(
         OFFICE,
@@ -118,7 +118,7 @@ def test_untouched_ledger_verifies_against_its_checkpoint_and_proofs_verify(ledg
     cp = ledger.checkpoint()
     assert cp.size == len(ledger.ids()) == 16
     assert (ledger.tmp / "checkpoints" / "latest.txt").read_text() == cp.note
-    report = ledger.hazards.verify(cp)
+    report = ledger.verify(cp)
     assert report.ok, report.to_dict()
     assert report.root == cp.root.hex() and report.events == 16
     ledger.record(5)
@@ -150,7 +150,7 @@ def test_update_of_a_stored_state_is_found_at_its_position(ledger: Ledger) -> No
     cp = ledger.checkpoint()
     nid = ledger.ids()[6]
     ledger.sql(f"UPDATE {EVENTS} SET state = replace(state::text, '6', '9')::bytea WHERE notification_id = %s", nid)
-    report = ledger.hazards.verify(cp)
+    report = ledger.verify(cp)
     assert not report.ok
     assert bad(report) == ("row_changed", ledger.position_of(nid))
     assert report.first_bad.notification_id == nid  # type: ignore[union-attr]
@@ -162,7 +162,7 @@ def test_delete_of_a_row_is_found(ledger: Ledger) -> None:
     nid = ledger.ids()[4]
     position = ledger.position_of(nid)
     ledger.sql(f"DELETE FROM {EVENTS} WHERE notification_id = %s", nid)
-    report = ledger.hazards.verify(cp)
+    report = ledger.verify(cp)
     assert bad(report) == ("row_missing", position)
     assert report.first_bad.notification_id == nid  # type: ignore[union-attr]
 
@@ -179,7 +179,7 @@ def test_swapped_states_and_swapped_ids_are_found(ledger: Ledger) -> None:
         b,
         a,
     )
-    report = ledger.hazards.verify(cp)
+    report = ledger.verify(cp)
     assert bad(report) == ("row_changed", ledger.position_of(a))
     # put them back, then swap the ids (the order of the log) instead
     ledger.sql(
@@ -190,12 +190,12 @@ def test_swapped_states_and_swapped_ids_are_found(ledger: Ledger) -> None:
         b,
         a,
     )
-    assert ledger.hazards.verify(cp).ok
+    assert ledger.verify(cp).ok
     c, d = ids[5], ids[6]
     ledger.sql(f"UPDATE {EVENTS} SET notification_id = -1 WHERE notification_id = %s", c)
     ledger.sql(f"UPDATE {EVENTS} SET notification_id = %s WHERE notification_id = %s", c, d)
     ledger.sql(f"UPDATE {EVENTS} SET notification_id = %s WHERE notification_id = -1", d)
-    report = ledger.hazards.verify(cp)
+    report = ledger.verify(cp)
     assert bad(report) == ("row_changed", ledger.position_of(c))
 
 
@@ -215,10 +215,10 @@ def _forge(ledger: Ledger, nid: int, like: int) -> None:
 def test_inserted_forged_event_with_a_high_id_is_found(ledger: Ledger) -> None:
     cp = ledger.checkpoint()
     _forge(ledger, 10_000, like=ledger.ids()[3])
-    report = ledger.hazards.verify(cp)
+    report = ledger.verify(cp)
     assert bad(report) == ("unlogged", cp.size)
     assert report.first_bad.notification_id == 10_000  # type: ignore[union-attr]
-    assert ledger.hazards.verify(cp, allow_unlogged=True).ok  # indistinguishable from lag, if the auditor allows lag
+    assert ledger.verify(cp, allow_unlogged=True).ok  # indistinguishable from lag, if the auditor allows lag
 
 
 def test_forged_event_reusing_a_deleted_id_is_found(ledger: Ledger) -> None:
@@ -227,7 +227,7 @@ def test_forged_event_reusing_a_deleted_id_is_found(ledger: Ledger) -> None:
     nid = ids[8]
     ledger.sql(f"DELETE FROM {EVENTS} WHERE notification_id = %s", nid)
     _forge(ledger, nid, like=ids[2])
-    report = ledger.hazards.verify(cp)
+    report = ledger.verify(cp)
     assert bad(report) == ("row_changed", ledger.position_of(nid))
 
 
@@ -240,7 +240,7 @@ def test_forged_event_in_a_gap_of_the_ids_is_an_extra_row(ledger: Ledger) -> Non
     ids = ledger.ids()
     gap = next(a + 1 for a, b in zip(ids, ids[1:], strict=False) if b != a + 1)
     _forge(ledger, gap, like=ids[3])
-    report = ledger.hazards.verify(cp)
+    report = ledger.verify(cp)
     assert bad(report) == ("extra_row", ids.index(gap - 1) + 1)
     assert report.first_bad.notification_id == gap  # type: ignore[union-attr]
 
@@ -256,13 +256,13 @@ def test_rewritten_tail_with_a_fresh_tree_is_caught_only_by_the_older_checkpoint
         ids[k],
     )
     # the administrator recomputes every leaf and node consistently and removes the recorded checkpoints
-    ledger.services.runners["merkle_log"].rebuild()
+    ledger.services.read_models.merkle_log.rebuild()
     ledger.sql("DELETE FROM audit_checkpoints")
     newer = ledger.checkpoint()  # the service signs whatever tree it now holds
     assert newer.size == older.size and newer.root != older.root
-    assert ledger.hazards.verify(newer, recorded=False).ok  # nothing in the database betrays it
-    assert ledger.hazards.verify(early, newer, recorded=False).ok  # nor a checkpoint from before the rewritten part
-    report = ledger.hazards.verify(early, older, newer, recorded=False)
+    assert ledger.verify(newer, recorded=False).ok  # nothing in the database betrays it
+    assert ledger.verify(early, newer, recorded=False).ok  # nor a checkpoint from before the rewritten part
+    report = ledger.verify(early, older, newer, recorded=False)
     code, position = bad(report)
     assert code == "checkpoint_mismatch"
     first = report.first_bad
@@ -273,7 +273,7 @@ def test_rewritten_tail_with_a_fresh_tree_is_caught_only_by_the_older_checkpoint
 def test_a_checkpoint_with_a_bad_signature_is_rejected(ledger: Ledger) -> None:
     cp = ledger.checkpoint()
     forged = cp.note.replace(f"\n{cp.size}\n", f"\n{cp.size - 1}\n")
-    report = ledger.hazards.verify(Checkpoint(cp.origin, cp.size - 1, cp.root, cp.time, forged), recorded=False)
+    report = ledger.verify(Checkpoint(cp.origin, cp.size - 1, cp.root, cp.time, forged), recorded=False)
     assert not report.ok
     assert report.first_bad.code == "checkpoint_signature"  # type: ignore[union-attr]
 
@@ -305,10 +305,10 @@ def test_signature_made_with_a_revoked_key_is_reported(ledger: Ledger) -> None:
     ledger_app.inspections.sign_inspection(INSPECTOR, inspection.id, signature=ServerHeldSigner(key_id, private, now))
     ledger.services.catch_up()
     signed_position = len(ledger.ids()) - 1
-    assert ledger.hazards.verify().ok  # the signature is valid while the key is
+    assert ledger.verify().ok  # the signature is valid while the key is
     ledger_app.keys.revoke_key(OFFICE, key_id, reason="密钥泄露", revoked_at=now - timedelta(minutes=30))
     ledger.services.catch_up()
-    report = ledger.hazards.verify(ledger.checkpoint())
+    report = ledger.verify(ledger.checkpoint())
     assert not report.ok
     assert bad(report) == ("signature_key_revoked", signed_position)
     assert report.signatures_checked == 1

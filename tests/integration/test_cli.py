@@ -15,9 +15,9 @@ from uuid import UUID
 import pytest
 from typer.testing import CliRunner
 
+from app.settings import Settings
 from app.wiring import build
 from cli.main import app
-from app.settings import Settings
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.credit_code import check_character
@@ -96,7 +96,7 @@ def test_serve_answers_http_on_the_given_port(tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "HAZARD_DB_URL": f"sqlite:///{tmp_path}/serve.db"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--port", str(port)],
+        [sys.executable, "-m", "cli", "serve", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:

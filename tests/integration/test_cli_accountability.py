@@ -6,9 +6,9 @@ from datetime import datetime
 
 from typer.testing import CliRunner
 
+from app.settings import Settings
 from app.wiring import build
 from cli.main import app
-from app.settings import Settings
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.credit_code import check_character

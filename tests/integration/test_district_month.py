@@ -12,9 +12,9 @@ from uuid import UUID
 
 import pytest
 
-from app.wiring import Services, build
 from app.process_managers import run_process_managers
 from app.settings import Settings
+from app.wiring import Services, build
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ, FixedClock
 from domain.credit_code import check_character

@@ -8,8 +8,8 @@ from datetime import date
 
 from sqlalchemy import MetaData, inspect, select
 
-from app.wiring import build
 from app.settings import Settings
+from app.wiring import build
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.credit_code import check_character
@@ -57,9 +57,9 @@ def test_concurrent_saves_of_the_same_version_conflict(db_url: str) -> None:
         b = services.ledger.repository.get(hazard_id)
         a.void(OFFICE, a.last_occurred_at, "重复")
         b.void(OFFICE, b.last_occurred_at, "另一个理由")
-        services.ledger._store(a)
+        services.ledger.hazards._store(a)
         try:
-            services.ledger._store(b)
+            services.ledger.hazards._store(b)
         except DomainError as exc:
             assert exc.code == "version_conflict"
         else:
@@ -71,7 +71,7 @@ def test_concurrent_saves_of_the_same_version_conflict(db_url: str) -> None:
 
 
 def _rows(services, version: int | None = None) -> list[dict]:  # type: ignore[no-untyped-def]
-    hazards = services.records.tables(version)["hazards"]
+    hazards = services.read_models.records.tables(version)["hazards"]
     with services.engine.connect() as conn:
         return [dict(r) for r in conn.execute(select(hazards).order_by(hazards.c.id)).mappings()]
 
@@ -122,16 +122,16 @@ def test_blue_green_rebuild_serves_the_old_version_until_it_switches(db_url: str
         seen_during_build: list[int] = []
 
         def progress(done: int, total: int) -> None:
-            seen_during_build.append(services.records.active_version())
+            seen_during_build.append(services.read_models.records.active_version())
 
-        assert services.records.rebuild(progress) == 10
+        assert services.read_models.records.rebuild(progress) == 10
         assert seen_during_build and set(seen_during_build) == {1}
-        assert services.records.active_version() == 2
+        assert services.read_models.records.active_version() == 2
         assert _rows(services) == live  # rebuilt equals live, row for row
         services.ledger.hazards.void_hazard(OFFICE, ids[0], reason="重复登记")
         services.catch_up()
         assert {r["id"]: r["state"] for r in _rows(services)}[str(ids[0])] == "voided"
-        assert services.records.rebuild() == 11 and services.records.active_version() == 3
+        assert services.read_models.records.rebuild() == 11 and services.read_models.records.active_version() == 3
         with services.engine.connect() as conn:
             names = set(inspect(conn).get_table_names())
         assert "rm_hazards_v1" not in names and {"rm_hazards_v2", "rm_hazards_v3"} <= names
@@ -157,12 +157,12 @@ def test_an_upgrade_that_adds_a_read_model_table_rebuilds_the_projection_at_star
         before = services.annexes.annex2(None, today)
         assert before["rows"][0]["cells"]["majors"] == 3
         with services.engine.begin() as conn:
-            conn.exec_driver_sql(f"DROP TABLE {services.records.tables()['hazard_days'].name}")
+            conn.exec_driver_sql(f"DROP TABLE {services.read_models.records.tables()['hazard_days'].name}")
     finally:
         services.close()
     again = build(Settings(db_url=db_url))
     try:
-        assert again.records.active_version() == 2
+        assert again.read_models.records.active_version() == 2
         assert again.annexes.annex2(None, today) == before
     finally:
         again.close()

@@ -25,7 +25,7 @@ from domain.business_time import CHINA_TZ
 from domain.errors import DomainError
 from domain.glossary import Grade, HazardState, Role
 from domain.ledger import Ledger
-from projections.engine import follow
+from projections.engine import catch_up_together, follow, rebuild_together
 from projections.hazard_queries import HazardFilter
 from projections.locks import leadership
 
@@ -174,14 +174,15 @@ def project(
         with active as leading:
             if not leading:
                 return
+            names = ", ".join(runner.name for runner in runners)
+            with progress_bar() as bar:
+                task = bar.add_task(f"{'重建 rebuild' if rebuild else '追赶 catch-up'} {names}", total=None)
+                report = partial(advance, bar, task)
+                # one pass over the log feeds every read model named
+                applied = (rebuild_together if rebuild else catch_up_together)(runners, report)
+            console.print(f"{applied} events read in one pass")
             for runner in runners:
-                with progress_bar() as bar:
-                    task = bar.add_task(f"{'重建 rebuild' if rebuild else '追赶 catch-up'} {runner.name}", total=None)
-                    report = partial(advance, bar, task)
-                    applied = runner.rebuild(report) if rebuild else runner.catch_up(report)
-                console.print(
-                    f"{runner.name}: {applied} events applied, position {runner.position()}, version {runner.active_version()}"
-                )
+                console.print(f"{runner.name}: position {runner.position()}, version {runner.active_version()}")
             if not once:
                 console.print("following new events (Ctrl-C to stop)")
                 if only is None or only == "merkle_log":

@@ -192,26 +192,12 @@ class ProjectionRunner:
 
     def catch_up(self, progress: ProgressCallback | None = None) -> int:
         """Projects everything recorded so far into the active version; returns events applied."""
-        return self._catch_up(self.active_version(), progress)
+        return catch_up_together([self], progress)
 
-    def _catch_up(
-        self, version: int, progress: ProgressCallback | None, batch_size: int | None = None, rebuilding: bool = False
-    ) -> int:
-        applied = 0
-        analysed_at = REBUILD_BATCH
-        head = self.recorder.max_notification_id() or 0
-        while True:
-            done, position = self._run_batch(version, batch_size or self.batch_size)
-            if done == 0:
-                return applied
-            applied += done
-            if rebuilding and applied >= 2 * analysed_at:
-                # Tables that grow from empty keep the planner's empty-table plans (sequential scans of
-                # ever larger tables for each batch's row lookups) until they are analysed.
-                self._analyse(version)
-                analysed_at = applied
-            if progress:
-                progress(position, max(head, position))
+    def rebuild(self, progress: ProgressCallback | None = None) -> int:
+        """Blue/green: builds a new version from the first event while the active one keeps serving,
+        then switches the active pointer in one transaction (``rebuild_together``)."""
+        return rebuild_together([self], progress)
 
     def _analyse(self, version: int) -> None:
         with self.engine.connect() as conn:
@@ -219,29 +205,18 @@ class ProjectionRunner:
                 conn.exec_driver_sql(f'ANALYZE "{table.name}"')
             conn.commit()
 
-    def _run_batch(self, version: int, batch_size: int) -> tuple[int, int]:
-        this = (projection_tracking.c.projection == self.name) & (projection_tracking.c.version == version)
-        with self.engine.begin() as conn:
-            locked = conn.execute(update(projection_tracking).where(this).values(position=projection_tracking.c.position))
-            if locked.rowcount == 0:
-                return 0, 0  # this version was dropped by a rebuild; the caller reads the active one again
-            start = self._position(conn, version)
-            notifications = self.recorder.select_notifications(start=start, limit=batch_size, inclusive_of_start=False)
-            if not notifications:
-                return 0, start
-            if getattr(self.projection, "raw", False):  # e.g. the Merkle log (audit/log.py): stored bytes, not decoded
-                events = [Positioned(n.id, n) for n in notifications]
-            else:
-                events = [Positioned(n.id, self.mapper.to_domain_event(n)) for n in notifications]
-            self.projection.apply_batch(conn, self.tables(version), events)
-            last = notifications[-1].id
-            conn.execute(update(projection_tracking).where(this).values(position=last, updated_at=datetime.now(UTC)))
-            return len(notifications), last
+    def _tracking(self, version: int) -> Any:
+        return (projection_tracking.c.projection == self.name) & (projection_tracking.c.version == version)
 
-    def rebuild(self, progress: ProgressCallback | None = None) -> int:
-        """Blue/green: builds a new version from the first event while the active one keeps serving,
-        then switches the active pointer in one transaction. The previous version stays (a fallback,
-        and safe for queries already reading it) until the next rebuild drops it. Returns events applied."""
+    def _lock(self, conn: Connection, version: int) -> bool:
+        """Locks the version's tracking row for this transaction (False: the version was dropped)."""
+        this = self._tracking(version)
+        return bool(
+            conn.execute(update(projection_tracking).where(this).values(position=projection_tracking.c.position)).rowcount
+        )
+
+    def _prepare_rebuild(self) -> int:
+        """Drops every version but the active one, creates the next: its number."""
         old = self.active_version()
         for stale in self._versions():
             if stale != old:
@@ -249,12 +224,10 @@ class ProjectionRunner:
         new = max(self._versions()) + 1
         with self.engine.begin() as conn:
             self._create_version(conn, new)
-        applied = self._catch_up(new, progress, batch_size=REBUILD_BATCH, rebuilding=True)
-        self._analyse(new)  # queries of the new version get plans for its real size from the first request
-        with self.engine.begin() as conn:
-            conn.execute(update(projection_active).where(self._is_this_active()).values(version=new))
-        # Whatever arrived between the last batch and the switch is ordinary lag, caught up here or live.
-        return applied + self._catch_up(new, progress)
+        return new
+
+    def _switch(self, conn: Connection, version: int) -> None:
+        conn.execute(update(projection_active).where(self._is_this_active()).values(version=version))
 
     def _drop_version(self, version: int) -> None:
         with self.engine.begin() as conn:
@@ -274,10 +247,99 @@ class ProjectionRunner:
             )
 
 
+Target = tuple[ProjectionRunner, int]  # a read model and the version to write
+
+
+def run_batch(targets: Sequence[Target], batch_size: int) -> tuple[int, int]:
+    """ONE pass over the next events for several read models: each event is read and decoded once and
+    applied to every target that has not yet seen it, and every target's position advances, all in one
+    read-model transaction (each tracking row locked first, so racing workers take turns). Returns
+    (events read, last position)."""
+    first = targets[0][0]
+    with first.engine.begin() as conn:
+        positions = {
+            (runner, version): runner._position(conn, version) for runner, version in targets if runner._lock(conn, version)
+        }
+        if not positions:
+            return 0, 0  # every version was dropped by a rebuild; the caller reads the active ones again
+        start = min(positions.values())
+        notifications = first.recorder.select_notifications(start=start, limit=batch_size, inclusive_of_start=False)
+        if not notifications:
+            return 0, start
+        decoded: list[Positioned] | None = None
+        for (runner, version), position in positions.items():
+            if getattr(runner.projection, "raw", False):  # e.g. the Merkle log (audit/log.py): stored bytes
+                events = [Positioned(n.id, n) for n in notifications if n.id > position]
+            else:
+                if decoded is None:
+                    decoded = [Positioned(n.id, first.mapper.to_domain_event(n)) for n in notifications]
+                events = [p for p in decoded if p.position > position]
+            if events:
+                runner.projection.apply_batch(conn, runner.tables(version), events)
+                conn.execute(
+                    update(projection_tracking)
+                    .where(runner._tracking(version))
+                    .values(position=events[-1].position, updated_at=datetime.now(UTC))
+                )
+        return len(notifications), notifications[-1].id
+
+
+def _run(targets: Callable[[], list[Target]], batch_size: int, progress: ProgressCallback | None, analyse: bool = False) -> int:
+    """Batches until the log is exhausted; ``targets`` is asked again each batch (a rebuild elsewhere may
+    switch a read model's active version). A rebuild analyses its growing tables as they double."""
+    applied = 0
+    analysed_at = REBUILD_BATCH
+    chosen = targets()
+    if not chosen:
+        return 0
+    head = chosen[0][0].recorder.max_notification_id() or 0
+    while chosen:
+        done, position = run_batch(chosen, batch_size)
+        if done == 0:
+            return applied
+        applied += done
+        if analyse and applied >= 2 * analysed_at:
+            # Tables that grow from empty keep the planner's empty-table plans (sequential scans of ever
+            # larger tables for each batch's row lookups) until they are analysed.
+            for runner, version in chosen:
+                runner._analyse(version)
+            analysed_at = applied
+        if progress:
+            progress(position, max(head, position))
+        chosen = targets()
+    return applied
+
+
+def catch_up_together(runners: Sequence[ProjectionRunner], progress: ProgressCallback | None = None) -> int:
+    """Brings the active versions of ``runners`` up to the last recorded event in one pass; returns the
+    events read."""
+    if not runners:
+        return 0
+    return _run(lambda: [(r, r.active_version()) for r in runners], min(r.batch_size for r in runners), progress)
+
+
+def rebuild_together(runners: Sequence[ProjectionRunner], progress: ProgressCallback | None = None) -> int:
+    """Blue/green rebuild of several read models in ONE pass over the log: a new version of each is built
+    from the first event while the active ones keep serving, analysed, then all switched in one
+    transaction. The previous versions stay (a fallback, and safe for queries already reading them) until
+    the next rebuild drops them. Returns the events read."""
+    if not runners:
+        return 0
+    fresh = [(runner, runner._prepare_rebuild()) for runner in runners]
+    applied = _run(lambda: fresh, REBUILD_BATCH, progress, analyse=True)
+    for runner, version in fresh:
+        runner._analyse(version)  # queries of the new version get plans for its real size from the first request
+    with runners[0].engine.begin() as conn:
+        for runner, version in fresh:
+            runner._switch(conn, version)
+    # Whatever arrived between the last batch and the switch is ordinary lag, caught up here or live.
+    return applied + catch_up_together(runners, progress)
+
+
 def follow(runners: Sequence[ProjectionRunner], wait: Callable[[float], None], stop: Event) -> None:
-    """Live mode: catch every runner up, then sleep until woken by new events (or a second passes)."""
+    """Live mode: catch the due runners up together, then sleep until woken by new events (or a second)."""
     while not stop.is_set():
-        if sum(runner.catch_up() for runner in runners if runner.due()) == 0:
+        if catch_up_together([runner for runner in runners if runner.due()]) == 0:
             wait(1.0)
 
 

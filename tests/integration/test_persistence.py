@@ -16,7 +16,7 @@ from domain.credit_code import check_character
 from domain.errors import DomainError
 from domain.glossary import Grade, HazardSource, OrgKind, Role
 from domain.hazard import Hazard
-from projections.engine import ProjectionRunner
+from projections.engine import ProjectionRunner, rebuild_together
 from projections.records import RecordsProjection
 
 OFFICE = Actor("ajb-wang", "王主任", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
@@ -109,6 +109,27 @@ def test_racing_projection_runners_apply_each_event_once(db_url: str) -> None:
         assert len(rows) == 20 and all(r["version"] == 1 for r in rows)
         assert runners[0].position() == services.ledger.recorder.max_notification_id()
         assert runners[0].catch_up() == 0
+    finally:
+        services.close()
+
+
+def test_one_rebuild_pass_reads_and_decodes_the_log_once_for_every_read_model(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    services = build(Settings(db_url=db_url))
+    try:
+        for n in range(1, 4):
+            _hazard(services, n)
+        recorder, mapper = services.ledger.recorder, services.ledger.mapper
+        reads: list[int] = []
+        decoded: list[int] = []
+        select, decode = recorder.select_notifications, mapper.to_domain_event
+        monkeypatch.setattr(recorder, "select_notifications", lambda *a, **k: reads.append(1) or select(*a, **k))
+        monkeypatch.setattr(mapper, "to_domain_event", lambda n: decoded.append(n.id) or decode(n))
+        events = recorder.max_notification_id()
+        models = list(services.read_models)
+        assert rebuild_together(models) == events
+        assert sorted(decoded) == list(range(1, events + 1))  # each event decoded once for the three decoding models
+        assert len(reads) <= 4  # the pass, its empty end, the catch-up after the switch and its end: not one per model
+        assert all(m.active_version() == 2 and m.position() == events for m in models)
     finally:
         services.close()
 

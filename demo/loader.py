@@ -55,6 +55,56 @@ from uuid import UUID
 
 from domain.actor import SYSTEM_ACTOR, Actor
 from domain.business_time import CHINA_TZ, business_date
+from domain.commands.accidents import ConcludeInvestigation, ListAccident, ReportAccident
+from domain.commands.accountability import PursueAccountability
+from domain.commands.base import RecordCommand
+from domain.commands.enforcement import (
+    ApplyIndustryBan,
+    ApplyJointPunishment,
+    CloseCase,
+    DecidePenalty,
+    ExposeCase,
+    ImposeDualPenalty,
+    InterviewEnterprise,
+    LiftSuspension,
+    OpenCase,
+    OrderClosure,
+    OrderSuspension,
+    PublishAsTypical,
+    PublishBatch,
+    RecommendClosure,
+    RequestClosure,
+    SuspendOrRevokeLicence,
+    TransferToJudiciary,
+)
+from domain.commands.enterprises import RegisterEnterprise
+from domain.commands.hazards import (
+    AttachEvidence,
+    CloseHazard,
+    CompleteRectification,
+    ExtendDeadline,
+    FilePlan,
+    LiftSupervision,
+    ListForSupervision,
+    MarkDeadlineMissed,
+    RecordProgress,
+    ReportHazard,
+    ReportToRegulator,
+    VerifyRectification,
+    VoidHazard,
+)
+from domain.commands.inspections import ConductInspection, RecordDeficiencies, RecordFinding, SignInspection
+from domain.commands.risks import (
+    AdoptRootCauseMeasure,
+    IdentifyProblem,
+    ListControlMeasures,
+    ListEmergency,
+    ListResponsibility,
+    RectifyProblem,
+    RegisterRiskPoint,
+)
+from domain.commands.warnings import ConfirmWarning, ProposeWarning
+from domain.commands.work_logs import RecordActivity
 from domain.credit_code import ALPHABET, check_character
 from domain.enterprise import enterprise_id_for
 from domain.errors import DomainError
@@ -82,6 +132,41 @@ from domain.risk_point import EmergencySupply, HazardCharacteristics
 from domain.values import Person, RectificationPlan, SupervisionListing
 
 __all__ = ["DemoSummary", "load_demo"]
+
+# The verbs the story names for a step on an existing hazard, case or accident, and the command each
+# one issues (an explicit vocabulary; the record's id goes in as hazard_id, case_id or accident_id).
+VERBS: dict[str, type[RecordCommand]] = {
+    # hazards
+    "report_to_regulator": ReportToRegulator,
+    "file_plan": FilePlan,
+    "record_progress": RecordProgress,
+    "lift_supervision": LiftSupervision,
+    "extend_deadline": ExtendDeadline,
+    "mark_deadline_missed": MarkDeadlineMissed,
+    "complete_rectification": CompleteRectification,
+    "verify": VerifyRectification,
+    "close_hazard": CloseHazard,
+    "void_hazard": VoidHazard,
+    # enforcement cases
+    "decide_penalty": DecidePenalty,
+    "impose_dual_penalty": ImposeDualPenalty,
+    "order_suspension": OrderSuspension,
+    "lift_suspension": LiftSuspension,
+    "suspend_or_revoke_licence": SuspendOrRevokeLicence,
+    "request_closure": RequestClosure,
+    "order_closure": OrderClosure,
+    "apply_industry_ban": ApplyIndustryBan,
+    "transfer_to_judiciary": TransferToJudiciary,
+    "apply_joint_punishment": ApplyJointPunishment,
+    "interview_enterprise": InterviewEnterprise,
+    "expose_case": ExposeCase,
+    "publish_as_typical": PublishAsTypical,
+    "recommend_closure": RecommendClosure,
+    "close_case": CloseCase,
+    # accidents
+    "list_accident": ListAccident,
+    "conclude_investigation": ConcludeInvestigation,
+}
 
 S = HazardState
 M, G = Grade.MAJOR, Grade.GENERAL
@@ -1641,16 +1726,18 @@ class _Demo:
                 when = _at(business_date(when) + timedelta(days=1), 9, rng.randint(0, 20))
 
             def register(e: _Enterprise = ent, at: datetime = when) -> Receipt:
-                return self.ledger.enterprises.register_enterprise(
+                return self.ledger.execute(
                     self.registrar,
-                    credit_code=e.credit_code,
-                    name=e.name,
-                    sector=e.sector,
-                    jurisdiction=e.jurisdiction,
-                    principal_name=e.principal.name,
-                    address=e.address,
-                    high_risk=e.high_risk,
-                    occurred_at=at,
+                    RegisterEnterprise(
+                        credit_code=e.credit_code,
+                        name=e.name,
+                        sector=e.sector,
+                        jurisdiction=e.jurisdiction,
+                        principal_name=e.principal.name,
+                        address=e.address,
+                        high_risk=e.high_risk,
+                        occurred_at=at,
+                    ),
                 )
 
             self.add(when, f"register {ent.credit_code} {ent.name} {ent.sector} {ent.jurisdiction}", register)
@@ -1752,15 +1839,17 @@ class _Demo:
         self.inspections.append(inspection)
 
         def conduct(i: _Inspection = inspection) -> Receipt:
-            r = self.ledger.inspections.conduct_inspection(
+            r = self.ledger.execute(
                 i.recorder,
-                enterprise_id=i.enterprise.id,
-                kind=i.kind,
-                method=i.method,
-                inspectors=[Person(a.user_id, a.name) for a in i.team],
-                scope=i.scope,
-                led_by_principal=i.led_by_principal,
-                occurred_at=i.when,
+                ConductInspection(
+                    enterprise_id=i.enterprise.id,
+                    kind=i.kind,
+                    method=i.method,
+                    inspectors=[Person(a.user_id, a.name) for a in i.team],
+                    scope=i.scope,
+                    led_by_principal=i.led_by_principal,
+                    occurred_at=i.when,
+                ),
             )
             i.id = r.id
             return r
@@ -1783,14 +1872,16 @@ class _Demo:
             def finding(
                 i: _Inspection = inspection, item: str = item, hs: list[_Hazard] = hazards, note: str = note, at: datetime = t
             ) -> Receipt:
-                return self.ledger.inspections.record_finding(
+                return self.ledger.execute(
                     i.recorder,
-                    i.id,
-                    item=item,
-                    hazard_ids=[h.id for h in hs],  # type: ignore[arg-type, misc]
-                    no_major_hazard=not hs,
-                    note=note,
-                    occurred_at=at,
+                    RecordFinding(
+                        inspection_id=i.id,
+                        item=item,
+                        hazard_ids=[h.id for h in hs],
+                        no_major_hazard=not hs,
+                        note=note,
+                        occurred_at=at,
+                    ),
                 )
 
             self.add(t, f"finding {inspection.key} {item} {[h.key for h in hazards]}", finding)
@@ -1800,7 +1891,7 @@ class _Demo:
             t += timedelta(minutes=rng.randint(1, 6))
 
             def sign(i: _Inspection = inspection, a: Actor = signer, at: datetime = t) -> Receipt:
-                return self.ledger.inspections.sign_inspection(a, i.id, occurred_at=at)  # type: ignore[arg-type]
+                return self.ledger.execute(a, SignInspection(inspection_id=i.id, occurred_at=at))  # type: ignore[arg-type]
 
             self.add(t, f"sign {inspection.key} {signer.user_id}", sign)
         inspection.signed_at = t
@@ -1973,17 +2064,19 @@ class _Demo:
 
     def reporter_of(self, h: _Hazard) -> Callable[[], Receipt]:
         def report() -> Receipt:
-            r = self.ledger.hazards.report_hazard(
+            r = self.ledger.execute(
                 h.reporter,
-                enterprise_id=h.enterprise.id,
-                grade=h.grade,
-                source=h.source,
-                description=h.description,
-                criterion=h.criterion,
-                location=h.location,
-                existed_since=h.existed_since,
-                inspection_id=h.inspection.id if h.inspection else None,
-                occurred_at=h.t0,
+                ReportHazard(
+                    enterprise_id=h.enterprise.id,
+                    grade=h.grade,
+                    source=h.source,
+                    description=h.description,
+                    criterion=h.criterion,
+                    location=h.location,
+                    existed_since=h.existed_since,
+                    inspection_id=h.inspection.id if h.inspection else None,
+                    occurred_at=h.t0,
+                ),
             )
             h.id = r.id
             return r
@@ -2393,14 +2486,14 @@ class _Demo:
 
     def call(self, h: _Hazard, method: str, actor: Actor, at: datetime, **kwargs: Any) -> Callable[[], Receipt]:
         def run() -> Receipt:
-            return _method(self.ledger, method)(actor, h.id, occurred_at=at, **kwargs)  # type: ignore[no-any-return]
+            return self.ledger.execute(actor, VERBS[method](hazard_id=h.id, occurred_at=at, **kwargs))  # type: ignore[call-arg]
 
         return run
 
     def listing_step(self, h: _Hazard, listing: SupervisionListing, at: datetime) -> Callable[[], Receipt]:
         def run() -> Receipt:
             numbered = replace(listing, document_number=h.listing_number)
-            return self.ledger.hazards.list_for_supervision(self.director, h.id, numbered, occurred_at=at)  # type: ignore[arg-type]
+            return self.ledger.execute(self.director, ListForSupervision(hazard_id=h.id, listing=numbered, occurred_at=at))  # type: ignore[arg-type]
 
         h.listing_at = at
         return run
@@ -2429,16 +2522,18 @@ class _Demo:
         has_gps = media_type != "application/pdf"
 
         def run() -> Receipt:
-            return self.ledger.hazards.attach_evidence(
+            return self.ledger.execute(
                 actor,
-                h.id,
-                file_name=file_name,
-                media_type=media_type,
-                content=content,  # type: ignore[arg-type]
-                taken_at=taken if has_gps else None,
-                latitude=lat if has_gps else None,
-                longitude=lon if has_gps else None,
-                occurred_at=at,
+                AttachEvidence(
+                    hazard_id=h.id,
+                    file_name=file_name,
+                    media_type=media_type,
+                    content=content,
+                    taken_at=taken if has_gps else None,
+                    latitude=lat if has_gps else None,
+                    longitude=lon if has_gps else None,
+                    occurred_at=at,
+                ),
             )
 
         return run
@@ -2583,14 +2678,16 @@ class _Demo:
     def open_case(self, case: _Case, when: datetime, legal_basis: str) -> None:
         def run(c: _Case = case) -> Receipt:
             c.number = self.issue(c.series)
-            r = self.ledger.enforcement.open_case(
+            r = self.ledger.execute(
                 c.officer,
-                enterprise_id=c.enterprise.id,
-                legal_basis=legal_basis,
-                case_number=c.number,
-                cited_hazard_ids=[h.id for h in c.hazards],  # type: ignore[misc]
-                accident_ids=[a.id for a in c.accidents],  # type: ignore[misc]
-                occurred_at=when,
+                OpenCase(
+                    enterprise_id=c.enterprise.id,
+                    legal_basis=legal_basis,
+                    case_number=c.number,
+                    cited_hazard_ids=[h.id for h in c.hazards],
+                    accident_ids=[a.id for a in c.accidents],
+                    occurred_at=when,
+                ),
             )
             c.id = r.id
             return r
@@ -2605,7 +2702,7 @@ class _Demo:
             values = {k: self.issue(v) if isinstance(v, _Next) else v for k, v in kwargs.items()}
             if isinstance(kwargs.get("decision_number"), _Next):
                 case.decisions.append(values["decision_number"])
-            return _method(self.ledger, method)(actor, case.id, occurred_at=when, **values)  # type: ignore[no-any-return]
+            return self.ledger.execute(actor, VERBS[method](case_id=case.id, occurred_at=when, **values))  # type: ignore[call-arg]
 
         self.add(when, f"{method} {case.key} {actor.user_id} {tag}".rstrip(), run)
 
@@ -2662,16 +2759,18 @@ class _Demo:
         when = self.at(5, 5, 10)
 
         def register(e: _Enterprise = ent, at: datetime = when) -> Receipt:
-            return self.ledger.enterprises.register_enterprise(
+            return self.ledger.execute(
                 self.registrar,
-                credit_code=e.credit_code,
-                name=e.name,
-                sector=e.sector,
-                jurisdiction=e.jurisdiction,
-                principal_name=e.principal.name,
-                address=e.address,
-                high_risk=e.high_risk,
-                occurred_at=at,
+                RegisterEnterprise(
+                    credit_code=e.credit_code,
+                    name=e.name,
+                    sector=e.sector,
+                    jurisdiction=e.jurisdiction,
+                    principal_name=e.principal.name,
+                    address=e.address,
+                    high_risk=e.high_risk,
+                    occurred_at=at,
+                ),
             )
 
         self.add(when, f"register {ent.credit_code} {ent.name} {ent.sector} {ent.jurisdiction}", register)
@@ -2700,7 +2799,9 @@ class _Demo:
             when = i.findings_done + timedelta(minutes=8)  # type: ignore[operator]
 
             def record(insp: _Inspection = i, ds: list[SpotCheckDeficiency] = ds, at: datetime = when) -> Receipt:
-                return self.ledger.inspections.record_deficiencies(insp.recorder, insp.id, deficiencies=ds, occurred_at=at)  # type: ignore[arg-type]
+                return self.ledger.execute(
+                    insp.recorder, RecordDeficiencies(inspection_id=insp.id, deficiencies=ds, occurred_at=at)
+                )  # type: ignore[arg-type]
 
             self.add(when, f"deficiencies {i.key} {[d.value for d in ds]}", record)
             self.spot_checks += 1
@@ -2712,16 +2813,18 @@ class _Demo:
             base + timedelta(minutes=10),  # type: ignore[operator]
             "deficiency_already_recorded",
             f"抽查记录（{some.enterprise.name}）重复登记同一问题「{first.zh}」",
-            lambda: self.ledger.inspections.record_deficiencies(
-                some.recorder, some.id, deficiencies=[first], occurred_at=base + timedelta(minutes=10)
+            lambda: self.ledger.execute(
+                some.recorder,
+                RecordDeficiencies(inspection_id=some.id, deficiencies=[first], occurred_at=base + timedelta(minutes=10)),
             ),  # type: ignore[arg-type, operator]
         )
         self.refuse(
             base + timedelta(minutes=12),  # type: ignore[operator]
             "deficiencies_contradiction",
             f"抽查记录（{some.enterprise.name}）已登记问题后又勾选“未发现问题”",
-            lambda: self.ledger.inspections.record_deficiencies(
-                some.recorder, some.id, deficiencies=[], occurred_at=base + timedelta(minutes=12)
+            lambda: self.ledger.execute(
+                some.recorder,
+                RecordDeficiencies(inspection_id=some.id, deficiencies=[], occurred_at=base + timedelta(minutes=12)),
             ),  # type: ignore[arg-type, operator]
         )
         routine = next(i for i in self.inspections if i.kind is InspectionKind.DEPARTMENT and i.findings_done is not None)
@@ -2730,11 +2833,13 @@ class _Demo:
             moment,
             "not_a_spot_check",
             f"在常规部门检查（{routine.enterprise.name}）上登记企业自查自改问题",
-            lambda: self.ledger.inspections.record_deficiencies(
+            lambda: self.ledger.execute(
                 routine.recorder,
-                routine.id,  # type: ignore[arg-type]
-                deficiencies=[SpotCheckDeficiency.PRINCIPAL_NOT_LEADING_INSPECTION],
-                occurred_at=moment,
+                RecordDeficiencies(
+                    inspection_id=routine.id,
+                    deficiencies=[SpotCheckDeficiency.PRINCIPAL_NOT_LEADING_INSPECTION],
+                    occurred_at=moment,
+                ),
             ),
         )
 
@@ -2747,7 +2852,7 @@ class _Demo:
         self.accidents.append(acc)
 
         def run(a: _Accident = acc) -> Receipt:
-            r = self.ledger.accidents.report_accident(reporter, enterprise_id=ent.id, grade=grade, occurred_at=when, **values)
+            r = self.ledger.execute(reporter, ReportAccident(enterprise_id=ent.id, grade=grade, occurred_at=when, **values))
             a.id = r.id
             return r
 
@@ -2756,7 +2861,7 @@ class _Demo:
 
     def accident_step(self, acc: _Accident, method: str, actor: Actor, when: datetime, **kwargs: Any) -> None:
         def run() -> Receipt:
-            return _method(self.ledger, method)(actor, acc.id, occurred_at=when, **kwargs)  # type: ignore[no-any-return]
+            return self.ledger.execute(actor, VERBS[method](accident_id=acc.id, occurred_at=when, **kwargs))  # type: ignore[call-arg]
 
         self.add(when, f"{method} {acc.key} {actor.user_id} {kwargs}", run)
 
@@ -2838,8 +2943,8 @@ class _Demo:
             happened,
             "accident_grade_too_low",
             "造成3人死亡的塔吊倾覆事故被按“一般事故”上报",
-            lambda: self.ledger.accidents.report_accident(
-                zjj[0], enterprise_id=site.id, grade=AccidentGrade.GENERAL, occurred_at=happened, **values
+            lambda: self.ledger.execute(
+                zjj[0], ReportAccident(enterprise_id=site.id, grade=AccidentGrade.GENERAL, occurred_at=happened, **values)
             ),
         )
         self.larger = self.accident("A3", site, zjj[0], happened, AccidentGrade.LARGER, **values)
@@ -2858,13 +2963,15 @@ class _Demo:
             moment,
             "accident_already_listed",
             "市级已挂牌督办的较大事故，区级再次挂牌督办",
-            lambda: self.ledger.accidents.list_accident(
+            lambda: self.ledger.execute(
                 self.director,
-                self.larger.id,  # type: ignore[arg-type]
-                level=SupervisionLevel.DISTRICT,
-                supervising_body="昆明市呈贡区安全生产委员会",
-                document_number=district_number,
-                occurred_at=moment,
+                ListAccident(
+                    accident_id=self.larger.id,
+                    level=SupervisionLevel.DISTRICT,
+                    supervising_body="昆明市呈贡区安全生产委员会",
+                    document_number=district_number,
+                    occurred_at=moment,
+                ),
             ),
         )
         self.accident_step(
@@ -2933,12 +3040,9 @@ class _Demo:
             moment2,
             "investigation_already_concluded",
             "已作出调查结论的火灾事故再次登记调查结论",
-            lambda: self.ledger.accidents.conclude_investigation(
+            lambda: self.ledger.execute(
                 self.director,
-                self.fire.id,
-                liability=False,
-                responsible_persons=[],
-                occurred_at=moment2,  # type: ignore[arg-type]
+                ConcludeInvestigation(accident_id=self.fire.id, liability=False, responsible_persons=[], occurred_at=moment2),
             ),
         )
 
@@ -2974,7 +3078,7 @@ class _Demo:
             moment,
             "plan_incomplete",
             "重大事故隐患整改方案未落实整改资金和应急预案即报送",
-            lambda: self.ledger.hazards.file_plan(ent.principal, h.id, incomplete, occurred_at=moment),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(ent.principal, FilePlan(hazard_id=h.id, plan=incomplete, occurred_at=moment)),  # type: ignore[arg-type]
         )
         self.hazard_step(
             h, "file_plan", ent.principal, self.at(6, 8, 10), f"deadline={deadline}", plan=self.plan_for(h, deadline)
@@ -2984,14 +3088,16 @@ class _Demo:
             moment,
             "evidence_digest_mismatch",
             "上传整改照片时填写的SHA-256与文件内容不符",
-            lambda: self.ledger.hazards.attach_evidence(
+            lambda: self.ledger.execute(
                 ent.safety,
-                h.id,  # type: ignore[arg-type]
-                file_name="整改过程照片.jpg",
-                media_type="image/jpeg",
-                content=_jpeg(f"整改过程照片｜{ent.name}｜{h.location}"),
-                sha256="0" * 64,
-                occurred_at=moment,
+                AttachEvidence(
+                    hazard_id=h.id,
+                    file_name="整改过程照片.jpg",
+                    media_type="image/jpeg",
+                    content=_jpeg(f"整改过程照片｜{ent.name}｜{h.location}"),
+                    sha256="0" * 64,
+                    occurred_at=moment,
+                ),
             ),
         )
         moment2 = self.at(6, 20, 10)
@@ -2999,13 +3105,15 @@ class _Demo:
             moment2,
             "evidence_too_large",
             "上传超过大小限制的整改现场视频",
-            lambda: self.ledger.hazards.attach_evidence(
+            lambda: self.ledger.execute(
                 ent.safety,
-                h.id,  # type: ignore[arg-type]
-                file_name="整改现场视频.mp4",
-                media_type="video/mp4",
-                content=bytes(self.ledger.rules.evidence_max_bytes + 1),
-                occurred_at=moment2,
+                AttachEvidence(
+                    hazard_id=h.id,
+                    file_name="整改现场视频.mp4",
+                    media_type="video/mp4",
+                    content=bytes(self.ledger.rules.evidence_max_bytes + 1),
+                    occurred_at=moment2,
+                ),
             ),
         )
         moment = self.at(6, 20, 11)
@@ -3019,20 +3127,17 @@ class _Demo:
             moment,
             "occurred_out_of_order",
             "补录整改进展时把日期误填为发现隐患之前",
-            lambda: self.ledger.hazards.record_progress(ent.safety, h.id, note="补录整改进展", percent=35, occurred_at=typo),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(
+                ent.safety, RecordProgress(hazard_id=h.id, note="补录整改进展", percent=35, occurred_at=typo)
+            ),  # type: ignore[arg-type]
         )
         moment3 = self.at(6, 23, 10)
         self.refuse(
             moment3,
             "version_conflict",
             "两名企业人员同时编辑同一隐患，后提交者的版本已过期",
-            lambda: self.ledger.hazards.record_progress(
-                ent.safety,
-                h.id,
-                note="整改进行中",
-                percent=40,
-                expected_version=2,
-                occurred_at=moment3,  # type: ignore[arg-type]
+            lambda: self.ledger.execute(
+                ent.safety, RecordProgress(hazard_id=h.id, note="整改进行中", percent=40, occurred_at=moment3), expected_version=2
             ),
         )
         clerk = self.supervisors[0]
@@ -3041,7 +3146,7 @@ class _Demo:
             moment4,
             "deadline_not_passed",
             "整改期限当天即标记重大事故隐患逾期",
-            lambda: self.ledger.hazards.mark_deadline_missed(clerk, h.id, occurred_at=moment4),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(clerk, MarkDeadlineMissed(hazard_id=h.id, occurred_at=moment4)),  # type: ignore[arg-type]
         )
         self.hazard_step(h, "mark_deadline_missed", SYSTEM_ACTOR, _at(self.on(7, 8), 0, 15))
         moment5 = self.at(7, 8, 9)
@@ -3049,7 +3154,7 @@ class _Demo:
             moment5,
             "already_overdue",
             "已逾期的隐患被再次标记逾期",
-            lambda: self.ledger.hazards.mark_deadline_missed(clerk, h.id, occurred_at=moment5),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(clerk, MarkDeadlineMissed(hazard_id=h.id, occurred_at=moment5)),  # type: ignore[arg-type]
         )
         case = self.new_case("yjj", ent, officer, [h], [])
         self.open_case(case, self.at(7, 11, 10), SAFETY_LAW + "第一百零二条")
@@ -3058,12 +3163,11 @@ class _Demo:
             moment6,
             "case_exists",
             "另一名执法人员以已立案的案号重复立案",
-            lambda: self.ledger.enforcement.open_case(
+            lambda: self.ledger.execute(
                 verifier,
-                enterprise_id=ent.id,
-                legal_basis=SAFETY_LAW + "第一百零二条",
-                case_number=case.number,
-                occurred_at=moment6,
+                OpenCase(
+                    enterprise_id=ent.id, legal_basis=SAFETY_LAW + "第一百零二条", case_number=case.number, occurred_at=moment6
+                ),
             ),
         )
         moment7 = self.at(7, 13, 9)
@@ -3071,14 +3175,16 @@ class _Demo:
             moment7,
             "dual_penalty_required",
             "重大事故隐患逾期未整改仍只处罚企业（未对主要负责人“一案双罚”）",
-            lambda: self.ledger.enforcement.decide_penalty(
+            lambda: self.ledger.execute(
                 officer,
-                case.id,  # type: ignore[arg-type]
-                target="enterprise",
-                fine_yuan=50_000,
-                decision_number="呈应急罚（拟）",
-                legal_basis=SAFETY_LAW + "第一百零二条",
-                occurred_at=moment7,
+                DecidePenalty(
+                    case_id=case.id,
+                    target="enterprise",
+                    fine_yuan=50_000,
+                    decision_number="呈应急罚（拟）",
+                    legal_basis=SAFETY_LAW + "第一百零二条",
+                    occurred_at=moment7,
+                ),
             ),
         )
         fine, principal_fine = self.wan(10, 30), self.qian(20, 50)
@@ -3106,12 +3212,9 @@ class _Demo:
             moment8,
             "already_suspended",
             "停产整顿期间再次下达停产整顿决定",
-            lambda: self.ledger.enforcement.order_suspension(
+            lambda: self.ledger.execute(
                 verifier,
-                case.id,
-                decision_number="呈应急责停（重复）",
-                reason="重复下达",
-                occurred_at=moment8,  # type: ignore[arg-type]
+                OrderSuspension(case_id=case.id, decision_number="呈应急责停（重复）", reason="重复下达", occurred_at=moment8),
             ),
         )
         leader = self.leaders["yjj"]
@@ -3120,14 +3223,16 @@ class _Demo:
             moment9,
             "deadline_in_past",
             "批准延期时把新的整改期限误填为已过去的日期",
-            lambda: self.ledger.hazards.extend_deadline(
+            lambda: self.ledger.execute(
                 officer,
-                h.id,  # type: ignore[arg-type]
-                request_date=self.on(7, 15),
-                reason="整改需更换储存设施，申请延期",
-                new_deadline=self.on(7, 10),
-                approver=leader,
-                occurred_at=moment9,
+                ExtendDeadline(
+                    hazard_id=h.id,
+                    request_date=self.on(7, 15),
+                    reason="整改需更换储存设施，申请延期",
+                    new_deadline=self.on(7, 10),
+                    approver=leader,
+                    occurred_at=moment9,
+                ),
             ),
         )
         self.hazard_step(
@@ -3146,7 +3251,7 @@ class _Demo:
             moment10,
             "cited_majors_unverified",
             "所涉重大事故隐患尚未验收即申请复产验收",
-            lambda: self.ledger.enforcement.lift_suspension(officer, case.id, opinion="申请复产", occurred_at=moment10),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(officer, LiftSuspension(case_id=case.id, opinion="申请复产", occurred_at=moment10)),  # type: ignore[arg-type]
         )
         moment = self.at(8, 4, 9)
         self.add(
@@ -3158,14 +3263,14 @@ class _Demo:
             moment11,
             "hazard_not_verified",
             "重大事故隐患整改完成后未经验收即申请销号",
-            lambda: self.ledger.hazards.close_hazard(officer, h.id, note="整改完成，销号", occurred_at=moment11),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(officer, CloseHazard(hazard_id=h.id, note="整改完成，销号", occurred_at=moment11)),  # type: ignore[arg-type]
         )
         moment12 = self.at(8, 5, 14)
         self.refuse(
             moment12,
             "suspension_in_force",
             "停产整顿尚未解除即申请结案",
-            lambda: self.ledger.enforcement.close_case(officer, case.id, reason="处罚已执行", occurred_at=moment12),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(officer, CloseCase(case_id=case.id, reason="处罚已执行", occurred_at=moment12)),  # type: ignore[arg-type]
         )
         self.hazard_step(
             h,
@@ -3181,8 +3286,9 @@ class _Demo:
             moment13,
             "hazard_not_listed",
             "对未挂牌督办的隐患办理摘牌",
-            lambda: self.ledger.hazards.lift_supervision(
-                self.director, h.id, reason="验收合格", approver=self.director.name, occurred_at=moment13
+            lambda: self.ledger.execute(
+                self.director,
+                LiftSupervision(hazard_id=h.id, reason="验收合格", approver=self.director.name, occurred_at=moment13),
             ),  # type: ignore[arg-type]
         )
         self.case_step(
@@ -3246,14 +3352,16 @@ class _Demo:
             moment,
             "dual_penalty_required",
             "发生生产安全事故的案件只对企业作出罚款决定",
-            lambda: self.ledger.enforcement.decide_penalty(
+            lambda: self.ledger.execute(
                 officer,
-                case.id,
-                target="enterprise",
-                fine_yuan=300_000,
-                decision_number="呈应急罚（拟）",
-                legal_basis=basis,
-                occurred_at=moment,  # type: ignore[arg-type]
+                DecidePenalty(
+                    case_id=case.id,
+                    target="enterprise",
+                    fine_yuan=300_000,
+                    decision_number="呈应急罚（拟）",
+                    legal_basis=basis,
+                    occurred_at=moment,
+                ),
             ),
         )
         fine, principal_fine = self.wan(30, 50), self.qian(30, 60)
@@ -3273,15 +3381,17 @@ class _Demo:
             moment2,
             "duplicate_decision_number",
             "对安全管理人员的处罚决定书沿用了“一案双罚”决定书的文号",
-            lambda: self.ledger.enforcement.decide_penalty(
+            lambda: self.ledger.execute(
                 officer,
-                case.id,  # type: ignore[arg-type]
-                target="person",
-                person_name=ent.safety.name,
-                fine_yuan=10_000,
-                decision_number=case.decisions[0],
-                legal_basis=SAFETY_LAW + "第九十六条",
-                occurred_at=moment2,
+                DecidePenalty(
+                    case_id=case.id,
+                    target="person",
+                    person_name=ent.safety.name,
+                    fine_yuan=10_000,
+                    decision_number=case.decisions[0],
+                    legal_basis=SAFETY_LAW + "第九十六条",
+                    occurred_at=moment2,
+                ),
             ),
         )
         manager_fine = self.qian(10, 20)
@@ -3412,7 +3522,7 @@ class _Demo:
             moment,
             "not_repeat_offender",
             "隐患存在未满规定天数、仅处罚一次即建议提请关闭",
-            lambda: self.ledger.enforcement.recommend_closure(first_officer, first.id, hazard_id=h.id, occurred_at=moment),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(first_officer, RecommendClosure(case_id=first.id, hazard_id=h.id, occurred_at=moment)),  # type: ignore[arg-type]
         )
         wjj = self.inspectors.get("wjj")
         if wjj:
@@ -3421,12 +3531,14 @@ class _Demo:
                 moment2,
                 "outside_scope",
                 "区卫生健康局执法人员对烟花爆竹经营企业立案",
-                lambda: self.ledger.enforcement.open_case(
+                lambda: self.ledger.execute(
                     wjj[0],
-                    enterprise_id=ent.id,
-                    legal_basis=basis,
-                    case_number=f"呈卫健立〔{self.start.year}〕3号",
-                    occurred_at=moment2,
+                    OpenCase(
+                        enterprise_id=ent.id,
+                        legal_basis=basis,
+                        case_number=f"呈卫健立〔{self.start.year}〕3号",
+                        occurred_at=moment2,
+                    ),
                 ),
             )
         second = self.new_case("yjj", ent, second_officer, [h], [])
@@ -3467,8 +3579,9 @@ class _Demo:
         recommended_at = _at(self.on(8, 16), 1, 0)
 
         def recommend() -> Receipt:
-            return self.ledger.enforcement.recommend_closure(
-                SYSTEM_ACTOR, second.id, hazard_id=h.id, other_case_ids=[first.id], occurred_at=recommended_at
+            return self.ledger.execute(
+                SYSTEM_ACTOR,
+                RecommendClosure(case_id=second.id, hazard_id=h.id, other_case_ids=[first.id], occurred_at=recommended_at),
             )  # type: ignore[arg-type, list-item]
 
         self.add(recommended_at, f"recommend_closure {second.key} {h.key} [{first.key}]", recommend)
@@ -3477,8 +3590,9 @@ class _Demo:
             moment3,
             "already_recommended",
             "已标记建议提请关闭的案件再次提出建议",
-            lambda: self.ledger.enforcement.recommend_closure(
-                second_officer, second.id, hazard_id=h.id, other_case_ids=[first.id], occurred_at=moment3
+            lambda: self.ledger.execute(
+                second_officer,
+                RecommendClosure(case_id=second.id, hazard_id=h.id, other_case_ids=[first.id], occurred_at=moment3),
             ),  # type: ignore[arg-type, list-item]
         )
         government = "昆明市呈贡区人民政府"
@@ -3487,8 +3601,9 @@ class _Demo:
             moment4,
             "closure_not_requested",
             "未经提请即登记关闭取缔决定",
-            lambda: self.ledger.enforcement.order_closure(
-                second_officer, second.id, government=government, decision_number="呈政关（拟）", occurred_at=moment4
+            lambda: self.ledger.execute(
+                second_officer,
+                OrderClosure(case_id=second.id, government=government, decision_number="呈政关（拟）", occurred_at=moment4),
             ),  # type: ignore[arg-type]
         )
         moment5 = self.at(8, 17, 11)
@@ -3496,7 +3611,7 @@ class _Demo:
             moment5,
             "closure_not_ordered",
             "企业未被关闭取缔即对主要负责人实施行业禁入",
-            lambda: self.ledger.enforcement.apply_industry_ban(second_officer, second.id, years=None, occurred_at=moment5),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(second_officer, ApplyIndustryBan(case_id=second.id, years=None, occurred_at=moment5)),  # type: ignore[arg-type]
         )
         self.case_step(
             second,
@@ -3511,8 +3626,8 @@ class _Demo:
             moment6,
             "closure_already_requested",
             "已提请关闭的企业再次提请关闭",
-            lambda: self.ledger.enforcement.request_closure(
-                first_officer, second.id, government=government, reason="再次提请", occurred_at=moment6
+            lambda: self.ledger.execute(
+                first_officer, RequestClosure(case_id=second.id, government=government, reason="再次提请", occurred_at=moment6)
             ),  # type: ignore[arg-type]
         )
         self.case_step(
@@ -3528,8 +3643,9 @@ class _Demo:
             moment7,
             "closure_already_ordered",
             "已关闭取缔的企业再次登记关闭取缔决定",
-            lambda: self.ledger.enforcement.order_closure(
-                second_officer, second.id, government=government, decision_number="呈政关（重复）", occurred_at=moment7
+            lambda: self.ledger.execute(
+                second_officer,
+                OrderClosure(case_id=second.id, government=government, decision_number="呈政关（重复）", occurred_at=moment7),
             ),  # type: ignore[arg-type]
         )
         revoke_number = self.decision_number("yjj")
@@ -3549,14 +3665,16 @@ class _Demo:
             moment8,
             "licence_revoked",
             "已吊销的经营许可证再次吊销",
-            lambda: self.ledger.enforcement.suspend_or_revoke_licence(
+            lambda: self.ledger.execute(
                 second_officer,
-                second.id,
-                action="revoke",
-                licence_name="烟花爆竹经营（批发）许可证",
-                licence_number=licence,
-                decision_number="重复",
-                occurred_at=moment8,  # type: ignore[arg-type]
+                SuspendOrRevokeLicence(
+                    case_id=second.id,
+                    action="revoke",
+                    licence_name="烟花爆竹经营（批发）许可证",
+                    licence_number=licence,
+                    decision_number="重复",
+                    occurred_at=moment8,
+                ),
             ),
         )
         self.case_step(second, "apply_industry_ban", second_officer, self.at(8, 30, 10), "lifelong", years=None)
@@ -3570,13 +3688,11 @@ class _Demo:
             moment9,
             "invalid_value",
             "移送司法机关时未列明移送人员",
-            lambda: self.ledger.enforcement.transfer_to_judiciary(
+            lambda: self.ledger.execute(
                 second_officer,
-                second.id,
-                persons=[],
-                suspected_offence=offence,
-                dangerous_operations_crime=True,
-                occurred_at=moment9,  # type: ignore[arg-type]
+                TransferToJudiciary(
+                    case_id=second.id, persons=[], suspected_offence=offence, dangerous_operations_crime=True, occurred_at=moment9
+                ),
             ),
         )
         self.case_step(
@@ -3595,18 +3711,20 @@ class _Demo:
             moment10,
             "cited_hazard_open",
             "所涉隐患仍未整改，结案时未说明理由",
-            lambda: self.ledger.enforcement.close_case(first_officer, first.id, reason="罚款已缴纳", occurred_at=moment10),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(first_officer, CloseCase(case_id=first.id, reason="罚款已缴纳", occurred_at=moment10)),  # type: ignore[arg-type]
         )
         closed_at = self.at(9, 5, 11)
         self.add(
             closed_at,
             f"close_case {first.key} {first_officer.user_id} with open hazards, see {second.key}",
-            lambda: self.ledger.enforcement.close_case(
+            lambda: self.ledger.execute(
                 first_officer,
-                first.id,  # type: ignore[arg-type]
-                reason="罚款已缴纳",
-                open_hazards_reason=f"所涉隐患已并入{second.number}案件处理，企业已被依法关闭取缔",
-                occurred_at=closed_at,
+                CloseCase(
+                    case_id=first.id,
+                    reason="罚款已缴纳",
+                    open_hazards_reason=f"所涉隐患已并入{second.number}案件处理，企业已被依法关闭取缔",
+                    occurred_at=closed_at,
+                ),
             ),
         )
         moment11 = self.at(9, 8, 10)
@@ -3614,14 +3732,16 @@ class _Demo:
             moment11,
             "case_closed",
             "对已结案的案件追加罚款决定",
-            lambda: self.ledger.enforcement.decide_penalty(
+            lambda: self.ledger.execute(
                 first_officer,
-                first.id,
-                target="enterprise",
-                fine_yuan=20_000,
-                decision_number="追加",
-                legal_basis=basis,
-                occurred_at=moment11,  # type: ignore[arg-type]
+                DecidePenalty(
+                    case_id=first.id,
+                    target="enterprise",
+                    fine_yuan=20_000,
+                    decision_number="追加",
+                    legal_basis=basis,
+                    occurred_at=moment11,
+                ),
             ),
         )
         self.hazard_step(
@@ -3665,7 +3785,7 @@ class _Demo:
             moment12,
             "already_published",
             "同一案件再次公布为典型执法案例",
-            lambda: self.ledger.enforcement.publish_as_typical(second_officer, second.id, title=title, occurred_at=moment12),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(second_officer, PublishAsTypical(case_id=second.id, title=title, occurred_at=moment12)),  # type: ignore[arg-type]
         )
         self.offender_cases = (first, second)
 
@@ -3690,21 +3810,21 @@ class _Demo:
             moment,
             "already_reported",
             "企业安全管理人员重复向监管部门报告同一重大事故隐患",
-            lambda: self.ledger.hazards.report_to_regulator(ent.safety, hd.id, occurred_at=moment),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(ent.safety, ReportToRegulator(hazard_id=hd.id, occurred_at=moment)),  # type: ignore[arg-type]
         )
         moment2 = self.at(7, 4, 10)
         self.refuse(
             moment2,
             "not_major",
             "把一般事故隐患按重大事故隐患向监管部门报告",
-            lambda: self.ledger.hazards.report_to_regulator(ent.principal, hg.id, occurred_at=moment2),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(ent.principal, ReportToRegulator(hazard_id=hg.id, occurred_at=moment2)),  # type: ignore[arg-type]
         )
         moment3 = self.at(7, 4, 11)
         self.refuse(
             moment3,
             "invalid_transition",
             "未制定整改方案即申报整改完成",
-            lambda: self.ledger.hazards.complete_rectification(ent.safety, hg.id, note="已整改", occurred_at=moment3),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(ent.safety, CompleteRectification(hazard_id=hg.id, note="已整改", occurred_at=moment3)),  # type: ignore[arg-type]
         )
         self.hazard_step(hd, "file_plan", ent.principal, self.at(7, 5, 10), plan=self.plan_for(hd, self.on(8, 31)))
         self.hazard_step(hg, "file_plan", ent.safety, self.at(7, 5, 14), plan=self.plan_for(hg, self.on(7, 20), major=False))
@@ -3714,13 +3834,11 @@ class _Demo:
             moment4,
             "verifier_is_claimer",
             "主要负责人申报整改完成后又自行验收",
-            lambda: self.ledger.hazards.verify(
+            lambda: self.ledger.execute(
                 ent.principal,
-                hg.id,
-                passed=True,
-                opinion="自行验收合格",
-                assessed_by=[Assessor.ENTERPRISE],
-                occurred_at=moment4,  # type: ignore[arg-type]
+                VerifyRectification(
+                    hazard_id=hg.id, passed=True, opinion="自行验收合格", assessed_by=[Assessor.ENTERPRISE], occurred_at=moment4
+                ),
             ),
         )
         yjj = self.inspectors["yjj"]
@@ -3742,14 +3860,16 @@ class _Demo:
             moment5,
             "penalty_exempt",
             "对企业自查发现、及时报告并正在有效整改的重大事故隐患作出罚款决定",
-            lambda: self.ledger.enforcement.decide_penalty(
+            lambda: self.ledger.execute(
                 yjj[0],
-                case.id,
-                target="enterprise",
-                fine_yuan=30_000,
-                decision_number="呈应急罚（拟）",
-                legal_basis=basis,
-                occurred_at=moment5,  # type: ignore[arg-type]
+                DecidePenalty(
+                    case_id=case.id,
+                    target="enterprise",
+                    fine_yuan=30_000,
+                    decision_number="呈应急罚（拟）",
+                    legal_basis=basis,
+                    occurred_at=moment5,
+                ),
             ),
         )
         moment6 = self.at(7, 24, 9)
@@ -3757,7 +3877,7 @@ class _Demo:
             moment6,
             "cited_hazard_open",
             "所涉重大事故隐患仍在整改，结案时未说明理由",
-            lambda: self.ledger.enforcement.close_case(yjj[0], case.id, reason="依法不予行政处罚", occurred_at=moment6),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(yjj[0], CloseCase(case_id=case.id, reason="依法不予行政处罚", occurred_at=moment6)),  # type: ignore[arg-type]
         )
         self.case_step(
             case,
@@ -3850,7 +3970,9 @@ class _Demo:
             moment,
             "hazard_already_listed",
             "已由区级挂牌督办的隐患被再次挂牌",
-            lambda: self.ledger.hazards.list_for_supervision(self.director, h.id, city_listing, occurred_at=moment),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(
+                self.director, ListForSupervision(hazard_id=h.id, listing=city_listing, occurred_at=moment)
+            ),  # type: ignore[arg-type]
         )
         manager = self.person_name()
         self.case_step(
@@ -3895,15 +4017,15 @@ class _Demo:
             moment2,
             "hazard_listed",
             "挂牌督办的隐患验收后未摘牌即申请销号",
-            lambda: self.ledger.hazards.close_hazard(officer, h.id, note="验收合格", occurred_at=moment2),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(officer, CloseHazard(hazard_id=h.id, note="验收合格", occurred_at=moment2)),  # type: ignore[arg-type]
         )
         moment3 = self.at(8, 3, 10)
         self.refuse(
             moment3,
             "role_not_allowed",
             "企业主要负责人自行办理挂牌督办隐患摘牌",
-            lambda: self.ledger.hazards.lift_supervision(
-                ent.principal, h.id, reason="已整改", approver=ent.principal.name, occurred_at=moment3
+            lambda: self.ledger.execute(
+                ent.principal, LiftSupervision(hazard_id=h.id, reason="已整改", approver=ent.principal.name, occurred_at=moment3)
             ),  # type: ignore[arg-type]
         )
         self.hazard_step(
@@ -3961,14 +4083,16 @@ class _Demo:
             moment,
             "invalid_value",
             "罚款金额误录为负数",
-            lambda: self.ledger.enforcement.decide_penalty(
+            lambda: self.ledger.execute(
                 xfj[0],
-                case.id,
-                target="enterprise",
-                fine_yuan=-30000,
-                decision_number="呈消行罚决字（拟）",
-                legal_basis=basis,
-                occurred_at=moment,  # type: ignore[arg-type]
+                DecidePenalty(
+                    case_id=case.id,
+                    target="enterprise",
+                    fine_yuan=-30000,
+                    decision_number="呈消行罚决字（拟）",
+                    legal_basis=basis,
+                    occurred_at=moment,
+                ),
             ),
         )
         fine = self.wan(2, 5)
@@ -3997,7 +4121,7 @@ class _Demo:
             moment2,
             "no_suspension",
             "未责令停产整顿的案件办理复产验收",
-            lambda: self.ledger.enforcement.lift_suspension(xfj[0], case.id, opinion="同意恢复营业", occurred_at=moment2),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(xfj[0], LiftSuspension(case_id=case.id, opinion="同意恢复营业", occurred_at=moment2)),  # type: ignore[arg-type]
         )
         self.case_step(
             case,
@@ -4137,15 +4261,17 @@ class _Demo:
                 number: str = number,
             ) -> Receipt:
                 enterprises = list(dict.fromkeys(c.enterprise.id for c in cases))
-                receipt = self.ledger.enforcement.publish_batch(
+                receipt = self.ledger.execute(
                     self.director,
-                    kind=kind,
-                    title=title,
-                    document_number=number,
-                    channel=channel,
-                    enterprise_ids=enterprises,
-                    case_ids=[c.id for c in cases],  # type: ignore[misc]
-                    occurred_at=when,
+                    PublishBatch(
+                        kind=kind,
+                        title=title,
+                        document_number=number,
+                        channel=channel,
+                        enterprise_ids=enterprises,
+                        case_ids=[c.id for c in cases],
+                        occurred_at=when,
+                    ),
                 )
                 r.id = receipt.id
                 return receipt
@@ -4184,15 +4310,17 @@ class _Demo:
                 address: str = address,
                 c: HazardCharacteristics | None = characteristics,
             ) -> Receipt:
-                receipt = self.ledger.risks.register_risk_point(
+                receipt = self.ledger.execute(
                     e.safety,
-                    enterprise_id=e.id,
-                    name=s.name,
-                    description=s.description,
-                    address=address,
-                    assessed=c is not None,
-                    characteristics=c,
-                    occurred_at=at,
+                    RegisterRiskPoint(
+                        enterprise_id=e.id,
+                        name=s.name,
+                        description=s.description,
+                        address=address,
+                        assessed=c is not None,
+                        characteristics=c,
+                        occurred_at=at,
+                    ),
                 )
                 r.id = receipt.id
                 return receipt
@@ -4207,15 +4335,17 @@ class _Demo:
                 t,
                 f"risk {record.key} responsibility {lead} {inspector.user_id} {department_phone} {principal_phone}",
                 lambda r=record, i=inspector, at=t, lead=lead, dp=department_phone, e=ent, pp=principal_phone: (
-                    self.ledger.risks.list_responsibility(
+                    self.ledger.execute(
                         i,
-                        r.id,
-                        department=lead,
-                        department_person=i.name,
-                        department_phone=dp,
-                        principal_name=e.principal.name,
-                        principal_phone=pp,
-                        occurred_at=at,
+                        ListResponsibility(
+                            risk_point_id=r.id,
+                            department=lead,
+                            department_person=i.name,
+                            department_phone=dp,
+                            principal_name=e.principal.name,
+                            principal_phone=pp,
+                            occurred_at=at,
+                        ),
                     )
                 ),
             )
@@ -4223,8 +4353,14 @@ class _Demo:
             self.add(
                 t,
                 f"risk {record.key} control {[m.value for m in spec.government]}",
-                lambda r=record, i=inspector, at=t, s=spec: self.ledger.risks.list_control_measures(
-                    i, r.id, enterprise_measures=list(s.measures), government_measures=list(s.government), occurred_at=at
+                lambda r=record, i=inspector, at=t, s=spec: self.ledger.execute(
+                    i,
+                    ListControlMeasures(
+                        risk_point_id=r.id,
+                        enterprise_measures=list(s.measures),
+                        government_measures=list(s.government),
+                        occurred_at=at,
+                    ),
                 ),
             )
             if spec.shape == "no_emergency":
@@ -4234,8 +4370,8 @@ class _Demo:
             self.add(
                 t,
                 f"risk {record.key} emergency {spec.kit}",
-                lambda r=record, e=ent, at=t, s=spec, items=supplies: self.ledger.risks.list_emergency(
-                    e.safety, r.id, measures=list(s.emergency), supplies=items, occurred_at=at
+                lambda r=record, e=ent, at=t, s=spec, items=supplies: self.ledger.execute(
+                    e.safety, ListEmergency(risk_point_id=r.id, measures=list(s.emergency), supplies=items, occurred_at=at)
                 ),
             )
 
@@ -4268,17 +4404,21 @@ class _Demo:
 
             def propose(r: _Record = record, unit: str = unit, level: WarningLevel = level, zh: str = reason_zh,
                         en: str = reason_en, at: datetime = proposed) -> Receipt:  # fmt: skip
-                receipt = self.ledger.warnings.propose_warning(
-                    self.registrar, unit_id=unit, level=level, trigger=WarningTrigger.MANUAL, trigger_key=f"demo:{r.key}",
+                command = ProposeWarning(
+                    unit_id=unit, level=level, trigger=WarningTrigger.MANUAL, trigger_key=f"demo:{r.key}",
                     reason_zh=zh, reason_en=en, occurred_at=at,
                 )  # fmt: skip
+                receipt = self.ledger.execute(self.registrar, command)
                 r.id = receipt.id
                 return receipt
 
             def confirm(r: _Record = record, published: bool = level is WarningLevel.NOTICE, at: datetime = proposed) -> Receipt:
                 assert r.id is not None
-                return self.ledger.warnings.confirm_warning(
-                    self.registrar, r.id, note="经区安委办研究确认", published=published, occurred_at=at + timedelta(days=1)
+                return self.ledger.execute(
+                    self.registrar,
+                    ConfirmWarning(
+                        warning_id=r.id, note="经区安委办研究确认", published=published, occurred_at=at + timedelta(days=1)
+                    ),
                 )
 
             self.add(proposed, f"warning {record.key} {unit} {level.value}", propose)
@@ -4312,18 +4452,20 @@ class _Demo:
             def pursue(
                 h: _Hazard = h, i: _Inspection = clean, people: list[Actor] = signers, at: datetime = at, r: _Record = record
             ) -> Receipt:
-                receipt = self.ledger.accountability.pursue_accountability(
+                receipt = self.ledger.execute(
                     self.registrar,
-                    hazard_ids=[h.id],  # type: ignore[list-item]
-                    inspection_ids=[i.id],  # type: ignore[list-item]
-                    persons=[
-                        {"user_id": a.user_id, "name": a.name, "organisation": a.organisation_name, "role": a.role.zh}
-                        for a in people
-                    ],
-                    measures=["诫勉谈话", "通报批评"],
-                    decided_by="ajb",
-                    summary=f"检查时对已存在的隐患「{h.description}」未能发现（明明有问题却查不出）",
-                    occurred_at=at,
+                    PursueAccountability(
+                        hazard_ids=[h.id],
+                        inspection_ids=[i.id],
+                        persons=[
+                            {"user_id": a.user_id, "name": a.name, "organisation": a.organisation_name, "role": a.role.zh}
+                            for a in people
+                        ],
+                        measures=["诫勉谈话", "通报批评"],
+                        decided_by="ajb",
+                        summary=f"检查时对已存在的隐患「{h.description}」未能发现（明明有问题却查不出）",
+                        occurred_at=at,
+                    ),
                 )
                 r.id = receipt.id
                 return receipt
@@ -4352,7 +4494,7 @@ class _Demo:
                 d: str = description,
                 at: datetime = identified,
             ) -> Receipt:
-                receipt = self.ledger.risks.identify_problem(a, description=d, sector=sector, unit_id=unit, occurred_at=at)
+                receipt = self.ledger.execute(a, IdentifyProblem(description=d, sector=sector, unit_id=unit, occurred_at=at))
                 r.id = receipt.id
                 return receipt
 
@@ -4363,8 +4505,8 @@ class _Demo:
                 self.add(
                     t,
                     f"problem {record.key} measure {measure}",
-                    lambda r=record, a=actor, m=measure, at=t: self.ledger.risks.adopt_root_cause_measure(
-                        a, r.id, measure=m, occurred_at=at
+                    lambda r=record, a=actor, m=measure, at=t: self.ledger.execute(
+                        a, AdoptRootCauseMeasure(problem_id=r.id, measure=m, occurred_at=at)
                     ),
                 )
             if rectified:
@@ -4373,7 +4515,9 @@ class _Demo:
                 self.add(
                     t,
                     f"problem {record.key} rectified",
-                    lambda r=record, a=actor, at=t, note=note: self.ledger.risks.rectify_problem(a, r.id, note=note, occurred_at=at),
+                    lambda r=record, a=actor, at=t, note=note: self.ledger.execute(
+                        a, RectifyProblem(problem_id=r.id, note=note, occurred_at=at)
+                    ),
                 )
                 if first_rectified is None:
                     first_rectified = (record, actor, t)
@@ -4384,7 +4528,9 @@ class _Demo:
                 moment,
                 "problem_already_rectified",
                 "突出问题已整改销号后又补录治本措施",
-                lambda: self.ledger.risks.adopt_root_cause_measure(actor, record.id, measure="补录治本措施", occurred_at=moment),  # type: ignore[arg-type]
+                lambda: self.ledger.execute(
+                    actor, AdoptRootCauseMeasure(problem_id=record.id, measure="补录治本措施", occurred_at=moment)
+                ),  # type: ignore[arg-type]
             )
 
     # ----- work logs (工作情况台账): every activity kind of Annex 1 / Annex 2 ---------------------
@@ -4395,8 +4541,11 @@ class _Demo:
         when = self.work_time(self.day_in(self.start.year, month, 3, 27), 9, 16)
 
         def run(at: datetime = when) -> Receipt:
-            return self.ledger.work_logs.record_activity(
-                actor, unit, kind=kind, enterprise_id=ent.id if ent else None, note=note, occurred_at=at, **values
+            return self.ledger.execute(
+                actor,
+                RecordActivity(
+                    unit_id=unit, kind=kind, enterprise_id=ent.id if ent else None, note=note, occurred_at=at, **values
+                ),
             )
 
         self.activities += 1
@@ -4515,45 +4664,50 @@ class _Demo:
                 done + timedelta(minutes=5),  # type: ignore[operator]
                 "finding_item_out_of_scope",
                 f"检查记录（{target.enterprise.name}）登记了检查表范围以外的检查项「{outside}」",
-                lambda at: self.ledger.inspections.record_finding(
-                    target.recorder, target.id, item=outside, hazard_ids=[], no_major_hazard=True, occurred_at=at
+                lambda at: self.ledger.execute(
+                    target.recorder,
+                    RecordFinding(inspection_id=target.id, item=outside, hazard_ids=[], no_major_hazard=True, occurred_at=at),
                 ),  # type: ignore[arg-type]
             ),
             (
                 done + timedelta(minutes=6),  # type: ignore[operator]
                 "finding_empty",
                 "检查发现既未列明隐患，也未注明“未发现重大事故隐患”",
-                lambda at: self.ledger.inspections.record_finding(
-                    target.recorder, target.id, item=target.scope[0], hazard_ids=[], occurred_at=at
+                lambda at: self.ledger.execute(
+                    target.recorder, RecordFinding(inspection_id=target.id, item=target.scope[0], hazard_ids=[], occurred_at=at)
                 ),  # type: ignore[arg-type]
             ),
             (
                 done + timedelta(minutes=7),  # type: ignore[operator]
                 "finding_hazard_mismatch",
                 "检查发现引用了另一次检查发现的隐患",
-                lambda at: self.ledger.inspections.record_finding(
-                    target.recorder, target.id, item=target.scope[0], hazard_ids=[other.id], occurred_at=at
+                lambda at: self.ledger.execute(
+                    target.recorder,
+                    RecordFinding(inspection_id=target.id, item=target.scope[0], hazard_ids=[other.id], occurred_at=at),
                 ),  # type: ignore[arg-type, list-item]
             ),
             (
                 signed + timedelta(minutes=10),  # type: ignore[operator]
                 "inspection_signed",
                 "检查人员已签名后又补录检查发现",
-                lambda at: self.ledger.inspections.record_finding(
-                    target.recorder, target.id, item=target.scope[0], hazard_ids=[], no_major_hazard=True, occurred_at=at
+                lambda at: self.ledger.execute(
+                    target.recorder,
+                    RecordFinding(
+                        inspection_id=target.id, item=target.scope[0], hazard_ids=[], no_major_hazard=True, occurred_at=at
+                    ),
                 ),  # type: ignore[arg-type]
             ),
             (
                 signed + timedelta(minutes=12),  # type: ignore[operator]
                 "already_signed",
                 "检查人员对同一检查记录重复签名",
-                lambda at: self.ledger.inspections.sign_inspection(target.team[0], target.id, occurred_at=at),  # type: ignore[arg-type]
+                lambda at: self.ledger.execute(target.team[0], SignInspection(inspection_id=target.id, occurred_at=at)),  # type: ignore[arg-type]
             ),
             (
                 signed + timedelta(minutes=14),  # type: ignore[operator]
                 "not_an_inspector",
                 "未参加检查的执法人员在检查记录上签名",
-                lambda at: self.ledger.inspections.sign_inspection(outsider, target.id, occurred_at=at),  # type: ignore[arg-type]
+                lambda at: self.ledger.execute(outsider, SignInspection(inspection_id=target.id, occurred_at=at)),  # type: ignore[arg-type]
             ),
         ]
         for when, code, description, attempt in steps:
@@ -4576,7 +4730,9 @@ class _Demo:
             moment,
             "hazard_closed",
             "已销号的隐患又补录整改进展",
-            lambda: self.ledger.hazards.record_progress(closed.enterprise.safety, closed.id, note="补录整改进展", occurred_at=moment),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(
+                closed.enterprise.safety, RecordProgress(hazard_id=closed.id, note="补录整改进展", occurred_at=moment)
+            ),  # type: ignore[arg-type]
         )
         voided, voided_at = finished(S.VOIDED, "void")
         moment2 = _at(business_date(voided_at) + timedelta(days=1), 10, 0)
@@ -4591,7 +4747,9 @@ class _Demo:
             moment2,
             "hazard_voided",
             "已作废的隐患又报送整改方案",
-            lambda: self.ledger.hazards.file_plan(voided.enterprise.principal, voided.id, plan, occurred_at=moment2),  # type: ignore[arg-type]
+            lambda: self.ledger.execute(
+                voided.enterprise.principal, FilePlan(hazard_id=voided.id, plan=plan, occurred_at=moment2)
+            ),  # type: ignore[arg-type]
         )
         # Registering an enterprise twice, or with a mistyped credit code.
         ent = self.offender
@@ -4600,14 +4758,16 @@ class _Demo:
             moment3,
             "enterprise_exists",
             "同一统一社会信用代码的企业被重复登记",
-            lambda: self.ledger.enterprises.register_enterprise(
+            lambda: self.ledger.execute(
                 self.registrar,
-                credit_code=ent.credit_code,
-                name=ent.name,
-                sector=ent.sector,
-                jurisdiction=ent.jurisdiction,
-                principal_name=ent.principal.name,
-                occurred_at=moment3,
+                RegisterEnterprise(
+                    credit_code=ent.credit_code,
+                    name=ent.name,
+                    sector=ent.sector,
+                    jurisdiction=ent.jurisdiction,
+                    principal_name=ent.principal.name,
+                    occurred_at=moment3,
+                ),
             ),
         )
         wrong = ent.credit_code[:17] + next(c for c in ALPHABET if c != ent.credit_code[17])
@@ -4616,14 +4776,16 @@ class _Demo:
             moment4,
             "invalid_credit_code",
             "登记企业时统一社会信用代码校验码录错",
-            lambda: self.ledger.enterprises.register_enterprise(
+            lambda: self.ledger.execute(
                 self.registrar,
-                credit_code=wrong,
-                name=ent.name,
-                sector=ent.sector,
-                jurisdiction=ent.jurisdiction,
-                principal_name=ent.principal.name,
-                occurred_at=moment4,
+                RegisterEnterprise(
+                    credit_code=wrong,
+                    name=ent.name,
+                    sector=ent.sector,
+                    jurisdiction=ent.jurisdiction,
+                    principal_name=ent.principal.name,
+                    occurred_at=moment4,
+                ),
             ),
         )
 
@@ -4727,11 +4889,3 @@ def load_demo(
         warning_ids=tuple(w.id for w in demo.warnings if w.id is not None),
         accountability_ids=tuple(r.id for r in demo.accountability if r.id is not None),
     )
-
-
-def _method(ledger: Ledger, name: str) -> Any:
-    """Interim: the demo's verbs are looked up by name until the demo becomes data (issue 10)."""
-    for application in (ledger.hazards, ledger.enforcement, ledger.accidents):
-        if hasattr(application, name):
-            return getattr(application, name)
-    raise AttributeError(name)

@@ -28,11 +28,12 @@ inside the campaign months of ``ledger.reference.campaign`` (China time):
 - five accidents (two general ones in one street within a month, a 较大 one listed by the city, one
   listed by the district, one without liability); sixteen risk points with their four lists (most
   complete, three not); eleven outstanding problems; the work logs of six units with every activity
-  kind of Annex 1 and Annex 2;
-- the commands a real user would try and the ledger must refuse — one for every rule code of the
-  hazard, inspection and enforcement rules and more (``DemoSummary.refusals``). Each is attempted at
-  its moment in the story; the refused command appends nothing, and a command that is accepted, or
-  refused with another code, stops the demo (it doubles as a smoke test).
+  kind of Annex 1 and Annex 2.
+
+Every step is a typed command through ``Ledger.execute``; a refused step stops the demo (it doubles
+as a smoke test). The commands the ledger must refuse are catalogued in
+``tests/unit/test_demo_refusals.py``. The fixed material (enterprises, hazard templates, risk points,
+problems …) is data in ``demo/data/`` (read by ``demo/tables.py``).
 
 The whole story is planned first (one ``random.Random(seed)``, never the global generator), then
 executed in business-time order, so the store's order of events follows the calendar; document
@@ -225,8 +226,6 @@ class DemoSummary:
     problems: int  # outstanding problems (突出问题)
     activities: int  # work-log activities of the reporting units
     spot_checks: int  # spot checks that recorded their deficiencies (or none)
-    # The commands the story tried and the ledger refused, in story order: (error code, what was tried).
-    refusals: tuple[tuple[str, str], ...]
     enterprise_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
     inspection_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
     hazard_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
@@ -347,7 +346,7 @@ class _Step:
     when: datetime
     seq: int
     label: str = field(compare=False)
-    run: Callable[[], Receipt | None] = field(compare=False, repr=False)  # None: a refused attempt
+    run: Callable[[], Receipt] = field(compare=False, repr=False)
 
 
 def _at(day: date, hour: int, minute: int) -> datetime:
@@ -431,8 +430,6 @@ class _Demo:
         self.accountability: list[_Record] = []  # 责任倒查、追责问责
         self.activities = 0
         self.spot_checks = 0
-        self.expected_refusals = 0
-        self.refusals: list[tuple[str, str]] = []  # filled as the refused attempts run, in story order
 
     # ----- small helpers --------------------------------------------------------------------
 
@@ -1373,7 +1370,7 @@ class _Demo:
     # ===== the rest of the campaign ==========================================================
     #
     # Enforcement cases, publication batches, accidents, risk points, outstanding problems, work
-    # logs, spot-check deficiencies, and the refused commands a real user would try. Planned after
+    # logs and spot-check deficiencies. Planned after
     # the hazards' lifecycles with the same generator; the enforcement stories use hazards of their
     # own (found by inspections planned here) so every rule meets the facts it needs on any seed.
 
@@ -1388,7 +1385,6 @@ class _Demo:
         self.plan_work_logs()
         self.plan_unit_warnings()
         self.plan_accountability()  # 责任倒查、追责问责
-        self.plan_other_refusals()
 
     # ----- helpers ----------------------------------------------------------------------------
 
@@ -1408,23 +1404,6 @@ class _Demo:
     def qian(self, lo: int, hi: int) -> int:
         """A fine in whole 千元, as yuan."""
         return self.rng.randint(lo, hi) * 1_000
-
-    def refuse(self, when: datetime, code: str, description: str, attempt: Callable[[], Any]) -> None:
-        """A command a real user would try and the ledger must refuse with ``code``: it appends nothing,
-        and the demo stops (it doubles as a smoke test) if the command passes or fails otherwise."""
-
-        def run() -> None:
-            try:
-                attempt()
-            except DomainError as error:
-                if error.code != code:
-                    raise RuntimeError(f"refusal «{description}»: expected {code}, got {error.code}: {error}") from error
-                self.refusals.append((code, description))
-                return None
-            raise RuntimeError(f"refusal «{description}»: expected {code}, but the command was accepted")
-
-        self.expected_refusals += 1
-        self.add(when, f"refuse {code} {description}", run)
 
     def hazard_step(self, h: _Hazard, method: str, actor: Actor, when: datetime, tag: str = "", **kwargs: Any) -> None:
         self.add(when, f"{method} {h.key} {actor.user_id} {tag}".rstrip(), self.call(h, method, actor, when, **kwargs))
@@ -1626,43 +1605,6 @@ class _Demo:
 
             self.add(when, f"deficiencies {i.key} {[d.value for d in ds]}", record)
             self.spot_checks += 1
-        # What a clerk gets wrong on these forms.
-        some = next(i for i in spots if found[i.key])
-        first = sorted(found[some.key], key=everything.index)[0]
-        base = some.findings_done
-        self.refuse(
-            base + timedelta(minutes=10),  # type: ignore[operator]
-            "deficiency_already_recorded",
-            f"抽查记录（{some.enterprise.name}）重复登记同一问题「{first.zh}」",
-            lambda: self.ledger.execute(
-                some.recorder,
-                RecordDeficiencies(inspection_id=some.id, deficiencies=[first], occurred_at=base + timedelta(minutes=10)),
-            ),  # type: ignore[arg-type, operator]
-        )
-        self.refuse(
-            base + timedelta(minutes=12),  # type: ignore[operator]
-            "deficiencies_contradiction",
-            f"抽查记录（{some.enterprise.name}）已登记问题后又勾选“未发现问题”",
-            lambda: self.ledger.execute(
-                some.recorder,
-                RecordDeficiencies(inspection_id=some.id, deficiencies=[], occurred_at=base + timedelta(minutes=12)),
-            ),  # type: ignore[arg-type, operator]
-        )
-        routine = next(i for i in self.inspections if i.kind is InspectionKind.DEPARTMENT and i.findings_done is not None)
-        moment = routine.findings_done + timedelta(minutes=10)  # type: ignore[operator]
-        self.refuse(
-            moment,
-            "not_a_spot_check",
-            f"在常规部门检查（{routine.enterprise.name}）上登记企业自查自改问题",
-            lambda: self.ledger.execute(
-                routine.recorder,
-                RecordDeficiencies(
-                    inspection_id=routine.id,
-                    deficiencies=[SpotCheckDeficiency.PRINCIPAL_NOT_LEADING_INSPECTION],
-                    occurred_at=moment,
-                ),
-            ),
-        )
 
     # ----- accidents (生产安全事故) --------------------------------------------------------------
 
@@ -1745,8 +1687,7 @@ class _Demo:
             summary="除尘系统未落实清灰制度、安全管理人员履职不到位，认定为一般生产安全责任事故",
         )
 
-        # A 较大 accident on a building site (3 deaths: 一票否决), listed by the city. The first report
-        # calls it general: refused, the grade cannot be below what 3 deaths imply.
+        # A 较大 accident on a building site (3 deaths: 一票否决), listed by the city.
         site = self.pick(self.of_sector("construction_housing"))
         zjj = self.inspectors["zjj"]
         happened = self.at(9, 14, 10)
@@ -1760,14 +1701,6 @@ class _Demo:
             ),
             location=f"{site.address}施工现场",
         )
-        self.refuse(
-            happened,
-            "accident_grade_too_low",
-            "造成3人死亡的塔吊倾覆事故被按“一般事故”上报",
-            lambda: self.ledger.execute(
-                zjj[0], ReportAccident(enterprise_id=site.id, grade=AccidentGrade.GENERAL, occurred_at=happened, **values)
-            ),
-        )
         self.larger = self.accident("A3", site, zjj[0], happened, AccidentGrade.LARGER, **values)
         self.accident_step(
             self.larger,
@@ -1777,23 +1710,6 @@ class _Demo:
             level=SupervisionLevel.CITY,
             supervising_body="昆明市安全生产委员会",
             document_number=f"昆安委事督〔{self.start.year}〕{rng.randint(5, 15)}号",
-        )
-        moment = self.at(9, 18, 10)
-        district_number = f"呈安委事督〔{self.start.year}〕{rng.randint(4, 9)}号"
-        self.refuse(
-            moment,
-            "accident_already_listed",
-            "市级已挂牌督办的较大事故，区级再次挂牌督办",
-            lambda: self.ledger.execute(
-                self.director,
-                ListAccident(
-                    accident_id=self.larger.id,
-                    level=SupervisionLevel.DISTRICT,
-                    supervising_body="昆明市呈贡区安全生产委员会",
-                    document_number=district_number,
-                    occurred_at=moment,
-                ),
-            ),
         )
         self.accident_step(
             self.larger,
@@ -1856,16 +1772,6 @@ class _Demo:
             responsible_persons=[house.principal.name],
             summary="经营者使用老化燃气软管且未安装燃气泄漏报警装置，认定为一般生产安全责任事故",
         )
-        moment2 = self.at(12, 8, 10)
-        self.refuse(
-            moment2,
-            "investigation_already_concluded",
-            "已作出调查结论的火灾事故再次登记调查结论",
-            lambda: self.ledger.execute(
-                self.director,
-                ConcludeInvestigation(accident_id=self.fire.id, liability=False, responsible_persons=[], occurred_at=moment2),
-            ),
-        )
 
     # ----- enforcement (执法案件): the plan's five rules in action -----------------------------
 
@@ -1879,7 +1785,7 @@ class _Demo:
 
     def story_lapsed_major(self) -> None:
         """案件一: a major not rectified by its deadline (DeadlineMissed) → 一案双罚, 停产整顿, 复产验收 only
-        after the major is verified; the hazard-side refusals a clerk meets along the way."""
+        after the major is verified."""
         ent = self.pick(self.of_sector("hazardous_chemicals"))
         team = self.inspectors["yjj"][:2]
         _, (h,) = self.story_inspection(
@@ -1893,121 +1799,20 @@ class _Demo:
         self.lapsed = h
         officer, verifier = team
         deadline = self.on(7, 7)
-        incomplete = replace(self.plan_for(h, deadline), funds_yuan=None, contingency_plan="")
         moment = self.at(6, 7, 10)
-        self.refuse(
-            moment,
-            "plan_incomplete",
-            "重大事故隐患整改方案未落实整改资金和应急预案即报送",
-            lambda: self.ledger.execute(ent.principal, FilePlan(hazard_id=h.id, plan=incomplete, occurred_at=moment)),  # type: ignore[arg-type]
-        )
         self.hazard_step(
             h, "file_plan", ent.principal, self.at(6, 8, 10), f"deadline={deadline}", plan=self.plan_for(h, deadline)
         )
         moment = self.at(6, 20, 9)
-        self.refuse(
-            moment,
-            "evidence_digest_mismatch",
-            "上传整改照片时填写的SHA-256与文件内容不符",
-            lambda: self.ledger.execute(
-                ent.safety,
-                AttachEvidence(
-                    hazard_id=h.id,
-                    file_name="整改过程照片.jpg",
-                    media_type="image/jpeg",
-                    content=_jpeg(f"整改过程照片｜{ent.name}｜{h.location}"),
-                    sha256="0" * 64,
-                    occurred_at=moment,
-                ),
-            ),
-        )
-        moment2 = self.at(6, 20, 10)
-        self.refuse(
-            moment2,
-            "evidence_too_large",
-            "上传超过大小限制的整改现场视频",
-            lambda: self.ledger.execute(
-                ent.safety,
-                AttachEvidence(
-                    hazard_id=h.id,
-                    file_name="整改现场视频.mp4",
-                    media_type="video/mp4",
-                    content=bytes(self.ledger.rules.evidence_max_bytes + 1),
-                    occurred_at=moment2,
-                ),
-            ),
-        )
         moment = self.at(6, 20, 11)
         self.add(moment, f"evidence_rect {h.key}", self.evidence_step(h, ent.safety, moment, "整改过程照片", "image/png", 0))
         self.hazard_step(
             h, "record_progress", ent.safety, self.at(6, 21, 15), "30", note="已完成危险化学品分区分类清理，完成约30%", percent=30
         )
         moment = self.at(6, 22, 10)
-        typo = _at(self.on(6, 5), 10, 0)
-        self.refuse(
-            moment,
-            "occurred_out_of_order",
-            "补录整改进展时把日期误填为发现隐患之前",
-            lambda: self.ledger.execute(
-                ent.safety, RecordProgress(hazard_id=h.id, note="补录整改进展", percent=35, occurred_at=typo)
-            ),  # type: ignore[arg-type]
-        )
-        moment3 = self.at(6, 23, 10)
-        self.refuse(
-            moment3,
-            "version_conflict",
-            "两名企业人员同时编辑同一隐患，后提交者的版本已过期",
-            lambda: self.ledger.execute(
-                ent.safety, RecordProgress(hazard_id=h.id, note="整改进行中", percent=40, occurred_at=moment3), expected_version=2
-            ),
-        )
-        clerk = self.supervisors[0]
-        moment4 = self.at(7, 7, 16)
-        self.refuse(
-            moment4,
-            "deadline_not_passed",
-            "整改期限当天即标记重大事故隐患逾期",
-            lambda: self.ledger.execute(clerk, MarkDeadlineMissed(hazard_id=h.id, occurred_at=moment4)),  # type: ignore[arg-type]
-        )
         self.hazard_step(h, "mark_deadline_missed", SYSTEM_ACTOR, _at(self.on(7, 8), 0, 15))
-        moment5 = self.at(7, 8, 9)
-        self.refuse(
-            moment5,
-            "already_overdue",
-            "已逾期的隐患被再次标记逾期",
-            lambda: self.ledger.execute(clerk, MarkDeadlineMissed(hazard_id=h.id, occurred_at=moment5)),  # type: ignore[arg-type]
-        )
         case = self.new_case("yjj", ent, officer, [h], [])
         self.open_case(case, self.at(7, 11, 10), SAFETY_LAW + "第一百零二条")
-        moment6 = self.at(7, 11, 15)
-        self.refuse(
-            moment6,
-            "case_exists",
-            "另一名执法人员以已立案的案号重复立案",
-            lambda: self.ledger.execute(
-                verifier,
-                OpenCase(
-                    enterprise_id=ent.id, legal_basis=SAFETY_LAW + "第一百零二条", case_number=case.number, occurred_at=moment6
-                ),
-            ),
-        )
-        moment7 = self.at(7, 13, 9)
-        self.refuse(
-            moment7,
-            "dual_penalty_required",
-            "重大事故隐患逾期未整改仍只处罚企业（未对主要负责人“一案双罚”）",
-            lambda: self.ledger.execute(
-                officer,
-                DecidePenalty(
-                    case_id=case.id,
-                    target="enterprise",
-                    fine_yuan=50_000,
-                    decision_number="呈应急罚（拟）",
-                    legal_basis=SAFETY_LAW + "第一百零二条",
-                    occurred_at=moment7,
-                ),
-            ),
-        )
         fine, principal_fine = self.wan(10, 30), self.qian(20, 50)
         self.case_step(
             case,
@@ -2028,34 +1833,7 @@ class _Demo:
             decision_number=self.next_number("呈应急责停"),
             reason="重大事故隐患逾期未整改，责令停产停业整顿",
         )
-        moment8 = self.at(7, 14, 10)
-        self.refuse(
-            moment8,
-            "already_suspended",
-            "停产整顿期间再次下达停产整顿决定",
-            lambda: self.ledger.execute(
-                verifier,
-                OrderSuspension(case_id=case.id, decision_number="呈应急责停（重复）", reason="重复下达", occurred_at=moment8),
-            ),
-        )
         leader = self.leaders["yjj"]
-        moment9 = self.at(7, 17, 9)
-        self.refuse(
-            moment9,
-            "deadline_in_past",
-            "批准延期时把新的整改期限误填为已过去的日期",
-            lambda: self.ledger.execute(
-                officer,
-                ExtendDeadline(
-                    hazard_id=h.id,
-                    request_date=self.on(7, 15),
-                    reason="整改需更换储存设施，申请延期",
-                    new_deadline=self.on(7, 10),
-                    approver=leader,
-                    occurred_at=moment9,
-                ),
-            ),
-        )
         self.hazard_step(
             h,
             "extend_deadline",
@@ -2067,32 +1845,11 @@ class _Demo:
             approver=leader,
         )
         self.hazard_step(h, "record_progress", ent.safety, self.at(7, 28, 15), "70", note="隔离设施已安装，完成约70%", percent=70)
-        moment10 = self.at(8, 1, 10)
-        self.refuse(
-            moment10,
-            "cited_majors_unverified",
-            "所涉重大事故隐患尚未验收即申请复产验收",
-            lambda: self.ledger.execute(officer, LiftSuspension(case_id=case.id, opinion="申请复产", occurred_at=moment10)),  # type: ignore[arg-type]
-        )
         moment = self.at(8, 4, 9)
         self.add(
             moment, f"evidence_done {h.key}", self.evidence_step(h, ent.safety, moment, "整改完成报告", "application/pdf", 1)
         )
         self.hazard_step(h, "complete_rectification", ent.safety, self.at(8, 4, 11), note="已按整改方案完成整改，申请验收")
-        moment11 = self.at(8, 5, 9)
-        self.refuse(
-            moment11,
-            "hazard_not_verified",
-            "重大事故隐患整改完成后未经验收即申请销号",
-            lambda: self.ledger.execute(officer, CloseHazard(hazard_id=h.id, note="整改完成，销号", occurred_at=moment11)),  # type: ignore[arg-type]
-        )
-        moment12 = self.at(8, 5, 14)
-        self.refuse(
-            moment12,
-            "suspension_in_force",
-            "停产整顿尚未解除即申请结案",
-            lambda: self.ledger.execute(officer, CloseCase(case_id=case.id, reason="处罚已执行", occurred_at=moment12)),  # type: ignore[arg-type]
-        )
         self.hazard_step(
             h,
             "verify",
@@ -2101,16 +1858,6 @@ class _Demo:
             passed=True,
             opinion="经现场核查，危险化学品已分区分类储存，隔离设施到位，同意验收通过",
             assessed_by=[Assessor.EXPERTS, Assessor.GOVERNMENT],
-        )
-        moment13 = self.at(8, 9, 10)
-        self.refuse(
-            moment13,
-            "hazard_not_listed",
-            "对未挂牌督办的隐患办理摘牌",
-            lambda: self.ledger.execute(
-                self.director,
-                LiftSupervision(hazard_id=h.id, reason="验收合格", approver=self.director.name, occurred_at=moment13),
-            ),  # type: ignore[arg-type]
         )
         self.case_step(
             case, "lift_suspension", officer, self.at(8, 10, 10), opinion="经复产验收，重大事故隐患已整改验收合格，同意恢复生产"
@@ -2168,23 +1915,6 @@ class _Demo:
         case = self.new_case("yjj", ent, officer, [h], [self.fatal])
         basis = SAFETY_LAW + "第一百一十四条第一款第（一）项、第九十五条第（一）项"
         self.open_case(case, self.at(6, 19, 10), basis)
-        moment = self.at(6, 21, 10)
-        self.refuse(
-            moment,
-            "dual_penalty_required",
-            "发生生产安全事故的案件只对企业作出罚款决定",
-            lambda: self.ledger.execute(
-                officer,
-                DecidePenalty(
-                    case_id=case.id,
-                    target="enterprise",
-                    fine_yuan=300_000,
-                    decision_number="呈应急罚（拟）",
-                    legal_basis=basis,
-                    occurred_at=moment,
-                ),
-            ),
-        )
         fine, principal_fine = self.wan(30, 50), self.qian(30, 60)
         self.case_step(
             case,
@@ -2196,24 +1926,6 @@ class _Demo:
             principal_fine_yuan=principal_fine,
             decision_number=self.decision_number("yjj"),
             legal_basis=basis,
-        )
-        moment2 = self.at(7, 10, 14)
-        self.refuse(
-            moment2,
-            "duplicate_decision_number",
-            "对安全管理人员的处罚决定书沿用了“一案双罚”决定书的文号",
-            lambda: self.ledger.execute(
-                officer,
-                DecidePenalty(
-                    case_id=case.id,
-                    target="person",
-                    person_name=ent.safety.name,
-                    fine_yuan=10_000,
-                    decision_number=case.decisions[0],
-                    legal_basis=SAFETY_LAW + "第九十六条",
-                    occurred_at=moment2,
-                ),
-            ),
         )
         manager_fine = self.qian(10, 20)
         self.case_step(
@@ -2338,30 +2050,6 @@ class _Demo:
             other_measures="责令限期消除超量储存隐患",
         )
         self.hazard_step(h, "mark_deadline_missed", SYSTEM_ACTOR, _at(self.on(6, 16), 0, 20))
-        moment = self.at(6, 20, 15)
-        self.refuse(
-            moment,
-            "not_repeat_offender",
-            "隐患存在未满规定天数、仅处罚一次即建议提请关闭",
-            lambda: self.ledger.execute(first_officer, RecommendClosure(case_id=first.id, hazard_id=h.id, occurred_at=moment)),  # type: ignore[arg-type]
-        )
-        wjj = self.inspectors.get("wjj")
-        if wjj:
-            moment2 = self.at(7, 6, 10)
-            self.refuse(
-                moment2,
-                "outside_scope",
-                "区卫生健康局执法人员对烟花爆竹经营企业立案",
-                lambda: self.ledger.execute(
-                    wjj[0],
-                    OpenCase(
-                        enterprise_id=ent.id,
-                        legal_basis=basis,
-                        case_number=f"呈卫健立〔{self.start.year}〕3号",
-                        occurred_at=moment2,
-                    ),
-                ),
-            )
         second = self.new_case("yjj", ent, second_officer, [h], [])
         self.open_case(second, self.at(7, 5, 10), basis + "；《烟花爆竹经营许可实施办法》第三十二条")
         fine, principal_fine = self.wan(20, 50), self.qian(20, 50)
@@ -2406,34 +2094,7 @@ class _Demo:
             )  # type: ignore[arg-type, list-item]
 
         self.add(recommended_at, f"recommend_closure {second.key} {h.key} [{first.key}]", recommend)
-        moment3 = self.at(8, 17, 9)
-        self.refuse(
-            moment3,
-            "already_recommended",
-            "已标记建议提请关闭的案件再次提出建议",
-            lambda: self.ledger.execute(
-                second_officer,
-                RecommendClosure(case_id=second.id, hazard_id=h.id, other_case_ids=[first.id], occurred_at=moment3),
-            ),  # type: ignore[arg-type, list-item]
-        )
         government = "昆明市呈贡区人民政府"
-        moment4 = self.at(8, 17, 10)
-        self.refuse(
-            moment4,
-            "closure_not_requested",
-            "未经提请即登记关闭取缔决定",
-            lambda: self.ledger.execute(
-                second_officer,
-                OrderClosure(case_id=second.id, government=government, decision_number="呈政关（拟）", occurred_at=moment4),
-            ),  # type: ignore[arg-type]
-        )
-        moment5 = self.at(8, 17, 11)
-        self.refuse(
-            moment5,
-            "closure_not_ordered",
-            "企业未被关闭取缔即对主要负责人实施行业禁入",
-            lambda: self.ledger.execute(second_officer, ApplyIndustryBan(case_id=second.id, years=None, occurred_at=moment5)),  # type: ignore[arg-type]
-        )
         self.case_step(
             second,
             "request_closure",
@@ -2442,15 +2103,6 @@ class _Demo:
             government=government,
             reason="重大事故隐患长期存在、多次处罚仍拒不整改，停产整顿期间擅自经营，依据《安全生产法》第一百一十三条提请关闭",
         )
-        moment6 = self.at(8, 19, 10)
-        self.refuse(
-            moment6,
-            "closure_already_requested",
-            "已提请关闭的企业再次提请关闭",
-            lambda: self.ledger.execute(
-                first_officer, RequestClosure(case_id=second.id, government=government, reason="再次提请", occurred_at=moment6)
-            ),  # type: ignore[arg-type]
-        )
         self.case_step(
             second,
             "order_closure",
@@ -2458,16 +2110,6 @@ class _Demo:
             self.at(8, 25, 15),
             government=government,
             decision_number=f"呈政关〔{self.start.year}〕{rng.randint(2, 6)}号",
-        )
-        moment7 = self.at(8, 26, 10)
-        self.refuse(
-            moment7,
-            "closure_already_ordered",
-            "已关闭取缔的企业再次登记关闭取缔决定",
-            lambda: self.ledger.execute(
-                second_officer,
-                OrderClosure(case_id=second.id, government=government, decision_number="呈政关（重复）", occurred_at=moment7),
-            ),  # type: ignore[arg-type]
         )
         revoke_number = self.decision_number("yjj")
         self.case_step(
@@ -2481,40 +2123,11 @@ class _Demo:
             licence_number=licence,
             decision_number=revoke_number,
         )
-        moment8 = self.at(8, 29, 10)
-        self.refuse(
-            moment8,
-            "licence_revoked",
-            "已吊销的经营许可证再次吊销",
-            lambda: self.ledger.execute(
-                second_officer,
-                SuspendOrRevokeLicence(
-                    case_id=second.id,
-                    action="revoke",
-                    licence_name="烟花爆竹经营（批发）许可证",
-                    licence_number=licence,
-                    decision_number="重复",
-                    occurred_at=moment8,
-                ),
-            ),
-        )
         self.case_step(second, "apply_industry_ban", second_officer, self.at(8, 30, 10), "lifelong", years=None)
         keeper = self.person_name()
         offence = (
             "涉嫌危险作业罪（《中华人民共和国刑法》第一百三十四条之一第（二）项："
             "因存在重大事故隐患被依法责令停产停业整顿，拒不执行）"
-        )
-        moment9 = self.at(9, 1, 9)
-        self.refuse(
-            moment9,
-            "invalid_value",
-            "移送司法机关时未列明移送人员",
-            lambda: self.ledger.execute(
-                second_officer,
-                TransferToJudiciary(
-                    case_id=second.id, persons=[], suspected_offence=offence, dangerous_operations_crime=True, occurred_at=moment9
-                ),
-            ),
         )
         self.case_step(
             second,
@@ -2527,13 +2140,6 @@ class _Demo:
             dangerous_operations_crime=True,
         )
         self.case_step(second, "apply_joint_punishment", second_officer, self.at(9, 4, 10), measures=list(JOINT_MEASURES))
-        moment10 = self.at(9, 5, 9)
-        self.refuse(
-            moment10,
-            "cited_hazard_open",
-            "所涉隐患仍未整改，结案时未说明理由",
-            lambda: self.ledger.execute(first_officer, CloseCase(case_id=first.id, reason="罚款已缴纳", occurred_at=moment10)),  # type: ignore[arg-type]
-        )
         closed_at = self.at(9, 5, 11)
         self.add(
             closed_at,
@@ -2545,23 +2151,6 @@ class _Demo:
                     reason="罚款已缴纳",
                     open_hazards_reason=f"所涉隐患已并入{second.number}案件处理，企业已被依法关闭取缔",
                     occurred_at=closed_at,
-                ),
-            ),
-        )
-        moment11 = self.at(9, 8, 10)
-        self.refuse(
-            moment11,
-            "case_closed",
-            "对已结案的案件追加罚款决定",
-            lambda: self.ledger.execute(
-                first_officer,
-                DecidePenalty(
-                    case_id=first.id,
-                    target="enterprise",
-                    fine_yuan=20_000,
-                    decision_number="追加",
-                    legal_basis=basis,
-                    occurred_at=moment11,
                 ),
             ),
         )
@@ -2601,13 +2190,6 @@ class _Demo:
         self.case_step(
             second, "publish_as_typical", second_officer, self.at(10, 10, 10), title=title, dangerous_operations_crime=True
         )
-        moment12 = self.at(10, 11, 10)
-        self.refuse(
-            moment12,
-            "already_published",
-            "同一案件再次公布为典型执法案例",
-            lambda: self.ledger.execute(second_officer, PublishAsTypical(case_id=second.id, title=title, occurred_at=moment12)),  # type: ignore[arg-type]
-        )
         self.offender_cases = (first, second)
 
     def story_self_reported(self) -> None:
@@ -2626,42 +2208,9 @@ class _Demo:
             [major, general],
         )
         self.hazard_step(hd, "report_to_regulator", ent.principal, hd.t0 + timedelta(hours=2))
-        moment = self.at(7, 4, 9)
-        self.refuse(
-            moment,
-            "already_reported",
-            "企业安全管理人员重复向监管部门报告同一重大事故隐患",
-            lambda: self.ledger.execute(ent.safety, ReportToRegulator(hazard_id=hd.id, occurred_at=moment)),  # type: ignore[arg-type]
-        )
-        moment2 = self.at(7, 4, 10)
-        self.refuse(
-            moment2,
-            "not_major",
-            "把一般事故隐患按重大事故隐患向监管部门报告",
-            lambda: self.ledger.execute(ent.principal, ReportToRegulator(hazard_id=hg.id, occurred_at=moment2)),  # type: ignore[arg-type]
-        )
-        moment3 = self.at(7, 4, 11)
-        self.refuse(
-            moment3,
-            "invalid_transition",
-            "未制定整改方案即申报整改完成",
-            lambda: self.ledger.execute(ent.safety, CompleteRectification(hazard_id=hg.id, note="已整改", occurred_at=moment3)),  # type: ignore[arg-type]
-        )
         self.hazard_step(hd, "file_plan", ent.principal, self.at(7, 5, 10), plan=self.plan_for(hd, self.on(8, 31)))
         self.hazard_step(hg, "file_plan", ent.safety, self.at(7, 5, 14), plan=self.plan_for(hg, self.on(7, 20), major=False))
         self.hazard_step(hg, "complete_rectification", ent.principal, self.at(7, 12, 10), note="已完成整改")
-        moment4 = self.at(7, 13, 10)
-        self.refuse(
-            moment4,
-            "verifier_is_claimer",
-            "主要负责人申报整改完成后又自行验收",
-            lambda: self.ledger.execute(
-                ent.principal,
-                VerifyRectification(
-                    hazard_id=hg.id, passed=True, opinion="自行验收合格", assessed_by=[Assessor.ENTERPRISE], occurred_at=moment4
-                ),
-            ),
-        )
         yjj = self.inspectors["yjj"]
         self.hazard_step(
             hg,
@@ -2676,30 +2225,6 @@ class _Demo:
         case = self.new_case("yjj", ent, yjj[0], [hd], [])
         basis = SAFETY_LAW + "第一百零二条"
         self.open_case(case, self.at(7, 20, 10), basis)
-        moment5 = self.at(7, 21, 10)
-        self.refuse(
-            moment5,
-            "penalty_exempt",
-            "对企业自查发现、及时报告并正在有效整改的重大事故隐患作出罚款决定",
-            lambda: self.ledger.execute(
-                yjj[0],
-                DecidePenalty(
-                    case_id=case.id,
-                    target="enterprise",
-                    fine_yuan=30_000,
-                    decision_number="呈应急罚（拟）",
-                    legal_basis=basis,
-                    occurred_at=moment5,
-                ),
-            ),
-        )
-        moment6 = self.at(7, 24, 9)
-        self.refuse(
-            moment6,
-            "cited_hazard_open",
-            "所涉重大事故隐患仍在整改，结案时未说明理由",
-            lambda: self.ledger.execute(yjj[0], CloseCase(case_id=case.id, reason="依法不予行政处罚", occurred_at=moment6)),  # type: ignore[arg-type]
-        )
         self.case_step(
             case,
             "close_case",
@@ -2783,18 +2308,6 @@ class _Demo:
             licence_number=f"滇{self.start.year - 3}530114{rng.randint(1, 99):04d}",
             decision_number=self.decision_number("zjj"),
         )
-        moment = self.at(6, 28, 10)
-        city_listing = replace(
-            listing, level=SupervisionLevel.CITY, supervising_body="昆明市安全生产委员会", document_number="昆安委督（拟）"
-        )
-        self.refuse(
-            moment,
-            "hazard_already_listed",
-            "已由区级挂牌督办的隐患被再次挂牌",
-            lambda: self.ledger.execute(
-                self.director, ListForSupervision(hazard_id=h.id, listing=city_listing, occurred_at=moment)
-            ),  # type: ignore[arg-type]
-        )
         manager = self.person_name()
         self.case_step(
             case,
@@ -2832,22 +2345,6 @@ class _Demo:
             passed=True,
             opinion="经专家现场核查，报警装置已恢复并与紧急切断联锁，同意验收通过",
             assessed_by=[Assessor.ENTERPRISE, Assessor.EXPERTS, Assessor.GOVERNMENT],
-        )
-        moment2 = self.at(8, 3, 9)
-        self.refuse(
-            moment2,
-            "hazard_listed",
-            "挂牌督办的隐患验收后未摘牌即申请销号",
-            lambda: self.ledger.execute(officer, CloseHazard(hazard_id=h.id, note="验收合格", occurred_at=moment2)),  # type: ignore[arg-type]
-        )
-        moment3 = self.at(8, 3, 10)
-        self.refuse(
-            moment3,
-            "role_not_allowed",
-            "企业主要负责人自行办理挂牌督办隐患摘牌",
-            lambda: self.ledger.execute(
-                ent.principal, LiftSupervision(hazard_id=h.id, reason="已整改", approver=ent.principal.name, occurred_at=moment3)
-            ),  # type: ignore[arg-type]
         )
         self.hazard_step(
             h,
@@ -2899,23 +2396,6 @@ class _Demo:
         case = self.new_case("xfj", ent, xfj[0], [h], [])
         basis = "《中华人民共和国消防法》第六十条第一款第（五）项"
         self.open_case(case, self.at(8, 10, 10), basis)
-        moment = self.at(8, 11, 9)
-        self.refuse(
-            moment,
-            "invalid_value",
-            "罚款金额误录为负数",
-            lambda: self.ledger.execute(
-                xfj[0],
-                DecidePenalty(
-                    case_id=case.id,
-                    target="enterprise",
-                    fine_yuan=-30000,
-                    decision_number="呈消行罚决字（拟）",
-                    legal_basis=basis,
-                    occurred_at=moment,
-                ),
-            ),
-        )
         fine = self.wan(2, 5)
         self.case_step(
             case,
@@ -2936,13 +2416,6 @@ class _Demo:
             self.at(8, 15, 10),
             interviewer=self.leaders["xfj"],
             note="约谈场所消防安全责任人",
-        )
-        moment2 = self.at(8, 20, 9)
-        self.refuse(
-            moment2,
-            "no_suspension",
-            "未责令停产整顿的案件办理复产验收",
-            lambda: self.ledger.execute(xfj[0], LiftSuspension(case_id=case.id, opinion="同意恢复营业", occurred_at=moment2)),  # type: ignore[arg-type]
         )
         self.case_step(
             case,
@@ -3344,15 +2817,6 @@ class _Demo:
                     first_rectified = (record, actor, t)
         if first_rectified is not None:
             record, actor, t = first_rectified
-            moment = t + timedelta(days=3)
-            self.refuse(
-                moment,
-                "problem_already_rectified",
-                "突出问题已整改销号后又补录治本措施",
-                lambda: self.ledger.execute(
-                    actor, AdoptRootCauseMeasure(problem_id=record.id, measure="补录治本措施", occurred_at=moment)
-                ),  # type: ignore[arg-type]
-            )
 
     # ----- work logs (工作情况台账): every activity kind of Annex 1 / Annex 2 ---------------------
 
@@ -3455,161 +2919,6 @@ class _Demo:
             for ent in local[:1]:
                 self.activity(street, officer, K.GUIDANCE_ENTERPRISE, 9, "帮扶指导辖区重点企业", ent)
 
-    # ----- refusals on records of the main story ------------------------------------------------
-
-    def plan_other_refusals(self) -> None:
-        rng = self.rng
-        # An inspection's clerk: an item outside the checklist, an empty finding, another inspection's
-        # hazard, then findings and signatures once signed.
-        own = {h.inspection.key for h in self.hazards if h.inspection is not None}
-        candidates = [
-            i
-            for i in self.inspections
-            if i.kind is InspectionKind.DEPARTMENT
-            and i.key in own
-            and i.when.month >= 6
-            and len(self.inspectors[i.recorder.organisation_id]) > len(i.team)
-        ] or [i for i in self.inspections if i.kind is InspectionKind.DEPARTMENT and i.key in own]
-        target = candidates[0]
-        done, signed = target.findings_done, target.signed_at
-        other = next(h for h in self.hazards if h.inspection is not None and h.inspection is not target and h.t0 < done)  # type: ignore[operator]
-        outside = "食堂燃气使用管理"
-        if outside in target.scope:  # pragma: no cover - no sector has such a checklist item
-            raise RuntimeError(f"{outside} is in the scope of {target.key}")
-        outsider = next(
-            (a for a in self.inspectors[target.recorder.organisation_id] if a not in target.team),
-            next(a for unit, people in self.inspectors.items() for a in people if unit != target.recorder.organisation_id),
-        )
-        steps: list[tuple[datetime, str, str, Callable[[], Any]]] = [
-            (
-                done + timedelta(minutes=5),  # type: ignore[operator]
-                "finding_item_out_of_scope",
-                f"检查记录（{target.enterprise.name}）登记了检查表范围以外的检查项「{outside}」",
-                lambda at: self.ledger.execute(
-                    target.recorder,
-                    RecordFinding(inspection_id=target.id, item=outside, hazard_ids=[], no_major_hazard=True, occurred_at=at),
-                ),  # type: ignore[arg-type]
-            ),
-            (
-                done + timedelta(minutes=6),  # type: ignore[operator]
-                "finding_empty",
-                "检查发现既未列明隐患，也未注明“未发现重大事故隐患”",
-                lambda at: self.ledger.execute(
-                    target.recorder, RecordFinding(inspection_id=target.id, item=target.scope[0], hazard_ids=[], occurred_at=at)
-                ),  # type: ignore[arg-type]
-            ),
-            (
-                done + timedelta(minutes=7),  # type: ignore[operator]
-                "finding_hazard_mismatch",
-                "检查发现引用了另一次检查发现的隐患",
-                lambda at: self.ledger.execute(
-                    target.recorder,
-                    RecordFinding(inspection_id=target.id, item=target.scope[0], hazard_ids=[other.id], occurred_at=at),
-                ),  # type: ignore[arg-type, list-item]
-            ),
-            (
-                signed + timedelta(minutes=10),  # type: ignore[operator]
-                "inspection_signed",
-                "检查人员已签名后又补录检查发现",
-                lambda at: self.ledger.execute(
-                    target.recorder,
-                    RecordFinding(
-                        inspection_id=target.id, item=target.scope[0], hazard_ids=[], no_major_hazard=True, occurred_at=at
-                    ),
-                ),  # type: ignore[arg-type]
-            ),
-            (
-                signed + timedelta(minutes=12),  # type: ignore[operator]
-                "already_signed",
-                "检查人员对同一检查记录重复签名",
-                lambda at: self.ledger.execute(target.team[0], SignInspection(inspection_id=target.id, occurred_at=at)),  # type: ignore[arg-type]
-            ),
-            (
-                signed + timedelta(minutes=14),  # type: ignore[operator]
-                "not_an_inspector",
-                "未参加检查的执法人员在检查记录上签名",
-                lambda at: self.ledger.execute(outsider, SignInspection(inspection_id=target.id, occurred_at=at)),  # type: ignore[arg-type]
-            ),
-        ]
-        for when, code, description, attempt in steps:
-            self.refuse(when, code, description, lambda attempt=attempt, when=when: attempt(when))
-
-        # Finished records accept nothing but reads.
-        def finished(state: HazardState, token: str) -> tuple[_Hazard, datetime]:
-            pool = [
-                (h, t)
-                for h in self.hazards
-                if h.target is state and "story" not in h.flags
-                for name, t in h.times
-                if name == token and business_date(t) <= self.end - timedelta(days=20)
-            ]
-            return rng.choice(pool)
-
-        closed, closed_at = finished(S.CLOSED, "close")
-        moment = _at(business_date(closed_at) + timedelta(days=2), 10, 0)
-        self.refuse(
-            moment,
-            "hazard_closed",
-            "已销号的隐患又补录整改进展",
-            lambda: self.ledger.execute(
-                closed.enterprise.safety, RecordProgress(hazard_id=closed.id, note="补录整改进展", occurred_at=moment)
-            ),  # type: ignore[arg-type]
-        )
-        voided, voided_at = finished(S.VOIDED, "void")
-        moment2 = _at(business_date(voided_at) + timedelta(days=1), 10, 0)
-        plan = RectificationPlan(
-            responsible_person=voided.enterprise.principal.name,
-            measures=voided.measures,
-            funds_yuan=10_000,
-            deadline=business_date(moment2) + timedelta(days=30),
-            contingency_plan="整改期间落实临时管控措施",
-        )
-        self.refuse(
-            moment2,
-            "hazard_voided",
-            "已作废的隐患又报送整改方案",
-            lambda: self.ledger.execute(
-                voided.enterprise.principal, FilePlan(hazard_id=voided.id, plan=plan, occurred_at=moment2)
-            ),  # type: ignore[arg-type]
-        )
-        # Registering an enterprise twice, or with a mistyped credit code.
-        ent = self.offender
-        moment3 = self.at(5, 6, 10)
-        self.refuse(
-            moment3,
-            "enterprise_exists",
-            "同一统一社会信用代码的企业被重复登记",
-            lambda: self.ledger.execute(
-                self.registrar,
-                RegisterEnterprise(
-                    credit_code=ent.credit_code,
-                    name=ent.name,
-                    sector=ent.sector,
-                    jurisdiction=ent.jurisdiction,
-                    principal_name=ent.principal.name,
-                    occurred_at=moment3,
-                ),
-            ),
-        )
-        wrong = ent.credit_code[:17] + next(c for c in ALPHABET if c != ent.credit_code[17])
-        moment4 = self.at(5, 6, 11)
-        self.refuse(
-            moment4,
-            "invalid_credit_code",
-            "登记企业时统一社会信用代码校验码录错",
-            lambda: self.ledger.execute(
-                self.registrar,
-                RegisterEnterprise(
-                    credit_code=wrong,
-                    name=ent.name,
-                    sector=ent.sector,
-                    jurisdiction=ent.jurisdiction,
-                    principal_name=ent.principal.name,
-                    occurred_at=moment4,
-                ),
-            ),
-        )
-
     # ----- execution -------------------------------------------------------------------------
 
     def plan(self) -> None:
@@ -3630,8 +2939,6 @@ class _Demo:
             sha.update(f"{h.key}|{h.listing_number}\n".encode())
         for c in self.cases:
             sha.update(f"{c.key}|{c.number}|{c.decisions}\n".encode())
-        for code, description in self.refusals:
-            sha.update(f"{code}|{description}\n".encode())
         return sha.hexdigest()
 
 
@@ -3654,12 +2961,9 @@ def load_demo(
             receipt = step.run()
         except DomainError as exc:
             raise RuntimeError(f"demo step refused ({step.when.isoformat()} {step.label[:120]}): {exc}") from exc
-        if receipt is not None:  # a refused attempt appends nothing
-            versions[receipt.id] = max(versions.get(receipt.id, 0), receipt.version)
+        versions[receipt.id] = max(versions.get(receipt.id, 0), receipt.version)
         if progress is not None:
             progress(done, total)
-    if len(demo.refusals) != demo.expected_refusals:  # pragma: no cover - a refusal step that did not run
-        raise RuntimeError(f"{demo.expected_refusals} refusals planned, {len(demo.refusals)} seen")
 
     hazard_ids = tuple(h.id for h in demo.hazards if h.id is not None)
     views = [ledger.hazards.hazard(hid) for hid in hazard_ids]
@@ -3697,7 +3001,6 @@ def load_demo(
         problems=len(demo.problems),
         activities=sum(len(log["activities"]) for log in work_logs),
         spot_checks=demo.spot_checks,
-        refusals=tuple(demo.refusals),
         enterprise_ids=tuple(e.id for e in demo.enterprises),
         inspection_ids=tuple(i.id for i in demo.inspections if i.id is not None),
         hazard_ids=hazard_ids,

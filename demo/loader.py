@@ -67,6 +67,7 @@ from demo.tables import (
     MINOR_ACCIDENTS,
     MISSED_PAIRS,
     MONTH_WEIGHTS,
+    OFFICE_ACTIVITIES,
     PROBLEMS,
     PROFILES,
     RISK_POINTS,
@@ -2839,32 +2840,10 @@ class _Demo:
     def plan_work_logs(self) -> None:
         rng, K = self.rng, ActivityKind
         office = self.registrar
-
-        def a(kind: ActivityKind, month: int, note: str, **values: Any) -> None:
-            self.activity("ajb", office, kind, month, note, **values)
-
-        a(K.LEADERSHIP_RESEARCH, 5, "区委常委会会议专题研究部署重大事故隐患专项排查整治2023行动", count=1)
-        a(K.STUDY_SESSION, 5, "区委常委会会议专题学习安全生产十五条硬措施", count=1)
-        a(K.STUDY_SESSION, 6, "区政府常务会议专题学习安全生产十五条硬措施", count=1)
-        a(K.TECHNICAL_INSPECTORS, 6, "区本级配备专兼职技术检查员", value=8)
-        a(K.MEDIA_COLUMN, 6, "在昆明日报、昆明电视台开设“安全生产大家谈”专题栏目", count=1)
-        a(K.SUPERVISION_TEAM, 6, "派出4个督导组对各街道、各行业部门开展督导", count=4)
-        a(K.SITE_SUPERVISION, 6, "区政府主要负责同志带队到七甸工业园区现场督导检查", count=1)
-        a(K.LEADERSHIP_RESEARCH, 7, "区长主持召开区安委会全体会议专题研究排查整治工作", count=1)
-        a(K.SITE_SUPERVISION, 7, "区政府分管负责同志带队到危化品企业现场督导检查", count=2)
-        a(K.EXPERT_SERVICE, 7, "组织专家对危化品企业开展“会诊式”技术服务", count=6, sector="hazardous_chemicals")
-        a(K.GUIDANCE_COUNTY, 7, "会同市安委会督导组帮扶指导重点县（区）排查整治工作", count=1)
-        a(K.ASSESSMENT_PATROL, 8, "对各街道、各行业部门开展排查整治考核巡查", count=1)
-        a(K.TIPOFF_REWARD, 8, "兑现“12350”举报奖励2起", amount_yuan=rng.randint(4, 8) * 1000, anonymous_amount_yuan=2000)
-        a(K.SUPERVISION_TEAM, 9, "派出3个督导组开展“回头看”", count=3, sector="construction_housing")
-        a(K.SITE_SUPERVISION, 9, "区政府分管负责同志带队到建筑施工现场督导检查", count=1)
-        a(K.STUDY_SESSION, 9, "区委理论学习中心组专题学习安全生产十五条硬措施", count=1)
-        a(K.GUIDANCE_COUNTY, 10, "帮扶指导重点县（区）开展交叉互检", count=1)
-        a(K.TECHNICAL_INSPECTORS, 10, "区本级新聘专兼职技术检查员后总数", value=12)
-        a(K.EXPERT_SERVICE, 10, "组织专家对房屋市政工程开展技术服务", count=5, sector="construction_housing")
-        a(K.LEADERSHIP_RESEARCH, 11, "区委常委会会议专题听取排查整治工作进展", count=1)
-        a(K.ASSESSMENT_PATROL, 11, "开展年度安全生产考核巡查", count=2)
-        a(K.SITE_SUPERVISION, 12, "区政府主要负责同志带队开展岁末年初安全生产督导检查", count=1)
+        # The 区安委办's own acts (demo/data/office_activities.csv).
+        for row in OFFICE_ACTIVITIES:
+            values = {k: v for k, v in row.items() if k not in ("kind", "month", "note")}
+            self.activity("ajb", office, row["kind"], row["month"], row["note"], **values)
 
         # Departments: lectures, guidance and services to enterprises, experts, rewards, inspectors.
         for unit, sectors in (

@@ -4,7 +4,8 @@
 - ``hazards.toml``: hazard templates per sector row and checklist item;
 - ``campaign.toml``: the campaign's shape (how many hazards, when, how found) and the stories' fixed texts;
 - ``risk_points.toml`` and ``supplies.csv``: Annex 3's risk points and their emergency supplies;
-- ``problems.toml``: outstanding problems (突出问题).
+- ``problems.toml``: outstanding problems (突出问题);
+- ``office_activities.csv``: the 区安委办's own work-log activities.
 
 What is random (who, when, which enterprise) stays with the seed in the story code.
 """
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from domain.glossary import GovernmentMeasure, Grade, HazardState
+from domain.glossary import ActivityKind, GovernmentMeasure, Grade, HazardState
 
 # A hazard template: grade, description, criterion clause (majors), rectification measures and,
 # optionally, the locations it fits (otherwise the sector's). {n} and {pct} are filled in.
@@ -100,6 +101,18 @@ FATAL_ACCIDENTS: dict[str, tuple[str, str, str]] = {
 }
 MINOR_ACCIDENTS: dict[str, tuple[str, str]] = {s: (a["what"], a["place"]) for s, a in _campaign["minor_accidents"].items()}
 GAS_ALARM_OFF: Template = _template(_campaign["gas_alarm_off"])
+
+# the 区安委办's own work-log activities (its reporting unit is "ajb"): kind, month, note and the
+# figures of the activity (count, value, sector, reward amounts), empty where they do not apply
+OFFICE_ACTIVITIES: tuple[dict[str, Any], ...] = tuple(
+    {
+        "kind": ActivityKind(row["kind"]),
+        "month": int(row["month"]),
+        "note": row["note"],
+        **{k: (v if k == "sector" else int(v)) for k, v in row.items() if k not in ("kind", "month", "note") and v},
+    }
+    for row in csv.DictReader(io.StringIO(_text("office_activities.csv")))
+)
 
 # risk points, their supplies, outstanding problems
 SUPPLY_KITS: dict[str, tuple[tuple[str, str, int, str], ...]] = {}

@@ -55,8 +55,7 @@ def _load_demo(services: Services, seed: int) -> None:
         )
     console.print(
         f"演示数据 demo: {summary.enterprises} 家企业 enterprises, {summary.inspections} 次检查 inspections, "
-        f"{summary.hazards} 条隐患 hazards, {summary.events} 个事件 events, "
-        f"{len(summary.refusals)} 次拒绝 refusals"
+        f"{summary.hazards} 条隐患 hazards, {summary.events} 个事件 events"
     )
     services.catch_up()
 

@@ -1,5 +1,5 @@
-"""The demo district (api/demo.py): size, variety, every state, every annex cell, every refusal rule,
-and the same story for the same seed."""
+"""The demo district (demo/loader.py): size, variety, every state, every annex cell, and the same
+story for the same seed. The refusal catalogue it used to carry is tests/unit/test_demo_refusals.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import pytest
 from demo.loader import DemoSummary, load_demo
 from domain.business_time import FixedClock, business_date
 from domain.credit_code import validate_credit_code
-from domain.errors import CATALOGUE
 from domain.glossary import (
     AccidentGrade,
     ActivityKind,
@@ -198,15 +197,14 @@ def test_progress_is_reported_up_to_the_total(loaded) -> None:  # type: ignore[n
     _, summary, calls = loaded
     assert calls and calls[-1][0] == calls[-1][1] == len(calls)
     assert [done for done, _ in calls] == list(range(1, len(calls) + 1))
-    # One step, one event — except a refused attempt (none) and a unit's first activity (the log opens too).
-    assert summary.events == len(calls) - len(summary.refusals) + len(summary.work_log_ids)
+    # One step, one event — except a unit's first activity (the log opens too).
+    assert summary.events == len(calls) + len(summary.work_log_ids)
 
 
 def test_same_seed_same_story(summary: DemoSummary) -> None:
     again = load_demo(Ledger(env=IN_MEMORY), seed=2023)
     assert again == summary
     assert again.digest == summary.digest
-    assert again.refusals == summary.refusals
     other = load_demo(Ledger(env=IN_MEMORY), seed=7)
     assert other.digest != summary.digest
 
@@ -421,92 +419,6 @@ def test_spot_checks_record_every_deficiency_and_one_none(summary: DemoSummary, 
     assert any(i["no_deficiency_found"] for i in spots)
     assert all(i["deficiencies"] or i["no_deficiency_found"] for i in spots)
     assert not any(i["deficiencies"] or i["no_deficiency_found"] for i in inspections if i not in spots)
-
-
-# Every rule code of the hazard lifecycle, inspections and enforcement that a command can meet
-# (``plan_already_filed`` and ``no_deadline`` cannot be reached through the public commands: a second
-# plan is an ``invalid_transition``, and every filed plan has a deadline).
-RULE_CODES = {
-    # hazards
-    "invalid_transition",
-    "hazard_not_verified",
-    "hazard_listed",
-    "hazard_not_listed",
-    "hazard_already_listed",
-    "hazard_closed",
-    "hazard_voided",
-    "not_major",
-    "already_reported",
-    "plan_incomplete",
-    "deadline_in_past",
-    "deadline_not_passed",
-    "already_overdue",
-    "verifier_is_claimer",
-    "occurred_out_of_order",
-    "evidence_digest_mismatch",
-    "evidence_too_large",
-    # inspections and spot checks
-    "inspection_signed",
-    "already_signed",
-    "not_an_inspector",
-    "finding_item_out_of_scope",
-    "finding_hazard_mismatch",
-    "finding_empty",
-    "not_a_spot_check",
-    "deficiency_already_recorded",
-    "deficiencies_contradiction",
-    # enforcement
-    "case_exists",
-    "case_closed",
-    "duplicate_decision_number",
-    "penalty_exempt",
-    "dual_penalty_required",
-    "not_repeat_offender",
-    "already_recommended",
-    "cited_hazard_open",
-    "cited_majors_unverified",
-    "already_suspended",
-    "no_suspension",
-    "suspension_in_force",
-    "licence_revoked",
-    "closure_already_requested",
-    "closure_not_requested",
-    "closure_already_ordered",
-    "closure_not_ordered",
-    "already_published",
-    "invalid_value",
-    # accidents, problems, enterprises, access, concurrency
-    "accident_grade_too_low",
-    "accident_already_listed",
-    "investigation_already_concluded",
-    "problem_already_rectified",
-    "enterprise_exists",
-    "invalid_credit_code",
-    "role_not_allowed",
-    "outside_scope",
-    "version_conflict",
-}
-
-
-def test_refusals_cover_every_rule(summary: DemoSummary) -> None:
-    codes = [code for code, _ in summary.refusals]
-    assert set(codes) == RULE_CODES
-    assert set(codes) <= set(CATALOGUE)
-    descriptions = [d for _, d in summary.refusals]
-    assert all(d and not d.isascii() for d in descriptions)
-    assert len(set(descriptions)) == len(descriptions)
-    assert Counter(codes)["dual_penalty_required"] == 2 and Counter(codes)["cited_hazard_open"] == 2
-    invalid = [d for c, d in summary.refusals if c == "invalid_value"]
-    assert any("负数" in d for d in invalid) and any("移送" in d for d in invalid)
-
-
-def test_refusals_are_in_story_order(summary: DemoSummary) -> None:
-    again = load_demo(Ledger(env=IN_MEMORY), seed=2023)
-    assert again.refusals == summary.refusals
-    codes = [code for code, _ in summary.refusals]
-    # the repeat offender's story: not yet a repeat offender, then marked, then the closure chain
-    assert codes.index("not_repeat_offender") < codes.index("already_recommended") < codes.index("closure_not_requested")
-    assert codes.index("closure_already_requested") < codes.index("closure_already_ordered") < codes.index("licence_revoked")
 
 
 def test_every_annex_cell_is_filled(

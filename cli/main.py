@@ -16,6 +16,7 @@ from rich.table import Table
 
 from cli.accountability import accountability_app  # accountability trail
 from cli.audit import audit_app
+from cli.db import db_app  # migrations
 from app.wiring import Services, build
 from cli.report import report as _report_command  # annex tables to files
 from app.settings import Settings, SettingsError
@@ -30,6 +31,7 @@ hazards_app = typer.Typer(help="List and show hazards", no_args_is_help=True)
 app.add_typer(hazards_app, name="hazards")
 app.add_typer(accountability_app, name="accountability")  # 责任倒查 (api/accountability_cli.py)
 app.add_typer(audit_app, name="audit")  # Merkle log: checkpoints, export, offline verifier (api/audit_cli.py)
+app.add_typer(db_app, name="db")
 console = Console()
 
 DbOption = Annotated[str | None, typer.Option("--db", help="database URL (default: HAZARD_DB_URL or sqlite:///var/hazard.db)")]

@@ -1,5 +1,5 @@
-"""Alembic's environment: runs on the connection ``adapters.migrations.upgrade`` passes, or on a URL
-(the ``alembic`` command with ``config(url)``, or HAZARD_DB_URL)."""
+"""Alembic's environment: runs on the connection ``adapters.migrations.upgrade`` passes, or on the URL
+of ``adapters.migrations.config(url)`` (or an ini's ``sqlalchemy.url``)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ config = context.config
 
 def _url() -> str:
     url = config.attributes.get("sqlalchemy_url") or config.get_main_option("sqlalchemy.url")
-    if url:
-        return str(url)
-    from app.settings import Settings
-
-    return Settings.from_env().sqlalchemy_url()
+    if not url:
+        raise RuntimeError("no database: pass adapters.migrations.config(sqlalchemy_url), or run `hazard-ledger db upgrade`")
+    return str(url)
 
 
 def _run(connection: Connection) -> None:

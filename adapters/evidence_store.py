@@ -18,8 +18,7 @@ evidence_blobs = Table(
 
 class SqlEvidenceStore:
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        metadata.create_all(engine)
+        self.engine = engine  # the table: adapters/migrations/
 
     def put(self, sha256: str, media_type: str, content: bytes) -> None:
         try:

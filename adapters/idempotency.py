@@ -25,7 +25,9 @@ idempotency_keys = Table(
     Column("key", String(255), primary_key=True),
     Column("fingerprint", String(64), nullable=False),
     Column("status", Integer, nullable=False),  # the HTTP status the first request answered
-    Column("body", JSON, nullable=False),  # the first result: the record's id and version
+    # the first result: the record's id and version (NULL only in rows of the code before migrations, which
+    # recorded a key "in progress" before running the command: adapters/migrations/versions/0001_baseline.py)
+    Column("body", JSON, nullable=True),
 )
 
 INSERT_COLUMNS = "(user_id, key, fingerprint, status, body)"
@@ -52,7 +54,7 @@ class IdempotencyClaim:
 class FirstResult:
     fingerprint: str
     status: int
-    body: dict[str, Any]
+    body: dict[str, Any] | None  # None: a key left "in progress" by the code before migrations
 
 
 class IdempotencyStore:
@@ -70,5 +72,5 @@ class IdempotencyStore:
             ).first()
         if row is None:
             return None
-        body = row.body if isinstance(row.body, dict) else json.loads(row.body)
+        body = row.body if row.body is None or isinstance(row.body, dict) else json.loads(row.body)
         return FirstResult(row.fingerprint, row.status, body)

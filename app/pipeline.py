@@ -43,7 +43,8 @@ class Outcome:
 
 
 class CommandPipeline:
-    def __init__(self, ledger: Ledger, idempotency: IdempotencyStore) -> None:
+    def __init__(self, ledger: Ledger, idempotency: IdempotencyStore | None = None) -> None:
+        """``idempotency`` None: a ledger without SQL tables (in memory), where no command carries a key."""
         self.ledger = ledger
         self.idempotency = idempotency
         self.committed = threading.Event()  # set after every stored command: wakes this process's workers
@@ -51,7 +52,7 @@ class CommandPipeline:
     def execute(self, command: Command, ctx: CommandContext) -> Outcome:
         key = ctx.idempotency_key
         if key is not None:
-            first = self.idempotency.first_result(ctx.actor.user_id, key)
+            first = self._first(ctx.actor.user_id, key)
             if first is not None:
                 return self._replay(first, ctx)
         claim = IdempotencyClaim(ctx.actor.user_id, key, ctx.fingerprint, ctx.status) if key is not None else None
@@ -60,7 +61,7 @@ class CommandPipeline:
                 receipt = self.ledger.execute(ctx.actor, command, expected_version=ctx.expected_version)
         except (DomainError, IntegrityError):
             # A concurrent request with the same key may have stored first: then this one is its retry.
-            first = self.idempotency.first_result(ctx.actor.user_id, key) if key is not None else None
+            first = self._first(ctx.actor.user_id, key) if key is not None else None
             if first is None:
                 raise
             return self._replay(first, ctx)
@@ -68,9 +69,17 @@ class CommandPipeline:
         position = unit.position if unit.position is not None else self._head()
         return Outcome(receipt.id, receipt.version, position, ctx.status)
 
+    def _first(self, user_id: str, key: str) -> FirstResult | None:
+        if self.idempotency is None:
+            raise ValueError("this pipeline keeps no idempotency records (an in-memory ledger)")
+        return self.idempotency.first_result(user_id, key)
+
     def _replay(self, first: FirstResult, ctx: CommandContext) -> Outcome:
         if first.fingerprint != ctx.fingerprint:
             raise DomainError("idempotency_key_reused")
+        if first.body is None:
+            # Recorded "in progress" by the code before migrations: whether that command was stored is unknown.
+            raise DomainError("idempotency_outcome_unknown")
         # The first result's events are at or before the head: reading at the head sees them.
         return Outcome(UUID(first.body["id"]), int(first.body["version"]), self._head(), first.status, replayed=True)
 

@@ -101,6 +101,7 @@ class Settings:
                 "APPLICATION_RECORDER_TOPIC": "adapters.event_store:LedgerSQLiteRecorder",
                 "SQLITE_DBNAME": path,
                 "SQLITE_LOCK_TIMEOUT": "30",
+                "CREATE_TABLE": "false",  # the event table is made by the migrations (adapters/migrations/)
             }
         if self.is_postgres:
             if not parts.path.strip("/"):
@@ -113,6 +114,7 @@ class Settings:
                 "POSTGRES_PORT": str(parts.port or 5432),
                 "POSTGRES_USER": unquote(parts.username or "postgres"),
                 "POSTGRES_PASSWORD": unquote(parts.password or ""),
+                "CREATE_TABLE": "false",  # the event table is made by the migrations (adapters/migrations/)
             }
         raise SettingsError(f"HAZARD_DB_URL: unsupported scheme {parts.scheme!r} (sqlite or postgresql)")
 

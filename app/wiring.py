@@ -15,9 +15,8 @@ from sqlalchemy import Engine, create_engine, event
 
 from adapters.evidence_store import SqlEvidenceStore
 from adapters.idempotency import IdempotencyStore
-from adapters.idempotency import metadata as idempotency_metadata
+from adapters.migrations import upgrade
 from adapters.server_held_keys import ServerHeldKeyStore
-from adapters.server_held_keys import metadata as key_metadata
 from app.pipeline import CommandPipeline
 from app.settings import Settings
 from audit.log import AuditLog, MerkleLogProjection  # the Merkle log of the event store (audit/)
@@ -103,11 +102,10 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     sqlite_path = settings.sqlite_path()
     if sqlite_path is not None:
         sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.sqlalchemy_url())  # every fixed table (adapters/migrations/); read-model versions: the runners
     reference = load_reference(settings.reference_path)
     rules = replace(reference.rules.overridden(settings.rule_overrides), require_signatures=settings.require_signatures)
     engine = create_read_engine(settings)
-    for metadata in (idempotency_metadata, key_metadata):
-        metadata.create_all(engine)
     ledger = Ledger(
         env=settings.eventsourcing_env(), reference=reference, rules=rules, clock=clock, evidence=SqlEvidenceStore(engine)
     )

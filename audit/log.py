@@ -239,8 +239,7 @@ class AuditLog:
         self._cache: dict[tuple[int, int, int], bytes] = {}
         self._warmed: int | None = None
         self._roots: dict[tuple[int, int], bytes] = {}
-        self._proofs = ProofReader(engine)
-        audit_registry.create_all(engine)
+        self._proofs = ProofReader(engine)  # audit_checkpoints: adapters/migrations/
 
     def close(self) -> None:
         self._proofs.close()

@@ -20,6 +20,7 @@ from audit.log import checkpoint_loop
 from cli.accountability import accountability_app  # accountability trail
 from cli.audit import audit_app
 from cli.common import DbOption, advance, console, open_services, progress_bar
+from cli.db import db_app  # migrations
 from cli.report import report as _report_command  # annex tables to files
 from domain.business_time import CHINA_TZ
 from domain.errors import DomainError
@@ -36,6 +37,9 @@ hazards_app = typer.Typer(help="List and show hazards", no_args_is_help=True)
 app.add_typer(hazards_app, name="hazards")
 app.add_typer(accountability_app, name="accountability")  # 责任倒查 (api/accountability_cli.py)
 app.add_typer(audit_app, name="audit")  # Merkle log: checkpoints, export, offline verifier (api/audit_cli.py)
+app.add_typer(db_app, name="db")  # migrations (adapters/migrations/)
+
+
 def _start_checkpoints(services: Services, stop: threading.Event) -> None:
     every = services.settings.checkpoint_every_minutes
     if every > 0:
@@ -51,7 +55,7 @@ def _load_demo(services: Services, seed: int) -> None:
     with progress_bar() as bar:
         task = bar.add_task("加载演示区县 loading demo district", total=None)
         summary = load_demo(
-            services.ledger, seed=seed, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            services.pipeline, seed=seed, progress=lambda done, total: bar.update(task, completed=done, total=total)
         )
     console.print(
         f"演示数据 demo: {summary.enterprises} 家企业 enterprises, {summary.inspections} 次检查 inspections, "

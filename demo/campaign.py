@@ -186,7 +186,7 @@ class CampaignPlan(Planner):
     def open_case(self, case: _Case, when: datetime, legal_basis: str) -> None:
         def run(c: _Case = case) -> Receipt:
             c.number = self.issue(c.series)
-            r = self.ledger.execute(
+            r = self.act(
                 c.officer,
                 OpenCase(
                     enterprise_id=c.enterprise.id,
@@ -210,7 +210,7 @@ class CampaignPlan(Planner):
             values = {k: self.issue(v) if isinstance(v, _Next) else v for k, v in kwargs.items()}
             if isinstance(kwargs.get("decision_number"), _Next):
                 case.decisions.append(values["decision_number"])
-            return self.ledger.execute(actor, VERBS[method](case_id=case.id, occurred_at=when, **values))  # type: ignore[call-arg]
+            return self.act(actor, VERBS[method](case_id=case.id, occurred_at=when, **values))  # type: ignore[call-arg]
 
         self.add(when, f"{method} {case.key} {actor.user_id} {tag}".rstrip(), run)
 
@@ -267,7 +267,7 @@ class CampaignPlan(Planner):
         when = self.at(5, 5, 10)
 
         def register(e: _Enterprise = ent, at: datetime = when) -> Receipt:
-            return self.ledger.execute(
+            return self.act(
                 self.registrar,
                 RegisterEnterprise(
                     credit_code=e.credit_code,
@@ -307,7 +307,7 @@ class CampaignPlan(Planner):
             when = i.findings_done + timedelta(minutes=8)  # type: ignore[operator]
 
             def record(insp: _Inspection = i, ds: list[SpotCheckDeficiency] = ds, at: datetime = when) -> Receipt:
-                return self.ledger.execute(
+                return self.act(
                     insp.recorder, RecordDeficiencies(inspection_id=insp.id, deficiencies=ds, occurred_at=at)
                 )  # type: ignore[arg-type]
 
@@ -323,7 +323,7 @@ class CampaignPlan(Planner):
         self.accidents.append(acc)
 
         def run(a: _Accident = acc) -> Receipt:
-            r = self.ledger.execute(reporter, ReportAccident(enterprise_id=ent.id, grade=grade, occurred_at=when, **values))
+            r = self.act(reporter, ReportAccident(enterprise_id=ent.id, grade=grade, occurred_at=when, **values))
             a.id = r.id
             return r
 
@@ -332,7 +332,7 @@ class CampaignPlan(Planner):
 
     def accident_step(self, acc: _Accident, method: str, actor: Actor, when: datetime, **kwargs: Any) -> None:
         def run() -> Receipt:
-            return self.ledger.execute(actor, VERBS[method](accident_id=acc.id, occurred_at=when, **kwargs))  # type: ignore[call-arg]
+            return self.act(actor, VERBS[method](accident_id=acc.id, occurred_at=when, **kwargs))  # type: ignore[call-arg]
 
         self.add(when, f"{method} {acc.key} {actor.user_id} {kwargs}", run)
 
@@ -513,7 +513,7 @@ class CampaignPlan(Planner):
                 address: str = address,
                 c: HazardCharacteristics | None = characteristics,
             ) -> Receipt:
-                receipt = self.ledger.execute(
+                receipt = self.act(
                     e.safety,
                     RegisterRiskPoint(
                         enterprise_id=e.id,
@@ -538,7 +538,7 @@ class CampaignPlan(Planner):
                 t,
                 f"risk {record.key} responsibility {lead} {inspector.user_id} {department_phone} {principal_phone}",
                 lambda r=record, i=inspector, at=t, lead=lead, dp=department_phone, e=ent, pp=principal_phone: (
-                    self.ledger.execute(
+                    self.act(
                         i,
                         ListResponsibility(
                             risk_point_id=r.id,
@@ -556,7 +556,7 @@ class CampaignPlan(Planner):
             self.add(
                 t,
                 f"risk {record.key} control {[m.value for m in spec.government]}",
-                lambda r=record, i=inspector, at=t, s=spec: self.ledger.execute(
+                lambda r=record, i=inspector, at=t, s=spec: self.act(
                     i,
                     ListControlMeasures(
                         risk_point_id=r.id,
@@ -573,7 +573,7 @@ class CampaignPlan(Planner):
             self.add(
                 t,
                 f"risk {record.key} emergency {spec.kit}",
-                lambda r=record, e=ent, at=t, s=spec, items=supplies: self.ledger.execute(
+                lambda r=record, e=ent, at=t, s=spec, items=supplies: self.act(
                     e.safety, ListEmergency(risk_point_id=r.id, measures=list(s.emergency), supplies=items, occurred_at=at)
                 ),
             )
@@ -611,13 +611,13 @@ class CampaignPlan(Planner):
                     unit_id=unit, level=level, trigger=WarningTrigger.MANUAL, trigger_key=f"demo:{r.key}",
                     reason_zh=zh, reason_en=en, occurred_at=at,
                 )  # fmt: skip
-                receipt = self.ledger.execute(self.registrar, command)
+                receipt = self.act(self.registrar, command)
                 r.id = receipt.id
                 return receipt
 
             def confirm(r: _Record = record, published: bool = level is WarningLevel.NOTICE, at: datetime = proposed) -> Receipt:
                 assert r.id is not None
-                return self.ledger.execute(
+                return self.act(
                     self.registrar,
                     ConfirmWarning(
                         warning_id=r.id, note="经区安委办研究确认", published=published, occurred_at=at + timedelta(days=1)
@@ -655,7 +655,7 @@ class CampaignPlan(Planner):
             def pursue(
                 h: _Hazard = h, i: _Inspection = clean, people: list[Actor] = signers, at: datetime = at, r: _Record = record
             ) -> Receipt:
-                receipt = self.ledger.execute(
+                receipt = self.act(
                     self.registrar,
                     PursueAccountability(
                         hazard_ids=[h.id],
@@ -697,7 +697,7 @@ class CampaignPlan(Planner):
                 d: str = description,
                 at: datetime = identified,
             ) -> Receipt:
-                receipt = self.ledger.execute(a, IdentifyProblem(description=d, sector=sector, unit_id=unit, occurred_at=at))
+                receipt = self.act(a, IdentifyProblem(description=d, sector=sector, unit_id=unit, occurred_at=at))
                 r.id = receipt.id
                 return receipt
 
@@ -708,7 +708,7 @@ class CampaignPlan(Planner):
                 self.add(
                     t,
                     f"problem {record.key} measure {measure}",
-                    lambda r=record, a=actor, m=measure, at=t: self.ledger.execute(
+                    lambda r=record, a=actor, m=measure, at=t: self.act(
                         a, AdoptRootCauseMeasure(problem_id=r.id, measure=m, occurred_at=at)
                     ),
                 )
@@ -718,7 +718,7 @@ class CampaignPlan(Planner):
                 self.add(
                     t,
                     f"problem {record.key} rectified",
-                    lambda r=record, a=actor, at=t, note=note: self.ledger.execute(
+                    lambda r=record, a=actor, at=t, note=note: self.act(
                         a, RectifyProblem(problem_id=r.id, note=note, occurred_at=at)
                     ),
                 )
@@ -735,7 +735,7 @@ class CampaignPlan(Planner):
         when = self.work_time(self.day_in(self.start.year, month, 3, 27), 9, 16)
 
         def run(at: datetime = when) -> Receipt:
-            return self.ledger.execute(
+            return self.act(
                 actor,
                 RecordActivity(
                     unit_id=unit, kind=kind, enterprise_id=ent.id if ent else None, note=note, occurred_at=at, **values

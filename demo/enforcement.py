@@ -355,7 +355,7 @@ class EnforcementStories(Planner):
         recommended_at = _at(self.on(8, 16), 1, 0)
 
         def recommend() -> Receipt:
-            return self.ledger.execute(
+            return self.act(
                 SYSTEM_ACTOR,
                 RecommendClosure(case_id=second.id, hazard_id=h.id, other_case_ids=[first.id], occurred_at=recommended_at),
             )  # type: ignore[arg-type, list-item]
@@ -411,7 +411,7 @@ class EnforcementStories(Planner):
         self.add(
             closed_at,
             f"close_case {first.key} {first_officer.user_id} with open hazards, see {second.key}",
-            lambda: self.ledger.execute(
+            lambda: self.act(
                 first_officer,
                 CloseCase(
                     case_id=first.id,
@@ -822,7 +822,7 @@ class EnforcementStories(Planner):
                 number: str = number,
             ) -> Receipt:
                 enterprises = list(dict.fromkeys(c.enterprise.id for c in cases))
-                receipt = self.ledger.execute(
+                receipt = self.act(
                     self.director,
                     PublishBatch(
                         kind=kind,

@@ -123,7 +123,7 @@ class HazardPlan(Planner):
                 when = _at(business_date(when) + timedelta(days=1), 9, rng.randint(0, 20))
 
             def register(e: _Enterprise = ent, at: datetime = when) -> Receipt:
-                return self.ledger.execute(
+                return self.act(
                     self.registrar,
                     RegisterEnterprise(
                         credit_code=e.credit_code,
@@ -236,7 +236,7 @@ class HazardPlan(Planner):
         self.inspections.append(inspection)
 
         def conduct(i: _Inspection = inspection) -> Receipt:
-            r = self.ledger.execute(
+            r = self.act(
                 i.recorder,
                 ConductInspection(
                     enterprise_id=i.enterprise.id,
@@ -269,7 +269,7 @@ class HazardPlan(Planner):
             def finding(
                 i: _Inspection = inspection, item: str = item, hs: list[_Hazard] = hazards, note: str = note, at: datetime = t
             ) -> Receipt:
-                return self.ledger.execute(
+                return self.act(
                     i.recorder,
                     RecordFinding(
                         inspection_id=i.id,
@@ -288,7 +288,7 @@ class HazardPlan(Planner):
             t += timedelta(minutes=rng.randint(1, 6))
 
             def sign(i: _Inspection = inspection, a: Actor = signer, at: datetime = t) -> Receipt:
-                return self.ledger.execute(a, SignInspection(inspection_id=i.id, occurred_at=at))  # type: ignore[arg-type]
+                return self.act(a, SignInspection(inspection_id=i.id, occurred_at=at))  # type: ignore[arg-type]
 
             self.add(t, f"sign {inspection.key} {signer.user_id}", sign)
         inspection.signed_at = t
@@ -461,7 +461,7 @@ class HazardPlan(Planner):
 
     def reporter_of(self, h: _Hazard) -> Callable[[], Receipt]:
         def report() -> Receipt:
-            r = self.ledger.execute(
+            r = self.act(
                 h.reporter,
                 ReportHazard(
                     enterprise_id=h.enterprise.id,
@@ -883,14 +883,14 @@ class HazardPlan(Planner):
 
     def call(self, h: _Hazard, method: str, actor: Actor, at: datetime, **kwargs: Any) -> Callable[[], Receipt]:
         def run() -> Receipt:
-            return self.ledger.execute(actor, VERBS[method](hazard_id=h.id, occurred_at=at, **kwargs))  # type: ignore[call-arg]
+            return self.act(actor, VERBS[method](hazard_id=h.id, occurred_at=at, **kwargs))  # type: ignore[call-arg]
 
         return run
 
     def listing_step(self, h: _Hazard, listing: SupervisionListing, at: datetime) -> Callable[[], Receipt]:
         def run() -> Receipt:
             numbered = replace(listing, document_number=h.listing_number)
-            return self.ledger.execute(self.director, ListForSupervision(hazard_id=h.id, listing=numbered, occurred_at=at))  # type: ignore[arg-type]
+            return self.act(self.director, ListForSupervision(hazard_id=h.id, listing=numbered, occurred_at=at))  # type: ignore[arg-type]
 
         h.listing_at = at
         return run
@@ -919,7 +919,7 @@ class HazardPlan(Planner):
         has_gps = media_type != "application/pdf"
 
         def run() -> Receipt:
-            return self.ledger.execute(
+            return self.act(
                 actor,
                 AttachEvidence(
                     hazard_id=h.id,

@@ -1,7 +1,7 @@
 """The demo district (演示区县): a realistic, deterministic 2023 campaign story for 昆明市呈贡区.
 
-``load_demo(ledger, seed=2023)`` fills a fresh ledger through the public commands of
-``domain.ledger.Ledger`` only, every command with an explicit business time (``occurred_at``)
+``load_demo(pipeline, seed=2023)`` fills a fresh ledger through the one command pipeline
+(``app/pipeline.py``, as HTTP and the CLI use it) only, every command with an explicit business time (``occurred_at``)
 inside the campaign months of ``ledger.reference.campaign`` (China time):
 
 - the 区安委办 registers some forty enterprises over fifteen sector rows (行业领域), each with a valid
@@ -30,7 +30,7 @@ inside the campaign months of ``ledger.reference.campaign`` (China time):
   complete, three not); eleven outstanding problems; the work logs of six units with every activity
   kind of Annex 1 and Annex 2.
 
-Every step is a typed command through ``Ledger.execute``; a refused step stops the demo (it doubles
+Every step is a typed command through the pipeline; a refused step stops the demo (it doubles
 as a smoke test). The commands the ledger must refuse are catalogued in
 ``tests/unit/test_demo_refusals.py``. The fixed material (enterprises, hazard templates, risk points,
 problems …) is data in ``demo/data/`` (read by ``demo/tables.py``).
@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
+from app.pipeline import CommandPipeline
 from demo.campaign import CampaignPlan
 from demo.enforcement import EnforcementStories
 from demo.hazards import HazardPlan
@@ -58,7 +59,6 @@ from domain.glossary import (
     Grade,
     HazardState,
 )
-from domain.ledger import Ledger
 
 __all__ = ["DemoSummary", "load_demo"]
 
@@ -131,13 +131,14 @@ class _Demo(HazardPlan, CampaignPlan, EnforcementStories):
 
 
 def load_demo(
-    ledger: Ledger,
+    pipeline: CommandPipeline,
     *,
     seed: int = 2023,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoSummary:
     """Fills a fresh ledger with the demo district and returns what it holds."""
-    demo = _Demo(ledger, seed)
+    ledger = pipeline.ledger
+    demo = _Demo(pipeline, seed)
     now = ledger.clock.now()
     if now < demo.limit:
         raise ValueError(f"the demo story runs until {demo.limit.isoformat()}; the ledger's clock ({now.isoformat()}) is earlier")

@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+from app.pipeline import CommandContext, CommandPipeline, Outcome
 from demo.records import (
     _Accident,
     _at,
@@ -23,18 +24,20 @@ from demo.tables import (
 )
 from domain.actor import Actor
 from domain.business_time import business_date
+from domain.commands.base import Command
 from domain.credit_code import ALPHABET, check_character
 from domain.glossary import (
     OrgKind,
     Role,
 )
-from domain.ledger import Ledger, Receipt
+from domain.ledger import Receipt
 
 
 class Planner:
-    def __init__(self, ledger: Ledger, seed: int) -> None:
-        self.ledger = ledger
-        self.ref = ledger.reference
+    def __init__(self, pipeline: CommandPipeline, seed: int) -> None:
+        self.pipeline = pipeline
+        self.ledger = pipeline.ledger  # reads; every write goes through the pipeline (act)
+        self.ref = self.ledger.reference
         self.rng = random.Random(seed)
         self.seed = seed
         campaign = self.ref.campaign
@@ -68,6 +71,10 @@ class Planner:
 
     # ----- small helpers --------------------------------------------------------------------
 
+
+    def act(self, actor: Actor, command: Command, expected_version: int | None = None) -> Outcome:
+        """Every write of the demo: the one command pipeline, as HTTP and the CLI use it."""
+        return self.pipeline.execute(command, CommandContext(actor, expected_version=expected_version))
     def add(self, when: datetime, label: str, run: Callable[[], Receipt]) -> None:
         if when > self.limit or business_date(when) < self.start:
             raise RuntimeError(f"demo plan outside the campaign: {label} at {when.isoformat()}")

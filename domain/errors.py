@@ -47,6 +47,12 @@ CATALOGUE: dict[str, ErrorSpec] = {
         "幂等键已用于另一请求",
         "Idempotency-Key was already used for a different request",
     ),
+    "idempotency_outcome_unknown": ErrorSpec(
+        _C,
+        "该幂等键的首次请求结果未知（迁移前记录为“处理中”）：请核对记录后使用新的幂等键",
+        "The first request with this Idempotency-Key has an unknown outcome (recorded in progress before "
+        "migrations): check the record, then use a new key",
+    ),
     # hazard lifecycle
     "invalid_transition": ErrorSpec(
         _C,

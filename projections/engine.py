@@ -121,10 +121,10 @@ class ProjectionRunner:
         return self._tables[version]
 
     def create_tables(self) -> None:
-        """Creates the registry and the first version if this projection has none yet. When the
-        projection now declares a table its active version lacks (a new read model in an upgrade), the
-        version is rebuilt blue/green: the old one serves until the new one is complete."""
-        registry.create_all(self.engine)
+        """Creates the first version if this projection has none yet (the registry tables are the
+        migrations', adapters/migrations/). When the projection now declares a table its active version
+        lacks (a new read model in an upgrade), the version is rebuilt blue/green: the old one serves
+        until the new one is complete."""
         with self.engine.begin() as conn:
             if conn.execute(select(projection_active.c.version).where(self._is_this_active())).first() is None:
                 self._create_version(conn, 1)

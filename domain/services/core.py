@@ -7,6 +7,7 @@ together over one store and holds the one map from command to handler.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -36,6 +37,14 @@ class Receipt:
     id: UUID
     version: int
     position: int | None = None
+
+
+def replay(aggregate: Any, events: Iterable[Any]) -> Any:
+    """The library's projector without its per-event ``isinstance`` check against a runtime Protocol
+    (a third of a command's CPU for a record with a few dozen events): our events all mutate."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,7 @@ class LedgerCore(Application[UUID]):
 
     def _load(self, cls: type[T], record_id: UUID, expected_version: int | None = None) -> T:
         try:
-            record = self.repository.get(record_id)
+            record = self.repository.get(record_id, projector_func=replay)
         except AggregateNotFoundError:
             raise DomainError(cls.not_found_code, id=str(record_id)) from None
         if not isinstance(record, cls):

@@ -238,7 +238,7 @@ def _item9(services: Services, unit: str | None, as_of: date = date(2023, 12, 31
 def test_the_demo_district_has_misses_and_an_accountability_decision(services: Services) -> None:
     from demo.loader import load_demo
 
-    summary = load_demo(services.ledger)
+    summary = load_demo(services.pipeline)
     services.catch_up()
     queries = services.accountability_queries
     lists = queries.anomalies(as_of=date(2023, 12, 31))["lists"]

@@ -11,6 +11,7 @@ from uuid import UUID
 
 import pytest
 
+from app.pipeline import CommandPipeline
 from demo.loader import DemoSummary, load_demo
 from domain.business_time import FixedClock, business_date
 from domain.credit_code import validate_credit_code
@@ -35,7 +36,7 @@ IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 def loaded() -> tuple[Ledger, DemoSummary, list[tuple[int, int]]]:
     ledger = Ledger(env=IN_MEMORY)
     calls: list[tuple[int, int]] = []
-    summary = load_demo(ledger, seed=2023, progress=lambda done, total: calls.append((done, total)))
+    summary = load_demo(CommandPipeline(ledger), seed=2023, progress=lambda done, total: calls.append((done, total)))
     return ledger, summary, calls
 
 
@@ -202,17 +203,17 @@ def test_progress_is_reported_up_to_the_total(loaded) -> None:  # type: ignore[n
 
 
 def test_same_seed_same_story(summary: DemoSummary) -> None:
-    again = load_demo(Ledger(env=IN_MEMORY), seed=2023)
+    again = load_demo(CommandPipeline(Ledger(env=IN_MEMORY)), seed=2023)
     assert again == summary
     assert again.digest == summary.digest
-    other = load_demo(Ledger(env=IN_MEMORY), seed=7)
+    other = load_demo(CommandPipeline(Ledger(env=IN_MEMORY)), seed=7)
     assert other.digest != summary.digest
 
 
 def test_refuses_a_clock_before_the_campaign_ends() -> None:
     early = Ledger(env=IN_MEMORY, clock=FixedClock(datetime(2023, 6, 1, 2, 0, tzinfo=UTC)))
     with pytest.raises(ValueError):
-        load_demo(early)
+        load_demo(CommandPipeline(early))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,7 +262,7 @@ def _at(iso: str) -> datetime:
 
 def test_loads_fast_into_memory() -> None:
     started = time.perf_counter()
-    load_demo(Ledger(env=IN_MEMORY), seed=11)
+    load_demo(CommandPipeline(Ledger(env=IN_MEMORY)), seed=11)
     assert time.perf_counter() - started < 5
 
 

@@ -1,7 +1,8 @@
 """The event store's recorders, extended to write the command pipeline's idempotency record in the
-transaction that stores a command's events (``adapters/idempotency.py``).
+transaction that stores a command's events (``adapters/idempotency.py``), and on PostgreSQL to commit
+concurrent commands together (``adapters/group_commit.py``).
 
-They are the library's application recorders with one addition each; the library picks them through
+They are the library's application recorders with these additions; the library picks them through
 its documented ``APPLICATION_RECORDER_TOPIC`` setting (``app/settings.py``).
 """
 
@@ -16,19 +17,30 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
+from adapters.group_commit import GroupCommit, Part
 from adapters.idempotency import INSERT_COLUMNS, IdempotencyClaim
 
 CLAIM = "idempotency"  # the keyword the pipeline's unit of work passes to the store
+_CLAIMS = "claims"  # the claims of a group, each with its command's events
 
 
 class LedgerPostgresRecorder(PostgresApplicationRecorder):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._group = GroupCommit(self._insert_together)
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        return self._group.submit(stored_events, kwargs)
+
+    def _insert_together(self, parts: Sequence[Part]) -> Sequence[int] | None:
+        """One transaction for the events of several commands, in order, with their idempotency claims."""
+        claims = [(kwargs[CLAIM], events) for events, kwargs in parts if kwargs.get(CLAIM) is not None and events]
+        return super().insert_events([e for events, _ in parts for e in events], **{_CLAIMS: claims})
+
     def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
-        claim: IdempotencyClaim | None = kwargs.get(CLAIM)
-        if claim is not None and stored_events:
-            # In the recorder's pipeline and transaction: a second claim of the key fails the whole insert.
-            curs.execute(
-                f"INSERT INTO idempotency_keys {INSERT_COLUMNS} VALUES (%s, %s, %s, %s, %s::json)", claim.row(stored_events)
-            )
+        # In the recorder's pipeline and transaction: a second claim of a key fails the whole insert.
+        for claim, events in kwargs.get(_CLAIMS, ()):
+            curs.execute(f"INSERT INTO idempotency_keys {INSERT_COLUMNS} VALUES (%s, %s, %s, %s, %s::json)", claim.row(events))
         super()._insert_events(curs, stored_events, **kwargs)
 
 

@@ -17,6 +17,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServicesDep
 from api.identity import CurrentActor
@@ -57,7 +58,7 @@ def _parse_if_match(raw: str | None) -> int | None:
     return int(value)
 
 
-def command_headers(
+async def command_headers(
     actor: CurrentActor,
     services: ServicesDep,
     if_match: Annotated[str | None, Header(description='Expected version of the record, e.g. "3"')] = None,
@@ -66,7 +67,8 @@ def command_headers(
         str | None, Header(description="`server-held`: the server signs a signed act with the user's server-held key")
     ] = None,
 ) -> CommandHeaders:
-    signer = server_signer(services, actor.user_id, x_sign_with)
+    # Pure header parsing stays on the event loop; only the server-held key lookup reads the database.
+    signer = await run_in_threadpool(server_signer, services, actor.user_id, x_sign_with) if x_sign_with else None
     return CommandHeaders(actor, _parse_if_match(if_match), (idempotency_key or "").strip() or None, signer)
 
 

@@ -12,7 +12,8 @@ from app.wiring import ReadModels, Services
 from projections.engine import ProjectionRunner
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
+    # async: no I/O, so no hop to the thread pool
     return request.app.state.services  # type: ignore[no-any-return]
 
 

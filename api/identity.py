@@ -31,7 +31,7 @@ def _text(raw: str) -> str:
     return unquote(raw).strip()
 
 
-def actor_from_headers(
+async def actor_from_headers(
     x_user_id: Annotated[str | None, Header()] = None,
     x_user_name: Annotated[str | None, Header()] = None,
     x_user_role: Annotated[str | None, Header()] = None,
@@ -67,12 +67,12 @@ def actor_from_headers(
 CurrentActor = Annotated[Actor, Depends(actor_from_headers)]
 
 
-def optional_actor(request: Request) -> Actor | None:
+async def optional_actor(request: Request) -> Actor | None:
     """The reader, when identified: reads need no identity, but some show more to some roles."""
     if not request.headers.get("x-user-id"):
         return None
     names = ("x_user_id", "x_user_name", "x_user_role", "x_org_id", "x_org_kind", "x_org_name")
-    return actor_from_headers(**{name: request.headers.get(name.replace("_", "-")) for name in names})
+    return await actor_from_headers(**{name: request.headers.get(name.replace("_", "-")) for name in names})
 
 
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]

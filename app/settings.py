@@ -48,6 +48,9 @@ class Settings:
     # managers (HAZARD_IN_PROCESS_WORKERS); a deployment with worker processes of their own sets 0
     in_process_workers: bool = True
     process_every_seconds: float = 60.0  # 0: the process managers never run in-process
+    # records kept in memory per context after a command (the library's aggregate cache): a later command
+    # reads only the events stored since, from any process (fast-forward); 0 turns it off
+    aggregate_cache: int = 10000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -68,6 +71,7 @@ class Settings:
             checkpoint_every_minutes=float(env.get("HAZARD_CHECKPOINT_EVERY_MINUTES", "10")),
             in_process_workers=env.get("HAZARD_IN_PROCESS_WORKERS", "1").lower() in ("1", "true", "yes"),
             process_every_seconds=float(env.get("HAZARD_PROCESS_EVERY_SECONDS", "60")),
+            aggregate_cache=int(env.get("HAZARD_AGGREGATE_CACHE", "10000")),
         )
         settings = cls(**{**settings.__dict__, **{k: v for k, v in overrides.items() if v is not None}})
         settings.check()
@@ -90,7 +94,11 @@ class Settings:
         return self.db_url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
 
     def eventsourcing_env(self) -> dict[str, str]:
-        """Maps HAZARD_DB_URL onto the eventsourcing library's persistence settings."""
+        """Maps HAZARD_DB_URL (and the aggregate cache) onto the eventsourcing library's settings."""
+        cache = {"AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache)} if self.aggregate_cache > 0 else {}
+        return {**self._persistence_env(), **cache}
+
+    def _persistence_env(self) -> dict[str, str]:
         parts = urlsplit(self.db_url)
         if parts.scheme == "sqlite":
             path = unquote(parts.path[1:]) if parts.path.startswith("/") else unquote(parts.path)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import threading
+from typing import Any
 
 import pytest
 from eventsourcing.persistence import IntegrityError
@@ -99,3 +101,29 @@ def test_every_context_stores_in_the_ledgers_one_event_table(services: Services)
     assert {id(app.recorder) for app in applications} == {id(ledger.recorder)}
     if services.settings.is_postgres:
         assert ledger.recorder.events_table_name == "hazardledger_events"  # type: ignore[attr-defined]
+
+
+def test_concurrent_commands_with_keys_are_stored_once_each_and_replay(services: Services) -> None:
+    """Eight writers at once (grouped into shared transactions on PostgreSQL): every command stored
+    exactly once with its key; each retry answers the first result."""
+    before = _events(services)
+    outcomes: dict[int, Any] = {}
+
+    def write(worker: int) -> None:
+        for n in range(5):
+            serial = 100 + worker * 10 + n
+            ctx = CommandContext(OFFICE, idempotency_key=f"c-{serial}", fingerprint=str(serial), status=201)
+            outcomes[serial] = services.pipeline.execute(_register(serial), ctx)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 40 and _events(services) == before + 40
+    assert len({o.position for o in outcomes.values()}) == 40
+    for serial, first in outcomes.items():
+        ctx = CommandContext(OFFICE, idempotency_key=f"c-{serial}", fingerprint=str(serial), status=201)
+        again = services.pipeline.execute(_register(serial), ctx)
+        assert (again.id, again.version, again.replayed) == (first.id, first.version, True)
+    assert _events(services) == before + 40

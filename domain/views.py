@@ -14,8 +14,13 @@ from domain.glossary import EVENT_LABELS
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "occurred_at"}
 
 
+_ALREADY_PLAIN = frozenset({str, int, float, bool})
+
+
 def plain(value: Any) -> Any:
     """Recursively turns dataclasses, UUIDs, dates, enums and bytes (as hex) into JSON types."""
+    if value is None or type(value) in _ALREADY_PLAIN:  # most values: no further checks (rebuilds call this a lot)
+        return value
     if isinstance(value, bytes | bytearray):
         return value.hex()
     if isinstance(value, Enum):

@@ -14,8 +14,10 @@ Rebuildable and exactly-once through the engine (one transaction per batch with 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Connection, Date, DateTime, Integer, MetaData, String, Table, Text
@@ -254,8 +256,14 @@ class AccountabilityProjection(RowStateProjection):
         return [{**a, "seq": i} for i, a in enumerate(acts)]
 
 
+@cache
+def _detail_names(event_type: type) -> tuple[str, ...]:
+    """The detail fields an event class has (asked once per class, not once per event)."""
+    return tuple(name for name in _DETAILS if name in {f.name for f in dataclasses.fields(event_type)})
+
+
 def _details(e: Any) -> dict[str, Any] | None:
-    found = {name: plain(getattr(e, name)) for name in _DETAILS if hasattr(e, name)}
+    found = {name: plain(getattr(e, name)) for name in _detail_names(type(e))}
     if isinstance(e, AccountabilityCase.AccountabilityPursued):
         found["persons"] = plain(e.persons)
     return found or None

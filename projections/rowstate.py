@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from psycopg import sql
 from psycopg.types.json import Json
 from sqlalchemy import ARRAY, JSON, Connection, Table, any_, literal, select
@@ -132,7 +133,12 @@ def _insert(conn: Connection, table: Table, rows: list[Row]) -> None:
     )
     with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
         for row in rows:
-            copy.write_row([Json(row.get(c)) if c in as_json else row.get(c) for c in columns])
+            copy.write_row([Json(row.get(c), dumps=_json) if c in as_json else row.get(c) for c in columns])
+
+
+def _json(value: Any) -> str:
+    # orjson: the same JSON a few times faster than the standard library (rows are plain() values)
+    return orjson.dumps(value).decode()
 
 
 def _pk(table: Table) -> Any:

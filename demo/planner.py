@@ -60,6 +60,7 @@ class Planner:
         self.series_start: dict[str, int] = {}
         self.series_now: dict[str, int] = {}
         self.cases: list[_Case] = []
+        self.story_cases: dict[str, _Case] = {}  # the scripted stories' cases by name (demo/data/stories.toml)
         self.accidents: list[_Accident] = []
         self.batches: list[_Record] = []
         self.risk_points: list[_Record] = []

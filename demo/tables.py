@@ -3,6 +3,7 @@
 - ``enterprises.toml``: enterprise name patterns and streets per sector row, roads, name pools;
 - ``hazards.toml``: hazard templates per sector row and checklist item;
 - ``campaign.toml``: the campaign's shape (how many hazards, when, how found) and the stories' fixed texts;
+- ``stories.toml``: the scripted stories, step by step (the enforcement cases), and the publication batches;
 - ``risk_points.toml`` and ``supplies.csv``: Annex 3's risk points and their emergency supplies;
 - ``problems.toml``: outstanding problems (突出问题);
 - ``office_activities.csv``: the 区安委办's own work-log activities.
@@ -101,6 +102,11 @@ FATAL_ACCIDENTS: dict[str, tuple[str, str, str]] = {
 }
 MINOR_ACCIDENTS: dict[str, tuple[str, str]] = {s: (a["what"], a["place"]) for s, a in _campaign["minor_accidents"].items()}
 GAS_ALARM_OFF: Template = _template(_campaign["gas_alarm_off"])
+
+# the scripted stories (steps interpreted by demo/script.py) and the publication batches
+_stories = _toml("stories.toml")
+BATCHES: tuple[dict[str, Any], ...] = tuple(_stories.pop("batches"))
+STORIES: dict[str, tuple[dict[str, Any], ...]] = {name: tuple(steps) for name, steps in _stories.items()}
 
 # the 区安委办's own work-log activities (its reporting unit is "ajb"): kind, month, note and the
 # figures of the activity (count, value, sector, reward amounts), empty where they do not apply

@@ -35,7 +35,6 @@ from demo.tables import (
 from demo.verbs import VERBS
 from domain.actor import Actor
 from domain.business_time import business_date
-from domain.commands.accidents import ReportAccident
 from domain.commands.accountability import PursueAccountability
 from domain.commands.enforcement import (
     OpenCase,
@@ -55,7 +54,6 @@ from domain.commands.warnings import ConfirmWarning, ProposeWarning
 from domain.commands.work_logs import RecordActivity
 from domain.enterprise import enterprise_id_for
 from domain.glossary import (
-    AccidentGrade,
     ActivityKind,
     Grade,
     HazardSource,
@@ -65,7 +63,6 @@ from domain.glossary import (
     Role,
     SpotCheckDeficiency,
     Stoppage,
-    SupervisionLevel,
     WarningLevel,
     WarningTrigger,
 )
@@ -316,170 +313,33 @@ class CampaignPlan(Planner):
 
     # ----- accidents (生产安全事故) --------------------------------------------------------------
 
-    def accident(
-        self, key: str, ent: _Enterprise, reporter: Actor, when: datetime, grade: AccidentGrade, **values: Any
-    ) -> _Accident:
-        acc = _Accident(key, ent)
-        self.accidents.append(acc)
-
-        def run(a: _Accident = acc) -> Receipt:
-            r = self.act(reporter, ReportAccident(enterprise_id=ent.id, grade=grade, occurred_at=when, **values))
-            a.id = r.id
-            return r
-
-        self.add(when, f"accident {key} {ent.credit_code} {grade} {values}", run)
-        return acc
-
-    def accident_step(self, acc: _Accident, method: str, actor: Actor, when: datetime, **kwargs: Any) -> None:
-        def run() -> Receipt:
-            return self.act(actor, VERBS[method](accident_id=acc.id, occurred_at=when, **kwargs))  # type: ignore[call-arg]
-
-        self.add(when, f"{method} {acc.key} {actor.user_id} {kwargs}", run)
-
     def plan_accidents(self) -> None:
-        rng = self.rng
-        yjj = self.inspectors["yjj"]
+        """The accidents' picks; their steps are data (``accidents`` in ``demo/data/stories.toml``)."""
         # Two general accidents within a month in one street, both in yjj-led rows: the street and
-        # the department each have two (告知 of the warning ladder); the first is fatal and listed by
-        # the district (一票否优).
+        # the department each have two (告知 of the warning ladder).
         pool = self.of_sector("industry_trade", "hazardous_chemicals")
         streets = Counter(e.jurisdiction for e in pool)
         shared = sorted((s for s, n in streets.items() if n >= 2), key=lambda s: (-streets[s], s))
         pair_pool = [e for e in pool if e.jurisdiction == shared[0]] if shared else pool
-        self.fatal_ent = self.pick(pair_pool)
-        self.minor_ent = self.pick([e for e in pair_pool if e is not self.fatal_ent])
-        item, what, place = FATAL_ACCIDENTS[self.fatal_ent.sector]
-        self.fatal = self.accident(
-            "A1",
-            self.fatal_ent,
-            yjj[0],
-            self.at(6, 12, 14),
-            AccidentGrade.GENERAL,
-            deaths=1,
-            injuries=0,
-            direct_loss_yuan=self.wan(120, 180),
-            liability=True,
-            description=f"{self.fatal_ent.name}{what}",
-            location=f"{self.fatal_ent.address}{place}",
-        )
-        self.accident_step(
-            self.fatal,
-            "list_accident",
-            self.director,
-            self.at(6, 14, 10),
-            level=SupervisionLevel.DISTRICT,
-            supervising_body="昆明市呈贡区安全生产委员会",
-            document_number=f"呈安委事督〔{self.start.year}〕{rng.randint(1, 3)}号",
-        )
-        what, place = MINOR_ACCIDENTS[self.minor_ent.sector]
-        self.minor = self.accident(
-            "A2",
-            self.minor_ent,
-            self.street_officer(self.minor_ent.jurisdiction),
-            self.at(6, 28, 16),
-            AccidentGrade.GENERAL,
-            deaths=0,
-            injuries=2,
-            direct_loss_yuan=self.wan(20, 40),
-            liability=True,
-            description=f"{self.minor_ent.name}{what}",
-            location=f"{self.minor_ent.address}{place}",
-        )
-        self.accident_step(
-            self.minor,
-            "conclude_investigation",
-            yjj[-1],
-            self.at(8, 10, 15),
-            liability=True,
-            responsible_persons=[self.minor_ent.safety.name],
-            summary="除尘系统未落实清灰制度、安全管理人员履职不到位，认定为一般生产安全责任事故",
-        )
-
-        # A 较大 accident on a building site (3 deaths: 一票否决), listed by the city.
-        site = self.pick(self.of_sector("construction_housing"))
-        zjj = self.inspectors["zjj"]
-        happened = self.at(9, 14, 10)
-        values = dict(
-            deaths=3,
-            injuries=2,
-            direct_loss_yuan=self.wan(560, 780),
-            liability=True,
-            description=(
-                f"{site.name}承建的住宅项目{rng.randint(2, 9)}#楼塔式起重机在顶升加节作业中发生倾覆，造成3人死亡、2人受伤"
-            ),
-            location=f"{site.address}施工现场",
-        )
-        self.larger = self.accident("A3", site, zjj[0], happened, AccidentGrade.LARGER, **values)
-        self.accident_step(
-            self.larger,
-            "list_accident",
-            self.director,
-            self.at(9, 16, 11),
-            level=SupervisionLevel.CITY,
-            supervising_body="昆明市安全生产委员会",
-            document_number=f"昆安委事督〔{self.start.year}〕{rng.randint(5, 15)}号",
-        )
-        self.accident_step(
-            self.larger,
-            "conclude_investigation",
-            self.director,
-            self.at(12, 12, 15),
-            liability=True,
-            responsible_persons=[self.person_name(), self.person_name(), self.person_name()],
-            summary="塔吊安拆单位未按专项方案顶升加节，施工总包和监理单位未履行旁站监督职责，认定为较大生产安全责任事故",
-        )
-
-        # An escalator injury without liability.
-        lift = self.pick(self.of_sector("special_equipment"), prefer="物业")
-        scj = self.inspectors["scj"]
-        self.escalator = self.accident(
-            "A4",
-            lift,
-            scj[0],
-            self.at(10, 9, 15),
-            AccidentGrade.GENERAL,
-            deaths=0,
-            injuries=1,
-            direct_loss_yuan=self.qian(8, 30),
-            liability=False,
-            description=f"{lift.name}管理的商业综合体内一部自动扶梯运行中，1名乘客逆行跌倒受伤",
-            location=f"{lift.address}一层中庭自动扶梯",
-        )
-        self.accident_step(
-            self.escalator,
-            "conclude_investigation",
-            scj[-1],
-            self.at(11, 3, 10),
-            liability=False,
-            responsible_persons=[],
-            summary="乘客在自动扶梯上逆行跌倒所致，设备定期检验和维保记录符合规定，不属于生产安全责任事故",
-        )
-
-        # A kitchen fire in a self-built house (属地 reports it).
+        fatal_ent = self.pick(pair_pool)
+        minor_ent = self.pick([e for e in pair_pool if e is not fatal_ent])
+        _, fatal_what, fatal_place = FATAL_ACCIDENTS[fatal_ent.sector]
+        minor_what, minor_place = MINOR_ACCIDENTS[minor_ent.sector]
         house = self.pick(self.of_sector("self_built_housing"), prefer="餐饮")
-        self.fire = self.accident(
-            "A5",
-            house,
-            self.street_officer(house.jurisdiction),
-            self.at(11, 5, 19),
-            AccidentGrade.GENERAL,
-            deaths=0,
-            injuries=2,
-            direct_loss_yuan=self.wan(18, 32),
-            liability=True,
-            description=f"{house.name}经营的自建房一层餐馆厨房燃气软管老化泄漏引发火灾，过火面积约60平方米，2人受伤",
-            location=f"{house.address}一层厨房",
+        ctx = self.story_context(
+            fatal_ent=fatal_ent,
+            fatal_what=fatal_what,
+            fatal_place=fatal_place,
+            minor_ent=minor_ent,
+            minor_what=minor_what,
+            minor_place=minor_place,
+            minor_street=self.street_officer(minor_ent.jurisdiction),
+            site=self.pick(self.of_sector("construction_housing")),
+            lift=self.pick(self.of_sector("special_equipment"), prefer="物业"),
+            house=house,
+            house_street=self.street_officer(house.jurisdiction),
         )
-        self.fire_ent = house
-        self.accident_step(
-            self.fire,
-            "conclude_investigation",
-            self.director,
-            self.at(12, 5, 15),
-            liability=True,
-            responsible_persons=[house.principal.name],
-            summary="经营者使用老化燃气软管且未安装燃气泄漏报警装置，认定为一般生产安全责任事故",
-        )
+        self.accident_story = self.run_story("accidents", ctx)  # the cases citing them (enforcement.py) go on from it
 
     # ----- risk points (Annex 3, 4个清单) -------------------------------------------------------
 

@@ -48,12 +48,11 @@ class EnforcementStories(Script):
     def story_accident_cases(self) -> None:
         """案件二、三: cases citing the general accidents — dual penalty required; after it, a further
         penalty on the safety manager; the fatal one goes to the judiciary (重大责任事故罪)."""
-        ent, officer = self.fatal_ent, self.inspectors["yjj"][-1]
+        ent, officer = self.accident_story["fatal_ent"], self.inspectors["yjj"][-1]
         name, template = self.template(ent.sector, M, FATAL_ACCIDENTS[ent.sector][0])
         h = self.new_hazard(ent, name, template, HazardSource.ACCIDENT_INVESTIGATION, officer, self.at(6, 13, 15))
         self.report_step(h)
-        picks = {"fatal": self.fatal, "minor": self.minor, "minor_ent": self.minor_ent, "fire": self.fire}
-        self.run_story("accident_cases", self.story_context(ent=ent, h=h, officer=officer, fire_ent=self.fire_ent, **picks))
+        self.run_story("accident_cases", {**self.accident_story, "ent": ent, "h": h, "officer": officer})
 
     def story_repeat_offender(self) -> None:
         """案件四、五: a major open for months and penalised twice (rule 3) → 提请关闭 → 关闭取缔 → 吊销证照,

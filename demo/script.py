@@ -14,8 +14,8 @@ The placeholders drawn from the seed, resolved by ``draw`` when the story is pla
 - ``{wan = [lo, hi]}`` / ``{qian = [lo, hi]}``: a fine in whole 万元 / 千元, as yuan;
 - ``"$decision_number"``: the next 处罚决定书文号 of the case's department (taken when it runs);
 - ``{series = "呈应急责停"}``: the next number of that series (taken when it runs);
-- ``{text = "呈政关〔{year}〕{n}号", n = [lo, hi]}``: a text with a number drawn between lo and hi
-  (``year_offset`` moves ``{year}``, the campaign's year);
+- ``{text = "呈政关〔{year}〕{n}号", n = [lo, hi]}``: a text with a number drawn between lo and hi,
+  filled in when planned (``year_offset`` moves ``{year}``, the campaign's year);
 - ``{date = [month, day]}``: a day of the campaign;
 - ``{plan = {deadline = [month, day], major = true, stoppage = "none"}}``: a rectification plan for the hazard;
 - ``"$person"``: a new person's name.
@@ -29,15 +29,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from demo.planner import Planner
-from demo.records import _Accident, _Case, _Hazard, _Next
+from demo.records import _Accident, _Case, _Enterprise, _Hazard, _Next
 from demo.tables import JOINT_MEASURES, SAFETY_LAW, STORIES
 from demo.verbs import VERBS
-from domain.actor import SYSTEM_ACTOR
-from domain.glossary import AccidentGrade, Assessor, Stoppage
+from domain.actor import SYSTEM_ACTOR, Actor
+from domain.commands.accidents import ReportAccident
+from domain.glossary import AccidentGrade, Assessor, Stoppage, SupervisionLevel
 from domain.ledger import Receipt
 
 # the fields whose values the data spells as an enumeration's value
-_ENUMS: dict[str, type] = {"assessed_by": Assessor}
+_ENUMS: dict[str, type] = {"assessed_by": Assessor, "level": SupervisionLevel}
 # the id field a verb's record goes in as
 _ID_FIELD = {_Hazard: "hazard_id", _Case: "case_id", _Accident: "accident_id"}
 _NAME = re.compile(r"\{([A-Za-z_][\w.\[\]-]*)\}")
@@ -66,6 +67,8 @@ def fill(value: Any, ctx: dict[str, Any]) -> Any:
         return _NAME.sub(lambda m: str(lookup(ctx, m.group(1))), value)
     if isinstance(value, list):
         return [fill(v, ctx) for v in value]
+    if isinstance(value, dict):
+        return {k: fill(v, ctx) for k, v in value.items()}
     return value
 
 
@@ -108,7 +111,8 @@ class Script(Planner):
         if kind == "series":
             return self.next_number(arg)
         if kind == "text":
-            return arg.format(year=self.start.year + value.get("year_offset", 0), n=self.rng.randint(*value["n"]))
+            year, n = self.start.year + value.get("year_offset", 0), self.rng.randint(*value["n"])
+            return arg.format_map({**ctx, "year": year, "n": n})
         if kind == "date":
             return self.on(*arg)
         return self.plan_for(
@@ -143,14 +147,25 @@ class Script(Planner):
             ctx[bind] = self.story_cases[bind] = case
             return
         if do == "report_accident":
-            ent = lookup(ctx, values.pop("enterprise"))
-            values = {k: fill(v, ctx) for k, v in values.items()}
-            ctx[bind] = self.accident(bind, ent, actor, when, AccidentGrade(values.pop("grade")), **values)
+            ctx[bind] = self.report_accident(lookup(ctx, values.pop("enterprise")), actor, when, fill(values, ctx))
             return
         if do == "evidence":
             self.add(when, f"evidence {target.key} {values['title']}", self.evidence_step(target, actor, when, **values))
             return
         self.add(when, self.step_label(do, target, actor, values), self.verb_step(do, target, actor, when, values, ctx))
+
+    def report_accident(self, ent: _Enterprise, reporter: Actor, when: datetime, values: dict[str, Any]) -> _Accident:
+        acc = _Accident(f"A{len(self.accidents) + 1}", ent)
+        self.accidents.append(acc)
+        grade = AccidentGrade(values.pop("grade"))
+
+        def run() -> Receipt:
+            r = self.act(reporter, ReportAccident(enterprise_id=ent.id, grade=grade, occurred_at=when, **values))
+            acc.id = r.id
+            return r
+
+        self.add(when, f"accident {acc.key} {ent.credit_code} {grade} {values}", run)
+        return acc
 
     @staticmethod
     def step_label(do: str, target: Any, actor: Any, values: dict[str, Any]) -> str:

@@ -26,7 +26,6 @@ from demo.tables import (
     OFFICE_ACTIVITIES,
     PROBLEMS,
     RISK_POINTS,
-    ROADS,
     SUPPLY_KITS,
     TRADE_NAMES,
     RiskSpec,
@@ -39,7 +38,6 @@ from domain.commands.accountability import PursueAccountability
 from domain.commands.enforcement import (
     OpenCase,
 )
-from domain.commands.enterprises import RegisterEnterprise
 from domain.commands.inspections import RecordDeficiencies
 from domain.commands.risks import (
     AdoptRootCauseMeasure,
@@ -52,7 +50,6 @@ from domain.commands.risks import (
 )
 from domain.commands.warnings import ConfirmWarning, ProposeWarning
 from domain.commands.work_logs import RecordActivity
-from domain.enterprise import enterprise_id_for
 from domain.glossary import (
     ActivityKind,
     Grade,
@@ -241,45 +238,9 @@ class CampaignPlan(Planner):
         used = {e.credit_code for e in self.enterprises}
         taken = "".join(e.name for e in self.enterprises)
         trade_name = rng.choice([z for z in TRADE_NAMES if z not in taken])
-        name = f"昆明{trade_name}烟花爆竹销售有限公司"
-        street = "qidian"
-        code = self.credit_code(used)
-        index = len(self.enterprises) + 1
-        org_id = str(enterprise_id_for(code))
-        ent = _Enterprise(
-            index,
-            code,
-            name,
-            "fireworks",
-            street,
-            f"昆明市呈贡区{self.ref.units[street].name}{rng.choice(ROADS[street])}{rng.randint(1, 388)}号",
-            True,
-            self.actor(f"ent{index:02d}.principal", Role.PRINCIPAL, org_id, OrgKind.ENTERPRISE, name),
-            self.actor(f"ent{index:02d}.safety", Role.ENTERPRISE_STAFF, org_id, OrgKind.ENTERPRISE, name),
-            round(24.88 + rng.uniform(-0.06, 0.06), 5),
-            round(102.82 + rng.uniform(-0.06, 0.06), 5),
-        )
-        self.enterprises.append(ent)
-        self.offender = ent
-        when = self.at(5, 5, 10)
-
-        def register(e: _Enterprise = ent, at: datetime = when) -> Receipt:
-            return self.act(
-                self.registrar,
-                RegisterEnterprise(
-                    credit_code=e.credit_code,
-                    name=e.name,
-                    sector=e.sector,
-                    jurisdiction=e.jurisdiction,
-                    principal_name=e.principal.name,
-                    address=e.address,
-                    high_risk=e.high_risk,
-                    occurred_at=at,
-                ),
-            )
-
-        self.add(when, f"register {ent.credit_code} {ent.name} {ent.sector} {ent.jurisdiction}", register)
-        self.in_story.add(ent.index)
+        self.offender = self.new_enterprise(f"昆明{trade_name}烟花爆竹销售有限公司", "fireworks", "qidian", True, used)
+        self.register_step(self.offender, self.at(5, 5, 10))
+        self.in_story.add(self.offender.index)
 
     # ----- spot checks: the seven deficiencies of Annex 1 --------------------------------------
 

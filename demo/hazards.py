@@ -79,7 +79,6 @@ class HazardPlan(Planner):
         used: set[str] = set()
         trade_names = list(TRADE_NAMES)
         rng.shuffle(trade_names)
-        index = 0
         for sector, (patterns, streets) in PROFILES.items():
             self.ref.sector(sector)
             unit = self.ref.lead_unit(sector)
@@ -90,54 +89,48 @@ class HazardPlan(Planner):
                 ]
                 self.leaders[unit.id] = self.person_name()
             for pattern, high_risk in patterns:
-                index += 1
-                code = self.credit_code(used)
-                name = pattern.format(z=trade_names.pop())
-                street = rng.choice(streets)
-                self.ref.jurisdiction(street)
-                road = rng.choice(ROADS[street])
-                address = f"昆明市呈贡区{self.ref.units[street].name}{road}{rng.randint(1, 388)}号"
-                org_id = str(enterprise_id_for(code))
-                principal = self.actor(f"ent{index:02d}.principal", Role.PRINCIPAL, org_id, OrgKind.ENTERPRISE, name)
-                safety = self.actor(f"ent{index:02d}.safety", Role.ENTERPRISE_STAFF, org_id, OrgKind.ENTERPRISE, name)
-                self.enterprises.append(
-                    _Enterprise(
-                        index,
-                        code,
-                        name,
-                        sector,
-                        street,
-                        address,
-                        high_risk,
-                        principal,
-                        safety,
-                        round(24.88 + rng.uniform(-0.06, 0.06), 5),
-                        round(102.82 + rng.uniform(-0.06, 0.06), 5),
-                    )
-                )
+                self.new_enterprise(pattern.format(z=trade_names.pop()), sector, rng.choice(streets), high_risk, used)
         # Registration by the 区安委办 on the first working days of the campaign.
         when = _at(self.start + timedelta(days=3), 9, 0)
         for ent in self.enterprises:
             when += timedelta(minutes=rng.randint(4, 12))
             if when.hour >= 17:
                 when = _at(business_date(when) + timedelta(days=1), 9, rng.randint(0, 20))
+            self.register_step(ent, when)
 
-            def register(e: _Enterprise = ent, at: datetime = when) -> Receipt:
-                return self.act(
-                    self.registrar,
-                    RegisterEnterprise(
-                        credit_code=e.credit_code,
-                        name=e.name,
-                        sector=e.sector,
-                        jurisdiction=e.jurisdiction,
-                        principal_name=e.principal.name,
-                        address=e.address,
-                        high_risk=e.high_risk,
-                        occurred_at=at,
-                    ),
-                )
+    def new_enterprise(self, name: str, sector: str, street: str, high_risk: bool, used: set[str]) -> _Enterprise:
+        """An enterprise of the cast: a valid credit code, an address in its street, its principal and safety manager."""
+        rng = self.rng
+        index = len(self.enterprises) + 1
+        code = self.credit_code(used)
+        self.ref.jurisdiction(street)  # a street or the zone of the district
+        road = rng.choice(ROADS[street])
+        address = f"昆明市呈贡区{self.ref.units[street].name}{road}{rng.randint(1, 388)}号"
+        org_id = str(enterprise_id_for(code))
+        principal = self.actor(f"ent{index:02d}.principal", Role.PRINCIPAL, org_id, OrgKind.ENTERPRISE, name)
+        safety = self.actor(f"ent{index:02d}.safety", Role.ENTERPRISE_STAFF, org_id, OrgKind.ENTERPRISE, name)
+        lat, lon = round(24.88 + rng.uniform(-0.06, 0.06), 5), round(102.82 + rng.uniform(-0.06, 0.06), 5)
+        ent = _Enterprise(index, code, name, sector, street, address, high_risk, principal, safety, lat, lon)
+        self.enterprises.append(ent)
+        return ent
 
-            self.add(when, f"register {ent.credit_code} {ent.name} {ent.sector} {ent.jurisdiction}", register)
+    def register_step(self, ent: _Enterprise, when: datetime) -> None:
+        def register() -> Receipt:
+            return self.act(
+                self.registrar,
+                RegisterEnterprise(
+                    credit_code=ent.credit_code,
+                    name=ent.name,
+                    sector=ent.sector,
+                    jurisdiction=ent.jurisdiction,
+                    principal_name=ent.principal.name,
+                    address=ent.address,
+                    high_risk=ent.high_risk,
+                    occurred_at=when,
+                ),
+            )
+
+        self.add(when, f"register {ent.credit_code} {ent.name} {ent.sector} {ent.jurisdiction}", register)
 
     # ----- findings: inspections, supervision visits, tip-offs --------------------------------
 

@@ -31,7 +31,6 @@ from demo.tables import (
     RiskSpec,
     Template,
 )
-from demo.verbs import VERBS
 from domain.actor import Actor
 from domain.business_time import business_date
 from domain.commands.accountability import PursueAccountability
@@ -53,9 +52,7 @@ from domain.commands.work_logs import RecordActivity
 from domain.glossary import (
     ActivityKind,
     Grade,
-    HazardSource,
     InspectionKind,
-    InspectionMethod,
     OrgKind,
     Role,
     SpotCheckDeficiency,
@@ -107,30 +104,9 @@ class CampaignPlan(Planner):
         """A fine in whole 千元, as yuan."""
         return self.rng.randint(lo, hi) * 1_000
 
-    def hazard_step(self, h: _Hazard, method: str, actor: Actor, when: datetime, tag: str = "", **kwargs: Any) -> None:
-        self.add(when, f"{method} {h.key} {actor.user_id} {tag}".rstrip(), self.call(h, method, actor, when, **kwargs))
-
     def report_step(self, h: _Hazard) -> None:
         h.flags.add("story")
         self.add(h.t0, self.report_label(h), self.reporter_of(h))
-
-    def story_inspection(
-        self,
-        ent: _Enterprise,
-        kind: InspectionKind,
-        method: InspectionMethod,
-        team: list[Actor],
-        day: date,
-        picks: list[tuple[str, Template]],
-    ) -> tuple[_Inspection, list[_Hazard]]:
-        """An inspection of the enforcement stories: the hazards it finds are reported, their lifecycle is scripted."""
-        before = len(self.hazards)
-        source = HazardSource.SELF_INSPECTION if kind is InspectionKind.SELF_INSPECTION else HazardSource.DEPARTMENT_INSPECTION
-        inspection = self.plan_inspection(ent, kind, method, team, day, [t[0] for _, t in picks], source, picks=picks)
-        found = self.hazards[before:]
-        for h in found:
-            self.report_step(h)
-        return inspection, found
 
     def template(self, sector: str, grade: Grade, item: str | None = None) -> tuple[str, Template]:
         """The first template of ``grade`` (in ``item`` if given) of a sector: story hazards are fixed."""
@@ -196,17 +172,6 @@ class CampaignPlan(Planner):
 
         cited = [h.key for h in case.hazards] + [a.key for a in case.accidents]
         self.add(when, f"open_case {case.key} {case.series.series} {case.enterprise.credit_code} {cited} {legal_basis}", run)
-
-    def case_step(self, case: _Case, method: str, actor: Actor, when: datetime, tag: str = "", **kwargs: Any) -> None:
-        """A command on a case; a ``_Next`` argument becomes the next number of its series when it runs."""
-
-        def run() -> Receipt:
-            values = {k: self.issue(v) if isinstance(v, _Next) else v for k, v in kwargs.items()}
-            if isinstance(kwargs.get("decision_number"), _Next):
-                case.decisions.append(values["decision_number"])
-            return self.act(actor, VERBS[method](case_id=case.id, occurred_at=when, **values))  # type: ignore[call-arg]
-
-        self.add(when, f"{method} {case.key} {actor.user_id} {tag}".rstrip(), run)
 
     def street_officer(self, street: str) -> Actor:
         if street not in self.street_staff:

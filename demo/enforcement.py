@@ -5,12 +5,13 @@ from the seed (the enterprise, the inspection that finds its hazards) is here; i
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from demo.records import G, M, _Case, _Enterprise, _Hazard, _Record
 from demo.script import Script
 from demo.tables import BATCHES, FATAL_ACCIDENTS, GAS_ALARM_OFF, HAZARDS, Template
+from domain.actor import Actor
 from domain.commands.enforcement import PublishBatch
 from domain.glossary import BatchKind, HazardSource, InspectionKind, InspectionMethod, SupervisionLevel
 from domain.ledger import Receipt
@@ -28,12 +29,22 @@ class EnforcementStories(Script):
         self.story_gas_alarm()
         self.story_other_violations()
 
-    def department_story(
-        self, unit: str, ent: _Enterprise, method: InspectionMethod, month: int, day: int, picks: list[tuple[str, Template]]
+    def story_hazards(
+        self,
+        ent: _Enterprise,
+        team: list[Actor],
+        day: date,
+        picks: list[tuple[str, Template]],
+        method: InspectionMethod = InspectionMethod.UNANNOUNCED,
+        kind: InspectionKind = InspectionKind.DEPARTMENT,
     ) -> list[_Hazard]:
-        """A department's inspection that finds the story's hazards."""
-        team = self.inspectors[unit][:2]
-        _, found = self.story_inspection(ent, InspectionKind.DEPARTMENT, method, team, self.on(month, day), picks)
+        """An inspection of the enforcement stories: the hazards it finds are reported, their lifecycle is scripted."""
+        before = len(self.hazards)
+        source = HazardSource.SELF_INSPECTION if kind is InspectionKind.SELF_INSPECTION else HazardSource.DEPARTMENT_INSPECTION
+        self.plan_inspection(ent, kind, method, team, day, [t[0] for _, t in picks], source, picks=picks)
+        found = self.hazards[before:]
+        for h in found:
+            self.report_step(h)
         return found
 
     def story_lapsed_major(self) -> None:
@@ -41,7 +52,7 @@ class EnforcementStories(Script):
         after the major is verified."""
         ent = self.pick(self.of_sector("hazardous_chemicals"))
         picks = [self.template(ent.sector, M, "危险化学品储存")]
-        (h,) = self.department_story("yjj", ent, InspectionMethod.UNANNOUNCED, 6, 6, picks)
+        (h,) = self.story_hazards(ent, self.inspectors["yjj"][:2], self.on(6, 6), picks)
         officer, verifier = self.inspectors["yjj"][:2]
         self.run_story("lapsed_major", self.story_context(ent=ent, h=h, officer=officer, verifier=verifier))
 
@@ -59,7 +70,7 @@ class EnforcementStories(Script):
         行业禁入 of the principal, 移送司法机关 (危险作业罪), 联合惩戒; the first case closes with a reason."""
         ent = self.offender
         picks = [self.template("fireworks", M, "库房存储和核定药量")]
-        (h,) = self.department_story("yjj", ent, InspectionMethod.UNANNOUNCED, 5, 16, picks)
+        (h,) = self.story_hazards(ent, self.inspectors["yjj"][:2], self.on(5, 16), picks)
         self.run_story("repeat_offender", self.story_context(ent=ent, h=h, lifelong=None))
 
     def story_self_reported(self) -> None:
@@ -69,16 +80,15 @@ class EnforcementStories(Script):
         ent = self.pick(self.of_sector("industry_trade") or self.of_sector("hazardous_chemicals", "fireworks", "pharmaceuticals"))
         major = self.template(ent.sector, M)
         general = next((item, t) for item, ts in HAZARDS[ent.sector].items() for t in ts if t[0] is G and item != major[0])
-        team = [ent.principal, ent.safety]
-        kind, method = InspectionKind.SELF_INSPECTION, InspectionMethod.ROUTINE
-        _, (hd, hg) = self.story_inspection(ent, kind, method, team, self.on(7, 3), [major, general])
+        team, picks = [ent.principal, ent.safety], [major, general]
+        hd, hg = self.story_hazards(ent, team, self.on(7, 3), picks, InspectionMethod.ROUTINE, InspectionKind.SELF_INSPECTION)
         self.run_story("self_reported", self.story_context(ent=ent, hd=hd, hg=hg))
 
     def story_gas_alarm(self) -> None:
         """案件七: a gas company switched off its leak alarm — a listed major, 停产整顿, 暂扣证照, 危险作业罪;
         the listed hazard cannot close before the listing is lifted."""
         ent = self.pick(self.of_sector("urban_gas"), prefer="燃气")
-        (h,) = self.department_story("zjj", ent, InspectionMethod.UNANNOUNCED, 6, 20, [("场站安全", GAS_ALARM_OFF)])
+        (h,) = self.story_hazards(ent, self.inspectors["zjj"][:2], self.on(6, 20), [("场站安全", GAS_ALARM_OFF)])
         h.flags.add("listed")
         listing = SupervisionListing(
             level=SupervisionLevel.DISTRICT,
@@ -99,7 +109,7 @@ class EnforcementStories(Script):
         carrier with its vehicle monitoring off (no hazard cited)."""
         ent = self.pick(self.of_sector("fire_safety"), prefer="购物中心")
         picks = [self.template("fire_safety", G, "安全疏散")]
-        (h,) = self.department_story("xfj", ent, InspectionMethod.OPEN_AND_COVERT, 8, 8, picks)
+        (h,) = self.story_hazards(ent, self.inspectors["xfj"][:2], self.on(8, 8), picks, InspectionMethod.OPEN_AND_COVERT)
         ride = self.pick(self.of_sector("special_equipment"), prefer="游乐")
         carrier = self.pick(self.of_sector("transport"), prefer="危险货物")
         self.run_story("other_violations", self.story_context(ent=ent, h=h, ride=ride, carrier=carrier))

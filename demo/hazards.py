@@ -215,17 +215,7 @@ class HazardPlan(Planner):
         recorder = team[0]
         self_led = kind is InspectionKind.SELF_INSPECTION
         when = self.work_time(day, 9, 11)
-        inspection = _Inspection(
-            key=f"I{len(self.inspections) + 1:03d}",
-            enterprise=ent,
-            recorder=recorder,
-            team=team,
-            kind=kind,
-            method=method,
-            scope=scope,
-            when=when,
-            led_by_principal=self_led,
-        )
+        inspection = _Inspection(f"I{len(self.inspections) + 1:03d}", ent, recorder, team, kind, method, scope, when, self_led)
         self.inspections.append(inspection)
 
         def conduct(i: _Inspection = inspection) -> Receipt:

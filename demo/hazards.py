@@ -25,6 +25,7 @@ from demo.records import (
 from demo.tables import (
     EXPERT_BODY,
     HAZARDS,
+    LIFECYCLE,
     MAJOR_SHARE,
     MIN_STATE,
     MISSED_PAIRS,
@@ -34,6 +35,7 @@ from demo.tables import (
     SOURCE_WEIGHTS,
     TOTAL_HAZARDS,
     TRADE_NAMES,
+    VERIFY,
     Template,
 )
 from demo.verbs import VERBS
@@ -48,7 +50,6 @@ from domain.commands.hazards import (
 from domain.commands.inspections import ConductInspection, RecordFinding, SignInspection
 from domain.enterprise import enterprise_id_for
 from domain.glossary import (
-    Assessor,
     Grade,
     HazardSource,
     HazardState,
@@ -757,16 +758,7 @@ class HazardPlan(Planner):
                 notice_signed_by=ent.principal.name,
                 notice_signed_at=signed_at,
             )
-        progress_notes = iter(
-            [
-                "已完成整改方案论证，材料和施工队伍已落实",
-                "整改施工进行中，完成约{p}%",
-                "主体整改已完成，正在调试和整理资料",
-                "按验收意见继续整改，完成约{p}%",
-                "已完成补充整改，正在自检",
-                "整改进行中，完成约{p}%",
-            ]
-        )
+        progress_notes = iter(LIFECYCLE["progress_notes"])
         percent = 0
         evidence_count = 0
         attempt = 0
@@ -792,21 +784,14 @@ class HazardPlan(Planner):
                 label += f" deadline={plan.deadline} immediate={plan.immediate}"
             elif name == "progress":
                 percent = min(95, percent + rng.randint(15, 40))
-                note = next(progress_notes, "整改进行中").format(p=percent)
+                note = next(progress_notes, LIFECYCLE["progress_later"]).format(p=percent)
                 run = self.call(h, "record_progress", ent.safety, at, note=note, percent=percent)
                 label += f" {percent}"
             elif name == "missed":
                 run = self.call(h, "mark_deadline_missed", SYSTEM_ACTOR, at)
                 label += f" {missed_day}"
             elif name == "extend":
-                reason = rng.choice(
-                    [
-                        "整改涉及设备采购，供货周期较长",
-                        "需委托有资质单位设计施工，方案论证未完成",
-                        "雨季施工受限，申请顺延整改期限",
-                        "整改需停产实施，需与生产计划协调",
-                    ]
-                )
+                reason = rng.choice(LIFECYCLE["extend_reasons"])
                 run = self.call(
                     h,
                     "extend_deadline",
@@ -819,44 +804,29 @@ class HazardPlan(Planner):
                 )
                 label += f" {request_day} {new_deadline}"
             elif name == "complete":
-                note = "已按整改方案完成整改，申请验收" if not attempt else "已按验收意见完成补充整改，申请复验"
+                note = LIFECYCLE["complete_notes"][min(attempt, 1)]
                 run = self.call(h, "complete_rectification", claimer, at, note=note)
                 label += f" {claimer.user_id}"
             elif name == "verify_fail":
                 attempt += 1
-                opinion = rng.choice(
-                    [
-                        "经现场核查，整改不彻底，部分措施未落实到位，不同意验收，责令继续整改",
-                        "整改资料不齐全，现场仍存在同类问题，验收不通过",
-                    ]
-                )
-                assessed = [Assessor.EXPERTS, Assessor.GOVERNMENT] if major else [Assessor.GOVERNMENT]
+                opinion = rng.choice(LIFECYCLE["fail_opinions"])
+                assessed = VERIFY["inspector"][1][major]
                 run = self.call(h, "verify", fail_verifier, at, passed=False, opinion=opinion, assessed_by=assessed)
                 label += f" {fail_verifier.user_id}"
             elif name == "verify":
-                if verifier.role is Role.PRINCIPAL:
-                    assessed, opinion = [Assessor.ENTERPRISE], "企业组织自行验收，整改措施已落实，同意销号"
-                elif verifier.role is Role.EXPERT:
-                    assessed = [Assessor.ENTERPRISE, Assessor.EXPERTS, Assessor.GOVERNMENT]
-                    opinion = "经专家现场核查，整改措施已落实到位，整改资料齐全，同意验收通过"
-                else:
-                    assessed = [Assessor.EXPERTS, Assessor.GOVERNMENT] if major else [Assessor.GOVERNMENT]
-                    opinion = "经现场核查，整改措施已落实到位，同意验收通过"
+                role = {Role.PRINCIPAL: "principal", Role.EXPERT: "expert"}.get(verifier.role, "inspector")
+                opinion, assessed = VERIFY[role][0], VERIFY[role][1][major]
                 run = self.call(h, "verify", verifier, at, passed=True, opinion=opinion, assessed_by=assessed)
                 label += f" {verifier.user_id}"
             elif name == "lift":
-                run = self.call(
-                    h, "lift_supervision", self.director, at, reason="隐患整改经验收合格，同意摘牌", approver=self.director.name
-                )
+                reason, approver = LIFECYCLE["lift_reason"], self.director.name
+                run = self.call(h, "lift_supervision", self.director, at, reason=reason, approver=approver)
             elif name == "close":
-                run = self.call(h, "close_hazard", closer, at, note="验收合格，予以销号")
+                run = self.call(h, "close_hazard", closer, at, note=LIFECYCLE["close_note"])
                 label += f" {closer.user_id}"
             elif name == "void":
-                reason = (
-                    "经现场核查，举报反映情况不属实"
-                    if h.source is HazardSource.TIP_OFF
-                    else rng.choice(["经复核系重复登记，予以作废", "经专家论证不构成事故隐患，予以作废"])
-                )
+                tip_off = h.source is HazardSource.TIP_OFF
+                reason = LIFECYCLE["tip_off_void_reason"] if tip_off else rng.choice(LIFECYCLE["void_reasons"])
                 run = self.call(h, "void_hazard", voider, at, reason=reason)
             else:  # pragma: no cover - a token without a command is a planning bug
                 raise RuntimeError(name)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from domain.glossary import ActivityKind, GovernmentMeasure, Grade, HazardState
+from domain.glossary import ActivityKind, Assessor, GovernmentMeasure, Grade, HazardState
 
 # A hazard template: grade, description, criterion clause (majors), rectification measures and,
 # optionally, the locations it fits (otherwise the sector's). {n} and {pct} are filled in.
@@ -102,6 +102,14 @@ FATAL_ACCIDENTS: dict[str, tuple[str, str, str]] = {
 }
 MINOR_ACCIDENTS: dict[str, tuple[str, str]] = {s: (a["what"], a["place"]) for s, a in _campaign["minor_accidents"].items()}
 GAS_ALARM_OFF: Template = _template(_campaign["gas_alarm_off"])
+
+# the texts of the hazards' lifecycles; a verification's opinion and assessors by the verifier's
+# role (principal, expert, inspector) and the hazard's grade
+LIFECYCLE: dict[str, Any] = _campaign["lifecycle"]
+VERIFY: dict[str, tuple[str, dict[bool, list[Assessor]]]] = {
+    role: (v["opinion"], {True: [Assessor(a) for a in v["major"]], False: [Assessor(a) for a in v["general"]]})
+    for role, v in LIFECYCLE.pop("verify").items()
+}
 
 # the scripted stories (steps interpreted by demo/script.py) and the publication batches
 _stories = _toml("stories.toml")

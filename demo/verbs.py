@@ -2,69 +2,40 @@
 
 from __future__ import annotations
 
-from domain.commands.accidents import ConcludeInvestigation, ListAccident
+from domain.commands import accidents, enforcement, hazards
 from domain.commands.base import RecordCommand
-from domain.commands.enforcement import (
-    ApplyIndustryBan,
-    ApplyJointPunishment,
-    CloseCase,
-    DecidePenalty,
-    ExposeCase,
-    ImposeDualPenalty,
-    InterviewEnterprise,
-    LiftSuspension,
-    OrderClosure,
-    OrderSuspension,
-    PublishAsTypical,
-    RecommendClosure,
-    RequestClosure,
-    SuspendOrRevokeLicence,
-    TransferToJudiciary,
-)
-from domain.commands.hazards import (
-    CloseHazard,
-    CompleteRectification,
-    ExtendDeadline,
-    FilePlan,
-    LiftSupervision,
-    MarkDeadlineMissed,
-    RecordProgress,
-    ReportToRegulator,
-    VerifyRectification,
-    VoidHazard,
-)
 
 # The verbs the story names for a step on an existing hazard, case or accident, and the command each
-# one issues (an explicit vocabulary; the record's id goes in as hazard_id, case_id or accident_id).
+# one issues (an explicit vocabulary, by the module of its command; the record's id goes in as hazard_id, case_id or accident_id).
 VERBS: dict[str, type[RecordCommand]] = {
     # hazards
-    "report_to_regulator": ReportToRegulator,
-    "file_plan": FilePlan,
-    "record_progress": RecordProgress,
-    "lift_supervision": LiftSupervision,
-    "extend_deadline": ExtendDeadline,
-    "mark_deadline_missed": MarkDeadlineMissed,
-    "complete_rectification": CompleteRectification,
-    "verify": VerifyRectification,
-    "close_hazard": CloseHazard,
-    "void_hazard": VoidHazard,
+    "report_to_regulator": hazards.ReportToRegulator,
+    "file_plan": hazards.FilePlan,
+    "record_progress": hazards.RecordProgress,
+    "lift_supervision": hazards.LiftSupervision,
+    "extend_deadline": hazards.ExtendDeadline,
+    "mark_deadline_missed": hazards.MarkDeadlineMissed,
+    "complete_rectification": hazards.CompleteRectification,
+    "verify": hazards.VerifyRectification,
+    "close_hazard": hazards.CloseHazard,
+    "void_hazard": hazards.VoidHazard,
     # enforcement cases
-    "decide_penalty": DecidePenalty,
-    "impose_dual_penalty": ImposeDualPenalty,
-    "order_suspension": OrderSuspension,
-    "lift_suspension": LiftSuspension,
-    "suspend_or_revoke_licence": SuspendOrRevokeLicence,
-    "request_closure": RequestClosure,
-    "order_closure": OrderClosure,
-    "apply_industry_ban": ApplyIndustryBan,
-    "transfer_to_judiciary": TransferToJudiciary,
-    "apply_joint_punishment": ApplyJointPunishment,
-    "interview_enterprise": InterviewEnterprise,
-    "expose_case": ExposeCase,
-    "publish_as_typical": PublishAsTypical,
-    "recommend_closure": RecommendClosure,
-    "close_case": CloseCase,
+    "decide_penalty": enforcement.DecidePenalty,
+    "impose_dual_penalty": enforcement.ImposeDualPenalty,
+    "order_suspension": enforcement.OrderSuspension,
+    "lift_suspension": enforcement.LiftSuspension,
+    "suspend_or_revoke_licence": enforcement.SuspendOrRevokeLicence,
+    "request_closure": enforcement.RequestClosure,
+    "order_closure": enforcement.OrderClosure,
+    "apply_industry_ban": enforcement.ApplyIndustryBan,
+    "transfer_to_judiciary": enforcement.TransferToJudiciary,
+    "apply_joint_punishment": enforcement.ApplyJointPunishment,
+    "interview_enterprise": enforcement.InterviewEnterprise,
+    "expose_case": enforcement.ExposeCase,
+    "publish_as_typical": enforcement.PublishAsTypical,
+    "recommend_closure": enforcement.RecommendClosure,
+    "close_case": enforcement.CloseCase,
     # accidents
-    "list_accident": ListAccident,
-    "conclude_investigation": ConcludeInvestigation,
+    "list_accident": accidents.ListAccident,
+    "conclude_investigation": accidents.ConcludeInvestigation,
 }

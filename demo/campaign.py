@@ -28,7 +28,6 @@ from demo.tables import (
     RISK_POINTS,
     SUPPLY_KITS,
     TRADE_NAMES,
-    RiskSpec,
     Template,
 )
 from domain.actor import Actor
@@ -104,10 +103,6 @@ class CampaignPlan(Planner):
         """A fine in whole 千元, as yuan."""
         return self.rng.randint(lo, hi) * 1_000
 
-    def report_step(self, h: _Hazard) -> None:
-        h.flags.add("story")
-        self.add(h.t0, self.report_label(h), self.reporter_of(h))
-
     def template(self, sector: str, grade: Grade, item: str | None = None) -> tuple[str, Template]:
         """The first template of ``grade`` (in ``item`` if given) of a sector: story hazards are fixed."""
         for name, templates in HAZARDS[sector].items():
@@ -154,24 +149,20 @@ class CampaignPlan(Planner):
         return self.next_number(CASE_PREFIXES[unit][1])
 
     def open_case(self, case: _Case, when: datetime, legal_basis: str) -> None:
-        def run(c: _Case = case) -> Receipt:
-            c.number = self.issue(c.series)
-            r = self.act(
-                c.officer,
-                OpenCase(
-                    enterprise_id=c.enterprise.id,
-                    legal_basis=legal_basis,
-                    case_number=c.number,
-                    cited_hazard_ids=[h.id for h in c.hazards],
-                    accident_ids=[a.id for a in c.accidents],
-                    occurred_at=when,
-                ),
+        def command(c: _Case = case) -> OpenCase:
+            c.number = self.issue(c.series)  # the case number is taken when the case opens
+            return OpenCase(
+                enterprise_id=c.enterprise.id,
+                legal_basis=legal_basis,
+                case_number=c.number,
+                cited_hazard_ids=[h.id for h in c.hazards],
+                accident_ids=[a.id for a in c.accidents],
+                occurred_at=when,
             )
-            c.id = r.id
-            return r
 
         cited = [h.key for h in case.hazards] + [a.key for a in case.accidents]
-        self.add(when, f"open_case {case.key} {case.series.series} {case.enterprise.credit_code} {cited} {legal_basis}", run)
+        label = f"open_case {case.key} {case.series.series} {case.enterprise.credit_code} {cited} {legal_basis}"
+        self.create(case, case.officer, when, label, command)
 
     def street_officer(self, street: str) -> Actor:
         if street not in self.street_staff:
@@ -291,30 +282,16 @@ class CampaignPlan(Planner):
                     social_impact=spec.impact,
                 )
 
-            def register(
-                r: _Record = record,
-                e: _Enterprise = ent,
-                s: RiskSpec = spec,
-                at: datetime = registered,
-                address: str = address,
-                c: HazardCharacteristics | None = characteristics,
-            ) -> Receipt:
-                receipt = self.act(
-                    e.safety,
-                    RegisterRiskPoint(
-                        enterprise_id=e.id,
-                        name=s.name,
-                        description=s.description,
-                        address=address,
-                        assessed=c is not None,
-                        characteristics=c,
-                        occurred_at=at,
-                    ),
-                )
-                r.id = receipt.id
-                return receipt
-
-            self.add(registered, f"risk {record.key} {ent.credit_code} {spec.name} {spec.shape}", register)
+            self.create(
+                record,
+                ent.safety,
+                registered,
+                f"risk {record.key} {ent.credit_code} {spec.name} {spec.shape}",
+                RegisterRiskPoint(
+                    enterprise_id=ent.id, name=spec.name, description=spec.description, address=address,
+                    assessed=characteristics is not None, characteristics=characteristics, occurred_at=registered,
+                ),
+            )  # fmt: skip
             if spec.shape == "basic_only":
                 continue
             t = registered + timedelta(days=rng.randint(2, 10), hours=rng.randint(0, 3))
@@ -391,15 +368,10 @@ class CampaignPlan(Planner):
             self.warnings.append(record)
             proposed = self.work_time(self.on(month, 10), 9, 11)
 
-            def propose(r: _Record = record, unit: str = unit, level: WarningLevel = level, zh: str = reason_zh,
-                        en: str = reason_en, at: datetime = proposed) -> Receipt:  # fmt: skip
-                command = ProposeWarning(
-                    unit_id=unit, level=level, trigger=WarningTrigger.MANUAL, trigger_key=f"demo:{r.key}",
-                    reason_zh=zh, reason_en=en, occurred_at=at,
-                )  # fmt: skip
-                receipt = self.act(self.registrar, command)
-                r.id = receipt.id
-                return receipt
+            command = ProposeWarning(
+                unit_id=unit, level=level, trigger=WarningTrigger.MANUAL, trigger_key=f"demo:{record.key}",
+                reason_zh=reason_zh, reason_en=reason_en, occurred_at=proposed,
+            )  # fmt: skip
 
             def confirm(r: _Record = record, published: bool = level is WarningLevel.NOTICE, at: datetime = proposed) -> Receipt:
                 assert r.id is not None
@@ -410,7 +382,7 @@ class CampaignPlan(Planner):
                     ),
                 )
 
-            self.add(proposed, f"warning {record.key} {unit} {level.value}", propose)
+            self.create(record, self.registrar, proposed, f"warning {record.key} {unit} {level.value}", command)
             self.add(proposed + timedelta(days=1), f"warning {record.key} confirmed", confirm)
 
     def plan_accountability(self) -> None:
@@ -438,28 +410,23 @@ class CampaignPlan(Planner):
             record = _Record(f"R{len(self.accountability) + 1:02d}")
             self.accountability.append(record)
 
-            def pursue(
-                h: _Hazard = h, i: _Inspection = clean, people: list[Actor] = signers, at: datetime = at, r: _Record = record
-            ) -> Receipt:
-                receipt = self.act(
-                    self.registrar,
-                    PursueAccountability(
-                        hazard_ids=[h.id],
-                        inspection_ids=[i.id],
-                        persons=[
-                            {"user_id": a.user_id, "name": a.name, "organisation": a.organisation_name, "role": a.role.zh}
-                            for a in people
-                        ],
-                        measures=["诫勉谈话", "通报批评"],
-                        decided_by="ajb",
-                        summary=f"检查时对已存在的隐患「{h.description}」未能发现（明明有问题却查不出）",
-                        occurred_at=at,
-                    ),
+            def command(
+                h: _Hazard = h, i: _Inspection = clean, people: list[Actor] = signers, at: datetime = at
+            ) -> PursueAccountability:
+                return PursueAccountability(
+                    hazard_ids=[h.id],
+                    inspection_ids=[i.id],
+                    persons=[
+                        {"user_id": a.user_id, "name": a.name, "organisation": a.organisation_name, "role": a.role.zh}
+                        for a in people
+                    ],
+                    measures=["诫勉谈话", "通报批评"],
+                    decided_by="ajb",
+                    summary=f"检查时对已存在的隐患「{h.description}」未能发现（明明有问题却查不出）",
+                    occurred_at=at,
                 )
-                r.id = receipt.id
-                return receipt
 
-            self.add(at, f"accountability {h.key} {clean.key} {[a.user_id for a in signers]}", pursue)
+            self.create(record, self.registrar, at, f"accountability {h.key} {clean.key} {[a.user_id for a in signers]}", command)
             return
 
     def plan_problems(self) -> None:
@@ -475,19 +442,8 @@ class CampaignPlan(Planner):
             self.problems.append(record)
             identified = self.work_time(self.day_in(self.start.year, rng.choice((5, 6, 7, 8)), 8, 28), 9, 16)
 
-            def identify(
-                r: _Record = record,
-                a: Actor = actor,
-                unit: str = unit,
-                sector: str = sector,
-                d: str = description,
-                at: datetime = identified,
-            ) -> Receipt:
-                receipt = self.act(a, IdentifyProblem(description=d, sector=sector, unit_id=unit, occurred_at=at))
-                r.id = receipt.id
-                return receipt
-
-            self.add(identified, f"problem {record.key} {unit} {sector} {description}", identify)
+            command = IdentifyProblem(description=description, sector=sector, unit_id=unit, occurred_at=identified)
+            self.create(record, actor, identified, f"problem {record.key} {unit} {sector} {description}", command)
             t = identified
             for measure in measures:
                 t += timedelta(days=rng.randint(7, 30), hours=rng.randint(0, 3))

@@ -14,7 +14,6 @@ from demo.tables import BATCHES, FATAL_ACCIDENTS, GAS_ALARM_OFF, HAZARDS, Templa
 from domain.actor import Actor
 from domain.commands.enforcement import PublishBatch
 from domain.glossary import BatchKind, HazardSource, InspectionKind, InspectionMethod, SupervisionLevel
-from domain.ledger import Receipt
 from domain.values import SupervisionListing
 
 
@@ -44,8 +43,12 @@ class EnforcementStories(Script):
         self.plan_inspection(ent, kind, method, team, day, [t[0] for _, t in picks], source, picks=picks)
         found = self.hazards[before:]
         for h in found:
-            self.report_step(h)
+            self.story_report(h)
         return found
+
+    def story_report(self, h: _Hazard) -> None:
+        h.flags.add("story")  # its lifecycle is the story's, not planned by plan_lifecycle
+        self.report_step(h)
 
     def story_lapsed_major(self) -> None:
         """案件一: a major not rectified by its deadline (DeadlineMissed) → 一案双罚, 停产整顿, 复产验收 only
@@ -62,7 +65,7 @@ class EnforcementStories(Script):
         ent, officer = self.accident_story["fatal_ent"], self.inspectors["yjj"][-1]
         name, template = self.template(ent.sector, M, FATAL_ACCIDENTS[ent.sector][0])
         h = self.new_hazard(ent, name, template, HazardSource.ACCIDENT_INVESTIGATION, officer, self.at(6, 13, 15))
-        self.report_step(h)
+        self.story_report(h)
         self.run_story("accident_cases", {**self.accident_story, "ent": ent, "h": h, "officer": officer})
 
     def story_repeat_offender(self) -> None:
@@ -127,27 +130,17 @@ class EnforcementStories(Script):
             kind, when = BatchKind(batch["kind"]), self.at(*batch["at"])
             cases = [self.story_cases[name] for name in batch["cases"]]
 
-            def run(
-                r: _Record = record,
-                kind: BatchKind = kind,
-                when: datetime = when,
-                b: dict[str, Any] = batch,
-                cases: list[_Case] = cases,
-                number: str = number,
-            ) -> Receipt:
-                receipt = self.act(
-                    self.director,
-                    PublishBatch(
-                        kind=kind,
-                        title=b["title"],
-                        document_number=number,
-                        channel=b["channel"],
-                        enterprise_ids=list(dict.fromkeys(c.enterprise.id for c in cases)),
-                        case_ids=[c.id for c in cases],
-                        occurred_at=when,
-                    ),
+            def command(kind: BatchKind = kind, when: datetime = when, b: dict[str, Any] = batch, cases: list[_Case] = cases,
+                        number: str = number) -> PublishBatch:  # fmt: skip
+                return PublishBatch(
+                    kind=kind,
+                    title=b["title"],
+                    document_number=number,
+                    channel=b["channel"],
+                    enterprise_ids=list(dict.fromkeys(c.enterprise.id for c in cases)),
+                    case_ids=[c.id for c in cases],  # type: ignore[misc]
+                    occurred_at=when,
                 )
-                r.id = receipt.id
-                return receipt
 
-            self.add(when, f"batch {record.key} {kind} {number} {batch['title']} {[c.key for c in cases]}", run)
+            label = f"batch {record.key} {kind} {number} {batch['title']} {[c.key for c in cases]}"
+            self.create(record, self.director, when, label, command)

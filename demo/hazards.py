@@ -219,23 +219,17 @@ class HazardPlan(Planner):
         inspection = _Inspection(f"I{len(self.inspections) + 1:03d}", ent, recorder, team, kind, method, scope, when, self_led)
         self.inspections.append(inspection)
 
-        def conduct(i: _Inspection = inspection) -> Receipt:
-            r = self.act(
-                i.recorder,
-                ConductInspection(
-                    enterprise_id=i.enterprise.id,
-                    kind=i.kind,
-                    method=i.method,
-                    inspectors=[Person(a.user_id, a.name) for a in i.team],
-                    scope=i.scope,
-                    led_by_principal=i.led_by_principal,
-                    occurred_at=i.when,
-                ),
-            )
-            i.id = r.id
-            return r
-
-        self.add(when, f"inspect {inspection.key} {ent.credit_code} {kind} {method} {scope} {[a.user_id for a in team]}", conduct)
+        inspectors = [Person(a.user_id, a.name) for a in team]
+        self.create(
+            inspection,
+            recorder,
+            when,
+            f"inspect {inspection.key} {ent.credit_code} {kind} {method} {scope} {[a.user_id for a in team]}",
+            ConductInspection(
+                enterprise_id=ent.id, kind=kind, method=method, inspectors=inspectors, scope=scope,
+                led_by_principal=self_led, occurred_at=when,
+            ),
+        )  # fmt: skip
         t = when
         found: dict[str, list[_Hazard]] = {}
         for position, (item, template) in enumerate(picks):
@@ -434,35 +428,25 @@ class HazardPlan(Planner):
                 hazard.flags.add("tip_off")
 
         for hazard in self.hazards:
-            self.add(hazard.t0, self.report_label(hazard), self.reporter_of(hazard))
+            self.report_step(hazard)
 
-    def report_label(self, h: _Hazard) -> str:
-        return (
+    def report_step(self, h: _Hazard) -> None:
+        label = (
             f"report {h.key} {h.enterprise.credit_code} {h.grade} {h.source} {h.description} "
             f"{h.criterion} {h.location} {h.existed_since} {h.inspection.key if h.inspection else '-'} "
             f"{h.reporter.user_id}"
         )
-
-    def reporter_of(self, h: _Hazard) -> Callable[[], Receipt]:
-        def report() -> Receipt:
-            r = self.act(
-                h.reporter,
-                ReportHazard(
-                    enterprise_id=h.enterprise.id,
-                    grade=h.grade,
-                    source=h.source,
-                    description=h.description,
-                    criterion=h.criterion,
-                    location=h.location,
-                    existed_since=h.existed_since,
-                    inspection_id=h.inspection.id if h.inspection else None,
-                    occurred_at=h.t0,
-                ),
-            )
-            h.id = r.id
-            return r
-
-        return report
+        self.create(
+            h,
+            h.reporter,
+            h.t0,
+            label,
+            lambda: ReportHazard(
+                enterprise_id=h.enterprise.id, grade=h.grade, source=h.source, description=h.description,
+                criterion=h.criterion, location=h.location, existed_since=h.existed_since,
+                inspection_id=h.inspection.id if h.inspection else None, occurred_at=h.t0,
+            ),
+        )  # fmt: skip
 
     # ----- outcomes: which state each hazard ends in, and its special tracks -------------------
 

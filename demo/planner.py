@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from app.pipeline import CommandContext, CommandPipeline, Outcome
 from demo.records import (
@@ -72,10 +73,21 @@ class Planner:
 
     # ----- small helpers --------------------------------------------------------------------
 
-
     def act(self, actor: Actor, command: Command, expected_version: int | None = None) -> Outcome:
         """Every write of the demo: the one command pipeline, as HTTP and the CLI use it."""
         return self.pipeline.execute(command, CommandContext(actor, expected_version=expected_version))
+
+    def create(self, record: Any, actor: Actor, when: datetime, label: str, command: Command | Callable[[], Command]) -> None:
+        """A step that creates a record; the ledger's id goes to the plan's record when it runs. A
+        command that needs other records' ids is given as a function, built when the step runs."""
+
+        def run() -> Receipt:
+            receipt = self.act(actor, command if isinstance(command, Command) else command())
+            record.id = receipt.id
+            return receipt
+
+        self.add(when, label, run)
+
     def add(self, when: datetime, label: str, run: Callable[[], Receipt]) -> None:
         if when > self.limit or business_date(when) < self.start:
             raise RuntimeError(f"demo plan outside the campaign: {label} at {when.isoformat()}")

@@ -158,13 +158,8 @@ class Script(Planner):
         acc = _Accident(f"A{len(self.accidents) + 1}", ent)
         self.accidents.append(acc)
         grade = AccidentGrade(values.pop("grade"))
-
-        def run() -> Receipt:
-            r = self.act(reporter, ReportAccident(enterprise_id=ent.id, grade=grade, occurred_at=when, **values))
-            acc.id = r.id
-            return r
-
-        self.add(when, f"accident {acc.key} {ent.credit_code} {grade} {values}", run)
+        command = ReportAccident(enterprise_id=ent.id, grade=grade, occurred_at=when, **values)
+        self.create(acc, reporter, when, f"accident {acc.key} {ent.credit_code} {grade} {values}", command)
         return acc
 
     @staticmethod

@@ -33,7 +33,9 @@ inside the campaign months of ``ledger.reference.campaign`` (China time):
 Every step is a typed command through the pipeline; a refused step stops the demo (it doubles
 as a smoke test). The commands the ledger must refuse are catalogued in
 ``tests/unit/test_demo_refusals.py``. The fixed material (enterprises, hazard templates, risk points,
-problems …) is data in ``demo/data/`` (read by ``demo/tables.py``).
+problems …) is data in ``demo/data/`` (read by ``demo/tables.py``), and so are the scripted stories
+(the enforcement cases, the accidents, the publication batches: ``demo/data/stories.toml``, run step by
+step by ``demo/script.py``, which draws their fines, document numbers and names from the seed).
 
 The whole story is planned first (one ``random.Random(seed)``, never the global generator), then
 executed in business-time order, so the store's order of events follows the calendar; document

@@ -103,7 +103,10 @@ class Script(Planner):
             return [self.draw(v, target, ctx) for v in value]
         if not isinstance(value, dict):
             return value
-        [(kind, arg)] = [(k, v) for k, v in value.items() if k in ("wan", "qian", "series", "text", "date", "plan")]
+        kinds = [(k, v) for k, v in value.items() if k in ("wan", "qian", "series", "text", "date", "plan")]
+        if len(kinds) != 1:
+            raise ValueError(f"demo story: not a placeholder: {value}")
+        [(kind, arg)] = kinds
         if kind == "wan":
             return self.wan(*arg)
         if kind == "qian":
@@ -131,7 +134,7 @@ class Script(Planner):
         do = step.pop("do")
         if do == "let":
             for name, value in step.items():
-                ctx[name] = fill(self.draw(value, None, ctx), ctx)
+                self.bind(ctx, name, fill(self.draw(value, None, ctx), ctx))
             return
         target = lookup(ctx, step.pop("on")) if "on" in step else None
         actor = lookup(ctx, step.pop("by"))
@@ -144,15 +147,23 @@ class Script(Planner):
             accidents = [lookup(ctx, n) for n in values.pop("accidents", [])]
             case = self.new_case(values.pop("unit"), ent, actor, hazards, accidents)
             self.open_case(case, when, fill(values.pop("legal_basis"), ctx))
-            ctx[bind] = self.story_cases[bind] = case
+            self.story_cases[bind] = self.bind(ctx, bind, case)
             return
         if do == "report_accident":
-            ctx[bind] = self.report_accident(lookup(ctx, values.pop("enterprise")), actor, when, fill(values, ctx))
+            self.bind(ctx, bind, self.report_accident(lookup(ctx, values.pop("enterprise")), actor, when, fill(values, ctx)))
             return
         if do == "evidence":
             self.add(when, f"evidence {target.key} {values['title']}", self.evidence_step(target, actor, when, **values))
             return
         self.add(when, self.step_label(do, target, actor, values), self.verb_step(do, target, actor, when, values, ctx))
+
+    @staticmethod
+    def bind(ctx: dict[str, Any], name: str, value: Any) -> Any:
+        """A name is bound once in a story: its texts are filled in when their steps run."""
+        if name in ctx:
+            raise ValueError(f"demo story: {name} is bound twice")
+        ctx[name] = value
+        return value
 
     def report_accident(self, ent: _Enterprise, reporter: Actor, when: datetime, values: dict[str, Any]) -> _Accident:
         acc = _Accident(f"A{len(self.accidents) + 1}", ent)
@@ -170,6 +181,8 @@ class Script(Planner):
     def verb_step(
         self, do: str, target: Any, actor: Any, when: datetime, values: dict[str, Any], ctx: dict[str, Any]
     ) -> Callable[[], Receipt]:
+        command_type = VERBS[do]  # an unknown verb fails when the story is planned
+
         def run() -> Receipt:
             args = {}
             for key, value in values.items():
@@ -179,7 +192,7 @@ class Script(Planner):
                 args[key] = value
             if isinstance(values.get("decision_number"), _Next):
                 target.decisions.append(args["decision_number"])
-            command = VERBS[do](**{_ID_FIELD[type(target)]: target.id}, occurred_at=when, **args)  # type: ignore[call-arg]
+            command = command_type(**{_ID_FIELD[type(target)]: target.id}, occurred_at=when, **args)  # type: ignore[call-arg]
             return self.act(actor, command)
 
         return run

@@ -14,9 +14,9 @@ such signature says so, and the key is enrolled as ``server_held`` so a verifier
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from api.problems import ApiProblem
+from api.schemas.signatures import PersonalSignatureIn
 from app.wiring import Services
 from domain.glossary import SignatureMeaning
 from domain.signatures import ALGORITHM, MODE_CLIENT, PersonalSignature, ServerHeldSigner
@@ -46,10 +46,11 @@ def server_signer(services: Services, user_id: str, sign_with: str | None) -> Se
     return ServerHeldSigner(key_id, private_key, datetime.now(UTC).replace(microsecond=0))
 
 
-def signature_arg(ctx: Any, body: Any, meaning: SignatureMeaning) -> PersonalSignature | ServerHeldSigner | None:
-    """What a signed act's command gets: the server-held signer, the client's signature, or None."""
-    given = getattr(body, "signature", None)
-    signer = getattr(ctx, "server_signer", None)
+def signature_arg(
+    signer: ServerHeldSigner | None, given: PersonalSignatureIn | None, meaning: SignatureMeaning
+) -> PersonalSignature | ServerHeldSigner | None:
+    """What a signed act's command gets: the server-held signer (``X-Sign-With``), the client's signature
+    from the body, or None."""
     if signer is not None and given is not None:
         raise ApiProblem(
             422,
@@ -58,7 +59,7 @@ def signature_arg(ctx: Any, body: Any, meaning: SignatureMeaning) -> PersonalSig
             "The request carries both a client signature and X-Sign-With: server-held; choose one",
         )
     if signer is not None:
-        return signer  # type: ignore[no-any-return]
+        return signer
     if given is None:
         return None
     return PersonalSignature(

@@ -250,7 +250,10 @@ class AuditLog:
             self._signer = Signer.from_file(self.origin, self.key_file)
         return self._signer
 
-    def public_key(self) -> str:
+    def public_key(self) -> str | None:
+        """The checkpoint key's public half; None until the first checkpoint makes the key (a read never does)."""
+        if self._signer is None and not self.key_file.exists():
+            return None
         return str(self.signer.verifier)
 
     # ----- tree ----------------------------------------------------------------------------------

@@ -23,13 +23,13 @@ these rules (so a changed window needs no rebuild).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.business_time import business_date
+from domain.signatures import KeyState, SignatureCheck, signature_check
 
 # ----- the lists ---------------------------------------------------------------------------------
 
@@ -64,69 +64,37 @@ SIGNATURE_LABELS: dict[str, str] = {
 }
 
 
-def signature_verdict(event: Any, keys: Any = None) -> tuple[str, str | None]:
+def signature_verdict(event: Any, keys: Mapping[str, KeyState] | None = None) -> tuple[str, str | None]:
     """The state of an event's personal signature (the optional ``signature`` field of signed events),
     and the checker's reason code when it is not valid.
 
     Validity comes from ``domain.signatures.signature_check(event, keys)`` (``keys``: the key states by
-    key id, as of now, so a revocation recorded later shows). Without that module, or without the key
-    states, a present signature is reported as ``signed_unchecked``, never as valid.
+    key id, as of now, so a revocation recorded later shows). Without the key states a present signature
+    is reported as ``signed_unchecked``, never as valid.
     """
     if getattr(event, "signature", None) is None:
         return UNSIGNED, None
-    try:
-        check = getattr(importlib.import_module("domain.signatures"), "signature_check", None)
-    except ImportError:
-        return SIGNED_UNCHECKED, None
-    if check is None or keys is None:
+    if keys is None:
         return SIGNED_UNCHECKED, None
     try:
-        result = check(event, keys)
+        result = signature_check(event, keys)
     except Exception as exc:  # an auditor's read must not fail on one bad signature: say so instead
         return CHECK_ERROR, type(exc).__name__
-    status = interpret_check(result)
-    return status, None if status == VALID else _reason(result)
+    status = verdict_of(result)
+    return status, None if status == VALID else result.reason_code
 
 
-def signature_status(event: Any, keys: Any = None) -> str:
+def signature_status(event: Any, keys: Mapping[str, KeyState] | None = None) -> str:
     return signature_verdict(event, keys)[0]
 
 
-def _fields(result: Any) -> dict[str, Any]:
-    if isinstance(result, Mapping):
-        return dict(result)
-    if isinstance(result, str):
-        return {"status": result}
-    names = ("status", "code", "reason_code", "reason", "valid", "ok")
-    return {k: getattr(result, k) for k in names if hasattr(result, k)}
-
-
-def _reason(result: Any) -> str | None:
-    fields = _fields(result) if result is not None and not isinstance(result, bool) else {}
-    found = next((fields[k] for k in ("reason_code", "code", "status", "reason") if fields.get(k)), None)
-    return None if found is None else str(getattr(found, "value", found))
-
-
-def interpret_check(result: Any) -> str:
-    """Reads the checker's answer: a bool, a status text, or an object/mapping with a status, a reason
-    code or a ``valid``/``ok`` flag. Anything mentioning revocation is ``key_revoked``."""
-    if result is None:
-        return SIGNED_UNCHECKED
-    if isinstance(result, bool):
-        return VALID if result else INVALID
-    fields = _fields(result)
-    words = [str(getattr(fields[k], "value", fields[k])).strip().lower() for k in ("status", "code", "reason_code", "reason")
-             if fields.get(k)]  # fmt: skip
-    if any("revoked" in w for w in words):
-        return KEY_REVOKED
-    if words and words[0] in (UNSIGNED, SIGNED_UNCHECKED):
-        return words[0]
-    flag = fields.get("valid", fields.get("ok"))
-    if isinstance(flag, bool):
-        return VALID if flag else INVALID
-    if words and words[0] in (VALID, "ok", "good", "verified"):
+def verdict_of(result: SignatureCheck) -> str:
+    """The chain's word for the checker's answer; a revoked key is told apart from other failures."""
+    if result.ok:
         return VALID
-    return INVALID if words else SIGNED_UNCHECKED
+    if result.reason_code == "key_revoked":
+        return KEY_REVOKED
+    return UNSIGNED if result.reason_code == "unsigned" else INVALID
 
 
 def signed_with_revoked_key(status: str) -> bool:

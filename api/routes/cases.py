@@ -51,7 +51,7 @@ _SIGNED: dict[type[Command], SignatureMeaning] = {
 
 
 def _signed(headers: CommandHeaders, body: Any, command: type[Command]) -> dict[str, Any]:
-    return {"signature": signature_arg(headers, body, _SIGNED[command])} if command in _SIGNED else {}
+    return {"signature": signature_arg(headers.server_signer, body.signature, _SIGNED[command])} if command in _SIGNED else {}
 
 
 # One action per enforcement event; the domain refuses with the plan's rule codes (penalty_exempt,

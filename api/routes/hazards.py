@@ -186,7 +186,7 @@ add_action(
         passed=b.passed,
         opinion=b.opinion,
         assessed_by=b.assessed_by,
-        signature=signature_arg(ctx, b, SignatureMeaning.VERIFIER),
+        signature=signature_arg(ctx.server_signer, b.signature, SignatureMeaning.VERIFIER),
         occurred_at=b.occurred_at,
     ),
 )
@@ -197,7 +197,10 @@ add_action(
     ClosureIn,
     "Close the hazard (销号), after verification and delisting",
     lambda ctx, hid, b: c.CloseHazard(
-        hazard_id=hid, note=b.note, signature=signature_arg(ctx, b, SignatureMeaning.CLOSER), occurred_at=b.occurred_at
+        hazard_id=hid,
+        note=b.note,
+        signature=signature_arg(ctx.server_signer, b.signature, SignatureMeaning.CLOSER),
+        occurred_at=b.occurred_at,
     ),
 )
 add_action(

@@ -70,7 +70,7 @@ def record_finding(
             no_major_hazard=body.no_major_hazard,
             note=body.note,
             occurred_at=body.occurred_at,
-            signature=signature_arg(headers, body, SignatureMeaning.INSPECTOR),
+            signature=signature_arg(headers.server_signer, body.signature, SignatureMeaning.INSPECTOR),
         ),
     )
 
@@ -88,7 +88,7 @@ def sign_inspection(
         c.SignInspection(
             inspection_id=inspection_id,
             occurred_at=body.occurred_at,
-            signature=signature_arg(headers, body, SignatureMeaning.INSPECTOR),
+            signature=signature_arg(headers.server_signer, body.signature, SignatureMeaning.INSPECTOR),
         ),
     )
 

@@ -61,7 +61,8 @@ def submit_report(annex: str, body: SubmissionIn, headers: Headers, request: Req
     known_at = datetime.now(UTC)  # system time, as the events' recorded_at
     command = SubmitReport(
         annex=annex, unit=body.unit, as_of=body.as_of, figures=frozen_figures(services, annex, body.unit, body.as_of, known_at),
-        known_at=known_at, note=body.note, signature=signature_arg(headers, body, SignatureMeaning.SUBMITTER),
+        known_at=known_at, note=body.note,
+        signature=signature_arg(headers.server_signer, body.signature, SignatureMeaning.SUBMITTER),
     )  # fmt: skip
     outcome = execute(services, headers, request, body, command, status=201)
     submission = ledger.reports.submission(outcome.id)

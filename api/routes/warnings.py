@@ -57,7 +57,7 @@ add_action(
     router, "warning_id", "confirmation", WarningConfirmationIn, "Confirm the warning (区安委办); published = 通报",
     lambda ctx, wid, b: c.ConfirmWarning(
         warning_id=wid, note=b.note, published=b.published,
-        signature=signature_arg(ctx, b, SignatureMeaning.CONFIRMER), occurred_at=b.occurred_at,
+        signature=signature_arg(ctx.server_signer, b.signature, SignatureMeaning.CONFIRMER), occurred_at=b.occurred_at,
     ),
 )  # fmt: skip
 add_action(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -104,3 +106,23 @@ def test_openapi_has_every_endpoint_with_examples(api: Api) -> None:
     schemas = spec["components"]["schemas"]
     for name in ("HazardIn", "PlanIn", "ListingIn", "VerificationIn", "InspectionIn", "EnterpriseIn"):
         assert schemas[name].get("examples"), name
+
+
+def test_reads_never_write(db_url: str, tmp_path: Path) -> None:
+    """No GET moves a read model, appends an event or makes the checkpoint key: with no worker running,
+    every read answers from what the read models hold and says where it read."""
+    key = tmp_path / "log-key.pem"
+    services = build(Settings(db_url=db_url, in_process_workers=False, log_key_file=key, checkpoint_dir=None))
+    with TestClient(create_app(services.settings, services=services)) as client:
+        api = Api(client)
+        api.post("/enterprises", {"credit_code": credit_code(2), "name": "示例", "sector": "fire_safety",
+                                  "jurisdiction": "dayu", "principal_name": "某"}, OFFICE, status=201)  # fmt: skip
+        before = [(m.name, m.position()) for m in services.read_models]
+        for path in ("/enterprises", "/hazards", "/reports/annex1", "/reports/annex2", "/reports/annex3", "/kpis",
+                     "/warnings", "/accountability/anomalies", "/audit/checkpoints", "/health"):  # fmt: skip
+            r = client.get(f"/api/v1{path}")
+            assert r.status_code == 200, (path, r.text)
+        assert [(m.name, m.position()) for m in services.read_models] == before
+        assert services.ledger.recorder.max_notification_id() == 1
+        assert api.get("/audit/checkpoints")["public_key"] is None and not key.exists()
+        assert client.get("/api/v1/hazards").headers["X-Read-Position"] == "0"

@@ -10,6 +10,7 @@ import pytest
 
 from domain import accountability_rules as r
 from domain.business_time import CHINA_TZ
+from domain.signatures import SignatureCheck
 
 
 def at(day: date, hour: int = 10) -> datetime:
@@ -160,21 +161,13 @@ def test_a_signature_is_never_called_valid_without_the_key_states() -> None:
 @pytest.mark.parametrize(
     ("answer", "status"),
     [
-        (True, r.VALID),
-        (False, r.INVALID),
-        ("valid", r.VALID),
-        ("key_revoked", r.KEY_REVOKED),
-        ({"valid": False, "reason": "signed after the key was revoked"}, r.KEY_REVOKED),
-        (SimpleNamespace(valid=True, reason=""), r.VALID),
-        (SimpleNamespace(status="bad_signature"), r.INVALID),
-        (None, r.SIGNED_UNCHECKED),
-        # domain.signatures.SignatureCheck(ok, reason_code, reason_en, reason_zh)
-        (SimpleNamespace(ok=True, reason_code="ok"), r.VALID),
-        (SimpleNamespace(ok=False, reason_code="key_revoked"), r.KEY_REVOKED),
-        (SimpleNamespace(ok=False, reason_code="signature_invalid"), r.INVALID),
-        (SimpleNamespace(ok=False, reason_code="unsigned"), r.UNSIGNED),
+        (SignatureCheck(True, "ok", "", ""), r.VALID),
+        (SignatureCheck(False, "key_revoked", "", ""), r.KEY_REVOKED),
+        (SignatureCheck(False, "signature_invalid", "", ""), r.INVALID),
+        (SignatureCheck(False, "key_unknown", "", ""), r.INVALID),
+        (SignatureCheck(False, "unsigned", "", ""), r.UNSIGNED),
     ],
 )
-def test_the_checkers_answer_is_read_honestly(answer: object, status: str) -> None:
-    assert r.interpret_check(answer) == status
+def test_the_checkers_answer_is_read_honestly(answer: SignatureCheck, status: str) -> None:
+    assert r.verdict_of(answer) == status
     assert r.signed_with_revoked_key(status) is (status == r.KEY_REVOKED)

@@ -26,6 +26,7 @@ from projections.measures import (
     Scope,
     activity,
     by_sector,
+    by_sector_in,
     contributors,
     deficiency,
     latest_values,
@@ -153,8 +154,7 @@ class AnnexQueries:
         cumulative_ctx = self._context(unit, cumulative(start, as_of), known_at)
         month_ctx = replace(cumulative_ctx, scope=replace(cumulative_ctx.scope, period=month_to_date(start, as_of)))
         measures = {**ANNEX2_MEASURES, **{f"served.{i}": m for i, m in enumerate(SERVED)}}
-        groups = by_sector(self.engine, measures, cumulative_ctx)
-        month_groups = by_sector(self.engine, measures, month_ctx)
+        groups, month_groups = by_sector_in(self.engine, measures, [cumulative_ctx, month_ctx])
         for figures in (groups, month_groups):
             figures["enterprises_served"] = union_of(*(figures.pop(f"served.{i}") for i in range(len(SERVED))))
         month = {key: total(g) for key, g in month_groups.items()}

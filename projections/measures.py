@@ -119,59 +119,72 @@ _SUMMED = {"count": None, "any": None, "quantity": "quantity", "amount": "amount
 
 
 def by_sector(engine: Engine, measures: dict[str, Measure], ctx: Context) -> dict[str, dict[str | None, Any]]:
-    """Each figure per sector row of its source (None: records without a sector), computed with one
-    scan per source table: a ``SUM(CASE …)`` per additive figure, one ``DISTINCT`` query with a flag
-    per figure for sets of enterprises/records (unions are not sums). ``any`` gives a bool."""
-    results: dict[str, dict[str | None, Any]] = {key: {} for key in measures}
+    """Each figure per sector row of its source (None: records without a sector); see ``by_sector_in``."""
+    return by_sector_in(engine, measures, [ctx])[0]
+
+
+def by_sector_in(
+    engine: Engine, measures: dict[str, Measure], contexts: Sequence[Context]
+) -> list[dict[str, dict[str | None, Any]]]:
+    """Each figure per sector row of its source for several periods of one scope (e.g. Annex 2's
+    cumulative and month-to-date columns), with one scan per source table for all of them: a
+    ``SUM(CASE …)`` per additive figure and period, one ``DISTINCT`` query with a flag per figure and
+    period for sets of enterprises/records (unions are not sums). ``any`` gives a bool. A source the
+    running totals serve (the district as known now) is read from them instead, per period."""
+    results: list[dict[str, dict[str | None, Any]]] = [{key: {} for key in measures} for _ in contexts]
     by_source: dict[str, list[str]] = {}
     for key, measure in measures.items():
         by_source.setdefault(measure.source, []).append(key)
     with engine.connect() as conn:
-        for source, keys in by_source.items():
-            totals = _from_rollups(conn, measures, keys, ctx)
-            if totals is not None:
-                results.update(totals)
-                continue
-            t = ctx.tables[source]
-            sector = _sector_of(t)
-            sector_key = sector if sector is not None else literal(None)
-            conditions = {key: and_(*measures[key].base(ctx)[1]) for key in keys}
-            additive = [k for k in keys if measures[k].aggregate in _SUMMED or measures[k].aggregate == "any"]
-            if additive:
-                sums = [
-                    func.coalesce(func.sum(case((conditions[k], _summand(t, measures[k])), else_=0)), 0).label(f"m{i}")
-                    for i, k in enumerate(additive)
-                ]
-                query = (
-                    select(sector_key.label("sector"), *sums).where(or_(*(conditions[k] for k in additive))).group_by(sector_key)
-                )
-                for row in conn.execute(query):
-                    for i, k in enumerate(additive):
-                        results[k][row[0]] = int(row[i + 1])
-            for k in additive:
-                if measures[k].aggregate == "any":
-                    results[k] = {None: total(results[k]) > 0}
-            sets = [k for k in keys if measures[k].aggregate in ("enterprises", "records")]
-            for members in ({k for k in sets if measures[k].aggregate == a} for a in ("enterprises", "records")):
-                if not members:
-                    continue
-                ordered = sorted(members)
-                member = (
-                    t.c.enterprise_id
-                    if measures[ordered[0]].aggregate == "enterprises"
-                    else measures[ordered[0]].record_column(t)
-                )
-                flags = [case((conditions[k], 1), else_=0).label(f"f{i}") for i, k in enumerate(ordered)]
-                query = (
-                    select(sector_key.label("sector"), member, *flags)
-                    .distinct()
-                    .where(member.is_not(None), or_(*(conditions[k] for k in ordered)))
-                )
-                for row in conn.execute(query):
-                    for i, k in enumerate(ordered):
-                        if row[i + 2]:
-                            results[k].setdefault(row[0], set()).add(row[1])
+        for keys in by_source.values():
+            scanned: list[int] = []
+            for i, ctx in enumerate(contexts):
+                totals = _from_rollups(conn, measures, keys, ctx)
+                if totals is None:
+                    scanned.append(i)
+                else:
+                    results[i].update(totals)
+            if scanned:
+                _scan(conn, measures, keys, [(contexts[i], results[i]) for i in scanned])
     return results
+
+
+def _scan(
+    conn: Any, measures: dict[str, Measure], keys: list[str], targets: list[tuple[Context, dict[str, dict[str | None, Any]]]]
+) -> None:
+    """One source table, scanned once for every (period, figure) of ``targets``."""
+    t = targets[0][0].tables[measures[keys[0]].source]
+    sector = _sector_of(t)
+    sector_key = sector if sector is not None else literal(None)
+    asked = [(ctx, out, key, and_(*measures[key].base(ctx)[1])) for ctx, out in targets for key in keys]
+    additive = [a for a in asked if measures[a[2]].aggregate in _SUMMED or measures[a[2]].aggregate == "any"]
+    if additive:
+        sums = [
+            func.coalesce(func.sum(case((condition, _summand(t, measures[key])), else_=0)), 0).label(f"m{i}")
+            for i, (_, _, key, condition) in enumerate(additive)
+        ]
+        query = select(sector_key.label("sector"), *sums).where(or_(*(a[3] for a in additive))).group_by(sector_key)
+        for row in conn.execute(query):
+            for i, (_, out, key, _) in enumerate(additive):
+                out[key][row[0]] = int(row[i + 1])
+        for _, out, key, _ in additive:
+            if measures[key].aggregate == "any":
+                out[key] = {None: total(out[key]) > 0}
+    for aggregate in ("enterprises", "records"):
+        members = sorted((a for a in asked if measures[a[2]].aggregate == aggregate), key=lambda a: a[2])
+        if not members:
+            continue
+        member = t.c.enterprise_id if aggregate == "enterprises" else measures[members[0][2]].record_column(t)
+        flags = [case((condition, 1), else_=0).label(f"f{i}") for i, (_, _, _, condition) in enumerate(members)]
+        query = (
+            select(sector_key.label("sector"), member, *flags)
+            .distinct()
+            .where(member.is_not(None), or_(*(a[3] for a in members)))
+        )
+        for row in conn.execute(query):
+            for i, (_, out, key, _) in enumerate(members):
+                if row[i + 2]:
+                    out[key].setdefault(row[0], set()).add(row[1])
 
 
 def _from_rollups(conn: Any, measures: dict[str, Measure], keys: list[str], ctx: Context) -> dict[str, Any] | None:

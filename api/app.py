@@ -41,9 +41,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     settings = settings or Settings.from_env()
     services = services or build(settings, clock=clock)
 
+    workers = InProcessWorkers(services, settings.process_every_seconds) if settings.in_process_workers else None
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        workers = InProcessWorkers(services, settings.process_every_seconds) if settings.in_process_workers else None
         if workers is not None:
             workers.start()
         yield
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.workers = workers  # health reports them
     problems.install(app)
     for module in (health, reference, enterprises, inspections, hazards, reports):
         app.include_router(module.router, prefix="/api/v1")

@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Query, Request, Response
 
 from app.consistency import wait_for
 from app.wiring import ReadModels, Services
+from app.workers import InProcessWorkers
 from projections.engine import ProjectionRunner
 
 
@@ -18,6 +19,13 @@ async def services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(services)]
+
+
+async def workers(request: Request) -> InProcessWorkers | None:
+    return request.app.state.workers  # type: ignore[no-any-return]
+
+
+WorkersDep = Annotated[InProcessWorkers | None, Depends(workers)]
 
 
 def _consistent(pick: Callable[[ReadModels], ProjectionRunner]) -> Any:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
+from adapters.faults import DATABASE_UNAVAILABLE
 from domain.errors import DomainError, ErrorKind
 
 log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
 
 STATUS = {
     ErrorKind.NOT_FOUND: 404,
@@ -31,7 +36,9 @@ class ApiProblem(Exception):
         self.status, self.code, self.zh, self.en, self.details = status, code, zh, en, details
 
 
-def problem(status: int, code: str, zh: str, en: str, instance: str, **extra: Any) -> JSONResponse:
+def problem(
+    status: int, code: str, zh: str, en: str, instance: str, headers: Mapping[str, str] | None = None, **extra: Any
+) -> JSONResponse:
     body = {
         "type": f"/problems/{code}",
         "title": en,
@@ -43,7 +50,16 @@ def problem(status: int, code: str, zh: str, en: str, instance: str, **extra: An
         "instance": instance,
         **extra,
     }
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=dict(headers or {}))
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the API's contract serves at this path (Starlette names only its first route's)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        if compile_path(template)[0].match(request.url.path):
+            methods.update(method.upper() for method in operations)
+    return sorted(methods)
 
 
 def install(app: FastAPI) -> None:
@@ -80,8 +96,24 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 404:
             return problem(404, "not_found", "资源不存在", "Not found", request.url.path)
         if exc.status_code == 405:
-            return problem(405, "method_not_allowed", "不支持该请求方法", "Method not allowed", request.url.path)
+            allow = {"Allow": ", ".join(_allowed_methods(request))}
+            return problem(405, "method_not_allowed", "不支持该请求方法", "Method not allowed", request.url.path, allow)
         return problem(exc.status_code, "http_error", str(exc.detail), str(exc.detail), request.url.path)
+
+    def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # The database is down or restarting: a clean, retryable answer, never a 500 (the pools reconnect).
+        log.warning("database unavailable on %s: %s", request.url.path, exc)
+        return problem(
+            503,
+            "database_unavailable",
+            "数据库暂时不可用，请稍后重试",
+            "The database is temporarily unavailable; retry shortly",
+            request.url.path,
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, _unavailable)
 
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> JSONResponse:

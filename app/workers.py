@@ -9,6 +9,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from app.process_managers import process_loop
 from app.wiring import Services
@@ -34,11 +35,51 @@ def wake_on_local_commit(services: Services, fallback: Callable[[float], None]) 
 
 
 @dataclass
+class WorkerStatus:
+    """What health reports of one worker: alive or not, how often it was restarted, its last error."""
+
+    name: str
+    alive: bool = False
+    restarts: int = 0
+    last_error: str | None = None
+    last_error_at: str | None = None
+
+
+BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
+
+
+def supervise(status: WorkerStatus, target: Callable[..., None], args: tuple[object, ...], stop: threading.Event,
+              backoff: tuple[float, ...] = BACKOFF_SECONDS) -> None:  # fmt: skip
+    """Runs ``target(*args)`` until ``stop``: after any error it is logged, reported in ``status`` and the
+    worker restarted after a growing pause (a database outage, a bug in one batch), never left dead."""
+    failures = 0
+    while not stop.is_set():
+        status.alive = True
+        try:
+            target(*args)
+            failures = 0
+            if stop.is_set():
+                break
+        except Exception as error:  # noqa: BLE001 — a worker must outlive any one failure
+            status.last_error = f"{type(error).__name__}: {error}"[:500]
+            status.last_error_at = datetime.now(UTC).isoformat()
+            log.exception("worker %s failed; restarting", status.name)
+        status.alive = False
+        pause = backoff[min(failures, len(backoff) - 1)]
+        failures += 1
+        if stop.wait(pause):
+            break
+        status.restarts += 1
+    status.alive = False
+
+
+@dataclass
 class InProcessWorkers:
     services: Services
     process_every: float = 60.0
     stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
+    statuses: list[WorkerStatus] = field(default_factory=list)
 
     def start(self) -> None:
         services = self.services
@@ -50,7 +91,11 @@ class InProcessWorkers:
             self._spawn("process-managers", process_loop, services, self.stop, self.process_every)
 
     def _spawn(self, name: str, target: Callable[..., None], *args: object) -> None:
-        thread = threading.Thread(target=target, args=args, name=f"hazard-ledger:{name}", daemon=True)
+        status = WorkerStatus(name)
+        self.statuses.append(status)
+        thread = threading.Thread(
+            target=supervise, args=(status, target, args, self.stop), name=f"hazard-ledger:{name}", daemon=True
+        )
         thread.start()
         self.threads.append(thread)
 

@@ -1,12 +1,13 @@
 """Liveness, projection lag (JSON) and Prometheus metrics."""
 
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Response
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-from api.deps import ServicesDep
+from api.deps import ServicesDep, WorkersDep
 from app.wiring import Services
 
 router = APIRouter(tags=["health"])
@@ -28,10 +29,13 @@ def projection_status(services: Services) -> dict[str, dict[str, Any]]:
 
 
 @router.get("/health")
-def health(services: ServicesDep) -> dict[str, Any]:
-    """Is the ledger up; how far each read model is behind the event log (events and seconds)."""
+def health(services: ServicesDep, workers: WorkersDep) -> dict[str, Any]:
+    """Is the ledger up; how far each read model is behind the event log (events and seconds); each
+    in-process worker alive or not, with its restarts and last error (``degraded`` when one is down)."""
+    running = [] if workers is None else [asdict(status) for status in workers.statuses]
     return {
-        "status": "ok",
+        "status": "degraded" if any(not w["alive"] for w in running) else "ok",
+        "workers": running,
         "database": "postgresql" if services.settings.is_postgres else "sqlite",
         "events": services.ledger.recorder.max_notification_id() or 0,
         "projections": projection_status(services),

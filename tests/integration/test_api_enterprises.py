@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy.exc
+from eventsourcing.persistence import OperationalError
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -126,3 +129,33 @@ def test_reads_never_write(db_url: str, tmp_path: Path) -> None:
         assert services.ledger.recorder.max_notification_id() == 1
         assert api.get("/audit/checkpoints")["public_key"] is None and not key.exists()
         assert client.get("/api/v1/hazards").headers["X-Read-Position"] == "0"
+
+
+def test_a_database_outage_is_a_503_with_retry_after(api: Api, services: Any, monkeypatch: Any) -> None:
+    """Down or restarting: a clean, retryable answer with the usual problem body — never a 500."""
+
+    def down(*_: Any, **__: Any) -> Any:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(services.pipeline, "execute", down)
+    r = api.client.post("/api/v1/enterprises", json={"credit_code": credit_code(3), "name": "某", "sector": "fire_safety",
+                        "jurisdiction": "dayu", "principal_name": "某"}, headers=OFFICE)  # fmt: skip
+    assert r.status_code == 503 and r.headers["Retry-After"] == "5" and r.json()["code"] == "database_unavailable"
+    def gone(*_: Any) -> Any:
+        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(services.queries, "enterprises", gone)
+    r = api.client.get("/api/v1/enterprises")
+    assert r.status_code == 503 and r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_wrong_method_is_405_with_allow(api: Api) -> None:
+    r = api.client.put("/api/v1/enterprises")
+    assert r.status_code == 405 and set(r.headers["Allow"].replace(" ", "").split(",")) == {"GET", "POST"}
+    assert r.json()["code"] == "method_not_allowed"
+
+
+def test_health_names_each_in_process_worker(api: Api) -> None:
+    health = api.get("/health")
+    assert health["status"] == "ok"
+    assert {w["name"] for w in health["workers"]} >= {"projections"} and all(w["alive"] for w in health["workers"])

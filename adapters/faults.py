@@ -1,0 +1,17 @@
+"""Which errors of the storage stack mean "the database is unavailable" (down, restarting, out of
+connections) rather than a bug: the API answers them 503 with Retry-After (``api/problems.py``)."""
+
+from __future__ import annotations
+
+import psycopg
+import sqlalchemy.exc
+from eventsourcing import persistence
+
+DATABASE_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    persistence.OperationalError,  # the event store's wrapping of the driver's errors
+    persistence.InterfaceError,
+    sqlalchemy.exc.OperationalError,  # the read models' engine
+    sqlalchemy.exc.InterfaceError,
+    psycopg.OperationalError,  # direct psycopg use (proof reads, LISTEN)
+    psycopg.InterfaceError,
+)

@@ -136,7 +136,7 @@ class Ledger:
         reference = reference or load_reference()
         self.hazards = HazardApplication(env, reference=reference, rules=rules, clock=clock, evidence=evidence)
         common: dict[str, Any] = {
-            "shared": self.hazards.shared, "reference": reference, "rules": self.hazards.rules,
+            "shared_store": self.hazards.shared_store, "reference": reference, "rules": self.hazards.rules,
             "clock": self.hazards.clock, "evidence": self.hazards.evidence,
         }  # fmt: skip
         self.inspections = InspectionApplication(env, **common)

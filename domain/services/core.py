@@ -69,13 +69,13 @@ class LedgerCore(Application[UUID]):
         self,
         env: dict[str, str] | None = None,
         *,
-        shared: SharedStore | None = None,
+        shared_store: SharedStore | None = None,
         reference: ReferenceData | None = None,
         rules: LedgerRules | None = None,
         clock: Clock | None = None,
         evidence: EvidenceStore | None = None,
     ) -> None:
-        self._shared = shared
+        self._shared_store = shared_store
         super().__init__(env)
         self.reference = reference or load_reference()
         self.rules = rules or self.reference.rules
@@ -83,13 +83,13 @@ class LedgerCore(Application[UUID]):
         self.evidence = evidence or InMemoryEvidenceStore()
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory[Any]:
-        return self._shared.factory if self._shared else super().construct_factory(env)
+        return self._shared_store.factory if self._shared_store else super().construct_factory(env)
 
     def construct_recorder(self) -> ApplicationRecorder:
-        return self._shared.recorder if self._shared else super().construct_recorder()
+        return self._shared_store.recorder if self._shared_store else super().construct_recorder()
 
     @property
-    def shared(self) -> SharedStore:
+    def shared_store(self) -> SharedStore:
         return SharedStore(self.factory, self.recorder)
 
     def construct_transcoder(self) -> Transcoder:

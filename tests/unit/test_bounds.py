@@ -1,0 +1,76 @@
+"""Every value bounded at the boundary (domain/bounds.py, checked in Ledger.execute for every command of
+every entry point): a value out of bounds is refused naming the field and the limit; nothing is stored."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from domain.bounds import LONG_TEXT, MAX_YUAN, SHORT_TEXT
+from domain.commands.enforcement import DecidePenalty, OpenCase
+from domain.commands.hazards import AttachEvidence, FilePlan, ReportHazard
+from domain.errors import DomainError
+from domain.glossary import Grade, HazardSource
+
+from .support import INSPECTOR, World, complete_plan
+
+
+def _refused(world: World, actor, command) -> DomainError:  # type: ignore[no-untyped-def]
+    before = world.total_events()
+    with pytest.raises(DomainError) as refused:
+        world.app.execute(actor, command)
+    assert refused.value.code == "invalid_value" and world.total_events() == before
+    return refused.value
+
+
+def _hazard(world: World, **changes: object) -> ReportHazard:
+    values: dict[str, object] = {"enterprise_id": world.enterprise_id, "grade": Grade.GENERAL,
+                                 "source": HazardSource.SELF_INSPECTION, "description": "消防通道堵塞"}  # fmt: skip
+    return ReportHazard(**{**values, **changes})  # type: ignore[arg-type]
+
+
+def test_a_fine_beyond_any_real_figure_is_refused_with_its_field_and_limit(world: World) -> None:
+    case = world.app.execute(INSPECTOR, OpenCase(enterprise_id=world.enterprise_id, legal_basis="《安全生产法》第一百零二条",
+                                                 case_number="呈应急立〔2023〕1号"))  # fmt: skip
+    command = DecidePenalty(case_id=case.id, target="enterprise", fine_yuan=10**29, decision_number="呈应急罚〔2023〕1号",
+                            legal_basis="《安全生产法》第一百零二条")  # fmt: skip
+    error = _refused(world, INSPECTOR, command)
+    assert error.details["field"] == "fine_yuan" and error.details["limit"] == MAX_YUAN
+    assert "fine_yuan" in error.message_zh and "fine_yuan" in error.message_en
+
+
+def test_control_characters_are_refused_line_breaks_only_in_long_text(world: World) -> None:
+    assert _refused(world, world.principal, _hazard(world, description="a\x00b")).details["field"] == "description"
+    world.app.execute(world.principal, _hazard(world, description="第一行\n第二行"))
+    assert _refused(world, world.principal, _hazard(world, criterion="条款\n第二行")).details["field"] == "criterion"
+
+
+def test_lengths_dates_and_nested_values_are_bounded(world: World) -> None:
+    hazard = world.report(Grade.GENERAL)
+    evidence = AttachEvidence(hazard_id=hazard, file_name="x" * 10_000 + ".jpg", media_type="image/jpeg", content=b"jpeg")
+    assert _refused(world, world.principal, evidence).details == {
+        "field": "file_name", "reason": f"at most {SHORT_TEXT} characters", "reason_zh": f"不能超过 {SHORT_TEXT} 个字符",
+        "limit": SHORT_TEXT,
+    }  # fmt: skip
+    far = FilePlan(hazard_id=hazard, plan=complete_plan(date(9999, 12, 31)))
+    assert _refused(world, world.principal, far).details["field"] == "plan.deadline"
+    ancient = _hazard(world, existed_since=date(1, 1, 1))
+    assert _refused(world, world.principal, ancient).details["field"] == "existed_since"
+    assert _refused(world, world.principal, _hazard(world, description="长" * (LONG_TEXT + 1))).details["limit"] == LONG_TEXT
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=1, max_size=40))
+def test_any_text_is_either_refused_or_stored_as_given(world: World, text: str) -> None:
+    """Whatever characters a person types, the ledger stores them exactly or refuses with invalid_value."""
+    try:
+        receipt = world.app.execute(world.principal, _hazard(world, description=text))
+    except DomainError as error:
+        assert error.code == "invalid_value"
+        return
+    assert isinstance(receipt.id, UUID)
+    assert world.app.hazards.hazard(receipt.id)["description"] == text.strip()  # the hazard trims its text

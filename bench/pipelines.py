@@ -139,7 +139,8 @@ def setup_product(server: Server, hazards: int) -> tuple[list[str], dict[str, st
                 "deadline": deadline_iso, "contingency_plan": "储罐区泄漏专项应急预案"}  # fmt: skip
         for i in range(hazards):
             r = c.post("/hazards", headers=principal, json={
-                "enterprise_id": eid, "grade": "general", "source": "self_inspection", "description": f"基准隐患{i}"})  # fmt: skip
+                "enterprise_id": eid, "grade": "general", "source": "self_inspection",
+                "description": f"基准隐患{i}"})  # fmt: skip
             assert r.status_code == 201, r.text
             hid = r.json()["id"]
             r = c.post(f"/hazards/{hid}/plan", headers=principal, json=plan)
@@ -193,7 +194,8 @@ def bench_http(rounds: int, seconds: float, clients: int, hazards: int, keep: bo
     product_url = create_db("hazard_bench_http_product")
     crud_url = create_db("hazard_bench_http_crud")
     env = {"HAZARD_DB_URL": product_url, "HAZARD_IN_PROCESS_WORKERS": "0", "HAZARD_ENV": "development",
-           "HAZARD_LOG_KEY_FILE": "/tmp/bench-pipelines-log-key.pem", "HAZARD_CHECKPOINT_DIR": "/tmp/bench-pipelines-checkpoints"}  # fmt: skip
+           "HAZARD_LOG_KEY_FILE": "/tmp/bench-pipelines-log-key.pem",
+           "HAZARD_CHECKPOINT_DIR": "/tmp/bench-pipelines-checkpoints"}  # fmt: skip
     servers: list[Server] = []
     try:
         crud = Server("crud", "bench.crud_service:app_from_env", 8712, {"CRUD_DB_URL": crud_url, "CRUD_SEED_ITEMS": str(hazards)})
@@ -212,7 +214,7 @@ def bench_http(rounds: int, seconds: float, clients: int, hazards: int, keep: bo
         except Exception as e:  # noqa: BLE001 — the snapshot's API may be mid-refactor: report, go on
             print(f"PRODUCT API FAILED: {type(e).__name__}: {e}")
         body = {"note": "进展", "percent": 50}
-        for name, (server, paths, headers) in contenders.items():  # warm-up
+        for server, paths, headers in contenders.values():  # warm-up
             load(server, paths, headers, body, clients, 2.0)
         results: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
         order = list(contenders)
@@ -231,10 +233,12 @@ def bench_http(rounds: int, seconds: float, clients: int, hazards: int, keep: bo
         print(f"\n{machine()}; {clients} clients, {rounds} rounds x {seconds:.0f} s, {hazards} aggregates")
         for n, m in med.items():
             print(f"| {n} | {m['per_s']:,.0f} commands/s | server CPU {m['cpu_ms_per_cmd']:.2f} ms/command | "
-                  f"latency p50 {m['p50_ms']:.1f} ms, p95 {m['p95_ms']:.1f} ms | rounds {', '.join(str(round(x['per_s'])) for x in results[n])} |")  # fmt: skip
+                  f"latency p50 {m['p50_ms']:.1f} ms, p95 {m['p95_ms']:.1f} ms | "
+                  f"rounds {', '.join(str(round(x['per_s'])) for x in results[n])} |")  # fmt: skip
         if "product" in med:
             print(f"| ratio product/CRUD | {med['product']['per_s'] / med['crud']['per_s']:.1%} of the throughput | "
-                  f"{med['product']['cpu_ms_per_cmd'] / med['crud']['cpu_ms_per_cmd']:.1f}x the server CPU per command |")  # fmt: skip
+                  f"{med['product']['cpu_ms_per_cmd'] / med['crud']['cpu_ms_per_cmd']:.1f}x "
+                  "the server CPU per command |")  # fmt: skip
     finally:
         for s in servers:
             s.stop()
@@ -315,7 +319,8 @@ def bench_rebuild(services: Services, conninfo: str, rounds: int) -> None:
     per_round = [events / sum(seconds[n][r] for n in rebuilds) for r in range(rounds)]
     m = statistics.median(per_round)
     print(
-        f"| all {len(rebuilds)} read models rebuilt one after another | {m:,.0f} | {', '.join(f'{x:,.0f}' for x in per_round)} | {m / raw:.1%} |"
+        f"| all {len(rebuilds)} read models rebuilt one after another | {m:,.0f} | "
+        f"{', '.join(f'{x:,.0f}' for x in per_round)} | {m / raw:.1%} |"
     )
 
 
@@ -353,7 +358,8 @@ def bench_annex2(services: Services, samples: int) -> None:
         print(f"| {name} | {statistics.median(xs):.1f} ms | {percentile(xs, 95):.1f} ms |")
     a, b = (times[n] for n in order)
     print(
-        f"| ratio annex2 / GROUP BY | {statistics.median(a) / statistics.median(b):.2f}x | {percentile(a, 95) / percentile(b, 95):.2f}x |"
+        f"| ratio annex2 / GROUP BY | {statistics.median(a) / statistics.median(b):.2f}x | "
+        f"{percentile(a, 95) / percentile(b, 95):.2f}x |"
     )
 
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from api import problems
+from api.body_limit import BodyLimit
 from api.routes import accountability as accountability_routes  # accountability trail (谁检查、谁签名、谁负责)
 from api.routes import audit as audit_routes  # Merkle log: checkpoints, proofs
 from api.routes import cases, enterprises, hazards, health, inspections, reference, registers, reports
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         description=DESCRIPTION,
         lifespan=lifespan,
     )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.state.services = services
     app.state.workers = workers  # health reports them
     problems.install(app)

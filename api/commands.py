@@ -26,6 +26,7 @@ from api.signing import server_signer
 from app.pipeline import CommandContext, Outcome
 from app.wiring import Services
 from domain.actor import Actor
+from domain.bounds import SHORT_TEXT
 from domain.commands.base import Command
 from domain.signatures import ServerHeldSigner
 
@@ -47,7 +48,7 @@ def _parse_if_match(raw: str | None) -> int | None:
     if raw is None or not raw.strip():
         return None
     value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not value.isdigit() or len(value) > 18:  # a version, not a number of any size
         raise ApiProblem(
             422,
             "invalid_if_match",
@@ -67,9 +68,15 @@ async def command_headers(
         str | None, Header(description="`server-held`: the server signs a signed act with the user's server-held key")
     ] = None,
 ) -> CommandHeaders:
+    key = (idempotency_key or "").strip() or None
+    if key is not None and (len(key) > SHORT_TEXT or not key.isprintable()):
+        raise ApiProblem(
+            422, "invalid_idempotency_key", f"Idempotency-Key 应为不超过 {SHORT_TEXT} 个可打印字符",
+            f"Idempotency-Key must be at most {SHORT_TEXT} printable characters", limit=SHORT_TEXT,
+        )  # fmt: skip
     # Pure header parsing stays on the event loop; only the server-held key lookup reads the database.
     signer = await run_in_threadpool(server_signer, services, actor.user_id, x_sign_with) if x_sign_with else None
-    return CommandHeaders(actor, _parse_if_match(if_match), (idempotency_key or "").strip() or None, signer)
+    return CommandHeaders(actor, _parse_if_match(if_match), key, signer)
 
 
 Headers = Annotated[CommandHeaders, Depends(command_headers)]

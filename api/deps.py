@@ -10,6 +10,7 @@ from fastapi import Depends, Header, Query, Request, Response
 from app.consistency import wait_for
 from app.wiring import ReadModels, Services
 from app.workers import InProcessWorkers
+from domain.bounds import MAX_OFFSET, MAX_PAGE
 from projections.engine import ProjectionRunner
 
 
@@ -49,6 +50,9 @@ def _consistent(pick: Callable[[ReadModels], ProjectionRunner]) -> Any:
 
 
 MAX_POSITION = 2**63 - 1
+# Paging of every list: bounded by the domain's read limits.
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"rows to return (at most {MAX_PAGE})")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")]
 READ_POSITION_HEADER = "X-Read-Position"
 RecordsRead = Annotated[int, _consistent(lambda models: models.records)]
 ProcessFactsRead = Annotated[int, _consistent(lambda models: models.process_facts)]

@@ -51,6 +51,8 @@ class Settings:
     # records kept in memory per context after a command (the library's aggregate cache): a later command
     # reads only the events stored since, from any process (fast-forward); 0 turns it off
     aggregate_cache: int = 10000
+    # the largest request body (evidence arrives base64-encoded: 20 MiB of bytes is ≈ 27 MiB of body)
+    max_body_bytes: int = 32 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -72,6 +74,7 @@ class Settings:
             in_process_workers=env.get("HAZARD_IN_PROCESS_WORKERS", "1").lower() in ("1", "true", "yes"),
             process_every_seconds=float(env.get("HAZARD_PROCESS_EVERY_SECONDS", "60")),
             aggregate_cache=int(env.get("HAZARD_AGGREGATE_CACHE", "10000")),
+            max_body_bytes=int(env.get("HAZARD_MAX_BODY_BYTES", str(32 * 1024 * 1024))),
         )
         settings = cls(**{**settings.__dict__, **{k: v for k, v in overrides.items() if v is not None}})
         settings.check()

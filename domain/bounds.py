@@ -94,3 +94,19 @@ def _check_text(name: str, path: str, value: str) -> None:
 
 def _refuse(field: str, reason: str, reason_zh: str, limit: int | str) -> None:
     raise DomainError("invalid_value", field=field, reason=reason, reason_zh=reason_zh, limit=limit)
+
+
+# ----- reads -------------------------------------------------------------------------------------------
+
+MAX_PAGE = 1_000  # rows one list request may ask for
+MAX_OFFSET = 10_000_000  # rows a list request may skip (beyond any ledger's size; a bigint everywhere)
+CUT_OFF_DAYS_AHEAD = 366  # a report's cut-off: at most a year ahead (its cost grows with the months it spans)
+
+
+def cut_off(as_of: date | None, today: date) -> date:
+    """A report's cut-off (default today), refused outside [1949-10-01, today + a year]."""
+    day = today if as_of is None else as_of
+    latest = today + timedelta(days=CUT_OFF_DAYS_AHEAD)
+    if not EARLIEST <= day <= latest:
+        _refuse("as_of", f"between {EARLIEST} and {latest}", f"应在 {EARLIEST} 至 {latest} 之间", str(latest))
+    return day

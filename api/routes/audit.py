@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
-from api.deps import ServicesDep
+from api.deps import Limit, Offset, ServicesDep
 from api.problems import ApiProblem
 from audit.log import ProofError
 
@@ -23,8 +23,8 @@ def _bad(exc: ProofError) -> ApiProblem:
 @router.get("/checkpoints")
 def checkpoints(
     services: ServicesDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Signed checkpoints (tree size, root hash, time, signed note), newest first; and the public key."""
     audit = services.audit

@@ -3,11 +3,11 @@
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.commands import Headers, run_command
-from api.deps import RecordsRead, ServicesDep
+from api.deps import Limit, Offset, RecordsRead, ServicesDep
 from api.schemas.records import EnterpriseIn, PrincipalIn, Receipt
 from domain.commands import enterprises as c
 
@@ -24,7 +24,7 @@ def register_enterprise(
 
 @router.get("")
 def list_enterprises(
-    services: ServicesDep, read_at: RecordsRead, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)
+    services: ServicesDep, read_at: RecordsRead, limit: Limit = 100, offset: Offset = 0
 ) -> list[dict[str, Any]]:
     """Enterprises, by name (read model)."""
     return services.queries.enterprises(limit, offset)

@@ -16,6 +16,7 @@ from app.reports import annex_table, unit_name
 from app.wiring import Services
 from domain.access import mask_phones, phones_visible
 from domain.actor import Actor
+from domain.bounds import cut_off
 from domain.business_time import business_date
 from domain.report_submission import DISTRICT, check_annex
 
@@ -36,7 +37,7 @@ def _export(
     annex: str, fmt: str, services: Services, who: Actor | None, unit: str | None, as_of: date | None, known_at: datetime | None
 ) -> Response:
     check_annex(annex)
-    day = as_of or business_date(datetime.now(UTC))
+    day = cut_off(as_of, business_date(datetime.now(UTC)))
     table = annex_table(services, annex, unit, day, known_at)
     name = unit_name(services, unit)
     if annex == "annex3" and not phones_visible(who):

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.commands import Headers, add_action, run_command
-from api.deps import RecordsRead, ServicesDep
+from api.deps import Limit, Offset, RecordsRead, ServicesDep
 from api.schemas.records import (
     ClosureIn,
     CompletionIn,
@@ -54,8 +54,8 @@ def list_hazards(
     enterprise_id: UUID | None = None,
     overdue: bool | None = None,
     listed: bool | None = None,
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Hazards with filters, newest first (read model, caught up before reading)."""
     return services.queries.list(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from api.deps import RecordsRead, ServicesDep
 from api.identity import OptionalActor
 from domain.access import mask_phones, phones_visible
+from domain.bounds import cut_off
 from domain.business_time import business_date
 from domain.errors import DomainError
 
@@ -21,7 +22,7 @@ KnownAt = Annotated[datetime | None, Query(description="system time: the figures
 
 
 def _as_of(as_of: date | None) -> date:
-    return as_of or business_date(datetime.now(UTC))
+    return cut_off(as_of, business_date(datetime.now(UTC)))
 
 
 @router.get("/reports/annex1")

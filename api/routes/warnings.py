@@ -12,7 +12,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 
 from api.commands import add_action
-from api.deps import ProcessFactsRead, ServicesDep
+from api.deps import Limit, Offset, ProcessFactsRead, ServicesDep
 from api.schemas.warnings import WarningConfirmationIn, WarningDismissalIn
 from api.signing import signature_arg  # personal signatures
 from domain.commands import warnings as c
@@ -31,8 +31,8 @@ def list_warnings(
     unit: str | None = Query(None, description="reporting unit id (department, street or zone)"),
     level: WarningLevel | None = None,
     state: WarningState | None = None,
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Warnings, newest proposal first (read model, caught up before reading)."""
     return services.process_queries.warnings(WarningFilter(unit=unit, level=level, state=state, limit=limit, offset=offset))

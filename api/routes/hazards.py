@@ -30,6 +30,7 @@ from api.schemas.records import (
 from api.signing import signature_arg  # personal signatures
 from domain.commands import hazards as c
 from domain.errors import DomainError
+from domain.evidence import INLINE_MEDIA_TYPES
 from domain.glossary import Grade, HazardSource, HazardState, SignatureMeaning
 from domain.values import RectificationPlan, SupervisionListing
 from projections.hazard_queries import HazardFilter
@@ -91,9 +92,16 @@ def hazard_events(hazard_id: UUID, services: ServicesDep) -> list[dict[str, Any]
 
 @router.get("/{hazard_id}/evidence/{sha256}")
 def evidence_content(hazard_id: UUID, sha256: str, services: ServicesDep) -> Response:
-    """The bytes of an attached evidence file."""
+    """The bytes of an attached evidence file: photos and PDFs shown inline, anything else downloaded; never
+    sniffed or run by the browser (nosniff, a sandboxing CSP)."""
     media_type, content = services.ledger.hazards.evidence_content(hazard_id, sha256)
-    return Response(content, media_type=media_type)
+    disposition = "inline" if media_type in INLINE_MEDIA_TYPES else "attachment"
+    headers = {
+        "Content-Disposition": f'{disposition}; filename="{sha256.lower()}"',
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    }
+    return Response(content, media_type=media_type, headers=headers)
 
 
 def _decode_base64(text: str) -> bytes:

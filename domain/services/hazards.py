@@ -12,6 +12,7 @@ from domain.access import check_role, check_scope
 from domain.actor import Actor
 from domain.enterprise import Enterprise
 from domain.errors import DomainError
+from domain.evidence import evidence_media_type
 from domain.glossary import Assessor, Grade, HazardSource, SignatureMeaning
 from domain.hazard import Hazard
 from domain.inspection import Inspection
@@ -163,6 +164,7 @@ class HazardApplication(LedgerCore):
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
     ) -> Receipt:
+        media_type = evidence_media_type(media_type)
         if len(content) > self.rules.evidence_max_bytes:
             raise DomainError("evidence_too_large", limit=self.rules.evidence_max_bytes)
         digest = hashlib.sha256(content).hexdigest()

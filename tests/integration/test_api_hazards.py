@@ -202,6 +202,16 @@ def test_evidence_bytes_are_stored_and_their_digest_recorded(api: Api, enterpris
     assert (event["data"]["sha256"], event["data"]["size"]) == (digest, len(content))
     r = api.client.get(f"/api/v1/hazards/{major}/evidence/{digest}")
     assert r.status_code == 200 and r.content == content and r.headers["content-type"] == "image/png"
+    assert r.headers["content-disposition"].startswith("inline") and r.headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in r.headers["content-security-policy"]
+    page = {"file_name": "x.html", "media_type": "text/html", "content_base64": base64.b64encode(b"<script>").decode()}
+    refused = api.post(f"/hazards/{major}/evidence", page, enterprise.staff, status=422)
+    assert refused["code"] == "invalid_value" and refused["details"]["field"] == "media_type"
+    notes = {"file_name": "记录.txt", "media_type": "Text/Plain; charset=utf-8", "content_base64": base64.b64encode(b"ok").decode()}
+    api.post(f"/hazards/{major}/evidence", notes, enterprise.staff)
+    text_digest = hashlib.sha256(b"ok").hexdigest()
+    r = api.client.get(f"/api/v1/hazards/{major}/evidence/{text_digest}")
+    assert r.headers["content-disposition"].startswith("attachment") and r.headers["content-type"].startswith("text/plain")
     problem = api.post(
         f"/hazards/{major}/evidence",
         {"file_name": "x.png", "content_base64": base64.b64encode(b"other").decode(), "sha256": digest},
@@ -209,7 +219,7 @@ def test_evidence_bytes_are_stored_and_their_digest_recorded(api: Api, enterpris
         status=422,
     )
     assert problem["code"] == "evidence_digest_mismatch"
-    assert len(api.events(major)) == 2
+    assert len(api.events(major)) == 3
 
 
 def test_the_list_filters_by_state_grade_sector_and_unit(api: Api, enterprise: Enterprise, major: str) -> None:

@@ -83,12 +83,16 @@ class InProcessWorkers:
 
     def start(self) -> None:
         services = self.services
-        waiting = wake_on_local_commit(services, services.wake_on_new_events())
-        self._spawn("projections", follow, list(services.read_models), waiting, self.stop)
+        self._spawn("projections", self._follow)
         if services.settings.checkpoint_every_minutes > 0:
             self._spawn("checkpoints", checkpoint_loop, services.audit, services.settings.checkpoint_every_minutes, self.stop)
         if self.process_every > 0:  # deadline watcher, warning ladder, repeat-offender detector
             self._spawn("process-managers", process_loop, services, self.stop, self.process_every)
+
+    def _follow(self) -> None:
+        # Each (re)start listens anew: after an outage the old LISTEN connection is gone with the server.
+        waiting = wake_on_local_commit(self.services, self.services.wake_on_new_events())
+        follow(list(self.services.read_models), waiting, self.stop)
 
     def _spawn(self, name: str, target: Callable[..., None], *args: object) -> None:
         status = WorkerStatus(name)

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import ServicesDep
 from api.identity import CurrentActor
 from api.problems import ApiProblem
+from api.schemas.records import Receipt
 from api.signing import server_signer
 from app.pipeline import CommandContext, Outcome
 from app.wiring import Services
@@ -137,10 +138,5 @@ def add_action(
         ]
     )
     endpoint.__name__ = f"{id_name.removesuffix('_id')}_{path}".replace("-", "_").replace("/", "_")
-    router.add_api_route(f"/{{{id_name}}}/{path}", endpoint, methods=["POST"], summary=summary, response_model=ReceiptOut)
+    router.add_api_route(f"/{{{id_name}}}/{path}", endpoint, methods=["POST"], summary=summary, response_model=Receipt)
 
-
-class ReceiptOut(BaseModel):
-    id: UUID
-    version: int
-    position: int

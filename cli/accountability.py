@@ -16,12 +16,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cli.common import console, open_services
+from cli.common import DbOption, console, open_services
 from domain.business_time import CHINA_TZ
 from domain.errors import DomainError
 
 accountability_app = typer.Typer(help="Accountability trail: chains, people, anomaly lists (责任倒查)", no_args_is_help=True)
-DbOption = Annotated[str | None, typer.Option("--db", help="database URL (default: HAZARD_DB_URL or sqlite:///var/hazard.db)")]
 
 
 def _beijing(iso: str | None) -> str:

@@ -7,28 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from app.settings import Settings, SettingsError
+from cli.common import DbOption, console, open_services, progress_bar, settings_for
 
 audit_app = typer.Typer(help="Merkle log 默克尔日志: checkpoints, export, offline verification", no_args_is_help=True)
-console = Console()
-
-DbOption = Annotated[str | None, typer.Option("--db", help="database URL (default: HAZARD_DB_URL or sqlite:///var/hazard.db)")]
-
-
-def _settings(db: str | None) -> Settings:
-    try:
-        return Settings.from_env(db_url=db)
-    except SettingsError as exc:
-        console.print(f"[red]配置错误 / configuration error:[/red] {exc}")
-        raise typer.Exit(2) from None
-
-
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console)
 
 
 @audit_app.command("public-key")
@@ -36,7 +19,7 @@ def public_key(db: DbOption = None) -> None:
     """Print the log's verifier key (name+hash+base64): give it to auditors with the checkpoints."""
     from audit.note import Signer
 
-    settings = _settings(db)
+    settings = settings_for(db)
     print(Signer.from_file(settings.log_origin, settings.log_key_file).verifier)
 
 
@@ -46,9 +29,7 @@ def checkpoint(
     out: Annotated[Path | None, typer.Option("--out", help="also write the signed note to this file")] = None,
 ) -> None:
     """Bring the log up to date, sign a checkpoint (recorded, and written to HAZARD_CHECKPOINT_DIR)."""
-    from app.wiring import build
-
-    services = build(_settings(db))
+    services = open_services(db)
     try:
         made = services.audit.checkpoint()
     finally:
@@ -70,14 +51,14 @@ def export(
     from audit.verify import engine_for
     from audit.verify import export as do_export
 
-    settings = _settings(db)
+    settings = settings_for(db)
     key = (
         str(Signer.from_file(settings.log_origin, settings.log_key_file, create=False).verifier)
         if settings.log_key_file.exists()
         else None
     )
     engine = engine_for(settings.db_url)
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("导出 export", total=None)
         counts = do_export(engine, out, key, lambda done, total: bar.update(task, completed=done, total=total))
     engine.dispose()
@@ -117,13 +98,13 @@ def verify(
         engine = engine_for(db)
         source = DatabaseSource(engine)
         if key is None:  # the key file of this deployment, if it is on this machine
-            settings = _settings(db)
+            settings = settings_for(db)
             if settings.log_key_file.exists():
                 from audit.note import Signer
 
                 key = str(Signer.from_file(settings.log_origin, settings.log_key_file, create=False).verifier)
     notes = [(str(p), p.read_text(encoding="utf-8")) for p in checkpoints or []]
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("校验 verify", total=None)
         report = run_verify(
             source,

@@ -16,12 +16,17 @@ console = Console()
 DbOption = Annotated[str | None, typer.Option("--db", help="database URL (default: HAZARD_DB_URL or sqlite:///var/hazard.db)")]
 
 
-def open_services(db: str | None) -> Services:
+def settings_for(db: str | None) -> Settings:
+    """The settings with ``--db`` applied; a bad setting is a clear message and exit code 2."""
     try:
-        return build(Settings.from_env(db_url=db))
+        return Settings.from_env(db_url=db)
     except SettingsError as exc:
         console.print(f"[red]配置错误 / configuration error:[/red] {exc}")
         raise typer.Exit(2) from None
+
+
+def open_services(db: str | None) -> Services:
+    return build(settings_for(db))
 
 
 def progress_bar() -> Progress:

@@ -16,7 +16,7 @@ import typer
 from pydantic_core import to_jsonable_python
 
 from adapters.annex_files import export, file_name
-from cli.common import console, open_services
+from cli.common import DbOption, console, open_services
 from domain.business_time import business_date
 from domain.errors import DomainError
 
@@ -31,9 +31,7 @@ def report(
     fmt: Annotated[str, typer.Option("--format", help="xlsx, csv or json")] = "xlsx",
     out: Annotated[Path | None, typer.Option("--out", help="file to write; default: the form's file name")] = None,
     show_phones: Annotated[bool, typer.Option("--show-phones", help="annex3: print phone numbers unmasked")] = False,
-    db: Annotated[str | None, typer.Option("--db", help="database URL (default: HAZARD_DB_URL or sqlite:///var/hazard.db)")] = (
-        None
-    ),
+    db: DbOption = None,
 ) -> None:
     """Write an annex table (附件1/2/3) to a file: XLSX as the printed form, CSV, or the JSON of the API."""
     from app.reports import annex_table, unit_name

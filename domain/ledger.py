@@ -9,7 +9,7 @@ command pipeline (``app/pipeline.py``), which calls :meth:`Ledger.execute`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Repository
@@ -46,9 +46,6 @@ from domain.services.warnings import WarningApplication
 from domain.services.work_logs import WorkLogApplication
 
 __all__ = ["HANDLERS", "Ledger", "Receipt"]
-
-A = TypeVar("A", bound=LedgerCore)
-
 
 # The one handler map: every command type and the method of the context's application that handles it.
 HANDLERS: dict[type[Command], Callable[..., Receipt]] = {
@@ -194,11 +191,6 @@ class Ledger:
     def repository(self) -> Repository[UUID]:
         """Any record of any context (the store is one)."""
         return self.hazards.repository
-
-    def application(self, kind: type[A]) -> A:
-        found = self._applications[kind]
-        assert isinstance(found, kind)
-        return found
 
     # ----- commands ---------------------------------------------------------------------------
 

@@ -10,16 +10,17 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.commands import Headers, ReceiptOut, run_command
+from api.commands import Headers, run_command
 from api.deps import AccountabilityRead, ServicesDep
 from api.schemas.accountability import AccountabilityIn
+from api.schemas.records import Receipt
 from domain.commands.accountability import PursueAccountability
 from projections.accountability_queries import KINDS
 
 router = APIRouter(prefix="/accountability", tags=["accountability"])
 
 
-@router.post("/cases", status_code=201, response_model=ReceiptOut)
+@router.post("/cases", status_code=201, response_model=Receipt)
 def pursue_accountability(
     body: AccountabilityIn, headers: Headers, request: Request, services: ServicesDep
 ) -> JSONResponse:

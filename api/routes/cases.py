@@ -8,9 +8,10 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.commands import CommandHeaders, Headers, ReceiptOut, add_action, run_command
+from api.commands import CommandHeaders, Headers, add_action, run_command
 from api.deps import ServicesDep
 from api.schemas import enforcement as s
+from api.schemas.records import Receipt
 from api.signing import signature_arg  # personal signatures
 from domain.commands import enforcement as c
 from domain.commands.base import Command
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/cases", tags=["enforcement"])
 batches = APIRouter(prefix="/publication-batches", tags=["enforcement"])
 
 
-@router.post("", status_code=201, response_model=ReceiptOut)
+@router.post("", status_code=201, response_model=Receipt)
 def open_case(body: s.CaseIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Open an enforcement case against an enterprise, citing hazards (and accidents)."""
     return run_command(services, headers, request, body, c.OpenCase(**body.model_dump()), 201)
@@ -79,7 +80,7 @@ for path, body_class, summary, command in (
     )  # fmt: skip
 
 
-@batches.post("", status_code=201, response_model=ReceiptOut)
+@batches.post("", status_code=201, response_model=Receipt)
 def publish_batch(body: s.BatchIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Publish a batch (通报一批、约谈一批、联合惩戒一批、停产整顿一批) naming enterprises and cases."""
     return run_command(services, headers, request, body, c.PublishBatch(**body.model_dump()), 201)

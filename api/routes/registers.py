@@ -9,9 +9,10 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.commands import Headers, ReceiptOut, add_action, run_command
+from api.commands import Headers, add_action, run_command
 from api.deps import ServicesDep
 from api.schemas import registers as s
+from api.schemas.records import Receipt
 from domain.commands import accidents as accident_commands
 from domain.commands import risks as risk_commands
 from domain.commands import work_logs as work_log_commands
@@ -53,7 +54,7 @@ def _actions(router: APIRouter, id_name: str, table: tuple[tuple[str, type, str,
 # ----- accidents -----------------------------------------------------------------------------
 
 
-@accidents.post("", status_code=201, response_model=ReceiptOut)
+@accidents.post("", status_code=201, response_model=Receipt)
 def report_accident(body: s.AccidentIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Report an accident: grade, casualties, direct loss, liability."""
     return _create(accident_commands.ReportAccident, body, headers, request, services)
@@ -76,7 +77,7 @@ _actions(accidents, "accident_id", (
 # ----- risk points ---------------------------------------------------------------------------
 
 
-@risk_points.post("", status_code=201, response_model=ReceiptOut)
+@risk_points.post("", status_code=201, response_model=Receipt)
 def register_risk_point(body: s.RiskPointIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Register a major risk point (重大安全风险, Annex 3) with its basic information."""
     return _create(risk_commands.RegisterRiskPoint, body, headers, request, services)
@@ -99,7 +100,7 @@ _actions(risk_points, "risk_point_id", (
 # ----- outstanding problems ------------------------------------------------------------------
 
 
-@problems.post("", status_code=201, response_model=ReceiptOut)
+@problems.post("", status_code=201, response_model=Receipt)
 def identify_problem(body: s.ProblemIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Identify an outstanding problem (梳理突出问题)."""
     return _create(risk_commands.IdentifyProblem, body, headers, request, services)
@@ -120,7 +121,7 @@ _actions(problems, "problem_id", (
 # ----- reporting units -----------------------------------------------------------------------
 
 
-@units.post("/{unit_id}/activities", response_model=ReceiptOut)
+@units.post("/{unit_id}/activities", response_model=Receipt)
 def record_activity(unit_id: str, body: s.ActivityIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Record a typed activity of the unit (study sessions, supervision teams, expert services, rewards, …)."""
     command = work_log_commands.RecordActivity(unit_id=unit_id, **_fields(body))

@@ -32,8 +32,11 @@ def example(**example: Any) -> ConfigDict:
 
 
 class Receipt(BaseModel):
+    """What a command answers: the record, its new version, the log position reached (read your writes)."""
+
     id: UUID
     version: int
+    position: int
 
 
 class EnterpriseIn(BaseModel):

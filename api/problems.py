@@ -14,6 +14,7 @@ from starlette.routing import compile_path
 
 from adapters.faults import DATABASE_UNAVAILABLE
 from domain.errors import DomainError, ErrorKind
+from projections.engine import ProjectionStalled
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,19 @@ def install(app: FastAPI) -> None:
             "The database is temporarily unavailable; retry shortly",
             request.url.path,
             {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    @app.exception_handler(ProjectionStalled)
+    def _stalled(request: Request, exc: ProjectionStalled) -> JSONResponse:
+        # A command that freezes figures (a report submission) must not freeze figures behind the log.
+        return problem(
+            503,
+            "read_model_stalled",
+            "读模型停在无法应用的事件上，已报告运维人员，请稍后重试",
+            "A read model is stopped at an event it cannot apply; operators are alerted. Retry later",
+            request.url.path,
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+            details={name: {"event": s.position, "version": s.version} for name, s in exc.stalls.items()},
         )
 
     for unavailable in DATABASE_UNAVAILABLE:

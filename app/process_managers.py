@@ -36,6 +36,7 @@ from domain.errors import DomainError
 from domain.process_rules import closures_due, deadlines_missed
 from domain.unit_warning import warning_id_for
 from domain.warning_rules import ladder
+from projections.engine import ProjectionStalled
 from projections.locks import advisory_lock
 from projections.process_queries import ProcessQueries
 
@@ -80,13 +81,18 @@ def run_process_managers(services: Services, clock: Clock | None = None) -> Proc
             summary.skipped = "another process-manager run holds the lock"
             return summary
         queries = services.process_queries
-        services.catch_up()
-        watch_deadlines(services, queries, now, summary)
-        services.catch_up()
-        detect_repeat_offenders(services, queries, now, summary)
-        services.catch_up()
-        climb_warning_ladder(services, queries, now, summary)
-        services.catch_up()
+        try:
+            services.catch_up()
+            watch_deadlines(services, queries, now, summary)
+            services.catch_up()
+            detect_repeat_offenders(services, queries, now, summary)
+            services.catch_up()
+            climb_warning_ladder(services, queries, now, summary)
+            services.catch_up()
+        except ProjectionStalled as stalled:  # never judge deadlines or offenders from facts behind the log
+            summary.skipped = f"read models stalled: {stalled}"
+            log.error("process managers skipped: %s", stalled)
+            return summary
     for error in summary.errors:
         log.warning("process manager refused: %s", error)
     return summary

@@ -26,7 +26,7 @@ from domain.reference_data import load_reference
 from projections.accountability import AccountabilityProjection  # accountability trail (谁检查、谁签名、谁负责)
 from projections.accountability_queries import AccountabilityQueries
 from projections.annex_reports import AnnexQueries
-from projections.engine import ProjectionRunner, catch_up_together, listen_wait, polling_wait
+from projections.engine import ProjectionRunner, ProjectionStalled, catch_up_together, listen_wait, polling_wait, stalled
 from projections.hazard_queries import HazardQueries
 from projections.process_facts import ProcessFactsProjection  # process managers, warnings
 from projections.process_queries import ProcessQueries
@@ -63,8 +63,12 @@ class Services:
 
     def catch_up(self) -> int:
         """Brings every read model up to the last recorded event (workers, the CLI and tests; a GET never
-        does: it waits for a position instead, ``app/consistency.py``)."""
-        return catch_up_together(list(self.read_models))
+        does: it waits for a position instead, ``app/consistency.py``). Raises ``ProjectionStalled`` when
+        a read model is stopped at an event it cannot apply: what it would show is behind the log."""
+        applied = catch_up_together(list(self.read_models))
+        if stalls := stalled(self.engine):
+            raise ProjectionStalled(stalls)
+        return applied
 
     def wake_on_new_events(self) -> Callable[[float], None]:
         """How a live worker waits: PostgreSQL NOTIFY, or polling on SQLite."""

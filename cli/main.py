@@ -26,7 +26,7 @@ from domain.business_time import CHINA_TZ
 from domain.errors import DomainError
 from domain.glossary import Grade, HazardState, Role
 from domain.ledger import Ledger
-from projections.engine import catch_up_together, follow, rebuild_together
+from projections.engine import ProjectionStalled, catch_up_together, follow, rebuild_together, stalled
 from projections.hazard_queries import HazardFilter
 from projections.locks import leadership
 
@@ -186,6 +186,8 @@ def project(
             console.print(f"{applied} events read in one pass")
             for runner in runners:
                 console.print(f"{runner.name}: position {runner.position()}, version {runner.active_version()}")
+            if stalls := {name: s for name, s in stalled(services.engine).items() if name in {r.name for r in runners}}:
+                raise ProjectionStalled(stalls)  # reported by main(); a following worker retries it later
             if not once:
                 console.print("following new events (Ctrl-C to stop)")
                 if only is None or only == "merkle_log":
@@ -346,4 +348,8 @@ app.command("report")(_report_command)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except ProjectionStalled as stalled:
+        console.print(f"[red]读模型停在无法应用的事件上 / a read model is stopped at an event it cannot apply:[/red] {stalled}")
+        raise SystemExit(1) from None

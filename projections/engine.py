@@ -9,10 +9,15 @@ blue/green.
   reads the position the previous one committed: no event is applied twice, none is skipped.
 * A rebuild builds version N+1 from the first event while version N keeps serving, then switches
   the active pointer in one transaction and drops version N.
+* An event a read model cannot apply is a bug in that read model: it stops there (the others go on),
+  the event's position and the error are recorded on its tracking row (``/api/v1/health`` reports it,
+  status ``degraded``), and it is tried again after ``RETRY_STALLED_SECONDS`` or by a new process (once
+  fixed). A database that is unreachable is not such a bug: that error ends the pass for all.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,6 +36,8 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
+    exc,
     insert,
     inspect,
     select,
@@ -38,6 +45,8 @@ from sqlalchemy import (
 )
 
 from projections.locks import advisory_lock
+
+log = logging.getLogger("hazard_ledger.projections")
 
 registry = MetaData()
 
@@ -55,6 +64,10 @@ projection_tracking = Table(
     Column("version", Integer, primary_key=True),
     Column("position", BigInteger, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=True),
+    # Set while the version is stopped at an event it cannot apply (migration 0002).
+    Column("failed_position", BigInteger, nullable=True),
+    Column("failed_error", Text, nullable=True),
+    Column("failed_at", DateTime(timezone=True), nullable=True),
 )
 
 
@@ -91,6 +104,36 @@ class Lag:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Stall:
+    """A read model version stopped at an event it cannot apply."""
+
+    version: int
+    position: int  # the event it cannot apply
+    error: str
+    since: datetime
+
+
+class ProjectionStalled(Exception):
+    """Read models stopped at events they cannot apply: what they show is behind the log."""
+
+    def __init__(self, stalls: dict[str, Stall]) -> None:
+        self.stalls = stalls
+        super().__init__("; ".join(f"{name} v{s.version} stopped at event {s.position}: {s.error}" for name, s in stalls.items()))
+
+
+class _ApplyFailed(Exception):
+    def __init__(self, target: Target, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.target, self.error = target, error
+
+
+# The database gone or busy: every read model's pass ends and its worker retries; not a read model's bug.
+UNAVAILABLE = (exc.OperationalError, exc.InterfaceError)
+RETRY_STALLED_SECONDS = 60.0
+ERROR_TEXT = 2000  # characters of a stall's error kept
+
+
 class ProjectionRunner:
     def __init__(
         self,
@@ -105,7 +148,9 @@ class ProjectionRunner:
         self.mapper = mapper
         self.projection = projection
         self.batch_size = batch_size
+        self.retry_stalled_seconds = RETRY_STALLED_SECONDS
         self._tables: dict[int, Tables] = {}
+        self._held: dict[int, float] = {}  # version -> when this process tries its failed event again
 
     @property
     def name(self) -> str:
@@ -154,16 +199,14 @@ class ProjectionRunner:
     def position(self, version: int | None = None) -> int:
         version = self.active_version() if version is None else version
         with self.engine.connect() as conn:
-            return self._position(conn, version)
+            position = self._position(conn, version)
+        assert position is not None, f"{self.name} has no version {version}"
+        return position
 
-    def _position(self, conn: Connection, version: int) -> int:
-        return int(
-            conn.execute(
-                select(projection_tracking.c.position).where(
-                    projection_tracking.c.projection == self.name, projection_tracking.c.version == version
-                )
-            ).scalar_one()
-        )
+    def _position(self, conn: Connection, version: int) -> int | None:
+        """The version's position (None: the version was dropped)."""
+        position = conn.execute(select(projection_tracking.c.position).where(self._tracking(version))).scalar()
+        return None if position is None else int(position)
 
     def lag(self) -> Lag:
         """How far the active version is behind the log: events, and seconds since the oldest
@@ -175,6 +218,34 @@ class ProjectionRunner:
         first = self.recorder.select_notifications(start=position, limit=1, inclusive_of_start=False)
         recorded = self.mapper.to_domain_event(first[0]).timestamp if first else datetime.now(UTC)
         return Lag(head - position, max(0.0, (datetime.now(UTC) - recorded).total_seconds()))
+
+    # ----- a read model that cannot apply an event ---------------------------------------
+
+    def stall(self, version: int | None = None) -> Stall | None:
+        """Where the version (default: the active one) stopped, if it did."""
+        version = self.active_version() if version is None else version
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*_STALL_COLUMNS).where(self._tracking(version))).first()
+        return _stall(row)
+
+    def ready(self, version: int) -> bool:
+        """False while this process waits before trying a version's failed event again."""
+        return time.monotonic() >= self._held.get(version, 0.0)
+
+    def _stop_at_failure(self, version: int, error: BaseException) -> None:
+        """Records that the version cannot apply the event after its position, and holds it here."""
+        position = self.position(version)
+        failed = self.recorder.select_notifications(start=position, limit=1, inclusive_of_start=False)
+        at = failed[0].id if failed else position + 1
+        text = f"{type(error).__name__}: {error}"[:ERROR_TEXT]
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(projection_tracking)
+                .where(self._tracking(version))
+                .values(failed_position=at, failed_error=text, failed_at=datetime.now(UTC))
+            )
+        self._held[version] = time.monotonic() + self.retry_stalled_seconds
+        log.error("read model %s v%s stopped at event %s: %s", self.name, version, at, text)
 
     # ----- running -------------------------------------------------------------------------
 
@@ -249,23 +320,57 @@ class ProjectionRunner:
 
 Target = tuple[ProjectionRunner, int]  # a read model and the version to write
 
+_STALL_COLUMNS = (
+    projection_tracking.c.version,
+    projection_tracking.c.failed_position,
+    projection_tracking.c.failed_error,
+    projection_tracking.c.failed_at,
+)
+
+
+def _stall(row: Any) -> Stall | None:
+    if row is None or row.failed_position is None:
+        return None
+    return Stall(int(row.version), int(row.failed_position), str(row.failed_error), row.failed_at)
+
+
+def stalled(engine: Engine, active_only: bool = True) -> dict[str, Stall]:
+    """Every read model stopped at an event it cannot apply, in its active version (or, with
+    ``active_only=False``, also in a rebuild that could not be switched to), in one query."""
+    query = select(projection_tracking.c.projection, *_STALL_COLUMNS).where(projection_tracking.c.failed_position.is_not(None))
+    if active_only:
+        query = query.join(
+            projection_active,
+            (projection_active.c.projection == projection_tracking.c.projection)
+            & (projection_active.c.version == projection_tracking.c.version),
+        )
+    with engine.connect() as conn:
+        return {row.projection: stall for row in conn.execute(query) if (stall := _stall(row)) is not None}
+
 
 def run_batch(targets: Sequence[Target], batch_size: int) -> tuple[int, int]:
     """ONE pass over the next events for several read models: each event is read and decoded once and
     applied to every target that has not yet seen it, and every target's position advances, all in one
     read-model transaction (each tracking row locked first, so racing workers take turns). Returns
-    (events read, last position)."""
+    (events read, last position).
+
+    The events are read before the tracking rows are locked: on SQLite that lock is the database's one
+    write lock, and a command waiting for it holds the event store's writer slot, which the read would
+    then wait for. Positions are read again under the lock; events a racing worker applied meanwhile
+    are skipped (the events read are consecutive from the lowest position, so none is missed)."""
     first = targets[0][0]
+    with first.engine.connect() as conn:
+        before = [position for runner, version in targets if (position := runner._position(conn, version)) is not None]
+    if not before:
+        return 0, 0  # every version was dropped by a rebuild; the caller reads the active ones again
+    start = min(before)
+    notifications = first.recorder.select_notifications(start=start, limit=batch_size, inclusive_of_start=False)
+    if not notifications:
+        return 0, start
     with first.engine.begin() as conn:
         positions = {
             (runner, version): runner._position(conn, version) for runner, version in targets if runner._lock(conn, version)
         }
-        if not positions:
-            return 0, 0  # every version was dropped by a rebuild; the caller reads the active ones again
-        start = min(positions.values())
-        notifications = first.recorder.select_notifications(start=start, limit=batch_size, inclusive_of_start=False)
-        if not notifications:
-            return 0, start
         decoded: list[Positioned] | None = None
         for (runner, version), position in positions.items():
             if getattr(runner.projection, "raw", False):  # e.g. the Merkle log (audit/log.py): stored bytes
@@ -275,13 +380,42 @@ def run_batch(targets: Sequence[Target], batch_size: int) -> tuple[int, int]:
                     decoded = [Positioned(n.id, first.mapper.to_domain_event(n)) for n in notifications]
                 events = [p for p in decoded if p.position > position]
             if events:
-                runner.projection.apply_batch(conn, runner.tables(version), events)
+                try:
+                    runner.projection.apply_batch(conn, runner.tables(version), events)
+                except UNAVAILABLE:
+                    raise
+                except Exception as error:  # a bug of this read model: the whole batch rolls back, then _isolate
+                    raise _ApplyFailed((runner, version), error) from error
                 conn.execute(
                     update(projection_tracking)
                     .where(runner._tracking(version))
-                    .values(position=events[-1].position, updated_at=datetime.now(UTC))
+                    .values(
+                        position=events[-1].position,
+                        updated_at=datetime.now(UTC),
+                        failed_position=None,
+                        failed_error=None,
+                        failed_at=None,
+                    )
                 )
         return len(notifications), notifications[-1].id
+
+
+def _isolate(target: Target, batch_size: int) -> None:
+    """A read model failed on one of a batch's events (nothing of the batch was kept): it applies the
+    events it can on its own, in halving batches, up to the one it cannot apply, and stops there."""
+    runner, version = target
+    size = max(1, batch_size // 2)
+    while True:
+        try:
+            done, _ = run_batch([target], size)
+        except _ApplyFailed as failure:
+            if size == 1:
+                runner._stop_at_failure(version, failure.error)
+                return
+            size = max(1, size // 2)
+            continue
+        if done == 0:
+            return  # it applied everything on its own: the failure came from the batch's makeup
 
 
 def _run(targets: Callable[[], list[Target]], batch_size: int, progress: ProgressCallback | None, analyse: bool = False) -> int:
@@ -294,7 +428,12 @@ def _run(targets: Callable[[], list[Target]], batch_size: int, progress: Progres
         return 0
     head = chosen[0][0].recorder.max_notification_id() or 0
     while chosen:
-        done, position = run_batch(chosen, batch_size)
+        try:
+            done, position = run_batch(chosen, batch_size)
+        except _ApplyFailed as failure:
+            _isolate(failure.target, batch_size)
+            chosen = targets()  # without the stopped one: the others go on
+            continue
         if done == 0:
             return applied
         applied += done
@@ -315,7 +454,11 @@ def catch_up_together(runners: Sequence[ProjectionRunner], progress: ProgressCal
     events read."""
     if not runners:
         return 0
-    return _run(lambda: [(r, r.active_version()) for r in runners], min(r.batch_size for r in runners), progress)
+    def targets() -> list[Target]:
+        active = [(runner, runner.active_version()) for runner in runners]
+        return [(runner, version) for runner, version in active if runner.ready(version)]
+
+    return _run(targets, min(r.batch_size for r in runners), progress)
 
 
 def rebuild_together(runners: Sequence[ProjectionRunner], progress: ProgressCallback | None = None) -> int:
@@ -326,14 +469,19 @@ def rebuild_together(runners: Sequence[ProjectionRunner], progress: ProgressCall
     if not runners:
         return 0
     fresh = [(runner, runner._prepare_rebuild()) for runner in runners]
-    applied = _run(lambda: fresh, REBUILD_BATCH, progress, analyse=True)
-    for runner, version in fresh:
+    applied = _run(lambda: [(r, v) for r, v in fresh if r.ready(v)], REBUILD_BATCH, progress, analyse=True)
+    # A new version stopped at an event it cannot apply is not switched to: the active one keeps serving.
+    complete = [(runner, version) for runner, version in fresh if runner.stall(version) is None]
+    for runner, version in complete:
         runner._analyse(version)  # queries of the new version get plans for its real size from the first request
     with runners[0].engine.begin() as conn:
-        for runner, version in fresh:
+        for runner, version in complete:
             runner._switch(conn, version)
     # Whatever arrived between the last batch and the switch is ordinary lag, caught up here or live.
-    return applied + catch_up_together(runners, progress)
+    applied += catch_up_together(runners, progress)
+    if failed := {runner.name: stall for runner, version in fresh if (stall := runner.stall(version)) is not None}:
+        raise ProjectionStalled(failed)  # those keep their active version; the others were switched
+    return applied
 
 
 def follow(runners: Sequence[ProjectionRunner], wait: Callable[[float], None], stop: Event) -> None:

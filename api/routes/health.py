@@ -9,6 +9,7 @@ from prometheus_client.core import GaugeMetricFamily
 
 from api.deps import ServicesDep, WorkersDep
 from app.wiring import Services
+from projections.engine import stalled
 
 router = APIRouter(tags=["health"])
 metrics_router = APIRouter(tags=["health"])
@@ -16,29 +17,36 @@ metrics_router = APIRouter(tags=["health"])
 
 def projection_status(services: Services) -> dict[str, dict[str, Any]]:
     status = {}
+    stalls = stalled(services.engine, active_only=False)
     for runner in services.read_models:
         name = runner.name
         lag = runner.lag()
+        stall = stalls.get(name)
         status[name] = {
             "version": runner.active_version(),
             "position": runner.position(),
             "lag_events": lag.events,
             "lag_seconds": round(lag.seconds, 3),
+            # stopped at an event it cannot apply (a bug): which version, which event, the error, since when
+            "stalled": None if stall is None else {**asdict(stall), "since": stall.since.isoformat()},
         }
     return status
 
 
 @router.get("/health")
 def health(services: ServicesDep, workers: WorkersDep) -> dict[str, Any]:
-    """Is the ledger up; how far each read model is behind the event log (events and seconds); each
-    in-process worker alive or not, with its restarts and last error (``degraded`` when one is down)."""
+    """Is the ledger up; how far each read model is behind the event log (events and seconds) and whether
+    it is stopped at an event it cannot apply; each in-process worker alive or not, with its restarts and
+    last error. ``degraded`` when a worker is down or a read model is stopped."""
     running = [] if workers is None else [asdict(status) for status in workers.statuses]
+    projections = projection_status(services)
+    down = any(not w["alive"] for w in running) or any(p["stalled"] for p in projections.values())
     return {
-        "status": "degraded" if any(not w["alive"] for w in running) else "ok",
+        "status": "degraded" if down else "ok",
         "workers": running,
         "database": "postgresql" if services.settings.is_postgres else "sqlite",
         "events": services.ledger.recorder.max_notification_id() or 0,
-        "projections": projection_status(services),
+        "projections": projections,
     }
 
 
@@ -61,6 +69,15 @@ class _LedgerCollector:
             for name, values in status.items():
                 family.add_metric([name], values[key])
             yield family
+        family = GaugeMetricFamily(
+            "hazard_ledger_projection_stalled_at",
+            "Event a projection version is stopped at because it cannot apply it (0: not stopped)",
+            labels=["projection", "version"],
+        )
+        for name, values in status.items():
+            stall = values["stalled"]
+            family.add_metric([name, str(stall["version"] if stall else values["version"])], stall["position"] if stall else 0)
+        yield family
 
 
 @metrics_router.get("/metrics", include_in_schema=False)

@@ -47,7 +47,7 @@ class SubmissionIn(BaseModel):
 
 def frozen_figures(services: Services, annex: str, unit: str | None, as_of: date, known_at: datetime) -> dict[str, Any]:
     """The table's figures as known at ``known_at`` (system time), in the frozen form."""
-    services.read_models.records.catch_up()  # the figures as known now, frozen by a command (not a GET)
+    services.catch_up()  # the figures as known now, frozen by a command (not a GET); refused if a model is stalled
     return table_figures(annex, annex_table(services, annex, unit, as_of, known_at), as_of=as_of, known_at=known_at)
 
 

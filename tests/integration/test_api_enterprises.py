@@ -75,7 +75,9 @@ def test_health_reports_backend_and_projection_lag(db_url: str) -> None:
         assert lagging["lag_events"] == 1 and lagging["lag_seconds"] >= 0
         assert api.get("/enterprises") == [] and api.get("/health")["projections"]["records"]["lag_events"] == 1
         services.read_models.records.catch_up()  # what the projection worker does
-        assert api.get("/health")["projections"]["records"] == {"version": 1, "position": 1, "lag_events": 0, "lag_seconds": 0.0}
+        assert api.get("/health")["projections"]["records"] == {
+            "version": 1, "position": 1, "lag_events": 0, "lag_seconds": 0.0, "stalled": None
+        }  # fmt: skip
         _metrics(api)
 
 

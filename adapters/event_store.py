@@ -16,10 +16,12 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
 from psycopg.rows import DictRow
+from psycopg.sql import SQL
 
 from adapters.group_commit import GroupCommit, Part
 from adapters.idempotency import INSERT_COLUMNS, IdempotencyClaim
 
+INSERT_CALL = 'SELECT notification_id FROM "public"."hazardledger_insert_events"(%s)'
 CLAIM = "idempotency"  # the keyword the pipeline's unit of work passes to the store
 _CLAIMS = "claims"  # the claims of a group, each with its command's events
 
@@ -42,6 +44,18 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         for claim, events in kwargs.get(_CLAIMS, ()):
             curs.execute(f"INSERT INTO idempotency_keys {INSERT_COLUMNS} VALUES (%s, %s, %s, %s, %s::json)", claim.row(events))
         super()._insert_events(curs, stored_events, **kwargs)
+
+    def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        # One call (migration 0003): the table lock is taken once the whole payload is on the server, not
+        # before it is sent, as the library's pipelined LOCK TABLE + INSERT does.
+        curs.execute(SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout), prepare=True)
+        events = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state) for e in stored_events]
+        curs.execute(INSERT_CALL, (events,), prepare=True)
+
+    def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **_: Any) -> list[int]:
+        ids = [row["notification_id"] for row in curs.fetchall()]
+        assert len(ids) == len(stored_events), f"{len(ids)} notification ids for {len(stored_events)} events"
+        return ids
 
 
 class LedgerSQLiteRecorder(SQLiteApplicationRecorder):

@@ -35,6 +35,8 @@ SHORT_FIELDS = frozenset({
     "file_name", "decision_number", "case_number", "document_number", "licence_number", "department_phone",
     "principal_phone", "sha256", "trigger_key", "item", "annex", "regulator", "decided_by", "organisation_id",
 })  # fmt: skip
+# All the texts of one command together: one event stays small (its insert is quick, its row modest).
+COMMAND_TEXT = 100_000
 # Line breaks and tabs only in the long free-text fields; no other control character anywhere.
 _LINE_BREAKS = frozenset("\n\r\t")
 # Dates: none before the People's Republic; none more than ten years ahead (deadlines, validity).
@@ -43,15 +45,21 @@ YEARS_AHEAD = 10
 _NOT_CHECKED = frozenset({"figures", "public_key", "content", "signature"})  # system-made, or checked by their own rules
 
 
+@dataclasses.dataclass
+class _Walk:
+    latest: date  # the last date allowed
+    text_left: int = COMMAND_TEXT  # characters the command's texts may still use
+
+
 def check_bounds(command: Any, today: date) -> None:
     """Refuses the first value of ``command`` (a dataclass, walked into its nested values) out of bounds."""
-    latest = today + timedelta(days=365 * YEARS_AHEAD)
+    walk = _Walk(today + timedelta(days=365 * YEARS_AHEAD))
     for field in dataclasses.fields(command):
         if field.name not in _NOT_CHECKED:
-            _check(field.name, field.name, getattr(command, field.name), latest)
+            _check(field.name, field.name, getattr(command, field.name), walk)
 
 
-def _check(name: str, path: str, value: Any, latest: date) -> None:
+def _check(name: str, path: str, value: Any, walk: _Walk) -> None:
     if value is None or isinstance(value, bool | Enum | UUID):
         return
     if isinstance(value, int):
@@ -63,23 +71,30 @@ def _check(name: str, path: str, value: Any, latest: date) -> None:
             _refuse(path, "a finite coordinate", "应为有效坐标", 180)
     elif isinstance(value, str):
         _check_text(name, path, value)
+        walk.text_left -= len(value)
+        if walk.text_left < 0:
+            _refuse(path, f"the command's texts at most {COMMAND_TEXT} characters together",
+                    f"全部文字合计不能超过 {COMMAND_TEXT} 个字符", COMMAND_TEXT)  # fmt: skip
     elif isinstance(value, datetime):
-        if not EARLIEST <= value.date() <= latest:
-            _refuse(path, f"between {EARLIEST} and {latest}", f"应在 {EARLIEST} 至 {latest} 之间", str(latest))
+        _check_date(path, value.date(), walk.latest)
     elif isinstance(value, date):
-        if not EARLIEST <= value <= latest:
-            _refuse(path, f"between {EARLIEST} and {latest}", f"应在 {EARLIEST} 至 {latest} 之间", str(latest))
+        _check_date(path, value, walk.latest)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for field in dataclasses.fields(value):
-            _check(field.name, f"{path}.{field.name}", getattr(value, field.name), latest)
+            _check(field.name, f"{path}.{field.name}", getattr(value, field.name), walk)
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            _check(str(key), f"{path}.{key}", item, latest)
+            _check(str(key), f"{path}.{key}", item, walk)
     elif isinstance(value, list | tuple | set | frozenset):
         if len(value) > SHORT_TEXT:
             _refuse(path, f"at most {SHORT_TEXT} items", f"不能超过 {SHORT_TEXT} 项", SHORT_TEXT)
         for i, item in enumerate(value):
-            _check(name, f"{path}[{i}]", item, latest)
+            _check(name, f"{path}[{i}]", item, walk)
+
+
+def _check_date(path: str, value: date, latest: date) -> None:
+    if not EARLIEST <= value <= latest:
+        _refuse(path, f"between {EARLIEST} and {latest}", f"应在 {EARLIEST} 至 {latest} 之间", str(latest))
 
 
 def _check_text(name: str, path: str, value: str) -> None:
@@ -106,7 +121,5 @@ CUT_OFF_DAYS_AHEAD = 366  # a report's cut-off: at most a year ahead (its cost g
 def cut_off(as_of: date | None, today: date) -> date:
     """A report's cut-off (default today), refused outside [1949-10-01, today + a year]."""
     day = today if as_of is None else as_of
-    latest = today + timedelta(days=CUT_OFF_DAYS_AHEAD)
-    if not EARLIEST <= day <= latest:
-        _refuse("as_of", f"between {EARLIEST} and {latest}", f"应在 {EARLIEST} 至 {latest} 之间", str(latest))
+    _check_date("as_of", day, today + timedelta(days=CUT_OFF_DAYS_AHEAD))
     return day

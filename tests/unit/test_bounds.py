@@ -10,11 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.bounds import LONG_TEXT, MAX_YUAN, SHORT_TEXT
+from domain.bounds import COMMAND_TEXT, LONG_TEXT, MAX_YUAN, SHORT_TEXT
 from domain.commands.enforcement import DecidePenalty, OpenCase
 from domain.commands.hazards import AttachEvidence, FilePlan, ReportHazard
+from domain.commands.inspections import ConductInspection
 from domain.errors import DomainError
-from domain.glossary import Grade, HazardSource
+from domain.glossary import Grade, HazardSource, InspectionKind, InspectionMethod
+from domain.values import Person
 
 from .support import INSPECTOR, World, complete_plan
 
@@ -61,6 +63,21 @@ def test_lengths_dates_and_nested_values_are_bounded(world: World) -> None:
     ancient = _hazard(world, existed_since=date(1, 1, 1))
     assert _refused(world, world.principal, ancient).details["field"] == "existed_since"
     assert _refused(world, world.principal, _hazard(world, description="长" * (LONG_TEXT + 1))).details["limit"] == LONG_TEXT
+
+
+def test_a_command_s_texts_together_are_bounded(world: World) -> None:
+    """Each item of a list within its own limit, and yet megabytes in all: one event must stay small."""
+    items = COMMAND_TEXT // LONG_TEXT
+
+    def inspection(scope: list[str]) -> ConductInspection:
+        return ConductInspection(enterprise_id=world.enterprise_id, kind=InspectionKind.DEPARTMENT,
+                                 method=InspectionMethod.UNANNOUNCED, inspectors=[Person(INSPECTOR.user_id, INSPECTOR.name)],
+                                 scope=scope)  # fmt: skip
+
+    error = _refused(world, INSPECTOR, inspection(["检" * LONG_TEXT] * 255))
+    # the inspector's id and name count too, so the last whole item does not fit
+    assert error.details["field"] == f"scope[{items - 1}]" and error.details["limit"] == COMMAND_TEXT
+    world.app.execute(INSPECTOR, inspection(["检" * LONG_TEXT] * (items - 1) + ["检" * (LONG_TEXT - 100)]))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,6 +1,7 @@
 """The workers that keep the read side moving: the projection follower, the process managers and the
-checkpoint signer. ``hazard-ledger serve`` runs them in the API process (HAZARD_IN_PROCESS_WORKERS=1,
-the default for one machine); ``hazard-ledger project`` / ``process`` run them as their own processes.
+checkpoint signer, each under ``supervise``. ``hazard-ledger serve`` runs them in the API process
+(HAZARD_IN_PROCESS_WORKERS=1, the default for one machine); ``hazard-ledger project`` runs the follower
+and the checkpoints as a process of their own, ``hazard-ledger process`` the process managers.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 from app.process_managers import process_loop
 from app.wiring import Services
 from audit.log import checkpoint_loop
-from projections.engine import follow
+from projections.engine import ProjectionRunner, follow
 
 log = logging.getLogger("hazard_ledger.workers")
 
@@ -76,15 +77,17 @@ def supervise(status: WorkerStatus, target: Callable[..., None], args: tuple[obj
 @dataclass
 class InProcessWorkers:
     services: Services
-    process_every: float = 60.0
+    process_every: float = 60.0  # 0: no process managers here
     stop: threading.Event = field(default_factory=threading.Event)
+    runners: list[ProjectionRunner] | None = None  # the read models to follow (default: all)
+    checkpoints: bool = True
     threads: list[threading.Thread] = field(default_factory=list)
     statuses: list[WorkerStatus] = field(default_factory=list)
 
     def start(self) -> None:
         services = self.services
         self._spawn("projections", self._follow)
-        if services.settings.checkpoint_every_minutes > 0:
+        if self.checkpoints and services.settings.checkpoint_every_minutes > 0:
             self._spawn("checkpoints", checkpoint_loop, services.audit, services.settings.checkpoint_every_minutes, self.stop)
         if self.process_every > 0:  # deadline watcher, warning ladder, repeat-offender detector
             self._spawn("process-managers", process_loop, services, self.stop, self.process_every)
@@ -92,7 +95,7 @@ class InProcessWorkers:
     def _follow(self) -> None:
         # Each (re)start listens anew: after an outage the old LISTEN connection is gone with the server.
         waiting = wake_on_local_commit(self.services, self.services.wake_on_new_events())
-        follow(list(self.services.read_models), waiting, self.stop)
+        follow(list(self.services.read_models) if self.runners is None else self.runners, waiting, self.stop)
 
     def _spawn(self, name: str, target: Callable[..., None], *args: object) -> None:
         status = WorkerStatus(name)

@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from app.wiring import Services
-from audit.log import checkpoint_loop
+from app.workers import InProcessWorkers
 from cli.accountability import accountability_app  # accountability trail
 from cli.audit import audit_app
 from cli.common import DbOption, advance, console, open_services, progress_bar
@@ -26,7 +26,7 @@ from domain.business_time import CHINA_TZ
 from domain.errors import DomainError
 from domain.glossary import Grade, HazardState, Role
 from domain.ledger import Ledger
-from projections.engine import ProjectionStalled, catch_up_together, follow, rebuild_together, stalled
+from projections.engine import ProjectionStalled, catch_up_together, rebuild_together, stalled
 from projections.hazard_queries import HazardFilter
 from projections.locks import leadership
 
@@ -38,12 +38,6 @@ app.add_typer(hazards_app, name="hazards")
 app.add_typer(accountability_app, name="accountability")  # 责任倒查 (api/accountability_cli.py)
 app.add_typer(audit_app, name="audit")  # Merkle log: checkpoints, export, offline verifier (api/audit_cli.py)
 app.add_typer(db_app, name="db")  # migrations (adapters/migrations/)
-
-
-def _start_checkpoints(services: Services, stop: threading.Event) -> None:
-    every = services.settings.checkpoint_every_minutes
-    if every > 0:
-        threading.Thread(target=checkpoint_loop, args=(services.audit, every, stop), daemon=True).start()
 
 
 def _load_demo(services: Services, seed: int) -> None:
@@ -190,9 +184,17 @@ def project(
                 raise ProjectionStalled(stalls)  # reported by main(); a following worker retries it later
             if not once:
                 console.print("following new events (Ctrl-C to stop)")
-                if only is None or only == "merkle_log":
-                    _start_checkpoints(services, stop)  # a signed checkpoint every HAZARD_CHECKPOINT_EVERY_MINUTES
-                follow(runners, services.wake_on_new_events(), stop)
+                # Supervised like serve's: restarted with backoff after any error (a database outage); with
+                # the Merkle log, a signed checkpoint every HAZARD_CHECKPOINT_EVERY_MINUTES.
+                workers = InProcessWorkers(
+                    services, process_every=0, stop=stop, runners=runners, checkpoints=only in (None, "merkle_log")
+                )
+                workers.start()
+                try:
+                    while not stop.wait(1.0):
+                        pass
+                finally:
+                    workers.close()
     except KeyboardInterrupt:
         pass
     finally:

@@ -14,7 +14,11 @@ from sqlalchemy import select
 from app.settings import Settings
 from app.wiring import build
 from bench.district import populate
+from domain.commands.enterprises import RegisterEnterprise
 from projections.engine import projection_tracking
+
+from .conftest import credit_code
+from .test_audit_tamper import OFFICE
 
 
 def _rows(services, version: int, table: str) -> list[tuple]:  # type: ignore[no-untyped-def]
@@ -55,4 +59,31 @@ def test_a_killed_worker_resumes_exactly_once(db_url: str) -> None:
                                           .where(projection_tracking.c.projection == "records")).all())  # fmt: skip
         assert positions[live] == positions[rebuilt] == services.ledger.recorder.max_notification_id()
     finally:
+        services.close()
+
+
+def test_the_projection_worker_follows_live_and_stops_cleanly(db_url: str) -> None:
+    services = build(Settings(db_url=db_url))
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "cli", "project", "--db", db_url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, "HAZARD_CHECKPOINT_EVERY_MINUTES": "0"},
+    )  # fmt: skip
+    try:
+        populate(services.ledger, 300, seed=1)
+        for serial in (9001, 9002):  # what was there at its start, then what arrives while it follows
+            services.ledger.execute(OFFICE, RegisterEnterprise(
+                credit_code=credit_code(serial), name=f"企业{serial}", sector="fire_safety", jurisdiction="dayu",
+                principal_name="李建国"))  # fmt: skip
+            head = services.ledger.recorder.max_notification_id()
+            deadline = time.monotonic() + 60
+            while any(runner.position() < head for runner in services.read_models) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert all(runner.position() == head for runner in services.read_models)
+        worker.send_signal(signal.SIGINT)
+        output = worker.communicate(timeout=30)[0].decode()
+        assert worker.returncode == 0, output
+        assert "following new events" in output
+    finally:
+        if worker.poll() is None:
+            worker.kill()
         services.close()

@@ -12,6 +12,7 @@ DATABASE_UNAVAILABLE: tuple[type[BaseException], ...] = (
     persistence.InterfaceError,
     sqlalchemy.exc.OperationalError,  # the read models' engine
     sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,  # no pooled connection free within HAZARD_DB_POOL_TIMEOUT (all stuck or in use)
     psycopg.OperationalError,  # direct psycopg use (proof reads, LISTEN)
     psycopg.InterfaceError,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 # Rule thresholds that may be overridden per deployment: environment name → LedgerRules field.
 RULE_VARIABLES = {
@@ -53,6 +53,10 @@ class Settings:
     aggregate_cache: int = 10000
     # the largest request body (evidence arrives base64-encoded: 20 MiB of bytes is ≈ 27 MiB of body)
     max_body_bytes: int = 32 * 1024 * 1024
+    # PostgreSQL down or hung: a request waits at most this long for a new connection (libpq's
+    # connect_timeout, whole seconds, at least 2) or for a free one from a pool, then answers 503
+    db_connect_timeout: int = 3
+    db_pool_timeout: float = 5.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -75,6 +79,8 @@ class Settings:
             process_every_seconds=float(env.get("HAZARD_PROCESS_EVERY_SECONDS", "60")),
             aggregate_cache=int(env.get("HAZARD_AGGREGATE_CACHE", "10000")),
             max_body_bytes=int(env.get("HAZARD_MAX_BODY_BYTES", str(32 * 1024 * 1024))),
+            db_connect_timeout=int(env.get("HAZARD_DB_CONNECT_TIMEOUT", "3")),
+            db_pool_timeout=float(env.get("HAZARD_DB_POOL_TIMEOUT", "5")),
         )
         settings = cls(**{**settings.__dict__, **{k: v for k, v in overrides.items() if v is not None}})
         settings.check()
@@ -90,6 +96,8 @@ class Settings:
                 "HAZARD_ENV=production needs HAZARD_TRUST_IDENTITY_HEADER=1, set only behind a proxy "
                 "that authenticates users and sets the X-User-* headers itself"
             )
+        if self.db_connect_timeout < 2 or self.db_pool_timeout <= 0:
+            raise SettingsError("HAZARD_DB_CONNECT_TIMEOUT must be at least 2 seconds, HAZARD_DB_POOL_TIMEOUT above 0")
         self.eventsourcing_env()  # validates the URL
 
     @property
@@ -125,6 +133,9 @@ class Settings:
                 "POSTGRES_PORT": str(parts.port or 5432),
                 "POSTGRES_USER": unquote(parts.username or "postgres"),
                 "POSTGRES_PASSWORD": unquote(parts.password or ""),
+                # each pooled connection is checked before use: after an outage the pool heals instead of
+                # handing out connections the server closed (its timeouts are set in app/wiring.py)
+                "POSTGRES_PRE_PING": "y",
                 "CREATE_TABLE": "false",  # the event table is made by the migrations (adapters/migrations/)
             }
         raise SettingsError(f"HAZARD_DB_URL: unsupported scheme {parts.scheme!r} (sqlite or postgresql)")
@@ -132,12 +143,25 @@ class Settings:
     def sqlalchemy_url(self) -> str:
         """The same database, for the read models (SQLAlchemy Core)."""
         if self.is_postgres:
-            return "postgresql+psycopg://" + self.db_url.split("://", 1)[1]
+            return "postgresql+psycopg://" + self._bounded_connect().split("://", 1)[1]
         return self.db_url
 
     def psycopg_conninfo(self) -> str:
         """The same PostgreSQL database, for psycopg (e.g. LISTEN for live projections)."""
-        return "postgresql://" + self.db_url.split("://", 1)[1]
+        return "postgresql://" + self._bounded_connect().split("://", 1)[1]
+
+    def _bounded_connect(self) -> str:
+        """The URL with a connect_timeout (unless it names one): libpq's default is to wait for ever."""
+        parts = urlsplit(self.db_url)
+        query = parse_qsl(parts.query)
+        if any(name == "connect_timeout" for name, _ in query):
+            return self.db_url
+        return parts._replace(query=urlencode([*query, ("connect_timeout", str(self.db_connect_timeout))])).geturl()
+
+    def connect_timeout(self) -> int:
+        """The connect_timeout every PostgreSQL connection is opened with."""
+        named = dict(parse_qsl(urlsplit(self._bounded_connect()).query))["connect_timeout"]
+        return int(named)
 
     def sqlite_path(self) -> Path | None:
         env = self.eventsourcing_env()

@@ -84,7 +84,8 @@ class Services:
 
 def create_read_engine(settings: Settings) -> Engine:
     if settings.is_postgres:
-        return create_engine(settings.sqlalchemy_url(), pool_pre_ping=True)
+        # the URL carries connect_timeout (app/settings.py); pool_timeout bounds the wait for a free connection
+        return create_engine(settings.sqlalchemy_url(), pool_pre_ping=True, pool_timeout=settings.db_pool_timeout)
     engine = create_engine(settings.sqlalchemy_url(), connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -102,6 +103,22 @@ def _event_loader(ledger: Ledger) -> Callable[[str, int], Any]:
     return load_event
 
 
+# The event store library retries every read and write of its PostgreSQL recorder on a connection error:
+# 10 attempts, 0.2 s apart (eventsourcing/postgres.py, @retry), each waiting for a pooled connection.
+LIBRARY_ATTEMPTS, LIBRARY_RETRY_WAIT = 10, 0.2
+
+
+def _bound_event_store_waits(ledger: Ledger, settings: Settings) -> None:
+    """The event store's pool would open connections without a connect_timeout (libpq then waits for ever
+    on a hung server) and let each of the library's attempts wait 30 s for a connection (a command on a
+    dead database: 5 minutes). Its connections gain the connect_timeout, and each attempt waits its share of
+    HAZARD_DB_POOL_TIMEOUT, so a command waits about that long in all before its 503. The pool reads both
+    at every use."""
+    pool = ledger.recorder.datastore.pool  # type: ignore[attr-defined]
+    pool.kwargs = {**(pool.kwargs or {}), "connect_timeout": settings.connect_timeout()}
+    pool.timeout = max(0.1, settings.db_pool_timeout / LIBRARY_ATTEMPTS - LIBRARY_RETRY_WAIT)
+
+
 def build(settings: Settings, clock: Clock | None = None) -> Services:
     sqlite_path = settings.sqlite_path()
     if sqlite_path is not None:
@@ -113,6 +130,8 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     ledger = Ledger(
         env=settings.eventsourcing_env(), reference=reference, rules=rules, clock=clock, evidence=SqlEvidenceStore(engine)
     )
+    if settings.is_postgres:
+        _bound_event_store_waits(ledger, settings)
 
     def runner(projection: object) -> ProjectionRunner:
         return ProjectionRunner(engine, ledger.recorder, ledger.mapper, projection)  # type: ignore[arg-type]

@@ -59,14 +59,6 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
 
 
 class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # SQLite has one writer at a time: a command waits its turn for as long as SQLite itself waits for
-        # its file lock (SQLITE_LOCK_TIMEOUT), not the pool's fixed 5 s, which failed writers queued behind a
-        # projection batch. The library's factory has no setting for the pool's wait.
-        pool = self.datastore.pool
-        pool.pool_timeout = float(pool.lock_timeout or pool.pool_timeout)
-
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         claim: IdempotencyClaim | None = kwargs.get(CLAIM)
         if claim is not None and stored_events:

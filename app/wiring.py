@@ -109,12 +109,20 @@ LIBRARY_ATTEMPTS, LIBRARY_RETRY_WAIT = 10, 0.2
 
 
 def _bound_event_store_waits(ledger: Ledger, settings: Settings) -> None:
-    """The event store's pool would open connections without a connect_timeout (libpq then waits for ever
-    on a hung server) and let each of the library's attempts wait 30 s for a connection (a command on a
-    dead database: 5 minutes). Its connections gain the connect_timeout, and each attempt waits its share of
+    """How long a command waits for the event store's pool (the library has no setting for either).
+
+    SQLite has one writer at a time: a command waits its turn as long as SQLite waits for its file lock
+    (SQLITE_LOCK_TIMEOUT, 30 s), not the pool's fixed 5 s, which failed writers queued behind another.
+
+    PostgreSQL: the pool would open connections without a connect_timeout (libpq then waits for ever on a
+    hung server) and let each of the library's attempts wait 30 s for a connection (a command on a dead
+    database: 5 minutes). Its connections gain the connect_timeout, and each attempt waits its share of
     HAZARD_DB_POOL_TIMEOUT, so a command waits about that long in all before its 503. The pool reads both
     at every use."""
     pool = ledger.recorder.datastore.pool  # type: ignore[attr-defined]
+    if not settings.is_postgres:
+        pool.pool_timeout = float(pool.lock_timeout or pool.pool_timeout)
+        return
     pool.kwargs = {**(pool.kwargs or {}), "connect_timeout": settings.connect_timeout()}
     pool.timeout = max(0.1, settings.db_pool_timeout / LIBRARY_ATTEMPTS - LIBRARY_RETRY_WAIT)
 
@@ -130,8 +138,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     ledger = Ledger(
         env=settings.eventsourcing_env(), reference=reference, rules=rules, clock=clock, evidence=SqlEvidenceStore(engine)
     )
-    if settings.is_postgres:
-        _bound_event_store_waits(ledger, settings)
+    _bound_event_store_waits(ledger, settings)
 
     def runner(projection: object) -> ProjectionRunner:
         return ProjectionRunner(engine, ledger.recorder, ledger.mapper, projection)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,15 +48,17 @@ class WorkerStatus:
 
 
 BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
+HEALTHY_RUN_SECONDS = 60.0  # a worker that ran this long before failing starts its backoff afresh
 
 
 def supervise(status: WorkerStatus, target: Callable[..., None], args: tuple[object, ...], stop: threading.Event,
-              backoff: tuple[float, ...] = BACKOFF_SECONDS) -> None:  # fmt: skip
+              backoff: tuple[float, ...] = BACKOFF_SECONDS, healthy_run: float = HEALTHY_RUN_SECONDS) -> None:  # fmt: skip
     """Runs ``target(*args)`` until ``stop``: after any error it is logged, reported in ``status`` and the
     worker restarted after a growing pause (a database outage, a bug in one batch), never left dead."""
     failures = 0
     while not stop.is_set():
         status.alive = True
+        started = time.monotonic()
         try:
             target(*args)
             failures = 0
@@ -65,6 +68,8 @@ def supervise(status: WorkerStatus, target: Callable[..., None], args: tuple[obj
             status.last_error = f"{type(error).__name__}: {error}"[:500]
             status.last_error_at = datetime.now(UTC).isoformat()
             log.exception("worker %s failed; restarting", status.name)
+            if time.monotonic() - started >= healthy_run:
+                failures = 0  # an outage long after the last one: restart soon, as after the first
         status.alive = False
         pause = backoff[min(failures, len(backoff) - 1)]
         failures += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from app.workers import WorkerStatus, supervise
 
@@ -37,3 +38,27 @@ def test_a_stopped_worker_is_not_restarted() -> None:
     status = WorkerStatus("checkpoints")
     supervise(status, lambda: None, (), stop, (0.01,))
     assert (status.restarts, status.alive) == (0, False)
+
+
+def test_the_backoff_grows_with_each_failure_and_starts_afresh_after_a_healthy_run() -> None:
+    stop = threading.Event()
+    runs: list[float] = []  # how long each run lasted before it failed
+    lengths = iter([0.0, 0.0, 0.0, 0.3, 0.0])
+
+    def work() -> None:
+        length = next(lengths, None)
+        if length is None:
+            stop.set()
+            return
+        runs.append(time.monotonic())
+        time.sleep(length)
+        raise ConnectionError("database down")
+
+    backoff = (0.01, 0.05, 0.2)
+    started = time.monotonic()
+    supervise(WorkerStatus("projections"), work, (), stop, backoff, healthy_run=0.25)
+    assert time.monotonic() - started < 5
+    pauses = [later - earlier for earlier, later in zip(runs, runs[1:], strict=False)]
+    # 3 quick failures: 0.01, 0.05, 0.2; then a run of 0.3 s (healthy) and its pause is the first again
+    assert pauses[0] < 0.05 and 0.05 <= pauses[1] < 0.2 and 0.2 <= pauses[2] < 0.3
+    assert 0.3 <= pauses[3] < 0.3 + 0.15  # the 0.3 s run, then the 0.01 s pause (not the 0.2 s of a 4th failure)

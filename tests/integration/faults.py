@@ -32,10 +32,13 @@ class TcpProxy:
     """Forwards 127.0.0.1:<port> to an upstream address. ``cut()`` closes every live connection and refuses
     new ones (accepted, then closed at once, as a server going down does); ``stall()`` closes every live
     connection and holds new ones open, never answering (a server that hangs, a host gone from the network);
-    ``restore()`` forwards again."""
+    ``restore()`` forwards again. With ``upload_rate`` (bytes a second) what clients send crosses slowly, as
+    over a poor link; ``uploaded`` counts it."""
 
-    def __init__(self, upstream: tuple[str, int]) -> None:
+    def __init__(self, upstream: tuple[str, int], upload_rate: float | None = None) -> None:
         self.upstream = upstream
+        self.upload_rate = upload_rate
+        self.uploaded = 0
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
@@ -78,16 +81,20 @@ class TcpProxy:
                     _close(server)
                     continue
                 self.live.update((client, server))
-            threading.Thread(target=self._pump, args=(client, server), daemon=True).start()
+            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(server, client), daemon=True).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, upload: bool = False) -> None:
         try:
             while True:
-                data = source.recv(65536)
+                data = source.recv(4096 if upload and self.upload_rate else 65536)
                 if not data:
                     break
+                if upload and self.upload_rate:
+                    time.sleep(len(data) / self.upload_rate)
                 sink.sendall(data)
+                if upload:
+                    self.uploaded += len(data)
         except OSError:
             pass
         finally:

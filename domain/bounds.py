@@ -35,7 +35,8 @@ SHORT_FIELDS = frozenset({
     "file_name", "decision_number", "case_number", "document_number", "licence_number", "department_phone",
     "principal_phone", "sha256", "trigger_key", "item", "annex", "regulator", "decided_by", "organisation_id",
 })  # fmt: skip
-# Line breaks and tabs only in the long free-text fields; no other control character anywhere.
+# Line breaks and tabs only in the long free-text fields; no other control character anywhere, and no lone
+# surrogate (half of a UTF-16 pair: it cannot be encoded to store the event).
 _LINE_BREAKS = frozenset("\n\r\t")
 # Dates: none before the People's Republic; none more than ten years ahead (deadlines, validity).
 EARLIEST = date(1949, 10, 1)
@@ -88,8 +89,11 @@ def _check_text(name: str, path: str, value: str) -> None:
         _refuse(path, f"at most {limit} characters", f"不能超过 {limit} 个字符", limit)
     allowed = _LINE_BREAKS if name in LONG_FIELDS else frozenset()
     for ch in value:
-        if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029") and ch not in allowed:
-            _refuse(path, f"no control character (U+{ord(ch):04X})", f"不能含控制字符（U+{ord(ch):04X}）", 0)
+        code = ord(ch)
+        if (code < 32 or 0x7F <= code < 0xA0 or ch in "\u2028\u2029") and ch not in allowed:
+            _refuse(path, f"no control character (U+{code:04X})", f"不能含控制字符（U+{code:04X}）", 0)
+        if 0xD800 <= code <= 0xDFFF:  # half of a UTF-16 pair (JSON's "\ud800"): no UTF-8 can store it
+            _refuse(path, f"no lone surrogate (U+{code:04X})", f"不能含无效的 Unicode 代理字符（U+{code:04X}）", 0)
 
 
 def _refuse(field: str, reason: str, reason_zh: str, limit: int | str) -> None:

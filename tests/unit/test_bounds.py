@@ -74,3 +74,16 @@ def test_any_text_is_either_refused_or_stored_as_given(world: World, text: str) 
         return
     assert isinstance(receipt.id, UUID)
     assert world.app.hazards.hazard(receipt.id)["description"] == text.strip()  # the hazard trims its text
+
+
+def test_a_lone_surrogate_is_refused_before_it_can_fail_the_event_store(world: World) -> None:
+    """JSON may carry half a UTF-16 pair ("\\ud800"), which no UTF-8 store can encode: it used to be accepted
+    by the bounds and then fail while the event was being stored (a 500, not a 422)."""
+    case = world.app.execute(INSPECTOR, OpenCase(enterprise_id=world.enterprise_id, legal_basis="《安全生产法》第一百零二条",
+                                                 case_number="呈应急立〔2023〕2号"))  # fmt: skip
+    penalty = DecidePenalty(case_id=case.id, target="enterprise", fine_yuan=0, decision_number="呈应急罚〔2023〕2号",
+                            legal_basis="《安全生产法》", other_measures="a\udfffb")  # fmt: skip
+    error = _refused(world, INSPECTOR, penalty)
+    assert error.details["field"] == "other_measures" and "U+DFFF" in error.details["reason"]
+    assert _refused(world, world.principal, _hazard(world, description="\ud800")).details["field"] == "description"
+    world.app.execute(world.principal, _hazard(world, description="完整的一对 😀 \U0010ffff"))  # a whole pair is a character

@@ -31,10 +31,13 @@ LONG_FIELDS = frozenset({
     "enterprise_measures", "responsible_persons", "address", "title",
 })  # fmt: skip
 SHORT_FIELDS = frozenset({
-    "user_id", "key_id", "unit_id", "unit", "sector", "jurisdiction", "department", "credit_code", "media_type",
+    "key_id", "unit_id", "unit", "sector", "jurisdiction", "department", "credit_code", "media_type",
     "file_name", "decision_number", "case_number", "document_number", "licence_number", "department_phone",
     "principal_phone", "sha256", "trigger_key", "item", "annex", "regulator", "decided_by", "organisation_id",
 })  # fmt: skip
+# A person's user id (people held accountable, inspectors, key holders): the width of every user_id column
+# (the accountability trail, idempotency records, server-held keys).
+USER_ID = 128
 # Line breaks and tabs only in the long free-text fields; no other control character anywhere, and no lone
 # surrogate (half of a UTF-16 pair: it cannot be encoded to store the event).
 _LINE_BREAKS = frozenset("\n\r\t")
@@ -83,8 +86,15 @@ def _check(name: str, path: str, value: Any, latest: date) -> None:
             _check(name, f"{path}[{i}]", item, latest)
 
 
+def text_limit(name: str) -> int:
+    """The most characters a text field called ``name`` may hold."""
+    if name == "user_id":
+        return USER_ID
+    return LONG_TEXT if name in LONG_FIELDS else SHORT_TEXT if name in SHORT_FIELDS else TEXT
+
+
 def _check_text(name: str, path: str, value: str) -> None:
-    limit = LONG_TEXT if name in LONG_FIELDS else SHORT_TEXT if name in SHORT_FIELDS else TEXT
+    limit = text_limit(name)
     if len(value) > limit:
         _refuse(path, f"at most {limit} characters", f"不能超过 {limit} 个字符", limit)
     allowed = _LINE_BREAKS if name in LONG_FIELDS else frozenset()

@@ -37,15 +37,18 @@ from app.wiring import Services, build
 from domain import bounds
 from domain.actor import Actor
 from domain.business_time import FixedClock
+from domain.commands.accountability import PursueAccountability
 from domain.commands.base import Command
 from domain.commands.enforcement import OpenCase
 from domain.commands.enterprises import RegisterEnterprise
+from domain.commands.inspections import ConductInspection
 from domain.commands.warnings import ProposeWarning
 from domain.errors import DomainError
-from domain.glossary import Grade, HazardState, Role, WarningLevel, WarningTrigger
+from domain.glossary import Grade, HazardState, InspectionKind, InspectionMethod, Role, WarningLevel, WarningTrigger
 from domain.ledger import HANDLERS
 from domain.reference_data import load_reference
 from domain.signatures import key_id_for, new_private_key, public_key_bytes
+from domain.values import Person
 from projections.engine import rebuild_together
 from tests.unit.support import (
     AUDITOR,
@@ -66,7 +69,7 @@ from tests.unit.support import (
 
 COMMAND_TYPES: tuple[type[Command], ...] = tuple(HANDLERS)
 # Examples per backend (each sends one command of every type); CI keeps the whole test within ~60 s.
-EXAMPLES = {"sqlite": 20, "postgres": 8}
+EXAMPLES = {"sqlite": 15, "postgres": 8}
 ENV_EXAMPLES = int(os.environ.get("HAZARD_HYPOTHESIS_EXAMPLES", "0"))
 TODAY = START.date()
 LATEST = TODAY + timedelta(days=365 * bounds.YEARS_AHEAD)
@@ -130,6 +133,7 @@ class Seeded:
         self.refused: Counter[str] = Counter()
         self.reasons: Counter[tuple[str, str, str]] = Counter()  # why commands were refused (pytest -s)
         self.poisoned: str | None = None  # the first accepted command a read model could not apply
+        self.failure: str | None = None  # the first failure (hypothesis may report the shared state as flaky)
 
     def head(self) -> int:
         return self.services.ledger.recorder.max_notification_id() or 0
@@ -185,12 +189,8 @@ EDGE = "edge"  # within the bounds, often at their very edge
 BEYOND = "beyond"  # outside the bounds: refused as invalid_value, nothing stored
 
 
-def text_limit(name: str) -> int:
-    return bounds.LONG_TEXT if name in bounds.LONG_FIELDS else bounds.SHORT_TEXT if name in bounds.SHORT_FIELDS else bounds.TEXT
-
-
 def texts(name: str, mode: str) -> st.SearchStrategy[str]:
-    limit = text_limit(name)
+    limit = bounds.text_limit(name)
     ordinary = st.sampled_from(VOCABULARY.get(name, ("储罐区可燃气体报警仪失效", "张总", "呈应急罚〔2023〕1号")))
     if mode == ORDINARY:
         return ordinary
@@ -289,8 +289,10 @@ class Draw:
             return texts(name, mode) if beyond else st.sampled_from(self.public_keys)
         if name == "key_id" and not beyond:
             return st.sampled_from(self.seeded.key_ids) if mode == ORDINARY else texts(name, mode)
-        if name == "figures":
-            return st.nothing() if beyond else st.dictionaries(st.text(max_size=6), st.integers(-(2**64), 2**64), max_size=3)
+        if name == "figures":  # system-made (computed from the read model), so not bounded: plausible tables
+            cell = st.one_of(st.integers(0, bounds.MAX_YUAN), texts("label", ORDINARY), st.none())
+            row = st.dictionaries(st.sampled_from(("label", "count", "fines_yuan", "closed")), cell, max_size=4)
+            return st.nothing() if beyond else st.fixed_dictionaries({"rows": st.lists(row, max_size=3)})
         if hint is Any:  # the persons held accountable: plain mappings
             person = {"name": texts("name", mode), "organisation": texts("organisation", ORDINARY),
                       "role": texts("role", ORDINARY)}  # fmt: skip
@@ -317,7 +319,7 @@ class Draw:
             as_type = tuple if origin is tuple else list
             item = self.value(name, args[0], ORDINARY)
             if mode == ORDINARY:
-                return st.lists(item, min_size=1, max_size=2, unique_by=repr).map(as_type)
+                return st.lists(item, min_size=1, max_size=2).map(as_type)
             if beyond:  # too many items, or one item beyond its bounds
                 many = item.map(lambda one: as_type([one] * (bounds.SHORT_TEXT + 1)))
                 return st.one_of(many, self.value(name, args[0], BEYOND).map(lambda one: as_type([one])))
@@ -390,9 +392,8 @@ def _apply(seeded: Seeded, first: Actor, command: Command) -> None:
             seeded.reasons[(name, error.code, str(error.details.get("field", "")))] += 1
             return
         except Exception as error:
-            raise AssertionError(
-                f"{name} by {actor.user_id} raised {error!r:.300}, not a DomainError: {shown(command)}"
-            ) from error
+            seeded.failure = f"{name} by {actor.user_id} raised {error!r:.300}, not a DomainError: {shown(command)}"
+            raise AssertionError(seeded.failure) from error
     else:
         seeded.refused[name] += 1
         seeded.reasons[(name, "nobody may", "")] += 1
@@ -406,7 +407,7 @@ def _apply(seeded: Seeded, first: Actor, command: Command) -> None:
         positions = {model.name: model.position() for model in services.read_models}
         assert all(position == head for position in positions.values()), positions
     except Exception as error:
-        seeded.poisoned = f"{error!r:.300} applying {name} by {actor.user_id}: {shown(command)}"
+        seeded.poisoned = seeded.failure = f"{error!r:.300} applying {name} by {actor.user_id}: {shown(command)}"
         raise
 
 
@@ -438,7 +439,12 @@ def _run_property(db_url: str, backend: str) -> None:
                 command = data.draw(draw.commands(command_type), label=command_type.__name__)
                 _apply(seeded, actor, command)
 
-        every_command_type()
+        try:
+            every_command_type()
+        except BaseException as error:
+            if seeded.failure is not None:  # the first failure, whatever hypothesis made of the replays
+                raise AssertionError(seeded.failure) from error
+            raise
         # Every read model rebuilt from the first event applies the whole log.
         rebuild_together(list(services.read_models))
         head = seeded.head()
@@ -457,3 +463,29 @@ def _run_property(db_url: str, backend: str) -> None:
 
 def test_any_accepted_command_is_applied_by_every_read_model(db_url: str) -> None:
     _run_property(db_url, "postgres" if db_url.startswith("postgresql") else "sqlite")
+
+
+def test_the_longest_accepted_user_ids_are_applied_by_every_read_model(db_url: str) -> None:
+    """Found by the property on PostgreSQL: a team member's user id of 255 characters (then the bound) did
+    not fit the accountability trail's user_id column; the bound is now that column's width."""
+    clock = FixedClock(START)
+    services = build(Settings(db_url=db_url, process_every_seconds=0), clock=clock)
+    try:
+        ledger, longest = services.ledger, "u" * bounds.USER_ID
+        enterprise = ledger.execute(
+            INSPECTOR,
+            RegisterEnterprise(credit_code=credit_code("91530114MA6K0001X"), name="某化工有限公司",
+                               sector="hazardous_chemicals", jurisdiction="wulong", principal_name="张总"),
+        ).id  # fmt: skip
+        inspection = ledger.execute(
+            INSPECTOR,
+            ConductInspection(enterprise_id=enterprise, kind=InspectionKind.DEPARTMENT, method=InspectionMethod.ROUTINE,
+                              inspectors=[Person(user_id=longest, name="李执法")], scope=["储罐区"]),
+        ).id  # fmt: skip
+        person = {"user_id": longest, "name": "张三", "organisation": "区应急管理局", "role": "科长"}
+        ledger.execute(OFFICE, PursueAccountability(persons=[person], measures=["诫勉谈话"], inspection_ids=[inspection]))
+        services.catch_up()
+        head = ledger.recorder.max_notification_id()
+        assert all(model.position() == head for model in services.read_models)
+    finally:
+        services.close()

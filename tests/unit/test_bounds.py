@@ -3,6 +3,7 @@ every entry point): a value out of bounds is refused naming the field and the li
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from uuid import UUID
 
@@ -10,13 +11,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.bounds import LONG_TEXT, MAX_YUAN, SHORT_TEXT
+from domain.bounds import LONG_TEXT, MAX_YUAN, SHORT_TEXT, USER_ID
+from domain.commands.accountability import PursueAccountability
 from domain.commands.enforcement import DecidePenalty, OpenCase
 from domain.commands.hazards import AttachEvidence, FilePlan, ReportHazard
+from domain.commands.inspections import ConductInspection
 from domain.errors import DomainError
-from domain.glossary import Grade, HazardSource
+from domain.glossary import Grade, HazardSource, InspectionKind, InspectionMethod
+from domain.values import Person
 
-from .support import INSPECTOR, World, complete_plan
+from .support import INSPECTOR, OFFICE, World, complete_plan
 
 
 def _refused(world: World, actor, command) -> DomainError:  # type: ignore[no-untyped-def]
@@ -87,3 +91,17 @@ def test_a_lone_surrogate_is_refused_before_it_can_fail_the_event_store(world: W
     assert error.details["field"] == "other_measures" and "U+DFFF" in error.details["reason"]
     assert _refused(world, world.principal, _hazard(world, description="\ud800")).details["field"] == "description"
     world.app.execute(world.principal, _hazard(world, description="完整的一对 😀 \U0010ffff"))  # a whole pair is a character
+
+
+def test_a_user_id_is_bounded_by_the_width_of_the_user_id_columns(world: World) -> None:
+    """The bounds let 255 characters through where the accountability trail keeps 128 (as the idempotency
+    and key tables do): a team member's 129-character user id failed the PostgreSQL projection."""
+    team = [Person(user_id="u" * (USER_ID + 1), name="李执法")]
+    inspection = ConductInspection(enterprise_id=world.enterprise_id, kind=InspectionKind.DEPARTMENT,
+                                   method=InspectionMethod.ROUTINE, inspectors=team, scope=["储罐区"])  # fmt: skip
+    error = _refused(world, INSPECTOR, inspection)
+    assert error.details["field"] == "inspectors[0].user_id" and error.details["limit"] == USER_ID
+    person = {"user_id": "u" * (USER_ID + 1), "name": "张三", "organisation": "区应急管理局", "role": "科长"}
+    accountability = PursueAccountability(persons=[person], measures=["诫勉谈话"])
+    assert _refused(world, OFFICE, accountability).details["field"] == "persons[0].user_id"
+    world.app.execute(INSPECTOR, replace(inspection, inspectors=[Person(user_id="u" * USER_ID, name="李执法")]))

@@ -33,11 +33,14 @@ LONG_FIELDS = frozenset({
 SHORT_FIELDS = frozenset({
     "key_id", "unit_id", "unit", "sector", "jurisdiction", "department", "credit_code", "media_type",
     "file_name", "decision_number", "case_number", "document_number", "licence_number", "department_phone",
-    "principal_phone", "sha256", "trigger_key", "item", "annex", "regulator", "decided_by", "organisation_id",
+    "principal_phone", "sha256", "trigger_key", "item", "annex", "regulator", "decided_by",
 })  # fmt: skip
-# A person's user id (people held accountable, inspectors, key holders): the width of every user_id column
-# (the accountability trail, idempotency records, server-held keys).
+# A person's user id (who acts, people held accountable, inspectors, key holders): the width of every user_id
+# column (the accountability trail, idempotency records, server-held keys).
 USER_ID = 128
+# An organisation's id (a unit of the reference data, or an enterprise's id): its columns' width.
+ORGANISATION_ID = 64
+_ID_LIMITS = {"user_id": USER_ID, "organisation_id": ORGANISATION_ID}
 # Line breaks and tabs only in the long free-text fields; no other control character anywhere, and no lone
 # surrogate (half of a UTF-16 pair: it cannot be encoded to store the event).
 _LINE_BREAKS = frozenset("\n\r\t")
@@ -53,6 +56,13 @@ def check_bounds(command: Any, today: date) -> None:
     for field in dataclasses.fields(command):
         if field.name not in _NOT_CHECKED:
             _check(field.name, field.name, getattr(command, field.name), latest)
+
+
+def check_actor(actor: Any) -> None:
+    """Who acts, as the request's identity headers name them (stored with every event, and in the read
+    models' user and organisation columns): held to the same rules as the command's texts."""
+    for name in ("user_id", "name", "organisation_id", "organisation_name"):
+        _check_text(name, f"actor.{name}", getattr(actor, name))
 
 
 def _check(name: str, path: str, value: Any, latest: date) -> None:
@@ -88,8 +98,8 @@ def _check(name: str, path: str, value: Any, latest: date) -> None:
 
 def text_limit(name: str) -> int:
     """The most characters a text field called ``name`` may hold."""
-    if name == "user_id":
-        return USER_ID
+    if name in _ID_LIMITS:
+        return _ID_LIMITS[name]
     return LONG_TEXT if name in LONG_FIELDS else SHORT_TEXT if name in SHORT_FIELDS else TEXT
 
 

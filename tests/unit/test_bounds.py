@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.bounds import LONG_TEXT, MAX_YUAN, SHORT_TEXT, USER_ID
+from domain.bounds import LONG_TEXT, MAX_YUAN, SHORT_TEXT, TEXT, USER_ID
 from domain.commands.accountability import PursueAccountability
 from domain.commands.enforcement import DecidePenalty, OpenCase
 from domain.commands.hazards import AttachEvidence, FilePlan, ReportHazard
@@ -35,6 +35,12 @@ def _hazard(world: World, **changes: object) -> ReportHazard:
     values: dict[str, object] = {"enterprise_id": world.enterprise_id, "grade": Grade.GENERAL,
                                  "source": HazardSource.SELF_INSPECTION, "description": "消防通道堵塞"}  # fmt: skip
     return ReportHazard(**{**values, **changes})  # type: ignore[arg-type]
+
+
+def _case(world: World) -> OpenCase:
+    return OpenCase(
+        enterprise_id=world.enterprise_id, legal_basis="《安全生产法》第一百零二条", case_number="呈应急立〔2023〕7号"
+    )
 
 
 def test_a_fine_beyond_any_real_figure_is_refused_with_its_field_and_limit(world: World) -> None:
@@ -105,3 +111,12 @@ def test_a_user_id_is_bounded_by_the_width_of_the_user_id_columns(world: World) 
     accountability = PursueAccountability(persons=[person], measures=["诫勉谈话"])
     assert _refused(world, OFFICE, accountability).details["field"] == "persons[0].user_id"
     world.app.execute(INSPECTOR, replace(inspection, inspectors=[Person(user_id="u" * USER_ID, name="李执法")]))
+
+
+def test_who_acts_is_held_to_the_same_rules(world: World) -> None:
+    """The actor comes from the identity headers and is stored with every event and in the read models'
+    user and organisation columns (128 and 64 wide): its ids, names and organisation are bounded too."""
+    for changes, field in (({"user_id": "u" * (USER_ID + 1)}, "actor.user_id"), ({"organisation_id": "y" * 65}, "actor.organisation_id"),
+                           ({"name": "张\x00三"}, "actor.name"), ({"organisation_name": "局\ud800"}, "actor.organisation_name")):  # fmt: skip
+        assert _refused(world, replace(INSPECTOR, **changes), _case(world)).details["field"] == field
+    world.app.execute(replace(INSPECTOR, user_id="u" * USER_ID, name="李" * TEXT), _case(world))

@@ -31,13 +31,20 @@ LONG_FIELDS = frozenset({
     "enterprise_measures", "responsible_persons", "address", "title",
 })  # fmt: skip
 SHORT_FIELDS = frozenset({
-    "user_id", "key_id", "unit_id", "unit", "sector", "jurisdiction", "department", "credit_code", "media_type",
+    "key_id", "unit_id", "unit", "sector", "jurisdiction", "department", "credit_code", "media_type",
     "file_name", "decision_number", "case_number", "document_number", "licence_number", "department_phone",
-    "principal_phone", "sha256", "trigger_key", "item", "annex", "regulator", "decided_by", "organisation_id",
+    "principal_phone", "sha256", "trigger_key", "item", "annex", "regulator", "decided_by",
 })  # fmt: skip
 # All the texts of one command together: one event stays small (its insert is quick, its row modest).
 COMMAND_TEXT = 100_000
-# Line breaks and tabs only in the long free-text fields; no other control character anywhere.
+# A person's user id (who acts, people held accountable, inspectors, key holders): the width of every user_id
+# column (the accountability trail, idempotency records, server-held keys).
+USER_ID = 128
+# An organisation's id (a unit of the reference data, or an enterprise's id): its columns' width.
+ORGANISATION_ID = 64
+_ID_LIMITS = {"user_id": USER_ID, "organisation_id": ORGANISATION_ID}
+# Line breaks and tabs only in the long free-text fields; no other control character anywhere, and no lone
+# surrogate (half of a UTF-16 pair: it cannot be encoded to store the event).
 _LINE_BREAKS = frozenset("\n\r\t")
 # Dates: none before the People's Republic; none more than ten years ahead (deadlines, validity).
 EARLIEST = date(1949, 10, 1)
@@ -57,6 +64,13 @@ def check_bounds(command: Any, today: date) -> None:
     for field in dataclasses.fields(command):
         if field.name not in _NOT_CHECKED:
             _check(field.name, field.name, getattr(command, field.name), walk)
+
+
+def check_actor(actor: Any) -> None:
+    """Who acts, as the request's identity headers name them (stored with every event, and in the read
+    models' user and organisation columns): held to the same rules as the command's texts."""
+    for name in ("user_id", "name", "organisation_id", "organisation_name"):
+        _check_text(name, f"actor.{name}", getattr(actor, name))
 
 
 def _check(name: str, path: str, value: Any, walk: _Walk) -> None:
@@ -97,14 +111,24 @@ def _check_date(path: str, value: date, latest: date) -> None:
         _refuse(path, f"between {EARLIEST} and {latest}", f"应在 {EARLIEST} 至 {latest} 之间", str(latest))
 
 
+def text_limit(name: str) -> int:
+    """The most characters a text field called ``name`` may hold."""
+    if name in _ID_LIMITS:
+        return _ID_LIMITS[name]
+    return LONG_TEXT if name in LONG_FIELDS else SHORT_TEXT if name in SHORT_FIELDS else TEXT
+
+
 def _check_text(name: str, path: str, value: str) -> None:
-    limit = LONG_TEXT if name in LONG_FIELDS else SHORT_TEXT if name in SHORT_FIELDS else TEXT
+    limit = text_limit(name)
     if len(value) > limit:
         _refuse(path, f"at most {limit} characters", f"不能超过 {limit} 个字符", limit)
     allowed = _LINE_BREAKS if name in LONG_FIELDS else frozenset()
     for ch in value:
-        if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029") and ch not in allowed:
-            _refuse(path, f"no control character (U+{ord(ch):04X})", f"不能含控制字符（U+{ord(ch):04X}）", 0)
+        code = ord(ch)
+        if (code < 32 or 0x7F <= code < 0xA0 or ch in "\u2028\u2029") and ch not in allowed:
+            _refuse(path, f"no control character (U+{code:04X})", f"不能含控制字符（U+{code:04X}）", 0)
+        if 0xD800 <= code <= 0xDFFF:  # half of a UTF-16 pair (JSON's "\ud800"): no UTF-8 can store it
+            _refuse(path, f"no lone surrogate (U+{code:04X})", f"不能含无效的 Unicode 代理字符（U+{code:04X}）", 0)
 
 
 def _refuse(field: str, reason: str, reason_zh: str, limit: int | str) -> None:

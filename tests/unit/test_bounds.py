@@ -3,6 +3,7 @@ every entry point): a value out of bounds is refused naming the field and the li
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from uuid import UUID
 
@@ -10,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.bounds import COMMAND_TEXT, LONG_TEXT, MAX_YUAN, SHORT_TEXT
+from domain.bounds import COMMAND_TEXT, LONG_TEXT, MAX_YUAN, SHORT_TEXT, TEXT, USER_ID
+from domain.commands.accountability import PursueAccountability
 from domain.commands.enforcement import DecidePenalty, OpenCase
 from domain.commands.hazards import AttachEvidence, FilePlan, ReportHazard
 from domain.commands.inspections import ConductInspection
@@ -18,7 +20,7 @@ from domain.errors import DomainError
 from domain.glossary import Grade, HazardSource, InspectionKind, InspectionMethod
 from domain.values import Person
 
-from .support import INSPECTOR, World, complete_plan
+from .support import INSPECTOR, OFFICE, World, complete_plan
 
 
 def _refused(world: World, actor, command) -> DomainError:  # type: ignore[no-untyped-def]
@@ -33,6 +35,12 @@ def _hazard(world: World, **changes: object) -> ReportHazard:
     values: dict[str, object] = {"enterprise_id": world.enterprise_id, "grade": Grade.GENERAL,
                                  "source": HazardSource.SELF_INSPECTION, "description": "消防通道堵塞"}  # fmt: skip
     return ReportHazard(**{**values, **changes})  # type: ignore[arg-type]
+
+
+def _case(world: World) -> OpenCase:
+    return OpenCase(
+        enterprise_id=world.enterprise_id, legal_basis="《安全生产法》第一百零二条", case_number="呈应急立〔2023〕7号"
+    )
 
 
 def test_a_fine_beyond_any_real_figure_is_refused_with_its_field_and_limit(world: World) -> None:
@@ -91,3 +99,39 @@ def test_any_text_is_either_refused_or_stored_as_given(world: World, text: str) 
         return
     assert isinstance(receipt.id, UUID)
     assert world.app.hazards.hazard(receipt.id)["description"] == text.strip()  # the hazard trims its text
+
+
+def test_a_lone_surrogate_is_refused_before_it_can_fail_the_event_store(world: World) -> None:
+    """JSON may carry half a UTF-16 pair ("\\ud800"), which no UTF-8 store can encode: it used to be accepted
+    by the bounds and then fail while the event was being stored (a 500, not a 422)."""
+    case = world.app.execute(INSPECTOR, OpenCase(enterprise_id=world.enterprise_id, legal_basis="《安全生产法》第一百零二条",
+                                                 case_number="呈应急立〔2023〕2号"))  # fmt: skip
+    penalty = DecidePenalty(case_id=case.id, target="enterprise", fine_yuan=0, decision_number="呈应急罚〔2023〕2号",
+                            legal_basis="《安全生产法》", other_measures="a\udfffb")  # fmt: skip
+    error = _refused(world, INSPECTOR, penalty)
+    assert error.details["field"] == "other_measures" and "U+DFFF" in error.details["reason"]
+    assert _refused(world, world.principal, _hazard(world, description="\ud800")).details["field"] == "description"
+    world.app.execute(world.principal, _hazard(world, description="完整的一对 😀 \U0010ffff"))  # a whole pair is a character
+
+
+def test_a_user_id_is_bounded_by_the_width_of_the_user_id_columns(world: World) -> None:
+    """The bounds let 255 characters through where the accountability trail keeps 128 (as the idempotency
+    and key tables do): a team member's 129-character user id failed the PostgreSQL projection."""
+    team = [Person(user_id="u" * (USER_ID + 1), name="李执法")]
+    inspection = ConductInspection(enterprise_id=world.enterprise_id, kind=InspectionKind.DEPARTMENT,
+                                   method=InspectionMethod.ROUTINE, inspectors=team, scope=["储罐区"])  # fmt: skip
+    error = _refused(world, INSPECTOR, inspection)
+    assert error.details["field"] == "inspectors[0].user_id" and error.details["limit"] == USER_ID
+    person = {"user_id": "u" * (USER_ID + 1), "name": "张三", "organisation": "区应急管理局", "role": "科长"}
+    accountability = PursueAccountability(persons=[person], measures=["诫勉谈话"])
+    assert _refused(world, OFFICE, accountability).details["field"] == "persons[0].user_id"
+    world.app.execute(INSPECTOR, replace(inspection, inspectors=[Person(user_id="u" * USER_ID, name="李执法")]))
+
+
+def test_who_acts_is_held_to_the_same_rules(world: World) -> None:
+    """The actor comes from the identity headers and is stored with every event and in the read models'
+    user and organisation columns (128 and 64 wide): its ids, names and organisation are bounded too."""
+    for changes, field in (({"user_id": "u" * (USER_ID + 1)}, "actor.user_id"), ({"organisation_id": "y" * 65}, "actor.organisation_id"),
+                           ({"name": "张\x00三"}, "actor.name"), ({"organisation_name": "局\ud800"}, "actor.organisation_name")):  # fmt: skip
+        assert _refused(world, replace(INSPECTOR, **changes), _case(world)).details["field"] == field
+    world.app.execute(replace(INSPECTOR, user_id="u" * USER_ID, name="李" * TEXT), _case(world))

@@ -42,7 +42,8 @@ def _consistent(pick: Callable[[ReadModels], ProjectionRunner]) -> Any:
         x_min_position: Annotated[int | None, Header(ge=0, le=MAX_POSITION, description="the same as `min_position`")] = None,
     ) -> int:
         wanted = [p for p in (min_position, x_min_position) if p is not None]
-        reached = wait_for(pick(services.read_models), max(wanted) if wanted else None)
+        head = services.ledger.recorder.max_notification_id
+        reached = wait_for(pick(services.read_models), max(wanted) if wanted else None, lambda: head() or 0)
         response.headers[READ_POSITION_HEADER] = str(reached)
         return reached
 

@@ -1,0 +1,100 @@
+"""The OpenAPI contract declares every status an operation answers and the problem+json body of every error;
+the requests Schemathesis found outside it (tests/integration/test_contract.py), one by one."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from app.settings import Settings
+from tests.integration.conftest import OFFICE, Api, Enterprise
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(scope="module")
+def contract(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    db = tmp_path_factory.mktemp("contract") / "hazard.db"
+    app = create_app(Settings(db_url=f"sqlite:///{db}", in_process_workers=False))
+    try:
+        return app.openapi()
+    finally:
+        app.state.services.close()
+
+
+def operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(method, path, op) for path, ops in doc["paths"].items() for method, op in ops.items()]
+
+
+def test_every_error_is_a_problem_and_fastapis_validation_body_is_gone(contract: dict[str, Any]) -> None:
+    schemas = contract["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas and "ValidationError" not in schemas
+    problem = schemas["Problem"]
+    assert set(problem["required"]) == {"type", "title", "status", "code", "detail", "message_zh", "message_en", "instance"}
+    assert {"details", "errors"} <= set(problem["properties"])
+    for method, path, op in operations(contract):
+        for status, response in op["responses"].items():
+            if int(status) >= 400:
+                assert list(response["content"]) == [PROBLEM], (method, path, status)
+                assert response["content"][PROBLEM]["schema"] == {"$ref": "#/components/schemas/Problem"}
+        assert {"500", "503"} <= set(op["responses"]), (method, path)
+        assert "Retry-After" in op["responses"]["503"]["headers"]
+    assert "Allow" in contract["components"]["responses"]["MethodNotAllowed"]["headers"]
+
+
+def test_statuses_follow_from_what_an_operation_is_made_of(contract: dict[str, Any]) -> None:
+    paths = contract["paths"]
+
+    def declared(method: str, path: str) -> set[int]:
+        return {int(s) for s in paths[path][method]["responses"]}
+
+    assert declared("get", "/api/v1/health") == {200, 500, 503}  # no parameter: nothing to refuse
+    assert declared("get", "/api/v1/enterprises") == {200, 422, 500, 503}  # paging: no record named
+    assert declared("get", "/api/v1/hazards/{hazard_id}") == {200, 404, 422, 500, 503}
+    command = {401, 403, 404, 409, 413, 422, 500, 503}
+    assert declared("post", "/api/v1/enterprises") == {201} | command
+    assert declared("post", "/api/v1/hazards/{hazard_id}/plan") == {200} | command
+    assert declared("get", "/api/v1/reports/annex3") == {200, 401, 422, 500, 503}  # an optional identity
+    assert declared("get", "/api/v1/audit/proofs/{position}") == {200, 400, 404, 422, 500, 503}
+    assert declared("get", "/api/v1/signing-payload") == {200, 401, 404, 422, 500, 503}
+
+
+def test_a_body_that_is_not_utf8_is_refused_as_a_value_not_a_bare_400(api: Api) -> None:
+    # Schemathesis: POST /enterprises with a body of random bytes answered 400 http_error, undeclared, English only.
+    r = api.client.post(
+        "/api/v1/enterprises", content=b"Y\\:sV\xff)\xd6;J", headers={**OFFICE, "Content-Type": "application/json"}
+    )
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == PROBLEM
+    body = r.json()
+    assert body["code"] == "validation_failed" and body["errors"][0]["field"] == "body"
+    assert "请求" in body["message_zh"] and body["message_en"].startswith("Invalid request")
+
+
+def test_the_signing_payload_of_an_unknown_record_is_a_declared_404(api: Api) -> None:
+    r = api.client.get(
+        "/api/v1/signing-payload",
+        params={"record_id": "e3e70682-c209-1cac-a29f-6fbed82c07cd", "meaning": "inspector",
+                "signed_at": "2000-01-01T00:00:00Z", "key_id": "k"},
+        headers=OFFICE,
+    )  # fmt: skip
+    assert r.status_code == 404 and r.json()["code"] == "record_not_found"
+
+
+def test_a_read_never_waits_for_a_position_beyond_the_log(api: Api, enterprise: Enterprise) -> None:
+    # Schemathesis sends min_position up to 2^63-1: each such read waited the full 5 s for a position no
+    # command ever reached. It waits for the log's head only.
+    started = time.monotonic()
+    r = api.client.get("/api/v1/enterprises", params={"min_position": 2**63 - 1}, headers={"X-Min-Position": str(2**62)})
+    assert r.status_code == 200, r.text
+    assert time.monotonic() - started < 2.5
+    assert int(r.headers["X-Read-Position"]) >= 1
+
+
+def test_an_unknown_identity_on_a_read_that_takes_one_is_a_declared_401(client: TestClient) -> None:
+    r = client.get("/api/v1/reports/annex3", headers={**OFFICE, "X-User-Role": "nobody"})
+    assert r.status_code == 401 and r.headers["content-type"] == PROBLEM

@@ -8,7 +8,7 @@ Every operation can answer 500 (a bug) and 503 (database unavailable, with Retry
     reads the X-User-* identity    401 unauthenticated
     a command (api/commands.py)    401, 403 (role, scope), 404 (a record it names), 409 (a rule, the record's
                                    state, a stale If-Match), 422 (If-Match, Idempotency-Key, X-Sign-With)
-    a path parameter               404 (the record, unit, annex or key it names)
+    a path parameter naming one    404 (the record, unit, annex or key it names; not a number, e.g. a leaf)
 
 and what a route raises itself (``EXTRA``). A method a path does not serve answers 405 with Allow: it is
 no operation's answer, so it is declared once, as the reusable response ``MethodNotAllowed``.
@@ -63,8 +63,8 @@ def statuses(method: str, path: str, operation: dict[str, Any]) -> set[int]:
         found.add(401)
     if "idempotency-key" in headers:  # a command (api/commands.py command_headers)
         found |= {401, 403, 404, 409, 422}
-    if _parameters(operation, "path"):
-        found.add(404)
+    if any(p["in"] == "path" and p.get("schema", {}).get("type") != "integer" for p in operation.get("parameters", [])):
+        found.add(404)  # a path naming a record, unit, annex or key; a number (a Merkle leaf) is a value: 400
     return found
 
 

@@ -3,6 +3,8 @@ the requests Schemathesis found outside it (tests/integration/test_contract.py),
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import time
 from typing import Any
 
@@ -59,7 +61,7 @@ def test_statuses_follow_from_what_an_operation_is_made_of(contract: dict[str, A
     assert declared("post", "/api/v1/enterprises") == {201} | command
     assert declared("post", "/api/v1/hazards/{hazard_id}/plan") == {200} | command
     assert declared("get", "/api/v1/reports/annex3") == {200, 401, 422, 500, 503}  # an optional identity
-    assert declared("get", "/api/v1/audit/proofs/{position}") == {200, 400, 404, 422, 500, 503}
+    assert declared("get", "/api/v1/audit/proofs/{position}") == {200, 400, 422, 500, 503}  # a leaf, not a record
     assert declared("get", "/api/v1/signing-payload") == {200, 401, 404, 422, 500, 503}
 
 
@@ -98,3 +100,25 @@ def test_a_read_never_waits_for_a_position_beyond_the_log(api: Api, enterprise: 
 def test_an_unknown_identity_on_a_read_that_takes_one_is_a_declared_401(client: TestClient) -> None:
     r = client.get("/api/v1/reports/annex3", headers={**OFFICE, "X-User-Role": "nobody"})
     assert r.status_code == 401 and r.headers["content-type"] == PROBLEM
+
+
+def test_files_are_served_as_the_media_types_the_contract_declares(api: Api, enterprise: Enterprise, major: str) -> None:
+    # The evidence route declared only application/json, the annex files nothing at all.
+    paths = api.client.get("/openapi.json").json()["paths"]
+
+    def declared(path: str) -> set[str]:
+        return set(paths[path]["get"]["responses"]["200"]["content"])
+
+    content = b"%PDF-1.7 scanned acceptance record"
+    digest = hashlib.sha256(content).hexdigest()
+    evidence = {"file_name": "验收.pdf", "media_type": "application/pdf", "content_base64": base64.b64encode(content).decode()}
+    api.post(f"/hazards/{major}/evidence", evidence, enterprise.staff)
+    served = {
+        "/api/v1/hazards/{hazard_id}/evidence/{sha256}": api.client.get(f"/api/v1/hazards/{major}/evidence/{digest}"),
+        "/api/v1/reports/{annex}.xlsx": api.client.get("/api/v1/reports/annex2.xlsx"),
+        "/api/v1/reports/{annex}.csv": api.client.get("/api/v1/reports/annex2.csv"),
+    }
+    for path, response in served.items():
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].split(";")[0] in declared(path), path
+    assert "application/json" not in declared("/api/v1/hazards/{hazard_id}/evidence/{sha256}")

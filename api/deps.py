@@ -6,11 +6,13 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request, Response
+from fastapi.dependencies.utils import get_flat_params
+from fastapi.routing import APIRoute
 
 from app.consistency import wait_for
 from app.wiring import ReadModels, Services
 from app.workers import InProcessWorkers
-from domain.bounds import MAX_OFFSET, MAX_PAGE
+from domain.bounds import MAX_OFFSET, MAX_PAGE, check_parameter
 from projections.engine import ProjectionRunner
 
 
@@ -20,6 +22,16 @@ async def services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(services)]
+
+
+async def bounded_parameters(request: Request) -> None:
+    """Every request (a dependency of the app): each path and query parameter its route declares is held to
+    the domain's bounds for a parameter (``check_parameter``) before any of it is read or queried."""
+    route = request.scope.get("route")
+    declared = {param.alias for param in get_flat_params(route.dependant)} if isinstance(route, APIRoute) else set()
+    for name, value in (*request.path_params.items(), *request.query_params.multi_items()):
+        if name in declared:
+            check_parameter(name, value)
 
 
 async def workers(request: Request) -> InProcessWorkers | None:

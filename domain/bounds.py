@@ -86,7 +86,10 @@ def _check_text(name: str, path: str, value: str) -> None:
     limit = LONG_TEXT if name in LONG_FIELDS else SHORT_TEXT if name in SHORT_FIELDS else TEXT
     if len(value) > limit:
         _refuse(path, f"at most {limit} characters", f"不能超过 {limit} 个字符", limit)
-    allowed = _LINE_BREAKS if name in LONG_FIELDS else frozenset()
+    _check_controls(path, value, _LINE_BREAKS if name in LONG_FIELDS else frozenset())
+
+
+def _check_controls(path: str, value: str, allowed: frozenset[str]) -> None:
     for ch in value:
         if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029") and ch not in allowed:
             _refuse(path, f"no control character (U+{ord(ch):04X})", f"不能含控制字符（U+{ord(ch):04X}）", 0)
@@ -110,3 +113,11 @@ def cut_off(as_of: date | None, today: date) -> date:
     if not EARLIEST <= day <= latest:
         _refuse("as_of", f"between {EARLIEST} and {latest}", f"应在 {EARLIEST} 至 {latest} 之间", str(latest))
     return day
+
+
+def check_parameter(name: str, value: str) -> None:
+    """A query or path parameter as sent (an id, a code, a unit, a date): at most ``SHORT_TEXT`` characters and
+    no control character — PostgreSQL refuses a NUL in a text, and no request may answer 500 for it."""
+    if len(value) > SHORT_TEXT:
+        _refuse(name, f"at most {SHORT_TEXT} characters", f"不能超过 {SHORT_TEXT} 个字符", SHORT_TEXT)
+    _check_controls(name, value, frozenset())

@@ -122,3 +122,23 @@ def test_files_are_served_as_the_media_types_the_contract_declares(api: Api, ent
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].split(";")[0] in declared(path), path
     assert "application/json" not in declared("/api/v1/hazards/{hazard_id}/evidence/{sha256}")
+
+
+def test_a_parameter_with_a_nul_or_over_its_length_is_a_value_refused(api: Api) -> None:
+    # Schemathesis on PostgreSQL: GET /warnings?unit=%00 answered 500 (PostgreSQL text cannot contain NUL).
+    for url, field, limit in (
+        ("/api/v1/warnings?unit=%00", "unit", 0),
+        ("/api/v1/hazards?sector=%00", "sector", 0),
+        ("/api/v1/accountability/anomalies?unit=a%00", "unit", 0),
+        ("/api/v1/accountability/people/a%00b", "user_id", 0),
+        ("/api/v1/units/a%00/work-log", "unit_id", 0),
+        ("/api/v1/keys?user_id=%00", "user_id", 0),
+        (f"/api/v1/hazards?unit={'x' * 256}", "unit", 255),
+    ):
+        r = api.client.get(url)
+        assert r.status_code == 422, (url, r.text)
+        problem = r.json()
+        assert problem["code"] == "invalid_value" and problem["details"]["field"] == field, url
+        assert problem["details"]["limit"] == limit and "字段" in problem["message_zh"]
+    # A parameter no route reads is never looked at.
+    assert api.client.get("/api/v1/health?unused=%00").status_code == 200

@@ -19,6 +19,7 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -51,8 +52,8 @@ def _without_lifespan(app: Any) -> Any:
     return asgi
 
 
-def _seed(client: TestClient) -> None:
-    """A few real records, so generated ids and the reads have something to find."""
+def _seed(client: TestClient) -> dict[str, str]:
+    """A few real records, so generated ids and the reads have something to find: path parameters naming them."""
     enterprise = client.post(
         "/api/v1/enterprises",
         json={"credit_code": credit_code(7), "name": "契约测试化工有限公司", "sector": "hazardous_chemicals",
@@ -68,17 +69,27 @@ def _seed(client: TestClient) -> None:
         headers=principal,
     )  # fmt: skip
     assert hazard.status_code == 201, hazard.text
+    return {"enterprise_id": enterprise.json()["id"], "hazard_id": hazard.json()["id"], "unit_id": "yjj",
+            "annex": "annex2", "user_id": "ent-li"}  # fmt: skip
 
 
 @pytest.fixture
 def contract_schema(services: Services) -> Iterator[Any]:
     app = create_app(services.settings, services=services)
     with TestClient(app) as client:  # the lifespan: the workers that keep the read models caught up
-        _seed(client)
+        real = _seed(client)
         config = SchemathesisConfig.from_dict(
             {"generation": {"max-examples": EXAMPLES, "database": "none"}, "phases": {"stateful": {"enabled": False}}}
         )
-        yield schemathesis.openapi.from_asgi("/openapi.json", _without_lifespan(app), config=config)
+        schema = schemathesis.openapi.from_asgi("/openapi.json", _without_lifespan(app), config=config)
+
+        @schema.hook
+        def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> Any:
+            # Half the generated requests name the seeded records (an enterprise, a hazard, a unit, …).
+            known = {name: value for name, value in real.items() if name in (path_parameters or {})}
+            return st.sampled_from([path_parameters, {**(path_parameters or {}), **known}]) if known else st.just(path_parameters)
+
+        yield schema
 
 
 # Who sends the request: mostly people who may act, sometimes whoever Schemathesis makes up (None); picked

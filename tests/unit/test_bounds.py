@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.bounds import LONG_TEXT, MAX_YUAN, SHORT_TEXT
+from domain.bounds import LONG_TEXT, MAX_YUAN, SHORT_TEXT, check_parameter
 from domain.commands.enforcement import DecidePenalty, OpenCase
 from domain.commands.hazards import AttachEvidence, FilePlan, ReportHazard
 from domain.errors import DomainError
@@ -74,3 +74,13 @@ def test_any_text_is_either_refused_or_stored_as_given(world: World, text: str) 
         return
     assert isinstance(receipt.id, UUID)
     assert world.app.hazards.hazard(receipt.id)["description"] == text.strip()  # the hazard trims its text
+
+
+@pytest.mark.parametrize(("value", "limit"), [("a\x00b", 0), ("\u2028", 0), ("x" * (SHORT_TEXT + 1), SHORT_TEXT)])
+def test_a_parameter_is_an_identifier_without_control_characters(value: str, limit: int) -> None:
+    with pytest.raises(DomainError) as refused:
+        check_parameter("unit", value)
+    assert refused.value.code == "invalid_value"
+    assert (refused.value.details["field"], refused.value.details["limit"]) == ("unit", limit)
+    check_parameter("unit", "x" * SHORT_TEXT)
+    check_parameter("unit", "区应急管理局")

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 from fastapi import Depends, Header
 
 from domain.actor import Actor
+from domain.bounds import check_actor
 from domain.errors import DomainError
 from domain.glossary import OrgKind, Role
 
@@ -54,7 +55,7 @@ async def actor_from_headers(
         raise DomainError("unauthenticated", reason=f"unknown role {role!r}", reason_zh=f"未知角色 {role}")
     if kind not in OrgKind.__members__.values() or role == Role.SYSTEM:
         raise DomainError("unauthenticated", reason=f"unknown organisation kind {kind!r}", reason_zh=f"未知单位类型 {kind}")
-    return Actor(
+    actor = Actor(
         user_id=_text(x_user_id or ""),
         name=_text(x_user_name or ""),
         role=Role(role),
@@ -62,6 +63,8 @@ async def actor_from_headers(
         organisation_kind=OrgKind(kind),
         organisation_name=_text(x_org_name or ""),
     )
+    check_actor(actor)  # decoded: %00 is a NUL, refused before any lookup or command (422 invalid_value)
+    return actor
 
 
 CurrentActor = Annotated[Actor, Depends(actor_from_headers)]

@@ -51,6 +51,13 @@ def check_bounds(command: Any, today: date) -> None:
             _check(field.name, field.name, getattr(command, field.name), latest)
 
 
+def check_actor(actor: Any) -> None:
+    """Who acts, as an entry point states it (HTTP headers, percent-decoded; the CLI's options): ids and names
+    held to the bounds of texts, so no identity can carry a control character into an event or a read model."""
+    for field in dataclasses.fields(actor):
+        _check(field.name, f"actor.{field.name}", getattr(actor, field.name), date.max)
+
+
 def _check(name: str, path: str, value: Any, latest: date) -> None:
     if value is None or isinstance(value, bool | Enum | UUID):
         return

@@ -16,7 +16,7 @@ from eventsourcing.application import Repository
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from domain.actor import Actor
-from domain.bounds import check_bounds
+from domain.bounds import check_actor, check_bounds
 from domain.business_time import Clock, business_date
 from domain.commands import accidents as accidents_commands
 from domain.commands import accountability as accountability_commands
@@ -197,6 +197,7 @@ class Ledger:
     def execute(self, actor: Actor, command: Command, *, expected_version: int | None = None) -> Receipt:
         """Runs one command as ``actor``; ``expected_version`` (If-Match) applies to a command on an
         existing record. The pipeline wraps this in a unit of work (``domain/unit_of_work.py``)."""
+        check_actor(actor)
         check_bounds(command, business_date(self.clock.now()))
         handler = HANDLERS[type(command)]
         extra = {"expected_version": expected_version} if isinstance(command, RecordCommand) else {}

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from app.settings import Settings
-from tests.integration.conftest import OFFICE, Api, Enterprise
+from tests.integration.conftest import OFFICE, Api, Enterprise, credit_code
 
 PROBLEM = "application/problem+json"
 
@@ -142,3 +142,24 @@ def test_a_parameter_with_a_nul_or_over_its_length_is_a_value_refused(api: Api) 
         assert problem["details"]["limit"] == limit and "字段" in problem["message_zh"]
     # A parameter no route reads is never looked at.
     assert api.client.get("/api/v1/health?unused=%00").status_code == 200
+
+
+def test_a_percent_encoded_nul_in_the_identity_never_reaches_an_event(api: Api, services: Any) -> None:
+    # X-User-Id: ajb%00wang was decoded into the actor of an event: on PostgreSQL the projections worker then
+    # died on every restart (a text cannot contain NUL). The identity is held to the bounds of texts.
+    before = services.ledger.recorder.max_notification_id() or 0
+    body = {"credit_code": credit_code(3), "name": "某化工有限公司", "sector": "hazardous_chemicals",
+            "jurisdiction": "wulong", "principal_name": "李建国"}  # fmt: skip
+    for header, value, field in (
+        ("X-User-Id", "ajb%00wang", "actor.user_id"),
+        ("X-User-Name", "%E7%8E%8B%00", "actor.name"),
+        ("X-Org-Id", "a%0Ajb", "actor.organisation_id"),
+    ):
+        r = api.client.post("/api/v1/enterprises", json=body, headers={**OFFICE, header: value})
+        assert r.status_code == 422, r.text
+        assert (r.json()["code"], r.json()["details"]["field"]) == ("invalid_value", field)
+    signed = api.client.post("/api/v1/enterprises", json=body, headers={**OFFICE, "X-User-Id": "a%00", "X-Sign-With": "server-held"})
+    assert signed.status_code == 422, signed.text  # refused before the server-held key is looked up
+    read = api.client.get("/api/v1/reports/annex3", headers={**OFFICE, "X-User-Id": "a%00"})
+    assert read.status_code == 422, read.text
+    assert (services.ledger.recorder.max_notification_id() or 0) == before

@@ -3,6 +3,7 @@ every entry point): a value out of bounds is refused naming the field and the li
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from uuid import UUID
 
@@ -84,3 +85,11 @@ def test_a_parameter_is_an_identifier_without_control_characters(value: str, lim
     assert (refused.value.details["field"], refused.value.details["limit"]) == ("unit", limit)
     check_parameter("unit", "x" * SHORT_TEXT)
     check_parameter("unit", "区应急管理局")
+
+
+def test_the_actor_of_every_command_is_bounded_like_any_text(world: World) -> None:
+    # Whatever the entry point (HTTP headers percent-decoded, the CLI), an identity cannot carry a NUL into an event.
+    for changes, field in (({"user_id": "yjj\x00zhang"}, "actor.user_id"), ({"name": "张\x1b伟"}, "actor.name"),
+                           ({"organisation_id": "y" * (SHORT_TEXT + 1)}, "actor.organisation_id")):  # fmt: skip
+        refused = _refused(world, dataclasses.replace(INSPECTOR, **changes), _hazard(world))
+        assert refused.details["field"] == field

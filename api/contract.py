@@ -1,10 +1,10 @@
 """The API's contract: every status an operation can answer, and the problem+json body of every error, in
 OpenAPI — derived here, once, from what each route is made of (``api/problems.py`` maps the errors).
 
-Every operation can answer 500 (a bug) and 503 (database unavailable, with Retry-After). Besides:
+Every operation can answer 413 (a body over the limit: the limit is on every request, whatever its method),
+500 (a bug) and 503 (database unavailable, with Retry-After). Besides:
 
     request parameters or a body   422 validation_failed (and the domain's invalid_value, field and limit)
-    a body                         413 body_too_large
     reads the X-User-* identity    401 unauthenticated
     a command (api/commands.py)    401, 403 (role, scope), 404 (a record it names), 409 (a rule, the record's
                                    state, a stale If-Match), 422 (If-Match, Idempotency-Key, X-Sign-With)
@@ -54,11 +54,9 @@ def statuses(method: str, path: str, operation: dict[str, Any]) -> set[int]:
     """The error statuses an operation can answer, from what it is made of: its parameters (the identity
     headers of ``api/identity.py``, the command headers of ``api/commands.py``, path parameters) and body."""
     headers = _parameters(operation, "header")
-    found = {500, 503} | EXTRA.get((method, path), set())
+    found = {413, 500, 503} | EXTRA.get((method, path), set())  # 413: the body limit (api/body_limit.py) is on every request
     if operation.get("parameters") or "requestBody" in operation:
         found.add(422)
-    if "requestBody" in operation:
-        found.add(413)
     if "x-user-id" in headers:  # the identity (api/identity.py), required or optional: refused when unknown
         found.add(401)
     if "idempotency-key" in headers:  # a command (api/commands.py command_headers)

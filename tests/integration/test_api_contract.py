@@ -43,7 +43,7 @@ def test_every_error_is_a_problem_and_fastapis_validation_body_is_gone(contract:
             if int(status) >= 400:
                 assert list(response["content"]) == [PROBLEM], (method, path, status)
                 assert response["content"][PROBLEM]["schema"] == {"$ref": "#/components/schemas/Problem"}
-        assert {"500", "503"} <= set(op["responses"]), (method, path)
+        assert {"413", "500", "503"} <= set(op["responses"]), (method, path)
         assert "Retry-After" in op["responses"]["503"]["headers"]
     assert "Allow" in contract["components"]["responses"]["MethodNotAllowed"]["headers"]
 
@@ -54,15 +54,16 @@ def test_statuses_follow_from_what_an_operation_is_made_of(contract: dict[str, A
     def declared(method: str, path: str) -> set[int]:
         return {int(s) for s in paths[path][method]["responses"]}
 
-    assert declared("get", "/api/v1/health") == {200, 500, 503}  # no parameter: nothing to refuse
-    assert declared("get", "/api/v1/enterprises") == {200, 422, 500, 503}  # paging: no record named
-    assert declared("get", "/api/v1/hazards/{hazard_id}") == {200, 404, 422, 500, 503}
+    # Every request's body is limited while it is read, whatever the method: 413 everywhere.
+    assert declared("get", "/api/v1/health") == {200, 413, 500, 503}  # no parameter: nothing to refuse
+    assert declared("get", "/api/v1/enterprises") == {200, 413, 422, 500, 503}  # paging: no record named
+    assert declared("get", "/api/v1/hazards/{hazard_id}") == {200, 404, 413, 422, 500, 503}
     command = {401, 403, 404, 409, 413, 422, 500, 503}
     assert declared("post", "/api/v1/enterprises") == {201} | command
     assert declared("post", "/api/v1/hazards/{hazard_id}/plan") == {200} | command
-    assert declared("get", "/api/v1/reports/annex3") == {200, 401, 422, 500, 503}  # an optional identity
-    assert declared("get", "/api/v1/audit/proofs/{position}") == {200, 400, 422, 500, 503}  # a leaf, not a record
-    assert declared("get", "/api/v1/signing-payload") == {200, 401, 404, 422, 500, 503}
+    assert declared("get", "/api/v1/reports/annex3") == {200, 401, 413, 422, 500, 503}  # an optional identity
+    assert declared("get", "/api/v1/audit/proofs/{position}") == {200, 400, 413, 422, 500, 503}  # a leaf, not a record
+    assert declared("get", "/api/v1/signing-payload") == {200, 401, 404, 413, 422, 500, 503}
 
 
 def test_a_body_that_is_not_utf8_is_refused_as_a_value_not_a_bare_400(api: Api) -> None:
@@ -163,3 +164,11 @@ def test_a_percent_encoded_nul_in_the_identity_never_reaches_an_event(api: Api, 
     read = api.client.get("/api/v1/reports/annex3", headers={**OFFICE, "X-User-Id": "a%00"})
     assert read.status_code == 422, read.text
     assert (services.ledger.recorder.max_notification_id() or 0) == before
+
+
+def test_a_get_with_a_body_over_the_limit_answers_the_declared_413(db_url: str) -> None:
+    app = create_app(Settings(db_url=db_url, in_process_workers=False, max_body_bytes=64))
+    with TestClient(app) as client:
+        r = client.request("GET", "/api/v1/health", content=b"x" * 65)
+        declared = app.openapi()["paths"]["/api/v1/health"]["get"]["responses"]
+    assert r.status_code == 413 and "413" in declared

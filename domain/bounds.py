@@ -122,6 +122,15 @@ def cut_off(as_of: date | None, today: date) -> date:
     return day
 
 
+def known_time(known_at: datetime | None, today: date) -> datetime | None:
+    """A report's system time (``known_at``, default now), refused outside [1949-10-01, today + a year] as
+    given — before any conversion of its zone, which overflows at the ends of the calendar."""
+    latest = today + timedelta(days=CUT_OFF_DAYS_AHEAD)
+    if known_at is not None and not EARLIEST <= known_at.date() <= latest:
+        _refuse("known_at", f"between {EARLIEST} and {latest}", f"应在 {EARLIEST} 至 {latest} 之间", str(latest))
+    return known_at
+
+
 def check_parameter(name: str, value: str) -> None:
     """A query or path parameter as sent (an id, a code, a unit, a date): at most ``SHORT_TEXT`` characters and
     no control character — PostgreSQL refuses a NUL in a text, and no request may answer 500 for it."""

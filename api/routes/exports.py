@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from adapters.annex_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, export, file_name
 from api.deps import RecordsRead, ServicesDep
-from api.routes.reports import AsOf, KnownAt, Reader, Unit
+from api.routes.reports import AsOf, KnownAt, Reader, Unit, known
 from app.reports import annex_table, unit_name
 from app.wiring import Services
 from domain.access import mask_phones, phones_visible
@@ -39,7 +39,7 @@ def _export(
 ) -> Response:
     check_annex(annex)
     day = cut_off(as_of, business_date(datetime.now(UTC)))
-    table = annex_table(services, annex, unit, day, known_at)
+    table = annex_table(services, annex, unit, day, known(known_at))
     name = unit_name(services, unit)
     if annex == "annex3" and not phones_visible(who):
         mask_phones(table["rows"])

@@ -172,3 +172,18 @@ def test_a_get_with_a_body_over_the_limit_answers_the_declared_413(db_url: str) 
         r = client.request("GET", "/api/v1/health", content=b"x" * 65)
         declared = app.openapi()["paths"]["/api/v1/health"]["get"]["responses"]
     assert r.status_code == 413 and "413" in declared
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+def test_a_time_at_the_ends_of_the_calendar_is_a_value_refused(api: Api, enterprise: Enterprise, moment: str) -> None:
+    # Schemathesis: GET /reports/annex2.xlsx?known_at=… answered 500 (OverflowError converting it to UTC); the
+    # same for every report taking known_at, and for the signing payload's signed_at.
+    for path in ("/reports/annex1", "/reports/annex2", "/kpis", "/reports/annex2.xlsx", "/reports/annex2.csv"):
+        r = api.client.get(f"/api/v1{path}", params={"known_at": moment})
+        assert r.status_code == 422, (path, r.text)
+        assert (r.json()["code"], r.json()["details"]["field"]) == ("invalid_value", "known_at")
+    lineage = api.client.get("/api/v1/reports/annex2/lineage", params={"key": "majors_found", "known_at": moment})
+    assert lineage.status_code == 422 and lineage.json()["details"]["field"] == "known_at"
+    params = {"record_id": enterprise.id, "meaning": "inspector", "signed_at": moment, "key_id": "k"}
+    signed = api.client.get("/api/v1/signing-payload", params=params, headers=OFFICE)
+    assert signed.status_code == 422 and signed.json()["code"] == "signature_time_invalid"

@@ -4,14 +4,14 @@ every entry point): a value out of bounds is refused naming the field and the li
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from uuid import UUID
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.bounds import LONG_TEXT, MAX_YUAN, SHORT_TEXT, check_parameter
+from domain.bounds import LONG_TEXT, MAX_YUAN, SHORT_TEXT, check_parameter, known_time
 from domain.commands.enforcement import DecidePenalty, OpenCase
 from domain.commands.hazards import AttachEvidence, FilePlan, ReportHazard
 from domain.errors import DomainError
@@ -93,3 +93,13 @@ def test_the_actor_of_every_command_is_bounded_like_any_text(world: World) -> No
                            ({"organisation_id": "y" * (SHORT_TEXT + 1)}, "actor.organisation_id")):  # fmt: skip
         refused = _refused(world, dataclasses.replace(INSPECTOR, **changes), _hazard(world))
         assert refused.details["field"] == field
+
+
+def test_a_reports_known_at_is_bounded_as_given_before_its_zone_is_converted() -> None:
+    today = date(2023, 12, 22)
+    for moment in (datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5))), datetime(9999, 12, 31, tzinfo=timezone(-timedelta(hours=5)))):
+        with pytest.raises(DomainError) as refused:
+            known_time(moment, today)
+        assert refused.value.details["field"] == "known_at"
+    assert known_time(None, today) is None
+    assert known_time(datetime(2023, 12, 1, tzinfo=UTC), today) == datetime(2023, 12, 1, tzinfo=UTC)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
 
-from api import problems
+from api import contract, problems
 from api.body_limit import BodyLimit
+from api.deps import bounded_parameters
 from api.routes import accountability as accountability_routes  # accountability trail (谁检查、谁签名、谁负责)
 from api.routes import audit as audit_routes  # Merkle log: checkpoints, proofs
 from api.routes import cases, enterprises, hazards, health, inspections, reference, registers, reports
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(bounded_parameters)],  # every path and query parameter within the domain's bounds
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.state.services = services
@@ -75,6 +77,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(audit_routes.router, prefix="/api/v1")  # Merkle log: checkpoints, proofs
     app.include_router(key_routes.router, prefix="/api/v1")  # personal signatures: key registry, signing payloads
     app.include_router(health.metrics_router)
+
+    contract.install(app)  # every status and the problem+json body in OpenAPI
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

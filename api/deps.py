@@ -6,11 +6,13 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request, Response
+from fastapi.dependencies.utils import get_flat_params
+from fastapi.routing import APIRoute
 
 from app.consistency import wait_for
 from app.wiring import ReadModels, Services
 from app.workers import InProcessWorkers
-from domain.bounds import MAX_OFFSET, MAX_PAGE
+from domain.bounds import MAX_OFFSET, MAX_PAGE, check_parameter
 from projections.engine import ProjectionRunner
 
 
@@ -20,6 +22,16 @@ async def services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(services)]
+
+
+async def bounded_parameters(request: Request) -> None:
+    """Every request (a dependency of the app): each path and query parameter its route declares is held to
+    the domain's bounds for a parameter (``check_parameter``) before any of it is read or queried."""
+    route = request.scope.get("route")
+    declared = {param.alias for param in get_flat_params(route.dependant)} if isinstance(route, APIRoute) else set()
+    for name, value in (*request.path_params.items(), *request.query_params.multi_items()):
+        if name in declared:
+            check_parameter(name, value)
 
 
 async def workers(request: Request) -> InProcessWorkers | None:
@@ -42,7 +54,8 @@ def _consistent(pick: Callable[[ReadModels], ProjectionRunner]) -> Any:
         x_min_position: Annotated[int | None, Header(ge=0, le=MAX_POSITION, description="the same as `min_position`")] = None,
     ) -> int:
         wanted = [p for p in (min_position, x_min_position) if p is not None]
-        reached = wait_for(pick(services.read_models), max(wanted) if wanted else None)
+        head = services.ledger.recorder.max_notification_id
+        reached = wait_for(pick(services.read_models), max(wanted) if wanted else None, lambda: head() or 0)
         response.headers[READ_POSITION_HEADER] = str(reached)
         return reached
 

@@ -17,9 +17,10 @@ import contextlib
 from typing import Annotated
 from urllib.parse import unquote
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header
 
 from domain.actor import Actor
+from domain.bounds import check_actor
 from domain.errors import DomainError
 from domain.glossary import OrgKind, Role
 
@@ -54,7 +55,7 @@ async def actor_from_headers(
         raise DomainError("unauthenticated", reason=f"unknown role {role!r}", reason_zh=f"未知角色 {role}")
     if kind not in OrgKind.__members__.values() or role == Role.SYSTEM:
         raise DomainError("unauthenticated", reason=f"unknown organisation kind {kind!r}", reason_zh=f"未知单位类型 {kind}")
-    return Actor(
+    actor = Actor(
         user_id=_text(x_user_id or ""),
         name=_text(x_user_name or ""),
         role=Role(role),
@@ -62,17 +63,25 @@ async def actor_from_headers(
         organisation_kind=OrgKind(kind),
         organisation_name=_text(x_org_name or ""),
     )
+    check_actor(actor)  # decoded: %00 is a NUL, refused before any lookup or command (422 invalid_value)
+    return actor
 
 
 CurrentActor = Annotated[Actor, Depends(actor_from_headers)]
 
 
-async def optional_actor(request: Request) -> Actor | None:
+async def optional_actor(
+    x_user_id: Annotated[str | None, Header(description="the reader, when identified (see X-User-Id)")] = None,
+    x_user_name: Annotated[str | None, Header()] = None,
+    x_user_role: Annotated[str | None, Header()] = None,
+    x_org_id: Annotated[str | None, Header()] = None,
+    x_org_kind: Annotated[str | None, Header()] = None,
+    x_org_name: Annotated[str | None, Header()] = None,
+) -> Actor | None:
     """The reader, when identified: reads need no identity, but some show more to some roles."""
-    if not request.headers.get("x-user-id"):
+    if not (x_user_id and x_user_id.strip()):
         return None
-    names = ("x_user_id", "x_user_name", "x_user_role", "x_org_id", "x_org_kind", "x_org_name")
-    return await actor_from_headers(**{name: request.headers.get(name.replace("_", "-")) for name in names})
+    return await actor_from_headers(x_user_id, x_user_name, x_user_role, x_org_id, x_org_kind, x_org_name)
 
 
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]

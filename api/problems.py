@@ -19,6 +19,7 @@ from projections.engine import ProjectionStalled
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
+PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 STATUS = {
     ErrorKind.NOT_FOUND: 404,
@@ -51,7 +52,7 @@ def problem(
         "instance": instance,
         **extra,
     }
-    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=dict(headers or {}))
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=dict(headers or {}))
 
 
 def _allowed_methods(request: Request) -> list[str]:
@@ -99,6 +100,13 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 405:
             allow = {"Allow": ", ".join(_allowed_methods(request))}
             return problem(405, "method_not_allowed", "不支持该请求方法", "Method not allowed", request.url.path, allow)
+        if exc.status_code == 400:
+            # FastAPI could not read the body at all (not UTF-8, …): refused like malformed JSON, as a value.
+            errors = [{"field": "body", "message": str(exc.detail), "type": "body_unreadable"}]
+            return problem(
+                422, "validation_failed", "请求数据无效：body（无法解析请求体）", "Invalid request: body (it cannot be parsed)",
+                request.url.path, errors=errors,
+            )  # fmt: skip
         return problem(exc.status_code, "http_error", str(exc.detail), str(exc.detail), request.url.path)
 
     def _unavailable(request: Request, exc: Exception) -> JSONResponse:

@@ -4,6 +4,7 @@ waits, bounded, until its read model has applied it — else it answers with the
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from projections.engine import ProjectionRunner
 
@@ -12,11 +13,15 @@ READ_WAIT_SECONDS = 5.0
 _POLL = 0.005
 
 
-def wait_for(runner: ProjectionRunner, position: int | None, timeout: float = READ_WAIT_SECONDS) -> int:
-    """The read model's position once it is at least ``position`` (or when ``timeout`` passes)."""
+def wait_for(
+    runner: ProjectionRunner, position: int | None, head: Callable[[], int], timeout: float = READ_WAIT_SECONDS
+) -> int:
+    """The read model's position once it is at least ``position`` (or when ``timeout`` passes). A position
+    beyond the log's ``head`` was never reached by any command: the read waits for the head, not for it."""
     reached = runner.position()
     if position is None or reached >= position or runner.stall() is not None:
         return reached  # a stalled model will not get there: answer at once with what it has
+    position = min(position, head())
     deadline = time.monotonic() + timeout
     pause = _POLL
     while reached < position and time.monotonic() < deadline:

@@ -122,7 +122,10 @@ def _check_text(name: str, path: str, value: str) -> None:
     limit = text_limit(name)
     if len(value) > limit:
         _refuse(path, f"at most {limit} characters", f"不能超过 {limit} 个字符", limit)
-    allowed = _LINE_BREAKS if name in LONG_FIELDS else frozenset()
+    _check_controls(path, value, _LINE_BREAKS if name in LONG_FIELDS else frozenset())
+
+
+def _check_controls(path: str, value: str, allowed: frozenset[str]) -> None:
     for ch in value:
         code = ord(ch)
         if (code < 32 or 0x7F <= code < 0xA0 or ch in "\u2028\u2029") and ch not in allowed:
@@ -147,3 +150,19 @@ def cut_off(as_of: date | None, today: date) -> date:
     day = today if as_of is None else as_of
     _check_date("as_of", day, today + timedelta(days=CUT_OFF_DAYS_AHEAD))
     return day
+
+
+def known_time(known_at: datetime | None, today: date) -> datetime | None:
+    """A report's system time (``known_at``, default now), refused outside [1949-10-01, today + a year] as
+    given — before any conversion of its zone, which overflows at the ends of the calendar."""
+    if known_at is not None:
+        _check_date("known_at", known_at.date(), today + timedelta(days=CUT_OFF_DAYS_AHEAD))
+    return known_at
+
+
+def check_parameter(name: str, value: str) -> None:
+    """A query or path parameter as sent (an id, a code, a unit, a date): at most ``SHORT_TEXT`` characters and
+    no control character — PostgreSQL refuses a NUL in a text, and no request may answer 500 for it."""
+    if len(value) > SHORT_TEXT:
+        _refuse(name, f"at most {SHORT_TEXT} characters", f"不能超过 {SHORT_TEXT} 个字符", SHORT_TEXT)
+    _check_controls(name, value, frozenset())

@@ -181,7 +181,10 @@ def format_time(moment: datetime) -> str:
         raise ValueError("signed_at needs a zone")
     if moment.microsecond:
         raise ValueError("signed_at must be whole seconds")
-    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+    try:
+        return moment.astimezone(UTC).strftime(TIME_FORMAT)
+    except OverflowError:  # 0001-01-01T00:00:00+05:00, 9999-12-31T23:59:59-05:00: no UTC time
+        raise ValueError("signed_at is outside the calendar in UTC") from None
 
 
 def _field(actor: Any, name: str) -> str:

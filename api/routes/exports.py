@@ -4,6 +4,7 @@ query parameters of the JSON routes, named as the clerk files them (附件2_统�
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter
@@ -11,7 +12,7 @@ from fastapi.responses import Response
 
 from adapters.annex_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, export, file_name
 from api.deps import RecordsRead, ServicesDep
-from api.routes.reports import AsOf, KnownAt, Reader, Unit
+from api.routes.reports import AsOf, KnownAt, Reader, Unit, known
 from app.reports import annex_table, unit_name
 from app.wiring import Services
 from domain.access import mask_phones, phones_visible
@@ -38,14 +39,18 @@ def _export(
 ) -> Response:
     check_annex(annex)
     day = cut_off(as_of, business_date(datetime.now(UTC)))
-    table = annex_table(services, annex, unit, day, known_at)
+    table = annex_table(services, annex, unit, day, known(known_at))
     name = unit_name(services, unit)
     if annex == "annex3" and not phones_visible(who):
         mask_phones(table["rows"])
     return download(annex, fmt, export(annex, table, fmt, unit_name=name, filled_on=day), unit, name, day)
 
 
-@router.get("/reports/{annex}.xlsx", response_class=Response)
+def _file(media_type: str, what: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"description": what, "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@router.get("/reports/{annex}.xlsx", response_class=Response, responses=_file(XLSX_MEDIA_TYPE, "The annex as an XLSX workbook"))
 def export_xlsx(
     annex: str,
     services: ServicesDep,
@@ -60,7 +65,7 @@ def export_xlsx(
     return _export(annex, "xlsx", services, who, unit, as_of, known_at)
 
 
-@router.get("/reports/{annex}.csv", response_class=Response)
+@router.get("/reports/{annex}.csv", response_class=Response, responses=_file("text/csv", "The annex as CSV (UTF-8 with BOM)"))
 def export_csv(
     annex: str, services: ServicesDep, who: Reader, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
 ) -> Response:

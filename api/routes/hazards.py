@@ -30,7 +30,7 @@ from api.schemas.records import (
 from api.signing import signature_arg  # personal signatures
 from domain.commands import hazards as c
 from domain.errors import DomainError
-from domain.evidence import INLINE_MEDIA_TYPES
+from domain.evidence import EVIDENCE_MEDIA_TYPES, INLINE_MEDIA_TYPES
 from domain.glossary import Grade, HazardSource, HazardState, SignatureMeaning
 from domain.values import RectificationPlan, SupervisionListing
 from projections.hazard_queries import HazardFilter
@@ -90,7 +90,16 @@ def hazard_events(hazard_id: UUID, services: ServicesDep) -> list[dict[str, Any]
     return services.ledger.history(hazard_id)
 
 
-@router.get("/{hazard_id}/evidence/{sha256}")
+@router.get(
+    "/{hazard_id}/evidence/{sha256}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The file's bytes, as the media type it was attached with",
+            "content": {kind: {"schema": {"type": "string", "format": "binary"}} for kind in sorted(EVIDENCE_MEDIA_TYPES)},
+        }
+    },
+)
 def evidence_content(hazard_id: UUID, sha256: str, services: ServicesDep) -> Response:
     """The bytes of an attached evidence file: photos and PDFs shown inline, anything else downloaded; never
     sniffed or run by the browser (nosniff, a sandboxing CSP)."""

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from api.deps import RecordsRead, ServicesDep
 from api.identity import OptionalActor
 from domain.access import mask_phones, phones_visible
-from domain.bounds import cut_off
+from domain.bounds import cut_off, known_time
 from domain.business_time import business_date
 from domain.errors import DomainError
 
@@ -25,12 +25,16 @@ def _as_of(as_of: date | None) -> date:
     return cut_off(as_of, business_date(datetime.now(UTC)))
 
 
+def known(known_at: datetime | None) -> datetime | None:
+    return known_time(known_at, business_date(datetime.now(UTC)))
+
+
 @router.get("/reports/annex1")
 def annex1(
     services: ServicesDep, read_at: RecordsRead, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
 ) -> dict[str, Any]:
     """附件1 调度表: cumulative since the campaign start, per reporting unit or for the district."""
-    return services.annexes.annex1(unit, _as_of(as_of), known_at)
+    return services.annexes.annex1(unit, _as_of(as_of), known(known_at))
 
 
 @router.get("/reports/annex2")
@@ -38,7 +42,7 @@ def annex2(
     services: ServicesDep, read_at: RecordsRead, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
 ) -> dict[str, Any]:
     """附件2 统计表: 累计总计, 本月总计 and one row per sector, as of a cut-off."""
-    return services.annexes.annex2(unit, _as_of(as_of), known_at)
+    return services.annexes.annex2(unit, _as_of(as_of), known(known_at))
 
 
 # Reads need no identity; an identified reader with the right role sees more (e.g. phone numbers).
@@ -60,7 +64,7 @@ def kpis(
     services: ServicesDep, read_at: RecordsRead, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
 ) -> dict[str, Any]:
     """重大事故隐患动态整改率, 部门每千次检查发现重大事故隐患数, 企业自查发现重大事故隐患率, with monthly trends."""
-    return services.annexes.kpis(unit, _as_of(as_of), known_at)
+    return services.annexes.kpis(unit, _as_of(as_of), known(known_at))
 
 
 @router.get("/reports/{annex}/lineage")
@@ -78,4 +82,4 @@ def lineage(
     """Drill-down: the records behind one cell (or KPI), each with the version of the event that counts it."""
     if annex not in ("annex1", "annex2", "kpi"):
         raise DomainError("unknown_cell", annex=annex, key=key)
-    return services.annexes.lineage(annex, key, unit, _as_of(as_of), known_at, row=row, figure=figure)
+    return services.annexes.lineage(annex, key, unit, _as_of(as_of), known(known_at), row=row, figure=figure)

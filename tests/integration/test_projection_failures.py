@@ -61,7 +61,7 @@ def test_a_read_model_that_cannot_apply_an_event_stops_there_alone(services: Ser
     with pytest.raises(ProjectionStalled, match="records"):
         services.catch_up()
     assert run_process_managers(services).skipped.startswith("read models stalled")  # never judge stale facts
-    assert wait_for(records, head, timeout=30) == bad - 1  # at once, not after the wait
+    assert wait_for(records, head, lambda: head, timeout=30) == bad - 1  # at once, not after the wait
 
     with TestClient(create_app(services.settings, services=services)) as client:
         health = client.get("/api/v1/health").json()

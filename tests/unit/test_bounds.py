@@ -3,15 +3,16 @@ every entry point): a value out of bounds is refused naming the field and the li
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from uuid import UUID
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.bounds import COMMAND_TEXT, LONG_TEXT, MAX_YUAN, SHORT_TEXT, TEXT, USER_ID
+from domain.bounds import COMMAND_TEXT, LONG_TEXT, MAX_YUAN, SHORT_TEXT, TEXT, USER_ID, check_parameter, known_time
 from domain.commands.accountability import PursueAccountability
 from domain.commands.enforcement import DecidePenalty, OpenCase
 from domain.commands.hazards import AttachEvidence, FilePlan, ReportHazard
@@ -135,3 +136,31 @@ def test_who_acts_is_held_to_the_same_rules(world: World) -> None:
                            ({"name": "张\x00三"}, "actor.name"), ({"organisation_name": "局\ud800"}, "actor.organisation_name")):  # fmt: skip
         assert _refused(world, replace(INSPECTOR, **changes), _case(world)).details["field"] == field
     world.app.execute(replace(INSPECTOR, user_id="u" * USER_ID, name="李" * TEXT), _case(world))
+
+
+@pytest.mark.parametrize(("value", "limit"), [("a\x00b", 0), ("\u2028", 0), ("x" * (SHORT_TEXT + 1), SHORT_TEXT)])
+def test_a_parameter_is_an_identifier_without_control_characters(value: str, limit: int) -> None:
+    with pytest.raises(DomainError) as refused:
+        check_parameter("unit", value)
+    assert refused.value.code == "invalid_value"
+    assert (refused.value.details["field"], refused.value.details["limit"]) == ("unit", limit)
+    check_parameter("unit", "x" * SHORT_TEXT)
+    check_parameter("unit", "区应急管理局")
+
+
+def test_the_actor_of_every_command_is_bounded_like_any_text(world: World) -> None:
+    # Whatever the entry point (HTTP headers percent-decoded, the CLI), an identity cannot carry a NUL into an event.
+    for changes, field in (({"user_id": "yjj\x00zhang"}, "actor.user_id"), ({"name": "张\x1b伟"}, "actor.name"),
+                           ({"organisation_id": "y" * (SHORT_TEXT + 1)}, "actor.organisation_id")):  # fmt: skip
+        refused = _refused(world, dataclasses.replace(INSPECTOR, **changes), _hazard(world))
+        assert refused.details["field"] == field
+
+
+def test_a_reports_known_at_is_bounded_as_given_before_its_zone_is_converted() -> None:
+    today = date(2023, 12, 22)
+    for moment in (datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5))), datetime(9999, 12, 31, tzinfo=timezone(-timedelta(hours=5)))):
+        with pytest.raises(DomainError) as refused:
+            known_time(moment, today)
+        assert refused.value.details["field"] == "known_at"
+    assert known_time(None, today) is None
+    assert known_time(datetime(2023, 12, 1, tzinfo=UTC), today) == datetime(2023, 12, 1, tzinfo=UTC)

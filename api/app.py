@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
 
 from api import problems
 from api.body_limit import BodyLimit
+from api.identity import credentials_checked
 from api.routes import accountability as accountability_routes  # accountability trail (谁检查、谁签名、谁负责)
 from api.routes import audit as audit_routes  # Merkle log: checkpoints, proofs
 from api.routes import auth as auth_routes  # log-in (OAuth2 password flow), security events
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(credentials_checked)],  # a credential sent is a good one, on every route
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.state.services = services

@@ -97,8 +97,17 @@ def _credential(request: Request) -> tuple[str, str] | None:
     return None
 
 
+_RESOLVED = "resolved_actor"
+
+
 async def resolve_actor(request: Request) -> Actor | None:
-    """The acting person, or None when the request carries no identity at all."""
+    """The acting person, or None when the request carries no identity at all (once per request)."""
+    if _RESOLVED not in request.state._state:
+        request.state._state[_RESOLVED] = await _resolve(request)
+    return request.state._state[_RESOLVED]  # type: ignore[no-any-return]
+
+
+async def _resolve(request: Request) -> Actor | None:
     services = request.app.state.services
     auth: Authenticator = services.auth
     credential = _credential(request)
@@ -144,3 +153,10 @@ async def optional_actor(request: Request) -> Actor | None:
 
 
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
+
+
+async def credentials_checked(request: Request) -> None:
+    """Every request (the app's dependency): a credential that is sent must be good, whatever the route reads.
+    Not on log-in's own routes, where a client may still send its expired token beside a refresh token."""
+    if not request.url.path.startswith("/api/v1/auth/"):
+        await resolve_actor(request)

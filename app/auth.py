@@ -248,6 +248,8 @@ class Authenticator:
             if settings.oidc_issuer and settings.oidc_mapping is not None
             else None
         )
+        if settings.environment == "production":
+            _ = self.key  # refuse to start without a provisioned signing key
 
     @property
     def key(self) -> bytes:

@@ -139,14 +139,17 @@ class ClaimMapping:
         kind = _claim(claims, self.organisation_kind)
         if kind is None and len(ROLE_ORG_KINDS[role]) == 1:
             kind = next(iter(ROLE_ORG_KINDS[role]))
-        return claimed_actor(
-            user_id=str(_claim(claims, self.user_id) or ""),
-            name=str(_claim(claims, self.name) or ""),
-            role=role.value,
-            organisation_id=str(_claim(claims, self.organisation_id) or ""),
-            organisation_kind=str(kind or ""),
-            organisation_name=str(_claim(claims, self.organisation_name) or ""),
-        )
+        try:
+            return claimed_actor(
+                user_id=str(_claim(claims, self.user_id) or ""),
+                name=str(_claim(claims, self.name) or ""),
+                role=role.value,
+                organisation_id=str(_claim(claims, self.organisation_id) or ""),
+                organisation_kind=str(kind or ""),
+                organisation_name=str(_claim(claims, self.organisation_name) or ""),
+            )
+        except DomainError as exc:  # the claims name no possible person (e.g. a role at the wrong kind of unit)
+            raise _invalid(str(exc.details.get("reason")), str(exc.details.get("reason_zh"))) from None
 
 
 class OidcVerifier:

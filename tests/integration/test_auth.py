@@ -63,7 +63,10 @@ def test_refresh_rotates_and_a_spent_refresh_token_is_refused(client: TestClient
     again = client.post("/api/v1/auth/refresh", data={"refresh_token": first["refresh_token"]})
     assert _code(again) == "refresh_token_invalid"
     # reuse of a spent token revokes the whole log-in: the newer token is refused too
-    assert _code(client.post("/api/v1/auth/refresh", data={"refresh_token": second.json()["refresh_token"]})) == "refresh_token_invalid"
+    assert (
+        _code(client.post("/api/v1/auth/refresh", data={"refresh_token": second.json()["refresh_token"]}))
+        == "refresh_token_invalid"
+    )
     # log-out revokes a fresh log-in's tokens
     third = login(client, "yjj-zhang")
     assert client.post("/api/v1/auth/logout", data={"refresh_token": third["refresh_token"]}).status_code == 204

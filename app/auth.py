@@ -228,9 +228,16 @@ def load_token_key(path: Path, environment: str) -> bytes:
         raise SettingsError(f"HAZARD_TOKEN_KEY_FILE {path} is missing: production needs a provisioned signing key")
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32).encode("ascii")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(key)
+    try:
+        os.link(partial, path)  # whole or not at all; another process that won the race keeps its key
+    except FileExistsError:
+        key = path.read_bytes().strip()
+    finally:
+        partial.unlink()
     return key
 
 
@@ -251,8 +258,8 @@ class Authenticator:
             if settings.oidc_issuer and settings.oidc_mapping is not None
             else None
         )
-        if settings.environment == "production":
-            _ = self.key  # refuse to start without a provisioned signing key
+        if settings.environment == "production" and not settings.trust_identity_header:
+            _ = self.key  # a deployment that relies on log-in refuses to start without a provisioned signing key
 
     @property
     def key(self) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -94,6 +95,7 @@ security_events = Table(
 )
 
 API_KEY_PREFIX = "hlk_"
+LAST_USE_EVERY = timedelta(minutes=1)
 _HASHER = PasswordHasher()
 # verified when the user name is unknown, so a wrong name costs the same time as a wrong password
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
@@ -107,8 +109,6 @@ def _aware(at: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes (stored as UTC)
     if at is None or at.tzinfo is not None:
         return at
-    from datetime import UTC
-
     return at.replace(tzinfo=UTC)
 
 
@@ -251,12 +251,14 @@ class AccountStore:
             row = conn.execute(select(refresh_tokens).where(refresh_tokens.c.token_hash == digest)).first()
             if row is None:
                 return None
-            conn.execute(
+            spent = conn.execute(
                 update(refresh_tokens)
                 .where(refresh_tokens.c.token_hash == digest, refresh_tokens.c.used_at.is_(None))
                 .values(used_at=now)
-            )
-        return RefreshToken(row.user_id, row.family, _aware(row.expires_at), _aware(row.used_at), _aware(row.revoked_at))  # type: ignore[arg-type]
+            ).rowcount
+        # two requests racing with one token: only the one whose update marked it finds it unused
+        used_at = _aware(row.used_at) or (None if spent else now)
+        return RefreshToken(row.user_id, row.family, _aware(row.expires_at), used_at, _aware(row.revoked_at))  # type: ignore[arg-type]
 
     def revoke_family(self, family: str, now: datetime) -> None:
         with self.engine.begin() as conn:
@@ -302,8 +304,16 @@ class AccountStore:
             )
 
     def api_key_used(self, key_id: str, now: datetime, client_ip: str | None) -> None:
+        """Records the key's last use: at most once a minute per key (a busy client writes no row per request)."""
         with self.engine.begin() as conn:
-            conn.execute(update(api_keys).where(api_keys.c.key_id == key_id).values(last_used_at=now, last_used_ip=client_ip))
+            conn.execute(
+                update(api_keys)
+                .where(
+                    api_keys.c.key_id == key_id,
+                    or_(api_keys.c.last_used_at.is_(None), api_keys.c.last_used_at < now - LAST_USE_EVERY),
+                )
+                .values(last_used_at=now, last_used_ip=client_ip and client_ip[:64])
+            )
 
     # security events
     def record(

@@ -98,13 +98,16 @@ def _credential(request: Request) -> tuple[str, str] | None:
 
 
 _RESOLVED = "resolved_actor"
+_UNRESOLVED = object()
 
 
 async def resolve_actor(request: Request) -> Actor | None:
     """The acting person, or None when the request carries no identity at all (once per request)."""
-    if _RESOLVED not in request.state._state:
-        request.state._state[_RESOLVED] = await _resolve(request)
-    return request.state._state[_RESOLVED]  # type: ignore[no-any-return]
+    resolved = getattr(request.state, _RESOLVED, _UNRESOLVED)
+    if resolved is _UNRESOLVED:
+        resolved = await _resolve(request)
+        setattr(request.state, _RESOLVED, resolved)
+    return resolved  # type: ignore[no-any-return]
 
 
 async def _resolve(request: Request) -> Actor | None:

@@ -11,8 +11,10 @@ from fastapi.responses import RedirectResponse
 from api import contract, problems
 from api.body_limit import BodyLimit
 from api.deps import bounded_parameters
+from api.identity import credentials_checked
 from api.routes import accountability as accountability_routes  # accountability trail (谁检查、谁签名、谁负责)
 from api.routes import audit as audit_routes  # Merkle log: checkpoints, proofs
+from api.routes import auth as auth_routes  # log-in (OAuth2 password flow), security events
 from api.routes import cases, enterprises, hazards, health, inspections, reference, registers, reports
 from api.routes import exports as export_routes  # annex files (XLSX, CSV)
 from api.routes import keys as key_routes  # personal signatures: key registry, signing payloads
@@ -29,8 +31,10 @@ DESCRIPTION = """
 Every change is a command that appends events or fails with `application/problem+json` carrying a
 stable `code` and a message in Chinese (`message_zh`) and English (`message_en`).
 
-**Identity** (until log-in exists): send `X-User-Id`, `X-User-Name`, `X-User-Role`, `X-Org-Id`,
-`X-Org-Kind` (and optionally `X-Org-Name`) on every write. **Concurrency**: `If-Match: "<version>"`
+**Identity**: log in at `POST /api/v1/auth/token` and send `Authorization: Bearer <token>`; or a token of
+the district's OpenID Connect provider; machine clients send `X-API-Key`. In development (or behind an
+authenticating proxy) `X-User-Id`, `X-User-Name`, `X-User-Role`, `X-Org-Id`, `X-Org-Kind` (and optionally
+`X-Org-Name`) still state who acts. **Concurrency**: `If-Match: "<version>"`
 refuses a stale write with 409 `version_conflict`. **Retries**: `Idempotency-Key` makes a retried
 command return the first result and append nothing. **Read your writes**: a command answers the log
 position it reached (`position`, header `X-Log-Position`); a read given `min_position` (or the header
@@ -59,7 +63,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        dependencies=[Depends(bounded_parameters)],  # every path and query parameter within the domain's bounds
+        dependencies=[
+            Depends(bounded_parameters),  # every path and query parameter within the domain's bounds
+            Depends(credentials_checked),  # a credential sent is a good one, on every route
+        ],
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.state.services = services
@@ -76,6 +83,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(accountability_routes.router, prefix="/api/v1")  # accountability trail
     app.include_router(audit_routes.router, prefix="/api/v1")  # Merkle log: checkpoints, proofs
     app.include_router(key_routes.router, prefix="/api/v1")  # personal signatures: key registry, signing payloads
+    app.include_router(auth_routes.router, prefix="/api/v1")  # log-in, refresh, log-out, security events
     app.include_router(health.metrics_router)
 
     contract.install(app)  # every status and the problem+json body in OpenAPI

@@ -1,11 +1,11 @@
 """The API's contract: every status an operation can answer, and the problem+json body of every error, in
 OpenAPI — derived here, once, from what each route is made of (``api/problems.py`` maps the errors).
 
-Every operation can answer 413 (a body over the limit: the limit is on every request, whatever its method),
-500 (a bug) and 503 (database unavailable, with Retry-After). Besides:
+Every operation can answer 401 (a credential sent is checked on every route, ``api/identity.py``), 413 (a
+body over the limit: the limit is on every request, whatever its method), 500 (a bug) and 503 (database
+unavailable, with Retry-After). Besides:
 
     request parameters or a body   422 validation_failed (and the domain's invalid_value, field and limit)
-    reads the X-User-* identity    401 unauthenticated
     a command (api/commands.py)    401, 403 (role, scope), 404 (a record it names), 409 (a rule, the record's
                                    state, a stale If-Match), 422 (If-Match, Idempotency-Key, X-Sign-With)
     a path parameter naming one    404 (the record, unit, annex or key it names; not a number, e.g. a leaf)
@@ -27,7 +27,7 @@ REF = "#/components/schemas/{model}"
 
 DESCRIPTIONS = {
     400: "The request is outside what the resource has (e.g. a Merkle position beyond the log)",
-    401: "No or unknown identity (X-User-Id, X-User-Name, X-User-Role, X-Org-Id, X-Org-Kind)",
+    401: "No identity where one is needed, or a credential (token, API key, X-User-* headers) that is refused",
     403: "The acting user's role or organisation may not do this",
     404: "A record, unit, report or key named by the request does not exist",
     409: "A rule or the record's state refuses the command, or If-Match names a version no longer current",
@@ -51,16 +51,15 @@ def _parameters(operation: dict[str, Any], where: str) -> set[str]:
 
 
 def statuses(method: str, path: str, operation: dict[str, Any]) -> set[int]:
-    """The error statuses an operation can answer, from what it is made of: its parameters (the identity
-    headers of ``api/identity.py``, the command headers of ``api/commands.py``, path parameters) and body."""
+    """The error statuses an operation can answer, from what it is made of: its parameters (the command
+    headers of ``api/commands.py``, path parameters) and body."""
     headers = _parameters(operation, "header")
-    found = {413, 500, 503} | EXTRA.get((method, path), set())  # 413: the body limit (api/body_limit.py) is on every request
+    # 401: a credential sent is checked on every route; 413: the body limit (api/body_limit.py) is on every request
+    found = {401, 413, 500, 503} | EXTRA.get((method, path), set())
     if operation.get("parameters") or "requestBody" in operation:
         found.add(422)
-    if "x-user-id" in headers:  # the identity (api/identity.py), required or optional: refused when unknown
-        found.add(401)
     if "idempotency-key" in headers:  # a command (api/commands.py command_headers)
-        found |= {401, 403, 404, 409, 422}
+        found |= {403, 404, 409, 422}
     if any(p["in"] == "path" and p.get("schema", {}).get("type") != "integer" for p in operation.get("parameters", [])):
         found.add(404)  # a path naming a record, unit, annex or key; a number (a Merkle leaf) is a value: 400
     return found

@@ -64,6 +64,19 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+TOKEN_CODES = frozenset({"token_expired", "token_not_yet_valid", "token_invalid", "account_disabled"})
+
+
+def _challenge(exc: DomainError) -> dict[str, str]:
+    """A 401 says how to authenticate (RFC 9110 §11.6.1; RFC 6750 §3 for a refused bearer token)."""
+    if exc.kind is not ErrorKind.UNAUTHENTICATED:
+        return {}
+    bearer = 'Bearer realm="hazard-ledger"'
+    if exc.code in TOKEN_CODES:
+        bearer += f', error="invalid_token", error_description="{exc.code}"'
+    return {"WWW-Authenticate": f'{bearer}, ApiKey realm="hazard-ledger"'}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     def _domain(request: Request, exc: DomainError) -> JSONResponse:
@@ -73,6 +86,7 @@ def install(app: FastAPI) -> None:
             exc.message_zh,
             exc.message_en,
             request.url.path,
+            _challenge(exc),
             details={k: v for k, v in exc.details.items() if isinstance(v, str | int | float | bool | list)},
         )
 

@@ -57,6 +57,20 @@ class Settings:
     # connect_timeout, whole seconds, at least 2) or for a free one from a pool, then answers 503
     db_connect_timeout: int = 3
     db_pool_timeout: float = 5.0
+    # log-in (app/auth.py, README section Log-in): access tokens signed with a key kept outside the database
+    # (HAZARD_TOKEN_KEY_FILE; generated there in development when absent, required in production)
+    token_minutes: float = 15.0
+    refresh_days: float = 7.0
+    token_key_file: Path = Path("var/token-key")
+    token_issuer: str = "hazard-ledger"
+    lockout_failures: int = 5  # failed log-ins in a row that lock an account …
+    lockout_minutes: float = 15.0  # … for this long
+    # an external OpenID Connect provider (Keycloak-like): all four or none
+    oidc_issuer: str = ""
+    oidc_audience: str = ""
+    oidc_jwks_url: str = ""
+    oidc_mapping: Path | None = None
+    oidc_leeway_seconds: int = 60  # allowed clock skew for exp / nbf / iat
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -81,6 +95,17 @@ class Settings:
             max_body_bytes=int(env.get("HAZARD_MAX_BODY_BYTES", str(32 * 1024 * 1024))),
             db_connect_timeout=int(env.get("HAZARD_DB_CONNECT_TIMEOUT", "3")),
             db_pool_timeout=float(env.get("HAZARD_DB_POOL_TIMEOUT", "5")),
+            token_minutes=float(env.get("HAZARD_TOKEN_MINUTES", "15")),
+            refresh_days=float(env.get("HAZARD_REFRESH_DAYS", "7")),
+            token_key_file=Path(env.get("HAZARD_TOKEN_KEY_FILE", "var/token-key")),
+            token_issuer=env.get("HAZARD_TOKEN_ISSUER", "hazard-ledger"),
+            lockout_failures=int(env.get("HAZARD_LOCKOUT_FAILURES", "5")),
+            lockout_minutes=float(env.get("HAZARD_LOCKOUT_MINUTES", "15")),
+            oidc_issuer=env.get("HAZARD_OIDC_ISSUER", ""),
+            oidc_audience=env.get("HAZARD_OIDC_AUDIENCE", ""),
+            oidc_jwks_url=env.get("HAZARD_OIDC_JWKS_URL", ""),
+            oidc_mapping=Path(env["HAZARD_OIDC_MAPPING"]) if env.get("HAZARD_OIDC_MAPPING") else None,
+            oidc_leeway_seconds=int(env.get("HAZARD_OIDC_LEEWAY_SECONDS", "60")),
         )
         settings = cls(**{**settings.__dict__, **{k: v for k, v in overrides.items() if v is not None}})
         settings.check()
@@ -89,12 +114,18 @@ class Settings:
     def check(self) -> None:
         if self.environment not in ("development", "production"):
             raise SettingsError(f"HAZARD_ENV must be development or production, not {self.environment!r}")
-        if not self.trust_identity_header:
-            # Until log-in exists the acting user comes from request headers: a production deployment
-            # must say explicitly that an authenticating proxy sets them.
+        # Production trusts the X-User-* headers only when HAZARD_TRUST_IDENTITY_HEADER=1 says an authenticating
+        # proxy sets them; otherwise every request logs in (token, OIDC token or API key) or is refused.
+        oidc = (self.oidc_issuer, self.oidc_audience, self.oidc_jwks_url, self.oidc_mapping)
+        if any(oidc) and not all(oidc):
             raise SettingsError(
-                "HAZARD_ENV=production needs HAZARD_TRUST_IDENTITY_HEADER=1, set only behind a proxy "
-                "that authenticates users and sets the X-User-* headers itself"
+                "OpenID Connect needs HAZARD_OIDC_ISSUER, HAZARD_OIDC_AUDIENCE, HAZARD_OIDC_JWKS_URL "
+                "and HAZARD_OIDC_MAPPING together"
+            )
+        if self.token_minutes <= 0 or self.refresh_days <= 0 or self.lockout_failures < 1 or self.lockout_minutes <= 0:
+            raise SettingsError(
+                "HAZARD_TOKEN_MINUTES, HAZARD_REFRESH_DAYS, HAZARD_LOCKOUT_MINUTES must be above 0, "
+                "HAZARD_LOCKOUT_FAILURES at least 1"
             )
         if self.db_connect_timeout < 2 or self.db_pool_timeout <= 0:
             raise SettingsError("HAZARD_DB_CONNECT_TIMEOUT must be at least 2 seconds, HAZARD_DB_POOL_TIMEOUT above 0")

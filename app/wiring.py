@@ -13,10 +13,12 @@ from uuid import UUID
 
 from sqlalchemy import Engine, create_engine, event
 
+from adapters.accounts import AccountStore
 from adapters.evidence_store import SqlEvidenceStore
 from adapters.idempotency import IdempotencyStore
 from adapters.migrations import upgrade
 from adapters.server_held_keys import ServerHeldKeyStore
+from app.auth import Authenticator
 from app.pipeline import CommandPipeline
 from app.settings import Settings
 from audit.log import AuditLog, MerkleLogProjection  # the Merkle log of the event store (audit/)
@@ -60,6 +62,7 @@ class Services:
     server_held_keys: ServerHeldKeyStore
     audit: AuditLog  # signed checkpoints and proofs over the Merkle log
     pipeline: CommandPipeline  # every command of every entry point
+    auth: Authenticator  # log-in: accounts, tokens, OpenID Connect, API keys, security events
 
     def catch_up(self) -> int:
         """Brings every read model up to the last recorded event (workers, the CLI and tests; a GET never
@@ -173,4 +176,5 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         server_held_keys=ServerHeldKeyStore(engine),
         audit=AuditLog(engine, read_models.merkle_log, settings.log_origin, settings.log_key_file, settings.checkpoint_dir),
         pipeline=CommandPipeline(ledger, idempotency),
+        auth=Authenticator(settings, AccountStore(engine)),
     )

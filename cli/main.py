@@ -22,6 +22,7 @@ from cli.audit import audit_app
 from cli.common import DbOption, advance, console, open_services, progress_bar
 from cli.db import db_app  # migrations
 from cli.report import report as _report_command  # annex tables to files
+from cli.users import api_keys_app, users_app  # log-in: accounts, API keys
 from domain.business_time import CHINA_TZ
 from domain.errors import DomainError
 from domain.glossary import Grade, HazardState, Role
@@ -38,6 +39,8 @@ app.add_typer(hazards_app, name="hazards")
 app.add_typer(accountability_app, name="accountability")  # 责任倒查 (api/accountability_cli.py)
 app.add_typer(audit_app, name="audit")  # Merkle log: checkpoints, export, offline verifier (api/audit_cli.py)
 app.add_typer(db_app, name="db")  # migrations (adapters/migrations/)
+app.add_typer(users_app, name="users")  # built-in accounts (log-in)
+app.add_typer(api_keys_app, name="api-keys")  # machine clients' keys
 
 
 def _load_demo(services: Services, seed: int) -> None:

@@ -27,6 +27,7 @@ class ErrorSpec:
 
 
 _C, _I, _N, _F = ErrorKind.CONFLICT, ErrorKind.INVALID, ErrorKind.NOT_FOUND, ErrorKind.FORBIDDEN
+_U = ErrorKind.UNAUTHENTICATED
 
 CATALOGUE: dict[str, ErrorSpec] = {
     # not found
@@ -284,6 +285,37 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "unauthenticated": ErrorSpec(
         ErrorKind.UNAUTHENTICATED, "缺少或无效的身份信息：{reason_zh}", "Missing or invalid identity: {reason}"
     ),
+    # log-in (domain/identity.py, app/auth.py): every refused credential is a 401 with one of these codes
+    "bad_credentials": ErrorSpec(_U, "用户名或密码错误", "Wrong user name or password"),
+    "account_locked": ErrorSpec(
+        _U, "登录失败次数过多，账户已锁定至 {until}", "Too many failed log-ins: the account is locked until {until}"
+    ),
+    "account_disabled": ErrorSpec(_U, "账户已停用", "The account is disabled"),
+    "token_expired": ErrorSpec(
+        _U, "访问令牌已过期，请刷新或重新登录", "The access token has expired; refresh it or log in again"
+    ),
+    "token_not_yet_valid": ErrorSpec(_U, "访问令牌尚未生效", "The access token is not valid yet"),
+    "token_invalid": ErrorSpec(_U, "访问令牌无效：{reason_zh}", "Invalid access token: {reason}"),
+    "refresh_token_invalid": ErrorSpec(
+        _U, "刷新令牌无效、已使用或已撤销，请重新登录", "The refresh token is invalid, used or revoked; log in again"
+    ),
+    "api_key_invalid": ErrorSpec(_U, "API 密钥无效", "Invalid API key"),
+    "api_key_revoked": ErrorSpec(_U, "API 密钥已撤销", "The API key is revoked"),
+    "identity_headers_refused": ErrorSpec(
+        _U,
+        "本部署不接受 X-User-* 身份请求头，请登录后使用访问令牌或 API 密钥",
+        "This deployment does not trust X-User-* headers: log in and send a token or an API key",
+    ),
+    # accounts and API keys (managed by admins)
+    "role_org_kind_mismatch": ErrorSpec(
+        _I,
+        "角色「{role_zh}」只能属于{kinds_zh}，不能属于「{kind_zh}」",
+        "Role '{role}' belongs to {kinds}, not to '{kind}'",
+    ),
+    "account_exists": ErrorSpec(_C, "账户已存在：{user_id}", "The account already exists: {user_id}"),
+    "account_not_found": ErrorSpec(_N, "账户不存在：{user_id}", "No such account: {user_id}"),
+    "api_key_not_found": ErrorSpec(_N, "API 密钥不存在：{key_id}", "No such API key: {key_id}"),
+    "password_too_short": ErrorSpec(_I, "密码至少 {min} 个字符", "A password has at least {min} characters"),
 }
 
 

@@ -98,6 +98,7 @@ class Role(Labelled):
     COMMITTEE_OFFICE = "committee_office"
     EXPERT = "expert"
     AUDITOR = "auditor"
+    ADMIN = "admin"  # manages user accounts and API keys; acts on no record (domain/access.py)
     SYSTEM = "system"
 
 
@@ -318,6 +319,7 @@ _ZH_PAIRS: list[tuple[StrEnum, str]] = [
     (Role.COMMITTEE_OFFICE, "区安委办"),
     (Role.EXPERT, "专家"),
     (Role.AUDITOR, "审计人员"),
+    (Role.ADMIN, "系统管理员"),
     (Role.SYSTEM, "系统（自动）"),
     (OrgKind.ENTERPRISE, "生产经营单位"),
     (OrgKind.DEPARTMENT, "负有安全监管职责部门"),

@@ -8,6 +8,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
 from api.deps import ServicesDep, WorkersDep
+from app.auth import SECURITY_EVENTS
 from app.wiring import Services
 from projections.engine import stalled
 
@@ -85,4 +86,5 @@ def metrics(services: ServicesDep) -> Response:
     """Prometheus text format."""
     registry = CollectorRegistry()
     registry.register(_LedgerCollector(services))  # type: ignore[arg-type]
+    registry.register(SECURITY_EVENTS)  # log-ins, failures, lock-outs, refreshes, account and key changes
     return Response(generate_latest(registry), media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -6,6 +6,7 @@ body over the limit: the limit is on every request, whatever its method), 500 (a
 unavailable, with Retry-After). Besides:
 
     request parameters or a body   422 validation_failed (and the domain's invalid_value, field and limit)
+    reads who asks (identity)      403 (the role or organisation may not)
     a command (api/commands.py)    401, 403 (role, scope), 404 (a record it names), 409 (a rule, the record's
                                    state, a stale If-Match), 422 (If-Match, Idempotency-Key, X-Sign-With)
     a path parameter naming one    404 (the record, unit, annex or key it names; not a number, e.g. a leaf)
@@ -58,6 +59,8 @@ def statuses(method: str, path: str, operation: dict[str, Any]) -> set[int]:
     found = {401, 413, 500, 503} | EXTRA.get((method, path), set())
     if operation.get("parameters") or "requestBody" in operation:
         found.add(422)
+    if "x-user-id" in headers:  # reads who asks (api/identity.py): a role or scope may be refused
+        found.add(403)
     if "idempotency-key" in headers:  # a command (api/commands.py command_headers)
         found |= {403, 404, 409, 422}
     if any(p["in"] == "path" and p.get("schema", {}).get("type") != "integer" for p in operation.get("parameters", [])):

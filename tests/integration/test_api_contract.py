@@ -54,16 +54,17 @@ def test_statuses_follow_from_what_an_operation_is_made_of(contract: dict[str, A
     def declared(method: str, path: str) -> set[int]:
         return {int(s) for s in paths[path][method]["responses"]}
 
-    # Every request's body is limited while it is read, whatever the method: 413 everywhere.
-    assert declared("get", "/api/v1/health") == {200, 413, 500, 503}  # no parameter: nothing to refuse
-    assert declared("get", "/api/v1/enterprises") == {200, 413, 422, 500, 503}  # paging: no record named
-    assert declared("get", "/api/v1/hazards/{hazard_id}") == {200, 404, 413, 422, 500, 503}
+    # Every request's body is limited while it is read, whatever the method: 413 everywhere; and any credential
+    # sent is checked on every route: 401 everywhere.
+    assert declared("get", "/api/v1/health") == {200, 401, 413, 500, 503}  # no parameter: nothing to refuse
+    assert declared("get", "/api/v1/enterprises") == {200, 401, 413, 422, 500, 503}  # paging: no record named
+    assert declared("get", "/api/v1/hazards/{hazard_id}") == {200, 401, 404, 413, 422, 500, 503}
     command = {401, 403, 404, 409, 413, 422, 500, 503}
     assert declared("post", "/api/v1/enterprises") == {201} | command
     assert declared("post", "/api/v1/hazards/{hazard_id}/plan") == {200} | command
-    assert declared("get", "/api/v1/reports/annex3") == {200, 401, 413, 422, 500, 503}  # an optional identity
-    assert declared("get", "/api/v1/audit/proofs/{position}") == {200, 400, 413, 422, 500, 503}  # a leaf, not a record
-    assert declared("get", "/api/v1/signing-payload") == {200, 401, 404, 413, 422, 500, 503}
+    assert declared("get", "/api/v1/reports/annex3") == {200, 401, 403, 413, 422, 500, 503}  # reads who asks
+    assert declared("get", "/api/v1/audit/proofs/{position}") == {200, 400, 401, 413, 422, 500, 503}  # a leaf, not a record
+    assert declared("get", "/api/v1/signing-payload") == {200, 401, 403, 404, 413, 422, 500, 503}
 
 
 def test_a_body_that_is_not_utf8_is_refused_as_a_value_not_a_bare_400(api: Api) -> None:

@@ -59,7 +59,8 @@ class AccidentApplication(LedgerCore):
     ) -> Receipt:
         """Records an accident; ``occurred_at`` is when it happened. Sector and territory default to the
         enterprise's; the actor must be responsible for the enterprise as registered, a differing sector is
-        refused (``scope_not_registered``) and a site in another territory does not widen who may record it.
+        refused (``scope_not_registered``), and a site named in another territory must lie within the actor's
+        scope too (it never widens who may record it).
         An accident without an enterprise (e.g. on a road) names both, within the actor's scope."""
         when = self._when(occurred_at)
         check_role(actor, "report_accident")

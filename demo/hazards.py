@@ -698,16 +698,18 @@ class HazardPlan(Planner):
         ent = h.enterprise
         unit_people = self.inspectors[h.department]
         # Who verifies, claims and closes.
-        principal_verifies = h.grade is G and h.source is HazardSource.SELF_INSPECTION and rng.random() < 0.4
-        if principal_verifies:
-            verifier = ent.principal
+        # An enterprise never verifies its own hazard (Hazard.verify): a general hazard of its own
+        # self-inspection is verified by the unit's inspector and then closed by its principal.
+        principal_closes = h.grade is G and h.source is HazardSource.SELF_INSPECTION and rng.random() < 0.4
+        if principal_closes:
+            verifier = unit_people[0]
         elif major and rng.random() < 0.35:
             verifier = rng.choice(self.experts)
         else:
             verifier = rng.choice(unit_people)
         fail_verifier = rng.choice(self.experts) if major and rng.random() < 0.5 else rng.choice(unit_people)
-        claimer = ent.safety if principal_verifies or rng.random() < 0.8 else ent.principal
-        closer = ent.principal if principal_verifies else rng.choice(unit_people)
+        claimer = ent.safety if principal_closes or rng.random() < 0.8 else ent.principal
+        closer = ent.principal if principal_closes else rng.choice(unit_people)
         voider = rng.choice([*unit_people, *self.supervisors])
         extender = rng.choice(unit_people)
         stoppage = Stoppage.NONE
@@ -798,7 +800,7 @@ class HazardPlan(Planner):
                 run = self.call(h, "verify", fail_verifier, at, passed=False, opinion=opinion, assessed_by=assessed)
                 label += f" {fail_verifier.user_id}"
             elif name == "verify":
-                role = {Role.PRINCIPAL: "principal", Role.EXPERT: "expert"}.get(verifier.role, "inspector")
+                role = "expert" if verifier.role is Role.EXPERT else "inspector"
                 opinion, assessed = VERIFY[role][0], VERIFY[role][1][major]
                 run = self.call(h, "verify", verifier, at, passed=True, opinion=opinion, assessed_by=assessed)
                 label += f" {verifier.user_id}"

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from domain.actor import Actor
 from domain.errors import DomainError
-from domain.glossary import ACTION_LABELS, Role
+from domain.glossary import ACTION_LABELS, OrgKind, Role
 from domain.reference_data import ReferenceData
 
 _ENT = frozenset({Role.ENTERPRISE_STAFF, Role.PRINCIPAL})
@@ -30,7 +30,10 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "extend_deadline": _REG,
     "mark_deadline_missed": frozenset({Role.SYSTEM, Role.COMMITTEE_OFFICE}),
     "complete_rectification": _ENT,
-    "verify": _REG | {Role.EXPERT, Role.PRINCIPAL},
+    # verification: never by the enterprise whose work is verified (Hazard.verify also refuses anyone of
+    # the claimer's organisation); a major only by MAJOR_VERIFIER_ROLES. Closing: regulators, and the
+    # principal a general hazard only (Hazard.close refuses an enterprise closing a major).
+    "verify": _REG | {Role.EXPERT},
     "close": _REG | {Role.PRINCIPAL},
     "void": _REG,
     "conduct_inspection": _ENT | _REG,
@@ -86,6 +89,9 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     # signatures (key registry): the 区安委办 enrols and revokes signing keys; the key's owner may also
     # revoke their own key (services/signing_keys.py checks that).
     "enrol_key": frozenset({Role.COMMITTEE_OFFICE}),
+    # a server-held key (the server signs with it) is made only for the acting person themself
+    # (services/signing_keys.py checks that the key's user is the actor); auditors and the system sign nothing.
+    "enrol_own_server_held_key": _ENT | _REG | {Role.EXPERT},
     "revoke_key": frozenset({Role.COMMITTEE_OFFICE}),
     # end signatures
     # accountability (责任倒查、追责问责): the 区安委办 or a department's inspectors record who is held
@@ -94,11 +100,42 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     # end accountability
 }
 
+# The organisation kinds each role belongs to: a role acts only from an organisation of its kind
+# (an inspector from a department, a street officer from a street or the zone, …).
+ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
+    Role.INSPECTOR: frozenset({OrgKind.DEPARTMENT}),
+    Role.STREET_OFFICER: frozenset({OrgKind.STREET, OrgKind.ZONE}),
+    Role.PRINCIPAL: frozenset({OrgKind.ENTERPRISE}),
+    Role.ENTERPRISE_STAFF: frozenset({OrgKind.ENTERPRISE}),
+    Role.COMMITTEE_OFFICE: frozenset({OrgKind.COMMITTEE_OFFICE}),
+    Role.EXPERT: frozenset({OrgKind.EXPERT_BODY}),
+    Role.AUDITOR: frozenset({OrgKind.AUDIT_BODY}),
+    Role.SYSTEM: frozenset({OrgKind.SYSTEM}),
+}
+
+
+def check_role_organisation(actor: Actor) -> None:
+    """Refuses an actor whose role does not belong to their organisation's kind (``role_organisation_mismatch``):
+    e.g. ``committee_office`` claimed from an enterprise would otherwise act district-wide. ``Ledger.execute``
+    runs it for every command, and ``check_role`` for every service call."""
+    if actor.organisation_kind not in ROLE_ORG_KINDS[actor.role]:
+        raise DomainError(
+            "role_organisation_mismatch",
+            role=actor.role.value,
+            role_zh=actor.role.zh,
+            organisation_kind=actor.organisation_kind.value,
+            organisation_kind_zh=actor.organisation_kind.zh,
+            expected=", ".join(sorted(k.value for k in ROLE_ORG_KINDS[actor.role])),
+            expected_zh="、".join(k.zh for k in sorted(ROLE_ORG_KINDS[actor.role])),
+        )
+
+
 # Roles whose acts are not bound to one organisation's records.
 _DISTRICT_WIDE = frozenset({Role.COMMITTEE_OFFICE, Role.EXPERT, Role.SYSTEM})
 
 
 def check_role(actor: Actor, action: str) -> None:
+    check_role_organisation(actor)
     if actor.role not in ACTION_ROLES[action]:
         raise DomainError(
             "role_not_allowed",
@@ -107,6 +144,17 @@ def check_role(actor: Actor, action: str) -> None:
             action=action.replace("_", " "),
             action_zh=ACTION_LABELS[action],
         )
+
+
+def registered_scope(field: str, given: str | None, registered: str) -> str:
+    """The scope of a new record about an enterprise: its REGISTERED sector or territory (属地). A client may
+    repeat the registered value; a differing one is refused (``scope_not_registered``, 422) rather than
+    silently ignored, so a caller never believes a record landed where it did not — and an inspector or a
+    street officer cannot place another unit's enterprise in their own scope by naming their own sector or
+    territory."""
+    if given is not None and given.strip() and given.strip() != registered:
+        raise DomainError("scope_not_registered", field=field, given=given, registered=registered)
+    return registered
 
 
 def check_scope(

@@ -281,6 +281,27 @@ CATALOGUE: dict[str, ErrorSpec] = {
     ),
     # access
     "role_not_allowed": ErrorSpec(_F, "角色「{role_zh}」不能{action_zh}", "Role '{role}' may not {action}"),
+    "role_organisation_mismatch": ErrorSpec(
+        _F,
+        "角色「{role_zh}」不属于「{organisation_kind_zh}」类单位（应为：{expected_zh}）",
+        "Role '{role}' does not belong to an organisation of kind '{organisation_kind}' (expected: {expected})",
+    ),
+    "scope_not_registered": ErrorSpec(
+        _I,
+        "{field} 应为该企业登记的 {registered}，不能为 {given}（记录的管辖范围取自企业登记信息）",
+        "{field} must be the enterprise's registered {registered}, not {given} (a record's scope comes from the "
+        "enterprise's registration)",
+    ),
+    "verifier_of_claimer_organisation": ErrorSpec(
+        _F,
+        "验收人与整改完成申报人同属 {organisation}，不能验收本单位的整改",
+        "The verifier belongs to {organisation}, the organisation that claimed completion; it cannot verify its own work",
+    ),
+    "server_held_key_for_another": ErrorSpec(
+        _F,
+        "服务器保管的签名密钥只能由本人为自己创建（{actor} 不能为 {user_id} 创建）",
+        "A server-held signing key is created only by its owner for themself ({actor} may not create one for {user_id})",
+    ),
     "outside_scope": ErrorSpec(_F, "{organisation} 无权处理该单位/行业/属地的记录", "{organisation} may not act on this record"),
     "unauthenticated": ErrorSpec(
         ErrorKind.UNAUTHENTICATED, "缺少或无效的身份信息：{reason_zh}", "Missing or invalid identity: {reason}"

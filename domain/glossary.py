@@ -560,6 +560,7 @@ ACTION_LABELS: dict[str, str] = {
     # end report submissions
     # signatures (key registry)
     "enrol_key": "登记签名密钥",
+    "enrol_own_server_held_key": "创建本人的服务器保管签名密钥",
     "revoke_key": "撤销签名密钥",
     # end signatures
     # accountability

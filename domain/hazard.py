@@ -57,6 +57,9 @@ ALLOWED_FROM: dict[str, frozenset[HazardState]] = {
 _NEED_VERIFIED = {"lift_supervision", "close"}
 # Roles that may sign the verification of a major hazard (inspector, 属地 officer or expert).
 MAJOR_VERIFIER_ROLES = frozenset({Role.INSPECTOR, Role.STREET_OFFICER, Role.EXPERT})
+# Roles that may close (销号) a major hazard: the government regulators within scope; the enterprise's
+# principal closes a general hazard only (ACTION_ROLES["close"], as the demo seeds do).
+MAJOR_CLOSER_ROLES = frozenset({Role.INSPECTOR, Role.STREET_OFFICER, Role.COMMITTEE_OFFICE})
 
 
 @stable_topics
@@ -347,8 +350,16 @@ class Hazard(LedgerAggregate):
         signature: PersonalSignature | None = None,
     ) -> None:
         self.check_can("verify", occurred_at)
+        # Who claimed completion may not verify it — keyed on the person AND the organisation: a second
+        # account of the claiming organisation (or the same person under another user id) is refused too,
+        # and no enterprise-side account verifies its own enterprise's hazard. (With header identity anyone
+        # may claim any user id and organisation: the organisation rule is what holds until real log-in.)
         if self.claimed_by is not None and actor.user_id == self.claimed_by.user_id:
             raise DomainError("verifier_is_claimer")
+        if (self.claimed_by is not None and actor.organisation_id == self.claimed_by.organisation_id) or (
+            actor.is_enterprise and actor.organisation_id == str(self.enterprise_id)
+        ):
+            raise DomainError("verifier_of_claimer_organisation", organisation=actor.organisation_name or actor.organisation_id)
         if self.is_major and actor.role not in MAJOR_VERIFIER_ROLES:
             raise DomainError(
                 "role_not_allowed",
@@ -372,6 +383,14 @@ class Hazard(LedgerAggregate):
 
     def close(self, actor: Actor, occurred_at: datetime, note: str, signature: PersonalSignature | None = None) -> None:
         self.check_can("close", occurred_at)
+        if self.is_major and actor.role not in MAJOR_CLOSER_ROLES:
+            raise DomainError(
+                "role_not_allowed",
+                role=actor.role.value,
+                role_zh=actor.role.zh,
+                action="close a major hazard",
+                action_zh="销号重大事故隐患",
+            )
         if self.is_listed:
             raise DomainError("hazard_listed")
         self._closed(actor=actor, occurred_at=occurred_at, note=note.strip(), attachments=self.attachments(), signature=signature)

@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.application import Repository
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
+from domain.access import check_role_organisation
 from domain.actor import Actor
 from domain.bounds import check_actor, check_bounds
 from domain.business_time import Clock, business_date
@@ -198,6 +199,7 @@ class Ledger:
         """Runs one command as ``actor``; ``expected_version`` (If-Match) applies to a command on an
         existing record. The pipeline wraps this in a unit of work (``domain/unit_of_work.py``)."""
         check_actor(actor)
+        check_role_organisation(actor)  # every command, whatever its entry point (HTTP, CLI, process managers)
         check_bounds(command, business_date(self.clock.now()))
         handler = HANDLERS[type(command)]
         extra = {"expected_version": expected_version} if isinstance(command, RecordCommand) else {}

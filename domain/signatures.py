@@ -120,6 +120,7 @@ class KeyState:
     revoked_at: datetime | None = None
     revocation_reason: str = ""
     server_held: bool = False
+    enrolled_by: str | None = None  # the user id who enrolled it (None: not known)
 
 
 @dataclass(frozen=True)
@@ -288,6 +289,12 @@ def signature_problem(
     user_id = _field(actor, "user_id")
     if key.user_id != user_id:
         return DomainError("key_not_signers", key_id=sig.key_id, user_id=user_id)
+    if key.server_held and key.enrolled_by is not None and key.enrolled_by != key.user_id:
+        # the server signs with a key someone else had made for this user: not the person's signature
+        return _invalid(
+            "the server-held key was enrolled by someone other than its owner",
+            "服务器保管的签名密钥不是由本人创建的",
+        )
     if (sig.mode == MODE_SERVER_HELD) != key.server_held:
         return _invalid(
             "the signature's mode does not match the key's custody (server-held or not)",
@@ -364,6 +371,7 @@ def key_states(events: Iterable[Any]) -> dict[str, KeyState]:
                 valid_from=e.valid_from,
                 valid_until=e.valid_until,
                 server_held=bool(getattr(e, "server_held", False)),
+                enrolled_by=_field(getattr(e, "actor", None), "user_id") if getattr(e, "actor", None) is not None else None,
             )
             by_record[e.originator_id] = e.key_id
             states[e.key_id] = state

@@ -149,4 +149,5 @@ class SigningKey(LedgerAggregate):
             revoked_at=self.revoked_at,
             revocation_reason=self.revocation_reason,
             server_held=self.server_held,
+            enrolled_by=self.enrolled_by.user_id if self.enrolled_by is not None else None,
         )

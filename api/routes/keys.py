@@ -1,7 +1,7 @@
 """The signing-key registry (签名密钥登记) and what a client signs (personal signatures, DESIGN §7).
 
 POST /keys                         the 区安委办 enrols a user's public key (client mode)
-POST /keys/server-held             the 区安委办 has the server make and hold a key for a user (convenience mode)
+POST /keys/server-held             a person has the server make and hold a key for themself (convenience mode)
 POST /keys/{key_id}/revocation     revoke (the 区安委办, or the key's owner); may be back-dated
 GET  /keys/{key_id}                one key with its validity and revocation
 GET  /keys?user_id=…               a user's keys
@@ -84,8 +84,9 @@ def enrol_key(body: KeyIn, headers: Headers, request: Request, services: Service
 
 @router.post("/keys/server-held", status_code=201)
 def enrol_server_held_key(body: ServerHeldKeyIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
-    """Convenience mode (区安委办): the server makes an Ed25519 key for the user, keeps the private key and
-    enrols the public key as server-held. **The server can then sign as this user** (`X-Sign-With: server-held`);
+    """Convenience mode, for oneself only (`user_id` must be the acting user: `server_held_key_for_another`
+    otherwise): the server makes an Ed25519 key for the user, keeps the private key and enrols the public
+    key as server-held. **The server can then sign as this user** (`X-Sign-With: server-held`);
     every such signature is labelled `mode="server_held"`."""
     private_key = new_private_key()
     public_key = public_key_bytes(private_key)

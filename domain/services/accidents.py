@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.access import check_role
+from domain.access import check_role, registered_scope
 from domain.accident import Accident
 from domain.actor import Actor
 from domain.enterprise import Enterprise
@@ -58,12 +58,23 @@ class AccidentApplication(LedgerCore):
         occurred_at: datetime | None = None,
     ) -> Receipt:
         """Records an accident; ``occurred_at`` is when it happened. Sector and territory default to the
-        enterprise's; an accident without an enterprise (e.g. on a road) names both."""
+        enterprise's; the actor must be responsible for the enterprise as registered, a differing sector is
+        refused (``scope_not_registered``), and a site named in another territory must lie within the actor's
+        scope too (it never widens who may record it).
+        An accident without an enterprise (e.g. on a road) names both, within the actor's scope."""
         when = self._when(occurred_at)
         check_role(actor, "report_accident")
         if enterprise_id is not None:
             enterprise = self._load(Enterprise, enterprise_id)
-            sector = sector or enterprise.sector
+            if sector:
+                self.reference.sector(sector)
+            # Who may record it is decided by the enterprise's REGISTERED sector and territory, never by
+            # what the client names: the sector is the registered one (access.registered_scope); a site in
+            # another territory may be named (the accident then counts there too) but does not widen scope.
+            sector = registered_scope("sector", sector, enterprise.sector)
+            check_scope_of(
+                actor, self.reference, enterprise_id=enterprise.id, sector=enterprise.sector, jurisdiction=enterprise.jurisdiction
+            )
             jurisdiction = jurisdiction or enterprise.jurisdiction
         if not sector:
             invalid("sector", "required when no enterprise is named", "未填写企业时须填写行业领域")

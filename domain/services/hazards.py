@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain.access import check_role, check_scope
+from domain.access import check_role, check_scope, registered_scope
 from domain.actor import Actor
 from domain.enterprise import Enterprise
 from domain.errors import DomainError
@@ -67,10 +67,13 @@ class HazardApplication(LedgerCore):
         when = self._when(occurred_at)
         check_role(actor, "report_hazard")
         enterprise = self._load(Enterprise, enterprise_id)
-        sector = sector or enterprise.sector
-        jurisdiction = jurisdiction or enterprise.jurisdiction
-        self.reference.sector(sector)
-        self.reference.jurisdiction(jurisdiction)
+        if sector:
+            self.reference.sector(sector)
+        if jurisdiction:
+            self.reference.jurisdiction(jurisdiction)
+        # The scope comes from the enterprise's registration, never from the client (access.registered_scope).
+        sector = registered_scope("sector", sector, enterprise.sector)
+        jurisdiction = registered_scope("jurisdiction", jurisdiction, enterprise.jurisdiction)
         department = department or self.reference.lead_unit(sector).id
         self.reference.department(department)
         # The department named here becomes responsible; it does not widen who may report.

@@ -69,6 +69,10 @@ class RiskApplication(LedgerCore):
         jurisdiction = jurisdiction or enterprise.jurisdiction
         self.reference.sector(sector)
         self.reference.jurisdiction(jurisdiction)
+        # The actor must be responsible for the enterprise as registered, and for where the site lies.
+        check_scope_of(
+            actor, self.reference, enterprise_id=enterprise.id, sector=enterprise.sector, jurisdiction=enterprise.jurisdiction
+        )
         check_scope_of(actor, self.reference, enterprise_id=enterprise.id, sector=sector, jurisdiction=jurisdiction)
         risk_point = RiskPoint.register(
             actor=actor,
@@ -259,6 +263,10 @@ class RiskApplication(LedgerCore):
             raise DomainError("outside_scope", organisation=actor.organisation_name or actor.organisation_id)
         if enterprise_id is not None:
             enterprise = self._load(Enterprise, enterprise_id)
+            # responsible for the enterprise as registered, whatever sector or territory the problem names
+            check_scope_of(
+                actor, self.reference, enterprise_id=enterprise.id, sector=enterprise.sector, jurisdiction=enterprise.jurisdiction
+            )
             sector = sector or enterprise.sector
             jurisdiction = jurisdiction or enterprise.jurisdiction
         if jurisdiction is None and unit.kind in (OrgKind.STREET, OrgKind.ZONE):

@@ -132,9 +132,20 @@ class SigningKeyApplication(LedgerCore):
         server_held: bool = False,
         occurred_at: datetime | None = None,
     ) -> Receipt:
-        """Enrols a public key (base64 of the 32 raw bytes) for ``user_id``; the key id is its SHA-256."""
+        """Enrols a public key (base64 of the 32 raw bytes) for ``user_id``; the key id is its SHA-256.
+
+        Client mode: the 区安委办 registers a user's public key (the user keeps the private key).
+        Server-held mode (the server keeps the private key and signs with it): only the acting person
+        themself, for themself (``server_held_key_for_another``, 403) — otherwise whoever enrols a key for
+        someone else could sign in that person's name. There is no admin enrolment flow (no admin role).
+        Residual limit: with header identity anyone can claim any user id; real log-in closes that."""
         when = self._when(occurred_at)
-        check_role(actor, "enrol_key")
+        if server_held:
+            check_role(actor, "enrol_own_server_held_key")
+            if user_id.strip() != actor.user_id:
+                raise DomainError("server_held_key_for_another", actor=actor.user_id, user_id=user_id.strip())
+        else:
+            check_role(actor, "enrol_key")
         key = SigningKey.enrol(
             actor=actor,
             occurred_at=when,

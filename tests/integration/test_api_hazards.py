@@ -14,6 +14,7 @@ from tests.integration.conftest import (
     Enterprise,
     full_plan,
     future_date,
+    headers,
 )
 
 
@@ -103,7 +104,11 @@ def test_the_claimer_cannot_verify(api: Api, enterprise: Enterprise) -> None:
     )["id"]
     api.post(f"/hazards/{general}/plan", full_plan(), enterprise.principal)
     api.post(f"/hazards/{general}/completion", {}, enterprise.principal)
-    problem = api.post(f"/hazards/{general}/verification", {"passed": True, "opinion": "ok"}, enterprise.principal, status=409)
+    # the enterprise never verifies its own hazard; the claimer under an inspector's hat is refused too
+    problem = api.post(f"/hazards/{general}/verification", {"passed": True, "opinion": "ok"}, enterprise.principal, status=403)
+    assert problem["code"] == "role_not_allowed"
+    disguised = headers("ent-li", "李建国", "inspector", "yjj", "department", "区应急管理局")
+    problem = api.post(f"/hazards/{general}/verification", {"passed": True, "opinion": "ok"}, disguised, status=409)
     assert problem["code"] == "verifier_is_claimer"
     assert len(api.events(general)) == 3
 

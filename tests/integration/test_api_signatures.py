@@ -120,7 +120,7 @@ def test_a_forged_or_foreign_signature_is_refused(api: Api, enterprise: Enterpri
 
 
 def test_server_held_mode_is_labelled_in_the_response_and_in_the_event(api: Api, enterprise: Enterprise, services) -> None:
-    enrolled = api.post("/keys/server-held", {"user_id": "yjj-zhang", "name": "张伟"}, OFFICE, status=201)
+    enrolled = api.post("/keys/server-held", {"user_id": "yjj-zhang", "name": "张伟"}, INSPECTOR, status=201)  # for oneself
     assert enrolled["mode"] == "server_held" and enrolled["notice"] == "convenience mode: the server can sign as this user"
     assert api.get(f"/keys/{enrolled['key_id']}")["server_held"] is True
     iid = conduct(api, enterprise)

@@ -286,7 +286,7 @@ def test_signature_made_with_a_revoked_key_is_reported(ledger: Ledger) -> None:
     private = new_private_key()
     public = public_key_bytes(private)
     ledger_app.keys.enrol_key(
-        OFFICE,
+        INSPECTOR,  # a server-held key is made by its owner for themself
         user_id=INSPECTOR.user_id,
         name=INSPECTOR.name,
         public_key=base64.b64encode(public).decode(),

@@ -14,6 +14,7 @@ from uuid import UUID
 
 import pytest
 
+from domain.actor import Actor
 from domain.commands.accidents import ConcludeInvestigation, ListAccident, ReportAccident
 from domain.commands.base import Command
 from domain.commands.enforcement import (
@@ -194,8 +195,9 @@ def invalid_transition(w: World) -> Attempt:
 def verifier_is_claimer(w: World) -> Attempt:
     h = w.hazard_in(HazardState.RECTIFYING, Grade.GENERAL)
     w.complete(h, by=w.principal)
+    disguised = Actor(w.principal.user_id, "张总", Role.INSPECTOR, "yjj", OrgKind.DEPARTMENT, "区应急管理局")
     return Attempt(
-        w.principal, VerifyRectification(hazard_id=h, passed=True, opinion="已整改", assessed_by=[Assessor.ENTERPRISE])
+        disguised, VerifyRectification(hazard_id=h, passed=True, opinion="已整改", assessed_by=[Assessor.GOVERNMENT])
     )
 
 
@@ -526,7 +528,7 @@ CATALOGUE_OF_REFUSALS: list[tuple[str, str, Callable[[World], Attempt]]] = [
     ("already_reported", "企业安全管理人员重复向监管部门报告同一重大事故隐患", already_reported),
     ("not_major", "把一般事故隐患按重大事故隐患向监管部门报告", not_major),
     ("invalid_transition", "未制定整改方案即申报整改完成", invalid_transition),
-    ("verifier_is_claimer", "主要负责人申报整改完成后又自行验收", verifier_is_claimer),
+    ("verifier_is_claimer", "主要负责人申报整改完成后以执法人员身份验收", verifier_is_claimer),
     ("hazard_closed", "已销号的隐患又补录整改进展", hazard_closed),
     ("hazard_voided", "已作废的隐患又报送整改方案", hazard_voided),
     ("enterprise_exists", "同一统一社会信用代码的企业被重复登记", enterprise_exists),

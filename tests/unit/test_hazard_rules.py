@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from domain.actor import Actor
 from domain.business_time import CHINA_TZ, FixedClock, business_date
 from domain.errors import DomainError
 from domain.glossary import (
@@ -23,6 +24,7 @@ from domain.glossary import (
     Grade,
     HazardSource,
     HazardState,
+    OrgKind,
     Role,
     Stoppage,
     SupervisionLevel,
@@ -202,8 +204,8 @@ def test_the_full_life_of_a_listed_major_hazard_is_recorded_event_by_event(world
 def test_a_general_hazard_goes_from_report_to_closing_without_listing(world: World, general: UUID):
     world.file_plan(general, funds_yuan=None, contingency_plan="")
     world.complete(general)
-    world.verify(general, by=world.principal)  # an enterprise may accept a general hazard it did not claim
-    world.close(general)
+    world.verify(general)  # a regulator verifies; the enterprise never verifies its own hazard
+    world.accept(general, "HazardClosed", lambda: world.app.hazards.close_hazard(world.principal, general, note="销号"))
     assert world.types(general) == [
         "HazardReported",
         "RectificationPlanFiled",
@@ -259,12 +261,12 @@ def test_a_failed_verification_returns_the_hazard_to_rectifying_and_completion_c
 
 
 def test_a_failed_verification_frees_the_claimer_to_be_accepted_by_someone_else(world: World, general: UUID):
-    # The principal claims, fails verification; staff claims next: the principal may then verify.
+    # An inspector fails the verification; the claim is cleared, the same inspector may verify the next one.
     world.file_plan(general)
     world.complete(general, by=world.principal)
     world.verify(general, passed=False)
     world.complete(general, by=world.staff)
-    world.accept(general, "VerificationPassed", lambda: world.verify(general, by=world.principal))
+    world.accept(general, "VerificationPassed", lambda: world.verify(general))
 
 
 def test_reporting_to_the_regulator_records_the_time_and_defaults_to_the_department(world: World, major: UUID):
@@ -483,15 +485,19 @@ def test_a_second_plan_is_refused_as_out_of_order(world: World, major: UUID):
 
 
 def test_the_claimer_cannot_verify_their_own_completion(world: World, general: UUID):
+    # the same user id under an inspector's hat (header identity lets anyone claim a role)
     world.file_plan(general)
     world.complete(general, by=world.principal)
-    world.refuse(general, "verifier_is_claimer", lambda: world.verify(general, by=world.principal))
+    disguised = Actor(world.principal.user_id, "张总", Role.INSPECTOR, "yjj", OrgKind.DEPARTMENT, "区应急管理局")
+    world.refuse(general, "verifier_is_claimer", lambda: world.verify(general, by=disguised))
+    world.refuse(general, "role_not_allowed", lambda: world.verify(general, by=world.principal))
 
 
 def test_the_claimer_of_a_major_cannot_verify_it_either(world: World, major: UUID):
     world.file_plan(major)
     world.complete(major, by=world.principal)
-    world.refuse(major, "verifier_is_claimer", lambda: world.verify(major, by=world.principal))
+    disguised = Actor(world.principal.user_id, "张总", Role.INSPECTOR, "yjj", OrgKind.DEPARTMENT, "区应急管理局")
+    world.refuse(major, "verifier_is_claimer", lambda: world.verify(major, by=disguised))
 
 
 def test_an_enterprise_principal_cannot_verify_a_major_hazard(world: World, major: UUID):
@@ -1216,7 +1222,8 @@ def test_a_department_cannot_bring_a_hazard_into_its_scope_by_naming_itself_resp
 
 def test_a_lead_department_of_the_parent_row_may_act_on_a_sub_row(world: World):
     # 房屋市政 is a "其中" row of 建设项目, which 区交通运输局 co-leads.
-    hazard_id = world.report(by=OTHER_DEPARTMENT, sector="construction_housing")
+    builder = _other_enterprise(world, sector="construction_housing", jurisdiction="wulong")
+    hazard_id = world.report(by=OTHER_DEPARTMENT, enterprise_id=builder)
     assert world.app.hazards.hazard(hazard_id)["department"] == "zjj"
     world.accept(
         hazard_id,

@@ -62,7 +62,7 @@ MAY = {
     "extend_deadline": REGULATORS,
     "mark_deadline_missed": {"system", "office"},
     "complete_rectification": ENTERPRISE,
-    "verify": REGULATORS | {"expert", "principal"},
+    "verify": REGULATORS | {"expert"},  # never the enterprise whose work is verified
     "close": REGULATORS | {"principal"},
     "void": REGULATORS,
 }
@@ -437,6 +437,8 @@ class HazardLifecycle(RuleBasedStateMachine):
 
         def expect() -> None:
             self.gate("close", who, m)
+            if m.major and who in ENTERPRISE:
+                raise Refused("role_not_allowed")  # only regulators close a major
             if m.listed:
                 raise Refused("hazard_listed")
 
@@ -497,7 +499,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             if variant == 0:
                 self.verify(index, "inspector", False)
             elif variant == 1:
-                self.verify(index, "principal", True)  # the claimer, or an enterprise on a major
+                self.verify(index, "principal", True)  # refused: an enterprise never verifies its own hazard
             else:
                 self.verify(index, "inspector2", True)
         elif m.state is S.VERIFIED and m.listed and variant != 0:

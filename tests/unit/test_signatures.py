@@ -49,10 +49,12 @@ SIGNED_AT = datetime(2023, 6, 1, 2, 0, tzinfo=UTC)  # = START (10:00 Beijing)
 
 
 def enrol(world: World, actor: Any = INSPECTOR, **kw: Any) -> tuple[bytes, str]:
-    """Enrols a fresh key for ``actor``; returns (private key, key id)."""
+    """Enrols a fresh key for ``actor`` (the 区安委办 registers a client key; a server-held key is made by its
+    owner for themself); returns (private key, key id)."""
     private = new_private_key()
     public = base64.b64encode(public_key_bytes(private)).decode()
-    world.app.keys.enrol_key(OFFICE, user_id=actor.user_id, name=actor.name, public_key=public, **kw)
+    enroller = actor if kw.get("server_held") else OFFICE
+    world.app.keys.enrol_key(enroller, user_id=actor.user_id, name=actor.name, public_key=public, **kw)
     return private, key_id_for(public_key_bytes(private))
 
 

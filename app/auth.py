@@ -26,10 +26,11 @@ from prometheus_client import Counter
 
 from adapters.accounts import API_KEY_PREFIX, Account, AccountStore, ApiKey
 from app.settings import Settings, SettingsError
+from domain.access import ROLE_ORG_KINDS
 from domain.actor import Actor
 from domain.errors import DomainError
 from domain.glossary import OrgKind, Role
-from domain.identity import ROLE_ORG_KINDS, check_account_fields, check_binding, check_password, claimed_actor
+from domain.identity import PERSON_ROLES, check_account_fields, check_binding, check_password, claimed_actor
 
 # Not in the default registry: /metrics (api/routes/health.py) adds it to the registry it builds.
 SECURITY_EVENTS = Counter(
@@ -117,7 +118,7 @@ class ClaimMapping:
             mapped = tuple((str(given), Role(role)) for given, role in roles.get("map", {}).items())
         except ValueError as exc:
             raise SettingsError(f"HAZARD_OIDC_MAPPING {path}: {exc}") from None
-        if not mapped or any(role not in ROLE_ORG_KINDS for _, role in mapped):
+        if not mapped or any(role not in PERSON_ROLES for _, role in mapped):
             raise SettingsError(f"HAZARD_OIDC_MAPPING {path}: [roles.map] must map provider roles to person roles")
         fields = ("user_id", "name", "organisation_id", "organisation_kind", "organisation_name")
         return cls(

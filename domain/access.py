@@ -110,6 +110,7 @@ ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
     Role.COMMITTEE_OFFICE: frozenset({OrgKind.COMMITTEE_OFFICE}),
     Role.EXPERT: frozenset({OrgKind.EXPERT_BODY}),
     Role.AUDITOR: frozenset({OrgKind.AUDIT_BODY}),
+    Role.ADMIN: frozenset({OrgKind.COMMITTEE_OFFICE}),  # 系统管理员: accounts and keys, no record
     Role.SYSTEM: frozenset({OrgKind.SYSTEM}),
 }
 
@@ -118,15 +119,21 @@ def check_role_organisation(actor: Actor) -> None:
     """Refuses an actor whose role does not belong to their organisation's kind (``role_organisation_mismatch``):
     e.g. ``committee_office`` claimed from an enterprise would otherwise act district-wide. ``Ledger.execute``
     runs it for every command, and ``check_role`` for every service call."""
-    if actor.organisation_kind not in ROLE_ORG_KINDS[actor.role]:
+    check_role_kind(actor.role, actor.organisation_kind)
+
+
+def check_role_kind(role: Role, kind: OrgKind) -> None:
+    """The one rule of which organisation kinds a role belongs to: for commands, accounts, API keys, a
+    provider's claims and headers alike."""
+    if kind not in ROLE_ORG_KINDS[role]:
         raise DomainError(
             "role_organisation_mismatch",
-            role=actor.role.value,
-            role_zh=actor.role.zh,
-            organisation_kind=actor.organisation_kind.value,
-            organisation_kind_zh=actor.organisation_kind.zh,
-            expected=", ".join(sorted(k.value for k in ROLE_ORG_KINDS[actor.role])),
-            expected_zh="、".join(k.zh for k in sorted(ROLE_ORG_KINDS[actor.role])),
+            role=role.value,
+            role_zh=role.zh,
+            organisation_kind=kind.value,
+            organisation_kind_zh=kind.zh,
+            expected=", ".join(sorted(k.value for k in ROLE_ORG_KINDS[role])),
+            expected_zh="、".join(k.zh for k in sorted(ROLE_ORG_KINDS[role])),
         )
 
 

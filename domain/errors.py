@@ -328,11 +328,6 @@ CATALOGUE: dict[str, ErrorSpec] = {
         "This deployment does not trust X-User-* headers: log in and send a token or an API key",
     ),
     # accounts and API keys (managed by admins)
-    "role_org_kind_mismatch": ErrorSpec(
-        _I,
-        "角色「{role_zh}」只能属于{kinds_zh}，不能属于「{kind_zh}」",
-        "Role '{role}' belongs to {kinds}, not to '{kind}'",
-    ),
     "account_exists": ErrorSpec(_C, "账户已存在：{user_id}", "The account already exists: {user_id}"),
     "account_not_found": ErrorSpec(_N, "账户不存在：{user_id}", "No such account: {user_id}"),
     "api_key_not_found": ErrorSpec(_N, "API 密钥不存在：{key_id}", "No such API key: {key_id}"),

@@ -5,56 +5,40 @@ accounts, API keys, an OpenID Connect provider's claims and the development X-Us
 
 from __future__ import annotations
 
+from domain.access import ROLE_ORG_KINDS, check_role_kind
 from domain.actor import Actor
+from domain.bounds import ORGANISATION_ID, USER_ID
 from domain.errors import DomainError
 from domain.glossary import OrgKind, Role
 
-ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
-    Role.INSPECTOR: frozenset({OrgKind.DEPARTMENT}),
-    Role.STREET_OFFICER: frozenset({OrgKind.STREET, OrgKind.ZONE}),
-    Role.PRINCIPAL: frozenset({OrgKind.ENTERPRISE}),
-    Role.ENTERPRISE_STAFF: frozenset({OrgKind.ENTERPRISE}),
-    Role.COMMITTEE_OFFICE: frozenset({OrgKind.COMMITTEE_OFFICE}),
-    Role.EXPERT: frozenset({OrgKind.EXPERT_BODY}),
-    Role.AUDITOR: frozenset({OrgKind.AUDIT_BODY}),
-    Role.ADMIN: frozenset({OrgKind.COMMITTEE_OFFICE}),
-}
-"""Every role a person may hold, and the organisation kinds it belongs to. ``Role.SYSTEM`` is no person's."""
-
-PERSON_ROLES = tuple(ROLE_ORG_KINDS)
+PERSON_ROLES = tuple(role for role in ROLE_ORG_KINDS if role != Role.SYSTEM)
+"""Every role a person may hold (``Role.SYSTEM`` is no person's); the kinds each belongs to are
+``domain/access.py``'s ``ROLE_ORG_KINDS``."""
 SECURITY_READERS = frozenset({Role.AUDITOR, Role.ADMIN})
 """Who reads the security events (log-ins, lock-outs, account and key changes)."""
 
-MAX_USER_ID = 128  # the width of every user_id column
-MAX_ORG_ID = 64
+MAX_USER_ID, MAX_ORG_ID = USER_ID, ORGANISATION_ID  # the widths of their columns (domain/bounds.py)
 MIN_PASSWORD = 10
 
 
 def check_binding(role: Role | str, kind: OrgKind | str) -> tuple[Role, OrgKind]:
-    """The role and organisation kind, if the role belongs to that kind; else ``role_org_kind_mismatch``."""
+    """The role and organisation kind of a person, if the role belongs to that kind; else
+    ``role_organisation_mismatch`` (``domain/access.py``)."""
     try:
         role, kind = Role(role), OrgKind(kind)
     except ValueError as exc:
         raise DomainError("invalid_value", field="role", reason=str(exc), reason_zh=f"未知的角色或单位类型：{exc}") from None
-    kinds = ROLE_ORG_KINDS.get(role)
-    if kinds is None or kind not in kinds:
-        allowed = sorted(kinds or ())
-        raise DomainError(
-            "role_org_kind_mismatch",
-            role=role.value,
-            role_zh=role.zh,
-            kind=kind.value,
-            kind_zh=kind.zh,
-            kinds=" or ".join(allowed) or "no organisation",
-            kinds_zh="「" + "」或「".join(OrgKind(k).zh for k in allowed) + "」" if allowed else "任何单位",
-        )
+    if role not in PERSON_ROLES:
+        raise DomainError("invalid_value", field="role", reason="no person's role", reason_zh="不是人员的角色")
+    check_role_kind(role, kind)
     return role, kind
 
 
 def claimed_actor(
     *, user_id: str, name: str, role: str, organisation_id: str, organisation_kind: str, organisation_name: str = ""
 ) -> Actor:
-    """An actor from claims (headers, a token's claims): anything wrong is ``unauthenticated``."""
+    """An actor from claims (headers, a token's claims): anything malformed is ``unauthenticated``; a role
+    claimed from another kind of organisation is ``role_organisation_mismatch``."""
 
     def refuse(reason: str, reason_zh: str) -> DomainError:
         return DomainError("unauthenticated", reason=reason, reason_zh=reason_zh)
@@ -65,10 +49,7 @@ def claimed_actor(
         raise refuse(f"unknown organisation kind {organisation_kind!r}", f"未知单位类型 {organisation_kind}")
     if not user_id or not organisation_id:
         raise refuse("no user or organisation id", "缺少用户或单位标识")
-    try:
-        check_binding(role, organisation_kind)
-    except DomainError as exc:
-        raise refuse(exc.message_en, exc.message_zh) from None
+    check_binding(role, organisation_kind)  # a role claimed from another kind of organisation: 403
     return Actor(
         user_id=user_id,
         name=name or user_id,

@@ -114,13 +114,14 @@ def revoke_key(key_id: str, body: RevocationIn, headers: Headers, request: Reque
 
 
 @router.get("/keys/{key_id}")
-def get_key(key_id: str, services: ServicesDep) -> dict[str, Any]:
-    """One key: owner, public key, validity, custody (client or server-held), revocation."""
+def get_key(key_id: str, services: ServicesDep, reader: CurrentActor) -> dict[str, Any]:
+    """One key: owner, public key, validity, custody (client or server-held), revocation. Any identified
+    reader: public keys are there to check signatures."""
     return services.ledger.keys.key(key_id.strip().lower())
 
 
 @router.get("/keys")
-def list_keys(services: ServicesDep, user_id: Annotated[str, Query(min_length=1)]) -> dict[str, Any]:
+def list_keys(services: ServicesDep, reader: CurrentActor, user_id: Annotated[str, Query(min_length=1)]) -> dict[str, Any]:
     """The keys enrolled for one user, oldest first."""
     return {"user_id": user_id, "items": services.ledger.keys.keys_of(user_id)}
 

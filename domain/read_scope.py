@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from domain.access import mask_phones, phones_visible
 from domain.actor import Actor
 from domain.errors import DomainError
 from domain.glossary import Role
@@ -210,6 +211,9 @@ class ScopedReads:
             enterprise_id=r["enterprise_id"], sector=r["sector"], jurisdiction=r["jurisdiction"], units=r["counts_for"]
         ):
             raise hidden("risk_point", id=str(risk_point_id))
+        if not phones_visible(self.actor):  # the one masking rule (domain.access) for personal phones
+            mask_phones([r["responsibility"]])
+            r["phones_masked"] = True
         return r
 
     def problem(self, problem_id: UUID) -> dict[str, Any]:

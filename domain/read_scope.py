@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
+
 from domain.access import mask_phones, phones_visible
 from domain.actor import Actor
 from domain.errors import DomainError
@@ -286,3 +288,26 @@ class ScopedReads:
         if self.scope.district or user_id == self.actor.user_id:
             return None
         return self.scope.organisations
+
+    # ----- any record, by id -----------------------------------------------------------------
+
+    def check_record(self, record_id: UUID) -> None:
+        """Any record by its id (e.g. for a signing payload): ``record_not_found`` outside the scope."""
+        try:
+            kind = type(self.ledger.keys.repository.get(record_id)).__name__
+        except AggregateNotFoundError:  # absent: the caller answers record_not_found itself
+            return
+        read = {
+            "Hazard": self.hazard, "Enterprise": self.enterprise, "Inspection": self.inspection,
+            "EnforcementCase": self.case, "PublicationBatch": self.batch, "Accident": self.accident,
+            "RiskPoint": self.risk_point, "OutstandingProblem": self.problem, "UnitWarning": self.warning,
+            "AccountabilityCase": self.accountability_case, "ReportSubmission": self.submission,
+        }.get(kind)  # fmt: skip
+        if read is None:
+            return
+        try:
+            read(record_id)
+        except DomainError as exc:
+            if exc.code.endswith("not_found"):
+                raise hidden("record", id=str(record_id)) from None
+            raise

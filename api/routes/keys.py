@@ -27,6 +27,7 @@ from api.schemas.records import OCCURRED_AT
 from api.signing import CONVENIENCE_NOTICE, CONVENIENCE_NOTICE_ZH
 from domain.commands.signing_keys import EnrolKey, RevokeKey
 from domain.glossary import SignatureMeaning
+from domain.read_scope import ScopedReads
 from domain.signatures import key_id_for, new_private_key, public_key_bytes
 
 router = APIRouter(tags=["signatures"])
@@ -139,6 +140,7 @@ def signing_payload(
     `signed_at`: RFC 8785 canonical JSON of record id, the version seen (the record's current version),
     meaning, signer, time, key id and attachment digests (domain/signatures.py). Sign `payload` (UTF-8)
     — equivalently the bytes of `payload_base64` — with Ed25519 and send the signature with the command."""
+    ScopedReads(services.ledger, actor).check_record(record_id)  # a record outside the reader's scope: 404
     found = services.ledger.keys.signing_payload_for(actor, record_id, meaning, signed_at, key_id.strip().lower())
     payload: bytes = found.pop("payload")
     return {

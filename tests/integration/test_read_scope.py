@@ -374,3 +374,11 @@ def _dependencies(dependant: Any) -> list[Any]:
         found.append(d)
         found.extend(_dependencies(d))
     return found
+
+
+def test_a_signing_payload_is_for_records_in_the_readers_scope(api: Api, world: World) -> None:
+    params = {"record_id": world.hazard_a, "meaning": "verifier", "signed_at": "2023-06-12T08:30:00Z", "key_id": "k1"}
+    assert _get(api.client, "/signing-payload", INSPECTOR, **params).json()["record_id"] == world.hazard_a
+    for who in (UNRELATED, OTHER_STREET, world.b_principal):
+        r = _get(api.client, "/signing-payload", who, **params)
+        assert r.status_code == 404 and r.json()["code"] == "record_not_found", r.text

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 DISTRICT_READERS = frozenset({Role.COMMITTEE_OFFICE, Role.AUDITOR, Role.EXPERT, Role.SYSTEM})
 # Who may read the Merkle log (checkpoints, inclusion and consistency proofs) and the audit export.
 AUDIT_READERS = frozenset({Role.COMMITTEE_OFFICE, Role.AUDITOR, Role.SYSTEM})
-DISTRICT = "district"  # the district roll-up where a unit id would be (as domain.report_submission.DISTRICT)
 
 
 @dataclass(frozen=True)
@@ -131,11 +130,6 @@ def report_unit(actor: Actor, unit: str | None, *, all_units: bool = False) -> s
     raise DomainError("outside_scope", organisation=actor.organisation_name or own)
 
 
-def check_report_reader(actor: Actor) -> None:
-    """Reports are for regulators and auditors: an enterprise reads none."""
-    report_unit(actor, None)
-
-
 class ScopedReads:
     """The single-record reads of the ledger, as one reader may see them (404 outside the scope)."""
 
@@ -192,7 +186,7 @@ class ScopedReads:
     def batch(self, batch_id: UUID) -> dict[str, Any]:
         """A publication batch: readable by whoever reads one of the enterprises it names, or its publisher."""
         b = self.ledger.enforcement.batch(batch_id)
-        publisher = (b.get("published_by") or {}).get("organisation_id") if isinstance(b.get("published_by"), dict) else None
+        publisher = (b["published_by"] or {}).get("organisation_id")  # the publishing unit (an Actor, as a dict)
         if not (
             self._covers_enterprise_record(None, publisher) or any(self._covers_enterprise_record(e) for e in b["enterprise_ids"])
         ):

@@ -143,12 +143,16 @@ class AccountabilityQueries:
 
     # ----- a person's acts ----------------------------------------------------------------
 
-    def person(self, user_id: str) -> dict[str, Any]:
-        """Everything one person did or signed, and every accountability decision naming them."""
+    def person(self, user_id: str, organisations: frozenset[str] | None = None) -> dict[str, Any]:
+        """Everything one person did or signed, and every accountability decision naming them; with
+        ``organisations`` (domain.read_scope), only the acts done for those organisations."""
         acts = self.tables()["acts"]
+        conditions = [acts.c.user_id == user_id]
+        if organisations is not None:
+            conditions.append(acts.c.organisation_id.in_(sorted(organisations)))
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(acts).where(acts.c.user_id == user_id).order_by(acts.c.occ, acts.c.position, acts.c.seq)
+                select(acts).where(*conditions).order_by(acts.c.occ, acts.c.position, acts.c.seq)
             ).mappings()
             cache: dict[tuple[str, int], tuple[str, str | None]] = {}
             done = [self._act(r, cache) for r in rows]

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, or_, select
 
 from domain.figures import sector_members
 from domain.glossary import Grade, HazardSource, HazardState
+from domain.read_scope import ReadScope
 from domain.reference_data import ReferenceData
 from projections.engine import Tables
 from projections.rowstate import utc
@@ -28,6 +29,19 @@ class HazardFilter:
     listed: bool | None = None
     limit: int = 100
     offset: int = 0
+    scope: ReadScope | None = None  # what the reader may see (domain.read_scope); None: everything (CLI, tests)
+
+
+def scope_condition(scope: ReadScope | None, *, enterprise_id: Any, sector: Any, jurisdiction: Any, units: Any = ()) -> Any:
+    """The reader's scope as a WHERE condition over a record's columns (None: no restriction)."""
+    if scope is None or scope.district:
+        return None
+    return or_(
+        enterprise_id.in_(sorted(scope.enterprise_ids)),
+        sector.in_(sorted(scope.sectors)),
+        jurisdiction.in_(sorted(scope.units)),
+        *(column.in_(sorted(scope.units)) for column in units),
+    )
 
 
 class HazardQueries:
@@ -60,6 +74,12 @@ class HazardQueries:
             conditions.append(hazards.c.overdue == f.overdue)
         if f.listed is not None:
             conditions.append(hazards.c.listed == f.listed)
+        scoped = scope_condition(
+            f.scope, enterprise_id=hazards.c.enterprise_id, sector=hazards.c.sector, jurisdiction=hazards.c.jurisdiction,
+            units=[hazards.c.department],
+        )  # fmt: skip
+        if scoped is not None:
+            conditions.append(scoped)
         query = (
             select(hazards, enterprises.c.name.label("enterprise_name"))
             .join(enterprises, enterprises.c.id == hazards.c.enterprise_id, isouter=True)
@@ -99,8 +119,18 @@ class HazardQueries:
             "version": r["version"],
         }
 
-    def enterprises(self, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        enterprises = self.tables()["enterprises"]
+    def enterprises(self, limit: int = 100, offset: int = 0, scope: ReadScope | None = None) -> list[dict[str, Any]]:
+        """Enterprises by name; with ``scope``, those the reader may see (its own; its sectors, its territory,
+        or with a hazard assigned to it)."""
+        t = self.tables()
+        enterprises, hazards = t["enterprises"], t["hazards"]
+        query = select(enterprises)
+        scoped = scope_condition(
+            scope, enterprise_id=enterprises.c.id, sector=enterprises.c.sector, jurisdiction=enterprises.c.jurisdiction
+        )
+        if scoped is not None and scope is not None:
+            assigned = select(hazards.c.enterprise_id).where(hazards.c.department.in_(sorted(scope.units)))
+            query = query.where(or_(scoped, enterprises.c.id.in_(assigned)))
         with self.engine.connect() as conn:
-            rows = conn.execute(select(enterprises).order_by(enterprises.c.name).limit(limit).offset(offset)).mappings()
+            rows = conn.execute(query.order_by(enterprises.c.name).limit(limit).offset(offset)).mappings()
             return [dict(r) for r in rows]

@@ -32,6 +32,7 @@ from domain.glossary import (
     WarningTrigger,
 )
 from domain.process_rules import CitedHazard, CitingCase, DeadlineFact
+from domain.read_scope import ReadScope
 from domain.reference_data import LedgerRules, ReferenceData
 from domain.warning_rules import (
     AccidentFact,
@@ -56,6 +57,7 @@ class WarningFilter:
     state: WarningState | None = None
     limit: int = 100
     offset: int = 0
+    scope: ReadScope | None = None  # what the reader may see (domain.read_scope); None: everything
 
 
 class ProcessQueries:
@@ -221,6 +223,8 @@ class ProcessQueries:
             conditions.append(w.c.level == f.level.value)
         if f.state:
             conditions.append(w.c.state == f.state.value)
+        if f.scope is not None and not f.scope.district:
+            conditions.append(w.c.unit_id.in_(sorted(f.scope.units)))  # a unit's own warnings; an enterprise none
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(w).where(*conditions)).scalar_one()
             rows = conn.execute(

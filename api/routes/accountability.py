@@ -12,9 +12,12 @@ from fastapi.responses import JSONResponse
 
 from api.commands import Headers, run_command
 from api.deps import AccountabilityRead, ServicesDep
+from api.identity import CurrentActor
+from api.reads import Reads
 from api.schemas.accountability import AccountabilityIn
 from api.schemas.records import Receipt
 from domain.commands.accountability import PursueAccountability
+from domain.read_scope import report_unit
 from projections.accountability_queries import KINDS
 
 router = APIRouter(prefix="/accountability", tags=["accountability"])
@@ -31,32 +34,34 @@ def pursue_accountability(
 
 
 @router.get("/cases/{case_id}")
-def get_accountability_case(case_id: UUID, services: ServicesDep) -> dict[str, Any]:
+def get_accountability_case(case_id: UUID, reads: Reads) -> dict[str, Any]:
     """One accountability decision."""
-    return services.ledger.accountability.accountability_case(case_id)
+    return reads.accountability_case(case_id)
 
 
 @router.get("/hazards/{hazard_id}")
-def hazard_chain(hazard_id: UUID, services: ServicesDep, read_at: AccountabilityRead) -> dict[str, Any]:
+def hazard_chain(hazard_id: UUID, services: ServicesDep, read_at: AccountabilityRead, reads: Reads) -> dict[str, Any]:
     """The hazard's chain of people: who inspected and signed, reported, filed, claimed, verified,
     listed/lifted, closed/voided, decided — each with the event, both times, the version they saw
     and the signature."""
+    reads.hazard(hazard_id)
     return services.accountability_queries.hazard_chain(str(hazard_id))
 
 
 @router.get("/people/{user_id}")
-def person(user_id: str, services: ServicesDep, read_at: AccountabilityRead) -> dict[str, Any]:
-    """Everything one person did or signed, and the accountability decisions naming them."""
-    return services.accountability_queries.person(user_id)
+def person(user_id: str, services: ServicesDep, read_at: AccountabilityRead, reads: Reads) -> dict[str, Any]:
+    """Everything one person did or signed, and the accountability decisions naming them (the district
+    and the person see every act; others the acts done for their own organisation)."""
+    return services.accountability_queries.person(user_id, reads.person_organisations(user_id))
 
 
 @router.get("/anomalies")
 def anomalies(
-    services: ServicesDep, read_at: AccountabilityRead,
+    services: ServicesDep, read_at: AccountabilityRead, actor: CurrentActor,
     kind: Annotated[str | None, Query(description=f"one list: {', '.join(KINDS)} (default: all)")] = None,
     unit: Annotated[str | None, Query(description="a unit (department, street, zone): its hazards or its people")] = None,
     as_of: Annotated[date | None, Query(description="business date for the time-dependent lists (default: today)")] = None,
 ) -> dict[str, Any]:
     """The lists: inspected but missed, verified but recurred, penalised but not rectified, overdue,
     signed with a revoked key — each entry naming persons, records and the events as evidence."""
-    return services.accountability_queries.anomalies(kind, unit, as_of)
+    return services.accountability_queries.anomalies(kind, report_unit(actor, unit), as_of)

@@ -6,14 +6,24 @@ that an event is in the log (inclusion proof) and that the log only grew since (
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
 
 from api.deps import Limit, Offset, ServicesDep
+from api.identity import CurrentActor
 from api.problems import ApiProblem
 from audit.log import ProofError
+from domain.actor import Actor
+from domain.read_scope import check_audit_reader
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+
+async def audit_reader(actor: CurrentActor) -> Actor:
+    """The Merkle log is read by the 区安委办 and auditors only (domain.read_scope)."""
+    check_audit_reader(actor)
+    return actor
+
+
+router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[Depends(audit_reader)])
 
 
 def _bad(exc: ProofError) -> ApiProblem:

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.commands import CommandHeaders, Headers, add_action, run_command
 from api.deps import ServicesDep
+from api.reads import Reads
 from api.schemas import enforcement as s
 from api.schemas.records import Receipt
 from api.signing import signature_arg  # personal signatures
@@ -28,15 +29,15 @@ def open_case(body: s.CaseIn, headers: Headers, request: Request, services: Serv
 
 
 @router.get("/{case_id}")
-def get_case(case_id: UUID, services: ServicesDep) -> dict[str, Any]:
+def get_case(case_id: UUID, reads: Reads) -> dict[str, Any]:
     """One case: decisions, fines, suspension, closure, publication."""
-    return services.ledger.enforcement.case(case_id)
+    return reads.case(case_id)
 
 
 @router.get("/{case_id}/events")
-def case_events(case_id: UUID, services: ServicesDep) -> list[dict[str, Any]]:
+def case_events(case_id: UUID, services: ServicesDep, reads: Reads) -> list[dict[str, Any]]:
     """The case's full history."""
-    services.ledger.enforcement.case(case_id)
+    reads.case(case_id)
     return services.ledger.history(case_id)
 
 
@@ -87,6 +88,6 @@ def publish_batch(body: s.BatchIn, headers: Headers, request: Request, services:
 
 
 @batches.get("/{batch_id}")
-def get_batch(batch_id: UUID, services: ServicesDep) -> dict[str, Any]:
+def get_batch(batch_id: UUID, reads: Reads) -> dict[str, Any]:
     """One publication batch."""
-    return services.ledger.enforcement.batch(batch_id)
+    return reads.batch(batch_id)

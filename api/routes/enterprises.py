@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from api.commands import Headers, run_command
 from api.deps import Limit, Offset, RecordsRead, ServicesDep
+from api.reads import Reads, Scope
 from api.schemas.records import EnterpriseIn, PrincipalIn, Receipt
 from domain.commands import enterprises as c
 
@@ -24,22 +25,22 @@ def register_enterprise(
 
 @router.get("")
 def list_enterprises(
-    services: ServicesDep, read_at: RecordsRead, limit: Limit = 100, offset: Offset = 0
+    services: ServicesDep, read_at: RecordsRead, scope: Scope, limit: Limit = 100, offset: Offset = 0
 ) -> list[dict[str, Any]]:
-    """Enterprises, by name (read model)."""
-    return services.queries.enterprises(limit, offset)
+    """Enterprises, by name (read model): those the reader may see."""
+    return services.queries.enterprises(limit, offset, scope)
 
 
 @router.get("/{enterprise_id}")
-def get_enterprise(enterprise_id: UUID, services: ServicesDep) -> dict[str, Any]:
+def get_enterprise(enterprise_id: UUID, reads: Reads) -> dict[str, Any]:
     """One enterprise, current state."""
-    return services.ledger.enterprises.enterprise(enterprise_id)
+    return reads.enterprise(enterprise_id)
 
 
 @router.get("/{enterprise_id}/events")
-def enterprise_events(enterprise_id: UUID, services: ServicesDep) -> list[dict[str, Any]]:
+def enterprise_events(enterprise_id: UUID, services: ServicesDep, reads: Reads) -> list[dict[str, Any]]:
     """The enterprise's full history."""
-    services.ledger.enterprises.enterprise(enterprise_id)
+    reads.enterprise(enterprise_id)
     return services.ledger.history(enterprise_id)
 
 

@@ -19,6 +19,7 @@ from domain.access import mask_phones, phones_visible
 from domain.actor import Actor
 from domain.bounds import cut_off
 from domain.business_time import business_date
+from domain.read_scope import report_unit
 from domain.report_submission import DISTRICT, check_annex
 
 router = APIRouter(tags=["reports"])
@@ -35,9 +36,10 @@ def download(annex: str, fmt: str, body: bytes, unit: str | None, name: str, day
 
 
 def _export(
-    annex: str, fmt: str, services: Services, who: Actor | None, unit: str | None, as_of: date | None, known_at: datetime | None
+    annex: str, fmt: str, services: Services, who: Actor, unit: str | None, as_of: date | None, known_at: datetime | None
 ) -> Response:
     check_annex(annex)
+    unit = report_unit(who, unit)
     day = cut_off(as_of, business_date(datetime.now(UTC)))
     table = annex_table(services, annex, unit, day, known(known_at))
     name = unit_name(services, unit)

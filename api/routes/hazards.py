@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from api.commands import Headers, add_action, run_command
 from api.deps import Limit, Offset, RecordsRead, ServicesDep
+from api.reads import Reads, Scope
 from api.schemas.records import (
     ClosureIn,
     CompletionIn,
@@ -46,7 +47,7 @@ def report_hazard(body: HazardIn, headers: Headers, request: Request, services: 
 
 @router.get("")
 def list_hazards(
-    services: ServicesDep, read_at: RecordsRead,
+    services: ServicesDep, read_at: RecordsRead, scope: Scope,
     state: HazardState | None = None,
     sector: str | None = Query(None, description="sector row id; a parent row includes its 其中 rows"),
     unit: str | None = Query(None, description="department (responsible or sector lead) or street/zone id"),
@@ -58,7 +59,7 @@ def list_hazards(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Hazards with filters, newest first (read model, caught up before reading)."""
+    """Hazards with filters, newest first (read model, caught up before reading); only those the reader may see."""
     return services.queries.list(
         HazardFilter(
             state=state,
@@ -71,22 +72,23 @@ def list_hazards(
             listed=listed,
             limit=limit,
             offset=offset,
+            scope=scope,
         )
     )
 
 
 @router.get("/{hazard_id}")
-def get_hazard(hazard_id: UUID, services: ServicesDep, response: Response) -> dict[str, Any]:
+def get_hazard(hazard_id: UUID, reads: Reads, response: Response) -> dict[str, Any]:
     """One hazard's current state (ETag = version, for If-Match)."""
-    hazard = services.ledger.hazards.hazard(hazard_id)
+    hazard = reads.hazard(hazard_id)
     response.headers["ETag"] = f'"{hazard["version"]}"'
     return hazard
 
 
 @router.get("/{hazard_id}/events")
-def hazard_events(hazard_id: UUID, services: ServicesDep) -> list[dict[str, Any]]:
+def hazard_events(hazard_id: UUID, services: ServicesDep, reads: Reads) -> list[dict[str, Any]]:
     """The hazard's full history: every event with who, business time and recorded time."""
-    services.ledger.hazards.hazard(hazard_id)
+    reads.hazard(hazard_id)
     return services.ledger.history(hazard_id)
 
 
@@ -100,9 +102,10 @@ def hazard_events(hazard_id: UUID, services: ServicesDep) -> list[dict[str, Any]
         }
     },
 )
-def evidence_content(hazard_id: UUID, sha256: str, services: ServicesDep) -> Response:
+def evidence_content(hazard_id: UUID, sha256: str, services: ServicesDep, reads: Reads) -> Response:
     """The bytes of an attached evidence file: photos and PDFs shown inline, anything else downloaded; never
     sniffed or run by the browser (nosniff, a sandboxing CSP)."""
+    reads.hazard(hazard_id)
     media_type, content = services.ledger.hazards.evidence_content(hazard_id, sha256)
     disposition = "inline" if media_type in INLINE_MEDIA_TYPES else "attachment"
     headers = {

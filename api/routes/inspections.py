@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from api.commands import Headers, add_action, run_command
 from api.deps import ServicesDep
+from api.reads import Reads
 from api.schemas.records import DeficienciesIn, FindingIn, InspectionIn, Receipt, SignatureIn
 from api.signing import signature_arg  # personal signatures
 from domain.commands import inspections as c
@@ -41,15 +42,15 @@ def conduct_inspection(
 
 
 @router.get("/{inspection_id}")
-def get_inspection(inspection_id: UUID, services: ServicesDep) -> dict[str, Any]:
+def get_inspection(inspection_id: UUID, reads: Reads) -> dict[str, Any]:
     """One inspection with its findings and who has signed."""
-    return services.ledger.inspections.inspection(inspection_id)
+    return reads.inspection(inspection_id)
 
 
 @router.get("/{inspection_id}/events")
-def inspection_events(inspection_id: UUID, services: ServicesDep) -> list[dict[str, Any]]:
+def inspection_events(inspection_id: UUID, services: ServicesDep, reads: Reads) -> list[dict[str, Any]]:
     """The inspection's full history."""
-    services.ledger.inspections.inspection(inspection_id)
+    reads.inspection(inspection_id)
     return services.ledger.history(inspection_id)
 
 

@@ -27,6 +27,7 @@ from api.schemas.records import OCCURRED_AT
 from api.signing import CONVENIENCE_NOTICE, CONVENIENCE_NOTICE_ZH
 from domain.commands.signing_keys import EnrolKey, RevokeKey
 from domain.glossary import SignatureMeaning
+from domain.read_scope import ScopedReads
 from domain.signatures import key_id_for, new_private_key, public_key_bytes
 
 router = APIRouter(tags=["signatures"])
@@ -115,13 +116,14 @@ def revoke_key(key_id: str, body: RevocationIn, headers: Headers, request: Reque
 
 
 @router.get("/keys/{key_id}")
-def get_key(key_id: str, services: ServicesDep) -> dict[str, Any]:
-    """One key: owner, public key, validity, custody (client or server-held), revocation."""
+def get_key(key_id: str, services: ServicesDep, reader: CurrentActor) -> dict[str, Any]:
+    """One key: owner, public key, validity, custody (client or server-held), revocation. Any identified
+    reader: public keys are there to check signatures."""
     return services.ledger.keys.key(key_id.strip().lower())
 
 
 @router.get("/keys")
-def list_keys(services: ServicesDep, user_id: Annotated[str, Query(min_length=1)]) -> dict[str, Any]:
+def list_keys(services: ServicesDep, reader: CurrentActor, user_id: Annotated[str, Query(min_length=1)]) -> dict[str, Any]:
     """The keys enrolled for one user, oldest first."""
     return {"user_id": user_id, "items": services.ledger.keys.keys_of(user_id)}
 
@@ -139,6 +141,7 @@ def signing_payload(
     `signed_at`: RFC 8785 canonical JSON of record id, the version seen (the record's current version),
     meaning, signer, time, key id and attachment digests (domain/signatures.py). Sign `payload` (UTF-8)
     — equivalently the bytes of `payload_base64` — with Ed25519 and send the signature with the command."""
+    ScopedReads(services.ledger, actor).check_record(record_id)  # a record outside the reader's scope: 404
     found = services.ledger.keys.signing_payload_for(actor, record_id, meaning, signed_at, key_id.strip().lower())
     payload: bytes = found.pop("payload")
     return {

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from api.commands import Headers, add_action, run_command
 from api.deps import ServicesDep
+from api.reads import Reads
 from api.schemas import registers as s
 from api.schemas.records import Receipt
 from domain.commands import accidents as accident_commands
@@ -61,9 +62,9 @@ def report_accident(body: s.AccidentIn, headers: Headers, request: Request, serv
 
 
 @accidents.get("/{accident_id}")
-def get_accident(accident_id: UUID, services: ServicesDep) -> dict[str, Any]:
+def get_accident(accident_id: UUID, reads: Reads) -> dict[str, Any]:
     """One accident, with the units it counts for."""
-    return services.ledger.accidents.accident(accident_id)
+    return reads.accident(accident_id)
 
 
 _actions(accidents, "accident_id", (
@@ -84,9 +85,9 @@ def register_risk_point(body: s.RiskPointIn, headers: Headers, request: Request,
 
 
 @risk_points.get("/{risk_point_id}")
-def get_risk_point(risk_point_id: UUID, services: ServicesDep) -> dict[str, Any]:
+def get_risk_point(risk_point_id: UUID, reads: Reads) -> dict[str, Any]:
     """One risk point: its four lists, whether it is controlled, what is missing."""
-    return services.ledger.risks.risk_point(risk_point_id)
+    return reads.risk_point(risk_point_id)
 
 
 _actions(risk_points, "risk_point_id", (
@@ -107,9 +108,9 @@ def identify_problem(body: s.ProblemIn, headers: Headers, request: Request, serv
 
 
 @problems.get("/{problem_id}")
-def get_problem(problem_id: UUID, services: ServicesDep) -> dict[str, Any]:
+def get_problem(problem_id: UUID, reads: Reads) -> dict[str, Any]:
     """One outstanding problem."""
-    return services.ledger.risks.problem(problem_id)
+    return reads.problem(problem_id)
 
 
 _actions(problems, "problem_id", (
@@ -129,6 +130,6 @@ def record_activity(unit_id: str, body: s.ActivityIn, headers: Headers, request:
 
 
 @units.get("/{unit_id}/work-log")
-def work_log(unit_id: str, services: ServicesDep) -> dict[str, Any]:
-    """The unit's recorded activities."""
-    return services.ledger.work_logs.work_log(unit_id)
+def work_log(unit_id: str, reads: Reads) -> dict[str, Any]:
+    """The unit's recorded activities (the unit itself and the district)."""
+    return reads.work_log(unit_id)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.commands import Headers, execute, outcome_response
 from api.deps import ServicesDep
+from api.reads import Reads
 from api.routes.reports import Reader
 from api.schemas.signatures import SIGNATURE, PersonalSignatureIn  # personal signatures
 from api.signing import signature_arg
@@ -76,20 +77,20 @@ def submit_report(annex: str, body: SubmissionIn, headers: Headers, request: Req
 @router.get("/reports/{annex}/submissions")
 def list_submissions(
     annex: str,
-    services: ServicesDep,
+    reads: Reads,
     unit: Annotated[str | None, Query(description="a unit id, or 'district' for the roll-up; omit for all")] = None,
     as_of: Annotated[date | None, Query(description="one cut-off; omit for all")] = None,
 ) -> dict[str, Any]:
-    """Submissions of one annex, newest first (without the figures)."""
+    """Submissions of one annex, newest first (without the figures): a unit's staff see their unit's only."""
     check_annex(annex)
-    return {"annex": annex, "items": services.ledger.reports.submissions(annex, unit=unit, as_of=as_of)}
+    return {"annex": annex, "items": reads.submissions(annex, unit=unit, as_of=as_of)}
 
 
 @router.get("/reports/submissions/{submission_id}")
-def get_submission(submission_id: UUID, services: ServicesDep, who: Reader) -> dict[str, Any]:
+def get_submission(submission_id: UUID, services: ServicesDep, who: Reader, reads: Reads) -> dict[str, Any]:
     """The frozen figures (and whether they still match their SHA-256) and the restatement: the same table
     recomputed now (known_at = now), compared cell by cell with what was submitted."""
-    submission = services.ledger.reports.submission(submission_id)
+    submission = reads.submission(submission_id)
     annex, as_of = submission["annex"], date.fromisoformat(submission["as_of"])
     now = datetime.now(UTC)
     current = frozen_figures(services, annex, submission["unit"], as_of, now)

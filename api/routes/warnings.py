@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Response
 
 from api.commands import add_action
 from api.deps import Limit, Offset, ProcessFactsRead, ServicesDep
+from api.reads import Reads, Scope
 from api.schemas.warnings import WarningConfirmationIn, WarningDismissalIn
 from api.signing import signature_arg  # personal signatures
 from domain.commands import warnings as c
@@ -27,7 +28,7 @@ units = APIRouter(prefix="/units", tags=["warnings"])
 
 @router.get("")
 def list_warnings(
-    services: ServicesDep, read_at: ProcessFactsRead,
+    services: ServicesDep, read_at: ProcessFactsRead, scope: Scope,
     unit: str | None = Query(None, description="reporting unit id (department, street or zone)"),
     level: WarningLevel | None = None,
     state: WarningState | None = None,
@@ -35,21 +36,22 @@ def list_warnings(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Warnings, newest proposal first (read model, caught up before reading)."""
-    return services.process_queries.warnings(WarningFilter(unit=unit, level=level, state=state, limit=limit, offset=offset))
+    found = WarningFilter(unit=unit, level=level, state=state, limit=limit, offset=offset, scope=scope)
+    return services.process_queries.warnings(found)
 
 
 @router.get("/{warning_id}")
-def get_warning(warning_id: UUID, services: ServicesDep, response: Response) -> dict[str, Any]:
+def get_warning(warning_id: UUID, reads: Reads, response: Response) -> dict[str, Any]:
     """One warning (ETag = version, for If-Match)."""
-    warning = services.ledger.warnings.warning(warning_id)
+    warning = reads.warning(warning_id)
     response.headers["ETag"] = f'"{warning["version"]}"'
     return warning
 
 
 @router.get("/{warning_id}/events")
-def warning_events(warning_id: UUID, services: ServicesDep) -> list[dict[str, Any]]:
+def warning_events(warning_id: UUID, services: ServicesDep, reads: Reads) -> list[dict[str, Any]]:
     """The warning's history: proposed by whom, decided by whom."""
-    services.ledger.warnings.warning(warning_id)
+    reads.warning(warning_id)
     return services.ledger.history(warning_id)
 
 
@@ -67,13 +69,14 @@ add_action(
 
 
 @units.get("/{unit_id}/flags")
-def unit_flags(unit_id: str, services: ServicesDep, read_at: ProcessFactsRead) -> dict[str, Any]:
+def unit_flags(unit_id: str, services: ServicesDep, read_at: ProcessFactsRead, reads: Reads) -> dict[str, Any]:
     """一票否优 (excellence_veto) and 一票否决 (assessment_veto) of a unit, from its accidents during the
     campaign, each with the grounds and the accidents behind them."""
     reference = services.ledger.reference
     unit = reference.units.get(unit_id)
     if unit is None:
         raise DomainError("unit_not_found", id=unit_id)
+    reads.check_unit(unit_id)
     queries = services.process_queries
     settings = queries.ladder_settings()
     accidents = {a.accident_id: a for a in queries.unit_accidents(unit_id)}

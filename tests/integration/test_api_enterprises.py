@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from app.settings import Settings
 from app.wiring import build
-from tests.integration.conftest import OFFICE, Api, Enterprise, credit_code
+from tests.integration.conftest import OFFICE, Api, Enterprise, credit_code, reads_as_office
 
 
 def test_registering_reads_back_with_labels(api: Api, enterprise: Enterprise) -> None:
@@ -64,6 +64,7 @@ def test_health_reports_backend_and_projection_lag(db_url: str) -> None:
     """No worker in this process: the read model lags until something catches it up (a GET never does)."""
     services = build(Settings(db_url=db_url, in_process_workers=False))
     with TestClient(create_app(services.settings, services=services)) as client:
+        client.event_hooks["request"].append(reads_as_office)  # every read names its reader
         api = Api(client)
         api.post("/enterprises", {"credit_code": credit_code(1), "name": "示例", "sector": "fire_safety",
                                   "jurisdiction": "dayu", "principal_name": "某"}, OFFICE, status=201)  # fmt: skip
@@ -119,6 +120,7 @@ def test_reads_never_write(db_url: str, tmp_path: Path) -> None:
     key = tmp_path / "log-key.pem"
     services = build(Settings(db_url=db_url, in_process_workers=False, log_key_file=key, checkpoint_dir=None))
     with TestClient(create_app(services.settings, services=services)) as client:
+        client.event_hooks["request"].append(reads_as_office)  # every read names its reader
         api = Api(client)
         api.post("/enterprises", {"credit_code": credit_code(2), "name": "示例", "sector": "fire_safety",
                                   "jurisdiction": "dayu", "principal_name": "某"}, OFFICE, status=201)  # fmt: skip

@@ -27,7 +27,7 @@ from cli.main import app as cli_app
 from domain.actor import Actor
 from domain.glossary import Grade, HazardSource, InspectionKind, InspectionMethod, OrgKind, Role
 from domain.values import Person
-from tests.integration.conftest import credit_code
+from tests.integration.conftest import credit_code, reads_as_office
 
 pytestmark = pytest.mark.postgres
 
@@ -124,6 +124,7 @@ def test_untouched_ledger_verifies_against_its_checkpoint_and_proofs_verify(ledg
     ledger.record(5)
     ledger.services.catch_up()
     with TestClient(create_app(ledger.services.settings, services=ledger.services)) as client:
+        client.event_hooks["request"].append(reads_as_office)  # the Merkle log: the 区安委办 and auditors
         listed = client.get("/api/v1/audit/checkpoints").json()
         assert listed["items"][0]["tree_size"] == 16 and listed["public_key"].startswith("hazard-ledger+")
         assert client.get("/api/v1/audit/checkpoints/latest").text == cp.note

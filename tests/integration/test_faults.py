@@ -241,5 +241,5 @@ def test_a_50_mb_body_is_refused_without_the_server_growing(tmp_path: Path) -> N
         chunks = (body[i : i + 50_000] for i in range(0, len(body), 50_000))
         stored = httpx.post(f"{server.url}{evidence}", content=chunks, headers={**principal, "Content-Type": "application/json"}, timeout=60)
         assert stored.status_code == 200, stored.text
-        content = httpx.get(f"{server.url}{evidence}/{hashlib.sha256(photo).hexdigest()}", timeout=60)
+        content = httpx.get(f"{server.url}{evidence}/{hashlib.sha256(photo).hexdigest()}", headers=principal, timeout=60)
         assert content.status_code == 200 and content.content == photo

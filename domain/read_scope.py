@@ -1,0 +1,307 @@
+"""Who may READ what (issue 12 part 2): every record read is scoped to the reader's organisation.
+
+The read rule mirrors the write rule of ``domain.access.check_scope``:
+
+- an enterprise (principal, enterprise_staff) reads its own records only (organisation id = enterprise id);
+- a department (inspector) reads the records of the sectors it leads (a sector led through its parent row
+  included) and the records assigned to it (the hazard's responsible department, its inspections, its
+  cases, the records counting for it); a street or zone (street_officer) reads its territory (属地, the
+  record's jurisdiction) — both through the same organisation test;
+- the 区安委办 (committee_office), auditors and experts read the whole district.
+
+A single record outside the scope answers as if it did not exist (``<kind>_not_found``, 404): its
+existence is not leaked. Lists filter to the scope (the projections take a ``ReadScope`` as a SQL
+condition). Reports (annex tables, KPIs, anomalies, submissions) are per reporting unit: a unit reads its
+own, the district roles any or the roll-up, an enterprise none (403). The Merkle log's checkpoints and
+proofs are for the 区安委办 and auditors only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.access import mask_phones, phones_visible
+from domain.actor import Actor
+from domain.errors import DomainError
+from domain.glossary import Role
+from domain.reference_data import ReferenceData
+
+if TYPE_CHECKING:
+    from domain.ledger import Ledger
+
+# Roles that read the whole district.
+DISTRICT_READERS = frozenset({Role.COMMITTEE_OFFICE, Role.AUDITOR, Role.EXPERT, Role.SYSTEM})
+# Who may read the Merkle log (checkpoints, inclusion and consistency proofs) and the audit export.
+AUDIT_READERS = frozenset({Role.COMMITTEE_OFFICE, Role.AUDITOR, Role.SYSTEM})
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    """What one reader may see, as sets a query can turn into a WHERE clause."""
+
+    district: bool = False
+    enterprise_ids: frozenset[str] = field(default_factory=frozenset)  # enterprises read as their own
+    sectors: frozenset[str] = field(default_factory=frozenset)  # sector rows the reader leads
+    units: frozenset[str] = field(default_factory=frozenset)  # organisation ids: assigned records, territory
+    role: Role | None = None
+    user_id: str | None = None
+
+    @property
+    def organisations(self) -> frozenset[str]:
+        """The organisation ids the reader speaks for (its own unit or enterprise)."""
+        return self.units | self.enterprise_ids
+
+    def covers(
+        self,
+        *,
+        enterprise_id: UUID | str | None = None,
+        sector: str | None = None,
+        jurisdiction: str | None = None,
+        units: Iterable[str | None] = (),
+    ) -> bool:
+        """Whether a record of this enterprise, sector and territory, assigned to ``units``, is readable."""
+        if self.district:
+            return True
+        if enterprise_id is not None and str(enterprise_id) in self.enterprise_ids:
+            return True
+        if sector is not None and sector in self.sectors:
+            return True
+        if jurisdiction and jurisdiction in self.units:
+            return True
+        return any(unit in self.units for unit in units if unit)
+
+    def covers_unit(self, unit_id: str | None) -> bool:
+        """A reporting unit's own data (work log, warnings, flags, submissions); None is the district roll-up."""
+        return self.district or (unit_id is not None and unit_id in self.units)
+
+
+def read_scope(actor: Actor, reference: ReferenceData) -> ReadScope:
+    """The reader's scope, from the actor and the reference data (sector rows and their lead units)."""
+    if actor.role in DISTRICT_READERS:
+        return ReadScope(district=True, role=actor.role, user_id=actor.user_id)
+    org = actor.organisation_id
+    if actor.is_enterprise:
+        return ReadScope(enterprise_ids=frozenset({org}), role=actor.role, user_id=actor.user_id)
+    sectors = frozenset(
+        s.id
+        for s in reference.sectors.values()
+        if org in s.lead_unit_ids or (s.parent is not None and org in reference.sector(s.parent).lead_unit_ids)
+    )
+    return ReadScope(sectors=sectors, units=frozenset({org}), role=actor.role, user_id=actor.user_id)
+
+
+def hidden(kind: str, **params: Any) -> DomainError:
+    """The refusal of a record outside the scope: the same answer as a record that does not exist."""
+    return DomainError(f"{kind}_not_found", **params)
+
+
+def check_audit_reader(actor: Actor) -> None:
+    """The Merkle log's checkpoints and proofs, and the audit export: the 区安委办 and auditors only."""
+    if actor.role not in AUDIT_READERS:
+        raise DomainError(
+            "role_not_allowed",
+            role=actor.role.value,
+            role_zh=actor.role.zh,
+            action="read the audit log",
+            action_zh="查阅审计日志",
+        )
+
+
+def report_unit(actor: Actor, unit: str | None, *, all_units: bool = False) -> str | None:
+    """The reporting unit whose report (annex tables, KPIs, anomalies, submissions) the reader gets.
+
+    The district roles read any unit or, with ``unit`` omitted, the district roll-up (or, for lists with
+    ``all_units``, every unit). A department, street or zone reads its own unit's only: omitted means its
+    own. An enterprise reads no report (403)."""
+    if actor.role in DISTRICT_READERS:
+        return unit
+    if actor.is_enterprise:
+        raise DomainError(
+            "role_not_allowed", role=actor.role.value, role_zh=actor.role.zh, action="read reports", action_zh="查阅报表"
+        )
+    own = actor.organisation_id
+    if unit is None or unit == own:
+        return own
+    raise DomainError("outside_scope", organisation=actor.organisation_name or own)
+
+
+class ScopedReads:
+    """The single-record reads of the ledger, as one reader may see them (404 outside the scope)."""
+
+    def __init__(self, ledger: Ledger, actor: Actor) -> None:
+        self.ledger = ledger
+        self.actor = actor
+        self.scope = read_scope(actor, ledger.reference)
+
+    # ----- records of an enterprise ----------------------------------------------------------
+
+    def _enterprise_place(self, enterprise_id: UUID | str | None) -> tuple[str | None, str | None]:
+        if enterprise_id is None:
+            return None, None
+        try:
+            e = self.ledger.enterprises.enterprise(UUID(str(enterprise_id)))
+        except DomainError:
+            return None, None
+        return e["sector"], e["jurisdiction"]
+
+    def _covers_enterprise_record(self, enterprise_id: UUID | str | None, *units: str | None) -> bool:
+        if self.scope.district or (enterprise_id is not None and str(enterprise_id) in self.scope.enterprise_ids):
+            return True
+        if any(unit in self.scope.units for unit in units if unit):
+            return True
+        sector, jurisdiction = self._enterprise_place(enterprise_id)
+        return self.scope.covers(sector=sector, jurisdiction=jurisdiction)
+
+    def hazard(self, hazard_id: UUID) -> dict[str, Any]:
+        h = self.ledger.hazards.hazard(hazard_id)
+        if not self.scope.covers(
+            enterprise_id=h["enterprise_id"], sector=h["sector"], jurisdiction=h["jurisdiction"], units=[h["department"]]
+        ):
+            raise hidden("hazard", id=str(hazard_id))
+        return h
+
+    def enterprise(self, enterprise_id: UUID) -> dict[str, Any]:
+        e = self.ledger.enterprises.enterprise(enterprise_id)
+        if not self.scope.covers(enterprise_id=e["id"], sector=e["sector"], jurisdiction=e["jurisdiction"]):
+            raise hidden("enterprise", id=str(enterprise_id))
+        return e
+
+    def inspection(self, inspection_id: UUID) -> dict[str, Any]:
+        i = self.ledger.inspections.inspection(inspection_id)
+        if not self._covers_enterprise_record(i["enterprise_id"], i["organisation_id"]):
+            raise hidden("inspection", id=str(inspection_id))
+        return i
+
+    def case(self, case_id: UUID) -> dict[str, Any]:
+        c = self.ledger.enforcement.case(case_id)
+        if not self._covers_enterprise_record(c["enterprise_id"], c["department"]):
+            raise hidden("case", id=str(case_id))
+        return c
+
+    def batch(self, batch_id: UUID) -> dict[str, Any]:
+        """A publication batch: readable by whoever reads one of the enterprises it names, or its publisher."""
+        b = self.ledger.enforcement.batch(batch_id)
+        publisher = (b["published_by"] or {}).get("organisation_id")  # the publishing unit (an Actor, as a dict)
+        if not (
+            self._covers_enterprise_record(None, publisher) or any(self._covers_enterprise_record(e) for e in b["enterprise_ids"])
+        ):
+            raise hidden("batch", id=str(batch_id))
+        return b
+
+    def accident(self, accident_id: UUID) -> dict[str, Any]:
+        a = self.ledger.accidents.accident(accident_id)
+        if not self.scope.covers(
+            enterprise_id=a["enterprise_id"], sector=a["sector"], jurisdiction=a["jurisdiction"], units=a["counts_for"]
+        ):
+            raise hidden("accident", id=str(accident_id))
+        return a
+
+    def risk_point(self, risk_point_id: UUID) -> dict[str, Any]:
+        r = self.ledger.risks.risk_point(risk_point_id)
+        if not self.scope.covers(
+            enterprise_id=r["enterprise_id"], sector=r["sector"], jurisdiction=r["jurisdiction"], units=r["counts_for"]
+        ):
+            raise hidden("risk_point", id=str(risk_point_id))
+        if not phones_visible(self.actor):  # the one masking rule (domain.access) for personal phones
+            mask_phones([r["responsibility"]])
+            r["phones_masked"] = True
+        return r
+
+    def problem(self, problem_id: UUID) -> dict[str, Any]:
+        p = self.ledger.risks.problem(problem_id)
+        if not self.scope.covers(
+            enterprise_id=p["enterprise_id"],
+            sector=p["sector"],
+            jurisdiction=p["jurisdiction"],
+            units=[p["unit_id"], *p["counts_for"]],
+        ):
+            raise hidden("problem", id=str(problem_id))
+        return p
+
+    # ----- records of a reporting unit -------------------------------------------------------
+
+    def work_log(self, unit_id: str) -> dict[str, Any]:
+        if not self.scope.covers_unit(unit_id):
+            raise hidden("work_log", id=unit_id)
+        return self.ledger.work_logs.work_log(unit_id)
+
+    def warning(self, warning_id: UUID) -> dict[str, Any]:
+        w = self.ledger.warnings.warning(warning_id)
+        if not self.scope.covers_unit(w["unit_id"]):
+            raise hidden("warning", id=str(warning_id))
+        return w
+
+    def check_unit(self, unit_id: str) -> None:
+        """A unit's flags (一票否优/否决): the unit itself and the district."""
+        if not self.scope.covers_unit(unit_id):
+            raise hidden("unit", id=unit_id)
+
+    def submission(self, submission_id: UUID) -> dict[str, Any]:
+        s = self.ledger.reports.submission(submission_id)
+        if self.actor.is_enterprise or not self.scope.covers_unit(s["unit"]):
+            raise hidden("submission", id=str(submission_id))
+        return s
+
+    def submissions(self, annex: str, *, unit: str | None, as_of: Any) -> list[dict[str, Any]]:
+        """Submissions of one annex: a unit's own only; the district roles any (``unit`` omitted: all)."""
+        wanted = report_unit(self.actor, unit)
+        return self.ledger.reports.submissions(annex, unit=wanted, as_of=as_of)
+
+    # ----- accountability --------------------------------------------------------------------
+
+    def accountability_case(self, case_id: UUID) -> dict[str, Any]:
+        """A decision is read by the deciding unit, the district, and whoever reads a record it names
+        (an enterprise: one of its hazards, accidents or inspections)."""
+        c = self.ledger.accountability.accountability_case(case_id)
+        if not (self.scope.district or c["decided_by"] in self.scope.units or self._names_visible(c)):
+            raise hidden("accountability", id=str(case_id))
+        return c
+
+    def _names_visible(self, c: dict[str, Any]) -> bool:
+        for ids, read in (
+            (c["hazard_ids"], self.hazard),
+            (c["accident_ids"], self.accident),
+            (c["inspection_ids"], self.inspection),
+        ):
+            for record_id in ids:
+                try:
+                    read(UUID(str(record_id)))
+                    return True
+                except DomainError:
+                    continue
+        return False
+
+    def person_organisations(self, user_id: str) -> frozenset[str] | None:
+        """Whose acts of a person's trail the reader sees: None for all (the district, or the person
+        themself); otherwise the acts done for the reader's own organisation."""
+        if self.scope.district or user_id == self.actor.user_id:
+            return None
+        return self.scope.organisations
+
+    # ----- any record, by id -----------------------------------------------------------------
+
+    def check_record(self, record_id: UUID) -> None:
+        """Any record by its id (e.g. for a signing payload): ``record_not_found`` outside the scope."""
+        try:
+            kind = type(self.ledger.keys.repository.get(record_id)).__name__
+        except AggregateNotFoundError:  # absent: the caller answers record_not_found itself
+            return
+        read = {
+            "Hazard": self.hazard, "Enterprise": self.enterprise, "Inspection": self.inspection,
+            "EnforcementCase": self.case, "PublicationBatch": self.batch, "Accident": self.accident,
+            "RiskPoint": self.risk_point, "OutstandingProblem": self.problem, "UnitWarning": self.warning,
+            "AccountabilityCase": self.accountability_case, "ReportSubmission": self.submission,
+        }.get(kind)  # fmt: skip
+        if read is None:
+            return
+        try:
+            read(record_id)
+        except DomainError as exc:
+            if exc.code.endswith("not_found"):
+                raise hidden("record", id=str(record_id)) from None
+            raise

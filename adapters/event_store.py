@@ -11,19 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
-from psycopg import Cursor
-from psycopg.rows import DictRow
+from eventsourcing.utils import retry
 from psycopg.sql import SQL
 
 from adapters.group_commit import GroupCommit, Part
 from adapters.idempotency import INSERT_COLUMNS, IdempotencyClaim
 
 INSERT_CALL = 'SELECT notification_id FROM "public"."hazardledger_insert_events"(%s)'
+CLAIM_INSERT = f"INSERT INTO idempotency_keys {INSERT_COLUMNS} VALUES (%s, %s, %s, %s, %s::json)"
 CLAIM = "idempotency"  # the keyword the pipeline's unit of work passes to the store
-_CLAIMS = "claims"  # the claims of a group, each with its command's events
 
 
 class LedgerPostgresRecorder(PostgresApplicationRecorder):
@@ -34,27 +33,26 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         return self._group.submit(stored_events, kwargs)
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's insert_events
     def _insert_together(self, parts: Sequence[Part]) -> Sequence[int] | None:
-        """One transaction for the events of several commands, in order, with their idempotency claims."""
-        claims = [(kwargs[CLAIM], events) for events, kwargs in parts if kwargs.get(CLAIM) is not None and events]
-        return super().insert_events([e for events, _ in parts for e in events], **{_CLAIMS: claims})
-
-    def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
-        # In the recorder's pipeline and transaction: a second claim of a key fails the whole insert.
-        for claim, events in kwargs.get(_CLAIMS, ()):
-            curs.execute(f"INSERT INTO idempotency_keys {INSERT_COLUMNS} VALUES (%s, %s, %s, %s, %s::json)", claim.row(events))
-        super()._insert_events(curs, stored_events, **kwargs)
-
-    def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
-        # One call (migration 0003): the table lock is taken once the whole payload is on the server, not
-        # before it is sent, as the library's pipelined LOCK TABLE + INSERT does.
-        curs.execute(SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout), prepare=True)
-        events = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state) for e in stored_events]
-        curs.execute(INSERT_CALL, (events,), prepare=True)
-
-    def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **_: Any) -> list[int]:
-        ids = [row["notification_id"] for row in curs.fetchall()]
-        assert len(ids) == len(stored_events), f"{len(ids)} notification ids for {len(stored_events)} events"
+        """One transaction for the events of several commands, in order, with their idempotency claims (a
+        second claim of a key fails the whole transaction). The events go in one call of the insert function
+        (migration 0003), which takes the table lock once the whole payload is on the server, not before it is
+        sent as the library's pipelined LOCK TABLE + INSERT does. No pipeline: a failed claim is an
+        IntegrityError here, never a later PipelineAborted at commit."""
+        events = [e for events, _ in parts for e in events]
+        rows = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state) for e in events]
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            for events_of_command, kwargs in parts:
+                claim: IdempotencyClaim | None = kwargs.get(CLAIM)
+                if claim is not None and events_of_command:
+                    curs.execute(CLAIM_INSERT, claim.row(events_of_command), prepare=True)
+            if not rows:
+                return []
+            curs.execute(SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout), prepare=True)
+            curs.execute(INSERT_CALL, (rows,), prepare=True)
+            ids = [row["notification_id"] for row in curs.fetchall()]
+        assert len(ids) == len(events), f"{len(ids)} notification ids for {len(events)} events"
         return ids
 
 

@@ -57,8 +57,9 @@ def test_statuses_follow_from_what_an_operation_is_made_of(contract: dict[str, A
     # Every request's body is limited while it is read, whatever the method: 413 everywhere; and any credential
     # sent is checked on every route: 401 everywhere.
     assert declared("get", "/api/v1/health") == {200, 401, 413, 500, 503}  # no parameter: nothing to refuse
-    assert declared("get", "/api/v1/enterprises") == {200, 401, 413, 422, 500, 503}  # paging: no record named
-    assert declared("get", "/api/v1/hazards/{hazard_id}") == {200, 401, 404, 413, 422, 500, 503}
+    # a read that knows who asks: 403 (paging names no record; a path parameter names one: 404)
+    assert declared("get", "/api/v1/enterprises") == {200, 401, 403, 413, 422, 500, 503}
+    assert declared("get", "/api/v1/hazards/{hazard_id}") == {200, 401, 403, 404, 413, 422, 500, 503}
     command = {401, 403, 404, 409, 413, 422, 500, 503}
     assert declared("post", "/api/v1/enterprises") == {201} | command
     assert declared("post", "/api/v1/hazards/{hazard_id}/plan") == {200} | command

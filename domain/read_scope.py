@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 # Roles that read the whole district.
 DISTRICT_READERS = frozenset({Role.COMMITTEE_OFFICE, Role.AUDITOR, Role.EXPERT, Role.SYSTEM})
+# Roles that read no record at all: the administrator (系统管理员) manages accounts and keys; though
+# their organisation is the 区安委办, they read none of its records, reports or lists (issue 12 item 6).
+NO_RECORD_READERS = frozenset({Role.ADMIN})
 # Who may read the Merkle log (checkpoints, inclusion and consistency proofs) and the audit export.
 AUDIT_READERS = frozenset({Role.COMMITTEE_OFFICE, Role.AUDITOR, Role.SYSTEM})
 
@@ -84,6 +87,8 @@ def read_scope(actor: Actor, reference: ReferenceData) -> ReadScope:
     """The reader's scope, from the actor and the reference data (sector rows and their lead units)."""
     if actor.role in DISTRICT_READERS:
         return ReadScope(district=True, role=actor.role, user_id=actor.user_id)
+    if actor.role in NO_RECORD_READERS:  # the administrator's unit (区安委办) is not theirs to read as
+        return ReadScope(role=actor.role, user_id=actor.user_id)
     org = actor.organisation_id
     if actor.is_enterprise:
         return ReadScope(enterprise_ids=frozenset({org}), role=actor.role, user_id=actor.user_id)
@@ -117,10 +122,10 @@ def report_unit(actor: Actor, unit: str | None, *, all_units: bool = False) -> s
 
     The district roles read any unit or, with ``unit`` omitted, the district roll-up (or, for lists with
     ``all_units``, every unit). A department, street or zone reads its own unit's only: omitted means its
-    own. An enterprise reads no report (403)."""
+    own. An enterprise or the administrator reads no report (403)."""
     if actor.role in DISTRICT_READERS:
         return unit
-    if actor.is_enterprise:
+    if actor.is_enterprise or actor.role in NO_RECORD_READERS:
         raise DomainError(
             "role_not_allowed", role=actor.role.value, role_zh=actor.role.zh, action="read reports", action_zh="查阅报表"
         )

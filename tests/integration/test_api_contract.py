@@ -64,7 +64,7 @@ def test_statuses_follow_from_what_an_operation_is_made_of(contract: dict[str, A
     assert declared("post", "/api/v1/enterprises") == {201} | command
     assert declared("post", "/api/v1/hazards/{hazard_id}/plan") == {200} | command
     assert declared("get", "/api/v1/reports/annex3") == {200, 401, 403, 413, 422, 500, 503}  # reads who asks
-    assert declared("get", "/api/v1/audit/proofs/{position}") == {200, 400, 401, 413, 422, 500, 503}  # a leaf, not a record
+    assert declared("get", "/api/v1/audit/proofs/{position}") == {200, 400, 401, 403, 413, 422, 500, 503}  # a leaf, no record
     assert declared("get", "/api/v1/signing-payload") == {200, 401, 403, 404, 413, 422, 500, 503}
 
 

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
 
-from api import contract, problems
+from api import contract, docs_ui, problems
 from api.body_limit import BodyLimit
 from api.deps import bounded_parameters
 from api.identity import credentials_checked
@@ -63,6 +63,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc from the package, no CDN (api/docs_ui.py)
+        redoc_url=None,
         dependencies=[
             Depends(bounded_parameters),  # every path and query parameter within the domain's bounds
             Depends(credentials_checked),  # a credential sent is a good one, on every route
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.include_router(health.metrics_router)
 
     contract.install(app)  # every status and the problem+json body in OpenAPI
+    docs_ui.install(app)  # /docs, /redoc and their assets, all from the package (works offline)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

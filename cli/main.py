@@ -43,22 +43,62 @@ app.add_typer(users_app, name="users")  # built-in accounts (log-in)
 app.add_typer(api_keys_app, name="api-keys")  # machine clients' keys
 
 
-def _load_demo(services: Services, seed: int) -> None:
+def _load_demo(services: Services, seed: int, base_url: str = "http://127.0.0.1:8000") -> None:
+    """Loads the demo district and its log-in accounts into an empty ledger (a ledger with events is left as it
+    is), then prints how to log in. In production (HAZARD_ENV) the demo's accounts are refused: exit 1."""
+    from demo.accounts import DemoAccountsRefused, refuse_in_production
     from demo.loader import load_demo
 
+    try:
+        refuse_in_production(services.settings.environment)
+    except DemoAccountsRefused as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
     if services.ledger.recorder.max_notification_id():
         console.print("演示数据已存在，跳过加载 / the ledger already holds events; demo not loaded again")
+        _print_demo_accounts(services, None, base_url)
         return
     with progress_bar() as bar:
         task = bar.add_task("加载演示区县 loading demo district", total=None)
         summary = load_demo(
-            services.pipeline, seed=seed, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            services.pipeline,
+            seed=seed,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            auth=services.auth,
         )
     console.print(
         f"演示数据 demo: {summary.enterprises} 家企业 enterprises, {summary.inspections} 次检查 inspections, "
         f"{summary.hazards} 条隐患 hazards, {summary.events} 个事件 events"
     )
     services.catch_up()
+    _print_demo_accounts(services, summary.accounts, base_url)
+
+
+def _print_demo_accounts(services: Services, accounts: Any, base_url: str) -> None:
+    """The demo's accounts (those in the store) with their published passwords, and how to log in."""
+    from demo.accounts import demo_account_rows
+
+    passwords = {row["user_id"]: row["password"] for row in demo_account_rows()}
+    if accounts is None:  # a ledger loaded before: the demo accounts it holds
+        stored = [services.auth.store.user(user_id) for user_id in passwords]
+        accounts = [a for a in stored if a is not None]
+    if not accounts:
+        return
+    table = Table(title="演示账户 demo accounts (development only 仅用于开发)")
+    for column in ("user id 用户名", "role 角色", "organisation 单位", "password 密码"):
+        table.add_column(column, overflow="fold")  # a password is never cut short
+    for a in accounts:
+        table.add_row(a.user_id, a.role.zh, a.organisation_name or a.organisation_id, passwords.get(a.user_id, ""))
+    console.print(table)
+    first = accounts[0]
+    console.print(
+        "登录取令牌 log in for a token:\n"
+        f"  curl -s -X POST {base_url}/api/v1/auth/token -d username={first.user_id} "
+        f"-d password={passwords.get(first.user_id, 'PASSWORD')}\n"
+        "  then send Authorization: Bearer <access_token>; "
+        f"or in Swagger ({base_url}/docs) press Authorize and log in with a user id and password above.",
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -77,7 +117,7 @@ def serve(
     services = open_services(db)
     try:
         if demo:
-            _load_demo(services, seed=2023)
+            _load_demo(services, seed=2023, base_url=f"http://{host}:{port}")
         backend = "PostgreSQL" if services.settings.is_postgres else "SQLite"
     finally:
         services.close()

@@ -30,6 +30,10 @@ inside the campaign months of ``ledger.reference.campaign`` (China time):
   complete, three not); eleven outstanding problems; the work logs of six units with every activity
   kind of Annex 1 and Annex 2.
 
+Given the authenticator (``auth=``), the demo then creates its log-in accounts, one per role
+(``demo/data/accounts.toml``, ``demo/accounts.py``; development only: refused with ``HAZARD_ENV=production``
+before any event is written).
+
 Every step is a typed command through the pipeline; a refused step stops the demo (it doubles
 as a smoke test). The commands the ledger must refuse are catalogued in
 ``tests/unit/test_demo_refusals.py``. The fixed material (enterprises, hazard templates, risk points,
@@ -49,9 +53,11 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from app.pipeline import CommandPipeline
+from demo.accounts import DemoAccount, create_demo_accounts, demo_accounts, refuse_in_production
 from demo.campaign import CampaignPlan
 from demo.enforcement import EnforcementStories
 from demo.hazards import HazardPlan
@@ -61,6 +67,9 @@ from domain.glossary import (
     Grade,
     HazardState,
 )
+
+if TYPE_CHECKING:
+    from app.auth import Authenticator
 
 __all__ = ["DemoSummary", "load_demo"]
 
@@ -104,6 +113,8 @@ class DemoSummary:
     work_log_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
     warning_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)
     accountability_ids: tuple[UUID, ...] = field(default=(), compare=False, repr=False)  # 责任倒查、追责问责
+    accounts: tuple[DemoAccount, ...] = field(default=(), compare=False, repr=False)  # log-in, one per role (auth=)
+    accounts_added: tuple[str, ...] = field(default=(), compare=False, repr=False)  # user ids created by this load
 
 
 class _Demo(HazardPlan, CampaignPlan, EnforcementStories):
@@ -137,9 +148,13 @@ def load_demo(
     *,
     seed: int = 2023,
     progress: Callable[[int, int], None] | None = None,
+    auth: Authenticator | None = None,
 ) -> DemoSummary:
-    """Fills a fresh ledger with the demo district and returns what it holds."""
+    """Fills a fresh ledger with the demo district and returns what it holds; given ``auth``, then adds
+    the demo's log-in accounts (those not there yet)."""
     ledger = pipeline.ledger
+    if auth is not None:
+        refuse_in_production(auth.settings.environment)  # before any event
     demo = _Demo(pipeline, seed)
     now = ledger.clock.now()
     if now < demo.limit:
@@ -168,6 +183,12 @@ def load_demo(
     cases = [ledger.enforcement.case(cid) for cid in case_ids]
     risk_point_ids = tuple(r.id for r in demo.risk_points if r.id is not None)
     work_logs = [ledger.work_logs.work_log(unit) for unit in dict.fromkeys(ledger.reference.units)]
+    accounts: tuple[DemoAccount, ...] = ()
+    added: tuple[DemoAccount, ...] = ()
+    if auth is not None:
+        cast = {f"ent{e.index:02d}": (str(e.id), e.name) for e in demo.enterprises}
+        accounts = demo_accounts(ledger.reference, cast)
+        added = create_demo_accounts(auth, accounts)
     return DemoSummary(
         seed=seed,
         enterprises=len(demo.enterprises),
@@ -203,4 +224,6 @@ def load_demo(
         work_log_ids=tuple(UUID(log["id"]) for log in work_logs if log["version"]),
         warning_ids=tuple(w.id for w in demo.warnings if w.id is not None),
         accountability_ids=tuple(r.id for r in demo.accountability if r.id is not None),
+        accounts=accounts,
+        accounts_added=tuple(a.user_id for a in added),
     )

@@ -129,8 +129,12 @@ def test_demo_loads_a_district_once_and_the_list_shows_it(db_url: str) -> None:
     first = runner.invoke(app, ["demo", "--db", db_url])
     assert first.exit_code == 0, first.output
     assert "家企业 enterprises" in first.output
+    # how to log in: the demo's accounts (one per role) with their passwords, the token request, Swagger
+    assert "demo-inspector" in first.output and "demo-inspector-2026" in first.output
+    assert "/api/v1/auth/token" in first.output and "Authorize" in first.output
     again = runner.invoke(app, ["demo", "--db", db_url])
     assert again.exit_code == 0 and "跳过加载" in again.output
+    assert "demo-office" in again.output  # the accounts already there, shown again
     services = build(Settings(db_url=db_url))
     try:
         services.catch_up()

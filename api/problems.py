@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from adapters.faults import DATABASE_UNAVAILABLE
+from domain.actor import Actor
 from domain.errors import DomainError, ErrorKind
 from projections.engine import ProjectionStalled
 
@@ -77,9 +78,28 @@ def _challenge(exc: DomainError) -> dict[str, str]:
     return {"WWW-Authenticate": f'{bearer}, ApiKey realm="hazard-ledger"'}
 
 
+def _record_refusal(request: Request, exc: DomainError) -> None:
+    """A 403 is a security event (who, what, from where, when; app/auth.py): auditors read them. Its record
+    failing must not change the answer."""
+    actor = getattr(request.state, "resolved_actor", None)
+    try:
+        request.app.state.services.auth.record(
+            "refused",
+            actor=actor.user_id if isinstance(actor, Actor) else None,
+            client_ip=request.client.host if request.client else None,
+            code=exc.code,
+            method=request.method,
+            path=request.url.path[:255],
+        )
+    except Exception:  # noqa: BLE001 — e.g. the database went away: the refusal is still answered
+        log.exception("could not record the refusal on %s", request.url.path)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        if exc.kind is ErrorKind.FORBIDDEN:
+            _record_refusal(request, exc)
         return problem(
             STATUS[exc.kind],
             exc.code,

@@ -168,6 +168,10 @@ def test_security_events_are_recorded_and_readable_by_auditors_and_admins(client
     assert client.get("/api/v1/security-events", headers=admin).status_code == 200
     inspector = bearer(login(client, "yjj-zhang")["access_token"])
     assert client.get("/api/v1/security-events", headers=inspector).json()["code"] == "role_not_allowed"
+    # that refusal is itself a security event: who, what, from where
+    refused = client.get("/api/v1/security-events", headers=auditor, params={"limit": 1}).json()["items"][0]
+    assert refused["kind"] == "refused" and refused["actor"] == "yjj-zhang" and refused["client_ip"] == "testclient"
+    assert refused["detail"] == {"code": "role_not_allowed", "method": "GET", "path": "/api/v1/security-events"}
     assert _code(client.get("/api/v1/security-events")) == "unauthenticated"
     metrics = client.get("/metrics").text
     assert 'hazard_ledger_security_events_total{kind="login"}' in metrics

@@ -46,6 +46,7 @@ it read at (`X-Read-Position`). Reads never write.
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, services: Services | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     services = services or build(settings, clock=clock)
+    services.auth.check_ready()
 
     workers = InProcessWorkers(services, settings.process_every_seconds) if settings.in_process_workers else None
 

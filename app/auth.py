@@ -259,8 +259,12 @@ class Authenticator:
             if settings.oidc_issuer and settings.oidc_mapping is not None
             else None
         )
-        if settings.environment == "production" and not settings.trust_identity_header:
-            _ = self.key  # a deployment that relies on log-in refuses to start without a provisioned signing key
+
+    def check_ready(self) -> None:
+        """An API that relies on log-in refuses to start without a provisioned signing key (the workers,
+        which issue no token, do not need it)."""
+        if self.settings.environment == "production" and not self.settings.trust_identity_header:
+            _ = self.key
 
     @property
     def key(self) -> bytes:

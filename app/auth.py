@@ -30,7 +30,7 @@ from domain.access import ROLE_ORG_KINDS
 from domain.actor import Actor
 from domain.errors import DomainError
 from domain.glossary import OrgKind, Role
-from domain.identity import PERSON_ROLES, check_account_fields, check_binding, check_password, claimed_actor
+from domain.identity import PERSON_ROLES, check_account_fields, check_binding, check_password, claimed_actor, throttle_seconds
 
 # Not in the default registry: /metrics (api/routes/health.py) adds it to the registry it builds.
 SECURITY_EVENTS = Counter(
@@ -287,8 +287,12 @@ class Authenticator:
             self.record("login_failed", subject=username[:128], client_ip=client_ip, reason="unknown_user")
             raise DomainError("bad_credentials")
         if account.locked_until is not None and account.locked_until > now:
+            until = account.locked_until.isoformat(timespec="seconds")
+            if account.failed_logins:  # a pause after a failure, not yet the lock-out
+                self.record("login_throttled", subject=username, client_ip=client_ip, until=until)
+                raise DomainError("login_throttled", until=until)
             self.record("login_refused_locked", subject=username, client_ip=client_ip)
-            raise DomainError("account_locked", until=account.locked_until.isoformat(timespec="seconds"))
+            raise DomainError("account_locked", until=until)
         if not self.store.password_matches(username, password):
             failures = self.store.count_failure(username)
             self.record("login_failed", subject=username, client_ip=client_ip, reason="bad_password", failures=failures)
@@ -297,6 +301,7 @@ class Authenticator:
                 self.store.update_user(username, now, locked_until=until, failed_logins=0)
                 self.record("account_locked", subject=username, client_ip=client_ip, until=until.isoformat())
                 raise DomainError("account_locked", until=until.isoformat(timespec="seconds"))
+            self.store.update_user(username, now, locked_until=now + timedelta(seconds=throttle_seconds(failures)))
             raise DomainError("bad_credentials")
         if account.disabled:
             self.record("login_refused_disabled", subject=username, client_ip=client_ip)

@@ -311,6 +311,9 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "account_locked": ErrorSpec(
         _U, "登录失败次数过多，账户已锁定至 {until}", "Too many failed log-ins: the account is locked until {until}"
     ),
+    "login_throttled": ErrorSpec(
+        _U, "登录失败，请于 {until} 之后再试", "A failed log-in: try again after {until}"
+    ),
     "account_disabled": ErrorSpec(_U, "账户已停用", "The account is disabled"),
     "token_expired": ErrorSpec(
         _U, "访问令牌已过期，请刷新或重新登录", "The access token has expired; refresh it or log in again"

@@ -21,6 +21,12 @@ MAX_USER_ID, MAX_ORG_ID = USER_ID, ORGANISATION_ID  # the widths of their column
 MIN_PASSWORD = 10
 
 
+def throttle_seconds(failures: int) -> int:
+    """How long an account waits after its ``failures``-th failed log-in in a row before the next try (1, 2,
+    4, 8 … seconds): guessing is slowed from the first failure; the lock-out comes after a few more."""
+    return min(2 ** max(0, failures - 1), 60)
+
+
 def check_binding(role: Role | str, kind: OrgKind | str) -> tuple[Role, OrgKind]:
     """The role and organisation kind of a person, if the role belongs to that kind; else
     ``role_organisation_mismatch`` (``domain/access.py``)."""

@@ -102,15 +102,25 @@ def test_a_disabled_account_can_neither_log_in_nor_use_its_token(client: TestCli
     login(client, "yjj-zhang")
 
 
-def test_failed_log_ins_lock_the_account_until_the_lock_expires(client: TestClient, auth_services: Services) -> None:
+def test_failed_log_ins_are_throttled_then_lock_the_account_until_the_lock_expires(
+    client: TestClient, auth_services: Services
+) -> None:
+    start = datetime.now(UTC)
+    auth_services.auth.now = lambda: start
     assert login(client, "yjj-zhang", "wrong password", status=401)["code"] == "bad_credentials"
+    # each failure makes the next try wait (1 s, then 2 s, …): even the right password, until then
+    assert login(client, "yjj-zhang", status=401)["code"] == "login_throttled"
+    auth_services.auth.now = lambda: start + timedelta(seconds=2)
     assert login(client, "yjj-zhang", "wrong password", status=401)["code"] == "bad_credentials"
+    auth_services.auth.now = lambda: start + timedelta(seconds=3)
+    assert login(client, "yjj-zhang", "wrong password", status=401)["code"] == "login_throttled"  # 2 s after the 2nd
+    auth_services.auth.now = lambda: start + timedelta(seconds=5)
     assert login(client, "yjj-zhang", "wrong password", status=401)["code"] == "account_locked"
     # locked: even the right password is refused, and another account is not affected
     assert login(client, "yjj-zhang", status=401)["code"] == "account_locked"
     login(client, "ajb-wang")
     assert login(client, "nobody", status=401)["code"] == "bad_credentials"
-    later = datetime.now(UTC) + timedelta(minutes=16)
+    later = start + timedelta(minutes=16)
     auth_services.auth.now = lambda: later
     assert login(client, "yjj-zhang")["access_token"]
     account = auth_services.auth.store.require_user("yjj-zhang")
@@ -147,6 +157,8 @@ def test_a_role_is_bound_to_its_organisation_kind(client: TestClient, auth_servi
 
 def test_security_events_are_recorded_and_readable_by_auditors_and_admins(client: TestClient, auth_services: Services) -> None:
     login(client, "yjj-zhang", "wrong password", status=401)
+    after = datetime.now(UTC) + timedelta(seconds=2)  # past the pause a failure imposes
+    auth_services.auth.now = lambda: after
     pair = login(client, "yjj-zhang")
     client.post("/api/v1/auth/refresh", data={"refresh_token": pair["refresh_token"]})
     key, _ = auth_services.auth.add_api_key("k", "inspector", "yjj", "department", "", "admin")

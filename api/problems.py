@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from adapters.faults import DATABASE_UNAVAILABLE
+from app.auth import IdentityProviderUnavailable
 from domain.actor import Actor
 from domain.errors import DomainError, ErrorKind
 from projections.engine import ProjectionStalled
@@ -166,6 +167,18 @@ def install(app: FastAPI) -> None:
             request.url.path,
             {"Retry-After": str(RETRY_AFTER_SECONDS)},
             details={name: {"event": s.position, "version": s.version} for name, s in exc.stalls.items()},
+        )
+
+    @app.exception_handler(IdentityProviderUnavailable)
+    def _provider_down(request: Request, exc: IdentityProviderUnavailable) -> JSONResponse:
+        log.warning("identity provider unavailable on %s: %s", request.url.path, exc)
+        return problem(
+            503,
+            "identity_provider_unavailable",
+            "身份提供方暂时无法访问，请稍后重试",
+            "The identity provider is temporarily unreachable; retry shortly",
+            request.url.path,
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
 
     for unavailable in DATABASE_UNAVAILABLE:

@@ -42,6 +42,11 @@ OIDC_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256"
 LOCAL_LEEWAY_SECONDS = 5
 
 
+class IdentityProviderUnavailable(Exception):
+    """The OpenID Connect provider's key set cannot be fetched (down, unreachable): the API answers 503 with
+    Retry-After, not a 401 that would tell a person their valid token is bad."""
+
+
 def _invalid(reason: str, reason_zh: str) -> DomainError:
     return DomainError("token_invalid", reason=reason, reason_zh=reason_zh)
 
@@ -177,8 +182,10 @@ class OidcVerifier:
         try:
             with urllib.request.urlopen(self.jwks_url, timeout=self.timeout) as response:  # noqa: S310 (a configured URL)
                 keys = jwt.PyJWKSet.from_dict(json.loads(response.read()))
-        except (OSError, ValueError, jwt.PyJWTError) as exc:
-            raise _invalid(f"the provider's key set is unreachable ({exc})", "无法获取身份提供方的公钥") from None
+        except OSError as exc:  # refused, timed out, no route: the provider is down, the token may be good
+            raise IdentityProviderUnavailable(f"{self.jwks_url}: {exc}") from None
+        except (ValueError, jwt.PyJWTError) as exc:
+            raise _invalid(f"the provider's key set is malformed ({exc})", "身份提供方的公钥集格式无效") from None
         self._keys = {key.key_id: key for key in keys.keys if key.key_id}
         self._fetched_at = time.monotonic()
 

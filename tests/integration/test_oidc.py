@@ -4,6 +4,7 @@ local server (a tiny http.server thread), minted here with RS256 keys; claims ma
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -187,6 +188,17 @@ def test_an_unknown_kid_refetches_the_key_set(client: TestClient, provider: Prov
     r = client.get("/api/v1/health", headers=bearer(provider.token("k3")))
     assert r.status_code == 401 and r.json()["code"] == "token_invalid" and "unknown signing key" in r.json()["message_en"]
     assert provider.fetches == 3  # fetched again, still unknown
+
+
+def test_an_unreachable_provider_is_a_503_not_a_bad_token(services: Services, provider: Provider) -> None:
+    token = provider.token()
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        services.auth.oidc.jwks_url = f"http://127.0.0.1:{closed.getsockname()[1]}/certs"  # type: ignore[union-attr]
+    with TestClient(create_app(services.settings, services=services)) as client:
+        r = client.get("/api/v1/hazards", headers=bearer(token))
+    assert r.status_code == 503 and r.json()["code"] == "identity_provider_unavailable", r.text
+    assert r.headers["retry-after"] and r.json()["message_zh"]
 
 
 def test_the_mapping_file_is_checked(tmp_path: Path) -> None:

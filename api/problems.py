@@ -79,6 +79,12 @@ def _challenge(exc: DomainError) -> dict[str, str]:
     return {"WWW-Authenticate": f'{bearer}, ApiKey realm="hazard-ledger"'}
 
 
+def retry_later(request: Request, code: str, zh: str, en: str, **extra: Any) -> JSONResponse:
+    """503 with Retry-After: something the request needs is unavailable for now (the database, the identity
+    provider, a stalled read model); the same request may succeed later."""
+    return problem(503, code, zh, en, request.url.path, {"Retry-After": str(RETRY_AFTER_SECONDS)}, **extra)
+
+
 def _record_refusal(request: Request, exc: DomainError) -> None:
     """A 403 is a security event (who, what, from where, when; app/auth.py): auditors read them. Its record
     failing must not change the answer."""
@@ -147,39 +153,25 @@ def install(app: FastAPI) -> None:
     def _unavailable(request: Request, exc: Exception) -> JSONResponse:
         # The database is down or restarting: a clean, retryable answer, never a 500 (the pools reconnect).
         log.warning("database unavailable on %s: %s", request.url.path, exc)
-        return problem(
-            503,
-            "database_unavailable",
-            "数据库暂时不可用，请稍后重试",
-            "The database is temporarily unavailable; retry shortly",
-            request.url.path,
-            {"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+        return retry_later(request, "database_unavailable", "数据库暂时不可用，请稍后重试",
+                           "The database is temporarily unavailable; retry shortly")  # fmt: skip
 
     @app.exception_handler(ProjectionStalled)
     def _stalled(request: Request, exc: ProjectionStalled) -> JSONResponse:
         # A command that freezes figures (a report submission) must not freeze figures behind the log.
-        return problem(
-            503,
+        return retry_later(
+            request,
             "read_model_stalled",
             "读模型停在无法应用的事件上，已报告运维人员，请稍后重试",
             "A read model is stopped at an event it cannot apply; operators are alerted. Retry later",
-            request.url.path,
-            {"Retry-After": str(RETRY_AFTER_SECONDS)},
             details={name: {"event": s.position, "version": s.version} for name, s in exc.stalls.items()},
         )
 
     @app.exception_handler(IdentityProviderUnavailable)
     def _provider_down(request: Request, exc: IdentityProviderUnavailable) -> JSONResponse:
         log.warning("identity provider unavailable on %s: %s", request.url.path, exc)
-        return problem(
-            503,
-            "identity_provider_unavailable",
-            "身份提供方暂时无法访问，请稍后重试",
-            "The identity provider is temporarily unreachable; retry shortly",
-            request.url.path,
-            {"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+        return retry_later(request, "identity_provider_unavailable", "身份提供方暂时无法访问，请稍后重试",
+                           "The identity provider is temporarily unreachable; retry shortly")  # fmt: skip
 
     for unavailable in DATABASE_UNAVAILABLE:
         app.add_exception_handler(unavailable, _unavailable)

@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     services = services or build(settings, clock=clock)
     services.auth.check_ready()
 
-    workers = InProcessWorkers(services, settings.process_every_seconds) if settings.in_process_workers else None
+    workers = InProcessWorkers(services) if settings.in_process_workers else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

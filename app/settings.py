@@ -47,7 +47,6 @@ class Settings:
     # one machine: the API process also runs the projection follower, the checkpoint signer and the process
     # managers (HAZARD_IN_PROCESS_WORKERS); a deployment with worker processes of their own sets 0
     in_process_workers: bool = True
-    process_every_seconds: float = 60.0  # 0: the process managers never run in-process
     # records kept in memory per context after a command (the library's aggregate cache): a later command
     # reads only the events stored since, from any process (fast-forward); 0 turns it off
     aggregate_cache: int = 10000
@@ -90,7 +89,6 @@ class Settings:
             checkpoint_dir=Path(env.get("HAZARD_CHECKPOINT_DIR", "var/checkpoints")),
             checkpoint_every_minutes=float(env.get("HAZARD_CHECKPOINT_EVERY_MINUTES", "10")),
             in_process_workers=env.get("HAZARD_IN_PROCESS_WORKERS", "1").lower() in ("1", "true", "yes"),
-            process_every_seconds=float(env.get("HAZARD_PROCESS_EVERY_SECONDS", "60")),
             aggregate_cache=int(env.get("HAZARD_AGGREGATE_CACHE", "10000")),
             max_body_bytes=int(env.get("HAZARD_MAX_BODY_BYTES", str(32 * 1024 * 1024))),
             db_connect_timeout=int(env.get("HAZARD_DB_CONNECT_TIMEOUT", "3")),

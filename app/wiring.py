@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -22,16 +23,17 @@ from app.auth import Authenticator
 from app.pipeline import CommandPipeline
 from app.settings import Settings
 from audit.log import AuditLog, MerkleLogProjection  # the Merkle log of the event store (audit/)
-from domain.business_time import Clock
+from domain.business_time import Clock, business_date
 from domain.ledger import Ledger
 from domain.reference_data import load_reference
+from domain.warning_rules import Proposal
 from projections.accountability import AccountabilityProjection  # accountability trail (谁检查、谁签名、谁负责)
 from projections.accountability_queries import AccountabilityQueries
 from projections.annex_reports import AnnexQueries
 from projections.engine import ProjectionRunner, ProjectionStalled, catch_up_together, listen_wait, polling_wait, stalled
 from projections.hazard_queries import HazardQueries
-from projections.process_facts import ProcessFactsProjection  # process managers, warnings
-from projections.process_queries import ProcessQueries
+from projections.process_facts import ProcessFactsProjection  # derived facts: warnings, closures
+from projections.process_queries import AsOf, ProcessQueries
 from projections.records import RecordsProjection
 
 
@@ -40,7 +42,7 @@ class ReadModels:
     """The projections over the event log, each with its runner."""
 
     records: ProjectionRunner  # hazard lists, registers, annex figures
-    process_facts: ProjectionRunner  # what the process managers and the warning ladder read
+    process_facts: ProjectionRunner  # what the derived facts (warning ladder, repeat offenders) are computed from
     accountability: ProjectionRunner  # 谁检查、谁签名、谁负责
     merkle_log: ProjectionRunner  # the audit log's tree (audit/log.py)
 
@@ -56,7 +58,7 @@ class Services:
     read_models: ReadModels
     queries: HazardQueries
     annexes: AnnexQueries
-    process_queries: ProcessQueries  # what the process managers and the warning ladder read
+    process_queries: ProcessQueries  # the derived facts: warning ladder, repeat offenders
     accountability_queries: AccountabilityQueries  # 谁检查、谁签名、谁负责
     idempotency: IdempotencyStore
     server_held_keys: ServerHeldKeyStore
@@ -130,6 +132,21 @@ def _bound_event_store_waits(ledger: Ledger, settings: Settings) -> None:
     pool.timeout = max(0.1, settings.db_pool_timeout / LIBRARY_ATTEMPTS - LIBRARY_RETRY_WAIT)
 
 
+@dataclass(frozen=True)
+class LadderProposalsOfReadModel:
+    """The ladder's proposals for a decision (``domain/services/warnings.LadderProposals``): judged from
+    every recorded act, so the read model is caught up first (a command, not a GET)."""
+
+    runner: ProjectionRunner
+    queries: ProcessQueries
+
+    def proposal(self, warning_id: UUID, at: datetime) -> Proposal | None:
+        catch_up_together([self.runner])
+        if stalls := stalled(self.runner.engine):
+            raise ProjectionStalled(stalls)
+        return self.queries.proposal(warning_id, AsOf(business_date(at)))
+
+
 def build(settings: Settings, clock: Clock | None = None) -> Services:
     sqlite_path = settings.sqlite_path()
     if sqlite_path is not None:
@@ -155,14 +172,16 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     for model in read_models:
         model.create_tables()
     idempotency = IdempotencyStore(engine)
+    process_queries = ProcessQueries(engine, reference, rules, read_models.process_facts.tables)
+    ledger.warnings.proposals = LadderProposalsOfReadModel(read_models.process_facts, process_queries)
     return Services(
         settings=settings,
         ledger=ledger,
         engine=engine,
         read_models=read_models,
-        queries=HazardQueries(engine, reference, read_models.records.tables),
+        queries=HazardQueries(engine, reference, read_models.records.tables, ledger.clock),
         annexes=AnnexQueries(engine, reference, read_models.records.tables),
-        process_queries=ProcessQueries(engine, reference, rules, read_models.process_facts.tables),
+        process_queries=process_queries,
         accountability_queries=AccountabilityQueries(
             engine,
             reference,

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from app.process_managers import process_loop
 from app.wiring import Services
 from audit.log import checkpoint_loop
 from projections.engine import ProjectionRunner, follow
@@ -82,7 +81,6 @@ def supervise(status: WorkerStatus, target: Callable[..., None], args: tuple[obj
 @dataclass
 class InProcessWorkers:
     services: Services
-    process_every: float = 60.0  # 0: no process managers here
     stop: threading.Event = field(default_factory=threading.Event)
     runners: list[ProjectionRunner] | None = None  # the read models to follow (default: all)
     checkpoints: bool = True
@@ -94,8 +92,6 @@ class InProcessWorkers:
         self._spawn("projections", self._follow)
         if self.checkpoints and services.settings.checkpoint_every_minutes > 0:
             self._spawn("checkpoints", checkpoint_loop, services.audit, services.settings.checkpoint_every_minutes, self.stop)
-        if self.process_every > 0:  # deadline watcher, warning ladder, repeat-offender detector
-            self._spawn("process-managers", process_loop, services, self.stop, self.process_every)
 
     def _follow(self) -> None:
         # Each (re)start listens anew: after an outage the old LISTEN connection is gone with the server.

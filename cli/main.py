@@ -107,11 +107,8 @@ def serve(
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load the demo district first if the ledger is empty")] = False,
-    process_every: Annotated[
-        float, typer.Option("--process-every", help="run the process managers every N seconds in-process (0: never)")
-    ] = 60.0,
 ) -> None:
-    """Run the HTTP API (and the projection worker and process managers in-process) at http://HOST:PORT."""
+    """Run the HTTP API (and the projection and checkpoint workers in-process) at http://HOST:PORT."""
     import uvicorn
 
     services = open_services(db)
@@ -124,7 +121,6 @@ def serve(
     # The API process builds its own services from the same settings (the app factory), with its workers.
     os.environ["HAZARD_DB_URL"] = services.settings.db_url
     os.environ["HAZARD_IN_PROCESS_WORKERS"] = "1"
-    os.environ["HAZARD_PROCESS_EVERY_SECONDS"] = str(process_every)
     console.print(f"事故隐患台账 API: http://{host}:{port}/docs  ({backend})")
     uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, log_level="info")
 
@@ -140,53 +136,6 @@ def demo(
         _load_demo(services, seed)
     finally:
         services.close()
-
-
-@app.command()
-def process(
-    db: DbOption = None,
-    once: Annotated[bool, typer.Option("--once", help="run once and exit (exit code 1 if a command was refused)")] = False,
-    every: Annotated[float, typer.Option("--every", help="seconds between runs when not --once")] = 60.0,
-) -> None:
-    """Run the process managers: deadline watcher (逾期), warning ladder (分级警示), repeat-offender detector."""
-    import time
-
-    from app.process_managers import run_process_managers
-
-    services = open_services(db)
-    summary = None
-    try:
-        while True:
-            try:
-                summary = run_process_managers(services)
-                _print_process_summary(summary)
-            except Exception as exc:  # noqa: BLE001 — a following worker survives a failed run
-                if once:
-                    raise
-                console.print(f"[red]运行失败 run failed, retrying in {every:g} s:[/red] {exc!r}")
-            if once:
-                break
-            time.sleep(every)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        services.close()
-    if once and summary is not None and summary.errors:
-        raise typer.Exit(1)
-
-
-def _print_process_summary(summary: Any) -> None:
-    if summary.skipped:
-        console.print(f"{_beijing(summary.at)} 跳过 skipped: {summary.skipped}")
-        return
-    console.print(
-        f"{_beijing(summary.at)} 逾期 overdue marked: {len(summary.deadlines_missed)}, "
-        f"建议提请关闭 closure recommendations: {len(summary.closures_recommended)}, "
-        f"分级警示 warnings proposed: {len(summary.warnings_proposed)}, "
-        f"已处理 already done: {summary.already_done}, 错误 errors: {len(summary.errors)}"
-    )
-    for error in summary.errors:
-        console.print(f"[red]{error['manager']} {error['record']}: {error['code']} {error['message']}[/red]")
 
 
 @app.command()
@@ -229,9 +178,7 @@ def project(
                 console.print("following new events (Ctrl-C to stop)")
                 # Supervised like serve's: restarted with backoff after any error (a database outage); with
                 # the Merkle log, a signed checkpoint every HAZARD_CHECKPOINT_EVERY_MINUTES.
-                workers = InProcessWorkers(
-                    services, process_every=0, stop=stop, runners=runners, checkpoints=only in (None, "merkle_log")
-                )
+                workers = InProcessWorkers(services, stop=stop, runners=runners, checkpoints=only in (None, "merkle_log"))
                 workers.start()
                 try:
                     while not stop.wait(1.0):

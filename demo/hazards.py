@@ -39,7 +39,7 @@ from demo.tables import (
     Template,
 )
 from demo.verbs import VERBS
-from domain.actor import SYSTEM_ACTOR, Actor
+from domain.actor import Actor
 from domain.business_time import CHINA_TZ, business_date
 from domain.commands.enterprises import RegisterEnterprise
 from domain.commands.hazards import (
@@ -774,8 +774,7 @@ class HazardPlan(Planner):
                 run = self.call(h, "record_progress", ent.safety, at, note=note, percent=percent)
                 label += f" {percent}"
             elif name == "missed":
-                run = self.call(h, "mark_deadline_missed", SYSTEM_ACTOR, at)
-                label += f" {missed_day}"
+                continue  # the deadline passes: the miss is derived (domain/hazard_timeline.py), nobody records it
             elif name == "extend":
                 reason = rng.choice(LIFECYCLE["extend_reasons"])
                 run = self.call(

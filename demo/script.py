@@ -32,7 +32,7 @@ from demo.planner import Planner
 from demo.records import _Accident, _Case, _Enterprise, _Hazard, _Next
 from demo.tables import JOINT_MEASURES, SAFETY_LAW, STORIES
 from demo.verbs import VERBS
-from domain.actor import SYSTEM_ACTOR, Actor
+from domain.actor import Actor
 from domain.commands.accidents import ReportAccident
 from domain.glossary import AccidentGrade, Assessor, Stoppage, SupervisionLevel
 from domain.ledger import Receipt
@@ -84,7 +84,6 @@ class Script(Planner):
             "director": self.director,
             "experts": self.experts,
             "leaders": self.leaders,
-            "SYSTEM": SYSTEM_ACTOR,
             **picks,
         }
 

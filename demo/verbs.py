@@ -14,7 +14,7 @@ VERBS: dict[str, type[RecordCommand]] = {
     "record_progress": hazards.RecordProgress,
     "lift_supervision": hazards.LiftSupervision,
     "extend_deadline": hazards.ExtendDeadline,
-    "mark_deadline_missed": hazards.MarkDeadlineMissed,
+    "record_deadline_miss": hazards.RecordDeadlineMiss,
     "complete_rectification": hazards.CompleteRectification,
     "verify": hazards.VerifyRectification,
     "close_hazard": hazards.CloseHazard,

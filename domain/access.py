@@ -28,7 +28,7 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "list_for_supervision": _REG,
     "lift_supervision": _REG,
     "extend_deadline": _REG,
-    "mark_deadline_missed": frozenset({Role.SYSTEM, Role.COMMITTEE_OFFICE}),
+    "record_deadline_miss": frozenset({Role.COMMITTEE_OFFICE}),
     "complete_rectification": _ENT,
     # verification: never by the enterprise whose work is verified (Hazard.verify also refuses anyone of
     # the claimer's organisation); a major only by MAJOR_VERIFIER_ROLES. Closing: regulators, and the
@@ -72,13 +72,13 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "interview_enterprise": _REG,
     "expose_case": _REG,
     "publish_as_typical": _REG,
-    "recommend_closure": _REG | {Role.SYSTEM},
+    "recommend_closure": _REG,
     "close_case": _REG,
     "publish_batch": frozenset({Role.COMMITTEE_OFFICE, Role.INSPECTOR}),
     # end enforcement
     # warnings (分级警示): the ladder (system) or the safety committee office proposes; the office
     # alone confirms or dismisses.
-    "propose_warning": frozenset({Role.SYSTEM, Role.COMMITTEE_OFFICE}),
+    "propose_warning": frozenset({Role.COMMITTEE_OFFICE}),
     "confirm_warning": frozenset({Role.COMMITTEE_OFFICE}),
     "dismiss_warning": frozenset({Role.COMMITTEE_OFFICE}),
     # end warnings

@@ -11,6 +11,7 @@ from eventsourcing.utils import register_topic
 
 from domain.actor import Actor
 from domain.errors import DomainError
+from domain.glossary import Role
 
 TOPIC_PREFIX = "hazard-ledger"
 
@@ -45,7 +46,10 @@ class LedgerAggregate(Aggregate):
 
         def mutate(self, aggregate: Any) -> Any:
             aggregate = super().mutate(aggregate)
-            aggregate.last_occurred_at = self.occurred_at
+            # What the system derived (the deadline watcher of earlier versions wrote such facts) never
+            # moves the record's business order: no person's act dated before it is refused for it.
+            if self.actor.role is not Role.SYSTEM or not hasattr(aggregate, "last_occurred_at"):
+                aggregate.last_occurred_at = self.occurred_at
             return aggregate
 
     not_found_code = "record_not_found"

@@ -21,8 +21,10 @@ The plan's rules (呈贡区行动方案, "聚焦排查整治重点精准严格�
    open unless a reason is given (``cited_hazard_open``).
 5. **Publication** — ``CasePublishedAsTypical`` here; the periodic batches are ``domain/publication.py``.
 
-The rules need facts of the cited hazards at the time of the command; the application service reads
-them (:class:`CitedHazardFacts`) and passes them in, so the aggregate stays independent of the store.
+The rules need facts of the cited hazards as of the command's business time (not as they stand when
+it is recorded: a penalty entered a month late is judged by the hazard as it was on the decision's
+day); the application service reads them (:class:`CitedHazardFacts`) and passes them in, so the
+aggregate stays independent of the store.
 """
 
 from __future__ import annotations
@@ -69,13 +71,16 @@ class CitedHazardFacts:
     rectification_lapsed: bool
 
     @classmethod
-    def of(cls, hazard: Hazard, rules: LedgerRules) -> CitedHazardFacts:
+    def of(cls, hazard: Hazard, rules: LedgerRules, at: datetime) -> CitedHazardFacts:
+        """The hazard as it stood at the command's business time ``at`` (acts recorded later but dated
+        after ``at`` do not count; a missed deadline counts from the day after it)."""
+        then = hazard.status_at(at)
         return cls(
             hazard_id=hazard.id,
             major=hazard.is_major,
-            open=hazard.is_open,
-            self_report_exempt=hazard.self_report_exempt(rules.report_to_regulator_hours),
-            rectification_lapsed=hazard.rectification_lapsed,
+            open=then.open,
+            self_report_exempt=hazard.self_report_exempt(rules.report_to_regulator_hours, at),
+            rectification_lapsed=then.lapsed,
         )
 
 

@@ -7,15 +7,18 @@
                                                                                    verified ──HazardClosed──▶ closed
     reported | rectifying | pending_verification ──HazardVoided──▶ voided
 
-Parallel tracks for majors: reported to the regulator; listed for supervision ⇄ lifted; overdue
-(DeadlineMissed, cleared by completion or an extension). Public methods check the rules and then
-trigger an event; the private ``@event`` methods only assign state, so replay never re-checks.
+Parallel tracks for majors: reported to the regulator; listed for supervision ⇄ lifted. Whether a
+deadline was missed (逾期) is derived from the acts' business times (``domain/hazard_timeline.py``),
+never stored: ``status_at(moment)`` is the hazard as of a business time. A 区安委办 clerk may state a
+deadline missed or not from paper records (``DeadlineMissRecorded``). Public methods check the rules
+and then trigger an event; the private ``@event`` methods only assign state, so replay never re-checks.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -33,6 +36,7 @@ from domain.glossary import (
     HazardState,
     Role,
 )
+from domain.hazard_timeline import HazardStatus, Step, StepKind, status, step_of
 from domain.inputs import invalid, term
 from domain.signatures import PersonalSignature, upcast_unsigned_with_attachments_v1_v2
 from domain.values import RectificationPlan, SupervisionListing
@@ -47,7 +51,7 @@ ALLOWED_FROM: dict[str, frozenset[HazardState]] = {
     "list_for_supervision": frozenset({S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION}),
     "lift_supervision": frozenset({S.VERIFIED}),
     "extend_deadline": frozenset({S.RECTIFYING}),
-    "mark_deadline_missed": frozenset({S.RECTIFYING}),
+    "record_deadline_miss": frozenset({S.RECTIFYING, S.PENDING_VERIFICATION, S.VERIFIED, S.CLOSED}),
     "complete_rectification": frozenset({S.RECTIFYING}),
     "verify": frozenset({S.PENDING_VERIFICATION}),
     "close": frozenset({S.VERIFIED}),
@@ -65,6 +69,14 @@ MAJOR_CLOSER_ROLES = frozenset({Role.INSPECTOR, Role.STREET_OFFICER, Role.COMMIT
 @stable_topics
 class Hazard(LedgerAggregate):
     not_found_code = "hazard_not_found"
+
+    class Event(LedgerAggregate.Event):
+        def mutate(self, aggregate: Any) -> Any:
+            aggregate = super().mutate(aggregate)
+            step = step_of(self)
+            if step is not None and step.kind is not StepKind.REPORTED:  # the report's step is set by __init__
+                aggregate.steps.append(step)
+            return aggregate
 
     @event("HazardReported")
     def __init__(
@@ -101,9 +113,9 @@ class Hazard(LedgerAggregate):
         self.plan: RectificationPlan | None = None
         self.deadline: date | None = None
         self.listing: SupervisionListing | None = None
-        self.overdue = False
-        # Once a deadline is missed the rectification has lapsed, for good (loses the self-report exemption).
-        self.rectification_lapsed = False
+        self.deadlines: list[date] = []  # every deadline the hazard had (plan, extensions)
+        # What the derived facts fold over (domain/hazard_timeline.py).
+        self.steps: list[Step] = [Step(StepKind.REPORTED, occurred_at)]
         self.claimed_by: Actor | None = None
         self.verified_by: Actor | None = None
         self.evidence: list[str] = []
@@ -170,16 +182,22 @@ class Hazard(LedgerAggregate):
         """Still a hazard: neither rectified (verified, closed) nor voided."""
         return self.state in (S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION)
 
-    def self_report_exempt(self, report_hours: int) -> bool:
-        """Plan rule 1 (依法不予行政处罚): a major the enterprise found itself, reported to the regulator
-        within ``report_hours`` of finding it, and whose rectification never lapsed."""
+    def status_at(self, moment: datetime) -> HazardStatus:
+        """The hazard as of business time ``moment`` (its acts up to then; derived facts included)."""
+        return status(self.steps, moment)
+
+    def self_report_exempt(self, report_hours: int, moment: datetime) -> bool:
+        """Plan rule 1 (依法不予行政处罚), as of business time ``moment``: a major the enterprise found
+        itself, reported to the regulator within ``report_hours`` of finding it, and whose
+        rectification had not lapsed by then."""
+        now = self.status_at(moment)
         return (
             self.is_major
             and self.source is HazardSource.SELF_INSPECTION
-            and self.reported_to_regulator_at is not None
-            and (self.reported_to_regulator_at - self.reported_at).total_seconds() <= report_hours * 3600
-            and not self.rectification_lapsed
-            and self.state is not S.VOIDED
+            and now.reported_to_regulator_at is not None
+            and not now.self_report_late(moment, report_hours)
+            and not now.lapsed
+            and now.state is not S.VOIDED
         )
 
     def check_can(self, action: str, occurred_at: datetime) -> None:
@@ -326,15 +344,21 @@ class Hazard(LedgerAggregate):
             approver=approver.strip(),
         )
 
-    def mark_deadline_missed(self, actor: Actor, occurred_at: datetime) -> None:
-        self.check_can("mark_deadline_missed", occurred_at)
-        if self.deadline is None:
-            raise DomainError("no_deadline")
-        if self.overdue:
-            raise DomainError("already_overdue")
-        if business_date(occurred_at) <= self.deadline:
-            raise DomainError("deadline_not_passed", deadline=self.deadline.isoformat())
-        self._deadline_missed(actor=actor, occurred_at=occurred_at, deadline=self.deadline)
+    def record_deadline_miss(self, actor: Actor, occurred_at: datetime, deadline: date, missed: bool, reason: str) -> None:
+        """A 区安委办 clerk states, from paper records, that the deadline ``deadline`` was missed (or was
+        not): it decides for that deadline over what the acts' dates derive (``hazard_timeline``)."""
+        self.check_can("record_deadline_miss", occurred_at)
+        if deadline not in self.deadlines:
+            invalid("deadline", "not a deadline of this hazard", "不是该隐患的整改期限")
+        if not business_date(occurred_at) > deadline:
+            raise DomainError("deadline_not_passed", deadline=deadline.isoformat())
+        if not isinstance(missed, bool):
+            invalid("missed", "true or false", "应为是或否")
+        if not reason.strip():
+            invalid("reason", "required", "必填")
+        self._deadline_miss_recorded(
+            actor=actor, occurred_at=occurred_at, deadline=deadline, missed=missed, reason=reason.strip()
+        )
 
     def complete_rectification(self, actor: Actor, occurred_at: datetime, note: str) -> None:
         self.check_can("complete_rectification", occurred_at)
@@ -416,6 +440,8 @@ class Hazard(LedgerAggregate):
     def _plan_filed(self, actor: Actor, occurred_at: datetime, plan: RectificationPlan) -> None:
         self.plan = plan
         self.deadline = plan.deadline
+        if plan.deadline is not None:
+            self.deadlines.append(plan.deadline)
         self.state = S.RECTIFYING
 
     @event("ProgressRecorded")
@@ -457,22 +483,26 @@ class Hazard(LedgerAggregate):
         approver: str,
     ) -> None:
         self.deadline = new_deadline
-        self.overdue = False
+        self.deadlines.append(new_deadline)
 
+    # Written by earlier versions: by their deadline watcher (a derived fact, recomputed now and never
+    # blocking a person's act) or by a 区安委办 clerk (a statement, read as DeadlineMissRecorded missed).
     @event("DeadlineMissed")
     def _deadline_missed(self, actor: Actor, occurred_at: datetime, deadline: date) -> None:
-        self.overdue = True
-        self.rectification_lapsed = True
+        pass
+
+    @event("DeadlineMissRecorded")
+    def _deadline_miss_recorded(self, actor: Actor, occurred_at: datetime, deadline: date, missed: bool, reason: str) -> None:
+        pass
 
     @event("RectificationCompleted")
     def _completed(self, actor: Actor, occurred_at: datetime, note: str) -> None:
         self.claimed_by = actor
-        self.overdue = False
         self.state = S.PENDING_VERIFICATION
 
     # Signed acts (class_version 2): the evidence digests the signature covers, and the personal
     # signature; a v1 event (stored before signatures) comes back with neither.
-    class VerificationPassed(LedgerAggregate.Event):
+    class VerificationPassed(Event):
         class_version = 2
         opinion: str
         assessed_by: list[str]
@@ -480,7 +510,7 @@ class Hazard(LedgerAggregate):
         signature: PersonalSignature | None
         upcast_v1_v2 = staticmethod(upcast_unsigned_with_attachments_v1_v2)
 
-    class VerificationFailed(LedgerAggregate.Event):
+    class VerificationFailed(Event):
         class_version = 2
         opinion: str
         assessed_by: list[str]
@@ -488,7 +518,7 @@ class Hazard(LedgerAggregate):
         signature: PersonalSignature | None
         upcast_v1_v2 = staticmethod(upcast_unsigned_with_attachments_v1_v2)
 
-    class HazardClosed(LedgerAggregate.Event):
+    class HazardClosed(Event):
         class_version = 2
         note: str
         attachments: list[str]

@@ -86,7 +86,7 @@ HANDLERS: dict[type[Command], Callable[..., Receipt]] = {
     hazards_commands.ListForSupervision: HazardApplication.list_for_supervision,
     hazards_commands.LiftSupervision: HazardApplication.lift_supervision,
     hazards_commands.ExtendDeadline: HazardApplication.extend_deadline,
-    hazards_commands.MarkDeadlineMissed: HazardApplication.mark_deadline_missed,
+    hazards_commands.RecordDeadlineMiss: HazardApplication.record_deadline_miss,
     hazards_commands.CompleteRectification: HazardApplication.complete_rectification,
     hazards_commands.VerifyRectification: HazardApplication.verify,
     hazards_commands.CloseHazard: HazardApplication.close_hazard,

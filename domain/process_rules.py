@@ -1,118 +1,92 @@
-"""What the deadline watcher and the repeat-offender detector decide: pure rules over plain facts.
+"""The repeat-offender detector (enforcement rule 3, DESIGN §3.3): a pure rule over plain facts.
 
-The process managers (``api/process_managers.py``) read the facts from the ``process_facts`` read
-model, ask these functions what is due, and send the commands as the system actor. The domain stays
-the judge: a command refused because it was already done (``already_overdue``, ``already_recommended``)
-is how a second run, a restart or a concurrent worker ends up appending nothing.
+Like every derived fact (``domain/hazard_timeline.py``), the recommendation is computed from the
+people's acts and their business times, never stored: it carries the business date on which its
+conditions first held, and an act entered late (a verification dated before that day, a penalty
+decided earlier) moves or removes it without anything to retract. The read model
+(``projections/process_queries.py``) gathers the facts as of a date and known at a time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from domain.business_time import CHINA_TZ, business_date
+from domain.business_time import business_date
 from domain.enforcement import closure_recommended
-from domain.glossary import HazardState
 from domain.reference_data import LedgerRules
-
-# ===== deadline watcher (DeadlineMissed, DESIGN §3.1) ==========================================
-
-
-@dataclass(frozen=True)
-class DeadlineFact:
-    hazard_id: UUID
-    state: HazardState
-    deadline: date | None
-    overdue: bool
-    last_occurred_at: datetime  # business time of the hazard's latest event
-
-
-@dataclass(frozen=True)
-class DeadlineMiss:
-    hazard_id: UUID
-    deadline: date
-    occurred_at: datetime
-
-
-def first_instant_after(day: date) -> datetime:
-    """00:00 Beijing time of the day after ``day``: when a deadline ``day`` is missed."""
-    return datetime.combine(day + timedelta(days=1), time.min, CHINA_TZ)
-
-
-def deadline_missed_at(deadline: date, last_occurred_at: datetime) -> datetime:
-    """The business time a missed deadline is recorded at: the first instant of the day after the
-    deadline (Beijing), never earlier than the hazard's last event (business order)."""
-    return max(first_instant_after(deadline), last_occurred_at)
-
-
-def deadlines_missed(facts: Iterable[DeadlineFact], now: datetime) -> list[DeadlineMiss]:
-    """Every rectifying hazard whose deadline (a Beijing date) has passed — today is after it — and that
-    is not marked overdue yet, with the business time to record the miss at."""
-    today = business_date(now)
-    return sorted(
-        (
-            DeadlineMiss(f.hazard_id, f.deadline, deadline_missed_at(f.deadline, f.last_occurred_at))
-            for f in facts
-            if f.state is HazardState.RECTIFYING and f.deadline is not None and not f.overdue and f.deadline < today
-        ),
-        key=lambda m: (m.deadline, str(m.hazard_id)),
-    )
-
-
-# ===== repeat-offender detector (enforcement rule 3, DESIGN §3.3) ==============================
 
 
 @dataclass(frozen=True)
 class CitingCase:
-    """An enforcement case citing the hazard. ``enterprise_penalties`` counts its penalty decisions
-    against the enterprise (a dual penalty once), as ``EnforcementCase.enterprise_penalties_until``."""
+    """An enforcement case citing the hazard: when it was opened and closed (business times), and the
+    business times of its penalty decisions against the enterprise (a dual penalty once), as
+    ``EnforcementCase.enterprise_penalties_until`` counts them."""
 
     case_id: UUID
     opened_at: datetime
-    closed: bool
-    enterprise_penalties: int
-    recommended_hazard_id: UUID | None = None  # the hazard its ClosureRecommended names, if any
+    closed_at: datetime | None
+    penalties: tuple[datetime, ...]
 
 
 @dataclass(frozen=True)
 class CitedHazard:
+    """A major hazard cited by enforcement cases: its report day and the day it was rectified (passed
+    verification, closure or voiding), if it was."""
+
     hazard_id: UUID
-    major: bool
-    open: bool
     reported_on: date
+    rectified_on: date | None
     cases: tuple[CitingCase, ...]
 
 
 @dataclass(frozen=True)
 class ClosureDue:
+    """A closure recommendation (建议提请关闭) on ``case_id`` for ``hazard_id``, true from ``on``."""
+
     case_id: UUID
     hazard_id: UUID
     other_case_ids: tuple[UUID, ...]
+    on: date
     open_days: int
     prior_penalties: int
 
 
-def closures_due(hazards: Iterable[CitedHazard], today: date, rules: LedgerRules) -> list[ClosureDue]:
-    """For each open major hazard cited by enforcement cases and meeting ``closure_recommended`` (open
+def _open_on(case: CitingCase, day: date) -> bool:
+    return business_date(case.opened_at) <= day and (case.closed_at is None or business_date(case.closed_at) > day)
+
+
+def closure_due(hazard: CitedHazard, rules: LedgerRules) -> ClosureDue | None:
+    """The first day a major cited by enforcement cases met ``closure_recommended`` — open
     ``repeat_offender_open_days`` days since its report day, penalised ``repeat_offender_penalties``
-    times over all the cases citing it): recommend closure on the most recently opened case citing it
-    that is still open and not yet marked — once per hazard (skipped when any citing case is already
-    marked for it, or no open unmarked case is left)."""
-    due = []
-    for h in hazards:
-        if not (h.major and h.open) or any(c.recommended_hazard_id == h.hazard_id for c in h.cases):
+    times over all the cases citing it (by business date) — while still unrectified and cited by a
+    case open that day; the recommendation goes on the most recently opened case open that day."""
+    penalties = sorted(business_date(p) for c in hazard.cases for p in c.penalties)
+    needed = rules.repeat_offender_penalties
+    if len(penalties) < needed:
+        return None
+    nth = penalties[needed - 1] if needed > 0 else hazard.reported_on
+    earliest = max(hazard.reported_on + timedelta(days=rules.repeat_offender_open_days), nth)
+    # The days on which a citing case opens or the earliest day: the first open case appears on one.
+    for day in sorted({earliest, *(business_date(c.opened_at) for c in hazard.cases)}):
+        if day < earliest or (hazard.rectified_on is not None and hazard.rectified_on <= day):
             continue
-        candidates = [c for c in h.cases if not c.closed and c.recommended_hazard_id is None]
-        if not candidates:
+        open_cases = [c for c in hazard.cases if _open_on(c, day)]
+        if not open_cases:
             continue
-        open_days = (today - h.reported_on).days
-        prior = sum(c.enterprise_penalties for c in h.cases)
+        open_days = (day - hazard.reported_on).days
+        prior = sum(1 for p in penalties if p <= day)
         if not closure_recommended(open_days, prior, rules):
             continue
-        target = max(candidates, key=lambda c: (c.opened_at, str(c.case_id)))
-        others = tuple(sorted((c.case_id for c in h.cases if c.case_id != target.case_id), key=str))
-        due.append(ClosureDue(target.case_id, h.hazard_id, others, open_days, prior))
+        target = max(open_cases, key=lambda c: (c.opened_at, str(c.case_id)))
+        others = tuple(sorted((c.case_id for c in hazard.cases if c.case_id != target.case_id), key=str))
+        return ClosureDue(target.case_id, hazard.hazard_id, others, day, open_days, prior)
+    return None
+
+
+def closures_due(hazards: Iterable[CitedHazard], as_of: date, rules: LedgerRules) -> list[ClosureDue]:
+    """Every closure recommendation true on ``as_of`` (its day on or before), by hazard."""
+    due = [d for h in hazards if (d := closure_due(h, rules)) is not None and d.on <= as_of]
     return sorted(due, key=lambda d: (str(d.hazard_id), str(d.case_id)))

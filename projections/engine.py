@@ -168,7 +168,7 @@ class ProjectionRunner:
     def create_tables(self) -> None:
         """Creates the first version if this projection has none yet (the registry tables are the
         migrations', adapters/migrations/). When the projection now declares a table its active version
-        lacks (a new read model in an upgrade), the version is rebuilt blue/green: the old one serves
+        lacks, or a column (a new read model or a new column in an upgrade), the version is rebuilt blue/green: the old one serves
         until the new one is complete."""
         with self.engine.begin() as conn:
             if conn.execute(select(projection_active.c.version).where(self._is_this_active())).first() is None:
@@ -180,8 +180,15 @@ class ProjectionRunner:
                     self.rebuild()
 
     def _outdated(self) -> bool:
-        existing = set(inspect(self.engine).get_table_names())
-        return any(table.name not in existing for table in self.tables().values())
+        """The active version lacks a table or a column the code declares."""
+        inspector = inspect(self.engine)
+        existing = set(inspector.get_table_names())
+        for table in self.tables().values():
+            if table.name not in existing:
+                return True
+            if {c.name for c in table.columns} - {c["name"] for c in inspector.get_columns(table.name)}:
+                return True
+        return False
 
     def _create_version(self, conn: Connection, version: int) -> None:
         tables = self.tables(version)
@@ -454,6 +461,7 @@ def catch_up_together(runners: Sequence[ProjectionRunner], progress: ProgressCal
     events read."""
     if not runners:
         return 0
+
     def targets() -> list[Target]:
         active = [(runner, runner.active_version()) for runner in runners]
         return [(runner, version) for runner, version in active if runner.ready(version)]

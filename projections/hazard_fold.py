@@ -1,15 +1,22 @@
 """The one fold of a hazard's events into the columns every read model with hazard rows shares.
 
 Each read model adds its own columns around it (milestones, the accountability chain, process facts);
-what a hazard's state, deadline and overdue flag are after an event is decided here once.
+what a hazard's state and deadline are after an event is decided here once. Whether it is overdue is
+derived, as of a time (``domain/hazard_timeline.py``); for "overdue now" in SQL the row keeps the
+clerk's statement about the deadline in force (``miss_stated``): overdue today ⇔ rectifying, the
+deadline before today, and not stated kept (``overdue_now``).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from sqlalchemy import and_, or_
 
 from domain.glossary import HazardState
 from domain.hazard import Hazard
+from domain.hazard_timeline import StepKind, step_of
 
 # The state a hazard is in after each event that moves it (DESIGN §3.1).
 STATE_AFTER = {
@@ -26,20 +33,35 @@ RECTIFIED = (Hazard.VerificationPassed, Hazard.HazardClosed, Hazard.HazardVoided
 
 def fold_hazard(row: dict[str, Any], e: Any) -> None:
     """Applies ``e`` to the shared columns of ``row`` in place: id, enterprise_id, sector, jurisdiction,
-    grade, state, deadline, overdue."""
+    grade, state, deadline, miss_stated."""
     if isinstance(e, Hazard.HazardReported):
         row.update(
             id=str(e.originator_id), enterprise_id=str(e.enterprise_id), sector=e.sector, jurisdiction=e.jurisdiction,
-            grade=str(e.grade), state=HazardState.REPORTED.value, deadline=None, overdue=False,
+            grade=str(e.grade), state=HazardState.REPORTED.value, deadline=None, miss_stated=None,
         )  # fmt: skip
     state = STATE_AFTER.get(type(e))
     if state is not None:
         row["state"] = state.value
     if isinstance(e, Hazard.RectificationPlanFiled):
-        row["deadline"] = e.plan.deadline
+        row.update(deadline=e.plan.deadline, miss_stated=None)
     elif isinstance(e, Hazard.DeadlineExtended):
-        row.update(deadline=e.new_deadline, overdue=False)
-    elif isinstance(e, Hazard.DeadlineMissed):
-        row["overdue"] = True
-    elif isinstance(e, Hazard.RectificationCompleted):
-        row["overdue"] = False
+        row.update(deadline=e.new_deadline, miss_stated=None)
+    else:
+        step = step_of(e)
+        if step is not None and step.kind is StepKind.MISS_RECORDED and step.deadline == row.get("deadline"):
+            row["miss_stated"] = step.missed
+
+
+def overdue_now(state: str, deadline: date | None, miss_stated: bool | None, today: date) -> bool:
+    """The fold's ``overdue`` as of now, from a row's columns (the same rule as ``overdue_condition``)."""
+    return state == HazardState.RECTIFYING.value and deadline is not None and deadline < today and miss_stated is not False
+
+
+def overdue_condition(columns: Any, today: date) -> Any:
+    """``overdue_now`` as a SQL condition over a table's columns."""
+    return and_(
+        columns.state == HazardState.RECTIFYING.value,
+        columns.deadline.is_not(None),  # so that NOT(…) is true, not NULL, for a row without a deadline
+        columns.deadline < today,
+        or_(columns.miss_stated.is_(None), columns.miss_stated.is_(True)),
+    )

@@ -9,11 +9,13 @@ from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
 
+from domain.business_time import Clock, business_date
 from domain.figures import sector_members
 from domain.glossary import Grade, HazardSource, HazardState
 from domain.read_scope import ReadScope
 from domain.reference_data import ReferenceData
 from projections.engine import Tables
+from projections.hazard_fold import overdue_condition, overdue_now
 from projections.rowstate import utc
 
 
@@ -47,10 +49,11 @@ def scope_condition(scope: ReadScope | None, *, enterprise_id: Any, sector: Any,
 class HazardQueries:
     """Reads of the hazard list; labels come from the reference data and the glossary."""
 
-    def __init__(self, engine: Engine, reference: ReferenceData, tables: Callable[[], Tables]) -> None:
+    def __init__(self, engine: Engine, reference: ReferenceData, tables: Callable[[], Tables], clock: Clock) -> None:
         self.engine = engine
         self.reference = reference
         self.tables = tables
+        self.clock = clock
 
     def list(self, f: HazardFilter) -> dict[str, Any]:
         t = self.tables()
@@ -70,8 +73,10 @@ class HazardQueries:
             conditions.append(hazards.c.source == f.source.value)
         if f.enterprise_id:
             conditions.append(hazards.c.enterprise_id == f.enterprise_id)
+        today = business_date(self.clock.now())
         if f.overdue is not None:
-            conditions.append(hazards.c.overdue == f.overdue)
+            overdue = overdue_condition(hazards.c, today)
+            conditions.append(overdue if f.overdue else ~overdue)
         if f.listed is not None:
             conditions.append(hazards.c.listed == f.listed)
         scoped = scope_condition(
@@ -90,10 +95,10 @@ class HazardQueries:
             rows = conn.execute(
                 query.order_by(hazards.c.reported_occ.desc(), hazards.c.id).limit(f.limit).offset(f.offset)
             ).mappings()
-            items = [self._row(r) for r in rows]
+            items = [self._row(r, today) for r in rows]
         return {"total": total, "limit": f.limit, "offset": f.offset, "items": items}
 
-    def _row(self, r: Any) -> dict[str, Any]:
+    def _row(self, r: Any, today: date) -> dict[str, Any]:
         state = HazardState(r["state"])
         grade = Grade(r["grade"])
         deadline: date | None = r["deadline"]
@@ -114,7 +119,7 @@ class HazardQueries:
             "reported_at": utc(r["reported_occ"]).isoformat(),  # type: ignore[union-attr]
             "reported_to_regulator": r["regulator_occ"] is not None,
             "listed": r["listed"],
-            "overdue": r["overdue"],
+            "overdue": overdue_now(r["state"], deadline, r["miss_stated"], today),
             "deadline": deadline.isoformat() if deadline else None,
             "version": r["version"],
         }

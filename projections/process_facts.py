@@ -1,16 +1,16 @@
-"""The ``process_facts`` projection: what the process managers (deadline watcher, warning ladder,
-repeat-offender detector) and the warning endpoints read.
+"""The ``process_facts`` projection: what the derived facts — missed deadlines, the warning ladder,
+the repeat-offender detector — are computed from, as of any business date and recording time.
 
 Tables (each of a numbered version, built, caught up and rebuilt blue/green by ``ProjectionRunner``
 like every projection — a batch's rows and the position commit in one transaction, exactly once):
 
-- ``hazards``    state, grade, sector/territory (→ the units it counts for), deadline, overdue, the first
-                 plan's business time and the latest event's (for business order);
-- ``misses``     one row per ``DeadlineMissed``: hazard, the deadline, when;
-- ``accidents``  grade, deaths, liability (reported / concluded), every listing level, when;
-- ``cases``      opened when, closed, penalty decisions against the enterprise, the hazard a
-                 ``ClosureRecommended`` names; ``citations`` one row per (case, cited hazard);
-- ``warnings``   every graded warning with its unit, level, trigger, state and decision.
+- ``hazards``    grade, sector/territory (→ the units it counts for), current state and deadline, and
+                 its steps (``projections/hazard_steps.py``) for the fold as of any time;
+- ``accidents``  grade, deaths, liability (reported / concluded), every listing level, when, recorded;
+- ``cases``      opened and closed (business and recording times), the penalty decisions against the
+                 enterprise (both times); ``citations`` one row per (case, cited hazard);
+- ``warnings``   every graded warning on record (proposed by the office, or taken up from the ladder
+                 when the office decided it) with its unit, level, trigger, state and decision.
 
 One event may change rows of several tables (a ``CaseOpened`` writes its case and its citations), so
 this is a small projection of its own rather than a ``RowStateProjection``, on the same principle: a
@@ -34,6 +34,7 @@ from domain.hazard import Hazard
 from domain.unit_warning import UnitWarning
 from projections.engine import Tables
 from projections.hazard_fold import fold_hazard
+from projections.hazard_steps import with_step
 
 Row = dict[str, Any]
 Route = tuple[str, str]
@@ -43,7 +44,6 @@ _CASE_EVENTS = (
     EnforcementCase.CaseOpened,
     EnforcementCase.PenaltyDecided,
     EnforcementCase.DualPenaltyImposed,
-    EnforcementCase.ClosureRecommended,
     EnforcementCase.CaseClosed,
 )
 
@@ -77,19 +77,10 @@ class ProcessFactsProjection:
                 Column("grade", String(16), nullable=False),
                 Column("state", String(32), nullable=False, index=True),
                 at("reported_occ"),
-                at("plan_occ", nullable=True),
+                at("reported_rec"),
                 Column("deadline", Date, nullable=True),
-                Column("overdue", Boolean, nullable=False),
-                at("last_occ"),
+                Column("steps", JSON, nullable=False),
                 Column("version", Integer, nullable=False),
-            ),
-            misses=Table(
-                f"pf_deadline_misses{suffix}",
-                metadata,
-                Column("key", String(80), primary_key=True),  # hazard id : version
-                Column("hazard_id", String(36), nullable=False, index=True),
-                Column("deadline", Date, nullable=False),
-                at("occ"),
             ),
             accidents=Table(
                 f"pf_accidents{suffix}",
@@ -105,6 +96,7 @@ class ProcessFactsProjection:
                 Column("listed_city", Boolean, nullable=False),
                 Column("listed_province", Boolean, nullable=False),
                 at("happened_occ", index=True),
+                at("reported_rec"),
                 Column("version", Integer, nullable=False),
             ),
             cases=Table(
@@ -113,9 +105,10 @@ class ProcessFactsProjection:
                 Column("id", String(36), primary_key=True),
                 Column("enterprise_id", String(36), nullable=False),
                 at("opened_occ"),
-                Column("closed", Boolean, nullable=False),
-                Column("enterprise_penalties", Integer, nullable=False),
-                Column("recommended_hazard_id", String(36), nullable=True),
+                at("opened_rec"),
+                at("closed_occ", nullable=True),
+                at("closed_rec", nullable=True),
+                Column("penalties", JSON, nullable=False),  # [{"occ", "rec"}] against the enterprise
                 Column("version", Integer, nullable=False),
             ),
             citations=Table(
@@ -138,7 +131,9 @@ class ProcessFactsProjection:
                 Column("reason_en", Text, nullable=False),
                 Column("state", String(16), nullable=False, index=True),
                 at("proposed_occ", index=True),
+                at("proposed_rec"),
                 at("decided_occ", nullable=True),
+                at("decided_rec", nullable=True),
                 Column("published", Boolean, nullable=False),
                 Column("version", Integer, nullable=False),
             ),
@@ -149,10 +144,7 @@ class ProcessFactsProjection:
     def routes(self, e: Any) -> list[Route]:
         oid = str(e.originator_id)
         if isinstance(e, Hazard.Event):
-            routes = [("hazards", oid)]
-            if isinstance(e, Hazard.DeadlineMissed):
-                routes.append(("misses", f"{oid}:{e.originator_version}"))
-            return routes
+            return [("hazards", oid)]
         if isinstance(e, Accident.Event):
             return [("accidents", oid)]
         if isinstance(e, _CASE_EVENTS):
@@ -167,8 +159,6 @@ class ProcessFactsProjection:
     def evolve(self, table: str, key: str, row: Row | None, e: Any) -> Row:
         if table == "hazards":
             return _hazard(row, e)
-        if table == "misses":
-            return {"key": key, "hazard_id": str(e.originator_id), "deadline": e.deadline, "occ": utc(e.occurred_at)}
         if table == "accidents":
             return _accident(row, e)
         if table == "cases":
@@ -203,10 +193,8 @@ def _hazard(row: Row | None, e: Any) -> Row:
     row = {} if isinstance(e, Hazard.HazardReported) else dict(row or {})
     fold_hazard(row, e)
     if isinstance(e, Hazard.HazardReported):
-        row.update(reported_occ=utc(e.occurred_at), plan_occ=None)
-    elif isinstance(e, Hazard.RectificationPlanFiled):
-        row["plan_occ"] = row.get("plan_occ") or utc(e.occurred_at)
-    row.update(last_occ=utc(e.occurred_at), version=e.originator_version)
+        row.update(reported_occ=utc(e.occurred_at), reported_rec=utc(e.timestamp))
+    row.update(steps=with_step(row.get("steps"), e), version=e.originator_version)
     return row
 
 
@@ -224,6 +212,7 @@ def _accident(row: Row | None, e: Any) -> Row:
             "listed_city": False,
             "listed_province": False,
             "happened_occ": utc(e.occurred_at),
+            "reported_rec": utc(e.timestamp),
         }
     row = dict(row or {})
     if isinstance(e, Accident.AccidentListed):
@@ -240,20 +229,20 @@ def _case(row: Row | None, e: Any) -> Row:
             "id": str(e.originator_id),
             "enterprise_id": str(e.enterprise_id),
             "opened_occ": utc(e.occurred_at),
-            "closed": False,
-            "enterprise_penalties": 0,
-            "recommended_hazard_id": None,
+            "opened_rec": utc(e.timestamp),
+            "closed_occ": None,
+            "closed_rec": None,
+            "penalties": [],
         }
     row = dict(row or {})
     # As EnforcementCase.enterprise_penalties_until: decisions against the enterprise, a dual penalty once.
     if isinstance(e, EnforcementCase.DualPenaltyImposed) or (
         isinstance(e, EnforcementCase.PenaltyDecided) and PenaltyTarget(e.target) is PenaltyTarget.ENTERPRISE
     ):
-        row["enterprise_penalties"] = row.get("enterprise_penalties", 0) + 1
-    elif isinstance(e, EnforcementCase.ClosureRecommended):
-        row["recommended_hazard_id"] = str(e.hazard_id)
+        penalty = {"occ": utc(e.occurred_at).isoformat(), "rec": utc(e.timestamp).isoformat()}  # type: ignore[union-attr]
+        row["penalties"] = [*row.get("penalties", []), penalty]
     elif isinstance(e, EnforcementCase.CaseClosed):
-        row["closed"] = True
+        row.update(closed_occ=utc(e.occurred_at), closed_rec=utc(e.timestamp))
     row["version"] = e.originator_version
     return row
 
@@ -271,14 +260,21 @@ def _warning(row: Row | None, e: Any) -> Row:
             "reason_en": e.reason_en,
             "state": WarningState.PROPOSED.value,
             "proposed_occ": utc(e.occurred_at),
+            "proposed_rec": utc(e.timestamp),
             "decided_occ": None,
+            "decided_rec": None,
             "published": False,
         }
     row = dict(row or {})
     if isinstance(e, UnitWarning.WarningConfirmed):
-        row.update(state=WarningState.CONFIRMED.value, decided_occ=utc(e.occurred_at), published=e.published)
+        row.update(
+            state=WarningState.CONFIRMED.value,
+            decided_occ=utc(e.occurred_at),
+            decided_rec=utc(e.timestamp),
+            published=e.published,
+        )
     elif isinstance(e, UnitWarning.WarningDismissed):
-        row.update(state=WarningState.DISMISSED.value, decided_occ=utc(e.occurred_at))
+        row.update(state=WarningState.DISMISSED.value, decided_occ=utc(e.occurred_at), decided_rec=utc(e.timestamp))
     row["version"] = e.originator_version
     return row
 

@@ -1,5 +1,8 @@
 """Reads of the ``process_facts`` read model into the pure rules' fact dataclasses
-(``domain/warning_rules.py``, ``domain/process_rules.py``), and the warning list of the API.
+(``domain/warning_rules.py``, ``domain/process_rules.py``), and what those rules derive — warnings
+proposed by the ladder, closure recommendations — as of a business date and a recording time
+(``AsOf``). Nothing here is stored: the derived facts are computed when read, so an act entered
+late changes them and nothing needs retracting (DESIGN.md, "Late facts").
 
 Which units a record counts for is decided here, with the reference data of the day (DESIGN §5,
 ``domain.figures.units_counting_hazard``): the unit leading its sector row and its street or zone.
@@ -12,13 +15,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
-from domain.business_time import business_date
+from domain.business_time import CHINA_TZ, business_date
 from domain.errors import DomainError
 from domain.figures import units_counting_hazard
 from domain.glossary import (
@@ -31,27 +34,58 @@ from domain.glossary import (
     WarningState,
     WarningTrigger,
 )
-from domain.process_rules import CitedHazard, CitingCase, DeadlineFact
+from domain.hazard_timeline import first_instant_after
+from domain.process_rules import CitedHazard, CitingCase, ClosureDue, closures_due
 from domain.read_scope import ReadScope
 from domain.reference_data import LedgerRules, ReferenceData
+from domain.unit_warning import warning_id_for
 from domain.warning_rules import (
     AccidentFact,
     Campaign,
     LadderSettings,
     MajorHazardFact,
     MissedDeadline,
+    Proposal,
+    ReportDue,
     UnitFacts,
     WarningFact,
+    ladder,
 )
 from projections.engine import Tables
+from projections.hazard_steps import row_status
 from projections.process_facts import utc
 
-_OPEN = (HazardState.REPORTED.value, HazardState.RECTIFYING.value, HazardState.PENDING_VERIFICATION.value)
 WARNED_KINDS = (OrgKind.DEPARTMENT, OrgKind.STREET, OrgKind.ZONE)
 
 
 @dataclass(frozen=True)
+class AsOf:
+    """What was true by the end of business day ``day`` (Beijing), as known at recording time
+    ``known_at`` (None: everything recorded)."""
+
+    day: date
+    known_at: datetime | None = None
+
+    @property
+    def end(self) -> datetime:
+        """The last instant of ``day``: acts dated up to it count."""
+        return first_instant_after(self.day) - timedelta(microseconds=1)
+
+    def known(self, recorded: datetime | None) -> bool:
+        return self.known_at is None or recorded is None or utc(recorded) <= self.known_at  # type: ignore[operator]
+
+    def happened(self, occurred: datetime | None, recorded: datetime | None = None) -> bool:
+        """Dated by the end of the day (business time) and recorded by ``known_at``."""
+        return occurred is not None and utc(occurred) <= self.end and self.known(recorded)  # type: ignore[operator]
+
+
+# The reports a unit owes, for the 提示 of a missed report (reporting calendar): (unit, as of) → facts.
+ReportsDue = Callable[[str, AsOf], tuple[ReportDue, ...]]
+
+
+@dataclass(frozen=True)
 class WarningFilter:
+    as_of: AsOf
     unit: str | None = None
     level: WarningLevel | None = None
     state: WarningState | None = None
@@ -66,6 +100,7 @@ class ProcessQueries:
         self.reference = reference
         self.rules = rules
         self.tables = tables
+        self.reports_due: ReportsDue = lambda _unit, _as_of: ()
 
     # ----- settings ----------------------------------------------------------------------------
 
@@ -81,101 +116,100 @@ class ProcessQueries:
             return []
         return sorted(u for u in units if u in self.reference.units and self.reference.units[u].kind in WARNED_KINDS)
 
-    # ----- deadline watcher --------------------------------------------------------------------
-
-    def deadline_facts(self, today: date) -> list[DeadlineFact]:
-        """Rectifying hazards not marked overdue whose deadline is before ``today``."""
-        h = self.tables()["hazards"]
-        query = select(h).where(
-            h.c.state == HazardState.RECTIFYING.value, h.c.overdue.is_(False), h.c.deadline.is_not(None), h.c.deadline < today
-        )
+    def _rows(self, name: str, *conditions: Any) -> list[dict[str, Any]]:
+        table = self.tables()[name]
         with self.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
-        return [
-            DeadlineFact(UUID(r["id"]), HazardState(r["state"]), r["deadline"], r["overdue"], utc(r["last_occ"]))  # type: ignore[arg-type]
-            for r in rows
-        ]
+            return [dict(r) for r in conn.execute(select(table).where(*conditions)).mappings()]
 
     # ----- repeat-offender detector ------------------------------------------------------------
 
-    def cited_hazards(self) -> list[CitedHazard]:
-        """Open major hazards cited by at least one enforcement case, with every case citing them."""
+    def cited_hazards(self, as_of: AsOf) -> list[CitedHazard]:
+        """Major hazards cited by at least one enforcement case, with every case citing them, as of."""
         t = self.tables()
-        h, c, k = t["hazards"], t["cases"], t["citations"]
-        query = (
-            select(h.c.id, h.c.reported_occ, c)
-            .select_from(k.join(h, h.c.id == k.c.hazard_id).join(c, c.c.id == k.c.case_id))
-            .where(h.c.grade == Grade.MAJOR.value, h.c.state.in_(_OPEN))
-        )
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        cases: dict[str, list[CitingCase]] = defaultdict(list)
-        reported: dict[str, date] = {}
-        for r in rows:
-            m = r._mapping
-            hazard_id = m[h.c.id]
-            reported[hazard_id] = business_date(utc(m[h.c.reported_occ]))  # type: ignore[arg-type]
-            cases[hazard_id].append(
-                CitingCase(
-                    case_id=UUID(m[c.c.id]),
-                    opened_at=utc(m[c.c.opened_occ]),  # type: ignore[arg-type]
-                    closed=m[c.c.closed],
-                    enterprise_penalties=m[c.c.enterprise_penalties],
-                    recommended_hazard_id=UUID(m[c.c.recommended_hazard_id]) if m[c.c.recommended_hazard_id] else None,
-                )
+        h, k = t["hazards"], t["citations"]
+        hazards = {r["id"]: r for r in self._rows("hazards", h.c.grade == Grade.MAJOR.value, h.c.id.in_(select(k.c.hazard_id)))}
+        cases = {r["id"]: r for r in self._rows("cases") if as_of.happened(r["opened_occ"], r["opened_rec"])}
+        citing: dict[str, list[CitingCase]] = defaultdict(list)
+        for citation in self._rows("citations"):
+            case = cases.get(citation["case_id"])
+            if case is None or citation["hazard_id"] not in hazards:
+                continue
+            closed = as_of.happened(case["closed_occ"], case["closed_rec"])
+            penalties = tuple(
+                datetime.fromisoformat(p["occ"]) for p in case["penalties"]
+                if as_of.happened(datetime.fromisoformat(p["occ"]), datetime.fromisoformat(p["rec"]))
+            )  # fmt: skip
+            citing[citation["hazard_id"]].append(
+                CitingCase(UUID(case["id"]), utc(case["opened_occ"]), utc(case["closed_occ"]) if closed else None, penalties)  # type: ignore[arg-type]
             )
-        return [
-            CitedHazard(UUID(hid), True, True, reported[hid], tuple(sorted(cs, key=lambda x: str(x.case_id))))
-            for hid, cs in sorted(cases.items())
-        ]
+        result = []
+        for hazard_id, cases_of in sorted(citing.items()):
+            status = row_status(hazards[hazard_id], as_of.end, as_of.known_at)
+            if status.state is None:
+                continue
+            rectified = business_date(status.rectified_at) if status.rectified_at else None
+            reported = business_date(status.reported_at)  # type: ignore[arg-type]
+            result.append(
+                CitedHazard(UUID(hazard_id), reported, rectified, tuple(sorted(cases_of, key=lambda c: str(c.case_id))))
+            )
+        return result
+
+    def closure_recommendations(self, as_of: AsOf, case_id: UUID | None = None) -> list[ClosureDue]:
+        """建议提请关闭: every recommendation true on ``as_of`` (derived, with the day it became true)."""
+        due = closures_due(self.cited_hazards(as_of), as_of.day, self.rules)
+        return [d for d in due if case_id is None or d.case_id == case_id]
 
     # ----- warning ladder ----------------------------------------------------------------------
 
-    def unit_facts(self, today: date) -> list[UnitFacts]:
-        """The facts of every warned unit that has any: its major hazards, accidents and warnings."""
+    def unit_facts(self, as_of: AsOf) -> list[UnitFacts]:
+        """The facts of every warned unit: its major hazards, accidents, warnings and due reports."""
         hazards: dict[str, list[MajorHazardFact]] = defaultdict(list)
-        for unit, fact in self._major_hazards():
+        for unit, fact in self._major_hazards(as_of):
             hazards[unit].append(fact)
         accidents: dict[str, list[AccidentFact]] = defaultdict(list)
-        for unit, accident in self._accidents():
+        for unit, accident in self._accidents(as_of):
             accidents[unit].append(accident)
         warnings: dict[str, list[WarningFact]] = defaultdict(list)
-        for unit, warning in self._warnings():
+        for unit, warning in self._warnings(as_of):
             warnings[unit].append(warning)
-        units = sorted(set(hazards) | set(accidents) | set(warnings))
-        return [
-            UnitFacts(u, today, tuple(hazards.get(u, ())), tuple(accidents.get(u, ())), tuple(warnings.get(u, ()))) for u in units
-        ]
+        units = sorted(u.id for u in self.reference.units.values() if u.kind in WARNED_KINDS)
+        facts = [
+            UnitFacts(u, as_of.day, tuple(hazards.get(u, ())), tuple(accidents.get(u, ())), tuple(warnings.get(u, ())),
+                      self.reports_due(u, as_of))
+            for u in units
+        ]  # fmt: skip
+        return [f for f in facts if f.hazards or f.accidents or f.warnings or f.reports_due]
 
-    def unit_accidents(self, unit_id: str) -> list[AccidentFact]:
-        return [a for u, a in self._accidents() if u == unit_id]
+    def proposals(self, as_of: AsOf) -> list[Proposal]:
+        """Every warning the ladder calls for on ``as_of`` (derived; decided ones included)."""
+        settings = self.ladder_settings()
+        return [p for facts in self.unit_facts(as_of) for p in ladder(facts, settings)]
 
-    def _major_hazards(self) -> list[tuple[str, MajorHazardFact]]:
-        t = self.tables()
-        h, m = t["hazards"], t["misses"]
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(h).where(h.c.grade == Grade.MAJOR.value)).mappings().all()
-            misses: dict[str, list[MissedDeadline]] = defaultdict(list)
-            for r in conn.execute(select(m).join(h, h.c.id == m.c.hazard_id).where(h.c.grade == Grade.MAJOR.value)).mappings():
-                misses[r["hazard_id"]].append(MissedDeadline(r["deadline"], business_date(utc(r["occ"]))))  # type: ignore[arg-type]
+    def unit_accidents(self, unit_id: str, as_of: AsOf) -> list[AccidentFact]:
+        return [a for u, a in self._accidents(as_of) if u == unit_id]
+
+    def _major_hazards(self, as_of: AsOf) -> list[tuple[str, MajorHazardFact]]:
+        h = self.tables()["hazards"]
         result = []
-        for r in rows:
+        for r in self._rows("hazards", h.c.grade == Grade.MAJOR.value):
+            status = row_status(r, as_of.end, as_of.known_at)
+            if status.state is None:
+                continue
             fact = MajorHazardFact(
                 hazard_id=UUID(r["id"]),
-                reported_on=business_date(utc(r["reported_occ"])),  # type: ignore[arg-type]
-                plan_filed_on=business_date(utc(r["plan_occ"])) if r["plan_occ"] else None,  # type: ignore[arg-type]
-                voided=r["state"] == HazardState.VOIDED.value,
-                missed_deadlines=tuple(sorted(misses.get(r["id"], []), key=lambda x: (x.missed_on, x.deadline))),
+                reported_on=business_date(status.reported_at),  # type: ignore[arg-type]
+                plan_filed_on=business_date(status.plan_filed_at) if status.plan_filed_at else None,
+                voided=status.state is HazardState.VOIDED,
+                missed_deadlines=tuple(MissedDeadline(m.deadline, business_date(m.missed_at)) for m in status.misses),
             )
             result += [(unit, fact) for unit in self._units(r["sector"], r["jurisdiction"])]
         return result
 
-    def _accidents(self) -> list[tuple[str, AccidentFact]]:
-        a = self.tables()["accidents"]
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(a)).mappings().all()
+    def _accidents(self, as_of: AsOf) -> list[tuple[str, AccidentFact]]:
         result = []
-        for r in rows:
+        for r in self._rows("accidents"):
+            if not as_of.happened(r["happened_occ"], r["reported_rec"]):
+                continue
             levels = frozenset(level for level in SupervisionLevel if r[f"listed_{level.value}"])
             liability = r["liability_reported"] if r["liability_confirmed"] is None else r["liability_confirmed"]
             fact = AccidentFact(
@@ -189,10 +223,18 @@ class ProcessQueries:
             result += [(unit, fact) for unit in self._units(r["sector"], r["jurisdiction"])]
         return result
 
-    def _warnings(self) -> list[tuple[str, WarningFact]]:
-        w = self.tables()["warnings"]
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(w)).mappings().all()
+    def _stored_warnings(self, as_of: AsOf) -> list[dict[str, Any]]:
+        """Warnings on record by then, each with its state as of then."""
+        rows = []
+        for r in self._rows("warnings"):
+            if not as_of.happened(r["proposed_occ"], r["proposed_rec"]):
+                continue
+            if r["decided_occ"] is not None and not as_of.happened(r["decided_occ"], r["decided_rec"]):
+                r = {**r, "state": WarningState.PROPOSED.value, "decided_occ": None, "published": False}
+            rows.append(r)
+        return rows
+
+    def _warnings(self, as_of: AsOf) -> list[tuple[str, WarningFact]]:
         return [
             (
                 r["unit_id"],
@@ -204,39 +246,69 @@ class ProcessQueries:
                     decided_on=business_date(utc(r["decided_occ"])) if r["decided_occ"] else None,  # type: ignore[arg-type]
                 ),
             )
-            for r in rows
+            for r in self._stored_warnings(as_of)
         ]
-
-    def warning_ids(self) -> set[str]:
-        w = self.tables()["warnings"]
-        with self.engine.connect() as conn:
-            return set(conn.execute(select(w.c.id)).scalars())
 
     # ----- the warning list (GET /warnings) ----------------------------------------------------
 
+    def warning_rows(self, as_of: AsOf) -> dict[str, dict[str, Any]]:
+        """Every warning as of then by id: the ladder's proposals (derived) and the warnings on record
+        (the office's own proposals, and the ladder's that the office has decided)."""
+        rows = {str(warning_id_for(p.unit_id, p.level, p.trigger_key)): self._proposal_row(p) for p in self.proposals(as_of)}
+        for r in self._stored_warnings(as_of):
+            derived = rows.get(r["id"])
+            # A proposal the office decided keeps the ladder's fact date and grounds, shown with the decision.
+            kept = (
+                {k: derived[k] for k in ("proposed_at", "fact_on", "trigger_refs", "reason_zh", "reason_en")} if derived else {}
+            )
+            rows[r["id"]] = {**self._warning_row(r), **kept, "derived": derived is not None}
+        return rows
+
     def warnings(self, f: WarningFilter) -> dict[str, Any]:
-        w = self.tables()["warnings"]
-        conditions = []
-        if f.unit:
-            conditions.append(w.c.unit_id == f.unit)
-        if f.level:
-            conditions.append(w.c.level == f.level.value)
-        if f.state:
-            conditions.append(w.c.state == f.state.value)
-        if f.scope is not None and not f.scope.district:
-            conditions.append(w.c.unit_id.in_(sorted(f.scope.units)))  # a unit's own warnings; an enterprise none
-        with self.engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(w).where(*conditions)).scalar_one()
-            rows = conn.execute(
-                select(w).where(*conditions).order_by(w.c.proposed_occ.desc(), w.c.id).limit(f.limit).offset(f.offset)
-            ).mappings()
-            items = [self._warning_row(r) for r in rows]
-        return {"total": total, "limit": f.limit, "offset": f.offset, "items": items}
+        items = [
+            w for w in self.warning_rows(f.as_of).values()
+            if (not f.unit or w["unit_id"] == f.unit) and (not f.level or w["level"] == f.level.value)
+            and (not f.state or w["state"] == f.state.value)
+            and (f.scope is None or f.scope.district or w["unit_id"] in f.scope.units)  # a unit's own; an enterprise none
+        ]  # fmt: skip
+        items.sort(key=lambda w: (w["proposed_at"], w["id"]), reverse=True)
+        return {"as_of": f.as_of.day.isoformat(), "total": len(items), "limit": f.limit, "offset": f.offset,
+                "items": items[f.offset : f.offset + f.limit]}  # fmt: skip
+
+    def proposal(self, warning_id: UUID, as_of: AsOf) -> Proposal | None:
+        """The ladder's proposal with this id as of then, if the ladder calls for it."""
+        wanted = str(warning_id)
+        return next((p for p in self.proposals(as_of) if str(warning_id_for(p.unit_id, p.level, p.trigger_key)) == wanted), None)
+
+    def _proposal_row(self, p: Proposal) -> dict[str, Any]:
+        unit = self.reference.units.get(p.unit_id)
+        return {
+            "id": str(warning_id_for(p.unit_id, p.level, p.trigger_key)),
+            "unit_id": p.unit_id,
+            "unit_name": unit.name if unit else p.unit_id,
+            "level": p.level.value,
+            "level_zh": p.level.zh,
+            "trigger": p.trigger.value,
+            "trigger_zh": p.trigger.zh,
+            "trigger_key": p.trigger_key,
+            "trigger_refs": [str(r) for r in p.refs],
+            "reason_zh": p.reason_zh,
+            "reason_en": p.reason_en,
+            "state": WarningState.PROPOSED.value,
+            "state_zh": WarningState.PROPOSED.zh,
+            "published": False,
+            "proposed_at": datetime.combine(p.fact_on, datetime.min.time(), CHINA_TZ).isoformat(),
+            "fact_on": p.fact_on.isoformat(),
+            "decided_at": None,
+            "version": 0,
+            "derived": True,
+        }
 
     def _warning_row(self, r: Any) -> dict[str, Any]:
         level, state, trigger = WarningLevel(r["level"]), WarningState(r["state"]), WarningTrigger(r["trigger"])
         unit = self.reference.units.get(r["unit_id"])
         decided = utc(r["decided_occ"])
+        proposed = utc(r["proposed_occ"])
         return {
             "id": r["id"],
             "unit_id": r["unit_id"],
@@ -252,7 +324,9 @@ class ProcessQueries:
             "state": state.value,
             "state_zh": state.zh,
             "published": r["published"],
-            "proposed_at": utc(r["proposed_occ"]).isoformat(),  # type: ignore[union-attr]
+            "proposed_at": proposed.isoformat(),  # type: ignore[union-attr]
+            "fact_on": business_date(proposed).isoformat(),  # type: ignore[arg-type]
             "decided_at": decided.isoformat() if decided else None,
             "version": r["version"],
+            "derived": False,
         }

@@ -16,6 +16,7 @@ from api.reads import Reads, Scope
 from api.schemas.records import (
     ClosureIn,
     CompletionIn,
+    DeadlineMissIn,
     EvidenceIn,
     ExtensionIn,
     HazardIn,
@@ -47,7 +48,9 @@ def report_hazard(body: HazardIn, headers: Headers, request: Request, services: 
 
 @router.get("")
 def list_hazards(
-    services: ServicesDep, read_at: RecordsRead, scope: Scope,
+    services: ServicesDep,
+    read_at: RecordsRead,
+    scope: Scope,
     state: HazardState | None = None,
     sector: str | None = Query(None, description="sector row id; a parent row includes its 其中 rows"),
     unit: str | None = Query(None, description="department (responsible or sector lead) or street/zone id"),
@@ -236,6 +239,16 @@ add_action(
         new_deadline=b.new_deadline,
         approver=b.approver,
         occurred_at=b.occurred_at,
+    ),
+)
+add_action(
+    router,
+    "hazard_id",
+    "deadline-miss",
+    DeadlineMissIn,
+    "Record or correct whether a deadline was missed (区安委办, from paper records), with the reason",
+    lambda ctx, hid, b: c.RecordDeadlineMiss(
+        hazard_id=hid, deadline=b.deadline, missed=b.missed, reason=b.reason, occurred_at=b.occurred_at
     ),
 )
 add_action(

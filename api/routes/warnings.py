@@ -1,11 +1,12 @@
-"""Graded warnings (分级警示) of reporting units and their veto flags (一票否优 / 一票否决).
+"""Graded warnings (分级警示) of reporting units, their veto flags (一票否优 / 一票否决), and reminders.
 
-Warnings are proposed by the warning ladder (``hazard-ledger process``, or the worker of ``serve``);
-the safety committee office (区安委办) confirms or dismisses them here.
+The warning ladder's proposals are derived from the facts as of a date (``as_of``, ``known_at``), never
+stored; the safety committee office (区安委办) confirms or dismisses them here, which records them.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,12 +15,15 @@ from fastapi import APIRouter, Query, Response
 from api.commands import add_action
 from api.deps import Limit, Offset, ProcessFactsRead, ServicesDep
 from api.reads import Reads, Scope
+from api.routes.reports import AsOf, KnownAt, known
 from api.schemas.warnings import WarningConfirmationIn, WarningDismissalIn
 from api.signing import signature_arg  # personal signatures
+from domain.business_time import business_date
 from domain.commands import warnings as c
 from domain.errors import DomainError
 from domain.glossary import SignatureMeaning, WarningLevel, WarningState
 from domain.warning_rules import veto_flags
+from projections.process_queries import AsOf as AsOfDay
 from projections.process_queries import WarningFilter
 
 router = APIRouter(prefix="/warnings", tags=["warnings"])
@@ -28,22 +32,41 @@ units = APIRouter(prefix="/units", tags=["warnings"])
 
 @router.get("")
 def list_warnings(
-    services: ServicesDep, read_at: ProcessFactsRead, scope: Scope,
+    services: ServicesDep,
+    read_at: ProcessFactsRead,
+    scope: Scope,
     unit: str | None = Query(None, description="reporting unit id (department, street or zone)"),
     level: WarningLevel | None = None,
     state: WarningState | None = None,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Warnings, newest proposal first (read model, caught up before reading)."""
-    found = WarningFilter(unit=unit, level=level, state=state, limit=limit, offset=offset, scope=scope)
+    """Warnings as of a business date (default today) and known at a time (default now), newest fact
+    first: the ladder's proposals (``derived``) and the warnings on record with their decisions."""
+    day = _as_of(services, as_of, known_at)
+    found = WarningFilter(as_of=day, unit=unit, level=level, state=state, limit=limit, offset=offset, scope=scope)
     return services.process_queries.warnings(found)
 
 
+def _as_of(services: ServicesDep, as_of: date | None, known_at: datetime | None) -> AsOfDay:
+    return AsOfDay(as_of or business_date(services.ledger.clock.now()), known(known_at))
+
+
 @router.get("/{warning_id}")
-def get_warning(warning_id: UUID, reads: Reads, response: Response) -> dict[str, Any]:
-    """One warning (ETag = version, for If-Match)."""
-    warning = reads.warning(warning_id)
+def get_warning(
+    warning_id: UUID, services: ServicesDep, read_at: ProcessFactsRead, reads: Reads, response: Response
+) -> dict[str, Any]:
+    """One warning (ETag = version, for If-Match): on record, or the ladder's proposal as of today
+    (version 0: confirming or dismissing it records it)."""
+    try:
+        warning = reads.warning(warning_id)
+    except DomainError as error:
+        derived = services.process_queries.warning_rows(_as_of(services, None, None)).get(str(warning_id))
+        if error.code != "warning_not_found" or derived is None or not reads.scope.covers_unit(derived["unit_id"]):
+            raise
+        warning = derived
     response.headers["ETag"] = f'"{warning["version"]}"'
     return warning
 
@@ -69,7 +92,9 @@ add_action(
 
 
 @units.get("/{unit_id}/flags")
-def unit_flags(unit_id: str, services: ServicesDep, read_at: ProcessFactsRead, reads: Reads) -> dict[str, Any]:
+def unit_flags(
+    unit_id: str, services: ServicesDep, read_at: ProcessFactsRead, reads: Reads, as_of: AsOf = None, known_at: KnownAt = None
+) -> dict[str, Any]:
     """一票否优 (excellence_veto) and 一票否决 (assessment_veto) of a unit, from its accidents during the
     campaign, each with the grounds and the accidents behind them."""
     reference = services.ledger.reference
@@ -79,7 +104,7 @@ def unit_flags(unit_id: str, services: ServicesDep, read_at: ProcessFactsRead, r
     reads.check_unit(unit_id)
     queries = services.process_queries
     settings = queries.ladder_settings()
-    accidents = {a.accident_id: a for a in queries.unit_accidents(unit_id)}
+    accidents = {a.accident_id: a for a in queries.unit_accidents(unit_id, _as_of(services, as_of, known_at))}
     flags = veto_flags(accidents.values(), settings.campaign)
 
     def entries(items: Any) -> list[dict[str, Any]]:

@@ -244,6 +244,16 @@ class ExtensionIn(BaseModel):
     occurred_at: datetime | None = OCCURRED_AT
 
 
+class DeadlineMissIn(BaseModel):
+    """登记（更正）逾期情况: the 区安委办's statement, from paper records, about one deadline."""
+
+    model_config = example(deadline="2023-07-31", missed=True, reason="据督查记录，企业未在期限内完成整改")
+    deadline: date
+    missed: bool = Field(description="true: the deadline was missed; false: it was kept (cancels the derived miss)")
+    reason: str = Field(min_length=1)
+    occurred_at: datetime | None = OCCURRED_AT
+
+
 class VoidIn(BaseModel):
     model_config = example(reason="重复登记，与另一条隐患记录相同")
     reason: str = Field(min_length=1)

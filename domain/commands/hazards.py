@@ -97,10 +97,13 @@ class ExtendDeadline(RecordCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
-class MarkDeadlineMissed(RecordCommand):
-    """``HazardApplication.mark_deadline_missed``."""
+class RecordDeadlineMiss(RecordCommand):
+    """``HazardApplication.record_deadline_miss``."""
 
     hazard_id: UUID
+    deadline: date
+    missed: bool
+    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)

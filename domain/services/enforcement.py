@@ -56,9 +56,10 @@ class EnforcementApplication(LedgerCore):
         change(case, enterprise, when)
         return self._store(case)
 
-    def _cited_facts(self, case: EnforcementCase) -> list[CitedHazardFacts]:
-        """The cited hazards as they stand now (read only: a case command never saves a hazard)."""
-        return [CitedHazardFacts.of(self._load(Hazard, h), self.rules) for h in case.cited_hazard_ids]
+    def _cited_facts(self, case: EnforcementCase, when: datetime) -> list[CitedHazardFacts]:
+        """The cited hazards as of the command's business time (read only: a case command never saves
+        a hazard)."""
+        return [CitedHazardFacts.of(self._load(Hazard, h), self.rules, when) for h in case.cited_hazard_ids]
 
     def _input_record(self, cls: type[Any], record_id: UUID, field: str) -> Any:
         """A record named in a command's input: one that does not exist is bad input, not a 404."""
@@ -142,7 +143,7 @@ class EnforcementApplication(LedgerCore):
             case.decide_penalty(
                 actor,
                 when,
-                self._cited_facts(case),
+                self._cited_facts(case, when),
                 target,
                 fine_yuan,
                 decision_number,
@@ -175,7 +176,7 @@ class EnforcementApplication(LedgerCore):
             case.impose_dual_penalty(
                 actor,
                 when,
-                self._cited_facts(case),
+                self._cited_facts(case, when),
                 enterprise_fine_yuan,
                 enterprise.principal_name if principal_name is None else principal_name,
                 principal_fine_yuan,
@@ -235,7 +236,7 @@ class EnforcementApplication(LedgerCore):
             case_id,
             occurred_at,
             expected_version,
-            lambda case, _, when: case.lift_suspension(actor, when, self._cited_facts(case), opinion),
+            lambda case, _, when: case.lift_suspension(actor, when, self._cited_facts(case, when), opinion),
         )
 
     def suspend_or_revoke_licence(
@@ -463,7 +464,7 @@ class EnforcementApplication(LedgerCore):
             case.recommend_closure(
                 actor,
                 when,
-                CitedHazardFacts.of(hazard, self.rules),
+                CitedHazardFacts.of(hazard, self.rules, when),
                 open_days,
                 prior,
                 [c.id for c in counted],
@@ -491,7 +492,7 @@ class EnforcementApplication(LedgerCore):
             case_id,
             occurred_at,
             expected_version,
-            lambda case, _, when: case.close(actor, when, self._cited_facts(case), reason, open_hazards_reason),
+            lambda case, _, when: case.close(actor, when, self._cited_facts(case, when), reason, open_hazards_reason),
         )
 
     # ----- rule 5: publication batches --------------------------------------------------------

@@ -247,21 +247,25 @@ class HazardApplication(LedgerCore):
             lambda h, when: h.extend_deadline(actor, when, request_date, reason, new_deadline, approver),
         )
 
-    def mark_deadline_missed(
+    def record_deadline_miss(
         self,
         actor: Actor,
         hazard_id: UUID,
         *,
+        deadline: date,
+        missed: bool,
+        reason: str,
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
     ) -> Receipt:
+        """登记/更正逾期: the 区安委办 states from paper records whether ``deadline`` was missed."""
         return self._change_hazard(
-            "mark_deadline_missed",
+            "record_deadline_miss",
             actor,
             hazard_id,
             occurred_at,
             expected_version,
-            lambda h, when: h.mark_deadline_missed(actor, when),
+            lambda h, when: h.record_deadline_miss(actor, when, deadline, missed, reason),
         )
 
     def complete_rectification(
@@ -365,6 +369,26 @@ class HazardApplication(LedgerCore):
             "deadline": plain(h.deadline),
             "listing": plain(h.listing),
             "listed": h.is_listed,
-            "overdue": h.overdue,
+            **self._derived(h),
             "evidence": list(h.evidence),
+        }
+
+    def _derived(self, h: Hazard) -> dict[str, Any]:
+        """What the acts' business times say now (``domain/hazard_timeline.py``): the missed deadlines,
+        overdue, and for a major the enterprise found itself, the window for reporting it (及时报告)."""
+        now = self.clock.now()
+        status = h.status_at(now)
+        hours = self.rules.report_to_regulator_hours
+        due = status.report_to_regulator_due(hours)
+        self_found = h.is_major and h.source is HazardSource.SELF_INSPECTION
+        return {
+            "overdue": status.overdue,
+            "missed_at": plain(status.missed_at),
+            "rectification_lapsed": status.lapsed,
+            "missed_deadlines": [
+                {"deadline": m.deadline.isoformat(), "missed_at": plain(m.missed_at), "recorded": m.recorded}
+                for m in status.misses
+            ],
+            "report_to_regulator_due": plain(due) if self_found else None,
+            "self_report_late": self_found and status.self_report_late(now, hours),
         }

@@ -1,15 +1,17 @@
 """Commands and queries of the graded warnings (分级警示) of reporting units.
 
-The warning ladder (a process manager, ``api/process_managers.py``) proposes as the system actor;
-the safety committee office (区安委办) may propose too, and alone confirms or dismisses. A warning is
-addressed to a department, a street or the zone — never to the office itself.
+The warning ladder (``domain/warning_rules.py``) proposes: its proposals are derived from the facts
+as of a date, never stored (DESIGN.md, "Late facts"). The safety committee office (区安委办) may
+propose too, and alone confirms or dismisses; deciding a ladder proposal records it (as the office
+saw it, by the office) together with the decision. A warning is addressed to a department, a street
+or the zone — never to the office itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from domain.access import check_role
@@ -21,9 +23,34 @@ from domain.services.signing_keys import authorise_signature
 from domain.signatures import SignatureArg  # personal signatures
 from domain.unit_warning import UnitWarning
 from domain.views import plain
+from domain.warning_rules import Proposal
+
+
+class LadderProposals(Protocol):
+    """Where the ladder's derived proposals are read (the read model, wired by ``app/wiring.py``)."""
+
+    def proposal(self, warning_id: UUID, at: datetime) -> Proposal | None: ...
 
 
 class WarningApplication(LedgerCore):
+    proposals: LadderProposals | None = None
+
+    def _decided(self, actor: Actor, warning_id: UUID, when: datetime, expected_version: int | None) -> UnitWarning:
+        """The warning to decide: on record, or the ladder's proposal as of the decision's business time,
+        recorded now by the deciding office (its stream does not exist until someone acts on it)."""
+        try:
+            return self._load(UnitWarning, warning_id, expected_version)
+        except DomainError as error:
+            found = self.proposals.proposal(warning_id, when) if self.proposals and error.code == "warning_not_found" else None
+            if found is None:
+                raise
+        if expected_version not in (None, 0):
+            raise DomainError("version_conflict", expected=expected_version, actual=0)
+        return UnitWarning.propose(
+            actor=actor, occurred_at=when, unit_id=found.unit_id, level=found.level, trigger=found.trigger,
+            trigger_key=found.trigger_key, trigger_refs=found.refs, reason_zh=found.reason_zh, reason_en=found.reason_en,
+        )  # fmt: skip
+
     def propose_warning(
         self,
         actor: Actor,
@@ -77,7 +104,7 @@ class WarningApplication(LedgerCore):
         signature (确认签名), checked against the key registry before anything is appended."""
         when = self._when(occurred_at)
         check_role(actor, "confirm_warning")
-        warning = self._load(UnitWarning, warning_id, expected_version)
+        warning = self._decided(actor, warning_id, when, expected_version)
         signed = authorise_signature(
             self,
             actor,
@@ -102,7 +129,7 @@ class WarningApplication(LedgerCore):
         """区安委办 decides not to warn, with the reason; the trigger is never proposed again."""
         when = self._when(occurred_at)
         check_role(actor, "dismiss_warning")
-        warning = self._load(UnitWarning, warning_id, expected_version)
+        warning = self._decided(actor, warning_id, when, expected_version)
         warning.dismiss(actor, when, reason)
         return self._store(warning)
 

@@ -11,8 +11,8 @@ from datetime import date, datetime
 from uuid import UUID
 
 import pytest
-
 from app.process_managers import run_process_managers
+
 from app.settings import Settings
 from app.wiring import Services, build
 from domain.actor import Actor

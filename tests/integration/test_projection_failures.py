@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy.exc
+from app.process_managers import run_process_managers
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 
 from api.app import create_app
 from app.consistency import wait_for
-from app.process_managers import run_process_managers
 from app.settings import Settings
 from app.wiring import Services, build
 from bench.district import populate

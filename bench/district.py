@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from domain.actor import SYSTEM_ACTOR, Actor
+from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.credit_code import check_character
 from domain.enterprise import Enterprise
@@ -74,10 +74,7 @@ def _lifecycle(ledger: Ledger, enterprise: Enterprise, rng: random.Random) -> It
             hazard.verify(expert, t + timedelta(days=2), True, "合格", [Assessor.EXPERTS])
             if stop > 0.35:
                 hazard.close(inspector, t + timedelta(days=3), "销号")
-        else:
-            hazard.mark_deadline_missed(
-                SYSTEM_ACTOR, datetime.combine(deadline + timedelta(days=1), datetime.min.time(), CHINA_TZ)
-            )
+        # otherwise the deadline passes: the miss is derived from business time, nothing is stored
     else:
         hazard.void(inspector, t + timedelta(hours=2), "重复")
     yield hazard

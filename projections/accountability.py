@@ -119,7 +119,7 @@ class AccountabilityProjection(RowStateProjection):
                 Column("deadline", Date, nullable=True),
                 Column("plan_by", JSON, nullable=True),
                 Column("responsible_person", Text, nullable=True),
-                Column("overdue", Boolean, nullable=False),
+                Column("overdue", Boolean, nullable=True),
                 Column("missed_occ", DateTime(timezone=True), nullable=True),
                 Column("missed_ver", Integer, nullable=True),
                 Column("verified_occ", DateTime(timezone=True), nullable=True),

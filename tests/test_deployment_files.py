@@ -20,7 +20,7 @@ def test_compose_runs_postgres_the_api_and_a_projection_worker() -> None:
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
     assert "pgdata:/var/lib/postgresql/data" in services["db"]["volumes"] and "pgdata" in compose["volumes"]
     commands = {c.name or c.callback.__name__ for c in cli_app.registered_commands} | {g.name for g in cli_app.registered_groups}
-    for name in ("init", "api", "projector", "process"):
+    for name in ("init", "api", "projector"):
         env = services[name]["environment"]
         assert env["HAZARD_DB_URL"].startswith("postgresql://hazard:") and env["HAZARD_DB_URL"].endswith("@db:5432/hazard")
         command = services[name]["command"]

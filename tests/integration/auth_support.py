@@ -17,7 +17,6 @@ PASSWORD = "correct horse battery"
 def auth_settings(db_url: str, tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(
         db_url=db_url,
-        process_every_seconds=0,
         token_key_file=tmp_path / "token-key",
         log_key_file=tmp_path / "log-key.pem",
         checkpoint_dir=tmp_path / "checkpoints",

@@ -176,7 +176,7 @@ class ApiServer:
             **self.extra_env,
         }
         log = open(self.workdir / f"server-{self.starts}.log", "wb")  # noqa: SIM115 — the child keeps it
-        command = [sys.executable, "-m", "cli", "serve", "--db", self.db_url, "--port", str(self.port), "--process-every", "5"]
+        command = [sys.executable, "-m", "cli", "serve", "--db", self.db_url, "--port", str(self.port)]
         self.process = subprocess.Popen(command, cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + timeout

@@ -422,7 +422,7 @@ def _apply(seeded: Seeded, first: Actor, command: Command) -> None:
 
 def _run_property(db_url: str, backend: str) -> None:
     clock = FixedClock(START)
-    services = build(Settings(db_url=db_url, process_every_seconds=0), clock=clock)
+    services = build(Settings(db_url=db_url), clock=clock)
     try:
         seeded = Seeded(services, clock)
         services.catch_up()
@@ -478,7 +478,7 @@ def test_the_longest_accepted_user_ids_are_applied_by_every_read_model(db_url: s
     """Found by the property on PostgreSQL: a team member's user id of 255 characters (then the bound) did
     not fit the accountability trail's user_id column; the bound is now that column's width."""
     clock = FixedClock(START)
-    services = build(Settings(db_url=db_url, process_every_seconds=0), clock=clock)
+    services = build(Settings(db_url=db_url), clock=clock)
     try:
         ledger, longest = services.ledger, "u" * bounds.USER_ID
         enterprise = ledger.execute(

@@ -41,7 +41,7 @@ from psycopg import sql
 from api.app import create_app
 from app.settings import Settings
 from app.wiring import Services, build
-from domain.actor import SYSTEM_ACTOR, Actor
+from domain.actor import Actor
 from domain.glossary import OrgKind, Role
 from domain.signatures import key_id_for, new_private_key, public_key_bytes
 from tests.conftest import PG_ADMIN_URL, RUN_ID, _postgres_or_skip
@@ -135,6 +135,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/hazards/{hazard_id}/closure"): "dd od od od oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/completion"): "od od dd dd dd dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/deadline-extension"): "dd dd od od oo dd dd dd uu",
+    ("POST", "/hazards/{hazard_id}/deadline-miss"): "dd dd dd dd rr dd dd dd uu",  # r: the hazard's deadline has not passed (deadline_not_passed): authorisation passed
     ("POST", "/hazards/{hazard_id}/evidence"): "od od od od oo oo dd dd uu",
     ("POST", "/hazards/{hazard_id}/plan"): "od od od od oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/progress"): "od od od od oo dd dd dd uu",
@@ -255,7 +256,7 @@ class District:
 
     def warning(self, unit: str) -> str:
         return str(self.services.ledger.warnings.propose_warning(
-            SYSTEM_ACTOR, unit_id=unit, level="prompt", trigger="manual", trigger_key=f"m{next(self.serial)}",
+            self._office(), unit_id=unit, level="prompt", trigger="manual", trigger_key=f"m{next(self.serial)}",
             reason_zh="未按期整改", reason_en="late").id)  # fmt: skip
 
     def key(self, user_id: str) -> str:
@@ -281,7 +282,7 @@ def accident_body(firm: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def district(matrix_db: str) -> Iterator[District]:
-    services = build(Settings(db_url=matrix_db, process_every_seconds=0))
+    services = build(Settings(db_url=matrix_db))
     with TestClient(create_app(services.settings, services=services)) as client:
         reads_what_was_written(client, services)
         a = client.post(PREFIX + "/enterprises", headers=OFFICE, json={
@@ -332,7 +333,7 @@ def district(matrix_db: str) -> Iterator[District]:
 
 
 def operations(db: str) -> set[tuple[str, str]]:
-    app = create_app(Settings(db_url=f"sqlite:///{db}", process_every_seconds=0))
+    app = create_app(Settings(db_url=f"sqlite:///{db}"))
     return {(m.upper(), p.removeprefix(PREFIX)) for p, item in app.openapi()["paths"].items() for m in item}
 
 
@@ -464,6 +465,8 @@ TARGETS: dict[tuple[str, str], T] = {
     ("POST", "/hazards/{hazard_id}/closure"): lambda c: Call(f"/hazards/{c.hazard('verified', 'general')}/closure", {}),
     ("POST", "/hazards/{hazard_id}/deadline-extension"): lambda c: Call(f"/hazards/{c.hazard('rectifying')}/deadline-extension", {
         "request_date": datetime.now(UTC).date().isoformat(), "reason": "设备到货延迟", "new_deadline": future_date(60), "approver": "王主任"}),
+    ("POST", "/hazards/{hazard_id}/deadline-miss"): lambda c: Call(f"/hazards/{c.hazard('rectifying')}/deadline-miss", {
+        "deadline": future_date(60), "missed": True, "reason": "据督查记录"}),
     ("POST", "/hazards/{hazard_id}/void"): lambda c: Call(f"/hazards/{c.hazard()}/void", {"reason": "重复"}),
     ("GET", "/reports/annex1"): lambda c: Call("/reports/annex1", params={"unit": c.unit}),
     ("GET", "/reports/annex2"): lambda c: Call("/reports/annex2", params={"unit": c.unit}),

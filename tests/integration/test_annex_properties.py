@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 from app.settings import Settings
 from app.wiring import Services, build
-from domain.actor import SYSTEM_ACTOR, Actor
+from domain.actor import Actor
 from domain.business_time import CHINA_TZ, FixedClock, business_date
 from domain.credit_code import check_character
 from domain.errors import DomainError
@@ -381,7 +381,11 @@ class History:
             deadline = date.fromisoformat(view["deadline"]) if view["deadline"] else today
             missed_at = datetime.combine(deadline + timedelta(days=self.pick((1, 1, 2, 6))), time(0, 5), CHINA_TZ)
             when = max(missed_at, h.cursor)
-            command = lambda: ledger.hazards.mark_deadline_missed(SYSTEM_ACTOR, h.id, occurred_at=when)  # noqa: E731
+            office = self.regulator("ajb")  # paper records: the 区安委办 states the deadline missed (or kept)
+            kept = self.pick((True, False))
+            command = lambda: ledger.hazards.record_deadline_miss(  # noqa: E731
+                office, h.id, deadline=deadline, missed=not kept, reason="据督查记录", occurred_at=when
+            )
         elif action == "progress":
             command = lambda: ledger.hazards.record_progress(firm.staff, h.id, note="进行中", percent=50, occurred_at=when)  # noqa: E731
         elif action == "complete":

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import UUID
 
 from app.wiring import Services
-from domain.actor import SYSTEM_ACTOR
 from domain.business_time import FixedClock
 from tests.integration.conftest import INSPECTOR, INSPECTOR_2, OFFICE, Api, Enterprise, full_plan
 
@@ -79,10 +77,9 @@ def test_a_lapsed_major_requires_a_dual_penalty(api: Api, enterprise: Enterprise
         {"responsible_person": "李建国", "measures": "当场停用", "immediate": True},
         enterprise.principal,
     )
-    # The immediate plan's deadline (today) passes; the deadline watcher stamps DeadlineMissed tomorrow.
+    # The immediate plan's deadline (today) passes: from tomorrow the rectification has lapsed (derived).
     tomorrow = services.ledger.clock.now() + timedelta(days=1)
     services.ledger.clock = FixedClock(tomorrow)
-    services.ledger.hazards.mark_deadline_missed(SYSTEM_ACTOR, UUID(hazard), occurred_at=tomorrow)
     case = _case(api, enterprise, "呈应急立〔2023〕3号", [hazard])
     assert api.post(f"/cases/{case}/penalty", _penalty(), INSPECTOR, status=409)["code"] == "dual_penalty_required"
     body = {"enterprise_fine_yuan": 200000, "principal_fine_yuan": 30000, "decision_number": "呈应急罚决〔2023〕3号",

@@ -87,7 +87,7 @@ class Ledger:
 @pytest.fixture
 def ledger(postgres_url: str, tmp_path: Path) -> Iterator[Ledger]:
     services = build(
-        Settings(db_url=postgres_url, log_key_file=tmp_path / "log-key.pem", checkpoint_dir=tmp_path / "checkpoints", process_every_seconds=0)
+        Settings(db_url=postgres_url, log_key_file=tmp_path / "log-key.pem", checkpoint_dir=tmp_path / "checkpoints")
     )
     enterprise = services.ledger.enterprises.register_enterprise(
         OFFICE,

@@ -1,7 +1,8 @@
 """A district month, scripted end to end (issue 4's "done when"): self-reports, inspections, an exempt
 self-report a penalty cannot touch, a dual penalty, a suspension and its lift, a repeat offender
-reaching closure and judicial transfer, accidents raising a unit's warning — with the process
-managers running on a clock that moves through June 2023. Every resulting event is asserted."""
+reaching closure and judicial transfer, accidents raising a unit's warning — on a clock that moves
+through June 2023, the derived facts (missed deadline, closure recommendation, warnings) read as of
+each day. Every resulting event is asserted."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from datetime import date, datetime
 from uuid import UUID
 
 import pytest
-from app.process_managers import run_process_managers
 
 from app.settings import Settings
 from app.wiring import Services, build
@@ -31,6 +31,7 @@ from domain.glossary import (
     WarningLevel,
 )
 from domain.values import Person, RectificationPlan
+from projections.process_queries import AsOf, WarningFilter
 
 OFFICE = Actor("ajb-wang", "王主任", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
 ZHANG = Actor("yjj-zhang", "张伟", Role.INSPECTOR, "yjj", OrgKind.DEPARTMENT, "区应急管理局")
@@ -73,9 +74,11 @@ class District:
     def types(self, record: UUID) -> list[str]:
         return [e["type"] for e in self.ledger.history(record)]
 
-    def process(self, when: datetime) -> object:
+    def derived(self, when: datetime) -> AsOf:
+        """The read models caught up, and the day to read derived facts as of."""
         self.at(when)
-        return run_process_managers(self.services, self.clock)
+        self.services.catch_up()
+        return AsOf(when.date())
 
 
 @pytest.fixture
@@ -120,13 +123,12 @@ def test_a_district_month(district: District) -> None:  # noqa: PLR0915 - one st
     assert refused.value.code == "penalty_exempt"
     assert d.types(case_a) == ["CaseOpened"]
 
-    # 4. B's deadline (10 June) passes; the deadline watcher stamps DeadlineMissed on 11 June, once.
-    summary = d.process(june(12, 9))
-    assert str(found) in summary.deadlines_missed  # type: ignore[attr-defined]
-    missed = ledger.history(found)[-1]
-    assert missed["type"] == "DeadlineMissed"
-    assert datetime.fromisoformat(missed["occurred_at"]) == datetime(2023, 6, 11, 0, 0, tzinfo=CHINA_TZ)  # the day after
-    assert d.process(june(12, 10)).deadlines_missed == []  # type: ignore[attr-defined]
+    # 4. B's deadline (10 June) passes: the miss is derived, at 00:00 on 11 June; nothing is stored.
+    d.derived(june(12, 9))
+    view = ledger.hazards.hazard(found)
+    assert view["overdue"] and view["rectification_lapsed"]
+    assert view["missed_deadlines"] == [{"deadline": "2023-06-10", "missed_at": "2023-06-11T00:00:00+08:00", "recorded": False}]
+    assert d.types(found) == ["HazardReported", "RectificationPlanFiled"]
 
     # 5. B's rectification lapsed: a single penalty is refused, the dual penalty is imposed.
     case_b = ledger.enforcement.open_case(ZHANG, enterprise_id=b, legal_basis="《安全生产法》第一百零二条", case_number="呈应急立〔2023〕102号",
@@ -158,8 +160,8 @@ def test_a_district_month(district: District) -> None:  # noqa: PLR0915 - one st
         ledger.enforcement.decide_penalty(ZHANG, case, target="enterprise", fine_yuan=20_000 * len(cases_c) + 10_000,
                               decision_number=f"罚{n}", legal_basis="第一百零二条", occurred_at=d.at(june(day, 11)))  # fmt: skip
         cases_c.append(case)
-    summary = d.process(june(22, 9))
-    assert summary.closures_recommended == [str(cases_c[-1])]  # type: ignore[attr-defined]
+    recommended = d.services.process_queries.closure_recommendations(d.derived(june(22, 9)))
+    assert [(r.case_id, r.on, r.prior_penalties) for r in recommended] == [(cases_c[-1], date(2023, 6, 21), 2)]
     ledger.enforcement.request_closure(ZHANG, cases_c[-1], government="呈贡区人民政府", reason="重大事故隐患长期存在并多次受到处罚",
                            occurred_at=d.at(june(23)))  # fmt: skip
     ledger.enforcement.order_closure(
@@ -168,14 +170,13 @@ def test_a_district_month(district: District) -> None:  # noqa: PLR0915 - one st
     ledger.enforcement.apply_industry_ban(ZHANG, cases_c[-1], years=5, occurred_at=d.at(june(26, 11)))
     ledger.enforcement.transfer_to_judiciary(ZHANG, cases_c[-1], persons=["负责人3"], suspected_offence="危险作业罪",
                                  dangerous_operations_crime=True, occurred_at=d.at(june(27)))  # fmt: skip
-    assert d.process(june(27, 12)).closures_recommended == []  # type: ignore[attr-defined]
+    assert d.services.process_queries.closure_recommendations(d.derived(june(27, 12))) == recommended  # a fact, dated
 
     # 8. Two general accidents in 乌龙街道 within the month: the ladder proposes a 告知 (notice).
     for day in (8, 24):
         ledger.accidents.report_accident(ZHANG, grade=AccidentGrade.GENERAL, deaths=0, injuries=1, direct_loss_yuan=120_000,
                                liability=True, description="物体打击", enterprise_id=b, occurred_at=d.at(june(day)))  # fmt: skip
-    summary = d.process(june(28, 9))
-    notices = [ledger.warnings.warning(UUID(w)) for w in summary.warnings_proposed]  # type: ignore[attr-defined]
+    notices = d.services.process_queries.warnings(WarningFilter(as_of=d.derived(june(28, 9))))["items"]
     assert {(w["unit_id"], w["level"]) for w in notices if w["trigger"] == "general_accidents_in_month"} == {
         ("yjj", WarningLevel.NOTICE.value), ("wulong", WarningLevel.NOTICE.value),
     }  # fmt: skip
@@ -184,19 +185,15 @@ def test_a_district_month(district: District) -> None:  # noqa: PLR0915 - one st
     assert d.types(exempt) == ["HazardReported", "HazardReportedToRegulator", "RectificationPlanFiled"]
     assert d.types(inspection) == ["InspectionConducted", "FindingRecorded", "InspectionSigned", "InspectionSigned"]
     assert d.types(found) == [
-        "HazardReported", "RectificationPlanFiled", "DeadlineMissed", "RectificationCompleted", "VerificationPassed", "HazardClosed",
+        "HazardReported", "RectificationPlanFiled", "RectificationCompleted", "VerificationPassed", "HazardClosed",
     ]  # fmt: skip
     assert d.types(case_b) == ["CaseOpened", "DualPenaltyImposed", "SuspensionOrdered", "SuspensionLifted"]
     assert d.types(cases_c[0]) == ["CaseOpened", "PenaltyDecided"]
     assert d.types(cases_c[1]) == [
-        "CaseOpened", "PenaltyDecided", "ClosureRecommended", "ClosureRequested", "ClosureOrdered", "IndustryBanApplied",
-        "TransferredToJudiciary",
+        "CaseOpened", "PenaltyDecided", "ClosureRequested", "ClosureOrdered", "IndustryBanApplied", "TransferredToJudiciary",
     ]  # fmt: skip
     assert d.types(chronic) == ["HazardReported"]  # no 以罚代管: penalties never touch the hazard
-    recommended = ledger.history(cases_c[1])[2]
-    assert recommended["actor"]["role"] == "system" and recommended["data"]["prior_penalties"] == 2
-    for w in notices:
-        assert d.types(UUID(w["id"])) == ["WarningProposed"]
+    assert all(w["derived"] and w["version"] == 0 for w in notices)  # proposals: nothing stored until the office decides
     assert ledger.enforcement.case(case_b)["total_fines_yuan"] == 230_000
 
     # And the month shows in the forms: Annex 1 (district) counts it all.

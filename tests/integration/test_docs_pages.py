@@ -26,7 +26,7 @@ ASSET_TYPES = {".js": "javascript", ".css": "text/css", ".png": "image/png"}
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     db = tmp_path_factory.mktemp("docs") / "hazard.db"
-    settings = Settings(db_url=f"sqlite:///{db}", process_every_seconds=0, in_process_workers=False)
+    settings = Settings(db_url=f"sqlite:///{db}", in_process_workers=False)
     services = build(settings)
     yield create_app(settings, services=services)
     services.close()

@@ -26,10 +26,10 @@ UPLOAD_RATE = 300_000  # bytes a second: the largest event (~300 kB) takes about
 
 
 def test_a_large_event_crossing_a_slow_link_does_not_hold_the_other_writers(postgres_url: str) -> None:
-    fast = build(Settings(db_url=postgres_url, process_every_seconds=0))
+    fast = build(Settings(db_url=postgres_url))
     proxy = TcpProxy(("127.0.0.1", urlsplit(postgres_url).port or 5432), upload_rate=UPLOAD_RATE)
     slow_url = urlsplit(postgres_url)._replace(netloc=f"postgres@127.0.0.1:{proxy.port}").geturl()
-    slow = build(Settings(db_url=slow_url, process_every_seconds=0))
+    slow = build(Settings(db_url=slow_url))
     try:
         enterprise = fast.ledger.execute(OFFICE, RegisterEnterprise(
             credit_code=credit_code(1), name="示例化工", sector="hazardous_chemicals", jurisdiction="wulong",

@@ -19,7 +19,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.wiring import Services
-from domain.actor import SYSTEM_ACTOR
+from domain.actor import Actor
+from domain.glossary import OrgKind, Role
 from tests.integration.conftest import ANONYMOUS, INSPECTOR, OFFICE, OTHER_DEPT, Api, Enterprise, credit_code, headers
 
 UNRELATED = headers("scj-qian", "钱进", "inspector", "scj", "department", "区市场监管局")
@@ -122,7 +123,7 @@ def world(api: Api, enterprise: Enterprise, services: Services) -> World:
     submission_yjj = api.post("/reports/annex2/submissions", {"unit": "yjj", "as_of": today}, INSPECTOR, 201)["id"]
     submission_district = api.post("/reports/annex2/submissions", {"as_of": today}, OFFICE, 201)["id"]
     warning = services.ledger.warnings.propose_warning(
-        SYSTEM_ACTOR, unit_id="yjj", level="prompt", trigger="plan_overdue", trigger_key=f"plan:{hazard_a}",
+        Actor("ajb-wang", "王主任", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办"), unit_id="yjj", level="prompt", trigger="manual", trigger_key=f"plan:{hazard_a}",
         reason_zh="重大隐患逾期未制定整改方案", reason_en="plan overdue", trigger_refs=[UUID(hazard_a)],
     ).id  # fmt: skip
     batch = api.post(

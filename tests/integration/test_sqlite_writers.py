@@ -20,9 +20,9 @@ WRITERS, COMMANDS = 8, 12
 
 
 def test_concurrent_writers_are_serialised_while_the_projection_worker_catches_up(tmp_path: Path) -> None:
-    services = build(Settings(db_url=f"sqlite:///{tmp_path}/ledger.db", process_every_seconds=0))
+    services = build(Settings(db_url=f"sqlite:///{tmp_path}/ledger.db"))
     populate(services.ledger, 15_000, seed=1)  # a long catch-up, batch after batch under the write lock
-    workers = InProcessWorkers(services, process_every=0)
+    workers = InProcessWorkers(services)
     workers.start()
     errors: list[str] = []
 

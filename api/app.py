@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         app.include_router(module.router, prefix="/api/v1")
     for router in (cases.router, cases.batches, registers.accidents, registers.risk_points, registers.problems, registers.units):
         app.include_router(router, prefix="/api/v1")
-    for router in (warning_routes.router, warning_routes.units):
+    for router in (warning_routes.router, warning_routes.units, warning_routes.reminders):
         app.include_router(router, prefix="/api/v1")
     for router in (export_routes.router, submission_routes.router):  # annex files; report submissions
         app.include_router(router, prefix="/api/v1")

@@ -75,6 +75,7 @@ class ProcessFactsProjection:
                 Column("sector", String(64), nullable=False),
                 Column("jurisdiction", String(64), nullable=False),
                 Column("grade", String(16), nullable=False),
+                Column("source", String(32), nullable=False),
                 Column("state", String(32), nullable=False, index=True),
                 at("reported_occ"),
                 at("reported_rec"),
@@ -193,7 +194,7 @@ def _hazard(row: Row | None, e: Any) -> Row:
     row = {} if isinstance(e, Hazard.HazardReported) else dict(row or {})
     fold_hazard(row, e)
     if isinstance(e, Hazard.HazardReported):
-        row.update(reported_occ=utc(e.occurred_at), reported_rec=utc(e.timestamp))
+        row.update(source=str(e.source), reported_occ=utc(e.occurred_at), reported_rec=utc(e.timestamp))
     row.update(steps=with_step(row.get("steps"), e), version=e.originator_version)
     return row
 

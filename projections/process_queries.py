@@ -27,6 +27,7 @@ from domain.figures import units_counting_hazard
 from domain.glossary import (
     AccidentGrade,
     Grade,
+    HazardSource,
     HazardState,
     OrgKind,
     SupervisionLevel,
@@ -77,6 +78,11 @@ class AsOf:
     def happened(self, occurred: datetime | None, recorded: datetime | None = None) -> bool:
         """Dated by the end of the day (business time) and recorded by ``known_at``."""
         return occurred is not None and utc(occurred) <= self.end and self.known(recorded)  # type: ignore[operator]
+
+
+def _in_scope(scope: ReadScope, row: dict[str, Any]) -> bool:
+    """A hazard row the reader may see (the same rule as the hazard list's ``scope_condition``)."""
+    return row["enterprise_id"] in scope.enterprise_ids or row["sector"] in scope.sectors or row["jurisdiction"] in scope.units
 
 
 # The reports a unit owes, for the 提示 of a missed report (reporting calendar): (unit, as of) → facts.
@@ -248,6 +254,31 @@ class ProcessQueries:
             )
             for r in self._stored_warnings(as_of)
         ]
+
+    # ----- reminders: reporting a self-found major to the regulator (及时报告) ----------------------
+
+    def self_report_reminders(self, at: datetime, scope: ReadScope | None = None) -> list[dict[str, Any]]:
+        """Majors an enterprise found itself and had not reported to the regulator by ``at``: when the
+        window (``report_to_regulator_hours`` from the report) ends and the hours left, negative once
+        late — a late self-report loses the exemption from penalty (plan rule 1). Most urgent first."""
+        h = self.tables()["hazards"]
+        hours = self.rules.report_to_regulator_hours
+        rows = self._rows("hazards", h.c.grade == Grade.MAJOR.value, h.c.source == HazardSource.SELF_INSPECTION.value)
+        result = []
+        for r in rows:
+            if scope is not None and not scope.district and not _in_scope(scope, r):
+                continue
+            status = row_status(r, at)
+            due = status.report_to_regulator_due(hours)
+            if due is None or status.reported_to_regulator_at is not None or not status.open:
+                continue
+            result.append({
+                "hazard_id": r["id"], "enterprise_id": r["enterprise_id"], "sector": r["sector"],
+                "jurisdiction": r["jurisdiction"], "reported_at": status.reported_at.isoformat(),  # type: ignore[union-attr]
+                "due": due.isoformat(), "hours_left": round((due - at).total_seconds() / 3600, 1),
+                "late": status.self_report_late(at, hours),
+            })  # fmt: skip
+        return sorted(result, key=lambda x: (x["due"], x["hazard_id"]))
 
     # ----- the warning list (GET /warnings) ----------------------------------------------------
 

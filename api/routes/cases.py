@@ -9,14 +9,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.commands import CommandHeaders, Headers, add_action, run_command
-from api.deps import ServicesDep
+from api.deps import ProcessFactsRead, ServicesDep
 from api.reads import Reads
 from api.schemas import enforcement as s
 from api.schemas.records import Receipt
 from api.signing import signature_arg  # personal signatures
+from domain.business_time import business_date
 from domain.commands import enforcement as c
 from domain.commands.base import Command
 from domain.glossary import SignatureMeaning
+from projections.process_queries import AsOf
 
 router = APIRouter(prefix="/cases", tags=["enforcement"])
 batches = APIRouter(prefix="/publication-batches", tags=["enforcement"])
@@ -29,9 +31,20 @@ def open_case(body: s.CaseIn, headers: Headers, request: Request, services: Serv
 
 
 @router.get("/{case_id}")
-def get_case(case_id: UUID, reads: Reads) -> dict[str, Any]:
-    """One case: decisions, fines, suspension, closure, publication."""
-    return reads.case(case_id)
+def get_case(case_id: UUID, reads: Reads, services: ServicesDep, read_at: ProcessFactsRead) -> dict[str, Any]:
+    """One case: decisions, fines, suspension, closure, publication; the repeat-offender detector's
+    closure recommendation (derived as of today, dated the day its conditions first held) when no
+    regulator marked the case by hand."""
+    case = reads.case(case_id)
+    if case["closure_recommendation"] is None:
+        today = AsOf(business_date(services.ledger.clock.now()))
+        for due in services.process_queries.closure_recommendations(today, case_id):
+            case["closure_recommended"] = True
+            case["closure_recommendation"] = {
+                "derived": True, "on": due.on.isoformat(), "hazard_id": str(due.hazard_id), "open_days": due.open_days,
+                "prior_penalties": due.prior_penalties, "other_case_ids": [str(o) for o in due.other_case_ids],
+            }  # fmt: skip
+    return case
 
 
 @router.get("/{case_id}/events")

@@ -28,6 +28,16 @@ from projections.process_queries import WarningFilter
 
 router = APIRouter(prefix="/warnings", tags=["warnings"])
 units = APIRouter(prefix="/units", tags=["warnings"])
+reminders = APIRouter(prefix="/reminders", tags=["warnings"])
+
+
+@reminders.get("")
+def list_reminders(services: ServicesDep, read_at: ProcessFactsRead, scope: Scope) -> dict[str, Any]:
+    """及时报告: majors the enterprise found itself, not yet reported to the regulator, with the end of the
+    window and the hours left (negative: late — the self-report exemption is lost)."""
+    now = services.ledger.clock.now()
+    items = services.process_queries.self_report_reminders(now, scope)
+    return {"at": now.isoformat(), "hours": services.process_queries.rules.report_to_regulator_hours, "items": items}
 
 
 @router.get("")

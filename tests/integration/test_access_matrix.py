@@ -104,6 +104,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/units/{unit_id}/flags"): "hh hh oh oh oo oo oo hh uu",
     ("GET", "/units/{unit_id}/work-log"): "hh hh oh oh oo oo oo hh uu",
     ("GET", "/warnings"): "ff ff of of oo oo oo ff uu",
+    ("GET", "/reminders"): "oo oo oo oo oo oo oo oo uu",
     ("GET", "/warnings/{warning_id}"): "hh hh oh oh oo oo oo hh uu",
     ("GET", "/warnings/{warning_id}/events"): "hh hh oh oh oo oo oo hh uu",
     ("POST", "/accidents"): "dd dd od od oo dd dd dd uu",
@@ -526,6 +527,7 @@ TARGETS: dict[tuple[str, str], T] = {
     ("POST", "/units/{unit_id}/activities"): lambda c: Call(f"/units/{c.unit}/activities", {"kind": "lecture"}),
     ("GET", "/units/{unit_id}/work-log"): lambda c: Call(f"/units/{c.unit}/work-log"),
     ("GET", "/warnings"): lambda c: Call("/warnings", marker=_warning(c)),
+    ("GET", "/reminders"): lambda c: Call("/reminders"),
     ("GET", "/warnings/{warning_id}"): lambda c: Call(f"/warnings/{_warning(c)}"),
     ("GET", "/warnings/{warning_id}/events"): lambda c: Call(f"/warnings/{_warning(c)}/events"),
     ("POST", "/warnings/{warning_id}/confirmation"): lambda c: Call(

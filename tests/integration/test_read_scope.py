@@ -331,7 +331,7 @@ SCOPED = {
     "/api/v1/inspections/{inspection_id}/events", "/api/v1/cases/{case_id}", "/api/v1/cases/{case_id}/events",
     "/api/v1/publication-batches/{batch_id}", "/api/v1/accidents/{accident_id}", "/api/v1/risk-points/{risk_point_id}",
     "/api/v1/problems/{problem_id}", "/api/v1/units/{unit_id}/work-log", "/api/v1/units/{unit_id}/flags",
-    "/api/v1/warnings", "/api/v1/warnings/{warning_id}", "/api/v1/warnings/{warning_id}/events",
+    "/api/v1/warnings", "/api/v1/warnings/{warning_id}", "/api/v1/warnings/{warning_id}/events", "/api/v1/reminders",
     "/api/v1/accountability/cases/{case_id}", "/api/v1/accountability/hazards/{hazard_id}",
     "/api/v1/accountability/people/{user_id}", "/api/v1/accountability/anomalies",
     "/api/v1/reports/annex1", "/api/v1/reports/annex2", "/api/v1/reports/annex3", "/api/v1/kpis",

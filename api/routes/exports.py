@@ -66,7 +66,13 @@ def _export(
 
 
 def _file(media_type: str, what: str) -> dict[int | str, dict[str, Any]]:
-    return {200: {"description": what, "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}}
+    warning = {
+        "description": "outside_campaign when the cut-off lies outside the campaign: the code; message_zh*=UTF-8''"
+        '<percent-encoded>; message_en="<text>" (the JSON reports\' warnings)',
+        "schema": {"type": "string"},
+    }
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return {200: {"description": what, "content": content, "headers": {WARNING_HEADER: warning}}}
 
 
 @router.get("/reports/{annex}.xlsx", response_class=Response, responses=_file(XLSX_MEDIA_TYPE, "The annex as an XLSX workbook"))

@@ -35,6 +35,7 @@ from projections.hazard_queries import HazardQueries
 from projections.process_facts import ProcessFactsProjection  # derived facts: warnings, closures
 from projections.process_queries import AsOf, ProcessQueries
 from projections.records import RecordsProjection
+from projections.reporting_queries import ReportingQueries  # the reporting calendar (报送日历)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Services:
     annexes: AnnexQueries
     process_queries: ProcessQueries  # the derived facts: warning ladder, repeat offenders
     accountability_queries: AccountabilityQueries  # 谁检查、谁签名、谁负责
+    reporting_queries: ReportingQueries  # the reporting calendar (报送日历): submissions as facts
     idempotency: IdempotencyStore
     server_held_keys: ServerHeldKeyStore
     audit: AuditLog  # signed checkpoints and proofs over the Merkle log
@@ -191,6 +193,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
             ledger.clock,
             ledger.keys.key_states,
         ),
+        reporting_queries=ReportingQueries(ledger.recorder, ledger.mapper, reference),
         idempotency=idempotency,
         server_held_keys=ServerHeldKeyStore(engine),
         audit=AuditLog(engine, read_models.merkle_log, settings.log_origin, settings.log_key_file, settings.checkpoint_dir),

@@ -1,6 +1,8 @@
-"""`hazard-ledger report ANNEX`: one annex table written to a file, as XLSX (the printed form), CSV or JSON.
+"""`hazard-ledger report ANNEX`: one annex table written to a file, as XLSX (the printed form), CSV or JSON;
+`hazard-ledger report calendar`: who is late (报送日历: the reports due by a day, late or not sent).
 
     hazard-ledger report annex2 --unit yjj --as-of 2023-12-22 --format xlsx --out 附件2.xlsx
+    hazard-ledger report calendar --unit yjj --as-of 2023-06-30
 
 Registered on the command in ``api/cli.py``.
 """
@@ -19,12 +21,18 @@ from adapters.annex_files import export, file_name
 from cli.common import DbOption, console, open_services
 from domain.business_time import business_date
 from domain.errors import DomainError
+from domain.glossary import ReportStatus
+from domain.reporting_calendar import default_cut_off, report_warnings
 
 
 def report(
-    annex: Annotated[str, typer.Argument(help="annex1 (调度表), annex2 (统计表) or annex3 (4个清单)")],
+    annex: Annotated[
+        str, typer.Argument(help="annex1 (调度表), annex2 (统计表), annex3 (4个清单), or calendar (报送日历: who is late)")
+    ],
     unit: Annotated[str | None, typer.Option("--unit", help="reporting unit id (e.g. yjj); omit for the district")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="cut-off date YYYY-MM-DD (Beijing); default today")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="cut-off date YYYY-MM-DD (Beijing); default today (a table: its latest cut-off)")
+    ] = None,
     known_at: Annotated[
         str | None, typer.Option("--known-at", help="system time (ISO 8601): the figures as known then; default now")
     ] = None,
@@ -33,22 +41,26 @@ def report(
     show_phones: Annotated[bool, typer.Option("--show-phones", help="annex3: print phone numbers unmasked")] = False,
     db: DbOption = None,
 ) -> None:
-    """Write an annex table (附件1/2/3) to a file: XLSX as the printed form, CSV, or the JSON of the API."""
+    """Write an annex table (附件1/2/3) to a file: XLSX as the printed form, CSV, or the JSON of the API;
+    or print the reporting calendar's late reports (``calendar``)."""
     from app.reports import annex_table, unit_name
     from domain.access import mask_phones
 
+    if annex == "calendar":
+        calendar(unit, as_of, known_at, db)
+        return
     if fmt not in ("xlsx", "csv", "json"):
         console.print(f"[red]未知的格式 / unknown format:[/red] {fmt} (xlsx, csv, json)")
         raise typer.Exit(2)
     try:
-        day = date.fromisoformat(as_of) if as_of else business_date(datetime.now(UTC))
-        known = datetime.fromisoformat(known_at) if known_at else None
+        day = date.fromisoformat(as_of) if as_of else default_cut_off(business_date(datetime.now(UTC)))
     except ValueError as exc:
         console.print(f"[red]无效的日期或时间 / invalid date or time:[/red] {exc}")
         raise typer.Exit(2) from None
-    if known is not None and known.tzinfo is None:
-        known = known.replace(tzinfo=UTC)
+    known = _known(known_at)
     services = open_services(db)
+    for w in report_warnings(services.ledger.reference, day):
+        console.print(f"[yellow]{w.message_zh} / {w.message_en}[/yellow]")
     try:
         services.catch_up()
         table = annex_table(services, annex, unit, day, known)
@@ -67,3 +79,54 @@ def report(
     target = out or Path(file_name(annex, name, day, fmt))
     target.write_bytes(body)
     console.print(f"{target} ({len(body)} bytes)")
+
+
+def _known(known_at: str | None) -> datetime | None:
+    try:
+        known = datetime.fromisoformat(known_at) if known_at else None
+    except ValueError as exc:
+        console.print(f"[red]无效的日期或时间 / invalid date or time:[/red] {exc}")
+        raise typer.Exit(2) from None
+    return known.replace(tzinfo=UTC) if known is not None and known.tzinfo is None else known
+
+
+def calendar(unit: str | None, as_of: str | None, known_at: str | None, db: str | None) -> None:
+    """报送日历: every report due by ``as_of`` (default today) that was submitted late or not at all, by due
+    date, then each unit's count of reports due, on time, late and missing."""
+    from rich.table import Table
+
+    from app.reports import calendar_view
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else business_date(datetime.now(UTC))
+    except ValueError as exc:
+        console.print(f"[red]无效的日期或时间 / invalid date or time:[/red] {exc}")
+        raise typer.Exit(2) from None
+    known = _known(known_at)
+    services = open_services(db)
+    try:
+        view = calendar_view(services, day, known, unit)
+    except DomainError as exc:
+        console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        services.close()
+    for w in view["warnings"]:
+        console.print(f"[yellow]{w['message_zh']} / {w['message_en']}[/yellow]")
+    late = Table(title=f"报送日历 逾期和未报送 late or missing reports, as of {view['as_of']}")
+    for column in ("应报日期 due", "单位 unit", "报表 report", "期次 period", "状态 status", "报送日期 submitted"):
+        late.add_column(column)
+    for r in view["late"]:
+        late.add_row(r["due_on"], f"{r['unit_name']} {r['unit']}", r["title"], r["period"], f"{r['status_zh']} {r['status']}",
+                     r["submitted_on"] or "—")  # fmt: skip
+    console.print(late)
+    summary = Table(title="各单位报送情况 per unit")
+    for column in ("单位 unit", "应报 due", *(f"{s.zh} {s.value}" for s in ReportStatus)):
+        summary.add_column(column)
+    for u in view["units"]:
+        counts = [sum(1 for r in u["reports"] if r["status"] == s.value) for s in ReportStatus]
+        summary.add_row(f"{u['unit_name']} {u['unit']}", str(len(u["reports"])), *map(str, counts))
+    console.print(summary)
+    for f in view["paper"]:
+        console.print(f"书面报送（不在台账中核对）paper report, not checked here: {f['due_on']} {f['title']}")
+    console.print(f"{len(view['late'])} 份逾期或未报送 / late or missing")

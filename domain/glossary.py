@@ -278,6 +278,37 @@ class VetoGround(Labelled):
 # end warnings
 
 
+# reporting calendar
+class ReportStatus(Labelled):
+    """A due report as of a day (报送日历, domain/reporting_calendar.py)."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    NOT_YET_DUE = "not_yet_due"
+
+
+class ReportWarning(Labelled):
+    """A report read or submitted for a day the calendar does not expect: answered, with a warning."""
+
+    OUTSIDE_CAMPAIGN = "outside_campaign"
+    NOT_A_CUT_OFF = "not_a_cut_off"
+
+
+# The warnings' messages ({day}, {start}, {end}, {annex}, {cut_offs}: filled in by domain/reporting_calendar.py).
+REPORT_WARNING_MESSAGES: dict[ReportWarning, tuple[str, str]] = {
+    ReportWarning.OUTSIDE_CAMPAIGN: (
+        "{day} 不在专项行动期间（{start} 至 {end}），报表数据仅供参考",
+        "{day} lies outside the campaign ({start} to {end}): the figures are for reference only",
+    ),
+    ReportWarning.NOT_A_CUT_OFF: (
+        "{day} 不是 {annex} 的报送截止日期（临近的截止日期：{cut_offs}），不计入任何一期报送",
+        "{day} is not a cut-off date of {annex} (the nearest: {cut_offs}); this submission counts for no due report",
+    ),
+}
+# end reporting calendar
+
+
 # Keyed by (class, value): StrEnum members compare and hash as their string, so Role.INSPECTOR and
 # SignatureMeaning.INSPECTOR would otherwise share one entry.
 _ZH_PAIRS: list[tuple[StrEnum, str]] = [
@@ -411,6 +442,14 @@ _ZH_PAIRS: list[tuple[StrEnum, str]] = [
     (VetoGround.CONSECUTIVE_FATAL_LIABILITY_ACCIDENTS, "连续发生2起亡人责任事故"),
     (VetoGround.CITY_OR_HIGHER_LISTED_ACCIDENT, "被市级以上挂牌督办的事故"),
     # end warnings
+    # reporting calendar
+    (ReportStatus.ON_TIME, "按时报送"),
+    (ReportStatus.LATE, "逾期报送"),
+    (ReportStatus.MISSING, "未报送"),
+    (ReportStatus.NOT_YET_DUE, "未到报送期限"),
+    (ReportWarning.OUTSIDE_CAMPAIGN, "不在专项行动期间"),
+    (ReportWarning.NOT_A_CUT_OFF, "不是报送截止日期"),
+    # end reporting calendar
 ]
 _ZH: dict[tuple[type, str], str] = {(type(member), member.value): label for member, label in _ZH_PAIRS}
 

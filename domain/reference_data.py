@@ -56,6 +56,41 @@ class Campaign:
 
 
 @dataclass(frozen=True)
+class PeriodicReport:
+    """A report owed on each of ``days`` of every month (an annex form, its cut-off that day), from the
+    first such day on or after ``since`` to the campaign's end (报送日历, domain/reporting_calendar.py)."""
+
+    annex: str
+    title: str
+    days: tuple[int, ...]
+    since: date
+
+    @property
+    def report(self) -> str:
+        return self.annex
+
+
+@dataclass(frozen=True)
+class FixedReport:
+    """A one-off report due on ``due``. ``annex``: the form submitted in the ledger (its cut-off ``due``);
+    None: a report on paper, listed but never judged here."""
+
+    report: str
+    title: str
+    due: date
+    annex: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportingCalendar:
+    """What the units of kinds ``owed_by`` owe the safety committee office (区安委办), and by when."""
+
+    owed_by: tuple[OrgKind, ...] = ()
+    periodic: tuple[PeriodicReport, ...] = ()
+    fixed: tuple[FixedReport, ...] = ()
+
+
+@dataclass(frozen=True)
 class LedgerRules:
     """Configurable thresholds, with the defaults documented in README.md."""
 
@@ -117,6 +152,7 @@ class ReferenceData:
     rules: LedgerRules
     units: dict[str, Unit]
     sectors: dict[str, Sector] = field(repr=False)
+    reporting: ReportingCalendar = ReportingCalendar()
 
     def sector(self, sector_id: str) -> Sector:
         try:
@@ -174,6 +210,22 @@ def _read_sectors(text: str, unit_ids_by_name: dict[str, str]) -> dict[str, Sect
     return sectors
 
 
+def _read_reporting(config: dict[str, Any]) -> ReportingCalendar:
+    """The ``[reporting]`` section; a district without one owes no report."""
+    r = config.get("reporting", {})
+    periodic = tuple(
+        PeriodicReport(annex=p["annex"], title=p["title"], days=tuple(sorted(p["days"])), since=p["since"])
+        for p in r.get("periodic", [])
+    )
+    fixed = tuple(
+        FixedReport(report=f["report"], title=f["title"], due=f["due"], annex=f.get("annex")) for f in r.get("fixed", [])
+    )
+    for p in periodic:
+        if not p.days or any(not 1 <= day <= 28 for day in p.days):
+            raise ValueError(f"reporting {p.annex}: days must lie between 1 and 28 (every month has them)")
+    return ReportingCalendar(owed_by=tuple(OrgKind(kind) for kind in r.get("owed_by", [])), periodic=periodic, fixed=fixed)
+
+
 def load_reference(path: Path | None = None) -> ReferenceData:
     """Loads the district's reference data; the packaged Chenggong district by default."""
     package = resources.files("domain") / "reference"
@@ -197,4 +249,5 @@ def load_reference(path: Path | None = None) -> ReferenceData:
         rules=LedgerRules(**config.get("rules", {})),
         units=units,
         sectors=sectors,
+        reporting=_read_reporting(config),
     )

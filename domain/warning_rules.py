@@ -135,12 +135,12 @@ class WarningFact:
 
 @dataclass(frozen=True)
 class ReportDue:
-    """Hook for "missed report deadline" (未严格履职, line 815): a periodic report the unit owes the
-    office (Annex 1 monthly by the 22nd, Annex 2 per 旬; seed lines 800–803). Report submissions come in
-    a later issue; until then the reader supplies none and this rule proposes nothing."""
+    """Hook for "missed report deadline" (未严格履职, line 815): a report the unit owes the office (Annex 1
+    monthly by the 22nd, Annex 2 per 旬, Annex 3 once; seed lines 800–803, 893–898), as the reporting
+    calendar gives it (``domain.reporting_calendar.ladder_reports_due``)."""
 
     report: str  # e.g. "annex1"
-    period: str  # e.g. "2023-06"
+    period: str  # the cut-off, e.g. "2023-06-22"
     due_on: date
     submitted_on: date | None = None
     ref: UUID | None = None  # the submission, once there is one

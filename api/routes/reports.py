@@ -1,4 +1,7 @@
-"""Reports: the three annex tables, the city's KPIs, and the lineage of any cell."""
+"""Reports: the three annex tables, the city's KPIs, the lineage of any cell, and the reporting calendar.
+
+A report's ``as_of`` defaults to the latest cut-off (5th / 12th / 22nd, ``domain.reporting_calendar.
+default_cut_off``); a day outside the campaign is answered as any other, with a warning (``warnings``)."""
 
 from __future__ import annotations
 
@@ -9,11 +12,14 @@ from fastapi import APIRouter, Query
 
 from api.deps import RecordsRead, ServicesDep
 from api.identity import CurrentActor
+from app.reports import calendar_view
 from domain.access import mask_phones, phones_visible
 from domain.bounds import cut_off, known_time
 from domain.business_time import business_date
 from domain.errors import DomainError
 from domain.read_scope import report_unit
+from domain.reference_data import ReferenceData
+from domain.reporting_calendar import default_cut_off, report_warnings
 
 router = APIRouter(tags=["reports"])
 
@@ -21,12 +27,23 @@ Unit = Annotated[
     str | None,
     Query(description="reporting unit id (e.g. yjj, wulong); omit for the district roll-up (a unit's own staff: their unit)"),
 ]
-AsOf = Annotated[date | None, Query(description="cut-off business date (Beijing); default today")]
+AsOf = Annotated[
+    date | None, Query(description="cut-off business date (Beijing); default the latest cut-off (the 5th, 12th or 22nd)")
+]
 KnownAt = Annotated[datetime | None, Query(description="system time: the figures as they were known then (default: now)")]
 
 
-def _as_of(as_of: date | None) -> date:
-    return cut_off(as_of, business_date(datetime.now(UTC)))
+def report_day(as_of: date | None) -> date:
+    """The cut-off asked for, or the latest one (today's date when today is one)."""
+    today = business_date(datetime.now(UTC))
+    return cut_off(default_cut_off(today) if as_of is None else as_of, today)
+
+
+def warned(reference: ReferenceData, body: dict[str, Any], day: date) -> dict[str, Any]:
+    """The report with its ``warnings`` (``[{code, message_zh, message_en}]``; empty when the day is
+    inside the campaign): the figures are answered whatever the day."""
+    body["warnings"] = [w.as_dict() for w in report_warnings(reference, day)]
+    return body
 
 
 def known(known_at: datetime | None) -> datetime | None:
@@ -43,7 +60,8 @@ def annex1(
     services: ServicesDep, read_at: RecordsRead, who: Reader, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
 ) -> dict[str, Any]:
     """附件1 调度表: cumulative since the campaign start, per reporting unit or for the district."""
-    return services.annexes.annex1(report_unit(who, unit), _as_of(as_of), known(known_at))
+    day = report_day(as_of)
+    return warned(services.ledger.reference, services.annexes.annex1(report_unit(who, unit), day, known(known_at)), day)
 
 
 @router.get("/reports/annex2")
@@ -51,7 +69,8 @@ def annex2(
     services: ServicesDep, read_at: RecordsRead, who: Reader, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
 ) -> dict[str, Any]:
     """附件2 统计表: 累计总计, 本月总计 and one row per sector, as of a cut-off."""
-    return services.annexes.annex2(report_unit(who, unit), _as_of(as_of), known(known_at))
+    day = report_day(as_of)
+    return warned(services.ledger.reference, services.annexes.annex2(report_unit(who, unit), day, known(known_at)), day)
 
 
 @router.get("/reports/annex3")
@@ -61,7 +80,7 @@ def annex3(services: ServicesDep, read_at: RecordsRead, who: Reader, unit: Unit 
     table["phones_masked"] = not phones_visible(who)
     if table["phones_masked"]:
         mask_phones(table["rows"])
-    return table
+    return warned(services.ledger.reference, table, business_date(datetime.now(UTC)))  # the lists as they are today
 
 
 @router.get("/kpis")
@@ -69,7 +88,8 @@ def kpis(
     services: ServicesDep, read_at: RecordsRead, who: Reader, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
 ) -> dict[str, Any]:
     """重大事故隐患动态整改率, 部门每千次检查发现重大事故隐患数, 企业自查发现重大事故隐患率, with monthly trends."""
-    return services.annexes.kpis(report_unit(who, unit), _as_of(as_of), known(known_at))
+    day = report_day(as_of)
+    return warned(services.ledger.reference, services.annexes.kpis(report_unit(who, unit), day, known(known_at)), day)
 
 
 @router.get("/reports/{annex}/lineage")
@@ -88,4 +108,25 @@ def lineage(
     """Drill-down: the records behind one cell (or KPI), each with the version of the event that counts it."""
     if annex not in ("annex1", "annex2", "kpi"):
         raise DomainError("unknown_cell", annex=annex, key=key)
-    return services.annexes.lineage(annex, key, report_unit(who, unit), _as_of(as_of), known(known_at), row=row, figure=figure)
+    day = report_day(as_of)
+    found = services.annexes.lineage(annex, key, report_unit(who, unit), day, known(known_at), row=row, figure=figure)
+    return warned(services.ledger.reference, found, day)
+
+
+@router.get("/reports/calendar")
+def reporting_calendar(
+    services: ServicesDep,
+    who: Reader,
+    unit: Annotated[
+        str | None, Query(description="reporting unit id (e.g. yjj); omit for every unit (a unit's own staff: their unit)")
+    ] = None,
+    as_of: Annotated[date | None, Query(description="business date (Beijing); default today")] = None,
+    known_at: KnownAt = None,
+) -> dict[str, Any]:
+    """报送日历: each unit's reports due by ``as_of`` (调度表 monthly by the 22nd, 统计表 on the 5th, 12th and
+    22nd, the 4张清单 by 12 June) with their status (on_time 按时报送, late 逾期报送, missing 未报送,
+    not_yet_due 未到报送期限: due today), who is late (``late``), the ``ReportMissed`` facts (``missed``:
+    the day after the due date, a late report included), and the one-off reports on paper (``paper``).
+    ``known_at``: only submissions recorded by then count. A unit's staff read their own unit's."""
+    today = business_date(datetime.now(UTC))
+    return calendar_view(services, cut_off(as_of, today), known(known_at), report_unit(who, unit))

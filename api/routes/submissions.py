@@ -28,6 +28,7 @@ from domain.access import PHONE_FIELDS, mask_phone, mask_phones, phones_visible
 from domain.commands.reports import SubmitReport
 from domain.glossary import SignatureMeaning
 from domain.report_submission import check_annex, restatement, table_figures
+from domain.reporting_calendar import submission_warnings
 
 router = APIRouter(tags=["reports"])
 
@@ -56,7 +57,9 @@ def frozen_figures(services: Services, annex: str, unit: str | None, as_of: date
 def submit_report(annex: str, body: SubmissionIn, headers: Headers, request: Request, services: ServicesDep) -> JSONResponse:
     """Submit (报送) the table of ``annex`` for ``unit`` and ``as_of``: the figures are computed now and
     frozen with their SHA-256. A unit submits its own report, the 区安委办 the district's. Returns the
-    submission's id, version and sha256 (Idempotency-Key: a retry returns the first submission)."""
+    submission's id, version and sha256 (Idempotency-Key: a retry returns the first submission), and
+    ``warnings`` when ``as_of`` is not one of the reporting calendar's cut-offs of the annex or lies
+    outside the campaign (submitted all the same)."""
     ledger = services.ledger
     ledger.reports.check_submission(headers.actor, annex, body.unit, body.as_of)
     known_at = datetime.now(UTC)  # system time, as the events' recorded_at
@@ -67,8 +70,11 @@ def submit_report(annex: str, body: SubmissionIn, headers: Headers, request: Req
     )  # fmt: skip
     outcome = execute(services, headers, request, body, command, status=201)
     submission = ledger.reports.submission(outcome.id)
+    # A cut-off the calendar does not know, or a day outside the campaign, is submitted all the same (clerks
+    # resubmit odd dates), with a warning: such a submission counts for no due report (domain/reporting_calendar.py).
+    warnings = [w.as_dict() for w in submission_warnings(ledger.reference, annex, body.as_of)]
     response = outcome_response(
-        outcome, sha256=submission["sha256"], sequence=submission["sequence"], known_at=submission["known_at"]
+        outcome, sha256=submission["sha256"], sequence=submission["sequence"], known_at=submission["known_at"], warnings=warnings
     )
     response.headers["Location"] = f"/api/v1/reports/submissions/{outcome.id}"
     return response

@@ -257,7 +257,8 @@ def test_phones_are_masked_for_readers_without_the_right(api: Api, world: World)
 # ----- reports, submissions, the audit log -----------------------------------------------------------
 
 
-REPORTS = ["/reports/annex1", "/reports/annex2", "/reports/annex3", "/kpis", "/reports/annex2.csv", "/reports/annex1.xlsx"]
+REPORTS = ["/reports/annex1", "/reports/annex2", "/reports/annex3", "/kpis", "/reports/annex2.csv", "/reports/annex1.xlsx",
+           "/reports/calendar"]  # fmt: skip
 
 
 def test_reports_are_per_unit_and_none_for_enterprises(api: Api, world: World) -> None:
@@ -336,7 +337,7 @@ SCOPED = {
     "/api/v1/accountability/people/{user_id}", "/api/v1/accountability/anomalies",
     "/api/v1/reports/annex1", "/api/v1/reports/annex2", "/api/v1/reports/annex3", "/api/v1/kpis",
     "/api/v1/reports/{annex}/lineage", "/api/v1/reports/{annex}.xlsx", "/api/v1/reports/{annex}.csv",
-    "/api/v1/reports/{annex}/submissions", "/api/v1/reports/submissions/{submission_id}",
+    "/api/v1/reports/{annex}/submissions", "/api/v1/reports/submissions/{submission_id}", "/api/v1/reports/calendar",
     "/api/v1/audit/checkpoints", "/api/v1/audit/checkpoints/latest", "/api/v1/audit/proofs/{position}",
     "/api/v1/audit/consistency", "/api/v1/keys", "/api/v1/keys/{key_id}", "/api/v1/signing-payload",
     "/api/v1/security-events",  # auditors and administrators (domain/identity.py SECURITY_READERS)

@@ -176,6 +176,8 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     idempotency = IdempotencyStore(engine)
     process_queries = ProcessQueries(engine, reference, rules, read_models.process_facts.tables)
     ledger.warnings.proposals = LadderProposalsOfReadModel(read_models.process_facts, process_queries)
+    reporting_queries = ReportingQueries(ledger.recorder, ledger.mapper, reference)
+    process_queries.reports_due = lambda as_of: reporting_queries.all_reports_due(as_of.day, as_of.known_at)
     return Services(
         settings=settings,
         ledger=ledger,
@@ -193,7 +195,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
             ledger.clock,
             ledger.keys.key_states,
         ),
-        reporting_queries=ReportingQueries(ledger.recorder, ledger.mapper, reference),
+        reporting_queries=reporting_queries,
         idempotency=idempotency,
         server_held_keys=ServerHeldKeyStore(engine),
         audit=AuditLog(engine, read_models.merkle_log, settings.log_origin, settings.log_key_file, settings.checkpoint_dir),

@@ -85,8 +85,8 @@ def _in_scope(scope: ReadScope, row: dict[str, Any]) -> bool:
     return row["enterprise_id"] in scope.enterprise_ids or row["sector"] in scope.sectors or row["jurisdiction"] in scope.units
 
 
-# The reports a unit owes, for the 提示 of a missed report (reporting calendar): (unit, as of) → facts.
-ReportsDue = Callable[[str, AsOf], tuple[ReportDue, ...]]
+# The reports each unit owes, for the 提示 of a missed report (the reporting calendar): as of → by unit.
+ReportsDue = Callable[[AsOf], dict[str, tuple[ReportDue, ...]]]
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class ProcessQueries:
         self.reference = reference
         self.rules = rules
         self.tables = tables
-        self.reports_due: ReportsDue = lambda _unit, _as_of: ()
+        self.reports_due: ReportsDue = lambda _as_of: {}  # wired to the reporting calendar (app/wiring.py)
 
     # ----- settings ----------------------------------------------------------------------------
 
@@ -179,9 +179,10 @@ class ProcessQueries:
         for unit, warning in self._warnings(as_of):
             warnings[unit].append(warning)
         units = sorted(u.id for u in self.reference.units.values() if u.kind in WARNED_KINDS)
+        due = self.reports_due(as_of)
         facts = [
             UnitFacts(u, as_of.day, tuple(hazards.get(u, ())), tuple(accidents.get(u, ())), tuple(warnings.get(u, ())),
-                      self.reports_due(u, as_of))
+                      due.get(u, ()))
             for u in units
         ]  # fmt: skip
         return [f for f in facts if f.hazards or f.accidents or f.warnings or f.reports_due]

@@ -105,7 +105,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/units/{unit_id}/flags"): "hh hh oh oh oo oo oo hh uu",
     ("GET", "/units/{unit_id}/work-log"): "hh hh oh oh oo oo oo hh uu",
     ("GET", "/warnings"): "ff ff of of oo oo oo ff uu",
-    ("GET", "/reminders"): "oo oo oo oo oo oo oo oo uu",
+    ("GET", "/reminders"): "oo oo oo oo oo oo oo dd uu",
     ("GET", "/warnings/{warning_id}"): "hh hh oh oh oo oo oo hh uu",
     ("GET", "/warnings/{warning_id}/events"): "hh hh oh oh oo oo oo hh uu",
     ("POST", "/accidents"): "dd dd od od oo dd dd dd uu",

@@ -178,9 +178,10 @@ def test_lists_filter_to_the_readers_scope(api: Api, world: World) -> None:
     for who in (world.a.principal, UNRELATED, OTHER_STREET):
         assert all(w["unit_id"] == who["X-Org-Id"] for w in _get(api.client, "/warnings", who).json()["items"])
     assert _get(api.client, "/warnings", world.a.principal).json()["total"] == 0
-    assert [w["id"] for w in _get(api.client, "/warnings", INSPECTOR).json()["items"]] == [world.warning]
+    recorded = lambda who: [w["id"] for w in _get(api.client, "/warnings", who).json()["items"] if not w["derived"]]  # noqa: E731
+    assert recorded(INSPECTOR) == [world.warning]  # besides the ladder's proposals for the unit (reports missed)
     assert _get(api.client, "/warnings", UNRELATED).json()["total"] == 0
-    assert [w["id"] for w in _get(api.client, "/warnings", AUDITOR).json()["items"]] == [world.warning]
+    assert recorded(AUDITOR) == [world.warning]
 
 
 # ----- single records: in scope visible, out of scope 404 ----------------------------------------------

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import time
 import uuid
 from collections import Counter
@@ -238,14 +237,15 @@ def case_acts(draw: st.DrawFn, history: History, n: int) -> None:
         t = later(t, draw(st.sampled_from([6, 30, 100, 200])))
         dual = draw(st.booleans())
         decision = f"呈应急罚〔2023〕{n + 1}-{k + 1}号"
-        if dual:
-            run = (lambda s, ids, t=t, d=decision: s.ledger.enforcement.impose_dual_penalty(
-                officer, ids[label], enterprise_fine_yuan=50_000, principal_fine_yuan=8_000, decision_number=d,
-                legal_basis="《安全生产法》第一百一十三条", occurred_at=t).id)  # fmt: skip
-        else:
-            run = (lambda s, ids, t=t, d=decision: s.ledger.enforcement.decide_penalty(
+        def run(s: Services, ids: dict[str, UUID], t: datetime = t, d: str = decision, dual: bool = dual) -> UUID:
+            if dual:
+                return s.ledger.enforcement.impose_dual_penalty(
+                    officer, ids[label], enterprise_fine_yuan=50_000, principal_fine_yuan=8_000, decision_number=d,
+                    legal_basis="《安全生产法》第一百一十三条", occurred_at=t).id  # fmt: skip
+            return s.ledger.enforcement.decide_penalty(
                 officer, ids[label], target=PenaltyTarget.ENTERPRISE, fine_yuan=30_000, decision_number=d,
-                legal_basis="《安全生产法》第一百零二条", occurred_at=t).id)  # fmt: skip
+                legal_basis="《安全生产法》第一百零二条", occurred_at=t).id  # fmt: skip
+
         acts.append(Act(label, t, f"{label} {'dual ' if dual else ''}penalty {k + 1}", run))
     history.acts += [a for a in acts if a.when <= LAST_ACT]
 

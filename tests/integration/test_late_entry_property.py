@@ -52,7 +52,7 @@ from domain.values import RectificationPlan
 from projections.process_queries import AsOf, WarningFilter
 from tests.conftest import PG_ADMIN_URL
 
-EXAMPLES = {"sqlite": 12, "postgres": 8}
+EXAMPLES = {"sqlite": 40, "postgres": 8}
 ENV_EXAMPLES = int(os.environ.get("HAZARD_HYPOTHESIS_EXAMPLES", "0"))
 
 MONTH_START = date(2023, 6, 1)

@@ -85,7 +85,8 @@ class EnforcementApplication(LedgerCore):
         accident_ids: Sequence[UUID] = (),
         occurred_at: datetime | None = None,
     ) -> Receipt:
-        """立案. Cited hazards must be of this enterprise and not voided; accidents are stored by id."""
+        """立案. Cited hazards must be of this enterprise and not voided by the case's business time (a
+        case entered late, dated before a recorded voiding, is accepted); accidents are stored by id."""
         when = self._when(occurred_at)
         check_role(actor, "open_case")
         enterprise = self._load(Enterprise, enterprise_id)
@@ -102,7 +103,7 @@ class EnforcementApplication(LedgerCore):
                     reason=f"hazard {hazard_id} is of another enterprise",
                     reason_zh=f"隐患 {hazard_id} 属于其他企业",
                 )
-            if hazard.state is HazardState.VOIDED:
+            if hazard.status_at(when).state is HazardState.VOIDED:  # voided by the case's business time
                 raise DomainError(
                     "invalid_value",
                     field="cited_hazard_ids",

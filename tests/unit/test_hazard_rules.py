@@ -819,7 +819,7 @@ def test_the_office_states_a_derived_miss_did_not_happen_and_the_latest_statemen
     # a later statement the other way decides again
     world.accept(major, "DeadlineMissRecorded", lambda: _stated(world, major, date(2023, 6, 3), True, reason="复核：确已逾期"))
     status = _status(world, major, now)
-    assert status.misses == (Miss(date(2023, 6, 3), first_instant_after(date(2023, 6, 3)), recorded=False),)
+    assert status.misses == (Miss(date(2023, 6, 3), first_instant_after(date(2023, 6, 3)), recorded=True),)
     assert status.overdue is True and world.app.repository.get(major).self_report_exempt(hours, now) is False
 
 

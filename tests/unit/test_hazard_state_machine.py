@@ -145,12 +145,12 @@ class Model:
             self.derived[self.deadline] = missed_at
 
     def misses(self, now: datetime) -> list[tuple[date, datetime, bool]]:
-        """(deadline, missed at, stated by a clerk) as of ``now``: derived unless stated not missed;
-        stated missed where nothing was derived."""
+        """(deadline, missed at, stated by a clerk) as of ``now``: derived unless a clerk stated about
+        that deadline; stated missed from the first instant after it."""
         self.settle(now)
-        found = {d: (d, t, False) for d, t in self.derived.items() if self.stated.get(d) is not False}
+        found = {d: (d, t, False) for d, t in self.derived.items() if d not in self.stated}
         for d, missed in self.stated.items():
-            if missed and d not in found:
+            if missed and missed_from(d) <= now:
                 found[d] = (d, missed_from(d), True)
         return sorted(found.values(), key=lambda m: (m[1], m[0]))
 

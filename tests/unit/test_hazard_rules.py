@@ -1586,3 +1586,27 @@ def test_a_major_reported_late_is_not_exempt(world: World, major: UUID):
     hazard = world.app.repository.get(major)
     assert hazard.self_report_exempt(hours, world.clock.now()) is False
     assert hazard.self_report_exempt(hours, world.clock.now() + timedelta(days=30)) is False
+
+
+def test_the_read_models_steps_fold_like_the_aggregate_and_skip_the_systems_legacy_event(world: World, major: UUID):
+    from domain.hazard_timeline import steps_of
+    from projections.hazard_steps import row_status, steps_of_row, with_step
+
+    world.file_plan(major, days=2)  # due 3 June
+    world.clock.advance(days=10)
+    _store_legacy_deadline_missed(world, major, SYSTEM, datetime(2023, 6, 4, 0, 5, tzinfo=CHINA_TZ), date(2023, 6, 3))
+    world.app.hazards.complete_rectification(world.staff, major, note="已更换", occurred_at=datetime(2023, 6, 3, 17, tzinfo=CHINA_TZ))
+    world.accept(major, "DeadlineMissRecorded", lambda: _stated(world, major, date(2023, 6, 3), True, reason="复核"))
+    events = list(world.app.repository.event_store.get(major))
+    row: dict[str, Any] = {"steps": None}
+    for e in events:
+        row["steps"] = with_step(row["steps"], e)
+    assert len(row["steps"]) == len(events) - 1  # the system's DeadlineMissed is no step
+    assert steps_of_row(row["steps"]) == steps_of(events)
+    for moment in (START, datetime(2023, 6, 4, tzinfo=CHINA_TZ), world.clock.now()):
+        expected = world.app.repository.get(major).status_at(moment)
+        assert row_status(row, moment) == expected
+    # as known before the clerk's statement was recorded, the completion in time means no miss
+    statement_recorded = events[-1].timestamp
+    assert row_status(row, world.clock.now(), statement_recorded - timedelta(microseconds=1)).misses == ()
+    assert [m.recorded for m in row_status(row, world.clock.now()).misses] == [True]

@@ -202,7 +202,7 @@ class Hazard(LedgerAggregate):
 
     def check_can(self, action: str, occurred_at: datetime) -> None:
         """Refuses an action out of order, on a finished record, or back in business time."""
-        if self.state is S.CLOSED:
+        if self.state is S.CLOSED and S.CLOSED not in ALLOWED_FROM[action]:  # a clerk's statement may follow closure
             raise DomainError("hazard_closed")
         if self.state is S.VOIDED:
             raise DomainError("hazard_voided")

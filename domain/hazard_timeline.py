@@ -167,8 +167,8 @@ def status(steps: Sequence[Step], at: datetime, known_at: datetime | None = None
     before that instant prevents the miss. Each deadline is missed at most once. A clerk's statement
     about a deadline, whenever it was made, decides for that deadline: ``missed=False`` cancels the
     derived miss, ``missed=True`` records one at the first instant after the deadline (lapsing the
-    rectification even when the data show a completion in time). The latest statement per deadline
-    counts.
+    rectification even when the data show a completion in time, and in place of a miss the data
+    would derive later). The latest statement per deadline counts.
     """
     known = [s for s in steps if _known(s, known_at)]
     stated: dict[date, bool] = {}
@@ -183,7 +183,9 @@ def status(steps: Sequence[Step], at: datetime, known_at: datetime | None = None
 
     def passes(until: datetime) -> None:
         """The deadline in force passes while rectifying, before ``until``."""
-        if state is not HazardState.RECTIFYING or deadline is None or deadline in misses or stated.get(deadline) is False:
+        # A deadline a clerk stated about is decided by the statement alone (below): deriving it too
+        # would move a stated miss to a later failed verification, un-lapsing the time between.
+        if state is not HazardState.RECTIFYING or deadline is None or deadline in misses or deadline in stated:
             return
         missed_at = max(first_instant_after(deadline), rectifying_since or until)
         if missed_at <= until:

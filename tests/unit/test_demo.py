@@ -27,6 +27,7 @@ from domain.glossary import (
     SpotCheckDeficiency,
 )
 from domain.ledger import Ledger
+from domain.process_rules import CitedHazard, CitingCase, closure_due, closures_due
 from domain.work_log import ANNEX_CELLS
 
 IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
@@ -243,7 +244,7 @@ ENFORCEMENT_EVENTS = {
     "SuspensionOrdered",
     "SuspensionLifted",
     "LicenceSuspendedOrRevoked",
-    "ClosureRecommended",
+    # no ClosureRecommended: the detector's recommendation is derived (domain/process_rules.closure_due)
     "ClosureRequested",
     "ClosureOrdered",
     "IndustryBanApplied",
@@ -291,10 +292,10 @@ def test_fines_are_whole_yuan_from_ten_thousand_to_half_a_million(summary: DemoS
 def test_dual_penalties_follow_a_lapsed_major_or_an_accident(ledger: Ledger, cases: list[dict]) -> None:
     duals = [c for c in cases if c["dual_penalties"]]
     with_accident = [c for c in duals if c["accident_ids"]]
-    with_lapsed = [
-        c for c in duals if any(e["type"] == "DeadlineMissed" for h in c["cited_hazard_ids"] for e in ledger.history(UUID(h)))
-    ]
+    # lapsed as of the dual penalty's business time, derived from the hazard's acts (nothing marks it)
+    with_lapsed = [c for c in duals if any(_lapsed_when_dual(ledger, c, UUID(h)) for h in c["cited_hazard_ids"])]
     assert with_accident and with_lapsed
+    assert not any(e["type"] == "DeadlineMissed" for c in duals for h in c["cited_hazard_ids"] for e in ledger.history(UUID(h)))
     for c in duals:
         assert c in with_accident or c in with_lapsed
         assert all(p["person_name"] for p in c["penalties"] if p["dual"])
@@ -314,12 +315,39 @@ def test_suspensions_are_lifted_only_after_the_cited_majors_are_verified(ledger:
     assert len(suspended) >= 3
 
 
-def test_a_repeat_offender_is_closed_banned_and_transferred(cases: list[dict]) -> None:
+def _lapsed_when_dual(ledger: Ledger, case: dict[str, Any], hazard_id: UUID) -> bool:
+    dual_at = next(_at(e["occurred_at"]) for e in case["history"] if e["type"] == "DualPenaltyImposed")
+    return ledger.repository.get(hazard_id).status_at(dual_at).lapsed
+
+
+def _cited(ledger: Ledger, hazard_id: UUID, cases: list[dict]) -> CitedHazard:
+    """The repeat-offender detector's facts, built from the demo's aggregates."""
+    hazard = ledger.repository.get(hazard_id)
+    rectified = hazard.status_at(datetime(2100, 1, 1, tzinfo=UTC)).rectified_at
+    citing = []
+    for c in cases:
+        if str(hazard_id) in c["cited_hazard_ids"]:
+            case = ledger.repository.get(UUID(c["id"]))
+            penalties = tuple(p.occurred_at for p in case.penalties if p.hits_enterprise)
+            citing.append(CitingCase(case.id, case.opened_at, case.closed_at, penalties))
+    return CitedHazard(hazard_id, business_date(hazard.reported_at), rectified and business_date(rectified), tuple(citing))
+
+
+def test_a_repeat_offender_is_closed_banned_and_transferred(ledger: Ledger, cases: list[dict]) -> None:
     [closed] = [c for c in cases if c["closure_ordered"]]
     order = [e["type"] for e in closed["history"]]
-    chain = ["ClosureRecommended", "ClosureRequested", "ClosureOrdered", "IndustryBanApplied", "TransferredToJudiciary"]
+    chain = ["ClosureRequested", "ClosureOrdered", "IndustryBanApplied", "TransferredToJudiciary"]
     assert [t for t in order if t in chain] == chain
-    assert closed["closure_recommendation"]["prior_penalties"] >= 2 and closed["closure_recommendation"]["open_days"] >= 90
+    assert "ClosureRecommended" not in order and closed["closure_recommendation"] is None
+    # the detector's recommendation is derived: due on this case, before the closure was requested
+    requested = business_date(next(_at(e["occurred_at"]) for e in closed["history"] if e["type"] == "ClosureRequested"))
+    majors = [UUID(h) for h in closed["cited_hazard_ids"] if ledger.hazards.hazard(UUID(h))["grade"] == "major"]
+    due = [d for h in majors if (d := closure_due(_cited(ledger, h, cases), ledger.rules)) is not None]
+    assert due and any(d.case_id == UUID(closed["id"]) for d in due)
+    assert all(d.on <= requested and d.prior_penalties >= 2 and d.open_days >= 90 for d in due)
+    assert closures_due([_cited(ledger, h, cases) for h in majors], requested, ledger.rules) == sorted(
+        due, key=lambda d: (str(d.hazard_id), str(d.case_id))
+    )
     assert closed["industry_bans"] and closed["persons_transferred"] and closed["dangerous_operations_crime"]
     assert closed["joint_punishments"] and closed["typical_dangerous_operations_crime"]
     assert any(act["action"] == LicenceAction.REVOKE.value for act in closed["licence_actions"])

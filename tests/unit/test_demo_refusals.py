@@ -40,13 +40,14 @@ from domain.commands.hazards import (
     FilePlan,
     LiftSupervision,
     ListForSupervision,
-    MarkDeadlineMissed,
+    RecordDeadlineMiss,
     RecordProgress,
     ReportToRegulator,
     VerifyRectification,
 )
 from domain.commands.inspections import RecordDeficiencies, RecordFinding, SignInspection
 from domain.commands.risks import AdoptRootCauseMeasure
+from domain.commands.warnings import ProposeWarning
 from domain.errors import CATALOGUE, DomainError
 from domain.glossary import (
     AccidentGrade,
@@ -104,8 +105,7 @@ def _open_case(world: World, *hazards: UUID, number: str = "呈应急立〔2023�
 def _lapsed(world: World) -> UUID:
     hazard_id = world.report(Grade.MAJOR, by=INSPECTOR)
     world.file_plan(hazard_id, days=3)
-    world.clock.advance(days=5)
-    world.app.hazards.mark_deadline_missed(SYSTEM, hazard_id)
+    world.clock.advance(days=5)  # the deadline passed in business time: the lapse is derived
     return hazard_id
 
 
@@ -144,11 +144,28 @@ def version_conflict(w: World) -> Attempt:
 
 
 def deadline_not_passed(w: World) -> Attempt:
-    return Attempt(OFFICE, MarkDeadlineMissed(hazard_id=w.hazard_in(HazardState.RECTIFYING)))
+    h = w.hazard_in(HazardState.RECTIFYING)  # due in ten days
+    return Attempt(OFFICE, RecordDeadlineMiss(hazard_id=h, deadline=w.days(10), missed=True, reason="纸质台账载明逾期"))
 
 
-def already_overdue(w: World) -> Attempt:
-    return Attempt(OFFICE, MarkDeadlineMissed(hazard_id=_lapsed(w)))
+def not_a_deadline(w: World) -> Attempt:
+    h = _lapsed(w)  # due three days after its report, five days ago
+    return Attempt(OFFICE, RecordDeadlineMiss(hazard_id=h, deadline=w.days(-1), missed=False, reason="已按期完成"))
+
+
+def miss_without_reason(w: World) -> Attempt:
+    h = _lapsed(w)
+    return Attempt(OFFICE, RecordDeadlineMiss(hazard_id=h, deadline=w.days(-2), missed=False, reason="  "))
+
+
+def miss_recorded_by_an_inspector(w: World) -> Attempt:
+    h = _lapsed(w)
+    return Attempt(INSPECTOR, RecordDeadlineMiss(hazard_id=h, deadline=w.days(-2), missed=True, reason="现场检查发现逾期"))
+
+
+def miss_recorded_before_a_plan(w: World) -> Attempt:
+    h = w.report(Grade.MAJOR)
+    return Attempt(OFFICE, RecordDeadlineMiss(hazard_id=h, deadline=w.days(-1), missed=True, reason="纸质台账载明逾期"))
 
 
 def deadline_in_past(w: World) -> Attempt:
@@ -328,14 +345,32 @@ def _penalised_twice(w: World) -> tuple[UUID, UUID, UUID]:
 def not_repeat_offender(w: World) -> Attempt:
     h, first, second = _penalised_twice(w)
     w.clock.advance(days=30)
+    return Attempt(INSPECTOR, RecommendClosure(case_id=second, hazard_id=h, other_case_ids=[first]))
+
+
+def closure_recommended_by_the_system(w: World) -> Attempt:
+    # The detector's recommendation is derived (domain/process_rules.closure_due), never sent by the system.
+    h, first, second = _penalised_twice(w)
+    w.clock.advance(days=w.app.rules.repeat_offender_open_days)
     return Attempt(SYSTEM, RecommendClosure(case_id=second, hazard_id=h, other_case_ids=[first]))
+
+
+def warning_proposed_by_the_system(w: World) -> Attempt:
+    # The ladder's proposals are derived; only the 区安委办 proposes (or decides a derived proposal).
+    return Attempt(
+        SYSTEM,
+        ProposeWarning(
+            unit_id="yjj", level="notice", trigger="deadline_missed", trigger_key="deadline_missed:h1:2023-06-10",
+            reason_zh="重大事故隐患逾期未整改", reason_en="Major hazard not rectified by its deadline",
+        ),
+    )  # fmt: skip
 
 
 def already_recommended(w: World) -> Attempt:
     h, first, second = _penalised_twice(w)
     w.clock.advance(days=w.app.rules.repeat_offender_open_days)
-    w.app.enforcement.recommend_closure(SYSTEM, second, hazard_id=h, other_case_ids=[first])
-    return Attempt(SYSTEM, RecommendClosure(case_id=second, hazard_id=h, other_case_ids=[first]))
+    w.app.enforcement.recommend_closure(INSPECTOR, second, hazard_id=h, other_case_ids=[first])
+    return Attempt(OFFICE, RecommendClosure(case_id=second, hazard_id=h, other_case_ids=[first]))
 
 
 def closure_not_requested(w: World) -> Attempt:
@@ -518,8 +553,11 @@ CATALOGUE_OF_REFUSALS: list[tuple[str, str, Callable[[World], Attempt]]] = [
     ("evidence_too_large", "上传超过大小限制的整改现场视频", evidence_too_large),
     ("occurred_out_of_order", "补录整改进展时把日期误填为发现隐患之前", occurred_out_of_order),
     ("version_conflict", "两名企业人员同时编辑同一隐患，后提交者的版本已过期", version_conflict),
-    ("deadline_not_passed", "整改期限未到即标记重大事故隐患逾期", deadline_not_passed),
-    ("already_overdue", "已逾期的隐患被再次标记逾期", already_overdue),
+    ("deadline_not_passed", "整改期限未到，区安委办即登记重大事故隐患逾期", deadline_not_passed),
+    ("invalid_value", "登记（更正）逾期情况时填写的日期不是该隐患的整改期限", not_a_deadline),
+    ("invalid_value", "更正逾期情况未说明依据", miss_without_reason),
+    ("role_not_allowed", "执法人员自行登记隐患逾期（只由区安委办登记或更正）", miss_recorded_by_an_inspector),
+    ("invalid_transition", "尚未报送整改方案的隐患被登记逾期", miss_recorded_before_a_plan),
     ("deadline_in_past", "批准延期时把新的整改期限误填为已过去的日期", deadline_in_past),
     ("hazard_not_verified", "重大事故隐患整改完成后未经验收即申请销号", hazard_not_verified),
     ("hazard_not_listed", "对未挂牌督办的隐患办理摘牌", hazard_not_listed),
@@ -557,6 +595,8 @@ CATALOGUE_OF_REFUSALS: list[tuple[str, str, Callable[[World], Attempt]]] = [
     ("already_published", "同一案件再次公布为典型执法案例", already_published),
     ("outside_scope", "其他部门执法人员对不属其监管行业的企业立案", outside_scope),
     ("role_not_allowed", "企业主要负责人自行办理挂牌督办隐患摘牌", role_not_allowed),
+    ("role_not_allowed", "以系统身份提出建议提请关闭（该建议由规则推导，只由执法人员登记）", closure_recommended_by_the_system),
+    ("role_not_allowed", "以系统身份提出分级警示（警示建议由规则推导，只由区安委办提出）", warning_proposed_by_the_system),
     # inspections and spot checks
     ("deficiency_already_recorded", "抽查记录重复登记同一问题", deficiency_already_recorded),
     ("deficiencies_contradiction", "抽查记录已登记问题后又勾选“未发现问题”", deficiencies_contradiction),
@@ -593,7 +633,7 @@ RULE_CODES = {
     # hazards
     "invalid_transition", "hazard_not_verified", "hazard_listed", "hazard_not_listed", "hazard_already_listed",
     "hazard_closed", "hazard_voided", "not_major", "already_reported", "plan_incomplete", "deadline_in_past",
-    "deadline_not_passed", "already_overdue", "verifier_is_claimer", "occurred_out_of_order",
+    "deadline_not_passed", "verifier_is_claimer", "occurred_out_of_order",
     "evidence_digest_mismatch", "evidence_too_large",
     # inspections and spot checks
     "inspection_signed", "already_signed", "not_an_inspector", "finding_item_out_of_scope", "finding_hazard_mismatch",
@@ -617,5 +657,6 @@ def test_the_catalogue_covers_every_rule_with_a_chinese_description_each() -> No
     assert all(d and not d.isascii() for d in descriptions)
     assert len(set(descriptions)) == len(descriptions)
     assert Counter(codes)["dual_penalty_required"] == 2 and Counter(codes)["cited_hazard_open"] == 2
+    assert Counter(codes)["role_not_allowed"] == 4  # the principal, an inspector, and the system twice
     invalid = [d for c, d, _ in CATALOGUE_OF_REFUSALS if c == "invalid_value"]
     assert any("负数" in d for d in invalid) and any("移送" in d for d in invalid)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from app.settings import RULE_VARIABLES, Settings
 from domain.aggregate_base import LedgerAggregate, event_classes
+from domain.business_time import CHINA_TZ
 from domain.enforcement import CitedHazardFacts, EnforcementCase, case_id_for, closure_recommended
 from domain.errors import CATALOGUE, DomainError, ErrorKind
 from domain.glossary import (
@@ -88,8 +89,7 @@ def lapsed_major(world: World) -> UUID:
     """Self-found and reported in time, but its rectification deadline passed (still open)."""
     hazard_id = exempt_major(world)
     world.file_plan(hazard_id, days=3)
-    world.clock.advance(days=5)
-    world.app.hazards.mark_deadline_missed(SYSTEM, hazard_id)
+    world.clock.advance(days=5)  # the deadline passed in business time: nobody marks it
     return hazard_id
 
 
@@ -771,7 +771,8 @@ def test_every_enforcement_action_has_roles_and_a_chinese_label():
         assert ACTION_LABELS[action].strip() and ACTION_ROLES[action]
         assert not ACTION_ROLES[action] & {Role.AUDITOR, Role.PRINCIPAL, Role.ENTERPRISE_STAFF, Role.EXPERT}
     assert ACTION_ROLES["publish_batch"] == {Role.COMMITTEE_OFFICE, Role.INSPECTOR}
-    assert Role.SYSTEM in ACTION_ROLES["recommend_closure"]
+    # the detector's recommendation is derived (domain/process_rules.closure_due); only a person records one
+    assert Role.SYSTEM not in ACTION_ROLES["recommend_closure"] and Role.SYSTEM not in ACTION_ROLES["close_case"]
 
 
 # ===========================================================================================
@@ -796,7 +797,7 @@ CASE_COMMANDS: dict[str, Callable[[World, UUID], Any]] = {
     "interview_enterprise": lambda w, c: w.app.enforcement.interview_enterprise(INSPECTOR, c, interviewer="i"),
     "expose_case": lambda w, c: w.app.enforcement.expose_case(INSPECTOR, c, channel="c", title="t"),
     "publish_as_typical": lambda w, c: w.app.enforcement.publish_as_typical(INSPECTOR, c, title="t"),
-    "recommend_closure": lambda w, c: w.app.enforcement.recommend_closure(SYSTEM, c, hazard_id=UUID(w.app.enforcement.case(c)["cited_hazard_ids"][0])),
+    "recommend_closure": lambda w, c: w.app.enforcement.recommend_closure(OFFICE, c, hazard_id=UUID(w.app.enforcement.case(c)["cited_hazard_ids"][0])),
     "close_case": lambda w, c: w.app.enforcement.close_case(INSPECTOR, c, reason="r"),
 }
 
@@ -829,7 +830,7 @@ def test_a_closed_case_is_reported_closed_before_the_records_a_command_names_are
         world,
         case_id,
         "case_closed",
-        lambda: world.app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=uuid4(), other_case_ids=[uuid4()]),
+        lambda: world.app.enforcement.recommend_closure(OFFICE, case_id, hazard_id=uuid4(), other_case_ids=[uuid4()]),
     )
 
 
@@ -886,7 +887,8 @@ def test_rule1_no_exemption_for_a_major_reported_late_unreported_not_self_found_
     else:
         hazard_id = lapsed_major(world)
         rectify(world, hazard_id)
-    assert world.app.repository.get(hazard_id).self_report_exempt(world.app.rules.report_to_regulator_hours) is False
+    hazard = world.app.repository.get(hazard_id)
+    assert hazard.self_report_exempt(world.app.rules.report_to_regulator_hours, world.clock.now()) is False
     case_id = open_case(world, hazard_id)
     accept(world, case_id, "PenaltyDecided", lambda: penalise(world, case_id))
 
@@ -917,16 +919,71 @@ def test_rule1_a_case_citing_no_hazard_and_no_accident_may_be_penalised(world: W
 
 
 def test_rule1_the_exemption_is_read_when_the_penalty_is_decided(world: World):
-    # Exempt when the case opens; the deadline then lapses: the exemption is lost, and the lapsed
-    # open major asks for a dual penalty.
+    # Exempt when the case opens; the deadline then passes in business time: the exemption is lost,
+    # and the lapsed open major asks for a dual penalty.
     hazard_id = exempt_major(world)
     world.file_plan(hazard_id, days=3)
     case_id = open_case(world, hazard_id)
     refuse(world, case_id, "penalty_exempt", lambda: penalise(world, case_id))
     world.clock.advance(days=5)
-    world.app.hazards.mark_deadline_missed(SYSTEM, hazard_id)
     refuse(world, case_id, "dual_penalty_required", lambda: penalise(world, case_id))
     accept(world, case_id, "DualPenaltyImposed", lambda: dual(world, case_id))
+
+
+def test_rule1_a_penalty_dated_before_the_deadline_passed_is_judged_on_the_unlapsed_hazard(world: World):
+    # Entered twenty days late, when the deadline has long passed: the decision's business time decides.
+    hazard_id = exempt_major(world)
+    world.file_plan(hazard_id, days=3)  # due 4 June
+    case_id = open_case(world, hazard_id)
+    world.clock.advance(days=20)
+    before_deadline = START + timedelta(days=2)  # 3 June 10:00
+    on_deadline_day = datetime(2023, 6, 4, 23, 59, tzinfo=CHINA_TZ)
+    hazard = world.app.repository.get(hazard_id)
+    assert hazard.status_at(world.clock.now()).lapsed is True
+    assert CitedHazardFacts.of(hazard, world.app.rules, before_deadline).rectification_lapsed is False
+    assert CitedHazardFacts.of(hazard, world.app.rules, before_deadline).self_report_exempt is True
+    refuse(world, case_id, "penalty_exempt", lambda: penalise(world, case_id, occurred_at=before_deadline))
+    refuse(world, case_id, "penalty_exempt", lambda: dual(world, case_id, occurred_at=on_deadline_day))
+    # dated after the deadline passed, the same hazard has lapsed: no exemption, a dual penalty
+    after = datetime(2023, 6, 5, 0, 0, tzinfo=CHINA_TZ)
+    refuse(world, case_id, "dual_penalty_required", lambda: penalise(world, case_id, occurred_at=after))
+    accept(world, case_id, "DualPenaltyImposed", lambda: dual(world, case_id, occurred_at=after))
+
+
+def test_rule2_a_single_penalty_dated_before_the_deadline_passed_is_accepted_when_entered_late(world: World):
+    hazard_id = department_major(world)  # never exempt
+    world.file_plan(hazard_id, days=3)  # due 4 June
+    case_id = open_case(world, hazard_id)
+    world.clock.advance(days=30)
+    refuse(world, case_id, "dual_penalty_required", lambda: penalise(world, case_id))
+    data = accept(world, case_id, "PenaltyDecided", lambda: penalise(world, case_id, occurred_at=START + timedelta(days=3)))
+    assert data["target"] == "enterprise"
+    # the next one, dated after the deadline passed, needs the dual penalty
+    refuse(world, case_id, "dual_penalty_required", lambda: penalise(world, case_id, occurred_at=START + timedelta(days=4)))
+
+
+def test_rule1_a_late_completion_dated_in_time_restores_the_exemption(world: World):
+    # The penalty is judged on the hazard as it stood, with every act known when it is decided.
+    hazard_id = exempt_major(world)
+    world.file_plan(hazard_id, days=3)  # due 4 June
+    case_id = open_case(world, hazard_id)
+    world.clock.advance(days=10)
+    refuse(world, case_id, "dual_penalty_required", lambda: penalise(world, case_id))
+    world.app.hazards.complete_rectification(world.staff, hazard_id, note="已更换", occurred_at=START + timedelta(days=3))
+    refuse(world, case_id, "penalty_exempt", lambda: penalise(world, case_id))
+
+
+def test_rule3_the_system_actor_may_not_recommend_closure(world: World):
+    hazard_id = department_major(world)
+    first, second = _two_penalised_cases(world, hazard_id)
+    world.clock.advance(days=120)
+    error = refuse(
+        world,
+        second,
+        "role_not_allowed",
+        lambda: world.app.enforcement.recommend_closure(SYSTEM, second, hazard_id=hazard_id, other_case_ids=[first]),
+    )
+    assert error.details["role"] == "system"
 
 
 # ===========================================================================================
@@ -968,7 +1025,7 @@ def test_rule2_an_overdue_general_hazard_does_not_need_a_dual_penalty(world: Wor
     hazard_id = world.report(Grade.GENERAL, by=INSPECTOR)
     world.file_plan(hazard_id, days=1)
     world.clock.advance(days=3)
-    world.app.hazards.mark_deadline_missed(SYSTEM, hazard_id)
+    assert world.app.hazards.hazard(hazard_id)["overdue"] is True
     case_id = open_case(world, hazard_id)
     accept(world, case_id, "PenaltyDecided", lambda: penalise(world, case_id))
 
@@ -1021,7 +1078,7 @@ def test_rule3_a_major_open_for_the_configured_days_and_penalised_twice_marks_th
     hazard_id = department_major(world)
     first, second = _two_penalised_cases(world, hazard_id)
     world.clock.advance(days=days)
-    command = lambda: world.app.enforcement.recommend_closure(SYSTEM, second, hazard_id=hazard_id, other_case_ids=[first])  # noqa: E731
+    command = lambda: world.app.enforcement.recommend_closure(OFFICE, second, hazard_id=hazard_id, other_case_ids=[first])  # noqa: E731
     if not accepted:
         error = refuse(world, second, "not_repeat_offender", command)
         assert "89 天" in error.message_zh and "≥90 天" in error.message_zh
@@ -1058,7 +1115,7 @@ def test_rule3_a_dual_penalty_counts_once_and_a_penalty_on_a_person_alone_not_at
     dual(world, case_id)
     penalise(world, case_id, "person", 1_000)
     world.clock.advance(days=120)
-    command = lambda: world.app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=hazard_id)  # noqa: E731
+    command = lambda: world.app.enforcement.recommend_closure(OFFICE, case_id, hazard_id=hazard_id)  # noqa: E731
     assert "已处罚 1 次" in refuse(world, case_id, "not_repeat_offender", command).message_zh
     penalise(world, case_id, fine=0, other_measures="警告")  # a warning is a penalty too
     assert accept(world, case_id, "ClosureRecommended", command)["prior_penalties"] == 2
@@ -1077,29 +1134,29 @@ def test_rule3_only_an_open_major_cited_by_every_counted_case(world: World):
     assert (
         "不是重大事故隐患"
         in refuse(
-            world, case_id, "not_repeat_offender", lambda: app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=general)
+            world, case_id, "not_repeat_offender", lambda: app.enforcement.recommend_closure(OFFICE, case_id, hazard_id=general)
         ).message_zh
     )
     assert (
         "已整改"
         in refuse(
-            world, case_id, "not_repeat_offender", lambda: app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=closed)
+            world, case_id, "not_repeat_offender", lambda: app.enforcement.recommend_closure(OFFICE, case_id, hazard_id=closed)
         ).message_zh
     )
-    error = refuse(world, case_id, "invalid_value", lambda: app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=uuid4()))
+    error = refuse(world, case_id, "invalid_value", lambda: app.enforcement.recommend_closure(OFFICE, case_id, hazard_id=uuid4()))
     assert error.details["field"] == "hazard_id"
     error = refuse(
         world,
         case_id,
         "invalid_value",
-        lambda: app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=major, other_case_ids=[elsewhere]),
+        lambda: app.enforcement.recommend_closure(OFFICE, case_id, hazard_id=major, other_case_ids=[elsewhere]),
     )
     assert error.details["field"] == "other_case_ids"
     error = refuse(
-        world, case_id, "invalid_value", lambda: app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=major, other_case_ids=[uuid4()])
+        world, case_id, "invalid_value", lambda: app.enforcement.recommend_closure(OFFICE, case_id, hazard_id=major, other_case_ids=[uuid4()])
     )
     assert error.details["field"] == "other_case_ids"
-    accept(world, case_id, "ClosureRecommended", lambda: app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=major))
+    accept(world, case_id, "ClosureRecommended", lambda: app.enforcement.recommend_closure(OFFICE, case_id, hazard_id=major))
 
 
 def test_rule3_open_days_are_counted_from_the_report_date_in_beijing_time(world: World):
@@ -1108,7 +1165,7 @@ def test_rule3_open_days_are_counted_from_the_report_date_in_beijing_time(world:
     hazard_id = department_major(world)
     first, second = _two_penalised_cases(world, hazard_id)
     world.clock.advance(days=89, hours=1)
-    assert world.app.enforcement.recommend_closure(SYSTEM, second, hazard_id=hazard_id, other_case_ids=[first]).version == 3
+    assert world.app.enforcement.recommend_closure(OFFICE, second, hazard_id=hazard_id, other_case_ids=[first]).version == 3
     assert world.last(second)["data"]["open_days"] == 90
 
 
@@ -1116,7 +1173,7 @@ def test_rule3_closure_follows_the_recommendation_through_request_order_and_ban(
     hazard_id = department_major(world)
     first, second = _two_penalised_cases(world, hazard_id)
     world.clock.advance(days=100)
-    world.app.enforcement.recommend_closure(SYSTEM, second, hazard_id=hazard_id, other_case_ids=[first])
+    world.app.enforcement.recommend_closure(OFFICE, second, hazard_id=hazard_id, other_case_ids=[first])
     world.app.enforcement.request_closure(INSPECTOR, second, government="呈贡区人民政府", reason="重大事故隐患长期存在并多次受到处罚")
     world.app.enforcement.order_closure(INSPECTOR, second, government="呈贡区人民政府", decision_number="呈政发〔2023〕9号")
     world.app.enforcement.apply_industry_ban(INSPECTOR, second, years=None)
@@ -1393,7 +1450,7 @@ def _every_case_event(world: World) -> list[UUID]:
     penalise(world, case_id)
     app.enforcement.order_suspension(INSPECTOR, case_id, decision_number="1", reason="r")
     world.clock.advance(days=90)
-    app.enforcement.recommend_closure(SYSTEM, case_id, hazard_id=hazard_id)
+    app.enforcement.recommend_closure(OFFICE, case_id, hazard_id=hazard_id)
     rectify(world, hazard_id)
     app.enforcement.lift_suspension(INSPECTOR, case_id, opinion="复产验收合格")
     for name in (
@@ -1423,7 +1480,7 @@ def test_a_case_reloads_to_the_same_state_after_every_event(world: World):
         lambda t: case.impose_dual_penalty(INSPECTOR, t, [hazard], 100, "张总", 10, "d1", PENALTY_BASIS),
         lambda t: case.decide_penalty(INSPECTOR, t, [hazard], PenaltyTarget.PERSON, 5, "d2", PENALTY_BASIS, "刘"),
         lambda t: case.order_suspension(INSPECTOR, t, "s1", "r"),
-        lambda t: case.recommend_closure(SYSTEM, t, hazard, 120, 2, [uuid4()], rules),
+        lambda t: case.recommend_closure(OFFICE, t, hazard, 120, 2, [uuid4()], rules),
         lambda t: case.lift_suspension(INSPECTOR, t, [done], "合格"),
         lambda t: case.suspend_or_revoke_licence(INSPECTOR, t, LicenceAction.REVOKE, "证", "n1", "d3"),
         lambda t: case.request_closure(INSPECTOR, t, "区政府", "r"),

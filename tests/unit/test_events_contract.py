@@ -68,7 +68,8 @@ EXPECTED_EVENTS = {
         "ListedForSupervision",
         "SupervisionLifted",
         "DeadlineExtended",
-        "DeadlineMissed",
+        "DeadlineMissed",  # stored by earlier versions; still read (a system one moves nothing)
+        "DeadlineMissRecorded",
         "RectificationCompleted",
         "VerificationPassed",
         "VerificationFailed",
@@ -179,7 +180,11 @@ def _every_event(world: World) -> dict[str, UUID]:
         longitude=102.82,
     )
     world.clock.advance(days=1)
-    app.hazards.mark_deadline_missed(SYSTEM, closed)
+    # what an earlier version's deadline watcher stored, then the 区安委办's statement of today
+    legacy = app.repository.get(closed)
+    legacy._deadline_missed(actor=SYSTEM, occurred_at=world.clock.now(), deadline=date(2023, 6, 1))
+    app.hazards.save(legacy)
+    app.hazards.record_deadline_miss(OFFICE, closed, deadline=date(2023, 6, 1), missed=True, reason="纸质台账载明逾期")
     app.hazards.extend_deadline(
         INSPECTOR, closed, request_date=world.days(-1), reason="设备到货延迟", new_deadline=world.days(14), approver="李局长"
     )
@@ -255,7 +260,11 @@ def test_dates_uuids_value_objects_and_enums_come_back_as_their_types(world: Wor
         date(2023, 6, 16),
     )
     assert all(type(d) is date for d in (extended.request_date, extended.previous_deadline, extended.new_deadline))
-    assert closed["DeadlineMissed"].deadline == date(2023, 6, 1)
+    assert closed["DeadlineMissed"].deadline == date(2023, 6, 1) and type(closed["DeadlineMissed"].deadline) is date
+    assert closed["DeadlineMissed"].actor.role is Role.SYSTEM
+    stated = closed["DeadlineMissRecorded"]
+    assert (stated.deadline, stated.missed, stated.reason) == (date(2023, 6, 1), True, "纸质台账载明逾期")
+    assert type(stated.deadline) is date and stated.actor.role is Role.COMMITTEE_OFFICE
 
     evidence = closed["EvidenceAttached"]
     assert evidence.taken_at == START - timedelta(hours=1) and isinstance(evidence.taken_at, datetime)
@@ -311,7 +320,8 @@ def test_a_hazard_reloads_to_the_same_state_after_every_event(world: World):
         lambda t: h.file_plan(p, t, complete_plan(date(2023, 6, 4), stoppage=Stoppage.PARTIAL)),
         lambda t: h.record_progress(p, t, "进展", 50),
         lambda t: h.attach_evidence(p, t, "a.jpg", "image/jpeg", "ab" * 32, 3, t, 24.9, 102.8),
-        lambda t: h.mark_deadline_missed(SYSTEM, t),
+        lambda t: h._deadline_missed(actor=SYSTEM, occurred_at=t, deadline=date(2023, 6, 4)),  # legacy, by the watcher
+        lambda t: h.record_deadline_miss(OFFICE, t, date(2023, 6, 4), True, "纸质台账载明逾期"),
         lambda t: h.extend_deadline(INSPECTOR, t, date(2023, 6, 3), "延期", date(2023, 6, 30), "李局长"),
         lambda t: h.complete_rectification(world.staff, t, "完成"),
         lambda t: h.verify(INSPECTOR, t, False, "不合格", [Assessor.GOVERNMENT]),

@@ -30,6 +30,7 @@ from domain.glossary import (
     SupervisionLevel,
 )
 from domain.hazard import Hazard
+from domain.hazard_timeline import HazardStatus, Miss, first_instant_after
 from domain.ledger import Ledger
 from domain.reference_data import LedgerRules
 from domain.values import RectificationPlan
@@ -69,13 +70,21 @@ ALLOWED: dict[HazardState, set[str]] = {
         "attach_evidence",
         "list_for_supervision",
         "extend_deadline",
-        "mark_deadline_missed",
+        "record_deadline_miss",
         "complete_rectification",
         "void",
     },
-    S.PENDING_VERIFICATION: {"report_to_regulator", "attach_evidence", "list_for_supervision", "verify", "void"},
-    S.VERIFIED: {"attach_evidence", "lift_supervision", "close"},
-    S.CLOSED: set(),
+    S.PENDING_VERIFICATION: {
+        "report_to_regulator",
+        "attach_evidence",
+        "list_for_supervision",
+        "record_deadline_miss",
+        "verify",
+        "void",
+    },
+    S.VERIFIED: {"attach_evidence", "lift_supervision", "record_deadline_miss", "close"},
+    # a 区安委办 clerk may still state from paper records whether a closed hazard's deadline was missed
+    S.CLOSED: {"record_deadline_miss"},
     S.VOIDED: set(),
 }
 
@@ -109,7 +118,11 @@ ACTIONS: dict[str, tuple[str, HazardState | None, Command]] = {
             INSPECTOR, h, request_date=w.today(), reason="设备供货延迟", new_deadline=w.days(20), approver="李局长"
         ),
     ),
-    "mark_deadline_missed": ("DeadlineMissed", None, lambda w, h: w.app.hazards.mark_deadline_missed(SYSTEM, h)),
+    "record_deadline_miss": (
+        "DeadlineMissRecorded",
+        None,
+        lambda w, h: w.app.hazards.record_deadline_miss(OFFICE, h, deadline=PLAN_DEADLINE, missed=True, reason="纸质台账记载逾期"),
+    ),
     "complete_rectification": ("RectificationCompleted", S.PENDING_VERIFICATION, lambda w, h: w.complete(h)),
     "verify": ("VerificationPassed", S.VERIFIED, lambda w, h: w.verify(h, by=INSPECTOR_2)),
     "close": ("HazardClosed", S.CLOSED, lambda w, h: w.close(h)),
@@ -117,6 +130,8 @@ ACTIONS: dict[str, tuple[str, HazardState | None, Command]] = {
 }
 
 MATRIX = [(state, action) for state in ALLOWED for action in ACTIONS]
+# The deadline of the plan ``World.hazard_in`` files (ten days after START).
+PLAN_DEADLINE = START.date() + timedelta(days=10)
 
 
 def expected_refusal(state: HazardState, action: str) -> str:
@@ -133,7 +148,7 @@ def expected_refusal(state: HazardState, action: str) -> str:
 def test_each_action_from_each_state_appends_its_event_or_is_refused(world: World, state: HazardState, action: str):
     # Lifting needs a listing; everything else runs on an unlisted major.
     hazard_id = world.hazard_in(state, Grade.MAJOR, listed=action == "lift_supervision")
-    # Eleven days later the plan's ten-day deadline has passed, so marking it missed is in time.
+    # Eleven days later the plan's ten-day deadline has passed, so a statement about it is in time.
     world.clock.advance(days=11)
     event_type, state_after, command = ACTIONS[action]
 
@@ -168,7 +183,8 @@ def test_the_full_life_of_a_listed_major_hazard_is_recorded_event_by_event(world
     app.hazards.record_progress(world.principal, major, note="开始施工", percent=10)
     app.hazards.attach_evidence(world.principal, major, file_name="a.jpg", media_type="image/jpeg", content=b"a")
     world.clock.advance(days=11)
-    app.hazards.mark_deadline_missed(SYSTEM, major)
+    # Nobody marks the miss: it is derived from the plan's deadline and the business time.
+    assert app.hazards.hazard(major)["overdue"] is True
     app.hazards.extend_deadline(
         INSPECTOR, major, request_date=world.today(), reason="停产检修窗口", new_deadline=world.days(5), approver="李局长"
     )
@@ -186,7 +202,6 @@ def test_the_full_life_of_a_listed_major_hazard_is_recorded_event_by_event(world
         "RectificationPlanFiled",
         "ProgressRecorded",
         "EvidenceAttached",
-        "DeadlineMissed",
         "DeadlineExtended",
         "RectificationCompleted",
         "VerificationFailed",
@@ -199,6 +214,8 @@ def test_the_full_life_of_a_listed_major_hazard_is_recorded_event_by_event(world
     assert view["state"] == "closed"
     assert view["listed"] is False
     assert view["overdue"] is False
+    assert view["rectification_lapsed"] is True  # the first deadline was missed, for good
+    assert [m["deadline"] for m in view["missed_deadlines"]] == [(START.date() + timedelta(days=10)).isoformat()]
 
 
 def test_a_general_hazard_goes_from_report_to_closing_without_listing(world: World, general: UUID):
@@ -313,7 +330,7 @@ def test_progress_is_recorded_with_its_percentage(world: World, major: UUID):
 # ===========================================================================================
 
 
-@pytest.mark.parametrize("action", list(ACTIONS))
+@pytest.mark.parametrize("action", [a for a in ACTIONS if a not in ALLOWED[S.CLOSED]])
 def test_a_closed_hazard_accepts_nothing(world: World, action: str):
     hazard_id = world.hazard_in(S.CLOSED)
     world.refuse(hazard_id, "hazard_closed", lambda: ACTIONS[action][2](world, hazard_id))
@@ -670,60 +687,281 @@ def test_an_extension_without_reason_or_approver_is_refused(world: World, major:
     assert error.details["field"] == field
 
 
-def test_a_deadline_is_missed_only_the_day_after_it(world: World, major: UUID):
+def _status(world: World, hazard_id: UUID, at: datetime | None = None) -> HazardStatus:
+    """The stored hazard (replayed from its events) as of business time ``at`` (default: now)."""
+    return world.app.repository.get(hazard_id).status_at(at or world.clock.now())
+
+
+def _stated(world: World, hazard_id: UUID, deadline: date, missed: bool, reason: str = "据纸质台账核实", **kw: Any):
+    return world.app.hazards.record_deadline_miss(OFFICE, hazard_id, deadline=deadline, missed=missed, reason=reason, **kw)
+
+
+def test_a_deadline_is_missed_at_the_first_instant_of_the_day_after_it(world: World, major: UUID):
     world.file_plan(major, days=2)  # due 3 June
     world.clock.at = datetime(2023, 6, 3, 23, 59, tzinfo=CHINA_TZ)
-    error = world.refuse(major, "deadline_not_passed", lambda: world.app.hazards.mark_deadline_missed(SYSTEM, major))
-    assert error.details == {"deadline": "2023-06-03"}
-    world.clock.at = datetime(2023, 6, 4, 0, 1, tzinfo=CHINA_TZ)  # still 3 June in UTC
-    world.accept(major, "DeadlineMissed", lambda: world.app.hazards.mark_deadline_missed(SYSTEM, major))
-    assert world.last(major)["data"] == {"deadline": "2023-06-03"}
-    assert world.app.hazards.hazard(major)["overdue"] is True
-
-
-def test_marking_an_overdue_hazard_again_is_refused(world: World, major: UUID):
-    world.file_plan(major, days=0)
-    world.clock.advance(days=1)
-    world.app.hazards.mark_deadline_missed(SYSTEM, major)
-    world.clock.advance(days=1)
-    world.refuse(major, "already_overdue", lambda: world.app.hazards.mark_deadline_missed(OFFICE, major))
-
-
-def test_completion_clears_the_overdue_flag(world: World, major: UUID):
-    world.file_plan(major, days=0)
-    world.clock.advance(days=1)
-    world.app.hazards.mark_deadline_missed(SYSTEM, major)
-    world.complete(major)
     assert world.app.hazards.hazard(major)["overdue"] is False
+    before = _status(world, major)
+    assert before.misses == () and before.overdue is False and before.lapsed is False
+    midnight = datetime(2023, 6, 4, tzinfo=CHINA_TZ)
+    assert midnight == first_instant_after(date(2023, 6, 3))
+    then = _status(world, major, midnight)
+    assert then.overdue is True and then.misses == (Miss(date(2023, 6, 3), midnight),)
+    assert then.missed_at == midnight
+    world.clock.at = datetime(2023, 6, 4, 0, 1, tzinfo=CHINA_TZ)  # still 3 June in UTC
+    view = world.app.hazards.hazard(major)
+    assert view["overdue"] is True and view["rectification_lapsed"] is True
+    assert view["missed_deadlines"] == [{"deadline": "2023-06-03", "missed_at": midnight.isoformat(), "recorded": False}]
+    # derived, never stored
+    assert world.types(major) == ["HazardReported", "RectificationPlanFiled"]
 
 
-def test_an_extension_clears_the_overdue_flag(world: World, major: UUID):
+def test_a_deadline_is_missed_once_however_long_the_hazard_stays_overdue(world: World, major: UUID):
+    world.file_plan(major, days=0)
+    later = _status(world, major, START + timedelta(days=90))
+    assert later.misses == (Miss(START.date(), first_instant_after(START.date())),)
+    assert later.overdue is True and later.deadline == START.date()
+
+
+def test_completion_ends_the_overdue_but_the_miss_stays(world: World, major: UUID):
     world.file_plan(major, days=0)
     world.clock.advance(days=1)
-    world.app.hazards.mark_deadline_missed(SYSTEM, major)
+    world.complete(major)
+    view = world.app.hazards.hazard(major)
+    assert view["overdue"] is False and view["missed_at"] is None
+    assert view["rectification_lapsed"] is True and len(view["missed_deadlines"]) == 1
+
+
+def test_a_completion_on_the_deadline_day_prevents_the_miss(world: World, major: UUID):
+    world.file_plan(major, days=0)
+    world.clock.at = datetime(2023, 6, 1, 23, 59, tzinfo=CHINA_TZ)
+    world.complete(major)
+    world.clock.advance(days=30)
+    status = _status(world, major)
+    assert status.misses == () and status.lapsed is False and status.state is S.PENDING_VERIFICATION
+
+
+def test_an_extension_ends_the_overdue_and_the_miss_stays(world: World, major: UUID):
+    world.file_plan(major, days=0)
+    world.clock.advance(days=1)
     world.app.hazards.extend_deadline(INSPECTOR, major, request_date=world.today(), reason="r", new_deadline=world.days(7), approver="a")
     view = world.app.hazards.hazard(major)
     assert view["overdue"] is False
     assert view["state"] == "rectifying"
+    assert view["rectification_lapsed"] is True
+
+
+def test_an_extension_before_the_deadline_passes_prevents_the_miss(world: World, major: UUID):
+    world.file_plan(major, days=0)
+    world.app.hazards.extend_deadline(INSPECTOR, major, request_date=world.today(), reason="r", new_deadline=world.days(7), approver="a")
+    world.clock.advance(days=3)
+    status = _status(world, major)
+    assert status.misses == () and status.overdue is False and status.deadline == date(2023, 6, 8)
 
 
 def test_an_extended_deadline_can_be_missed_again(world: World, major: UUID):
     world.file_plan(major, days=0)
     world.clock.advance(days=1)
-    world.app.hazards.mark_deadline_missed(SYSTEM, major)
     world.app.hazards.extend_deadline(INSPECTOR, major, request_date=world.today(), reason="r", new_deadline=world.days(1), approver="a")
-    world.refuse(major, "deadline_not_passed", lambda: world.app.hazards.mark_deadline_missed(SYSTEM, major))
+    assert _status(world, major).overdue is False
     world.clock.advance(days=2)
-    world.accept(major, "DeadlineMissed", lambda: world.app.hazards.mark_deadline_missed(SYSTEM, major))
-    assert world.last(major)["data"] == {"deadline": world.days(-1).isoformat()}
+    status = _status(world, major)
+    assert [m.deadline for m in status.misses] == [date(2023, 6, 1), date(2023, 6, 3)]
+    assert status.overdue is True and status.missed_at == first_instant_after(date(2023, 6, 3))
 
 
-def test_a_failed_verification_after_the_deadline_can_be_marked_overdue_again(world: World, major: UUID):
+def test_a_failed_verification_after_the_deadline_misses_it_at_the_failure(world: World, major: UUID):
     world.file_plan(major, days=0)
     world.complete(major)
     world.clock.advance(days=1)
+    assert _status(world, major).misses == ()  # waiting for verification is not missing the deadline
+    failed_at = world.clock.now()
     world.verify(major, passed=False)
-    world.accept(major, "DeadlineMissed", lambda: world.app.hazards.mark_deadline_missed(SYSTEM, major))
+    assert _status(world, major, failed_at - timedelta(seconds=1)).misses == ()
+    status = _status(world, major, failed_at)
+    assert status.overdue is True and status.misses == (Miss(START.date(), failed_at),)
+
+
+# ----- the 区安委办's statement about a deadline (record_deadline_miss) ------------------------------
+
+
+def test_the_office_records_a_deadline_missed_that_the_data_show_met(world: World, major: UUID):
+    world.file_plan(major, days=2)  # due 3 June
+    world.complete(major)  # in time, by the data
+    world.clock.advance(days=5)
+    assert world.app.hazards.hazard(major)["rectification_lapsed"] is False
+    world.accept(
+        major, "DeadlineMissRecorded", lambda: _stated(world, major, date(2023, 6, 3), True, reason="  纸质台账载明未按期完成 ")
+    )
+    assert world.last(major)["data"] == {"deadline": "2023-06-03", "missed": True, "reason": "纸质台账载明未按期完成"}
+    assert world.last(major)["actor"]["role"] == "committee_office"
+    view = world.app.hazards.hazard(major)
+    midnight = first_instant_after(date(2023, 6, 3))
+    assert view["missed_deadlines"] == [{"deadline": "2023-06-03", "missed_at": midnight.isoformat(), "recorded": True}]
+    assert view["rectification_lapsed"] is True and view["overdue"] is False  # pending verification
+    # the statement counts from the day after the deadline, not before
+    assert _status(world, major, midnight - timedelta(seconds=1)).lapsed is False
+
+
+def test_the_office_states_a_derived_miss_did_not_happen_and_the_latest_statement_counts(world: World, major: UUID):
+    hours = world.app.rules.report_to_regulator_hours
+    world.app.hazards.report_to_regulator(world.principal, major)
+    world.file_plan(major, days=2)  # due 3 June
+    world.clock.advance(days=5)
+    now = world.clock.now()
+    hazard = world.app.repository.get(major)
+    assert hazard.status_at(now).overdue is True and hazard.self_report_exempt(hours, now) is False
+    world.accept(major, "DeadlineMissRecorded", lambda: _stated(world, major, date(2023, 6, 3), False, reason="延期批复纸质件已核实"))
+    hazard = world.app.repository.get(major)
+    status = hazard.status_at(now)
+    assert status.misses == () and status.overdue is False and status.lapsed is False
+    assert hazard.self_report_exempt(hours, now) is True
+    assert world.app.hazards.hazard(major)["overdue"] is False
+    # a later statement the other way decides again
+    world.accept(major, "DeadlineMissRecorded", lambda: _stated(world, major, date(2023, 6, 3), True, reason="复核：确已逾期"))
+    status = _status(world, major, now)
+    assert status.misses == (Miss(date(2023, 6, 3), first_instant_after(date(2023, 6, 3)), recorded=True),)
+    assert status.overdue is True and world.app.repository.get(major).self_report_exempt(hours, now) is False
+
+
+def test_a_statement_cancels_only_its_own_deadline(world: World, major: UUID):
+    world.file_plan(major, days=0)
+    world.clock.advance(days=1)
+    world.app.hazards.extend_deadline(INSPECTOR, major, request_date=world.today(), reason="r", new_deadline=world.days(1), approver="a")
+    world.clock.advance(days=2)
+    assert [m.deadline for m in _status(world, major).misses] == [date(2023, 6, 1), date(2023, 6, 3)]
+    world.accept(major, "DeadlineMissRecorded", lambda: _stated(world, major, date(2023, 6, 1), False))
+    status = _status(world, major)
+    assert [m.deadline for m in status.misses] == [date(2023, 6, 3)] and status.overdue is True
+
+
+def test_a_statement_about_a_date_that_was_never_a_deadline_is_refused(world: World, major: UUID):
+    world.file_plan(major, days=2)
+    world.clock.advance(days=5)
+    error = world.refuse(major, "invalid_value", lambda: _stated(world, major, date(2023, 6, 2), True))
+    assert error.details["field"] == "deadline"
+
+
+def test_a_statement_about_a_superseded_deadline_is_accepted(world: World, major: UUID):
+    world.file_plan(major, days=2)  # due 3 June
+    world.app.hazards.extend_deadline(INSPECTOR, major, request_date=world.today(), reason="r", new_deadline=world.days(5), approver="a")
+    world.clock.advance(days=10)
+    world.accept(major, "DeadlineMissRecorded", lambda: _stated(world, major, date(2023, 6, 3), True))
+    world.accept(major, "DeadlineMissRecorded", lambda: _stated(world, major, date(2023, 6, 6), False))
+    status = _status(world, major)
+    assert [(m.deadline, m.recorded) for m in status.misses] == [(date(2023, 6, 3), True)]
+    assert status.overdue is False and status.lapsed is True
+
+
+def test_a_statement_about_a_deadline_not_yet_passed_is_refused(world: World, major: UUID):
+    world.file_plan(major, days=2)  # due 3 June
+    world.clock.at = datetime(2023, 6, 3, 23, 59, tzinfo=CHINA_TZ)
+    error = world.refuse(major, "deadline_not_passed", lambda: _stated(world, major, date(2023, 6, 3), False))
+    assert error.details == {"deadline": "2023-06-03"}
+    # its business time decides, not when it is entered
+    world.clock.at = datetime(2023, 6, 10, tzinfo=CHINA_TZ)
+    world.refuse(
+        major,
+        "deadline_not_passed",
+        lambda: _stated(world, major, date(2023, 6, 3), True, occurred_at=datetime(2023, 6, 3, 18, 0, tzinfo=CHINA_TZ)),
+    )
+    world.clock.at = datetime(2023, 6, 4, 0, 1, tzinfo=CHINA_TZ)
+    world.accept(major, "DeadlineMissRecorded", lambda: _stated(world, major, date(2023, 6, 3), False))
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_a_statement_without_a_reason_is_refused(world: World, major: UUID, reason: str):
+    world.file_plan(major, days=2)
+    world.clock.advance(days=5)
+    error = world.refuse(major, "invalid_value", lambda: _stated(world, major, date(2023, 6, 3), True, reason=reason))
+    assert error.details["field"] == "reason"
+
+
+def test_a_statement_about_a_reported_hazard_is_refused_before_its_date_is_read(world: World, major: UUID):
+    world.clock.advance(days=5)
+    error = world.refuse(major, "invalid_transition", lambda: _stated(world, major, date(2023, 6, 3), True))
+    assert error.details["action"] == "record_deadline_miss"
+
+
+def test_a_statement_on_a_closed_hazard_is_accepted_and_changes_the_derived_facts(world: World):
+    hazard_id = world.hazard_in(S.CLOSED)  # completed, verified and closed on the day of the report
+    world.clock.advance(days=30)
+    world.accept(hazard_id, "DeadlineMissRecorded", lambda: _stated(world, hazard_id, PLAN_DEADLINE, True))
+    assert world.state(hazard_id) == "closed"
+    assert _status(world, hazard_id).lapsed is True
+
+
+# ----- late facts: acts entered late change what is derived -------------------------------------
+
+
+def test_a_completion_back_dated_before_the_deadline_is_accepted_and_removes_the_miss(world: World, major: UUID):
+    world.file_plan(major, days=2)  # due 3 June
+    world.clock.advance(days=20)  # the deadline has long passed in wall time
+    assert world.app.hazards.hazard(major)["overdue"] is True
+    done = datetime(2023, 6, 3, 17, 0, tzinfo=CHINA_TZ)
+    world.accept(
+        major,
+        "RectificationCompleted",
+        lambda: world.app.hazards.complete_rectification(world.staff, major, note="已更换", occurred_at=done),
+    )
+    view = world.app.hazards.hazard(major)
+    assert view["overdue"] is False and view["rectification_lapsed"] is False and view["missed_deadlines"] == []
+    assert _status(world, major).misses == ()
+    # but as of a moment between the deadline and the completion's day... there is none: it was never missed
+    assert _status(world, major, datetime(2023, 6, 4, tzinfo=CHINA_TZ)).misses == ()
+
+
+def _store_legacy_deadline_missed(world: World, hazard_id: UUID, actor: Actor, at: datetime, deadline: date) -> None:
+    """What earlier versions stored (their deadline watcher as the system actor, or a clerk): a
+    ``DeadlineMissed`` event, triggered through the aggregate's event method and saved as is."""
+    hazard = world.app.repository.get(hazard_id)
+    hazard._deadline_missed(actor=actor, occurred_at=at, deadline=deadline)
+    world.app.hazards.save(hazard)
+
+
+def test_a_stored_system_deadline_missed_neither_counts_nor_blocks_an_earlier_dated_act(world: World, major: UUID):
+    world.file_plan(major, days=2)  # due 3 June
+    world.clock.advance(days=10)
+    watcher_at = datetime(2023, 6, 4, 0, 5, tzinfo=CHINA_TZ)
+    _store_legacy_deadline_missed(world, major, SYSTEM, watcher_at, date(2023, 6, 3))
+    assert world.types(major)[-1] == "DeadlineMissed"
+    hazard = world.app.repository.get(major)  # replayed with the legacy event
+    assert hazard.last_occurred_at == START  # the system's event did not move the business order
+    done = datetime(2023, 6, 3, 17, 0, tzinfo=CHINA_TZ)  # before the watcher's event
+    world.accept(
+        major,
+        "RectificationCompleted",
+        lambda: world.app.hazards.complete_rectification(world.staff, major, note="已更换", occurred_at=done),
+    )
+    status = _status(world, major)
+    assert status.misses == () and status.lapsed is False
+    assert world.app.hazards.hazard(major)["missed_deadlines"] == []
+
+
+def test_a_stored_system_deadline_missed_does_not_count_even_when_nothing_else_is_recorded(world: World, general: UUID):
+    # The plan's deadline is not missed by the data (completed in time), the legacy watcher said it was.
+    world.file_plan(general, days=2)
+    world.complete(general)
+    world.clock.advance(days=10)
+    _store_legacy_deadline_missed(world, general, SYSTEM, datetime(2023, 6, 4, tzinfo=CHINA_TZ), date(2023, 6, 3))
+    assert _status(world, general).misses == ()
+
+
+def test_a_stored_deadline_missed_by_a_clerk_reads_as_a_statement_and_keeps_the_order(world: World, major: UUID):
+    world.file_plan(major, days=2)  # due 3 June
+    world.complete(major)  # in time by the data
+    world.clock.advance(days=10)
+    stated_at = datetime(2023, 6, 5, 9, 0, tzinfo=CHINA_TZ)
+    _store_legacy_deadline_missed(world, major, OFFICE, stated_at, date(2023, 6, 3))
+    status = _status(world, major)
+    assert status.misses == (Miss(date(2023, 6, 3), first_instant_after(date(2023, 6, 3)), recorded=True),)
+    # a person's act moves the business order as ever
+    world.refuse(
+        major,
+        "occurred_out_of_order",
+        lambda: world.app.hazards.verify(
+            INSPECTOR, major, passed=True, opinion="o", assessed_by=[], occurred_at=stated_at - timedelta(hours=1)
+        ),
+    )
 
 
 def _hazard_rectifying_without_deadline(world: World) -> Hazard:
@@ -754,13 +992,15 @@ def test_extending_a_hazard_without_a_deadline_is_refused(world: World):
     assert hazard.deadline is None
 
 
-def test_marking_a_hazard_without_a_deadline_missed_is_refused(world: World):
+def test_a_hazard_without_a_deadline_misses_nothing_and_takes_no_statement(world: World):
     hazard = _hazard_rectifying_without_deadline(world)
+    status = hazard.status_at(START + timedelta(days=400))
+    assert status.misses == () and status.overdue is False and status.deadline is None
     version = hazard.version
     with pytest.raises(DomainError) as info:
-        hazard.mark_deadline_missed(SYSTEM, START + timedelta(days=1))
-    assert info.value.code == "no_deadline"
-    assert hazard.version == version and hazard.overdue is False
+        hazard.record_deadline_miss(OFFICE, START + timedelta(days=1), START.date(), True, "r")
+    assert info.value.code == "invalid_value" and info.value.details["field"] == "deadline"
+    assert hazard.version == version
 
 
 @pytest.mark.parametrize("immediate", [False, True])
@@ -1132,8 +1372,10 @@ ROLE_REFUSALS = [
     ("list_for_supervision", EXPERT),
     ("lift_supervision", "principal"),
     ("extend_deadline", "principal"),
-    ("mark_deadline_missed", INSPECTOR),
-    ("mark_deadline_missed", "principal"),
+    ("record_deadline_miss", INSPECTOR),
+    ("record_deadline_miss", "principal"),
+    ("record_deadline_miss", STREET_OFFICER),
+    ("record_deadline_miss", SYSTEM),
     ("complete_rectification", INSPECTOR),
     ("complete_rectification", OFFICE),
     ("verify", "staff"),
@@ -1153,7 +1395,9 @@ ROLE_COMMANDS: dict[str, Callable[[World, UUID, Any], Any]] = {
     "extend_deadline": lambda w, h, a: w.app.hazards.extend_deadline(
         a, h, request_date=w.today(), reason="r", new_deadline=w.days(30), approver="a"
     ),
-    "mark_deadline_missed": lambda w, h, a: w.app.hazards.mark_deadline_missed(a, h),
+    "record_deadline_miss": lambda w, h, a: w.app.hazards.record_deadline_miss(
+        a, h, deadline=w.days(10), missed=True, reason="r"
+    ),
     "complete_rectification": lambda w, h, a: w.app.hazards.complete_rectification(a, h),
     "verify": lambda w, h, a: w.app.hazards.verify(a, h, passed=True, opinion="o", assessed_by=[]),
     "close": lambda w, h, a: w.app.hazards.close_hazard(a, h),
@@ -1267,7 +1511,11 @@ def test_the_committee_office_may_act_anywhere(world: World):
         hazard_id, "RectificationPlanFiled", lambda: world.app.hazards.file_plan(OFFICE, hazard_id, complete_plan(world.days(0)))
     )
     world.clock.advance(days=1)
-    world.accept(hazard_id, "DeadlineMissed", lambda: world.app.hazards.mark_deadline_missed(OFFICE, hazard_id))
+    world.accept(
+        hazard_id,
+        "DeadlineMissRecorded",
+        lambda: world.app.hazards.record_deadline_miss(OFFICE, hazard_id, deadline=START.date(), missed=True, reason="r"),
+    )
     world.accept(
         hazard_id,
         "DeadlineExtended",
@@ -1310,22 +1558,55 @@ def test_a_self_found_major_reported_in_time_is_exempt_until_its_rectification_l
     hours = world.app.rules.report_to_regulator_hours
     world.clock.advance(hours=hours - 1)
     world.app.hazards.report_to_regulator(world.principal, major)
+    reported = world.clock.now()
     hazard = world.app.repository.get(major)
-    assert hazard.self_report_exempt(hours) is True
+    assert hazard.self_report_exempt(hours, reported) is True
+    # as of a moment before it was reported to the regulator, it was not (yet) exempt
+    assert hazard.self_report_exempt(hours, reported - timedelta(minutes=1)) is False
     world.file_plan(major, days=3)
+    deadline = world.days(3)
     world.clock.advance(days=5)
-    world.app.hazards.mark_deadline_missed(SYSTEM, major)
     world.app.hazards.extend_deadline(
         INSPECTOR, major, request_date=world.today(), reason="设备延期", new_deadline=world.days(9),
         approver="张伟",
     )  # fmt: skip
     hazard = world.app.repository.get(major)
-    assert hazard.overdue is False and hazard.rectification_lapsed is True
-    assert hazard.self_report_exempt(hours) is False
+    now = world.clock.now()
+    assert hazard.status_at(now).overdue is False and hazard.status_at(now).lapsed is True
+    assert hazard.self_report_exempt(hours, now) is False
+    # judged as of a business time: exempt up to the last instant of the deadline day, not after
+    assert hazard.self_report_exempt(hours, first_instant_after(deadline) - timedelta(microseconds=1)) is True
+    assert hazard.self_report_exempt(hours, first_instant_after(deadline)) is False
 
 
 def test_a_major_reported_late_is_not_exempt(world: World, major: UUID):
     hours = world.app.rules.report_to_regulator_hours
     world.clock.advance(hours=hours + 1)
     world.app.hazards.report_to_regulator(world.principal, major)
-    assert world.app.repository.get(major).self_report_exempt(hours) is False
+    hazard = world.app.repository.get(major)
+    assert hazard.self_report_exempt(hours, world.clock.now()) is False
+    assert hazard.self_report_exempt(hours, world.clock.now() + timedelta(days=30)) is False
+
+
+def test_the_read_models_steps_fold_like_the_aggregate_and_skip_the_systems_legacy_event(world: World, major: UUID):
+    from domain.hazard_timeline import steps_of
+    from projections.hazard_steps import row_status, steps_of_row, with_step
+
+    world.file_plan(major, days=2)  # due 3 June
+    world.clock.advance(days=10)
+    _store_legacy_deadline_missed(world, major, SYSTEM, datetime(2023, 6, 4, 0, 5, tzinfo=CHINA_TZ), date(2023, 6, 3))
+    world.app.hazards.complete_rectification(world.staff, major, note="已更换", occurred_at=datetime(2023, 6, 3, 17, tzinfo=CHINA_TZ))
+    world.accept(major, "DeadlineMissRecorded", lambda: _stated(world, major, date(2023, 6, 3), True, reason="复核"))
+    events = list(world.app.repository.event_store.get(major))
+    row: dict[str, Any] = {"steps": None}
+    for e in events:
+        row["steps"] = with_step(row["steps"], e)
+    assert len(row["steps"]) == len(events) - 1  # the system's DeadlineMissed is no step
+    assert steps_of_row(row["steps"]) == steps_of(events)
+    for moment in (START, datetime(2023, 6, 4, tzinfo=CHINA_TZ), world.clock.now()):
+        expected = world.app.repository.get(major).status_at(moment)
+        assert row_status(row, moment) == expected
+    # as known before the clerk's statement was recorded, the completion in time means no miss
+    statement_recorded = events[-1].timestamp
+    assert row_status(row, world.clock.now(), statement_recorded - timedelta(microseconds=1)).misses == ()
+    assert [m.recorded for m in row_status(row, world.clock.now()).misses] == [True]

@@ -5,7 +5,11 @@ fixed clock moves forward — against the application service and against a smal
 the rules should do. Each command's outcome (the event appended, or the exact refusal code) must
 match the model, and after every step:
 
-* the aggregate's state, listing, overdue flag, deadline and event history equal the model's;
+* the aggregate's state, listing, deadline and event history equal the model's;
+* the derived facts (``Hazard.status_at`` and the view: overdue, the missed deadlines with their
+  times, lapsed) equal the model's own derivation: a deadline is missed at the first instant of the
+  day after it while rectifying under it (or at a failed verification after it), at most once; a 区安委办
+  clerk's statement about a deadline decides for it;
 * the state is a valid ``HazardState``;
 * a closed hazard passed a verification before and is not listed;
 * a listed hazard is major;
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -26,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from domain.actor import Actor
-from domain.business_time import FixedClock
+from domain.business_time import CHINA_TZ, FixedClock
 from domain.glossary import Assessor, Grade, HazardSource, HazardState
 from domain.reference_data import LedgerRules
 from domain.values import RectificationPlan
@@ -60,7 +64,7 @@ MAY = {
     "list_for_supervision": REGULATORS,
     "lift_supervision": REGULATORS,
     "extend_deadline": REGULATORS,
-    "mark_deadline_missed": {"system", "office"},
+    "record_deadline_miss": {"office"},  # a clerk's statement; the system derives, never records
     "complete_rectification": ENTERPRISE,
     "verify": REGULATORS | {"expert"},  # never the enterprise whose work is verified
     "close": REGULATORS | {"principal"},
@@ -74,7 +78,7 @@ FROM = {
     "list_for_supervision": {S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION},
     "lift_supervision": {S.VERIFIED},
     "extend_deadline": {S.RECTIFYING},
-    "mark_deadline_missed": {S.RECTIFYING},
+    "record_deadline_miss": {S.RECTIFYING, S.PENDING_VERIFICATION, S.VERIFIED, S.CLOSED},
     "complete_rectification": {S.RECTIFYING},
     "verify": {S.PENDING_VERIFICATION},
     "close": {S.VERIFIED},
@@ -100,6 +104,11 @@ offsets = st.integers(min_value=-1, max_value=12)
 hazard_index = st.one_of(st.just(0), st.integers(min_value=0, max_value=7))
 
 
+def missed_from(deadline: date) -> datetime:
+    """The model's own "first instant of the day after", Beijing time."""
+    return datetime.combine(deadline + timedelta(days=1), time.min, CHINA_TZ)
+
+
 class Refused(Exception):
     """The model's verdict: the command must be refused with this code."""
 
@@ -113,8 +122,11 @@ class Model:
     events: list[str] = field(default_factory=lambda: ["HazardReported"])
     state: HazardState = S.REPORTED
     listed: bool = False
-    overdue: bool = False
     deadline: date | None = None
+    deadlines: list[date] = field(default_factory=list)  # every deadline it had: plans, extensions
+    rectifying_since: datetime | None = None
+    derived: dict[date, datetime] = field(default_factory=dict)  # misses from the acts' times alone
+    stated: dict[date, bool] = field(default_factory=dict)  # the latest clerk's statement per deadline
     reported_to_regulator: bool = False
     claimer: str | None = None
     passed_verification: bool = False
@@ -122,6 +134,28 @@ class Model:
     @property
     def major(self) -> bool:
         return self.grade is Grade.MAJOR
+
+    def settle(self, now: datetime) -> None:
+        """The deadline in force is missed by ``now`` if the hazard is still rectifying under it then."""
+        if self.state is not S.RECTIFYING or self.deadline is None or self.deadline in self.derived:
+            return
+        assert self.rectifying_since is not None
+        missed_at = max(missed_from(self.deadline), self.rectifying_since)
+        if missed_at <= now:
+            self.derived[self.deadline] = missed_at
+
+    def misses(self, now: datetime) -> list[tuple[date, datetime, bool]]:
+        """(deadline, missed at, stated by a clerk) as of ``now``: derived unless a clerk stated about
+        that deadline; stated missed from the first instant after it."""
+        self.settle(now)
+        found = {d: (d, t, False) for d, t in self.derived.items() if d not in self.stated}
+        for d, missed in self.stated.items():
+            if missed and missed_from(d) <= now:
+                found[d] = (d, missed_from(d), True)
+        return sorted(found.values(), key=lambda m: (m[1], m[0]))
+
+    def overdue(self, now: datetime) -> bool:
+        return self.state is S.RECTIFYING and any(d == self.deadline for d, _, _ in self.misses(now))
 
 
 class HazardLifecycle(RuleBasedStateMachine):
@@ -161,7 +195,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             raise Refused("outside_scope")
         if action == "lift_supervision" and not m.listed and m.state not in (S.CLOSED, S.VOIDED):
             raise Refused("hazard_not_listed")
-        if m.state is S.CLOSED:
+        if m.state is S.CLOSED and S.CLOSED not in FROM[action]:
             raise Refused("hazard_closed")
         if m.state is S.VOIDED:
             raise Refused("hazard_voided")
@@ -176,6 +210,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             self.world.refuse(hazard_id, verdict.code, command)
             hypothesis.event(f"refused: {verdict.code}")
             return False
+        m.settle(self.clock.now())  # what passed before this act, as the fold sees it
         before = self.world.count(hazard_id)
         receipt = command()
         history = self.world.types(hazard_id)
@@ -270,7 +305,9 @@ class HazardLifecycle(RuleBasedStateMachine):
         if self.run(
             hazard_id, m, expect, lambda: self.world.app.hazards.file_plan(self.actors[who], hazard_id, plan), "RectificationPlanFiled"
         ):
-            m.state, m.deadline = S.RECTIFYING, due
+            m.state, m.deadline, m.rectifying_since = S.RECTIFYING, due, self.clock.now()
+            if due is not None:
+                m.deadlines.append(due)
 
     @rule(h=hazard_index, who=actors("principal", "staff", "inspector"), percent=st.integers(min_value=0, max_value=100))
     def record_progress(self, h: int, who: str, percent: int) -> None:
@@ -375,24 +412,40 @@ class HazardLifecycle(RuleBasedStateMachine):
             ),
             "DeadlineExtended",
         ):
-            m.deadline, m.overdue = self.world.days(offset), False
+            m.deadline = self.world.days(offset)
+            m.deadlines.append(m.deadline)
 
-    @rule(h=hazard_index, who=actors("system", "office"))
-    def mark_deadline_missed(self, h: int, who: str) -> None:
+    @rule(
+        h=hazard_index,
+        who=actors("office"),
+        which=st.integers(min_value=-1, max_value=3),
+        missed=st.booleans(),
+        reason=st.sampled_from(["纸质台账核实", "纸质台账核实", " "]),
+    )
+    def record_deadline_miss(self, h: int, who: str, which: int, missed: bool, reason: str) -> None:
         hazard_id, m = self.pick(h)
+        # one of its deadlines (the latest, or an earlier one), or a date that never was one
+        deadline = m.deadlines[-1 - which] if 0 <= which < len(m.deadlines) else date(2000, 1, 1)
 
         def expect() -> None:
-            self.gate("mark_deadline_missed", who, m)
-            assert m.deadline is not None  # every accepted plan has one
-            if m.overdue:
-                raise Refused("already_overdue")
-            if self.today() <= m.deadline:
+            self.gate("record_deadline_miss", who, m)
+            if deadline not in m.deadlines:
+                raise Refused("invalid_value")
+            if self.today() <= deadline:
                 raise Refused("deadline_not_passed")
+            if not reason.strip():
+                raise Refused("invalid_value")
 
         if self.run(
-            hazard_id, m, expect, lambda: self.world.app.hazards.mark_deadline_missed(self.actors[who], hazard_id), "DeadlineMissed"
+            hazard_id,
+            m,
+            expect,
+            lambda: self.world.app.hazards.record_deadline_miss(
+                self.actors[who], hazard_id, deadline=deadline, missed=missed, reason=reason
+            ),
+            "DeadlineMissRecorded",
         ):
-            m.overdue = True
+            m.stated[deadline] = missed
 
     @rule(h=hazard_index, who=actors("principal", "staff"))
     def complete_rectification(self, h: int, who: str) -> None:
@@ -404,7 +457,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             lambda: self.world.app.hazards.complete_rectification(self.actors[who], hazard_id, note="已完成"),
             "RectificationCompleted",
         ):
-            m.state, m.overdue, m.claimer = S.PENDING_VERIFICATION, False, self.actors[who].user_id
+            m.state, m.claimer = S.PENDING_VERIFICATION, self.actors[who].user_id
 
     @rule(h=hazard_index, who=actors("principal", "staff", "inspector", "inspector2", "expert"), passed=st.booleans())
     def verify(self, h: int, who: str, passed: bool) -> None:
@@ -429,7 +482,7 @@ class HazardLifecycle(RuleBasedStateMachine):
             if passed:
                 m.state, m.passed_verification = S.VERIFIED, True
             else:
-                m.state, m.claimer = S.RECTIFYING, None
+                m.state, m.claimer, m.rectifying_since = S.RECTIFYING, None, self.clock.now()
 
     @rule(h=hazard_index, who=actors("inspector", "principal", "office"))
     def close(self, h: int, who: str) -> None:
@@ -487,12 +540,12 @@ class HazardLifecycle(RuleBasedStateMachine):
             else:
                 self.file_plan(index, "principal", None, False, 2 * variant)
         elif m.state is S.RECTIFYING:
-            if m.deadline is not None and self.today() > m.deadline and not m.overdue:
-                self.mark_deadline_missed(index, "system")
-            elif variant == 0:
+            if variant == 0:
                 self.clock.advance(days=7)
-            elif variant == 1 and m.overdue:
+            elif variant == 1 and m.overdue(self.clock.now()):
                 self.extend_deadline(index, "inspector", 3)
+            elif variant == 3 and m.deadline is not None and self.today() > m.deadline and not m.stated:
+                self.record_deadline_miss(index, "office", 0, False, "延期批复纸质件已核实")
             else:
                 self.complete_rectification(index, "principal" if variant == 2 else "staff")
         elif m.state is S.PENDING_VERIFICATION:
@@ -515,12 +568,25 @@ class HazardLifecycle(RuleBasedStateMachine):
             aggregate = self.world.app.repository.get(hazard_id)
             assert isinstance(aggregate.state, HazardState)
             assert aggregate.state is m.state
-            assert aggregate.is_listed is m.listed and aggregate.overdue is m.overdue
+            assert aggregate.is_listed is m.listed
+            now = self.clock.now()
+            status = aggregate.status_at(now)
+            misses = m.misses(now)
+            assert [(x.deadline, x.missed_at, x.recorded) for x in status.misses] == misses
+            assert status.overdue is m.overdue(now) and status.lapsed is bool(misses)
+            assert status.state is m.state and status.deadline == m.deadline
+            if status.overdue:
+                hypothesis.event("derived: overdue")
+            if any(x.missed_at > missed_from(x.deadline) for x in status.misses):
+                hypothesis.event("derived: missed at a failed verification")
+            assert sorted(set(aggregate.deadlines)) == sorted(set(m.deadlines))
             view = self.world.app.hazards.hazard(hazard_id)
             assert HazardState(view["state"]) is m.state
             assert view["grade"] == m.grade.value
             assert view["listed"] is m.listed
-            assert view["overdue"] is m.overdue
+            assert view["overdue"] is m.overdue(now)
+            assert view["rectification_lapsed"] is bool(misses)
+            assert [d["deadline"] for d in view["missed_deadlines"]] == [d.isoformat() for d, _, _ in misses]
             assert view["deadline"] == (m.deadline.isoformat() if m.deadline else None)
             assert (view["reported_to_regulator_at"] is not None) is m.reported_to_regulator
             assert self.world.types(hazard_id) == m.events
@@ -543,10 +609,13 @@ class HazardLifecycle(RuleBasedStateMachine):
                 assert view["grade"] == Grade.MAJOR.value
 
     @invariant()
-    def an_overdue_hazard_is_rectifying_or_finished(self) -> None:
-        for m in self.models.values():
-            if m.overdue:
-                assert m.state in (S.RECTIFYING, S.VOIDED)
+    def an_overdue_hazard_is_rectifying_under_a_missed_deadline(self) -> None:
+        now = self.clock.now()
+        for hazard_id in self.models:
+            status = self.world.app.repository.get(hazard_id).status_at(now)
+            if status.overdue:
+                assert status.state is S.RECTIFYING and status.missed_at is not None
+                assert status.deadline in {x.deadline for x in status.misses}
 
 
 HazardLifecycle.TestCase.settings = settings(

@@ -1,10 +1,11 @@
-"""The graded warning of a reporting unit (UnitWarning, 分级警示): proposed by the ladder (system) or
-the safety committee office, confirmed or dismissed by the office alone, nothing after that; one
-stream per (unit, level, trigger key), so the same trigger proposed twice is ``warning_exists``."""
+"""The graded warning of a reporting unit (UnitWarning, 分级警示): proposed by the safety committee
+office (the ladder's proposals are derived, never stored: deciding one records it, by the office),
+confirmed or dismissed by the office alone, nothing after that; one stream per (unit, level, trigger
+key), so the same trigger proposed twice is ``warning_exists``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
@@ -13,11 +14,12 @@ from domain.aggregate_base import event_classes
 from domain.errors import CATALOGUE, ErrorKind
 from domain.glossary import ACTION_LABELS, EVENT_LABELS, WarningLevel, WarningState, WarningTrigger
 from domain.unit_warning import UnitWarning, warning_id_for
+from domain.warning_rules import Proposal
 
 from .support import AUDITOR, EXPERT, INSPECTOR, OFFICE, START, STREET_OFFICER, SYSTEM, World, refuse_viewed
 
 
-def propose(world: World, by=SYSTEM, **kw) -> UUID:
+def propose(world: World, by=OFFICE, **kw) -> UUID:
     values = {
         "unit_id": "yjj",
         "level": "notice",
@@ -48,7 +50,7 @@ def test_a_proposal_records_the_unit_level_trigger_refs_and_reasons(world: World
     assert (view["trigger"], view["trigger_zh"]) == ("deadline_missed", "重大事故隐患逾期未整改（整改不到位）")
     assert view["trigger_refs"] == [str(UUID(int=1))]
     assert (view["state"], view["state_zh"]) == ("proposed", "待确认")
-    assert view["proposed_at"] == START.isoformat() and view["proposed_by"]["role"] == "system"
+    assert view["proposed_at"] == START.isoformat() and view["proposed_by"]["role"] == "committee_office"
     assert view["version"] == 1 and not view["published"]
 
 
@@ -69,7 +71,7 @@ def test_the_same_trigger_proposed_twice_is_refused_and_appends_nothing(world: W
 
 def test_the_office_may_propose_too_and_nobody_else(world: World):
     assert propose(world, by=OFFICE, trigger="manual", trigger_key="manual:2023-06-01-1")
-    for actor in (INSPECTOR, STREET_OFFICER, EXPERT, AUDITOR, world.principal):
+    for actor in (SYSTEM, INSPECTOR, STREET_OFFICER, EXPERT, AUDITOR, world.principal):
         world.refuse_new("role_not_allowed", lambda a=actor: propose(world, by=a, trigger_key=f"k-{a.user_id}"))
 
 
@@ -155,3 +157,58 @@ def test_the_events_have_stable_topics_labels_and_a_catalogued_not_found_code(wo
     assert reloaded.trigger_refs == [UUID(int=1)] and reloaded.published is True
     history = world.app.history(warning)
     assert history[0]["data"]["trigger_refs"] == [str(UUID(int=1))] and history[1]["label_zh"] == "确认分级警示"
+
+
+# ----- the ladder's derived proposals: recorded when the office decides one -------------------------
+
+LADDER = Proposal(
+    unit_id="wulong",
+    level=WarningLevel.NOTICE,
+    trigger=WarningTrigger.DEADLINE_MISSED,
+    trigger_key="deadline_missed:h9:2023-05-20",
+    refs=(UUID(int=9),),
+    fact_on=date(2023, 5, 21),
+    reason_zh="重大事故隐患整改期限 2023-05-20 已过，逾期未整改",
+    reason_en="Major hazard not rectified by its deadline 2023-05-20",
+)
+LADDER_ID = warning_id_for(LADDER.unit_id, LADDER.level, LADDER.trigger_key)
+
+
+class Ladder:
+    """The ``proposals`` port: the ladder's proposal as of a business time (the read model's job)."""
+
+    def __init__(self, *found: Proposal) -> None:
+        self.found = {warning_id_for(p.unit_id, p.level, p.trigger_key): p for p in found}
+        self.asked: list[tuple[UUID, datetime]] = []
+
+    def proposal(self, warning_id: UUID, at: datetime) -> Proposal | None:
+        self.asked.append((warning_id, at))
+        return self.found.get(warning_id)
+
+
+@pytest.mark.parametrize("decide", ["confirm", "dismiss"])
+def test_deciding_a_ladder_proposal_records_it_by_the_office_with_the_decision(world: World, decide: str):
+    ladder = Ladder(LADDER)
+    world.app.warnings.proposals = ladder
+    if decide == "confirm":
+        receipt = world.app.warnings.confirm_warning(OFFICE, LADDER_ID, note="予以告知", expected_version=0)
+    else:
+        receipt = world.app.warnings.dismiss_warning(OFFICE, LADDER_ID, reason="已批准延期")
+    assert (receipt.id, receipt.version) == (LADDER_ID, 2)
+    assert world.types(LADDER_ID) == ["WarningProposed", "WarningConfirmed" if decide == "confirm" else "WarningDismissed"]
+    assert ladder.asked == [(LADDER_ID, START)]  # as of the decision's business time
+    view = world.app.warnings.warning(LADDER_ID)
+    assert view["proposed_by"]["role"] == "committee_office" and view["proposed_at"] == START.isoformat()
+    assert (view["unit_id"], view["trigger_refs"]) == ("wulong", [str(UUID(int=9))])
+    assert view["state"] == ("confirmed" if decide == "confirm" else "dismissed")
+    # once recorded, the stored warning is what is decided: a second decision is refused
+    refuse(world, LADDER_ID, "warning_decided", lambda: world.app.warnings.confirm_warning(OFFICE, LADDER_ID))
+
+
+def test_a_ladder_proposal_is_decided_by_the_office_only_and_unknown_ids_stay_not_found(world: World):
+    world.app.warnings.proposals = Ladder(LADDER)
+    for actor in (SYSTEM, INSPECTOR, AUDITOR):
+        world.refuse_new("role_not_allowed", lambda a=actor: world.app.warnings.confirm_warning(a, LADDER_ID))
+    world.refuse_new("warning_not_found", lambda: world.app.warnings.confirm_warning(OFFICE, uuid4()))
+    world.refuse_new("version_conflict", lambda: world.app.warnings.confirm_warning(OFFICE, LADDER_ID, expected_version=1))
+    world.refuse_new("warning_not_found", lambda: world.app.warnings.warning(LADDER_ID))  # nothing was recorded

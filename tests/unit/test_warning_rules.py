@@ -1,27 +1,19 @@
 """The warning ladder (分级警示) and the veto flags (一票否优 / 一票否决) as pure rules
-(domain/warning_rules.py), and what the deadline watcher and the repeat-offender detector decide
-(domain/process_rules.py). No store, no clock: plain facts in, proposals out."""
+(domain/warning_rules.py). No store, no clock: plain facts in, proposals out. Missed deadlines are
+derived by domain/hazard_timeline.py (tests/unit/test_hazard_timeline.py), the repeat-offender
+detector by domain/process_rules.py (tests/unit/test_process_rules.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from uuid import UUID, uuid4
+from datetime import date, datetime, time, timedelta
+from uuid import UUID
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.business_time import CHINA_TZ
-from domain.glossary import AccidentGrade, HazardState, SupervisionLevel, VetoGround, WarningLevel, WarningState, WarningTrigger
-from domain.process_rules import (
-    CitedHazard,
-    CitingCase,
-    DeadlineFact,
-    closures_due,
-    deadline_missed_at,
-    deadlines_missed,
-)
-from domain.reference_data import LedgerRules
+from domain.glossary import AccidentGrade, SupervisionLevel, VetoGround, WarningLevel, WarningState, WarningTrigger
 from domain.warning_rules import (
     AccidentFact,
     Campaign,
@@ -425,83 +417,6 @@ def test_the_flags_name_only_accidents_of_the_campaign_and_follow_their_grounds(
     assert flags.excellence_vetoed == any(
         (a.grade is G.GENERAL and a.liability) or SupervisionLevel.DISTRICT in a.listing_levels for a in during
     )
-
-
-# ===== deadline watcher ===========================================================================
-
-
-def test_a_missed_deadline_is_stamped_at_the_first_instant_of_the_next_beijing_day():
-    stamp = deadline_missed_at(date(2023, 6, 10), at(date(2023, 6, 2)))
-    assert stamp == datetime(2023, 6, 11, 0, 0, tzinfo=CHINA_TZ)
-    assert stamp.astimezone(UTC) == datetime(2023, 6, 10, 16, 0, tzinfo=UTC)
-
-
-def test_the_stamp_is_never_before_the_hazards_last_event():
-    last = at(date(2023, 6, 12), 8)
-    assert deadline_missed_at(date(2023, 6, 10), last) == last
-
-
-def fact(n: int, deadline: date | None, state: HazardState = HazardState.RECTIFYING, overdue: bool = False) -> DeadlineFact:
-    return DeadlineFact(uid(n), state, deadline, overdue, at(date(2023, 6, 1)))
-
-
-def test_only_rectifying_hazards_past_their_deadline_and_not_yet_overdue_are_due():
-    now = datetime(2023, 6, 11, 0, 30, tzinfo=CHINA_TZ)  # 16:30 UTC on 10 June: already the 11th in Beijing
-    facts_ = [
-        fact(1, date(2023, 6, 10)),
-        fact(2, date(2023, 6, 11)),  # today: not passed
-        fact(3, date(2023, 6, 1), overdue=True),
-        fact(4, date(2023, 6, 1), HazardState.PENDING_VERIFICATION),
-        fact(5, None),
-        fact(6, date(2023, 5, 31)),
-    ]
-    due = deadlines_missed(facts_, now.astimezone(UTC))
-    assert [(d.hazard_id, d.occurred_at) for d in due] == [
-        (uid(6), datetime(2023, 6, 1, tzinfo=CHINA_TZ).replace(hour=10)),  # its last event is later than 1 June 00:00
-        (uid(1), datetime(2023, 6, 11, tzinfo=CHINA_TZ)),
-    ]
-
-
-# ===== repeat-offender detector ===================================================================
-
-RULES = LedgerRules(repeat_offender_open_days=90, repeat_offender_penalties=2)
-
-
-def case(n: int, day: date, penalties: int = 1, closed: bool = False, recommended: UUID | None = None) -> CitingCase:
-    return CitingCase(uid(n), at(day), closed, penalties, recommended)
-
-
-def cited(cases, reported: date = date(2023, 6, 1), major: bool = True, open_: bool = True) -> CitedHazard:
-    return CitedHazard(uid(1), major, open_, reported, tuple(cases))
-
-
-def test_the_latest_open_case_is_recommended_when_the_thresholds_are_met():
-    hazard = cited([case(11, date(2023, 6, 2)), case(12, date(2023, 7, 1))])
-    (due,) = closures_due([hazard], date(2023, 8, 30), RULES)  # 90 days after 1 June
-    assert (due.case_id, due.hazard_id, due.other_case_ids, due.open_days, due.prior_penalties) == (
-        uid(12), uid(1), (uid(11),), 90, 2,
-    )  # fmt: skip
-    assert closures_due([hazard], date(2023, 8, 29), RULES) == []  # 89 days
-
-
-@pytest.mark.parametrize(
-    "hazard",
-    [
-        cited([case(11, date(2023, 6, 2), penalties=1)]),  # penalised once
-        cited([case(11, date(2023, 6, 2), 2)], major=False),
-        cited([case(11, date(2023, 6, 2), 2)], open_=False),
-        cited([case(11, date(2023, 6, 2), 2, closed=True)]),  # no open case left to mark
-        cited([case(11, date(2023, 6, 2), 1, recommended=uid(1)), case(12, date(2023, 7, 1), 1)]),  # done for this hazard
-    ],
-)
-def test_no_recommendation_below_the_thresholds_or_once_done(hazard: CitedHazard):
-    assert closures_due([hazard], date(2023, 12, 1), RULES) == []
-
-
-def test_a_case_marked_for_another_hazard_is_passed_over():
-    hazard = cited([case(11, date(2023, 6, 2), 1), case(12, date(2023, 7, 1), 1, recommended=uuid4())])
-    (due,) = closures_due([hazard], date(2023, 12, 1), RULES)
-    assert due.case_id == uid(11) and due.other_case_ids == (uid(12),)
 
 
 # ===== settings ===================================================================================

@@ -80,7 +80,6 @@ CATALOGUE: dict[str, ErrorSpec] = {
         _C, "新的整改期限 {new_deadline} 早于今天 {today}", "New deadline {new_deadline} is before today {today}"
     ),
     "deadline_not_passed": ErrorSpec(_C, "整改期限 {deadline} 尚未届满", "The deadline {deadline} has not passed yet"),
-    "already_overdue": ErrorSpec(_C, "隐患已标记为逾期", "The hazard is already marked overdue"),
     "verifier_is_claimer": ErrorSpec(
         _C, "验收人不能是整改完成的申报人", "The verifier cannot be the person who claimed completion"
     ),

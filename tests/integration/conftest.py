@@ -48,7 +48,7 @@ def future_date(days: int = 30) -> str:
 @pytest.fixture
 def services(db_url: str) -> Iterator[Services]:
     # The tests run the process managers themselves, on clocks they set.
-    built = build(Settings(db_url=db_url, process_every_seconds=0))
+    built = build(Settings(db_url=db_url))
     yield built
     built.close()
 

@@ -281,7 +281,7 @@ def accident_body(firm: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def district(matrix_db: str) -> Iterator[District]:
-    services = build(Settings(db_url=matrix_db, process_every_seconds=0))
+    services = build(Settings(db_url=matrix_db))
     with TestClient(create_app(services.settings, services=services)) as client:
         reads_what_was_written(client, services)
         a = client.post(PREFIX + "/enterprises", headers=OFFICE, json={
@@ -332,7 +332,7 @@ def district(matrix_db: str) -> Iterator[District]:
 
 
 def operations(db: str) -> set[tuple[str, str]]:
-    app = create_app(Settings(db_url=f"sqlite:///{db}", process_every_seconds=0))
+    app = create_app(Settings(db_url=f"sqlite:///{db}"))
     return {(m.upper(), p.removeprefix(PREFIX)) for p, item in app.openapi()["paths"].items() for m in item}
 
 

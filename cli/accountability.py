@@ -85,7 +85,7 @@ def anomalies(
     unit: Annotated[str | None, typer.Option("--unit", help="a unit id: its hazards or its people")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="business date YYYY-MM-DD; default today")] = None,
     known_at: Annotated[
-        str | None, typer.Option("--known-at", help="recording time (ISO, with its zone): only acts recorded by then")
+        str | None, typer.Option("--known-at", help="recording time (ISO; without a zone: Beijing): only acts recorded by then")
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -101,8 +101,6 @@ def anomalies(
     except ValueError:
         console.print(f"[red]无效的时间 / not a time:[/red] {known_at}")
         raise typer.Exit(2) from None
-    if known is not None and known.tzinfo is None:
-        known = known.replace(tzinfo=CHINA_TZ)  # a time without its zone is Beijing time
     answer = _query(db, lambda q: q.anomalies(kind, unit, day, known))
     for code, found in answer["lists"].items():
         table = Table(title=f"{found['label_zh']} {code}: {found['count']}")

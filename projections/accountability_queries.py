@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, select
 
 from domain import accountability_rules as rules
-from domain.business_time import Clock, SystemClock, business_date
+from domain.business_time import CHINA_TZ, Clock, SystemClock, business_date
 from domain.errors import DomainError
 from domain.glossary import EVENT_LABELS, Role
 from domain.hazard_timeline import HazardStatus
@@ -185,11 +185,14 @@ class AccountabilityQueries:
         self, kind: str | None = None, unit: str | None = None, as_of: date | None = None, known_at: datetime | None = None
     ) -> dict[str, Any]:
         """The lists as of business date ``as_of`` (default today: acts dated by the end of that Beijing
-        day), as known at recording time ``known_at`` (default: everything recorded)."""
+        day), as known at recording time ``known_at`` (default: everything recorded; without a zone:
+        Beijing time)."""
         if kind is not None and kind not in KINDS:
             raise DomainError("unknown_anomaly_kind", kind=kind, known=", ".join(KINDS))
         if unit is not None:
             self.reference.unit(unit)
+        if known_at is not None and known_at.tzinfo is None:
+            known_at = known_at.replace(tzinfo=CHINA_TZ)  # a recording time given without its zone is Beijing time
         moment = AsOf(as_of or business_date(self.clock.now()), utc(known_at))
         kinds = [kind] if kind else list(KINDS)
         facts = _Facts.load(self, kinds, moment)

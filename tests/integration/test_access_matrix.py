@@ -41,7 +41,7 @@ from psycopg import sql
 from api.app import create_app
 from app.settings import Settings
 from app.wiring import Services, build
-from domain.actor import SYSTEM_ACTOR, Actor
+from domain.actor import Actor
 from domain.glossary import OrgKind, Role
 from domain.signatures import key_id_for, new_private_key, public_key_bytes
 from tests.conftest import PG_ADMIN_URL, RUN_ID, _postgres_or_skip
@@ -135,6 +135,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/hazards/{hazard_id}/closure"): "dd od od od oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/completion"): "od od dd dd dd dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/deadline-extension"): "dd dd od od oo dd dd dd uu",
+    ("POST", "/hazards/{hazard_id}/deadline-miss"): "dd dd dd dd oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/evidence"): "od od od od oo oo dd dd uu",
     ("POST", "/hazards/{hazard_id}/plan"): "od od od od oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/progress"): "od od od od oo dd dd dd uu",
@@ -213,6 +214,12 @@ class District:
 
     def hazard(self, scope: str, state: str = "reported", grade: str = "major", listed: bool = False) -> str:
         firm, owner = self.firm(scope), self.principal(scope)
+        if state == "lapsed":  # rectifying under a deadline that passed a month ago (for a clerk's statement)
+            hid = self.post("/hazards", {"enterprise_id": firm, "grade": grade, "source": "self_inspection",
+                                          "criterion": "第十二条", "description": "报警装置失效",
+                                          "occurred_at": days_ago(60)}, owner)["id"]  # fmt: skip
+            self.post(f"/hazards/{hid}/plan", {**full_plan(deadline=future_date(-30)), "occurred_at": days_ago(59)})
+            return hid  # type: ignore[no-any-return]
         hid = self.post("/hazards", {"enterprise_id": firm, "grade": grade, "source": "self_inspection",
                                       "criterion": "第十二条", "description": "报警装置失效"}, owner)["id"]  # fmt: skip
         if listed:
@@ -255,7 +262,7 @@ class District:
 
     def warning(self, unit: str) -> str:
         return str(self.services.ledger.warnings.propose_warning(
-            SYSTEM_ACTOR, unit_id=unit, level="prompt", trigger="manual", trigger_key=f"m{next(self.serial)}",
+            self._office(), unit_id=unit, level="prompt", trigger="manual", trigger_key=f"m{next(self.serial)}",
             reason_zh="未按期整改", reason_en="late").id)  # fmt: skip
 
     def key(self, user_id: str) -> str:
@@ -267,6 +274,10 @@ class District:
 
     def _office(self) -> Actor:
         return Actor("ajb-wang", "王主任", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
+
+
+def days_ago(days: int) -> str:
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat()
 
 
 def listing_body() -> dict[str, Any]:
@@ -462,6 +473,8 @@ TARGETS: dict[tuple[str, str], T] = {
     ("POST", "/hazards/{hazard_id}/verification"): lambda c: Call(
         f"/hazards/{c.hazard('pending_verification')}/verification", {"passed": True, "opinion": "整改到位"}),
     ("POST", "/hazards/{hazard_id}/closure"): lambda c: Call(f"/hazards/{c.hazard('verified', 'general')}/closure", {}),
+    ("POST", "/hazards/{hazard_id}/deadline-miss"): lambda c: Call(f"/hazards/{c.hazard('lapsed')}/deadline-miss", {
+        "deadline": future_date(-30), "missed": True, "reason": "据督查记录，未在期限内完成"}),
     ("POST", "/hazards/{hazard_id}/deadline-extension"): lambda c: Call(f"/hazards/{c.hazard('rectifying')}/deadline-extension", {
         "request_date": datetime.now(UTC).date().isoformat(), "reason": "设备到货延迟", "new_deadline": future_date(60), "approver": "王主任"}),
     ("POST", "/hazards/{hazard_id}/void"): lambda c: Call(f"/hazards/{c.hazard()}/void", {"reason": "重复"}),

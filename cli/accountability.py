@@ -1,7 +1,7 @@
 """`hazard-ledger accountability …`: the accountability trail on the command line (谁检查、谁签名、谁负责).
 
     hazard-ledger accountability hazard HAZARD_ID         # every person who acted on it, in order
-    hazard-ledger accountability anomalies [--kind K] [--unit U] [--as-of D]
+    hazard-ledger accountability anomalies [--kind K] [--unit U] [--as-of D] [--known-at T]
 
 Registered on the command in ``api/cli.py``.
 """
@@ -84,6 +84,9 @@ def anomalies(
     kind: Annotated[str | None, typer.Option("--kind", help="one list (default: all)")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="a unit id: its hazards or its people")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="business date YYYY-MM-DD; default today")] = None,
+    known_at: Annotated[
+        str | None, typer.Option("--known-at", help="recording time (ISO; without a zone: Beijing): only acts recorded by then")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """The lists: inspected but missed, verified but recurred, penalised but not rectified, overdue, revoked keys."""
@@ -93,7 +96,12 @@ def anomalies(
     except ValueError:
         console.print(f"[red]无效的日期 / not a date:[/red] {as_of}")
         raise typer.Exit(2) from None
-    answer = _query(db, lambda q: q.anomalies(kind, unit, day))
+    try:
+        known = datetime.fromisoformat(known_at) if known_at else None
+    except ValueError:
+        console.print(f"[red]无效的时间 / not a time:[/red] {known_at}")
+        raise typer.Exit(2) from None
+    answer = _query(db, lambda q: q.anomalies(kind, unit, day, known))
     for code, found in answer["lists"].items():
         table = Table(title=f"{found['label_zh']} {code}: {found['count']}")
         for column in ("隐患 hazard", "人员 persons", "证据 evidence"):

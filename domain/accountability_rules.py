@@ -2,23 +2,49 @@
 functions over plain facts; ``projections/accountability.py`` gathers the facts, the queries apply
 these rules (so a changed window needs no rebuild).
 
-* **inspected but missed** (明明有问题却查不出): a hazard that existed since D (``existed_since``) and a
+Every list is read **as of** a business date D and **as known at** a recording time K (``known_at``;
+None: everything recorded): an act counts when it is dated by the end of D (Beijing) and was recorded by
+K. The queries hand these rules facts already cut that way; a hazard's facts as of then (its state,
+whether and when a deadline was missed, whether it is overdue, when it was rectified) come from the one
+fold, ``domain/hazard_timeline.status(steps, end of D, K)`` — never from stored current-state columns.
+So a completion entered late but dated before its deadline takes the hazard off the lists as of every
+date, while the lists as known before it was entered still show it.
+
+* **inspected but missed** (明明有问题却查不出): a hazard that existed since E (``existed_since``) and a
   clean (``no_major_hazard``), signed inspection of the same enterprise, dated (business date) on or
-  after D and conducted before the hazard was reported (moment), whose clean items include the
+  after E and conducted before the hazard was reported (moment), whose clean items include the
   hazard's checklist item — the item of the finding that listed the hazard. A hazard no finding lists
   (not found by an inspection, or its finding not recorded yet) matches any clean item. The inspection
-  that found the hazard never counts against it. The inspection's signers are listed.
+  that found the hazard never counts against it. The inspection's signers are listed. As of D: the
+  report, the inspection, its clean findings and its signatures that happened by then.
 * **verified but recurred** (跟踪整改不到位): a passed verification, then — after it, and within
   ``recurrence_window_days`` by business date (the last day included) — a hazard of the same
   enterprise and the same criterion clause (trimmed, non-empty) reported, or an accident at the same
-  enterprise. The verifier is listed.
-* **penalised but not rectified** (以罚代管): a penalty decision (行政处罚决定 or 一案双罚) in a case
-  citing the hazard, and on the as-of date, at least ``penalised_open_days`` after the decision's
-  business date, the hazard is still open (no passed verification, closure or voiding by then). The
-  decider is listed.
-* **overdue**: a hazard whose deadline was missed (``DeadlineMissed``) and not cleared since by a
-  completion or an extension, still open. The plan's filer and responsible person are listed.
-* **signed with a revoked key**: a signed act whose signature check says the key was revoked.
+  enterprise. The verifier is listed. As of D: the verification and the recurrence happened by then.
+* **penalised but not rectified** (以罚代管、罚而不管 — 处罚后隐患逾期仍未整改): listed on D when all hold:
+
+  1. a penalty decision (行政处罚决定 ``PenaltyDecided`` or 一案双罚 ``DualPenaltyImposed``) in a case
+     citing the hazard happened by D, and D is at least ``penalised_open_days`` after the decision's
+     business date (default 0: no grace period; a longer one is an optional local policy);
+  2. the hazard is past its rectification deadline on D: the fold says a deadline was **missed** by the
+     end of D (``status.misses`` non-empty — first instant of the day after a deadline while
+     rectifying under it, or a 区安委办 clerk's statement that it was missed). A completion or an
+     extension before that instant prevents the miss, and a clerk's statement that a deadline was kept
+     cancels it; a hazard without a plan has no deadline and is never listed. A miss lapses the
+     rectification for good: a later extension does not take the hazard off the list — only rectifying
+     does;
+  3. the hazard is not rectified by the end of D: no passed verification, closure or voiding by then (a
+     completion awaiting verification is not rectified).
+
+  Whether the penalty came before or after the miss does not matter: on D the hazard was penalised and
+  is overdue and still open. The decider is listed.
+* **overdue** (逾期未整改): a hazard overdue on D — rectifying, and the deadline in force missed by the
+  end of D (``status.overdue``); it is not overdue on its deadline day, only from the day after. Listed
+  with when that deadline was missed and ``days_overdue`` = D − deadline (≥ 1). The plan's filer and the
+  responsible person are listed.
+* **signed with a revoked key**: a signed act dated by D and recorded by K whose signature check says
+  the key was revoked, the revocation dated by the end of D (the key registry's state is read as it
+  stands now: a revocation is not cut by K).
 """
 
 from __future__ import annotations
@@ -113,8 +139,11 @@ class HazardFacts:
     reported_at: datetime
     item: str | None  # the checklist item of the finding that listed it, if any
     found_by: str | None  # the inspection that found it
-    rectified_at: datetime | None = None  # first of verification passed, closure, voiding
-    overdue: bool = False
+    rectified_at: datetime | None = None  # first of verification passed, closure, voiding (as of D)
+    overdue: bool = False  # on D: rectifying and the deadline in force missed (the fold's ``status.overdue``)
+    deadline: date | None = None  # the deadline in force on D
+    first_missed_at: datetime | None = None  # when a deadline was first missed, by the end of D (the fold's misses)
+    overdue_since: datetime | None = None  # when the deadline in force was missed, if overdue on D
 
 
 @dataclass(frozen=True)
@@ -191,14 +220,17 @@ def recurs(verification: Verification, follow_up: Recurrence, window_days: int) 
 
 
 def penalty_due(decided_at: datetime, open_days: int) -> date:
-    """The business date from which a still-open cited hazard is listed."""
+    """The first business date a cited hazard can be listed, ``open_days`` after the decision (0: its day)."""
     return business_date(decided_at) + timedelta(days=open_days)
 
 
-def open_after_penalty(decided_at: datetime, rectified_at: datetime | None, open_days: int, as_of: date) -> bool:
-    if as_of < penalty_due(decided_at, open_days):
+def penalised_and_overdue(decided_at: datetime, hazard: HazardFacts, open_days: int, as_of: date) -> bool:
+    """On ``as_of``: penalised by then (and ``open_days`` since), a deadline missed by then, not rectified by then."""
+    if business_date(decided_at) > as_of or as_of < penalty_due(decided_at, open_days):
         return False
-    return rectified_at is None or business_date(rectified_at) > as_of
+    if hazard.first_missed_at is None or business_date(hazard.first_missed_at) > as_of:
+        return False
+    return hazard.rectified_at is None or business_date(hazard.rectified_at) > as_of
 
 
 # ----- the lists ---------------------------------------------------------------------------------
@@ -239,9 +271,15 @@ def penalised_but_not_rectified(
     return [
         (c, hazards[c.hazard_id])
         for c in citations
-        if c.hazard_id in hazards and open_after_penalty(c.decided_at, hazards[c.hazard_id].rectified_at, open_days, as_of)
+        if c.hazard_id in hazards and penalised_and_overdue(c.decided_at, hazards[c.hazard_id], open_days, as_of)
     ]
 
 
-def overdue_now(hazards: Iterable[HazardFacts]) -> list[HazardFacts]:
+def overdue_on(hazards: Iterable[HazardFacts]) -> list[HazardFacts]:
+    """The hazards overdue on the date their facts are as of (rectifying, the deadline in force missed)."""
     return [h for h in hazards if h.overdue and h.rectified_at is None]
+
+
+def days_overdue(deadline: date, as_of: date) -> int:
+    """Days past the deadline on ``as_of`` (never negative)."""
+    return max(0, (as_of - deadline).days)

@@ -114,9 +114,10 @@ class LedgerRules:
     # days, by the same enterprise and criterion clause reported again or by an accident there puts the
     # verifier on the "verified but recurred" list (跟踪整改不到位) …
     recurrence_window_days: int = 180
-    # … and a hazard cited by a penalty decision still open this many days after it, on the
-    # "penalised but not rectified" list (以罚代管).
-    penalised_open_days: int = 30
+    # … and a hazard cited by a penalty decision, past its rectification deadline and not rectified, is on
+    # the "penalised but not rectified" list (以罚代管、罚而不管) from the decision's day on; a grace of this
+    # many days after the decision is an optional local policy (0: none, as the plan says).
+    penalised_open_days: int = 0
     # end accountability
     # personal signatures: every signed act must carry one (HAZARD_REQUIRE_SIGNATURES; 0 or 1)
     require_signatures: bool = False

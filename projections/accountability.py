@@ -6,7 +6,11 @@ anomaly rules (``domain/accountability_rules.py``) read.
   (检查组成员), each person an ``AccountabilityPursued`` holds accountable — with the record, the event
   type, business and recorded time, the version of the record the person saw (``originator_version
   - 1``) and the event's personal signature, if any (checked when read, so a later revocation shows).
-* ``hazards``, ``inspections``, ``accidents``: the current facts of those records the rules need.
+* ``hazards``, ``inspections``, ``accidents``: the facts of those records the rules need. A hazard's
+  derived facts (overdue, when a deadline was missed, rectified when) are never stored: its row keeps
+  its steps (``projections/hazard_steps.py``) and the queries fold them as of a business time and a
+  recording time (``domain/hazard_timeline.status``). The acts' rows carry both times of every act,
+  so an inspection's findings and signatures, a report, a penalty count as of then too.
 * ``links``: which enforcement case or accountability case cites which hazard, accident or inspection.
 
 Rebuildable and exactly-once through the engine (one transaction per batch with the position).
@@ -32,6 +36,7 @@ from domain.inspection import Inspection
 from domain.views import plain
 from projections.engine import Positioned, Tables
 from projections.hazard_fold import RECTIFIED, fold_hazard
+from projections.hazard_steps import with_step
 from projections.rowstate import Lookup, Row, RowStateProjection, utc
 
 # The act an event records for its actor: event type → (code, 中文). Other events: their own name.
@@ -47,7 +52,8 @@ ACTS: dict[str, tuple[str, str]] = {
     "ListedForSupervision": ("listed", "挂牌督办"),
     "SupervisionLifted": ("lifted", "摘牌"),
     "DeadlineExtended": ("extended_deadline", "批准延期"),
-    "DeadlineMissed": ("marked_overdue", "标记逾期"),
+    "DeadlineMissed": ("marked_overdue", "标记逾期"),  # legacy events (a watcher's or a clerk's)
+    "DeadlineMissRecorded": ("recorded_deadline_miss", "登记（更正）逾期情况"),  # a 区安委办 clerk's statement
     "RectificationCompleted": ("claimed_completion", "申报整改完成"),
     "VerificationPassed": ("verified_passed", "验收通过"),
     "VerificationFailed": ("verified_failed", "验收不通过"),
@@ -70,6 +76,7 @@ _DETAILS = (
     "target", "person_name", "enterprise_fine_yuan", "principal_fine_yuan", "principal_name", "measures", "decided_by",
     "grade", "criterion", "note", "reason", "approver", "new_deadline", "deadline", "regulator", "case_number",
     "cited_hazard_ids", "accident_ids", "inspection_ids", "summary", "kind", "method", "scope", "existed_since",
+    "missed",
 )  # fmt: skip
 
 _RECORD_KINDS = {
@@ -119,9 +126,7 @@ class AccountabilityProjection(RowStateProjection):
                 Column("deadline", Date, nullable=True),
                 Column("plan_by", JSON, nullable=True),
                 Column("responsible_person", Text, nullable=True),
-                Column("overdue", Boolean, nullable=True),
-                Column("missed_occ", DateTime(timezone=True), nullable=True),
-                Column("missed_ver", Integer, nullable=True),
+                Column("steps", JSON, nullable=False),  # the hazard's steps, for the fold as of any time
                 Column("verified_occ", DateTime(timezone=True), nullable=True),
                 Column("verified_ver", Integer, nullable=True),
                 Column("verified_by", JSON, nullable=True),
@@ -271,17 +276,17 @@ def _details(e: Any) -> dict[str, Any] | None:
 
 def _evolve_hazard(row: Row, e: Any) -> None:
     fold_hazard(row, e)
+    row.pop("miss_stated", None)  # the fold's column for SQL reads elsewhere; this model folds ``steps``
+    row["steps"] = with_step(row.get("steps"), e)
     if isinstance(e, Hazard.HazardReported):
         row.update(
             department=e.department, criterion=e.criterion, description=e.description,
             existed_since=e.existed_since, inspection_id=str(e.inspection_id) if e.inspection_id else None,
-            reported_occ=utc(e.occurred_at), plan_by=None, responsible_person=None, missed_occ=None, missed_ver=None,
+            reported_occ=utc(e.occurred_at), plan_by=None, responsible_person=None,
             verified_occ=None, verified_ver=None, verified_by=None, rectified_occ=None,
         )  # fmt: skip
     elif isinstance(e, Hazard.RectificationPlanFiled):
         row.update(plan_by=plain(e.actor), responsible_person=e.plan.responsible_person or None)
-    elif isinstance(e, Hazard.DeadlineMissed):
-        row.update(missed_occ=utc(e.occurred_at), missed_ver=e.originator_version)
     if isinstance(e, Hazard.VerificationPassed):
         row.update(verified_occ=utc(e.occurred_at), verified_ver=e.originator_version, verified_by=plain(e.actor))
     if isinstance(e, RECTIFIED) and row.get("rectified_occ") is None:

@@ -1,5 +1,10 @@
 """Reads of the accountability trail: a hazard's chain of people, a person's acts and signatures, and
-the anomaly lists (the rules are ``domain/accountability_rules.py``, applied here at read time)."""
+the anomaly lists (the rules are ``domain/accountability_rules.py``, applied here at read time).
+
+The lists are read as of a business date and as known at a recording time (``AsOf``): only the acts
+dated by the end of that Beijing day and recorded by then count (the acts' rows carry both times), and
+each hazard's state, misses, overdue and rectified time come from the one fold of its steps
+(``row_status(row, end of day, known_at)``)."""
 
 from __future__ import annotations
 
@@ -11,13 +16,16 @@ from typing import Any
 from sqlalchemy import Engine, and_, select
 
 from domain import accountability_rules as rules
-from domain.business_time import Clock, SystemClock, business_date
+from domain.business_time import CHINA_TZ, Clock, SystemClock, business_date
 from domain.errors import DomainError
 from domain.glossary import EVENT_LABELS, Role
+from domain.hazard_timeline import HazardStatus
 from domain.reference_data import LedgerRules, ReferenceData
 from domain.views import plain
 from projections.accountability import HELD_ACCOUNTABLE, PENALTY_EVENTS, SIGNATURE_ACTS, TEAM_MEMBER
 from projections.engine import Tables
+from projections.hazard_steps import row_status
+from projections.process_queries import AsOf
 from projections.rowstate import utc
 
 EventLoader = Callable[[str, int], Any]
@@ -25,7 +33,8 @@ KINDS = tuple(rules.ANOMALY_LABELS)
 # Acts the anomaly lists cite as evidence (the actor's row of each such event).
 _EVIDENCE_TYPES = (
     "InspectionConducted", "FindingRecorded", "InspectionSigned", "HazardReported", "RectificationPlanFiled",
-    "DeadlineMissed", "VerificationPassed", "CaseOpened", "PenaltyDecided", "DualPenaltyImposed", "AccidentReported",
+    "DeadlineExtended", "DeadlineMissed", "DeadlineMissRecorded", "VerificationPassed", "CaseOpened", "PenaltyDecided",
+    "DualPenaltyImposed", "AccidentReported",
 )  # fmt: skip
 _ROLES = {r.value for r in Role}
 _KEYS = ("key states", -1)  # the per-query cache's entry for the key registry
@@ -172,22 +181,30 @@ class AccountabilityQueries:
 
     # ----- anomaly lists ------------------------------------------------------------------
 
-    def anomalies(self, kind: str | None = None, unit: str | None = None, as_of: date | None = None) -> dict[str, Any]:
+    def anomalies(
+        self, kind: str | None = None, unit: str | None = None, as_of: date | None = None, known_at: datetime | None = None
+    ) -> dict[str, Any]:
+        """The lists as of business date ``as_of`` (default today: acts dated by the end of that Beijing
+        day), as known at recording time ``known_at`` (default: everything recorded; without a zone:
+        Beijing time)."""
         if kind is not None and kind not in KINDS:
             raise DomainError("unknown_anomaly_kind", kind=kind, known=", ".join(KINDS))
         if unit is not None:
             self.reference.unit(unit)
-        as_of = as_of or business_date(self.clock.now())
+        if known_at is not None and known_at.tzinfo is None:
+            known_at = known_at.replace(tzinfo=CHINA_TZ)  # a recording time given without its zone is Beijing time
+        moment = AsOf(as_of or business_date(self.clock.now()), utc(known_at))
         kinds = [kind] if kind else list(KINDS)
-        facts = _Facts.load(self, kinds)
+        facts = _Facts.load(self, kinds, moment)
         lists: dict[str, Any] = {}
         for k in kinds:
-            entries = [e for e in getattr(facts, k)(as_of) if unit is None or unit in e.pop("units")]
+            entries = [e for e in getattr(facts, k)() if unit is None or unit in e.pop("units")]
             for e in entries:
                 e.pop("units", None)
             lists[k] = {"label_zh": rules.ANOMALY_LABELS[k], "count": len(entries), "entries": entries}
         return {
-            "as_of": as_of.isoformat(),
+            "as_of": moment.day.isoformat(),
+            "known_at": plain(moment.known_at),
             "unit": unit,
             "rules": {
                 "recurrence_window_days": self.rules.recurrence_window_days,
@@ -198,26 +215,31 @@ class AccountabilityQueries:
 
 
 class _Facts:
-    """What the rules read, loaded once per request."""
+    """What the rules read as of one business date and recording time, loaded once per request: the
+    rows, cut by the acts' two times (``self.at``), and each hazard folded once (``status``)."""
 
-    def __init__(self, queries: AccountabilityQueries) -> None:
+    def __init__(self, queries: AccountabilityQueries, at: AsOf) -> None:
         self.q = queries
+        self.at = at
+        self.as_of = at.day
         self.cache: dict[tuple[str, int], tuple[str, str | None]] = {}
         self.hazards: dict[str, dict[str, Any]] = {}
         self.inspections: dict[str, dict[str, Any]] = {}
         self.accidents: dict[str, dict[str, Any]] = {}
         self.links: list[tuple[str, str, str, str]] = []
         self.evidence: dict[tuple[str, int], dict[str, Any]] = {}
+        self.by_record: dict[str, list[dict[str, Any]]] = {}  # the evidence acts of each record, in business order
         self.signers: dict[str, list[dict[str, Any]]] = {}
         self.signed_acts: list[dict[str, Any]] = []
+        self.statuses: dict[str, HazardStatus] = {}
 
     @classmethod
-    def load(cls, queries: AccountabilityQueries, kinds: Iterable[str]) -> _Facts:
-        f = cls(queries)
+    def load(cls, queries: AccountabilityQueries, kinds: Iterable[str], at: AsOf) -> _Facts:
+        f = cls(queries, at)
         t = queries.tables()
         acts = t["acts"]
         with queries.engine.connect() as conn:
-            f.hazards = {r["id"]: dict(r) for r in conn.execute(select(t["hazards"])).mappings()}
+            hazards = [dict(r) for r in conn.execute(select(t["hazards"])).mappings()]
             f.inspections = {r["id"]: dict(r) for r in conn.execute(select(t["inspections"])).mappings()}
             f.accidents = {r["id"]: dict(r) for r in conn.execute(select(t["accidents"])).mappings()}
             f.links = [tuple(r) for r in conn.execute(select(t["links"]).order_by(t["links"].c.position, t["links"].c.seq))]  # type: ignore[misc]
@@ -227,43 +249,63 @@ class _Facts:
                 .order_by(acts.c.occ, acts.c.position)
             ).mappings()
             for row in rows:
+                if not at.happened(row["occ"], row["rec"]):
+                    continue  # dated after the day, or recorded after ``known_at``: not a fact as of then
                 act = queries._act(row, f.cache)
                 f.evidence[(row["record_id"], row["record_version"])] = act
+                f.by_record.setdefault(row["record_id"], []).append(act)
                 if row["event_type"] == "InspectionSigned":
                     f.signers.setdefault(row["record_id"], []).append(act)
             if rules.REVOKED_KEY in kinds:
                 signed = conn.execute(
                     select(acts).where(and_(acts.c.seq == 0, acts.c.signed.is_(True))).order_by(acts.c.occ, acts.c.position)
                 ).mappings()
-                f.signed_acts = [queries._act(r, f.cache) for r in signed]
+                f.signed_acts = [queries._act(r, f.cache) for r in signed if at.happened(r["occ"], r["rec"])]
+        # a hazard exists as of then when its report happened by then; its facts come from the one fold
+        for h in hazards:
+            status = row_status(h, at.end, at.known_at)
+            if status.state is not None:
+                f.hazards[h["id"]] = h
+                f.statuses[h["id"]] = status
+        # an inspection or an accident exists as of then when its first act happened by then
+        f.inspections = {k: i for k, i in f.inspections.items() if (k, 1) in f.evidence}
+        f.accidents = {k: a for k, a in f.accidents.items() if (k, 1) in f.evidence}
         return f
 
     # ----- rule inputs -----
 
+    def _findings(self, inspection: dict[str, Any]) -> list[dict[str, Any]]:
+        """The inspection's findings recorded as of then."""
+        return [f for f in inspection["findings"] if (inspection["id"], f["version"]) in self.evidence]
+
     def _items(self) -> dict[str, str]:
         items: dict[str, str] = {}
         for inspection in self.inspections.values():
-            for finding in inspection["findings"]:
+            for finding in self._findings(inspection):
                 for hazard_id in finding["hazard_ids"]:
                     items.setdefault(hazard_id, finding["item"])
         return items
 
     def _hazard_facts(self) -> dict[str, rules.HazardFacts]:
         items = self._items()
-        return {
-            h["id"]: rules.HazardFacts(
+        facts = {}
+        for h in self.hazards.values():
+            status = self.statuses[h["id"]]
+            facts[h["id"]] = rules.HazardFacts(
                 id=h["id"],
                 enterprise_id=h["enterprise_id"],
                 criterion=h["criterion"],
                 existed_since=h["existed_since"],
-                reported_at=utc(h["reported_occ"]),
+                reported_at=utc(status.reported_at),  # type: ignore[arg-type]
                 item=items.get(h["id"]),
-                found_by=h["inspection_id"],  # type: ignore[arg-type]
-                rectified_at=utc(h["rectified_occ"]),
-                overdue=bool(h["overdue"]),
+                found_by=h["inspection_id"],
+                rectified_at=utc(status.rectified_at),
+                overdue=status.overdue,
+                deadline=status.deadline,
+                first_missed_at=utc(status.misses[0].missed_at) if status.misses else None,
+                overdue_since=utc(status.missed_at),
             )  # fmt: skip
-            for h in self.hazards.values()
-        }
+        return facts
 
     def _units(self, hazard_id: str | None, persons: Iterable[dict[str, Any]]) -> set[str]:
         units = {p.get("organisation_id") for p in persons if p.get("organisation_id")}
@@ -275,20 +317,26 @@ class _Facts:
         found = self.evidence.get((record_id, version)) if version is not None else None  # type: ignore[arg-type]
         return [found] if found else []
 
+    def _last(self, record_id: str, *event_types: str) -> dict[str, Any] | None:
+        """The record's latest act of these types as of then."""
+        return next((a for a in reversed(self.by_record.get(record_id, [])) if a["event_type"] in event_types), None)
+
     def _hazard(self, hazard_id: str) -> dict[str, Any]:
-        return _hazard_view(self.hazards[hazard_id])
+        """The hazard's view, its state as of then (the fold's)."""
+        status = self.statuses[hazard_id]
+        return {**_hazard_view(self.hazards[hazard_id]), "state": status.state.value if status.state else None}
 
     # ----- the lists (one method per kind, named by its code) -----
 
-    def inspected_but_missed(self, _as_of: date) -> list[dict[str, Any]]:
+    def inspected_but_missed(self) -> list[dict[str, Any]]:
         hazards = self._hazard_facts()
         statements = [
             rules.CleanStatement(
                 inspection_id=i["id"],
                 enterprise_id=i["enterprise_id"],
                 conducted_at=utc(i["occ"]),  # type: ignore[arg-type]
-                clean_items=frozenset(f["item"] for f in i["findings"] if f["no_major_hazard"]),
-                signed=bool(i["signers"]),
+                clean_items=frozenset(f["item"] for f in self._findings(i) if f["no_major_hazard"]),
+                signed=bool(self.signers.get(i["id"])),
             )  # fmt: skip
             for i in self.inspections.values()
         ]
@@ -298,8 +346,9 @@ class _Facts:
             signed = self.signers.get(statement.inspection_id, [])
             persons = [{**a["person"], "act": a["act"], "signature": a["signature"]} for a in signed]
             clean = [
-                f for f in inspection["findings"] if f["no_major_hazard"] and (hazard.item is None or f["item"] == hazard.item)
-            ]
+                f for f in self._findings(inspection)
+                if f["no_major_hazard"] and (hazard.item is None or f["item"] == hazard.item)
+            ]  # fmt: skip
             evidence = [
                 *self._ev(inspection["id"], 1),
                 *(e for f in clean for e in self._ev(inspection["id"], f["version"])),
@@ -316,14 +365,15 @@ class _Facts:
             })  # fmt: skip
         return entries
 
-    def verified_but_recurred(self, _as_of: date) -> list[dict[str, Any]]:
+    def verified_but_recurred(self) -> list[dict[str, Any]]:
+        verified = {h_id: a for h_id in self.hazards if (a := self._last(h_id, "VerificationPassed")) is not None}
         verifications = [
-            rules.Verification(h["id"], h["enterprise_id"], h["criterion"], utc(h["verified_occ"]))  # type: ignore[arg-type]
-            for h in self.hazards.values()
-            if h["verified_occ"] is not None
+            rules.Verification(h_id, self.hazards[h_id]["enterprise_id"], self.hazards[h_id]["criterion"],
+                               datetime.fromisoformat(a["occurred_at"]))  # fmt: skip
+            for h_id, a in verified.items()
         ]
         follow_ups = [
-            rules.Recurrence("hazard", h["id"], h["enterprise_id"], h["criterion"], utc(h["reported_occ"]))  # type: ignore[arg-type]
+            rules.Recurrence("hazard", h["id"], h["enterprise_id"], h["criterion"], utc(self.statuses[h["id"]].reported_at))  # type: ignore[arg-type]
             for h in self.hazards.values()
         ] + [
             rules.Recurrence("accident", a["id"], a["enterprise_id"], "", utc(a["occ"]))  # type: ignore[arg-type]
@@ -332,11 +382,8 @@ class _Facts:
         ]
         entries = []
         for v, r in rules.verified_but_recurred(verifications, follow_ups, self.q.rules.recurrence_window_days):
-            hazard = self.hazards[v.hazard_id]
-            verification = self._ev(v.hazard_id, hazard["verified_ver"])
+            verification = [verified[v.hazard_id]]
             persons = [{**a["person"], "act": a["act"], "signature": a["signature"]} for a in verification]
-            if not persons and hazard["verified_by"]:
-                persons = [{**hazard["verified_by"], "act": "verified_passed", "signature": None}]
             follow = self.hazards.get(r.record_id) if r.kind == "hazard" else self.accidents.get(r.record_id)
             entries.append({
                 "kind": rules.RECURRED, "hazard": self._hazard(v.hazard_id), "verified_at": plain(v.verified_at),
@@ -348,7 +395,8 @@ class _Facts:
             })  # fmt: skip
         return entries
 
-    def penalised_but_not_rectified(self, as_of: date) -> list[dict[str, Any]]:
+    def penalised_but_not_rectified(self) -> list[dict[str, Any]]:
+        as_of = self.as_of
         cited: dict[str, list[str]] = {}
         for _, _, source, source_kind, target, target_kind in self.links:
             if source_kind == "case" and target_kind == "hazard":
@@ -365,22 +413,24 @@ class _Facts:
         for c, hazard in rules.penalised_but_not_rectified(citations, self._hazard_facts(), open_days, as_of):
             penalty = by_position[c.position]
             persons = [{**penalty["person"], "act": penalty["act"], "signature": penalty["signature"]}]
+            status = self.statuses[hazard.id]
             entries.append({
                 "kind": rules.PENALISED_OPEN, "hazard": self._hazard(hazard.id), "case_id": c.case_id,
                 "penalised_at": plain(c.decided_at), "due": rules.penalty_due(c.decided_at, open_days).isoformat(),
                 "days_since_penalty": (as_of - business_date(c.decided_at)).days,
+                "deadline": plain(status.deadline), "missed_at": plain(hazard.first_missed_at),
+                "missed_deadlines": [plain(m.deadline) for m in status.misses],
                 "persons": persons, "records": [_rec("case", c.case_id), _rec("hazard", hazard.id)],
                 "evidence": [*self._ev(c.case_id, 1), penalty, *self._ev(hazard.id, 1)],
                 "units": self._units(hazard.id, persons),
             })  # fmt: skip
         return entries
 
-    def overdue(self, as_of: date) -> list[dict[str, Any]]:
+    def overdue(self) -> list[dict[str, Any]]:
         entries = []
-        for hazard in rules.overdue_now(self._hazard_facts().values()):
+        for hazard in rules.overdue_on(self._hazard_facts().values()):
             row = self.hazards[hazard.id]
-            plan = next((a for a in self.evidence.values() if a["record"]["id"] == hazard.id
-                         and a["event_type"] == "RectificationPlanFiled"), None)  # fmt: skip
+            plan = self._last(hazard.id, "RectificationPlanFiled")
             persons = []
             if plan is not None:
                 persons.append({**plan["person"], "act": plan["act"], "signature": plan["signature"]})
@@ -388,26 +438,43 @@ class _Facts:
                 persons.append({"user_id": None, "name": row["responsible_person"], "role": "responsible_person",
                                 "role_zh": "整改责任人", "organisation_id": row["enterprise_id"], "organisation_name": None,
                                 "act": "named_responsible", "signature": None})  # fmt: skip
+            deadline = hazard.deadline
+            extension = self._last(hazard.id, "DeadlineExtended")
+            statement = self._statement(hazard.id, deadline)
             entries.append({
-                "kind": rules.OVERDUE, "hazard": self._hazard(hazard.id), "deadline": plain(row["deadline"]),
-                "missed_at": plain(utc(row["missed_occ"])),
-                "days_overdue": (as_of - row["deadline"]).days if row["deadline"] else None,
+                "kind": rules.OVERDUE, "hazard": self._hazard(hazard.id), "deadline": plain(deadline),
+                "missed_at": plain(hazard.overdue_since),
+                "days_overdue": rules.days_overdue(deadline, self.as_of) if deadline else None,
                 "persons": persons, "records": [_rec("hazard", hazard.id)],
-                "evidence": [*([plan] if plan else []), *self._ev(hazard.id, row["missed_ver"])],
+                "evidence": [*([plan] if plan else []), *([extension] if extension else []),
+                             *([statement] if statement else [])],
                 "units": self._units(hazard.id, persons),
             })  # fmt: skip
         return entries
 
-    def signed_with_revoked_key(self, _as_of: date) -> list[dict[str, Any]]:
+    def _statement(self, hazard_id: str, deadline: date | None) -> dict[str, Any] | None:
+        """A 区安委办 clerk's latest statement (as of then) that the deadline was missed, if any."""
+        for a in reversed(self.by_record.get(hazard_id, [])):
+            details = a["details"] or {}
+            if a["event_type"] in ("DeadlineMissRecorded", "DeadlineMissed") and details.get("deadline") == plain(deadline):
+                return a if details.get("missed", True) and a["person"]["role"] != Role.SYSTEM.value else None
+        return None
+
+    def signed_with_revoked_key(self) -> list[dict[str, Any]]:
+        keys = self.q._keys(self.cache) or {}
         entries = []
         for act in self.signed_acts:
             if not rules.signed_with_revoked_key(act["signature"]["status"]):
                 continue
+            key = keys.get(act["signature"]["key_id"])
+            revoked_at = getattr(key, "revoked_at", None)
+            if revoked_at is not None and utc(revoked_at) > self.at.end:  # type: ignore[operator]
+                continue  # revoked after the day: not yet revoked as of then
             record = act["record"]
             persons = [{**act["person"], "act": act["act"], "signature": act["signature"]}]
             hazard_id = record["id"] if record["kind"] == "hazard" else None
             entries.append({
-                "kind": rules.REVOKED_KEY, "hazard": self._hazard(hazard_id) if hazard_id in self.hazards else None,
+                "kind": rules.REVOKED_KEY, "hazard": self._hazard(hazard_id) if hazard_id in self.hazards else None,  # type: ignore[arg-type]
                 "persons": persons, "records": [_rec(record["kind"], record["id"])], "evidence": [act],
                 "units": self._units(hazard_id, persons),
             })  # fmt: skip

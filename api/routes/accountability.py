@@ -14,6 +14,7 @@ from api.commands import Headers, run_command
 from api.deps import AccountabilityRead, ServicesDep
 from api.identity import CurrentActor
 from api.reads import Reads
+from api.routes.reports import KnownAt, known
 from api.schemas.accountability import AccountabilityIn
 from api.schemas.records import Receipt
 from domain.commands.accountability import PursueAccountability
@@ -60,8 +61,12 @@ def anomalies(
     services: ServicesDep, read_at: AccountabilityRead, actor: CurrentActor,
     kind: Annotated[str | None, Query(description=f"one list: {', '.join(KINDS)} (default: all)")] = None,
     unit: Annotated[str | None, Query(description="a unit (department, street, zone): its hazards or its people")] = None,
-    as_of: Annotated[date | None, Query(description="business date for the time-dependent lists (default: today)")] = None,
+    as_of: Annotated[
+        date | None, Query(description="business date (Beijing): acts dated by the end of that day count (default: today)")
+    ] = None,
+    known_at: KnownAt = None,
 ) -> dict[str, Any]:
     """The lists: inspected but missed, verified but recurred, penalised but not rectified, overdue,
-    signed with a revoked key — each entry naming persons, records and the events as evidence."""
-    return services.accountability_queries.anomalies(kind, report_unit(actor, unit), as_of)
+    signed with a revoked key — each entry naming persons, records and the events as evidence. Every
+    list is as of ``as_of`` and as known at ``known_at`` (only acts recorded by then)."""
+    return services.accountability_queries.anomalies(kind, report_unit(actor, unit), as_of, known(known_at))

@@ -137,7 +137,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/hazards/{hazard_id}/closure"): "dd od od od oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/completion"): "od od dd dd dd dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/deadline-extension"): "dd dd od od oo dd dd dd uu",
-    ("POST", "/hazards/{hazard_id}/deadline-miss"): "dd dd dd dd rr dd dd dd uu",  # r: the hazard's deadline has not passed (deadline_not_passed): authorisation passed
+    ("POST", "/hazards/{hazard_id}/deadline-miss"): "dd dd dd dd oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/evidence"): "od od od od oo oo dd dd uu",
     ("POST", "/hazards/{hazard_id}/plan"): "od od od od oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/progress"): "od od od od oo dd dd dd uu",
@@ -216,6 +216,12 @@ class District:
 
     def hazard(self, scope: str, state: str = "reported", grade: str = "major", listed: bool = False) -> str:
         firm, owner = self.firm(scope), self.principal(scope)
+        if state == "lapsed":  # rectifying under a deadline that passed a month ago (for a clerk's statement)
+            hid = self.post("/hazards", {"enterprise_id": firm, "grade": grade, "source": "self_inspection",
+                                          "criterion": "第十二条", "description": "报警装置失效",
+                                          "occurred_at": days_ago(60)}, owner)["id"]  # fmt: skip
+            self.post(f"/hazards/{hid}/plan", {**full_plan(deadline=future_date(-30)), "occurred_at": days_ago(59)})
+            return hid  # type: ignore[no-any-return]
         hid = self.post("/hazards", {"enterprise_id": firm, "grade": grade, "source": "self_inspection",
                                       "criterion": "第十二条", "description": "报警装置失效"}, owner)["id"]  # fmt: skip
         if listed:
@@ -270,6 +276,10 @@ class District:
 
     def _office(self) -> Actor:
         return Actor("ajb-wang", "王主任", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
+
+
+def days_ago(days: int) -> str:
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat()
 
 
 def listing_body() -> dict[str, Any]:
@@ -465,10 +475,10 @@ TARGETS: dict[tuple[str, str], T] = {
     ("POST", "/hazards/{hazard_id}/verification"): lambda c: Call(
         f"/hazards/{c.hazard('pending_verification')}/verification", {"passed": True, "opinion": "整改到位"}),
     ("POST", "/hazards/{hazard_id}/closure"): lambda c: Call(f"/hazards/{c.hazard('verified', 'general')}/closure", {}),
+    ("POST", "/hazards/{hazard_id}/deadline-miss"): lambda c: Call(f"/hazards/{c.hazard('lapsed')}/deadline-miss", {
+        "deadline": future_date(-30), "missed": True, "reason": "据督查记录，未在期限内完成"}),
     ("POST", "/hazards/{hazard_id}/deadline-extension"): lambda c: Call(f"/hazards/{c.hazard('rectifying')}/deadline-extension", {
         "request_date": datetime.now(UTC).date().isoformat(), "reason": "设备到货延迟", "new_deadline": future_date(60), "approver": "王主任"}),
-    ("POST", "/hazards/{hazard_id}/deadline-miss"): lambda c: Call(f"/hazards/{c.hazard('rectifying')}/deadline-miss", {
-        "deadline": future_date(60), "missed": True, "reason": "据督查记录"}),
     ("POST", "/hazards/{hazard_id}/void"): lambda c: Call(f"/hazards/{c.hazard()}/void", {"reason": "重复"}),
     ("GET", "/reports/annex1"): lambda c: Call("/reports/annex1", params={"unit": c.unit}),
     ("GET", "/reports/annex2"): lambda c: Call("/reports/annex2", params={"unit": c.unit}),

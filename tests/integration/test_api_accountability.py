@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from app.wiring import Services
+from domain.business_time import CHINA_TZ
 from tests.integration.conftest import INSPECTOR, INSPECTOR_2, OFFICE, Api, Enterprise, full_plan, headers
 
 CRITERION = "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》第十二条"
@@ -60,6 +61,38 @@ def rectify(api: Api, enterprise: Enterprise, hazard: str, day: str, verifier: d
     api.post(f"/hazards/{hazard}/verification", verification, verifier)
 
 
+def now() -> str:
+    """A recording time between two requests (``known_at``)."""
+    return datetime.now(UTC).isoformat()
+
+
+def plan(api: Api, enterprise: Enterprise, hazard: str, day: str, deadline: str) -> None:
+    api.post(f"/hazards/{hazard}/plan", {**full_plan(deadline=deadline), "occurred_at": at(day, "11:00")}, enterprise.principal)
+
+
+def complete(api: Api, enterprise: Enterprise, hazard: str, day: str) -> None:
+    api.post(f"/hazards/{hazard}/completion", {"note": "已更换探头", "occurred_at": at(day, "14:00")}, enterprise.staff)
+
+
+def verify(api: Api, hazard: str, day: str) -> None:
+    body = {"passed": True, "opinion": "整改到位", "assessed_by": ["experts"], "occurred_at": at(day, "16:00")}
+    api.post(f"/hazards/{hazard}/verification", body, INSPECTOR_2)
+
+
+def penalise(api: Api, enterprise: Enterprise, hazard: str, opened: str, decided: str, number: int = 9, dual: bool = False) -> str:
+    case = {"enterprise_id": enterprise.id, "case_number": f"呈应急立〔2023〕{number}号", "legal_basis": "《安全生产法》第一百零二条",
+            "cited_hazard_ids": [hazard], "occurred_at": at(opened)}  # fmt: skip
+    case_id: str = api.post("/cases", case, INSPECTOR, status=201)["id"]
+    decision = {"decision_number": f"呈应急罚决〔2023〕{number}号", "legal_basis": "《安全生产法》第一百零二条",
+                "occurred_at": at(decided)}  # fmt: skip
+    if dual:  # 一案双罚: required once the hazard's rectification lapsed
+        api.post(f"/cases/{case_id}/dual-penalty", {**decision, "enterprise_fine_yuan": 200000, "principal_fine_yuan": 30000},
+                 INSPECTOR)  # fmt: skip
+    else:
+        api.post(f"/cases/{case_id}/penalty", {**decision, "target": "enterprise", "fine_yuan": 50000}, INSPECTOR)
+    return case_id
+
+
 def anomalies(api: Api, kind: str, **params: Any) -> list[dict[str, Any]]:
     answer = api.get("/accountability/anomalies", kind=kind, **params)
     assert list(answer["lists"]) == [kind]
@@ -90,6 +123,9 @@ def test_a_clean_signed_inspection_contradicted_later_lists_both_signers(api: Ap
     ]  # fmt: skip
     assert {"kind": "inspection", "id": clean} in entry["records"] and visit not in str(entry["records"])
     # by unit: the signers' department and the hazard's street see it; another street does not
+    # as of the day before the visit found the hazard, nothing contradicted the inspection yet
+    assert anomalies(api, "inspected_but_missed", as_of="2023-07-31") == []
+    assert len(anomalies(api, "inspected_but_missed", as_of="2023-08-01")) == 1
     assert len(anomalies(api, "inspected_but_missed", unit="yjj")) == 1
     assert len(anomalies(api, "inspected_but_missed", unit="wulong")) == 1
     assert anomalies(api, "inspected_but_missed", unit="longcheng") == []
@@ -98,9 +134,12 @@ def test_a_clean_signed_inspection_contradicted_later_lists_both_signers(api: Ap
 
 def test_a_self_reported_hazard_matches_any_clean_item(api: Api, enterprise: Enterprise) -> None:
     clean_signed_inspection(api, enterprise, "2023-06-10")
+    before = now()
     hazard = report(api, enterprise, "2023-07-01", enterprise.principal, source="self_inspection", existed_since="2023-06-10")
     [entry] = anomalies(api, "inspected_but_missed")
     assert entry["hazard"]["id"] == hazard and entry["hazard_item"] is None and user_ids(entry) == ["yjj-zhang", "yjj-li"]
+    assert anomalies(api, "inspected_but_missed", as_of="2023-06-30") == []  # not reported yet then
+    assert anomalies(api, "inspected_but_missed", known_at=before) == []  # not recorded yet then
 
 
 # ----- verified but recurred -----------------------------------------------------------------------
@@ -110,9 +149,15 @@ def test_a_verification_followed_by_the_same_clause_within_the_window(api: Api, 
     first = report(api, enterprise, "2023-06-01")
     rectify(api, enterprise, first, "2023-06-20")
     report(api, enterprise, "2023-12-28")  # 191 days later: outside the 180-day window
+    before = now()
     again = report(api, enterprise, "2023-12-10")  # 173 days later
     report(api, enterprise, "2023-07-01", criterion="第十五条")  # another clause
 
+    assert anomalies(api, "verified_but_recurred", as_of="2023-12-09") == []  # no recurrence yet then
+    assert anomalies(api, "verified_but_recurred", as_of="2023-12-31", known_at=before) == []  # not recorded yet then
+    assert anomalies(api, "verified_but_recurred", as_of="2023-06-19") == []  # not verified yet then
+    [entry] = anomalies(api, "verified_but_recurred", as_of="2023-12-10")
+    assert entry["recurrence"]["id"] == again
     [entry] = anomalies(api, "verified_but_recurred")
     assert entry["hazard"]["id"] == first and entry["recurrence"]["id"] == again
     assert entry["recurrence"]["days_after_verification"] == 173
@@ -134,24 +179,84 @@ def test_an_accident_after_a_verification_lists_the_verifier(api: Api, enterpris
 # ----- penalised but not rectified ----------------------------------------------------------------
 
 
-def test_a_penalty_with_the_hazard_still_open(api: Api, enterprise: Enterprise) -> None:
+def test_a_penalty_and_the_hazard_past_its_deadline_and_not_rectified(api: Api, enterprise: Enterprise) -> None:
     hazard = report(api, enterprise, "2023-06-01")
-    case = {"enterprise_id": enterprise.id, "case_number": "呈应急立〔2023〕9号", "legal_basis": "《安全生产法》第一百零二条",
-            "cited_hazard_ids": [hazard], "occurred_at": at("2023-06-05")}  # fmt: skip
-    case_id = api.post("/cases", case, INSPECTOR, status=201)["id"]
-    penalty = {"target": "enterprise", "fine_yuan": 50000, "decision_number": "呈应急罚决〔2023〕9号",
-               "legal_basis": "《安全生产法》第一百零二条", "occurred_at": at("2023-06-06")}  # fmt: skip
-    api.post(f"/cases/{case_id}/penalty", penalty, INSPECTOR)
+    plan(api, enterprise, hazard, "2023-06-02", "2023-06-30")
+    case_id = penalise(api, enterprise, hazard, "2023-06-05", "2023-06-06")
 
-    assert anomalies(api, "penalised_but_not_rectified", as_of="2023-07-05") == []  # 29 days
-    [entry] = anomalies(api, "penalised_but_not_rectified", as_of="2023-07-06")  # 30 days
-    assert entry["hazard"]["id"] == hazard and entry["case_id"] == case_id and entry["days_since_penalty"] == 30
+    answer = api.get("/accountability/anomalies", kind="penalised_but_not_rectified", as_of="2023-06-30")
+    assert answer["rules"]["penalised_open_days"] == 0  # no grace period by default
+    assert answer["lists"]["penalised_but_not_rectified"]["entries"] == []  # the deadline day: not past it yet
+    [entry] = anomalies(api, "penalised_but_not_rectified", as_of="2023-07-01")  # the day after the deadline
+    assert entry["hazard"]["id"] == hazard and entry["case_id"] == case_id and entry["days_since_penalty"] == 25
+    assert entry["due"] == "2023-06-06" and entry["deadline"] == "2023-06-30" and entry["hazard"]["state"] == "rectifying"
+    assert entry["missed_at"] == "2023-06-30T16:00:00+00:00" and entry["missed_deadlines"] == ["2023-06-30"]
     assert user_ids(entry) == ["yjj-zhang"] and entry["persons"][0]["act"] == "decided_penalty"
     assert [e["event_type"] for e in entry["evidence"]] == ["CaseOpened", "PenaltyDecided", "HazardReported"]
 
-    rectify(api, enterprise, hazard, "2023-07-10")
-    assert len(anomalies(api, "penalised_but_not_rectified", as_of="2023-07-08")) == 1  # still open then
+    complete(api, enterprise, hazard, "2023-07-05")  # late: the miss stands
+    before = now()
+    verify(api, hazard, "2023-07-10")
+    [entry] = anomalies(api, "penalised_but_not_rectified", as_of="2023-07-08")  # completed, not verified: not rectified
+    assert entry["hazard"]["state"] == "pending_verification"
+    assert anomalies(api, "penalised_but_not_rectified", as_of="2023-07-10") == []  # verified by then
     assert anomalies(api, "penalised_but_not_rectified", as_of="2023-07-20") == []
+    assert len(anomalies(api, "penalised_but_not_rectified", as_of="2023-07-20", known_at=before)) == 1
+
+
+def test_a_penalty_after_the_deadline_lists_the_hazard_from_the_decision(api: Api, enterprise: Enterprise) -> None:
+    hazard = report(api, enterprise, "2023-06-01")
+    plan(api, enterprise, hazard, "2023-06-02", "2023-06-10")
+    assert len(anomalies(api, "overdue", as_of="2023-06-20")) == 1
+    before = now()
+    penalise(api, enterprise, hazard, "2023-06-15", "2023-06-21", dual=True)
+    assert anomalies(api, "penalised_but_not_rectified", as_of="2023-06-20") == []  # not penalised yet then
+    [entry] = anomalies(api, "penalised_but_not_rectified", as_of="2023-06-21")
+    assert entry["days_since_penalty"] == 0 and entry["missed_at"] == "2023-06-10T16:00:00+00:00"
+    assert entry["persons"][0]["act"] == "imposed_dual_penalty"
+    assert anomalies(api, "penalised_but_not_rectified", as_of="2023-06-21", known_at=before) == []
+    # a hazard penalised but kept within its deadline is not listed
+    kept = report(api, enterprise, "2023-06-01", description="另一项隐患")
+    plan(api, enterprise, kept, "2023-06-02", "2023-06-30")
+    penalise(api, enterprise, kept, "2023-06-05", "2023-06-06", number=10)
+    complete(api, enterprise, kept, "2023-06-29")
+    assert [e["hazard"]["id"] for e in anomalies(api, "penalised_but_not_rectified", as_of="2023-07-31")] == [hazard]
+
+
+# ----- overdue ---------------------------------------------------------------------------------------
+
+
+def test_overdue_from_the_day_after_the_deadline_as_known_then(api: Api, enterprise: Enterprise) -> None:
+    hazard = report(api, enterprise, "2023-06-01")
+    plan(api, enterprise, hazard, "2023-06-02", "2023-06-30")
+    assert anomalies(api, "overdue", as_of="2023-06-01") == []  # no plan yet
+    assert anomalies(api, "overdue", as_of="2023-06-30") == []  # the deadline day
+    [entry] = anomalies(api, "overdue", as_of="2023-07-01")
+    assert entry["hazard"]["id"] == hazard and entry["deadline"] == "2023-06-30" and entry["days_overdue"] == 1
+    assert entry["missed_at"] == "2023-06-30T16:00:00+00:00" and entry["hazard"]["state"] == "rectifying"
+    assert [p["act"] for p in entry["persons"]] == ["filed_plan", "named_responsible"]
+    assert [e["event_type"] for e in entry["evidence"]] == ["RectificationPlanFiled"]
+    assert [e["days_overdue"] for e in anomalies(api, "overdue", as_of="2023-08-15")] == [46]
+    assert len(anomalies(api, "overdue", unit="wulong", as_of="2023-07-01")) == 1
+
+    before = now()
+    # the completion, dated before the deadline, is entered late: the hazard was never overdue …
+    complete(api, enterprise, hazard, "2023-06-28")
+    for day in ("2023-06-30", "2023-07-01", "2023-08-15"):
+        assert anomalies(api, "overdue", as_of=day) == []
+    # … but as known before it was entered, it was
+    assert [e["days_overdue"] for e in anomalies(api, "overdue", as_of="2023-07-01", known_at=before)] == [1]
+    assert anomalies(api, "overdue", as_of="2023-06-30", known_at=before) == []
+
+    # a 区安委办 clerk's statement (登记（更正）逾期情况) shows in the hazard's chain
+    statement = {"deadline": "2023-06-30", "missed": True, "reason": "据督查记录，未在期限内完成", "occurred_at": at("2023-07-05")}
+    api.post(f"/hazards/{hazard}/deadline-miss", statement, OFFICE)
+    chain = api.get(f"/accountability/hazards/{hazard}")["chain"]
+    assert (chain[-1]["act"], chain[-1]["act_zh"], chain[-1]["person"]["user_id"]) == (
+        "recorded_deadline_miss", "登记（更正）逾期情况", "ajb-wang",
+    )  # fmt: skip
+    assert chain[-1]["details"]["missed"] is True and chain[-1]["details"]["deadline"] == "2023-06-30"
+    assert anomalies(api, "overdue", as_of="2023-07-06") == []  # awaiting verification: not rectifying, not overdue
 
 
 # ----- the chain of a hazard and a person's acts ---------------------------------------------------
@@ -260,7 +365,7 @@ def test_the_demo_district_has_misses_and_an_accountability_decision(services: S
 
 def test_a_signature_whose_key_is_revoked_later_shows_on_the_list(api: Api, enterprise: Enterprise) -> None:
     import base64
-    from datetime import UTC
+    from datetime import timedelta
 
     from domain.signatures import new_private_key, public_key_bytes, sign
 
@@ -270,6 +375,7 @@ def test_a_signature_whose_key_is_revoked_later_shows_on_the_list(api: Api, ente
     team = [{"user_id": "yjj-zhang", "name": "张伟"}]
     inspection = api.post("/inspections", {"enterprise_id": enterprise.id, "kind": "department", "inspectors": team,
                                            "scope": ["储罐区"]}, INSPECTOR, status=201)["id"]  # fmt: skip
+    before = now()
     signed_at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     params = {"record_id": inspection, "meaning": "inspector", "signed_at": signed_at, "key_id": key["key_id"]}
     found = api.client.get("/api/v1/signing-payload", params=params, headers=INSPECTOR).json()
@@ -286,5 +392,9 @@ def test_a_signature_whose_key_is_revoked_later_shows_on_the_list(api: Api, ente
     # the key turns out to have been compromised since before the signature
     api.post(f"/keys/{key['key_id']}/revocation", {"reason": "私钥泄露", "revoked_at": signed_at}, OFFICE)
     assert signature_of_zhang()["status"] == "key_revoked"
+    today = datetime.fromisoformat(signed_at.replace("Z", "+00:00")).astimezone(CHINA_TZ).date()
+    assert anomalies(api, "signed_with_revoked_key", as_of=(today - timedelta(days=1)).isoformat()) == []
+    assert anomalies(api, "signed_with_revoked_key", known_at=before) == []  # signed after then
+    [entry] = anomalies(api, "signed_with_revoked_key", as_of=today.isoformat())
     [entry] = anomalies(api, "signed_with_revoked_key")
     assert user_ids(entry) == ["yjj-zhang"] and entry["records"] == [{"kind": "inspection", "id": inspection}]

@@ -54,6 +54,14 @@ def test_the_chain_and_the_missed_list_on_the_command_line(db_url: str) -> None:
     assert missed.exit_code == 0, missed.output
     assert "inspected_but_missed: 1" in missed.output
     assert all(text in missed.output for text in ("张伟", "yjj-zhang", "李娜", "yjj-li", "InspectionSigned", "HazardReported"))
+    # as of the day before the report, and as known before anything was recorded: nothing yet
+    before = runner.invoke(app, ["accountability", "anomalies", "--kind", "inspected_but_missed", "--as-of", "2023-07-31",
+                                 "--db", db_url])  # fmt: skip
+    assert before.exit_code == 0 and "inspected_but_missed: 0" in before.output, before.output
+    unknown_then = runner.invoke(app, ["accountability", "anomalies", "--kind", "inspected_but_missed",
+                                       "--known-at", "2020-01-01T00:00:00+08:00", "--db", db_url])  # fmt: skip
+    assert unknown_then.exit_code == 0 and "inspected_but_missed: 0" in unknown_then.output, unknown_then.output
+    assert runner.invoke(app, ["accountability", "anomalies", "--known-at", "yesterday", "--db", db_url]).exit_code == 2
 
     unknown = runner.invoke(app, ["accountability", "anomalies", "--kind", "nonsense", "--db", db_url])
     assert unknown.exit_code == 1 and "unknown_anomaly_kind" not in unknown.output and "未知的异常清单" in unknown.output

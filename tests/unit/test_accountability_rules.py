@@ -121,32 +121,64 @@ def test_the_list_pairs_each_verification_with_what_followed() -> None:
     assert [(v.hazard_id, f.kind) for v, f in pairs] == [("h1", "hazard"), ("h1", "accident")]
 
 
-# ----- penalised but not rectified --------------------------------------------------------------
+# ----- penalised but not rectified (以罚代管、罚而不管) ----------------------------------------------
 
 PENALISED = at(date(2023, 6, 6))
+DEADLINE = date(2023, 6, 30)
+MISSED_AT = datetime(2023, 7, 1, 0, 0, tzinfo=CHINA_TZ)  # the first instant after the deadline
 
 
-@pytest.mark.parametrize(("as_of", "listed"), [(date(2023, 7, 5), False), (date(2023, 7, 6), True), (date(2023, 9, 1), True)])
-def test_open_n_days_after_the_penalty(as_of: date, listed: bool) -> None:
-    assert r.open_after_penalty(PENALISED, None, 30, as_of) is listed
-    assert r.penalty_due(PENALISED, 30) == date(2023, 7, 6)
+def lapsed(**changes: object) -> r.HazardFacts:
+    """A hazard whose deadline was missed (the fold's first miss), not rectified."""
+    return hazard(deadline=DEADLINE, first_missed_at=MISSED_AT, **changes)
+
+
+@pytest.mark.parametrize(("as_of", "listed"), [(DEADLINE, False), (date(2023, 7, 1), True), (date(2023, 9, 1), True)])
+def test_penalised_and_past_the_deadline_no_grace_by_default(as_of: date, listed: bool) -> None:
+    # the facts are as of ``as_of``: on the deadline day the fold has no miss yet
+    facts = lapsed() if as_of > DEADLINE else hazard(deadline=DEADLINE)
+    assert r.penalised_and_overdue(PENALISED, facts, 0, as_of) is listed
+
+
+def test_a_hazard_without_a_missed_deadline_is_never_listed() -> None:
+    assert not r.penalised_and_overdue(PENALISED, hazard(), 0, date(2023, 9, 1))  # no plan, no deadline
+    assert not r.penalised_and_overdue(PENALISED, hazard(deadline=DEADLINE), 0, date(2023, 9, 1))  # kept in time
+
+
+def test_the_penalty_must_be_decided_by_the_as_of_date() -> None:
+    overdue_first = lapsed()
+    later = at(date(2023, 7, 10))
+    assert not r.penalised_and_overdue(later, overdue_first, 0, date(2023, 7, 9))
+    assert r.penalised_and_overdue(later, overdue_first, 0, date(2023, 7, 10))  # the decision's day, no grace
+
+
+def test_an_optional_grace_after_the_penalty_is_local_policy() -> None:
+    assert r.penalty_due(PENALISED, 0) == date(2023, 6, 6) and r.penalty_due(PENALISED, 30) == date(2023, 7, 6)
+    assert not r.penalised_and_overdue(PENALISED, lapsed(), 30, date(2023, 7, 5))
+    assert r.penalised_and_overdue(PENALISED, lapsed(), 30, date(2023, 7, 6))
 
 
 def test_rectified_by_the_as_of_date_is_not_listed() -> None:
     verified = at(date(2023, 7, 10))
-    assert r.open_after_penalty(PENALISED, verified, 30, date(2023, 7, 8))  # still open then
-    assert not r.open_after_penalty(PENALISED, verified, 30, date(2023, 7, 10))
+    assert r.penalised_and_overdue(PENALISED, lapsed(rectified_at=verified), 0, date(2023, 7, 8))  # still open then
+    assert not r.penalised_and_overdue(PENALISED, lapsed(rectified_at=verified), 0, date(2023, 7, 10))
     citation = r.PenaltyCitation("h1", "c1", PENALISED, 7)
-    assert r.penalised_but_not_rectified([citation], {"h1": hazard()}, 30, date(2023, 7, 6)) == [(citation, hazard())]
-    assert r.penalised_but_not_rectified([citation], {"h1": hazard(rectified_at=verified)}, 30, date(2023, 7, 20)) == []
+    assert r.penalised_but_not_rectified([citation], {"h1": lapsed()}, 0, date(2023, 7, 1)) == [(citation, lapsed())]
+    assert r.penalised_but_not_rectified([citation], {"h1": lapsed(rectified_at=verified)}, 0, date(2023, 7, 20)) == []
+    assert r.penalised_but_not_rectified([citation], {}, 0, date(2023, 7, 20)) == []  # not reported as of then
 
 
 # ----- overdue and signatures ---------------------------------------------------------------------
 
 
-def test_overdue_now_only_while_open() -> None:
-    assert r.overdue_now([hazard(overdue=True)]) == [hazard(overdue=True)]
-    assert r.overdue_now([hazard(overdue=True, rectified_at=at(REPORTED)), hazard(overdue=False)]) == []
+def test_overdue_on_the_date_only_while_open() -> None:
+    assert r.overdue_on([hazard(overdue=True)]) == [hazard(overdue=True)]
+    assert r.overdue_on([hazard(overdue=True, rectified_at=at(REPORTED)), hazard(overdue=False)]) == []
+
+
+@pytest.mark.parametrize(("as_of", "days"), [(DEADLINE - timedelta(days=3), 0), (DEADLINE, 0), (date(2023, 7, 1), 1)])
+def test_days_overdue_are_never_negative(as_of: date, days: int) -> None:
+    assert r.days_overdue(DEADLINE, as_of) == days
 
 
 def test_an_event_without_a_signature_is_unsigned() -> None:

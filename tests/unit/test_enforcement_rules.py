@@ -270,6 +270,25 @@ def test_cited_hazards_must_exist_be_of_the_enterprise_and_not_be_voided(world: 
         assert error.details["field"] == "cited_hazard_ids"
 
 
+def test_a_case_entered_late_may_cite_a_hazard_voided_after_the_case_s_business_time(world: World):
+    """A case is judged by the hazard as of the case's date: voided later (recorded first) is no refusal."""
+    opened_on = world.clock.now()
+    hazard = world.report(Grade.GENERAL, occurred_at=opened_on - timedelta(hours=2))
+    world.clock.advance(days=3)
+    world.app.hazards.void_hazard(OFFICE, hazard, reason="重复登记")
+    case = world.app.enforcement.open_case(
+        OFFICE, enterprise_id=world.enterprise_id, legal_basis=LEGAL_BASIS, case_number=number(),
+        cited_hazard_ids=[hazard], occurred_at=opened_on,
+    ).id  # fmt: skip
+    assert world.app.enforcement.case(case)["cited_hazard_ids"] == [str(hazard)]
+    world.refuse_new(  # dated after the voiding: refused as before
+        "invalid_value",
+        lambda: world.app.enforcement.open_case(
+            OFFICE, enterprise_id=world.enterprise_id, legal_basis=LEGAL_BASIS, case_number=number(), cited_hazard_ids=[hazard]
+        ),
+    )
+
+
 def test_a_case_needs_its_number_and_legal_basis_and_no_accident_twice(world: World):
     accident = uuid4()
     for field, changes in (

@@ -1,7 +1,7 @@
-"""The workers that keep the read side moving: the projection follower, the process managers and the
-checkpoint signer, each under ``supervise``. ``hazard-ledger serve`` runs them in the API process
-(HAZARD_IN_PROCESS_WORKERS=1, the default for one machine); ``hazard-ledger project`` runs the follower
-and the checkpoints as a process of their own, ``hazard-ledger process`` the process managers.
+"""The workers that keep the read side moving: the projection follower and the checkpoint signer, each
+under ``supervise``. ``hazard-ledger serve`` runs them in the API process (HAZARD_IN_PROCESS_WORKERS=1,
+the default for one machine); ``hazard-ledger project`` runs them as a process of their own. Derived
+facts (missed deadlines, warnings, closure recommendations) need no worker: they are computed when read.
 """
 
 from __future__ import annotations

@@ -56,8 +56,8 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "record_activity": _REG,
     "record_deficiencies": _REG,
     # end accidents, risk points, outstanding problems, work logs, spot checks
-    # enforcement: regulators open and decide cases; the process manager (system) may mark a repeat
-    # offender; publication batches by the safety committee office and inspectors.
+    # enforcement: regulators open and decide cases and may mark a repeat offender by hand (the detector's
+    # recommendation is derived, domain/process_rules.py); publication batches by the office and inspectors.
     "open_case": _REG,
     "decide_penalty": _REG,
     "impose_dual_penalty": _REG,

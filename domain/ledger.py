@@ -176,7 +176,7 @@ class Ledger:
 
     @clock.setter
     def clock(self, clock: Clock) -> None:
-        """One clock for every context (tests move it; the process managers read it)."""
+        """One clock for every context (tests move it)."""
         for application in self._applications.values():
             application.clock = clock
 
@@ -199,7 +199,7 @@ class Ledger:
         """Runs one command as ``actor``; ``expected_version`` (If-Match) applies to a command on an
         existing record. The pipeline wraps this in a unit of work (``domain/unit_of_work.py``)."""
         check_actor(actor)
-        check_role_organisation(actor)  # every command, whatever its entry point (HTTP, CLI, process managers)
+        check_role_organisation(actor)  # every command, whatever its entry point (HTTP, CLI, demo)
         check_bounds(command, business_date(self.clock.now()))
         handler = HANDLERS[type(command)]
         extra = {"expected_version": expected_version} if isinstance(command, RecordCommand) else {}

@@ -1,5 +1,6 @@
-"""The graded warning (分级警示) of a reporting unit: proposed from events by the warning ladder (a
-process manager) or by the safety committee office, then confirmed or dismissed by the office.
+"""The graded warning (分级警示) of a reporting unit on record: proposed by the safety committee office, or
+the warning ladder's derived proposal recorded when the office decides it; confirmed or dismissed by
+the office.
 
     WarningProposed ──WarningConfirmed (区安委办; 通报 or not)──▶ confirmed
                     ──WarningDismissed (区安委办; reason)──────▶ dismissed

@@ -75,7 +75,7 @@ def quarter_start(year: int, quarter: int) -> date:
 
 @dataclass(frozen=True)
 class MissedDeadline:
-    """A ``DeadlineMissed`` of a hazard: the deadline that passed and the day it was recorded as missed."""
+    """A missed deadline of a hazard (``domain/hazard_timeline.py``): the deadline and the day it was missed."""
 
     deadline: date
     missed_on: date
@@ -254,7 +254,7 @@ def _reports_missed(facts: UnitFacts) -> list[Proposal]:
 
 
 def _deadlines_missed(facts: UnitFacts) -> list[Proposal]:
-    """告知 (重大事故隐患整改不到位, line 817): each missed rectification deadline (``DeadlineMissed``) of a
+    """告知 (重大事故隐患整改不到位, line 817): each missed rectification deadline (derived, ``hazard_timeline``) of a
     major hazard counted for the unit — one per hazard and deadline, so a hazard that misses its
     extended deadline too is warned again. Fact date: the day the miss was recorded."""
     result = []

@@ -434,7 +434,7 @@ class EnforcementApplication(LedgerCore):
         least ``rules.repeat_offender_penalties`` times.
 
         The penalties are counted, not taken on trust: this case and ``other_case_ids`` (the other
-        cases citing the hazard, which the caller — a process manager with its read model — names)
+        cases citing the hazard, which the regulator names)
         are loaded and their penalty decisions against the enterprise up to the business time are
         counted, a dual penalty once. Each named case must cite the hazard. A case left out can only
         lower the count; the event records the figures and the cases they were counted from.

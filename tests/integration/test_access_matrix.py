@@ -27,16 +27,13 @@ import hashlib
 import itertools
 import os
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from psycopg import sql
 
 from api.app import create_app
 from app.settings import Settings
@@ -44,7 +41,7 @@ from app.wiring import Services, build
 from domain.actor import Actor
 from domain.glossary import OrgKind, Role
 from domain.signatures import key_id_for, new_private_key, public_key_bytes
-from tests.conftest import PG_ADMIN_URL, RUN_ID, _postgres_or_skip
+from tests.conftest import scratch_postgres
 from tests.integration.conftest import OFFICE, credit_code, full_plan, future_date, headers, reads_what_was_written
 
 PREFIX = "/api/v1"
@@ -177,15 +174,8 @@ def matrix_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('matrix')}/hazard.db"
         return
-    _postgres_or_skip()
-    name = f"hazard_test_{RUN_ID}_matrix_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with scratch_postgres("matrix") as url:
+        yield url
 
 
 @dataclass

@@ -7,16 +7,12 @@ and each would load its own."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from psycopg import sql
 from typer.testing import CliRunner
 
 from api.app import create_app
@@ -25,27 +21,15 @@ from cli.main import app
 from demo.accounts import DemoAccountsRefused, create_demo_accounts, demo_account_rows
 from demo.loader import DemoSummary, load_demo
 from domain.glossary import OrgKind, Role
+from tests.conftest import scratch_postgres
 from tests.integration.auth_support import bearer, build_services, login
 
-PG_ADMIN_URL = os.environ.get("HAZARD_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ROWS = {row["user_id"]: row for row in demo_account_rows()}
 
 
 def _postgres_database() -> Iterator[str]:
-    try:
-        psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        if os.environ.get("HAZARD_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL is required (HAZARD_REQUIRE_POSTGRES=1) but unreachable: {exc}")
-        pytest.skip(f"PostgreSQL unreachable at {PG_ADMIN_URL}: {exc}")
-    name = f"hazard_test_demoacc_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with scratch_postgres("demoacc") as url:
+        yield url
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

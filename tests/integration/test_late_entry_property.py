@@ -35,11 +35,9 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import psycopg
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from psycopg import sql
 
 from app.settings import Settings
 from app.wiring import Services, build
@@ -50,7 +48,7 @@ from domain.errors import DomainError
 from domain.glossary import Assessor, Grade, HazardSource, OrgKind, PenaltyTarget, Role
 from domain.values import RectificationPlan
 from projections.process_queries import AsOf, WarningFilter
-from tests.conftest import PG_ADMIN_URL
+from tests.conftest import scratch_postgres
 
 EXAMPLES = {"sqlite": 40, "postgres": 8}
 ENV_EXAMPLES = int(os.environ.get("HAZARD_HYPOTHESIS_EXAMPLES", "0"))
@@ -311,14 +309,8 @@ class Backend:
         if self.name == "sqlite":
             yield f"sqlite:///{self.workdir}/{uuid.uuid4().hex[:8]}.db"
             return
-        name = f"hazard_late_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-        finally:
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        with scratch_postgres("late") as url:
+            yield url
 
 
 def enterprises_registered(services: Services, history: History) -> Ids:

@@ -22,10 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
-from psycopg import sql
 
-from tests.conftest import PG_ADMIN_URL
+from tests.conftest import scratch_postgres
 from tests.integration.conftest import INSPECTOR, OFFICE, credit_code, headers
 from tests.integration.faults import ApiServer, running
 from tests.integration.test_late_entry_property import differences, normalised
@@ -205,14 +203,8 @@ def second_database(db_url: str, tmp_path: Path) -> Iterator[str]:
     if db_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path}/late.db"
         return
-    name = f"hazard_late_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with scratch_postgres("late") as url:
+        yield url
 
 
 def test_a_month_entered_late_over_http_shows_what_it_shows_on_time(db_url: str, tmp_path: Path) -> None:

@@ -21,7 +21,6 @@ Datetimes are stored in UTC (SQLite keeps no zone).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, Connection, Date, DateTime, Integer, MetaData, String, Table, Text, select
@@ -35,6 +34,7 @@ from domain.unit_warning import UnitWarning
 from projections.engine import Tables
 from projections.hazard_fold import fold_hazard
 from projections.hazard_steps import with_step
+from projections.rowstate import utc
 
 Row = dict[str, Any]
 Route = tuple[str, str]
@@ -46,12 +46,6 @@ _CASE_EVENTS = (
     EnforcementCase.DualPenaltyImposed,
     EnforcementCase.CaseClosed,
 )
-
-
-def utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _event(item: Any) -> Any:

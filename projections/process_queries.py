@@ -54,7 +54,7 @@ from domain.warning_rules import (
 )
 from projections.engine import Tables
 from projections.hazard_steps import row_status
-from projections.process_facts import utc
+from projections.rowstate import utc
 
 WARNED_KINDS = (OrgKind.DEPARTMENT, OrgKind.STREET, OrgKind.ZONE)
 
@@ -78,11 +78,6 @@ class AsOf:
     def happened(self, occurred: datetime | None, recorded: datetime | None = None) -> bool:
         """Dated by the end of the day (business time) and recorded by ``known_at``."""
         return occurred is not None and utc(occurred) <= self.end and self.known(recorded)  # type: ignore[operator]
-
-
-def _in_scope(scope: ReadScope, row: dict[str, Any]) -> bool:
-    """A hazard row the reader may see (the same rule as the hazard list's ``scope_condition``)."""
-    return row["enterprise_id"] in scope.enterprise_ids or row["sector"] in scope.sectors or row["jurisdiction"] in scope.units
 
 
 # The reports each unit owes, for the 提示 of a missed report (the reporting calendar): as of → by unit.
@@ -267,7 +262,8 @@ class ProcessQueries:
         rows = self._rows("hazards", h.c.grade == Grade.MAJOR.value, h.c.source == HazardSource.SELF_INSPECTION.value)
         result = []
         for r in rows:
-            if scope is not None and not scope.district and not _in_scope(scope, r):
+            place = {"enterprise_id": r["enterprise_id"], "sector": r["sector"], "jurisdiction": r["jurisdiction"]}
+            if scope is not None and not scope.covers(**place):
                 continue
             status = row_status(r, at)
             due = status.report_to_regulator_due(hours)
@@ -301,7 +297,7 @@ class ProcessQueries:
             w for w in self.warning_rows(f.as_of).values()
             if (not f.unit or w["unit_id"] == f.unit) and (not f.level or w["level"] == f.level.value)
             and (not f.state or w["state"] == f.state.value)
-            and (f.scope is None or f.scope.district or w["unit_id"] in f.scope.units)  # a unit's own; an enterprise none
+            and (f.scope is None or f.scope.covers_unit(w["unit_id"]))  # a unit's own; an enterprise none
         ]  # fmt: skip
         items.sort(key=lambda w: (w["proposed_at"], w["id"]), reverse=True)
         return {"as_of": f.as_of.day.isoformat(), "total": len(items), "limit": f.limit, "offset": f.offset,

@@ -7,7 +7,7 @@ past campaigns are imported) but never in the future.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Protocol
 
 from domain.errors import DomainError
@@ -36,6 +36,12 @@ class FixedClock:
 
     def advance(self, **delta: float) -> None:
         self.at = self.at + timedelta(**delta)
+
+
+def first_instant_after(day: date) -> datetime:
+    """00:00 Beijing time of the day after ``day``: when a deadline ``day`` is missed, where a period
+    ending on ``day`` ends."""
+    return datetime.combine(day + timedelta(days=1), time.min, CHINA_TZ)
 
 
 def business_date(moment: datetime) -> date:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from domain.business_time import CHINA_TZ
+from domain.business_time import CHINA_TZ, first_instant_after
 from domain.reference_data import ReferenceData
 
 TWO_PLACES = Decimal("0.01")
@@ -55,7 +55,7 @@ class Period:
     @property
     def end_moment(self) -> datetime:
         """The first instant after the period (events strictly before it are in)."""
-        return datetime.combine(self.end + timedelta(days=1), time.min, CHINA_TZ)
+        return first_instant_after(self.end)
 
     @property
     def start_moment(self) -> datetime:

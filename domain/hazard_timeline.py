@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from domain.business_time import CHINA_TZ
+from domain.business_time import first_instant_after
 from domain.glossary import HazardState, Role
 
 
@@ -96,11 +96,6 @@ def step_of(event: Any, recorded_at: datetime | None = None) -> Step | None:
     elif kind is StepKind.MISS_RECORDED:
         deadline = event.deadline
     return Step(kind, event.occurred_at, recorded_at, deadline, getattr(event, "missed", None))
-
-
-def first_instant_after(day: date) -> datetime:
-    """00:00 Beijing time of the day after ``day``: when a deadline ``day`` is missed."""
-    return datetime.combine(day + timedelta(days=1), time.min, CHINA_TZ)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ ALLOWED_FROM: dict[str, frozenset[HazardState]] = {
     "close": frozenset({S.VERIFIED}),
     "void": frozenset({S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION}),
 }
+_SETS_DEADLINE = (StepKind.PLAN_FILED, StepKind.DEADLINE_EXTENDED)
 # Actions whose precondition is a passed verification: refused with `hazard_not_verified`.
 _NEED_VERIFIED = {"lift_supervision", "close"}
 # Roles that may sign the verification of a major hazard (inspector, 属地 officer or expert).
@@ -113,7 +114,6 @@ class Hazard(LedgerAggregate):
         self.plan: RectificationPlan | None = None
         self.deadline: date | None = None
         self.listing: SupervisionListing | None = None
-        self.deadlines: list[date] = []  # every deadline the hazard had (plan, extensions)
         # What the derived facts fold over (domain/hazard_timeline.py).
         self.steps: list[Step] = [Step(StepKind.REPORTED, occurred_at)]
         self.claimed_by: Actor | None = None
@@ -181,6 +181,11 @@ class Hazard(LedgerAggregate):
     def is_open(self) -> bool:
         """Still a hazard: neither rectified (verified, closed) nor voided."""
         return self.state in (S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION)
+
+    @property
+    def deadlines(self) -> set[date]:
+        """Every deadline the hazard had (its plan's, its extensions'), from its steps."""
+        return {s.deadline for s in self.steps if s.kind in _SETS_DEADLINE and s.deadline is not None}
 
     def status_at(self, moment: datetime) -> HazardStatus:
         """The hazard as of business time ``moment`` (its acts up to then; derived facts included)."""
@@ -440,8 +445,6 @@ class Hazard(LedgerAggregate):
     def _plan_filed(self, actor: Actor, occurred_at: datetime, plan: RectificationPlan) -> None:
         self.plan = plan
         self.deadline = plan.deadline
-        if plan.deadline is not None:
-            self.deadlines.append(plan.deadline)
         self.state = S.RECTIFYING
 
     @event("ProgressRecorded")
@@ -483,7 +486,6 @@ class Hazard(LedgerAggregate):
         approver: str,
     ) -> None:
         self.deadline = new_deadline
-        self.deadlines.append(new_deadline)
 
     # Written by earlier versions: by their deadline watcher (a derived fact, recomputed now and never
     # blocking a person's act) or by a 区安委办 clerk (a statement, read as DeadlineMissRecorded missed).

@@ -4,7 +4,7 @@ Each read model adds its own columns around it (milestones, the accountability c
 what a hazard's state and deadline are after an event is decided here once. Whether it is overdue is
 derived, as of a time (``domain/hazard_timeline.py``); for "overdue now" in SQL the row keeps the
 clerk's statement about the deadline in force (``miss_stated``): overdue today ⇔ rectifying, the
-deadline before today, and not stated kept (``overdue_now``).
+deadline before today, and not stated kept (``overdue_condition``).
 """
 
 from __future__ import annotations
@@ -52,13 +52,9 @@ def fold_hazard(row: dict[str, Any], e: Any) -> None:
             row["miss_stated"] = step.missed
 
 
-def overdue_now(state: str, deadline: date | None, miss_stated: bool | None, today: date) -> bool:
-    """The fold's ``overdue`` as of now, from a row's columns (the same rule as ``overdue_condition``)."""
-    return state == HazardState.RECTIFYING.value and deadline is not None and deadline < today and miss_stated is not False
-
-
 def overdue_condition(columns: Any, today: date) -> Any:
-    """``overdue_now`` as a SQL condition over a table's columns."""
+    """The fold's ``overdue`` as of today, as a SQL condition over a table's columns (state, deadline,
+    miss_stated)."""
     return and_(
         columns.state == HazardState.RECTIFYING.value,
         columns.deadline.is_not(None),  # so that NOT(…) is true, not NULL, for a row without a deadline

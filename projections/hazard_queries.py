@@ -15,7 +15,7 @@ from domain.glossary import Grade, HazardSource, HazardState
 from domain.read_scope import ReadScope
 from domain.reference_data import ReferenceData
 from projections.engine import Tables
-from projections.hazard_fold import overdue_condition, overdue_now
+from projections.hazard_fold import overdue_condition
 from projections.rowstate import utc
 
 
@@ -73,9 +73,8 @@ class HazardQueries:
             conditions.append(hazards.c.source == f.source.value)
         if f.enterprise_id:
             conditions.append(hazards.c.enterprise_id == f.enterprise_id)
-        today = business_date(self.clock.now())
+        overdue = overdue_condition(hazards.c, business_date(self.clock.now()))
         if f.overdue is not None:
-            overdue = overdue_condition(hazards.c, today)
             conditions.append(overdue if f.overdue else ~overdue)
         if f.listed is not None:
             conditions.append(hazards.c.listed == f.listed)
@@ -86,7 +85,7 @@ class HazardQueries:
         if scoped is not None:
             conditions.append(scoped)
         query = (
-            select(hazards, enterprises.c.name.label("enterprise_name"))
+            select(hazards, enterprises.c.name.label("enterprise_name"), overdue.label("overdue_today"))
             .join(enterprises, enterprises.c.id == hazards.c.enterprise_id, isouter=True)
             .where(*conditions)
         )
@@ -95,10 +94,10 @@ class HazardQueries:
             rows = conn.execute(
                 query.order_by(hazards.c.reported_occ.desc(), hazards.c.id).limit(f.limit).offset(f.offset)
             ).mappings()
-            items = [self._row(r, today) for r in rows]
+            items = [self._row(r) for r in rows]
         return {"total": total, "limit": f.limit, "offset": f.offset, "items": items}
 
-    def _row(self, r: Any, today: date) -> dict[str, Any]:
+    def _row(self, r: Any) -> dict[str, Any]:
         state = HazardState(r["state"])
         grade = Grade(r["grade"])
         deadline: date | None = r["deadline"]
@@ -119,7 +118,7 @@ class HazardQueries:
             "reported_at": utc(r["reported_occ"]).isoformat(),  # type: ignore[union-attr]
             "reported_to_regulator": r["regulator_occ"] is not None,
             "listed": r["listed"],
-            "overdue": overdue_now(r["state"], deadline, r["miss_stated"], today),
+            "overdue": bool(r["overdue_today"]),
             "deadline": deadline.isoformat() if deadline else None,
             "version": r["version"],
         }

@@ -142,7 +142,7 @@ class RecordsProjection(RowStateProjection):
                 Column("inspection_id", String(36), nullable=True),
                 Column("existed_since", Date, nullable=True),
                 Column("listed", Boolean, nullable=False),
-                Column("miss_stated", Boolean, nullable=True),  # hazard_fold.overdue_now
+                Column("miss_stated", Boolean, nullable=True),  # hazard_fold.overdue_condition
                 Column("deadline", Date, nullable=True),
                 Column("updated_at", DateTime(timezone=True), nullable=False),
                 Column("version", Integer, nullable=False),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from datetime import datetime, timedelta
 
+from domain.business_time import CHINA_TZ
 from tests.integration.conftest import (
     INSPECTOR,
     INSPECTOR_2,
@@ -247,3 +249,23 @@ def test_the_list_filters_by_state_grade_sector_and_unit(api: Api, enterprise: E
     assert (row["enterprise_name"], row["state_zh"], row["deadline"]) == ("昆明呈贡示例化工有限公司", "整改中", future_date())
     problem = api.get("/hazards", state="finished", status=422)
     assert problem["errors"][0]["field"] == "query.state"
+
+
+def test_the_list_says_overdue_as_the_hazard_does_and_a_clerks_statement_decides(api: Api, enterprise: Enterprise) -> None:
+    """The hazard list's overdue (a SQL condition over the row) says what the fold says on the hazard's page."""
+    now = datetime.now(CHINA_TZ)
+    day = lambda n: (now - timedelta(days=n)).date().isoformat()  # noqa: E731
+    hazard = api.post("/hazards", {"enterprise_id": enterprise.id, "grade": "major", "source": "self_inspection",
+                                   "criterion": "第十二条", "description": "储罐区报警装置失效", "occurred_at": (now - timedelta(days=20)).isoformat()},
+                      enterprise.principal, status=201)["id"]  # fmt: skip
+    api.post(f"/hazards/{hazard}/plan", full_plan(deadline=day(10), occurred_at=(now - timedelta(days=15)).isoformat()),
+             enterprise.principal)  # fmt: skip
+
+    def listed() -> tuple[bool, bool, bool]:
+        overdue_ids = {h["id"] for h in api.get("/hazards", overdue="true")["items"]}
+        item = next(h for h in api.get("/hazards", enterprise_id=enterprise.id)["items"] if h["id"] == hazard)
+        return hazard in overdue_ids, item["overdue"], api.get(f"/hazards/{hazard}")["overdue"]
+
+    assert listed() == (True, True, True)
+    api.post(f"/hazards/{hazard}/deadline-miss", {"deadline": day(10), "missed": False, "reason": "据督查记录按期完成"}, OFFICE)
+    assert listed() == (False, False, False)

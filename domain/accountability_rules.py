@@ -276,8 +276,10 @@ def penalised_but_not_rectified(
 
 
 def overdue_on(hazards: Iterable[HazardFacts]) -> list[HazardFacts]:
-    """The hazards overdue on the date their facts are as of (rectifying, the deadline in force missed)."""
-    return [h for h in hazards if h.overdue and h.rectified_at is None]
+    """The hazards overdue on the date their facts are as of (rectifying, the deadline in force missed),
+    longest overdue first (then by report): an order of business facts, not of recording."""
+    overdue = [h for h in hazards if h.overdue and h.rectified_at is None]
+    return sorted(overdue, key=lambda h: (h.overdue_since or h.reported_at, h.reported_at, h.id))
 
 
 def days_overdue(deadline: date, as_of: date) -> int:

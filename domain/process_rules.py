@@ -87,6 +87,9 @@ def closure_due(hazard: CitedHazard, rules: LedgerRules) -> ClosureDue | None:
 
 
 def closures_due(hazards: Iterable[CitedHazard], as_of: date, rules: LedgerRules) -> list[ClosureDue]:
-    """Every closure recommendation true on ``as_of`` (its day on or before), by hazard."""
-    due = [d for h in hazards if (d := closure_due(h, rules)) is not None and d.on <= as_of]
-    return sorted(due, key=lambda d: (str(d.hazard_id), str(d.case_id)))
+    """Every closure recommendation true on ``as_of`` (its day on or before), in business order: by the
+    day it became true, then the hazard's report day (the ids only break a tie)."""
+    cited = list(hazards)
+    reported = {h.hazard_id: h.reported_on for h in cited}
+    due = [d for h in cited if (d := closure_due(h, rules)) is not None and d.on <= as_of]
+    return sorted(due, key=lambda d: (d.on, reported[d.hazard_id], str(d.hazard_id), str(d.case_id)))

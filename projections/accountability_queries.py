@@ -262,7 +262,7 @@ class _Facts:
                 ).mappings()
                 f.signed_acts = [queries._act(r, f.cache) for r in signed if at.happened(r["occ"], r["rec"])]
         # a hazard exists as of then when its report happened by then; its facts come from the one fold
-        for h in hazards:
+        for h in sorted(hazards, key=lambda h: (utc(h["reported_occ"]), h["id"])):  # business order, not recording
             status = row_status(h, at.end, at.known_at)
             if status.state is not None:
                 f.hazards[h["id"]] = h

@@ -92,13 +92,14 @@ def test_the_most_recently_opened_case_open_that_day_is_the_target():
     assert due is not None and due.case_id == uid(12) and due.other_case_ids == (uid(11), uid(13))
 
 
-def test_closures_due_keeps_those_due_by_the_date_in_hazard_order():
+def test_closures_due_keeps_those_due_by_the_date_in_business_order():
     first = cited(case(11, date(2023, 6, 2), date(2023, 6, 3), date(2023, 7, 1)), n=2)  # 30 August
     second = cited(case(21, date(2023, 6, 2), date(2023, 6, 3), date(2023, 9, 10)), n=1)  # 10 September
     none = cited(case(31, date(2023, 6, 2), date(2023, 6, 3)), n=3)
     assert closures_due([first, second, none], date(2023, 8, 29), RULES) == []
     assert [d.hazard_id for d in closures_due([first, second, none], date(2023, 8, 30), RULES)] == [uid(2)]
-    assert [d.hazard_id for d in closures_due([none, first, second], date(2023, 12, 1), RULES)] == [uid(1), uid(2)]
+    # the day each became true (30 August, then 10 September), whatever the order of the input or the ids
+    assert [d.hazard_id for d in closures_due([none, second, first], date(2023, 12, 1), RULES)] == [uid(2), uid(1)]
 
 
 def test_the_thresholds_are_the_rules():

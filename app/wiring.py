@@ -176,7 +176,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     idempotency = IdempotencyStore(engine)
     process_queries = ProcessQueries(engine, reference, rules, read_models.process_facts.tables)
     ledger.warnings.proposals = LadderProposalsOfReadModel(read_models.process_facts, process_queries)
-    reporting_queries = ReportingQueries(ledger.recorder, ledger.mapper, reference)
+    reporting_queries = ReportingQueries(ledger.reports.submitted_events, reference)
     process_queries.reports_due = lambda as_of: reporting_queries.all_reports_due(as_of.day, as_of.known_at)
     return Services(
         settings=settings,

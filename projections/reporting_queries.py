@@ -2,8 +2,8 @@
 (``domain/reporting_calendar.py``), and the calendar as of a day.
 
 A submission is one ``ReportSubmitted`` event (``domain/report_submission.py``); the ledger lists them by
-a scan of the log restricted to that topic (``domain/services/reports.py``), not from a read model, and
-so do these reads: the events are decoded, never loaded as aggregates, so a district's year of
+a scan of the log restricted to that topic (``ReportApplication.submitted_events``), not from a read model,
+and these reads use the same scan: the events are decoded, never loaded as aggregates, so a district's year of
 submissions (about 30 units × 30 cut-offs) is a few queries. Both times are kept: the business time
 (``occurred_at``) decides on time or late, the recording time (``timestamp``) what was known at
 ``known_at``.
@@ -11,40 +11,27 @@ submissions (about 30 units × 30 cut-offs) is a few queries. Both times are kep
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
-
-from eventsourcing.persistence import ApplicationRecorder, Mapper
+from typing import Any
 
 from domain.reference_data import ReferenceData
-from domain.report_submission import ReportSubmission
 from domain.reporting_calendar import CalendarView, SubmissionFact, calendar_as_of, ladder_reports_due
 from domain.warning_rules import ReportDue
 
-_PAGE = 500
-
 
 class ReportingQueries:
-    def __init__(self, recorder: ApplicationRecorder, mapper: Mapper, reference: ReferenceData) -> None:
-        self.recorder = recorder
-        self.mapper = mapper
+    def __init__(self, submitted_events: Callable[[], Iterable[Any]], reference: ReferenceData) -> None:
+        self.submitted_events = submitted_events  # ReportApplication.submitted_events
         self.reference = reference
 
     def submission_facts(self, known_at: datetime | None = None) -> list[SubmissionFact]:
         """Every submission recorded at or before ``known_at`` (all if None), in log order."""
-        topic = ReportSubmission.ReportSubmitted.TOPIC  # type: ignore[attr-defined]
-        facts: list[SubmissionFact] = []
-        start = 1
-        while True:
-            page = self.recorder.select_notifications(start, _PAGE, topics=[topic])
-            for notification in page:
-                e = self.mapper.to_domain_event(notification)
-                if known_at is None or e.timestamp <= known_at:
-                    facts.append(
-                        SubmissionFact(e.originator_id, e.annex, e.unit, e.as_of, e.occurred_at, e.timestamp)  # type: ignore[attr-defined]
-                    )
-            if len(page) < _PAGE:
-                return facts
-            start = page[-1].id + 1
+        return [
+            SubmissionFact(e.originator_id, e.annex, e.unit, e.as_of, e.occurred_at, e.timestamp)
+            for e in self.submitted_events()
+            if known_at is None or e.timestamp <= known_at
+        ]
 
     def calendar(self, as_of: date, known_at: datetime | None = None, unit: str | None = None) -> CalendarView:
         """Every owing unit's due reports as of ``as_of`` (or one unit's), with the submissions known at ``known_at``."""

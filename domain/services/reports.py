@@ -4,7 +4,7 @@ the district's; what was submitted is frozen (``domain/report_submission.py``)."
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -25,6 +25,9 @@ from domain.views import plain
 
 # Concurrent submissions of one cut-off collide on the sequence; this many retries, then version_conflict.
 _ATTEMPTS = 5
+
+
+_PAGE = 500  # notifications per page of a scan of the log
 
 
 class ReportApplication(LedgerCore):
@@ -126,16 +129,19 @@ class ReportApplication(LedgerCore):
         return [self._summary(s) for s in found]
 
     def _all_submissions(self) -> list[ReportSubmission]:
-        """Every submission, by a scan of the log restricted to the ReportSubmitted topic."""
+        """Every submission, loaded."""
+        return [self._load(ReportSubmission, e.originator_id) for e in self.submitted_events()]
+
+    def submitted_events(self) -> Iterator[Any]:
+        """Every ``ReportSubmitted`` event in log order, decoded (not loaded as a record): a scan of the log
+        restricted to that topic, a page at a time."""
         topic = ReportSubmission.ReportSubmitted.TOPIC  # type: ignore[attr-defined]
-        result: list[ReportSubmission] = []
         start = 1
         while True:
-            page = self.recorder.select_notifications(start, 500, topics=[topic])
-            for notification in page:
-                result.append(self._load(ReportSubmission, notification.originator_id))
-            if len(page) < 500:
-                return result
+            page = self.recorder.select_notifications(start, _PAGE, topics=[topic])
+            yield from (self.mapper.to_domain_event(n) for n in page)
+            if len(page) < _PAGE:
+                return
             start = page[-1].id + 1
 
     def _summary(self, s: ReportSubmission) -> dict[str, Any]:

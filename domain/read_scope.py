@@ -78,6 +78,12 @@ class ReadScope:
             return True
         return any(unit in self.units for unit in units if unit)
 
+    def check_reads_records(self, action: str, action_zh: str) -> None:
+        """Refuses a reader who reads no record at all (the administrator) a list whose empty answer would
+        say "nothing here" rather than "not yours"."""
+        if self.role in NO_RECORD_READERS:
+            raise DomainError("role_not_allowed", role=self.role.value, role_zh=self.role.zh, action=action, action_zh=action_zh)
+
     def covers_unit(self, unit_id: str | None) -> bool:
         """A reporting unit's own data (work log, warnings, flags, submissions); None is the district roll-up."""
         return self.district or (unit_id is not None and unit_id in self.units)

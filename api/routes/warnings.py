@@ -22,7 +22,6 @@ from domain.business_time import business_date
 from domain.commands import warnings as c
 from domain.errors import DomainError
 from domain.glossary import SignatureMeaning, WarningLevel, WarningState
-from domain.read_scope import NO_RECORD_READERS
 from domain.warning_rules import veto_flags
 from projections.process_queries import AsOf as AsOfDay
 from projections.process_queries import WarningFilter
@@ -36,9 +35,7 @@ reminders = APIRouter(prefix="/reminders", tags=["warnings"])
 def list_reminders(services: ServicesDep, read_at: ProcessFactsRead, scope: Scope) -> dict[str, Any]:
     """及时报告: majors the enterprise found itself, not yet reported to the regulator, with the end of the
     window and the hours left (negative: late — the self-report exemption is lost)."""
-    if scope.role in NO_RECORD_READERS:
-        role = scope.role
-        raise DomainError("role_not_allowed", role=role.value, role_zh=role.zh, action="read reminders", action_zh="查阅提醒")
+    scope.check_reads_records("read reminders", "查阅提醒")
     now = services.ledger.clock.now()
     items = services.process_queries.self_report_reminders(now, scope)
     return {"at": now.isoformat(), "hours": services.process_queries.rules.report_to_regulator_hours, "items": items}

@@ -33,13 +33,17 @@ class CitingCase:
 
 @dataclass(frozen=True)
 class CitedHazard:
-    """A major hazard cited by enforcement cases: its report day and the day it was rectified (passed
-    verification, closure or voiding), if it was."""
+    """A major hazard cited by enforcement cases: when it was reported and the day it was rectified
+    (passed verification, closure or voiding), if it was."""
 
     hazard_id: UUID
-    reported_on: date
+    reported_at: datetime
     rectified_on: date | None
     cases: tuple[CitingCase, ...]
+
+    @property
+    def reported_on(self) -> date:
+        return business_date(self.reported_at)
 
 
 @dataclass(frozen=True)
@@ -88,8 +92,8 @@ def closure_due(hazard: CitedHazard, rules: LedgerRules) -> ClosureDue | None:
 
 def closures_due(hazards: Iterable[CitedHazard], as_of: date, rules: LedgerRules) -> list[ClosureDue]:
     """Every closure recommendation true on ``as_of`` (its day on or before), in business order: by the
-    day it became true, then the hazard's report day (the ids only break a tie)."""
+    day it became true, then when the hazard was reported (the ids only break a tie)."""
     cited = list(hazards)
-    reported = {h.hazard_id: h.reported_on for h in cited}
+    reported = {h.hazard_id: h.reported_at for h in cited}
     due = [d for h in cited if (d := closure_due(h, rules)) is not None and d.on <= as_of]
     return sorted(due, key=lambda d: (d.on, reported[d.hazard_id], str(d.hazard_id), str(d.case_id)))

@@ -149,7 +149,7 @@ class ProcessQueries:
             if status.state is None:
                 continue
             rectified = business_date(status.rectified_at) if status.rectified_at else None
-            reported = business_date(status.reported_at)  # type: ignore[arg-type]
+            reported = status.reported_at
             result.append(
                 CitedHazard(UUID(hazard_id), reported, rectified, tuple(sorted(cases_of, key=lambda c: str(c.case_id))))
             )

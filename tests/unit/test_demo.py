@@ -330,7 +330,7 @@ def _cited(ledger: Ledger, hazard_id: UUID, cases: list[dict]) -> CitedHazard:
             case = ledger.repository.get(UUID(c["id"]))
             penalties = tuple(p.occurred_at for p in case.penalties if p.hits_enterprise)
             citing.append(CitingCase(case.id, case.opened_at, case.closed_at, penalties))
-    return CitedHazard(hazard_id, business_date(hazard.reported_at), rectified and business_date(rectified), tuple(citing))
+    return CitedHazard(hazard_id, hazard.reported_at, rectified and business_date(rectified), tuple(citing))
 
 
 def test_a_repeat_offender_is_closed_banned_and_transferred(ledger: Ledger, cases: list[dict]) -> None:

@@ -32,7 +32,7 @@ def case(n: int, opened: date, *penalties: date, closed: date | None = None) -> 
 
 
 def cited(*cases: CitingCase, rectified: date | None = None, n: int = 1, reported: date = REPORTED) -> CitedHazard:
-    return CitedHazard(uid(n), reported, rectified, tuple(cases))
+    return CitedHazard(uid(n), at(reported), rectified, tuple(cases))
 
 
 # ===== examples ===================================================================================
@@ -132,7 +132,7 @@ def cited_hazards(draw: st.DrawFn, n: int = 1) -> CitedHazard:
             )
         )
     rectified = draw(st.one_of(st.none(), days.map(lambda d: REPORTED + timedelta(days=d))))
-    return CitedHazard(uid(n), REPORTED, rectified, tuple(cases))
+    return CitedHazard(uid(n), at(REPORTED), rectified, tuple(cases))
 
 
 rules = st.builds(
@@ -184,7 +184,7 @@ def test_the_result_does_not_depend_on_the_order_of_the_facts(hazards, r: Ledger
     for h in hazards:
         cases = [CitingCase(c.case_id, c.opened_at, c.closed_at, tuple(rnd.sample(c.penalties, len(c.penalties)))) for c in h.cases]
         rnd.shuffle(cases)
-        shuffled.append(CitedHazard(h.hazard_id, h.reported_on, h.rectified_on, tuple(cases)))
+        shuffled.append(CitedHazard(h.hazard_id, h.reported_at, h.rectified_on, tuple(cases)))
         assert closure_due(shuffled[-1], r) == closure_due(h, r)
     rnd.shuffle(shuffled)
     assert closures_due(shuffled, day, r) == closures_due(list(hazards), day, r)

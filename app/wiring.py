@@ -194,6 +194,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
             _event_loader(ledger),
             ledger.clock,
             ledger.keys.key_states,
+            process_queries.penalty_conflicts,
         ),
         reporting_queries=reporting_queries,
         idempotency=idempotency,

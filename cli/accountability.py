@@ -89,7 +89,8 @@ def anomalies(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """The lists: inspected but missed, verified but recurred, penalised but not rectified, overdue, revoked keys."""
+    """The lists: inspected but missed, verified but recurred, penalised but not rectified, overdue, revoked keys,
+    penalty decisions against rules 1 and 2."""
 
     try:
         day = date.fromisoformat(as_of) if as_of else None
@@ -104,10 +105,10 @@ def anomalies(
     answer = _query(db, lambda q: q.anomalies(kind, unit, day, known))
     for code, found in answer["lists"].items():
         table = Table(title=f"{found['label_zh']} {code}: {found['count']}")
-        for column in ("隐患 hazard", "人员 persons", "证据 evidence"):
+        for column in ("记录 record", "人员 persons", "证据 evidence"):
             table.add_column(column)
         for entry in found["entries"]:
-            hazard = entry.get("hazard") or {}
+            hazard = entry.get("hazard") or {"id": entry.get("case_id"), "description": entry.get("message_zh")}
             evidence = "; ".join(f"{e['event_type']} {e['record']['kind']} v{e['record']['version']}" for e in entry["evidence"])
             table.add_row(
                 f"{hazard.get('id', '')}\n{(hazard.get('description') or '')[:30]}",

@@ -64,12 +64,14 @@ RECURRED = "verified_but_recurred"
 PENALISED_OPEN = "penalised_but_not_rectified"
 OVERDUE = "overdue"
 REVOKED_KEY = "signed_with_revoked_key"
+PENALTY_CONFLICT = "penalty_against_rules"
 ANOMALY_LABELS: dict[str, str] = {
     MISSED: "明明有问题却查不出（检查未发现、后查实隐患此前已存在）",
     RECURRED: "跟踪整改不到位（验收通过后同类隐患复现或发生事故）",
     PENALISED_OPEN: "以罚代管（处罚后隐患逾期仍未整改）",
     OVERDUE: "逾期未整改",
     REVOKED_KEY: "使用已吊销密钥签名",
+    PENALTY_CONFLICT: "处罚决定不符合执法规则（依法应免予处罚，或应一案双罚而单罚；事后补录的决定）",
 }
 
 # ----- signatures --------------------------------------------------------------------------------

@@ -49,6 +49,12 @@ def business_date(moment: datetime) -> date:
     return moment.astimezone(CHINA_TZ).date()
 
 
+def back_dated(occurred_at: datetime, now: datetime) -> bool:
+    """An act dated an earlier business day than the day it is recorded: a record of what was already
+    done, not a decision being taken now."""
+    return business_date(occurred_at) < business_date(now)
+
+
 def check_occurred_at(occurred_at: datetime | None, now: datetime, backdate_days: int) -> datetime:
     """Returns the business time to record, refusing the future and anything beyond the window."""
     if occurred_at is None:

@@ -13,6 +13,11 @@ The plan's rules (呈贡区行动方案, "聚焦排查整治重点精准严格�
    the case cites an accident, a single-target penalty is refused (``dual_penalty_required``) until the
    case holds a ``DualPenaltyImposed``; after it, further single decisions (e.g. against a safety
    manager) are accepted.
+
+   A lapse or an exemption is derived from the acts entered so far (the absence of a completion, of a
+   report to the regulator), so it refuses only a decision recorded on its own business day. One entered
+   later is a decision already taken: it is accepted, and :func:`penalty_conflicts` — judged with
+   everything known, as of its day — lists it if the rules say it should not have been taken.
 3. **Repeat offenders** — :func:`closure_recommended` says whether a major open ``open_days`` and
    penalised ``prior_penalties`` times meets the configured thresholds; ``ClosureRecommended`` records
    the mark with the figures and the cases they were counted from. Closure must be requested before it
@@ -29,7 +34,7 @@ aggregate stays independent of the store.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -40,8 +45,9 @@ from eventsourcing.domain import event
 from domain.actor import Actor
 from domain.aggregate_base import LedgerAggregate, stable_topics
 from domain.errors import DomainError
-from domain.glossary import CaseState, LicenceAction, PenaltyTarget
+from domain.glossary import CaseState, HazardSource, LicenceAction, PenaltyTarget
 from domain.hazard import Hazard
+from domain.hazard_timeline import HazardStatus
 from domain.reference_data import LedgerRules
 from domain.signatures import PersonalSignature, upcast_unsigned_v1_v2
 
@@ -74,14 +80,91 @@ class CitedHazardFacts:
     def of(cls, hazard: Hazard, rules: LedgerRules, at: datetime) -> CitedHazardFacts:
         """The hazard as it stood at the command's business time ``at`` (acts recorded later but dated
         after ``at`` do not count; a missed deadline counts from the day after it)."""
-        then = hazard.status_at(at)
+        return cls.from_status(hazard.id, hazard.is_major, hazard.source, hazard.status_at(at), rules, at)
+
+    @classmethod
+    def from_status(
+        cls, hazard_id: UUID, major: bool, source: HazardSource, then: HazardStatus, rules: LedgerRules, at: datetime
+    ) -> CitedHazardFacts:
+        """The same facts from the hazard's status as of ``at`` (the one fold: an aggregate's or a read
+        model's steps)."""
         return cls(
-            hazard_id=hazard.id,
-            major=hazard.is_major,
+            hazard_id=hazard_id,
+            major=major,
             open=then.open,
-            self_report_exempt=hazard.self_report_exempt(rules.report_to_regulator_hours, at),
+            self_report_exempt=then.self_report_exempt(major, source, at, rules.report_to_regulator_hours),
             rectification_lapsed=then.lapsed,
         )
+
+
+@dataclass(frozen=True)
+class RuleBreach:
+    """What rules 1 and 2 say against one penalty decision: the refusal it earns, and whether that rests
+    on facts derived from the cited hazards' records (a lapse, an exemption: absences of acts, which an
+    act entered later may fill) or on the case's own facts (it cites an accident)."""
+
+    error: DomainError
+    derived: bool
+
+
+def penalty_breach(
+    hazards: Sequence[CitedHazardFacts], *, dual: bool, dual_imposed: bool, cites_accident: bool
+) -> RuleBreach | None:
+    """Rules 1 and 2, in that order, on a penalty decision (``dual``: it is the 一案双罚 itself;
+    ``dual_imposed``: the case already holds one)."""
+    if not cites_accident and hazards and all(h.major and h.self_report_exempt for h in hazards):
+        return RuleBreach(DomainError("penalty_exempt", hazard_ids=", ".join(str(h.hazard_id) for h in hazards)), True)
+    if dual or dual_imposed:
+        return None
+    if cites_accident:
+        return RuleBreach(
+            DomainError("dual_penalty_required", reason="the case cites an accident", reason_zh="本案涉及生产安全事故"), False
+        )
+    lapsed = [h for h in hazards if h.major and h.open and h.rectification_lapsed]
+    if not lapsed:
+        return None
+    ids = ", ".join(str(h.hazard_id) for h in lapsed)
+    error = DomainError(
+        "dual_penalty_required",
+        reason=f"rectification was ineffective and the major hazard still exists ({ids})",
+        reason_zh=f"排查整治不力导致重大事故隐患依然存在（{ids}）",
+    )
+    return RuleBreach(error, True)
+
+
+@dataclass(frozen=True)
+class PenaltyDecision:
+    """A penalty decision of a case as the conflict check reads it (a read model's row, or the case's)."""
+
+    decision_number: str
+    occurred_at: datetime
+    dual: bool
+
+
+@dataclass(frozen=True)
+class PenaltyConflict:
+    """A recorded penalty decision that rules 1 or 2 would have refused, judged with everything known:
+    accepted because it was entered after its day (a decision already taken is history the ledger must
+    hold), listed so that the 区安委办 and the auditors see it (DESIGN.md, "Late facts")."""
+
+    decision: PenaltyDecision
+    error: DomainError
+
+
+def penalty_conflicts(
+    decisions: Sequence[PenaltyDecision],
+    cites_accident: bool,
+    facts_at: Callable[[datetime], Sequence[CitedHazardFacts]],
+) -> list[PenaltyConflict]:
+    """Each decision judged as the aggregate judges one recorded on its own day: the cited hazards as
+    of the decision's business time, a dual penalty dated at or before it counting as imposed."""
+    conflicts = []
+    for d in sorted(decisions, key=lambda d: (d.occurred_at, d.decision_number)):
+        dual_imposed = any(o.dual and o.occurred_at <= d.occurred_at for o in decisions if o is not d)
+        breach = penalty_breach(facts_at(d.occurred_at), dual=d.dual, dual_imposed=dual_imposed, cites_accident=cites_accident)
+        if breach is not None:
+            conflicts.append(PenaltyConflict(d, breach.error))
+    return conflicts
 
 
 @dataclass(frozen=True)
@@ -195,6 +278,10 @@ class EnforcementCase(LedgerAggregate):
         return any(p.dual for p in self.penalties)
 
     @property
+    def decisions(self) -> list[PenaltyDecision]:
+        return [PenaltyDecision(p.decision_number, p.occurred_at, p.dual) for p in self.penalties]
+
+    @property
     def total_fines_yuan(self) -> int:
         return sum(p.total_yuan for p in self.penalties)
 
@@ -220,23 +307,14 @@ class EnforcementCase(LedgerAggregate):
         if any(p.decision_number == decision_number.strip() for p in self.penalties):
             raise DomainError("duplicate_decision_number", decision_number=decision_number.strip())
 
-    def _check_penalty_grounds(self, hazards: Sequence[CitedHazardFacts], dual: bool) -> None:
-        """Rules 1 and 2, in that order."""
+    def _check_penalty_grounds(self, hazards: Sequence[CitedHazardFacts], dual: bool, back_dated: bool) -> None:
+        """Rules 1 and 2. A decision entered after its day (``back_dated``) is refused only on the case's
+        own facts: the cited hazards' lapse or exemption is derived from the acts entered so far, and a
+        decision already taken is history (its conflict is listed instead: :func:`penalty_conflicts`)."""
         self._check_facts(hazards)
-        if not self.accident_ids and hazards and all(h.major and h.self_report_exempt for h in hazards):
-            raise DomainError("penalty_exempt", hazard_ids=", ".join(str(h.hazard_id) for h in hazards))
-        if dual or self.has_dual_penalty:
-            return
-        if self.accident_ids:
-            raise DomainError("dual_penalty_required", reason="the case cites an accident", reason_zh="本案涉及生产安全事故")
-        lapsed = [h for h in hazards if h.major and h.open and h.rectification_lapsed]
-        if lapsed:
-            ids = ", ".join(str(h.hazard_id) for h in lapsed)
-            raise DomainError(
-                "dual_penalty_required",
-                reason=f"rectification was ineffective and the major hazard still exists ({ids})",
-                reason_zh=f"排查整治不力导致重大事故隐患依然存在（{ids}）",
-            )
+        breach = penalty_breach(hazards, dual=dual, dual_imposed=self.has_dual_penalty, cites_accident=bool(self.accident_ids))
+        if breach is not None and not (back_dated and breach.derived):
+            raise breach.error
 
     # ----- commands --------------------------------------------------------------------------
 
@@ -252,6 +330,7 @@ class EnforcementCase(LedgerAggregate):
         person_name: str = "",
         other_measures: str = "",
         signature: PersonalSignature | None = None,
+        back_dated: bool = False,
     ) -> None:
         self.check_open(occurred_at)
         target = _term(PenaltyTarget, target, "target")
@@ -262,7 +341,7 @@ class EnforcementCase(LedgerAggregate):
             _invalid("person_name", "a penalty on the enterprise names no person", "对单位的处罚不填写个人姓名")
         self._check_decision_number(decision_number)
         _required("legal_basis", legal_basis)
-        self._check_penalty_grounds(hazards, dual=False)
+        self._check_penalty_grounds(hazards, dual=False, back_dated=back_dated)
         self._penalty_decided(
             actor=actor,
             occurred_at=occurred_at,
@@ -286,6 +365,7 @@ class EnforcementCase(LedgerAggregate):
         decision_number: str,
         legal_basis: str,
         signature: PersonalSignature | None = None,
+        back_dated: bool = False,
     ) -> None:
         self.check_open(occurred_at)
         _fine("enterprise_fine_yuan", enterprise_fine_yuan)
@@ -293,7 +373,7 @@ class EnforcementCase(LedgerAggregate):
         _required("principal_name", principal_name)
         self._check_decision_number(decision_number)
         _required("legal_basis", legal_basis)
-        self._check_penalty_grounds(hazards, dual=True)
+        self._check_penalty_grounds(hazards, dual=True, back_dated=back_dated)
         self._dual_penalty_imposed(
             actor=actor,
             occurred_at=occurred_at,

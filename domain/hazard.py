@@ -192,18 +192,8 @@ class Hazard(LedgerAggregate):
         return status(self.steps, moment)
 
     def self_report_exempt(self, report_hours: int, moment: datetime) -> bool:
-        """Plan rule 1 (依法不予行政处罚), as of business time ``moment``: a major the enterprise found
-        itself, reported to the regulator within ``report_hours`` of finding it, and whose
-        rectification had not lapsed by then."""
-        now = self.status_at(moment)
-        return (
-            self.is_major
-            and self.source is HazardSource.SELF_INSPECTION
-            and now.reported_to_regulator_at is not None
-            and not now.self_report_late(moment, report_hours)
-            and not now.lapsed
-            and now.state is not S.VOIDED
-        )
+        """Plan rule 1 (依法不予行政处罚) as of business time ``moment`` (``HazardStatus.self_report_exempt``)."""
+        return self.status_at(moment).self_report_exempt(self.is_major, self.source, moment, report_hours)
 
     def check_can(self, action: str, occurred_at: datetime) -> None:
         """Refuses an action out of order, on a finished record, or back in business time."""

@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.business_time import first_instant_after
-from domain.glossary import HazardState, Role
+from domain.glossary import HazardSource, HazardState, Role
 
 
 class StepKind(StrEnum):
@@ -148,6 +148,19 @@ class HazardStatus:
             return False
         reported = self.reported_to_regulator_at
         return reported > due if reported is not None else at > due
+
+    def self_report_exempt(self, major: bool, source: HazardSource, at: datetime, hours: int) -> bool:
+        """Plan rule 1 (依法不予行政处罚), this status being the hazard's as of ``at``: a major the
+        enterprise found itself, reported to the regulator within ``hours`` of finding it, and whose
+        rectification had not lapsed by then."""
+        return (
+            major
+            and source is HazardSource.SELF_INSPECTION
+            and self.reported_to_regulator_at is not None
+            and not self.self_report_late(at, hours)
+            and not self.lapsed
+            and self.state is not HazardState.VOIDED
+        )
 
 
 def _known(step: Step, known_at: datetime | None) -> bool:

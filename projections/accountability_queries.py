@@ -25,7 +25,7 @@ from domain.views import plain
 from projections.accountability import HELD_ACCOUNTABLE, PENALTY_EVENTS, SIGNATURE_ACTS, TEAM_MEMBER
 from projections.engine import Tables
 from projections.hazard_steps import row_status
-from projections.process_queries import AsOf
+from projections.process_queries import AsOf, CaseConflict
 from projections.rowstate import utc
 
 EventLoader = Callable[[str, int], Any]
@@ -50,6 +50,7 @@ class AccountabilityQueries:
         load_event: EventLoader | None = None,
         clock: Clock | None = None,
         keys: Callable[[], Any] | None = None,
+        penalty_conflicts: Callable[[AsOf], list[CaseConflict]] = lambda _at: [],
     ) -> None:
         self.engine = engine
         self.reference = reference
@@ -58,6 +59,7 @@ class AccountabilityQueries:
         self.load_event = load_event
         self.clock = clock or SystemClock()
         self._load_keys = keys  # the key states by key id, for the signature checker (read once per query)
+        self.penalty_conflicts = penalty_conflicts  # rules 1 and 2 on recorded decisions (ProcessQueries)
 
     # ----- signatures ---------------------------------------------------------------------
 
@@ -198,7 +200,7 @@ class AccountabilityQueries:
         facts = _Facts.load(self, kinds, moment)
         lists: dict[str, Any] = {}
         for k in kinds:
-            entries = [e for e in getattr(facts, k)() if unit is None or unit in e.pop("units")]
+            entries = [e for e in facts.lists[k]() if unit is None or unit in e.pop("units")]
             for e in entries:
                 e.pop("units", None)
             lists[k] = {"label_zh": rules.ANOMALY_LABELS[k], "count": len(entries), "entries": entries}
@@ -271,6 +273,15 @@ class _Facts:
         f.inspections = {k: i for k, i in f.inspections.items() if (k, 1) in f.evidence}
         f.accidents = {k: a for k, a in f.accidents.items() if (k, 1) in f.evidence}
         return f
+
+    @property
+    def lists(self) -> dict[str, Callable[[], list[dict[str, Any]]]]:
+        """Each list's entries by its code."""
+        return {
+            rules.MISSED: self.inspected_but_missed, rules.RECURRED: self.verified_but_recurred,
+            rules.PENALISED_OPEN: self.penalised_but_not_rectified, rules.OVERDUE: self.overdue,
+            rules.REVOKED_KEY: self.signed_with_revoked_key, rules.PENALTY_CONFLICT: self.penalty_against_rules,
+        }  # fmt: skip
 
     # ----- rule inputs -----
 
@@ -477,6 +488,22 @@ class _Facts:
                 "kind": rules.REVOKED_KEY, "hazard": self._hazard(hazard_id) if hazard_id in self.hazards else None,  # type: ignore[arg-type]
                 "persons": persons, "records": [_rec(record["kind"], record["id"])], "evidence": [act],
                 "units": self._units(hazard_id, persons),
+            })  # fmt: skip
+        return entries
+
+
+    def penalty_against_rules(self) -> list[dict[str, Any]]:
+        entries = []
+        for c in self.q.penalty_conflicts(self.at):
+            case_id = str(c.case_id)
+            decision = self.evidence.get((case_id, c.version))
+            persons = [{**decision["person"], "act": decision["act"], "signature": decision["signature"]}] if decision else []
+            hazard_ids = [str(h) for h in c.hazard_ids]
+            units = {c.department}.union(self._units(None, persons), *(self._units(h, persons) for h in hazard_ids))
+            entries.append({
+                "kind": rules.PENALTY_CONFLICT, **c.view(), "persons": persons,
+                "records": [_rec("case", case_id), *(_rec("hazard", h) for h in hazard_ids)],
+                "evidence": [*self._ev(case_id, 1), *([decision] if decision else [])], "units": units,
             })  # fmt: skip
         return entries
 

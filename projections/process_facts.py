@@ -8,7 +8,8 @@ like every projection — a batch's rows and the position commit in one transact
                  its steps (``projections/hazard_steps.py``) for the fold as of any time;
 - ``accidents``  grade, deaths, liability (reported / concluded), every listing level, when, recorded;
 - ``cases``      opened and closed (business and recording times), the penalty decisions against the
-                 enterprise (both times); ``citations`` one row per (case, cited hazard);
+                 enterprise (both times), every penalty decision (for rules 1 and 2), the opening
+                 department, whether it cites an accident; ``citations`` one row per (case, cited hazard);
 - ``warnings``   every graded warning on record (proposed by the office, or taken up from the ladder
                  when the office decided it) with its unit, level, trigger, state and decision.
 
@@ -104,6 +105,9 @@ class ProcessFactsProjection:
                 at("closed_occ", nullable=True),
                 at("closed_rec", nullable=True),
                 Column("penalties", JSON, nullable=False),  # [{"occ", "rec"}] against the enterprise
+                Column("department", String(64), nullable=False),
+                Column("cites_accident", Boolean, nullable=False),
+                Column("decisions", JSON, nullable=False),  # every penalty decision: number, occ, rec, dual, version
                 Column("version", Integer, nullable=False),
             ),
             citations=Table(
@@ -228,8 +232,15 @@ def _case(row: Row | None, e: Any) -> Row:
             "closed_occ": None,
             "closed_rec": None,
             "penalties": [],
+            "department": e.department,
+            "cites_accident": bool(e.accident_ids),
+            "decisions": [],
         }
     row = dict(row or {})
+    if isinstance(e, EnforcementCase.DualPenaltyImposed | EnforcementCase.PenaltyDecided):
+        decision = {"number": e.decision_number, "occ": utc(e.occurred_at).isoformat(), "rec": utc(e.timestamp).isoformat(),  # type: ignore[union-attr]
+                    "dual": isinstance(e, EnforcementCase.DualPenaltyImposed), "version": e.originator_version}  # fmt: skip
+        row["decisions"] = [*row.get("decisions", []), decision]
     # As EnforcementCase.enterprise_penalties_until: decisions against the enterprise, a dual penalty once.
     if isinstance(e, EnforcementCase.DualPenaltyImposed) or (
         isinstance(e, EnforcementCase.PenaltyDecided) and PenaltyTarget(e.target) is PenaltyTarget.ENTERPRISE

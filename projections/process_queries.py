@@ -22,6 +22,7 @@ from uuid import UUID
 from sqlalchemy import Engine, select
 
 from domain.business_time import CHINA_TZ, business_date
+from domain.enforcement import CitedHazardFacts, PenaltyConflict, PenaltyDecision, penalty_conflicts
 from domain.errors import DomainError
 from domain.figures import units_counting_hazard
 from domain.glossary import (
@@ -78,6 +79,25 @@ class AsOf:
     def happened(self, occurred: datetime | None, recorded: datetime | None = None) -> bool:
         """Dated by the end of the day (business time) and recorded by ``known_at``."""
         return occurred is not None and utc(occurred) <= self.end and self.known(recorded)  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class CaseConflict:
+    """A recorded penalty decision of ``case_id`` (its event: ``version``) against rules 1 and 2."""
+
+    case_id: UUID
+    department: str
+    version: int
+    hazard_ids: tuple[UUID, ...]
+    conflict: PenaltyConflict
+
+    def view(self) -> dict[str, Any]:
+        d, error = self.conflict.decision, self.conflict.error
+        return {
+            "case_id": str(self.case_id), "decision_number": d.decision_number, "occurred_at": d.occurred_at.isoformat(),
+            "dual": d.dual, "code": error.code, "message_zh": error.message_zh, "message_en": error.message_en,
+            "hazard_ids": [str(h) for h in self.hazard_ids], "version": self.version,
+        }  # fmt: skip
 
 
 # The reports each unit owes, for the 提示 of a missed report (the reporting calendar): as of → by unit.
@@ -159,6 +179,42 @@ class ProcessQueries:
         """建议提请关闭: every recommendation true on ``as_of`` (derived, with the day it became true)."""
         due = closures_due(self.cited_hazards(as_of), as_of.day, self.rules)
         return [d for d in due if case_id is None or d.case_id == case_id]
+
+    # ----- rules 1 and 2 on recorded decisions -------------------------------------------------
+
+    def penalty_conflicts(self, as_of: AsOf, case_id: UUID | None = None) -> list[CaseConflict]:
+        """Penalty decisions on record that rules 1 and 2 refuse, each judged as of its business time with
+        what is known at ``known_at`` (``domain.enforcement.penalty_conflicts``), in business order."""
+        t = self.tables()
+        condition = [t["cases"].c.id == str(case_id)] if case_id is not None else []
+        cases = [c for c in self._rows("cases", *condition) if as_of.happened(c["opened_occ"], c["opened_rec"])]
+        if not cases:
+            return []
+        cited: dict[str, list[str]] = defaultdict(list)
+        for citation in self._rows("citations", t["citations"].c.case_id.in_([c["id"] for c in cases])):
+            cited[citation["case_id"]].append(citation["hazard_id"])
+        hazards = {h["id"]: h for h in self._rows("hazards", t["hazards"].c.id.in_([h for hs in cited.values() for h in hs]))}
+        found = []
+        for case in cases:
+            decisions = {
+                d["number"]: d for d in case["decisions"]
+                if as_of.happened(datetime.fromisoformat(d["occ"]), datetime.fromisoformat(d["rec"]))
+            }  # fmt: skip
+            rows = [hazards[h] for h in sorted(cited[case["id"]]) if h in hazards]
+
+            def facts_at(at: datetime, rows: list[dict[str, Any]] = rows) -> list[CitedHazardFacts]:
+                return [
+                    CitedHazardFacts.from_status(UUID(h["id"]), h["grade"] == Grade.MAJOR.value, HazardSource(h["source"]),
+                                                 row_status(h, at, as_of.known_at), self.rules, at)
+                    for h in rows
+                ]  # fmt: skip
+
+            plain_decisions = [PenaltyDecision(n, datetime.fromisoformat(d["occ"]), d["dual"]) for n, d in decisions.items()]
+            for conflict in penalty_conflicts(plain_decisions, case["cites_accident"], facts_at):
+                version = decisions[conflict.decision.decision_number]["version"]
+                hazard_ids = tuple(map(UUID, cited[case["id"]]))
+                found.append(CaseConflict(UUID(case["id"]), case["department"], version, hazard_ids, conflict))
+        return sorted(found, key=lambda c: (c.conflict.decision.occurred_at, str(c.case_id)))
 
     # ----- warning ladder ----------------------------------------------------------------------
 

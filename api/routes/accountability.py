@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.commands import Headers, run_command
-from api.deps import AccountabilityRead, ServicesDep
+from api.deps import AccountabilityRead, ProcessFactsRead, ServicesDep
 from api.identity import CurrentActor
 from api.reads import Reads
 from api.routes.reports import KnownAt, known
@@ -58,7 +58,7 @@ def person(user_id: str, services: ServicesDep, read_at: AccountabilityRead, rea
 
 @router.get("/anomalies")
 def anomalies(
-    services: ServicesDep, read_at: AccountabilityRead, actor: CurrentActor,
+    services: ServicesDep, read_at: AccountabilityRead, facts_at: ProcessFactsRead, actor: CurrentActor,
     kind: Annotated[str | None, Query(description=f"one list: {', '.join(KINDS)} (default: all)")] = None,
     unit: Annotated[str | None, Query(description="a unit (department, street, zone): its hazards or its people")] = None,
     as_of: Annotated[
@@ -67,6 +67,7 @@ def anomalies(
     known_at: KnownAt = None,
 ) -> dict[str, Any]:
     """The lists: inspected but missed, verified but recurred, penalised but not rectified, overdue,
-    signed with a revoked key — each entry naming persons, records and the events as evidence. Every
+    signed with a revoked key, penalty decisions against rules 1 and 2 (entered after their day) — each
+    entry naming persons, records and the events as evidence. Every
     list is as of ``as_of`` and as known at ``known_at`` (only acts recorded by then)."""
     return services.accountability_queries.anomalies(kind, report_unit(actor, unit), as_of, known(known_at))

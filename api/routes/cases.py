@@ -34,10 +34,12 @@ def open_case(body: s.CaseIn, headers: Headers, request: Request, services: Serv
 def get_case(case_id: UUID, reads: Reads, services: ServicesDep, read_at: ProcessFactsRead) -> dict[str, Any]:
     """One case: decisions, fines, suspension, closure, publication; the repeat-offender detector's
     closure recommendation (derived as of today, dated the day its conditions first held) when no
-    regulator marked the case by hand."""
+    regulator marked the case by hand; ``rule_conflicts``: decisions entered after their day that rules
+    1 and 2 refuse, judged as of their day with everything recorded."""
     case = reads.case(case_id)
+    today = AsOf(business_date(services.ledger.clock.now()))
+    case["rule_conflicts"] = [c.view() for c in services.process_queries.penalty_conflicts(today, case_id)]
     if case["closure_recommendation"] is None:
-        today = AsOf(business_date(services.ledger.clock.now()))
         for due in services.process_queries.closure_recommendations(today, case_id):
             case["closure_recommended"] = True
             case["closure_recommendation"] = {

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from domain.access import check_role, check_scope
 from domain.actor import Actor
-from domain.business_time import business_date
+from domain.business_time import back_dated, business_date
 from domain.enforcement import CitedHazardFacts, EnforcementCase
 from domain.enterprise import Enterprise
 from domain.errors import DomainError
@@ -152,6 +152,7 @@ class EnforcementApplication(LedgerCore):
                 person_name,
                 other_measures,
                 signed,
+                back_dated(when, self.clock.now()),
             )
 
         return self._change_case("decide_penalty", actor, case_id, occurred_at, expected_version, change)
@@ -184,6 +185,7 @@ class EnforcementApplication(LedgerCore):
                 decision_number,
                 legal_basis,
                 signed,
+                back_dated(when, self.clock.now()),
             )
 
         return self._change_case("impose_dual_penalty", actor, case_id, occurred_at, expected_version, change)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from app.wiring import Services
-from domain.business_time import FixedClock
+from domain.business_time import FixedClock, business_date
 from tests.integration.conftest import INSPECTOR, INSPECTOR_2, OFFICE, Api, Enterprise, full_plan
 
 
@@ -87,6 +87,35 @@ def test_a_lapsed_major_requires_a_dual_penalty(api: Api, enterprise: Enterprise
     api.post(f"/cases/{case}/dual-penalty", body, INSPECTOR)
     assert api.get(f"/cases/{case}")["total_fines_yuan"] == 230000
     assert [e["type"] for e in api.get(f"/cases/{case}/events")][-1] == "DualPenaltyImposed"
+
+
+def test_a_single_penalty_entered_after_its_day_is_accepted_and_listed_until_a_completion_clears_it(
+    api: Api, enterprise: Enterprise, services: Services
+) -> None:
+    # Paper records entered three days late: the plan was due the day of the report; the case opened the
+    # next day and a single penalty followed. The completion (dated in time) reaches the ledger last.
+    hazard = _major(api, enterprise)
+    api.post(f"/hazards/{hazard}/plan", {"responsible_person": "李建国", "measures": "当场停用", "immediate": True}, enterprise.principal)
+    reported_at = datetime.fromisoformat(api.events(hazard)[-1]["occurred_at"])
+    services.ledger.clock = FixedClock(reported_at + timedelta(days=3))
+    opened = (reported_at + timedelta(days=1)).isoformat()
+    case = api.post("/cases", {"enterprise_id": enterprise.id, "case_number": "呈应急立〔2023〕9号", "occurred_at": opened,
+                               "legal_basis": "《安全生产法》第一百零二条", "cited_hazard_ids": [hazard]}, INSPECTOR, status=201)["id"]  # fmt: skip
+    # decided today, the lapsed major asks for the dual penalty; decided two days ago, it is history
+    assert api.post(f"/cases/{case}/penalty", _penalty(), INSPECTOR, status=409)["code"] == "dual_penalty_required"
+    decided = (reported_at + timedelta(days=2)).isoformat()
+    api.post(f"/cases/{case}/penalty", {**_penalty(), "occurred_at": decided}, INSPECTOR)
+    [conflict] = api.get(f"/cases/{case}")["rule_conflicts"]
+    assert conflict["code"] == "dual_penalty_required" and conflict["decision_number"] == "呈应急罚决〔2023〕1号"
+    assert "一案双罚" in conflict["message_zh"] and conflict["hazard_ids"] == [hazard]
+    today = business_date(services.ledger.clock.now()).isoformat()  # the queries' own clock is the fixture's
+    [entry] = api.get("/accountability/anomalies", kind="penalty_against_rules", as_of=today)["lists"]["penalty_against_rules"]["entries"]
+    assert entry["case_id"] == case and entry["persons"][0]["user_id"] == INSPECTOR["X-User-Id"]
+    assert [e["event_type"] for e in entry["evidence"]] == ["CaseOpened", "PenaltyDecided"]
+    # the completion, dated the day of the plan, was entered last: the rectification never lapsed
+    api.post(f"/hazards/{hazard}/completion", {"occurred_at": (reported_at + timedelta(seconds=1)).isoformat()}, enterprise.staff)
+    assert api.get(f"/cases/{case}")["rule_conflicts"] == []
+    assert api.get("/accountability/anomalies", kind="penalty_against_rules", as_of=today)["lists"]["penalty_against_rules"]["count"] == 0
 
 
 def test_suspension_lifts_only_after_the_cited_majors_are_verified(api: Api, enterprise: Enterprise) -> None:

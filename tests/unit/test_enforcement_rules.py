@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from app.settings import RULE_VARIABLES, Settings
 from domain.aggregate_base import LedgerAggregate, event_classes
 from domain.business_time import CHINA_TZ
-from domain.enforcement import CitedHazardFacts, EnforcementCase, case_id_for, closure_recommended
+from domain.enforcement import CitedHazardFacts, EnforcementCase, case_id_for, closure_recommended, penalty_conflicts
 from domain.errors import CATALOGUE, DomainError, ErrorKind
 from domain.glossary import (
     ACTION_LABELS,
@@ -949,6 +949,16 @@ def test_rule1_the_exemption_is_read_when_the_penalty_is_decided(world: World):
     accept(world, case_id, "DualPenaltyImposed", lambda: dual(world, case_id))
 
 
+def conflicts(world: World, case_id: UUID) -> list[tuple[str, str]]:
+    """The case's recorded decisions that rules 1 and 2 refuse, judged with everything known."""
+    case = world.app.repository.get(case_id)
+    hazards = [world.app.repository.get(h) for h in case.cited_hazard_ids]
+    found = penalty_conflicts(
+        case.decisions, bool(case.accident_ids), lambda at: [CitedHazardFacts.of(h, world.app.rules, at) for h in hazards]
+    )
+    return [(c.decision.decision_number, c.error.code) for c in found]
+
+
 def test_rule1_a_penalty_dated_before_the_deadline_passed_is_judged_on_the_unlapsed_hazard(world: World):
     # Entered twenty days late, when the deadline has long passed: the decision's business time decides.
     hazard_id = exempt_major(world)
@@ -961,12 +971,19 @@ def test_rule1_a_penalty_dated_before_the_deadline_passed_is_judged_on_the_unlap
     assert hazard.status_at(world.clock.now()).lapsed is True
     assert CitedHazardFacts.of(hazard, world.app.rules, before_deadline).rectification_lapsed is False
     assert CitedHazardFacts.of(hazard, world.app.rules, before_deadline).self_report_exempt is True
-    refuse(world, case_id, "penalty_exempt", lambda: penalise(world, case_id, occurred_at=before_deadline))
-    refuse(world, case_id, "penalty_exempt", lambda: dual(world, case_id, occurred_at=on_deadline_day))
-    # dated after the deadline passed, the same hazard has lapsed: no exemption, a dual penalty
-    after = datetime(2023, 6, 5, 0, 0, tzinfo=CHINA_TZ)
-    refuse(world, case_id, "dual_penalty_required", lambda: penalise(world, case_id, occurred_at=after))
-    accept(world, case_id, "DualPenaltyImposed", lambda: dual(world, case_id, occurred_at=after))
+    assert CitedHazardFacts.of(hazard, world.app.rules, on_deadline_day).self_report_exempt is True
+    # decided today, the lapsed major asks for the dual penalty
+    refuse(world, case_id, "dual_penalty_required", lambda: penalise(world, case_id))
+    # decided on earlier days: history the ledger holds, each judged as of its day in the conflict list
+    accept(world, case_id, "PenaltyDecided", lambda: penalise(world, case_id, occurred_at=before_deadline, decision_number="D1"))
+    assert conflicts(world, case_id) == [("D1", "penalty_exempt")]
+    after = datetime(2023, 6, 5, 0, 0, tzinfo=CHINA_TZ)  # the deadline passed: no exemption, a dual penalty
+    accept(world, case_id, "PenaltyDecided", lambda: penalise(world, case_id, occurred_at=after, decision_number="D2"))
+    assert conflicts(world, case_id) == [("D1", "penalty_exempt"), ("D2", "dual_penalty_required")]
+    accept(world, case_id, "DualPenaltyImposed", lambda: dual(world, case_id, occurred_at=after, decision_number="D3"))
+    accept(world, case_id, "PenaltyDecided", lambda: penalise(world, case_id, occurred_at=after, decision_number="D4"))
+    # a dual penalty of the same moment counts as imposed; D4 follows it; D2 was decided before it
+    assert conflicts(world, case_id) == [("D1", "penalty_exempt")]
 
 
 def test_rule2_a_single_penalty_dated_before_the_deadline_passed_is_accepted_when_entered_late(world: World):
@@ -977,8 +994,17 @@ def test_rule2_a_single_penalty_dated_before_the_deadline_passed_is_accepted_whe
     refuse(world, case_id, "dual_penalty_required", lambda: penalise(world, case_id))
     data = accept(world, case_id, "PenaltyDecided", lambda: penalise(world, case_id, occurred_at=START + timedelta(days=3)))
     assert data["target"] == "enterprise"
-    # the next one, dated after the deadline passed, needs the dual penalty
-    refuse(world, case_id, "dual_penalty_required", lambda: penalise(world, case_id, occurred_at=START + timedelta(days=4)))
+    assert conflicts(world, case_id) == []
+    # the next one, dated after the deadline passed, needed the dual penalty: accepted, listed
+    accept(world, case_id, "PenaltyDecided", lambda: penalise(world, case_id, occurred_at=START + timedelta(days=4), decision_number="L"))
+    assert conflicts(world, case_id) == [("L", "dual_penalty_required")]
+
+
+def test_rule2_the_accident_rule_refuses_a_back_dated_single_penalty(world: World):
+    # a case citing an accident is the case's own fact, not derived: it refuses whenever it is entered
+    case_id = open_case(world, exempt_major(world), accidents=(uuid4(),))
+    world.clock.advance(days=10)
+    refuse(world, case_id, "dual_penalty_required", lambda: penalise(world, case_id, occurred_at=START + timedelta(days=1)))
 
 
 def test_rule1_a_late_completion_dated_in_time_restores_the_exemption(world: World):

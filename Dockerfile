@@ -9,6 +9,7 @@ COPY audit ./audit
 COPY adapters ./adapters
 COPY app ./app
 COPY demo ./demo
+COPY web ./web
 COPY api ./api
 COPY cli ./cli
 RUN pip install --no-cache-dir .

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse
 
 from api import contract, docs_ui, problems
@@ -24,6 +24,7 @@ from app.settings import Settings
 from app.wiring import Services, build
 from app.workers import InProcessWorkers
 from domain.business_time import Clock
+from web import pages as web_pages  # the district's web pages under /ui (web/)
 
 DESCRIPTION = """
 事故隐患台账 — the lifecycle of major accident hazards (重大事故隐患) and their supervised rectification.
@@ -91,10 +92,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
 
     contract.install(app)  # every status and the problem+json body in OpenAPI
     docs_ui.install(app)  # /docs, /redoc and their assets, all from the package (works offline)
+    web_pages.install(app)  # /ui: server-rendered pages and their assets (web/)
 
     @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    def root(request: Request) -> RedirectResponse:
+        """A browser to the pages, any other client to the API's documentation."""
+        return RedirectResponse("/ui/" if "text/html" in request.headers.get("accept", "") else "/docs")
 
     return app
 

@@ -113,7 +113,7 @@ def hidden(kind: str, **params: Any) -> DomainError:
 
 def check_audit_reader(actor: Actor) -> None:
     """The Merkle log's checkpoints and proofs, and the audit export: the 区安委办 and auditors only."""
-    if actor.role not in AUDIT_READERS:
+    if not reads_audit_log(actor):
         raise DomainError(
             "role_not_allowed",
             role=actor.role.value,
@@ -121,6 +121,22 @@ def check_audit_reader(actor: Actor) -> None:
             action="read the audit log",
             action_zh="查阅审计日志",
         )
+
+
+def reads_records(actor: Actor) -> bool:
+    """Whether the person reads records at all (hazards, enterprises, inspections…): all but the administrator."""
+    return actor.role not in NO_RECORD_READERS
+
+
+def reads_reports(actor: Actor) -> bool:
+    """Whether the person reads reports (annex tables, KPIs, anomalies, submissions): ``report_unit``'s rule —
+    units their own, the district roles any; an enterprise or the administrator none."""
+    return not (actor.is_enterprise or actor.role in NO_RECORD_READERS)
+
+
+def reads_audit_log(actor: Actor) -> bool:
+    """Whether the person reads the Merkle log and the audit export (``check_audit_reader``'s rule)."""
+    return actor.role in AUDIT_READERS
 
 
 def report_unit(actor: Actor, unit: str | None, *, all_units: bool = False) -> str | None:

@@ -29,6 +29,7 @@ class HazardFilter:
     enterprise_id: str | None = None
     overdue: bool | None = None
     listed: bool | None = None
+    text: str | None = None  # words in the description or the enterprise's name (case-insensitive)
     limit: int = 100
     offset: int = 0
     scope: ReadScope | None = None  # what the reader may see (domain.read_scope); None: everything (CLI, tests)
@@ -78,6 +79,14 @@ class HazardQueries:
             conditions.append(overdue if f.overdue else ~overdue)
         if f.listed is not None:
             conditions.append(hazards.c.listed == f.listed)
+        if f.text and f.text.strip():
+            needle = f.text.strip().lower()
+            conditions.append(
+                or_(
+                    func.lower(hazards.c.description).contains(needle, autoescape=True),
+                    func.lower(enterprises.c.name).contains(needle, autoescape=True),
+                )
+            )
         scoped = scope_condition(
             f.scope, enterprise_id=hazards.c.enterprise_id, sector=hazards.c.sector, jurisdiction=hazards.c.jurisdiction,
             units=[hazards.c.department],
@@ -90,7 +99,8 @@ class HazardQueries:
             .where(*conditions)
         )
         with self.engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(hazards).where(*conditions)).scalar_one()
+            counted = hazards.join(enterprises, enterprises.c.id == hazards.c.enterprise_id, isouter=True)
+            total = conn.execute(select(func.count()).select_from(counted).where(*conditions)).scalar_one()
             rows = conn.execute(
                 query.order_by(hazards.c.reported_occ.desc(), hazards.c.id).limit(f.limit).offset(f.offset)
             ).mappings()

@@ -1,6 +1,9 @@
 """The tree shows the architecture: imports run one way (DESIGN.md, section 2) and nothing cycles.
 
-domain <- projections <- audit <- adapters <- app <- demo <- api | cli
+domain <- projections <- audit <- adapters <- app <- demo <- web <- api | cli
+
+The web pages (web/) sit at the top beside the API but under it: the API's app factory mounts them, and
+they read through the application's services and the domain's scope rules, never through the API.
 
 Every import counts, including those inside functions: an import hidden in a function body is still a
 dependency, and hiding one is how cycles used to be held apart.
@@ -13,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYER = {"domain": 0, "projections": 1, "audit": 2, "adapters": 3, "app": 4, "demo": 5, "api": 6, "cli": 6}
+LAYER = {"domain": 0, "projections": 1, "audit": 2, "adapters": 3, "app": 4, "demo": 5, "web": 6, "api": 7, "cli": 7}
 PACKAGES = tuple(LAYER)
 
 

@@ -59,6 +59,7 @@ def list_hazards(
     enterprise_id: UUID | None = None,
     overdue: bool | None = None,
     listed: bool | None = None,
+    q: str | None = Query(None, description="words in the description or the enterprise's name (case-insensitive)"),
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -73,6 +74,7 @@ def list_hazards(
             enterprise_id=str(enterprise_id) if enterprise_id else None,
             overdue=overdue,
             listed=listed,
+            text=q,
             limit=limit,
             offset=offset,
             scope=scope,

@@ -344,6 +344,8 @@ SCOPED = {
     "/api/v1/security-events",  # auditors and administrators (domain/identity.py SECURITY_READERS)
 }  # fmt: skip
 OPEN = {"/api/v1/health", "/api/v1/reference", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/"}
+# The web pages (web/): each names its reader from the session cookie (web.session.page_actor), but the log-in form.
+PAGES_OPEN = {"/ui/login"}
 
 
 def test_every_get_route_is_scoped_or_deliberately_open(services: Services) -> None:
@@ -354,6 +356,11 @@ def test_every_get_route_is_scoped_or_deliberately_open(services: Services) -> N
     app = create_app(services.settings, services=services)
     routes = dict(_flatten(app.routes))
     gets = {path for path, r in routes.items() if "GET" in (getattr(r, "methods", None) or set())}
+    pages = {path for path in gets if path.startswith("/ui/")}
+    for path in pages - PAGES_OPEN:
+        names = {getattr(d.call, "__name__", "") for d in _dependencies(routes[path].dependant)}
+        assert "page_actor" in names, (path, names)
+    gets -= pages
     assert gets - SCOPED - OPEN == set()
     assert gets >= SCOPED
     for path in SCOPED:

@@ -1,0 +1,18 @@
+"""Every page, under /ui: ``install(app)`` adds the routers and the static files (web/static)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from web.pages import auth, hazards, home
+from web.render import HERE, STATIC_PATH
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+for module in (auth, home, hazards):
+    router.include_router(module.router)
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+    app.mount(STATIC_PATH, StaticFiles(directory=HERE / "static"), name="web-static")

@@ -1,0 +1,116 @@
+"""/ui/hazards: the hazard list (filters, paging; htmx swaps the results) and one hazard's page.
+
+The list is ``services.queries.list(HazardFilter(…, scope=…))`` — the read of ``GET /api/v1/hazards`` —
+with the reader's scope from ``domain.read_scope.read_scope``; a hazard's page reads through
+``ScopedReads`` (404 outside the scope, as the API) and its history is ``services.ledger.history``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from domain.errors import DomainError
+from domain.glossary import Grade, HazardState, OrgKind
+from domain.read_scope import ScopedReads, read_scope
+from domain.reference_data import ReferenceData
+from projections.hazard_queries import HazardFilter
+from web.render import is_htmx, render
+from web.routing import PageRoute
+from web.session import PageContext
+
+router = APIRouter(route_class=PageRoute)
+PAGE_SIZE = 20
+Text = Annotated[str, Query(max_length=100)]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The list's filters as the form sends them (text; an unknown value is no filter, not an error)."""
+
+    state: str = ""
+    sector: str = ""
+    street: str = ""
+    major: bool = False
+    overdue: bool = False
+    q: str = ""
+    page: int = 1
+
+    def query(self, reference: ReferenceData, scope: Any) -> HazardFilter:
+        return HazardFilter(
+            state=HazardState(self.state) if self.state in HazardState._value2member_map_ else None,
+            sector=self.sector if self.sector in reference.sectors else None,
+            unit=self.street if self.street in reference.units else None,
+            grade=Grade.MAJOR if self.major else None,
+            overdue=True if self.overdue else None,
+            text=self.q.strip() or None,
+            limit=PAGE_SIZE,
+            offset=(self.page - 1) * PAGE_SIZE,
+            scope=scope,
+        )
+
+    def url(self, page: int) -> str:
+        """The list's address with these filters, on ``page``."""
+        params = {
+            "state": self.state, "sector": self.sector, "street": self.street, "major": "1" if self.major else "",
+            "overdue": "1" if self.overdue else "", "q": self.q.strip(), "page": str(page) if page > 1 else "",
+        }  # fmt: skip
+        query = urlencode({k: v for k, v in params.items() if v})
+        return "/ui/hazards" + (f"?{query}" if query else "")
+
+
+def _choices(reference: ReferenceData) -> dict[str, Any]:
+    streets = [u for u in reference.units.values() if u.kind in (OrgKind.STREET, OrgKind.ZONE)]
+    return {"states": list(HazardState), "sectors": list(reference.sectors.values()), "streets": streets}
+
+
+@router.get("/hazards")
+async def hazard_list(
+    page: PageContext,
+    state: Text = "",
+    sector: Text = "",
+    street: Text = "",
+    major: Text = "",
+    overdue: Text = "",
+    q: Text = "",
+    page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
+) -> Response:
+    services = page.services
+    reference = services.ledger.reference
+    scope = read_scope(page.actor, reference)
+    scope.check_reads_records("list hazards", "查阅隐患清单")
+    filters = Filters(state, sector, street, bool(major), bool(overdue), q, page_no)
+    result = await run_in_threadpool(services.queries.list, filters.query(reference, scope))
+    pages = max(1, -(-result["total"] // PAGE_SIZE))
+    context = {"filters": filters, "result": result, "pages": pages, **_choices(reference)}
+    if is_htmx(page.request):  # the filter form or a pager link: the results only
+        return render(page.request, "hazards/_results.html", context, actor=page.actor)
+    return render(page.request, "hazards/list.html", context, actor=page.actor, area="hazards", title="隐患清单")
+
+
+@router.get("/hazards/{hazard_id}")
+async def hazard_page(page: PageContext, hazard_id: str) -> Response:
+    try:
+        hid = UUID(hazard_id)
+    except ValueError:
+        raise DomainError("hazard_not_found", id=hazard_id) from None
+    reads = ScopedReads(page.services.ledger, page.actor)
+
+    def read() -> tuple[dict[str, Any], dict[str, Any] | None, list[dict[str, Any]]]:
+        hazard = reads.hazard(hid)  # 404 outside the reader's scope, as GET /api/v1/hazards/{id}
+        try:  # a department assigned the hazard may not read its enterprise's record: the name is then not shown
+            enterprise: dict[str, Any] | None = reads.enterprise(UUID(str(hazard["enterprise_id"])))
+        except DomainError:
+            enterprise = None
+        return hazard, enterprise, page.services.ledger.history(hid)
+
+    hazard, enterprise, events = await run_in_threadpool(read)
+    title = f"隐患：{hazard['description'][:30]}"
+    context = {"hazard": hazard, "enterprise": enterprise, "events": events}
+    return render(page.request, "hazards/detail.html", context, actor=page.actor, area="hazards", title=title)

@@ -310,6 +310,14 @@ class Duty(Labelled):
     REPORT_DUE = "report_due"
 
 
+class Kpi(Labelled):
+    """The city's three indicators (services.annexes.kpis), by their keys in the KPI answer."""
+
+    DYNAMIC_RECTIFICATION_RATE = "dynamic_rectification_rate"
+    MAJORS_PER_THOUSAND_DEPARTMENT_INSPECTIONS = "majors_per_thousand_department_inspections"
+    SELF_FOUND_RATE = "self_found_rate"
+
+
 # end my work
 
 
@@ -478,6 +486,9 @@ _ZH_PAIRS: list[tuple[StrEnum, str]] = [
     (Duty.WARNING_TO_CONFIRM, "分级警示待确认"),
     (Duty.SELF_REPORT_DUE, "自查重大事故隐患待报告监管部门"),
     (Duty.REPORT_DUE, "待报送报表"),
+    (Kpi.DYNAMIC_RECTIFICATION_RATE, "重大事故隐患动态整改率"),
+    (Kpi.MAJORS_PER_THOUSAND_DEPARTMENT_INSPECTIONS, "部门每千次检查发现重大事故隐患数"),
+    (Kpi.SELF_FOUND_RATE, "企业自查发现重大事故隐患率"),
     # end my work
 ]
 _ZH: dict[tuple[type, str], str] = {(type(member), member.value): label for member, label in _ZH_PAIRS}

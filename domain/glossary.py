@@ -295,6 +295,32 @@ class ReportWarning(Labelled):
     NOT_A_CUT_OFF = "not_a_cut_off"
 
 
+# my work
+class Duty(Labelled):
+    """A kind of work waiting for a person on 我的工作 (domain/my_work.py: whose it is)."""
+
+    PLAN_DUE = "plan_due"
+    DEADLINE_NEAR = "deadline_near"
+    DEADLINE_MISSED = "deadline_missed"
+    AWAITING_VERIFICATION = "awaiting_verification"
+    AWAITING_CLOSURE = "awaiting_closure"
+    LISTING_TO_LIFT = "listing_to_lift"
+    WARNING_TO_CONFIRM = "warning_to_confirm"
+    SELF_REPORT_DUE = "self_report_due"
+    REPORT_DUE = "report_due"
+
+
+class Kpi(Labelled):
+    """The city's three indicators (services.annexes.kpis), by their keys in the KPI answer."""
+
+    DYNAMIC_RECTIFICATION_RATE = "dynamic_rectification_rate"
+    MAJORS_PER_THOUSAND_DEPARTMENT_INSPECTIONS = "majors_per_thousand_department_inspections"
+    SELF_FOUND_RATE = "self_found_rate"
+
+
+# end my work
+
+
 # The warnings' messages ({day}, {start}, {end}, {annex}, {cut_offs}: filled in by domain/reporting_calendar.py).
 REPORT_WARNING_MESSAGES: dict[ReportWarning, tuple[str, str]] = {
     ReportWarning.OUTSIDE_CAMPAIGN: (
@@ -450,6 +476,20 @@ _ZH_PAIRS: list[tuple[StrEnum, str]] = [
     (ReportWarning.OUTSIDE_CAMPAIGN, "不在专项行动期间"),
     (ReportWarning.NOT_A_CUT_OFF, "不是报送截止日期"),
     # end reporting calendar
+    # my work
+    (Duty.PLAN_DUE, "待制定整改方案"),
+    (Duty.DEADLINE_NEAR, "整改期限临近"),
+    (Duty.DEADLINE_MISSED, "已逾期未整改"),
+    (Duty.AWAITING_VERIFICATION, "整改完成待验收"),
+    (Duty.AWAITING_CLOSURE, "验收通过待销号"),
+    (Duty.LISTING_TO_LIFT, "挂牌督办待摘牌"),
+    (Duty.WARNING_TO_CONFIRM, "分级警示待确认"),
+    (Duty.SELF_REPORT_DUE, "自查重大事故隐患待报告监管部门"),
+    (Duty.REPORT_DUE, "待报送报表"),
+    (Kpi.DYNAMIC_RECTIFICATION_RATE, "重大事故隐患动态整改率"),
+    (Kpi.MAJORS_PER_THOUSAND_DEPARTMENT_INSPECTIONS, "部门每千次检查发现重大事故隐患数"),
+    (Kpi.SELF_FOUND_RATE, "企业自查发现重大事故隐患率"),
+    # end my work
 ]
 _ZH: dict[tuple[type, str], str] = {(type(member), member.value): label for member, label in _ZH_PAIRS}
 

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
+from domain.bounds import cut_off
 from domain.business_time import business_date
 from domain.figures import latest_cut_off
 from domain.glossary import REPORT_WARNING_MESSAGES, OrgKind, ReportStatus, ReportWarning
@@ -288,6 +289,17 @@ def ladder_reports_due(
 def default_cut_off(today: date) -> date:
     """A report's default ``as_of``: the latest cut-off (5th / 12th / 22nd) on or before today."""
     return latest_cut_off(today)
+
+
+def report_day(as_of: date | None, today: date) -> date:
+    """The cut-off a report is read as of: the one asked for, or the latest (today when today is one)."""
+    return cut_off(default_cut_off(today) if as_of is None else as_of, today)
+
+
+def next_due_day(reference: ReferenceData, today: date) -> date | None:
+    """The next day, today or later, on which some report falls due (None once the calendar has ended)."""
+    owed = deadlines(reference.reporting, reference.campaign, date.max)
+    return min((d.due_on for d in owed if d.due_on >= today), default=None)
 
 
 def _warning(code: ReportWarning, **params: str) -> CalendarWarning:

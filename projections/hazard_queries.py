@@ -29,6 +29,7 @@ class HazardFilter:
     enterprise_id: str | None = None
     overdue: bool | None = None
     listed: bool | None = None
+    deadline_by: date | None = None  # a rectification deadline on or before this day
     text: str | None = None  # words in the description or the enterprise's name (case-insensitive)
     limit: int = 100
     offset: int = 0
@@ -56,9 +57,8 @@ class HazardQueries:
         self.tables = tables
         self.clock = clock
 
-    def list(self, f: HazardFilter) -> dict[str, Any]:
-        t = self.tables()
-        hazards, enterprises = t["hazards"], t["enterprises"]
+    def _where(self, f: HazardFilter, hazards: Any, enterprises: Any, overdue: Any) -> list[Any]:
+        """The filter's conditions, shared by the list and its tally (so a count always matches its list)."""
         conditions = []
         if f.state:
             conditions.append(hazards.c.state == f.state.value)
@@ -74,11 +74,12 @@ class HazardQueries:
             conditions.append(hazards.c.source == f.source.value)
         if f.enterprise_id:
             conditions.append(hazards.c.enterprise_id == f.enterprise_id)
-        overdue = overdue_condition(hazards.c, business_date(self.clock.now()))
         if f.overdue is not None:
             conditions.append(overdue if f.overdue else ~overdue)
         if f.listed is not None:
             conditions.append(hazards.c.listed == f.listed)
+        if f.deadline_by is not None:
+            conditions.append(hazards.c.deadline <= f.deadline_by)
         if f.text and f.text.strip():
             needle = f.text.strip().lower()
             conditions.append(
@@ -93,6 +94,13 @@ class HazardQueries:
         )  # fmt: skip
         if scoped is not None:
             conditions.append(scoped)
+        return conditions
+
+    def list(self, f: HazardFilter) -> dict[str, Any]:
+        t = self.tables()
+        hazards, enterprises = t["hazards"], t["enterprises"]
+        overdue = overdue_condition(hazards.c, business_date(self.clock.now()))
+        conditions = self._where(f, hazards, enterprises, overdue)
         query = (
             select(hazards, enterprises.c.name.label("enterprise_name"), overdue.label("overdue_today"))
             .join(enterprises, enterprises.c.id == hazards.c.enterprise_id, isouter=True)
@@ -106,6 +114,23 @@ class HazardQueries:
             ).mappings()
             items = [self._row(r) for r in rows]
         return {"total": total, "limit": f.limit, "offset": f.offset, "items": items}
+
+    def tally(self, f: HazardFilter) -> list[dict[str, Any]]:
+        """The filter's hazards counted by state, sector, territory (属地), overdue today and listed: one row
+        per combination with its ``count`` (paging ignored), for figures that add up to their lists."""
+        t = self.tables()
+        hazards, enterprises = t["hazards"], t["enterprises"]
+        overdue = overdue_condition(hazards.c, business_date(self.clock.now()))
+        keys = (hazards.c.state, hazards.c.sector, hazards.c.jurisdiction, overdue.label("overdue"), hazards.c.listed)
+        counted = hazards.join(enterprises, enterprises.c.id == hazards.c.enterprise_id, isouter=True)
+        query = (
+            select(*keys, func.count().label("count"))
+            .select_from(counted)
+            .where(*self._where(f, hazards, enterprises, overdue))
+            .group_by(*keys[:3], overdue, hazards.c.listed)
+        )
+        with self.engine.connect() as conn:
+            return [{**r, "overdue": bool(r["overdue"]), "listed": bool(r["listed"])} for r in conn.execute(query).mappings()]
 
     def _row(self, r: Any) -> dict[str, Any]:
         state = HazardState(r["state"])

@@ -24,7 +24,7 @@ def _everyone(_: Actor) -> bool:
 # In the order shown. A new area's page sets its path here; its access rule is domain/read_scope.py's.
 AREAS: tuple[Area, ...] = (
     Area("work", "我的工作", "/ui/", _everyone),
-    Area("overview", "总览", None, reads_reports),
+    Area("overview", "总览", "/ui/overview", reads_reports),
     Area("hazards", "隐患", "/ui/hazards", reads_records),
     Area("annexes", "附表", None, reads_reports),
     Area("audit", "审计", None, reads_audit_log),

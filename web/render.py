@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
-from domain.glossary import Grade, HazardSource, HazardState, OrgKind, Role
+from domain.glossary import Grade, HazardSource, HazardState, OrgKind, Role, WarningState
 from web.nav import areas_for
 from web.session import CSRF_FIELD, apply_cookies, csrf_token
 
@@ -31,6 +31,7 @@ templates.env.globals.update(
     HazardSource=HazardSource,
     Role=Role,
     OrgKind=OrgKind,
+    WarningState=WarningState,
 )
 
 

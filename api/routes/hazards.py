@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
@@ -59,6 +60,7 @@ def list_hazards(
     enterprise_id: UUID | None = None,
     overdue: bool | None = None,
     listed: bool | None = None,
+    deadline_by: Annotated[date | None, Query(description="rectification deadline on or before this business date")] = None,
     q: str | None = Query(None, description="words in the description or the enterprise's name (case-insensitive)"),
     limit: Limit = 100,
     offset: Offset = 0,
@@ -74,6 +76,7 @@ def list_hazards(
             enterprise_id=str(enterprise_id) if enterprise_id else None,
             overdue=overdue,
             listed=listed,
+            deadline_by=deadline_by,
             text=q,
             limit=limit,
             offset=offset,

@@ -19,7 +19,8 @@ from domain.business_time import business_date
 from domain.errors import DomainError
 from domain.read_scope import report_unit
 from domain.reference_data import ReferenceData
-from domain.reporting_calendar import default_cut_off, report_warnings
+from domain.reporting_calendar import report_day as cut_off_of
+from domain.reporting_calendar import report_warnings
 
 router = APIRouter(tags=["reports"])
 
@@ -35,8 +36,7 @@ KnownAt = Annotated[datetime | None, Query(description="system time: the figures
 
 def report_day(as_of: date | None) -> date:
     """The cut-off asked for, or the latest one (today's date when today is one)."""
-    today = business_date(datetime.now(UTC))
-    return cut_off(default_cut_off(today) if as_of is None else as_of, today)
+    return cut_off_of(as_of, business_date(datetime.now(UTC)))
 
 
 def warned(reference: ReferenceData, body: dict[str, Any], day: date) -> dict[str, Any]:

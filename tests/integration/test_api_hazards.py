@@ -6,7 +6,10 @@ import base64
 import hashlib
 from datetime import datetime, timedelta
 
+from app.wiring import Services
 from domain.business_time import CHINA_TZ
+from domain.glossary import HazardState
+from projections.hazard_queries import HazardFilter
 from tests.integration.conftest import (
     INSPECTOR,
     INSPECTOR_2,
@@ -269,3 +272,26 @@ def test_the_list_says_overdue_as_the_hazard_does_and_a_clerks_statement_decides
     assert listed() == (True, True, True)
     api.post(f"/hazards/{hazard}/deadline-miss", {"deadline": day(10), "missed": False, "reason": "据督查记录按期完成"}, OFFICE)
     assert listed() == (False, False, False)
+
+
+def test_the_list_filters_by_deadline_and_its_tally_adds_up_to_the_list(
+    api: Api, enterprise: Enterprise, services: Services
+) -> None:
+    """``deadline_by`` (我的工作's deadlines near) keeps the hazards due by that day; the overview's tally
+    counts with the same conditions as the list, so each figure equals its list's total."""
+    soon, later = future_date(3), future_date(30)
+    for deadline in (soon, later):
+        hazard = api.post("/hazards", {"enterprise_id": enterprise.id, "grade": "general", "source": "self_inspection",
+                                       "description": f"期限 {deadline}"}, enterprise.principal, status=201)["id"]  # fmt: skip
+        api.post(f"/hazards/{hazard}/plan", full_plan(deadline=deadline), enterprise.principal)
+    assert [h["deadline"] for h in api.get("/hazards", deadline_by=future_date(7))["items"]] == [soon]
+    assert api.get("/hazards", deadline_by=later)["total"] == 2
+
+    api.post("/hazards", {"enterprise_id": enterprise.id, "grade": "general", "source": "tip_off", "description": "待制定方案"},
+             OFFICE, status=201)  # fmt: skip
+    assert api.get("/hazards")["total"] == 3  # the read model caught up (read your writes)
+    tally = services.queries.tally(HazardFilter())
+    assert sum(r["count"] for r in tally) == 3
+    by_state = {(r["state"], r["sector"], r["jurisdiction"], r["overdue"], r["listed"]): r["count"] for r in tally}
+    assert by_state[("rectifying", "hazardous_chemicals", "wulong", False, False)] == 2
+    assert sum(r["count"] for r in services.queries.tally(HazardFilter(state=HazardState.REPORTED))) == 1

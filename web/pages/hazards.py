@@ -8,6 +8,7 @@ with the reader's scope from ``domain.read_scope.read_scope``; a hazard's page r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -39,6 +40,8 @@ class Filters:
     street: str = ""
     major: bool = False
     overdue: bool = False
+    listed: bool = False
+    due_by: str = ""  # ISO date: a deadline on or before it (我的工作's deadlines near)
     q: str = ""
     page: int = 1
 
@@ -49,6 +52,8 @@ class Filters:
             unit=self.street if self.street in reference.units else None,
             grade=Grade.MAJOR if self.major else None,
             overdue=True if self.overdue else None,
+            listed=True if self.listed else None,
+            deadline_by=_day(self.due_by),
             text=self.q.strip() or None,
             limit=PAGE_SIZE,
             offset=(self.page - 1) * PAGE_SIZE,
@@ -59,10 +64,18 @@ class Filters:
         """The list's address with these filters, on ``page``."""
         params = {
             "state": self.state, "sector": self.sector, "street": self.street, "major": "1" if self.major else "",
-            "overdue": "1" if self.overdue else "", "q": self.q.strip(), "page": str(page) if page > 1 else "",
+            "overdue": "1" if self.overdue else "", "listed": "1" if self.listed else "", "due_by": self.due_by,
+            "q": self.q.strip(), "page": str(page) if page > 1 else "",
         }  # fmt: skip
         query = urlencode({k: v for k, v in params.items() if v})
         return "/ui/hazards" + (f"?{query}" if query else "")
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _choices(reference: ReferenceData) -> dict[str, Any]:
@@ -78,6 +91,8 @@ async def hazard_list(
     street: Text = "",
     major: Text = "",
     overdue: Text = "",
+    listed: Text = "",
+    due_by: Text = "",
     q: Text = "",
     page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
 ) -> Response:
@@ -85,7 +100,7 @@ async def hazard_list(
     reference = services.ledger.reference
     scope = read_scope(page.actor, reference)
     scope.check_reads_records("list hazards", "查阅隐患清单")
-    filters = Filters(state, sector, street, bool(major), bool(overdue), q, page_no)
+    filters = Filters(state, sector, street, bool(major), bool(overdue), bool(listed), due_by, q, page_no)
     result = await run_in_threadpool(services.queries.list, filters.query(reference, scope))
     pages = max(1, -(-result["total"] // PAGE_SIZE))
     context = {"filters": filters, "result": result, "pages": pages, **_choices(reference)}

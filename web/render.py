@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.glossary import Grade, HazardSource, HazardState, OrgKind, Role
+from web.forms import acts_for, done_label
 from web.nav import areas_for
 from web.session import CSRF_FIELD, apply_cookies, csrf_token
 
@@ -31,6 +32,8 @@ templates.env.globals.update(
     HazardSource=HazardSource,
     Role=Role,
     OrgKind=OrgKind,
+    acts_for=acts_for,  # the acts a person may do on a record (web/forms.py): templates/acts/_offered.html
+    done_label=done_label,
 )
 
 

@@ -6,9 +6,7 @@ sees the write.
 
 from __future__ import annotations
 
-import hashlib
 import inspect
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -24,7 +22,7 @@ from api.identity import CurrentActor
 from api.problems import ApiProblem
 from api.schemas.records import Receipt
 from api.signing import server_signer
-from app.pipeline import CommandContext, Outcome
+from app.pipeline import CommandContext, Outcome, fingerprint
 from app.wiring import Services
 from domain.actor import Actor
 from domain.bounds import SHORT_TEXT
@@ -94,10 +92,8 @@ def execute(
     services: Services, headers: CommandHeaders, request: Request, body: BaseModel | None, command: Command, status: int = 200
 ) -> Outcome:
     payload = body.model_dump(mode="json") if body is not None else None
-    fingerprint = hashlib.sha256(
-        json.dumps([request.method, request.url.path, payload], sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
-    ctx = CommandContext(headers.actor, headers.expected_version, headers.idempotency_key, fingerprint, status)
+    asked = fingerprint(request.method, request.url.path, payload)
+    ctx = CommandContext(headers.actor, headers.expected_version, headers.idempotency_key, asked, status)
     return services.pipeline.execute(command, ctx)
 
 

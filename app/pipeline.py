@@ -9,8 +9,11 @@ the first result or runs the command once.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -22,6 +25,13 @@ from domain.commands.base import Command
 from domain.errors import DomainError
 from domain.ledger import Ledger
 from domain.unit_of_work import unit_of_work
+
+
+def fingerprint(method: str, path: str, payload: Any) -> str:
+    """What a request asked, for its idempotency record: the same key sent again with another request is
+    refused (``idempotency_key_reused``). The API and the pages compute it alike."""
+    text = json.dumps([method, path, payload], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

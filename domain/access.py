@@ -141,9 +141,15 @@ def check_role_kind(role: Role, kind: OrgKind) -> None:
 _DISTRICT_WIDE = frozenset({Role.COMMITTEE_OFFICE, Role.EXPERT, Role.SYSTEM})
 
 
+def may_act(role: Role, action: str) -> bool:
+    """Whether ``role`` may perform ``action`` at all (before scope and state): the one role rule, asked by
+    ``check_role`` for every command and by the pages to offer only the acts a person may do."""
+    return role in ACTION_ROLES[action]
+
+
 def check_role(actor: Actor, action: str) -> None:
     check_role_organisation(actor)
-    if actor.role not in ACTION_ROLES[action]:
+    if not may_act(actor.role, action):
         raise DomainError(
             "role_not_allowed",
             role=actor.role.value,

@@ -57,6 +57,14 @@ ALLOWED_FROM: dict[str, frozenset[HazardState]] = {
     "close": frozenset({S.VERIFIED}),
     "void": frozenset({S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION}),
 }
+
+
+def allowed_in(action: str, state: HazardState) -> bool:
+    """Whether a hazard in ``state`` accepts ``action`` (an action of another record, e.g. opening a case that
+    cites it, always): ``Hazard.check_can`` refuses the rest, the pages offer only these."""
+    return action not in ALLOWED_FROM or state in ALLOWED_FROM[action]
+
+
 _SETS_DEADLINE = (StepKind.PLAN_FILED, StepKind.DEADLINE_EXTENDED)
 # Actions whose precondition is a passed verification: refused with `hazard_not_verified`.
 _NEED_VERIFIED = {"lift_supervision", "close"}
@@ -201,7 +209,7 @@ class Hazard(LedgerAggregate):
             raise DomainError("hazard_closed")
         if self.state is S.VOIDED:
             raise DomainError("hazard_voided")
-        if self.state not in ALLOWED_FROM[action]:
+        if not allowed_in(action, self.state):
             if action in _NEED_VERIFIED:
                 raise DomainError("hazard_not_verified", action=action, action_zh=ACTION_LABELS[action])
             raise DomainError(

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.glossary import Grade, HazardSource, HazardState, OrgKind, Role, WarningState
+from web.forms import acts_for, done_label
 from web.nav import areas_for
 from web.session import CSRF_FIELD, apply_cookies, csrf_token
 
@@ -32,6 +33,8 @@ templates.env.globals.update(
     Role=Role,
     OrgKind=OrgKind,
     WarningState=WarningState,
+    acts_for=acts_for,  # the acts a person may do on a record (web/forms.py): templates/acts/_offered.html
+    done_label=done_label,
 )
 
 

@@ -56,9 +56,8 @@ class HazardQueries:
         self.tables = tables
         self.clock = clock
 
-    def list(self, f: HazardFilter) -> dict[str, Any]:
-        t = self.tables()
-        hazards, enterprises = t["hazards"], t["enterprises"]
+    def _conditions(self, f: HazardFilter, hazards: Any, enterprises: Any, overdue: Any) -> list[Any]:
+        """The filter (and the reader's scope) as WHERE conditions; one definition for the list and the counts."""
         conditions = []
         if f.state:
             conditions.append(hazards.c.state == f.state.value)
@@ -74,7 +73,6 @@ class HazardQueries:
             conditions.append(hazards.c.source == f.source.value)
         if f.enterprise_id:
             conditions.append(hazards.c.enterprise_id == f.enterprise_id)
-        overdue = overdue_condition(hazards.c, business_date(self.clock.now()))
         if f.overdue is not None:
             conditions.append(overdue if f.overdue else ~overdue)
         if f.listed is not None:
@@ -93,6 +91,13 @@ class HazardQueries:
         )  # fmt: skip
         if scoped is not None:
             conditions.append(scoped)
+        return conditions
+
+    def list(self, f: HazardFilter) -> dict[str, Any]:
+        t = self.tables()
+        hazards, enterprises = t["hazards"], t["enterprises"]
+        overdue = overdue_condition(hazards.c, business_date(self.clock.now()))
+        conditions = self._conditions(f, hazards, enterprises, overdue)
         query = (
             select(hazards, enterprises.c.name.label("enterprise_name"), overdue.label("overdue_today"))
             .join(enterprises, enterprises.c.id == hazards.c.enterprise_id, isouter=True)
@@ -106,6 +111,26 @@ class HazardQueries:
             ).mappings()
             items = [self._row(r) for r in rows]
         return {"total": total, "limit": f.limit, "offset": f.offset, "items": items}
+
+    def count_by_sector(self, f: HazardFilter) -> dict[str, int]:
+        """How many hazards match ``f`` (paging aside) in each sector row that has any, in the reference's
+        order; a "其中" row's hazards count for its parent row, as the list's sector filter finds them."""
+        t = self.tables()
+        hazards, enterprises = t["hazards"], t["enterprises"]
+        overdue = overdue_condition(hazards.c, business_date(self.clock.now()))
+        conditions = self._conditions(f, hazards, enterprises, overdue)
+        query = (
+            select(hazards.c.sector, func.count())
+            .select_from(hazards.join(enterprises, enterprises.c.id == hazards.c.enterprise_id, isouter=True))
+            .where(*conditions)
+            .group_by(hazards.c.sector)
+        )
+        counts: dict[str, int] = dict.fromkeys(self.reference.sectors, 0)
+        with self.engine.connect() as conn:
+            for sector, count in conn.execute(query):
+                row = self.reference.sector(sector)
+                counts[row.parent or row.id] += count
+        return {sector: count for sector, count in counts.items() if count}
 
     def _row(self, r: Any) -> dict[str, Any]:
         state = HazardState(r["state"])

@@ -12,7 +12,18 @@ from fastapi.templating import Jinja2Templates
 
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
-from domain.glossary import Grade, HazardSource, HazardState, OrgKind, Role
+from domain.glossary import (
+    FIVE_ELEMENTS_ZH,
+    Grade,
+    HazardSource,
+    HazardState,
+    LicenceAction,
+    OrgKind,
+    PenaltyTarget,
+    Role,
+    Stoppage,
+    SupervisionLevel,
+)
 from web.nav import areas_for
 from web.session import CSRF_FIELD, apply_cookies, csrf_token
 
@@ -31,6 +42,11 @@ templates.env.globals.update(
     HazardSource=HazardSource,
     Role=Role,
     OrgKind=OrgKind,
+    Stoppage=Stoppage,
+    SupervisionLevel=SupervisionLevel,
+    PenaltyTarget=PenaltyTarget,
+    LicenceAction=LicenceAction,
+    FIVE_ELEMENTS_ZH=FIVE_ELEMENTS_ZH,
 )
 
 

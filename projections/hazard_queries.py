@@ -58,7 +58,8 @@ class HazardQueries:
         self.clock = clock
 
     def _where(self, f: HazardFilter, hazards: Any, enterprises: Any, overdue: Any) -> list[Any]:
-        """The filter's conditions, shared by the list and its tally (so a count always matches its list)."""
+        """The filter (and the reader's scope) as WHERE conditions, shared by the list and its tally (so a
+        count always matches its list)."""
         conditions = []
         if f.state:
             conditions.append(hazards.c.state == f.state.value)
@@ -131,6 +132,15 @@ class HazardQueries:
         )
         with self.engine.connect() as conn:
             return [{**r, "overdue": bool(r["overdue"]), "listed": bool(r["listed"])} for r in conn.execute(query).mappings()]
+
+    def count_by_sector(self, f: HazardFilter) -> dict[str, int]:
+        """How many hazards match ``f`` (paging aside) in each sector row that has any, in the reference's
+        order; a "其中" row's hazards count for its parent row, as the list's sector filter finds them."""
+        counts: dict[str, int] = dict.fromkeys(self.reference.sectors, 0)
+        for row in self.tally(f):
+            sector = self.reference.sector(row["sector"])
+            counts[sector.parent or sector.id] += row["count"]
+        return {sector: count for sector, count in counts.items() if count}
 
     def _row(self, r: Any) -> dict[str, Any]:
         state = HazardState(r["state"])

@@ -12,7 +12,19 @@ from fastapi.templating import Jinja2Templates
 
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
-from domain.glossary import Grade, HazardSource, HazardState, OrgKind, Role, WarningState
+from domain.glossary import (
+    FIVE_ELEMENTS_ZH,
+    Grade,
+    HazardSource,
+    HazardState,
+    LicenceAction,
+    OrgKind,
+    PenaltyTarget,
+    Role,
+    Stoppage,
+    SupervisionLevel,
+    WarningState,
+)
 from web.forms import acts_for, done_label
 from web.nav import areas_for
 from web.session import CSRF_FIELD, apply_cookies, csrf_token
@@ -35,6 +47,11 @@ templates.env.globals.update(
     WarningState=WarningState,
     acts_for=acts_for,  # the acts a person may do on a record (web/forms.py): templates/acts/_offered.html
     done_label=done_label,
+    Stoppage=Stoppage,
+    SupervisionLevel=SupervisionLevel,
+    PenaltyTarget=PenaltyTarget,
+    LicenceAction=LicenceAction,
+    FIVE_ELEMENTS_ZH=FIVE_ELEMENTS_ZH,
 )
 
 

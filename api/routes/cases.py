@@ -14,11 +14,10 @@ from api.reads import Reads
 from api.schemas import enforcement as s
 from api.schemas.records import Receipt
 from api.signing import signature_arg  # personal signatures
-from domain.business_time import business_date
+from app.record_reads import case_view
 from domain.commands import enforcement as c
 from domain.commands.base import Command
 from domain.glossary import SignatureMeaning
-from projections.process_queries import AsOf
 
 router = APIRouter(prefix="/cases", tags=["enforcement"])
 batches = APIRouter(prefix="/publication-batches", tags=["enforcement"])
@@ -36,17 +35,7 @@ def get_case(case_id: UUID, reads: Reads, services: ServicesDep, read_at: Proces
     closure recommendation (derived as of today, dated the day its conditions first held) when no
     regulator marked the case by hand; ``rule_conflicts``: decisions entered after their day that rules
     1 and 2 refuse, judged as of their day with everything recorded."""
-    case = reads.case(case_id)
-    today = AsOf(business_date(services.ledger.clock.now()))
-    case["rule_conflicts"] = [c.view() for c in services.process_queries.penalty_conflicts(today, case_id)]
-    if case["closure_recommendation"] is None:
-        for due in services.process_queries.closure_recommendations(today, case_id):
-            case["closure_recommended"] = True
-            case["closure_recommendation"] = {
-                "derived": True, "on": due.on.isoformat(), "hazard_id": str(due.hazard_id), "open_days": due.open_days,
-                "prior_penalties": due.prior_penalties, "other_case_ids": [str(o) for o in due.other_case_ids],
-            }  # fmt: skip
-    return case
+    return case_view(services, reads, case_id)
 
 
 @router.get("/{case_id}/events")

@@ -31,9 +31,10 @@ from api.schemas.records import (
     VoidIn,
 )
 from api.signing import signature_arg  # personal signatures
+from app.record_reads import evidence_file
 from domain.commands import hazards as c
 from domain.errors import DomainError
-from domain.evidence import EVIDENCE_MEDIA_TYPES, INLINE_MEDIA_TYPES
+from domain.evidence import EVIDENCE_MEDIA_TYPES
 from domain.glossary import Grade, HazardSource, HazardState, SignatureMeaning
 from domain.values import RectificationPlan, SupervisionListing
 from projections.hazard_queries import HazardFilter
@@ -113,15 +114,8 @@ def hazard_events(hazard_id: UUID, services: ServicesDep, reads: Reads) -> list[
 def evidence_content(hazard_id: UUID, sha256: str, services: ServicesDep, reads: Reads) -> Response:
     """The bytes of an attached evidence file: photos and PDFs shown inline, anything else downloaded; never
     sniffed or run by the browser (nosniff, a sandboxing CSP)."""
-    reads.hazard(hazard_id)
-    media_type, content = services.ledger.hazards.evidence_content(hazard_id, sha256)
-    disposition = "inline" if media_type in INLINE_MEDIA_TYPES else "attachment"
-    headers = {
-        "Content-Disposition": f'{disposition}; filename="{sha256.lower()}"',
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-    }
-    return Response(content, media_type=media_type, headers=headers)
+    served = evidence_file(services, reads, hazard_id, sha256)
+    return Response(served.content, media_type=served.media_type, headers=served.headers)
 
 
 def _decode_base64(text: str) -> bytes:

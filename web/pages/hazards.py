@@ -1,14 +1,18 @@
 """/ui/hazards: the hazard list (filters, paging; htmx swaps the results) and one hazard's page.
 
 The list is ``services.queries.list(HazardFilter(…, scope=…))`` — the read of ``GET /api/v1/hazards`` —
-with the reader's scope from ``domain.read_scope.read_scope``; a hazard's page reads through
-``ScopedReads`` (404 outside the scope, as the API) and its history is ``services.ledger.history``.
+with the reader's scope from ``domain.read_scope.read_scope``. A hazard's page reads through
+``ScopedReads`` (404 outside the scope, as the API): the hazard's view (``GET /hazards/{id}``), its
+history (``/events``), its chain of people (``GET /accountability/hazards/{id}``), the cases citing it
+(``GET /cases/{id}``, each checked for the reader) and its evidence files, served after the same check
+as ``GET /hazards/{id}/evidence/{sha256}`` (``app/record_reads.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -17,11 +21,14 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from domain.errors import DomainError
+from app.record_reads import case_view, evidence_file
+from app.wiring import Services
+from domain.evidence import INLINE_MEDIA_TYPES
 from domain.glossary import Grade, HazardState, OrgKind
 from domain.read_scope import ScopedReads, read_scope
 from domain.reference_data import ReferenceData
 from projections.hazard_queries import HazardFilter
+from web.records import in_business_order, readable, record_id
 from web.render import is_htmx, render
 from web.routing import PageRoute
 from web.session import PageContext
@@ -106,26 +113,54 @@ async def hazard_list(
     context = {"filters": filters, "result": result, "pages": pages, **_choices(reference)}
     if is_htmx(page.request):  # the filter form or a pager link: the results only
         return render(page.request, "hazards/_results.html", context, actor=page.actor)
+    # The quick filters: the overdue majors of each sector that has any, one click each (the clerk's question).
+    overdue_majors = HazardFilter(grade=Grade.MAJOR, overdue=True, scope=scope)
+    counts = await run_in_threadpool(services.queries.count_by_sector, overdue_majors)
+    context["overdue_majors"] = [
+        (reference.sectors[s], n, Filters(sector=s, major=True, overdue=True).url(1)) for s, n in counts.items()
+    ]
     return render(page.request, "hazards/list.html", context, actor=page.actor, area="hazards", title="隐患清单")
+
+
+def _evidence(hazard: dict[str, Any], events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The files attached to the hazard, as their events describe them (name, media type, when, where)."""
+    attached = [{**e["data"], "event": e} for e in events if e["type"] == "EvidenceAttached"]
+    return [f for f in attached if f["sha256"] in hazard["evidence"]]
+
+
+@dataclass(frozen=True)
+class HazardPage:
+    hazard: dict[str, Any]
+    enterprise: dict[str, Any] | None
+    events: list[dict[str, Any]]  # in business order
+    evidence: list[dict[str, Any]]
+    chain: dict[str, Any] | None  # None: the accountability read model has not caught up with this hazard yet
+    cases: list[dict[str, Any]]  # the enforcement cases citing it that the reader may see
+
+
+def _hazard_page(services: Services, reads: ScopedReads, hid: UUID) -> HazardPage:
+    hazard = reads.hazard(hid)  # 404 outside the reader's scope, as GET /api/v1/hazards/{id}
+    enterprise = readable(lambda: reads.enterprise(UUID(str(hazard["enterprise_id"]))))
+    events = in_business_order(services.ledger.history(hid))
+    chain = readable(lambda: services.accountability_queries.hazard_chain(str(hid)))  # GET /accountability/hazards/{id}
+    citing = [c["id"] for c in (chain or {}).get("citing_cases", []) if c["kind"] == "case"]
+    cases = [c for cid in citing if (c := readable(partial(case_view, services, reads, UUID(cid))))]
+    return HazardPage(hazard, enterprise, events, _evidence(hazard, events), chain, cases)
 
 
 @router.get("/hazards/{hazard_id}")
 async def hazard_page(page: PageContext, hazard_id: str) -> Response:
-    try:
-        hid = UUID(hazard_id)
-    except ValueError:
-        raise DomainError("hazard_not_found", id=hazard_id) from None
     reads = ScopedReads(page.services.ledger, page.actor)
-
-    def read() -> tuple[dict[str, Any], dict[str, Any] | None, list[dict[str, Any]]]:
-        hazard = reads.hazard(hid)  # 404 outside the reader's scope, as GET /api/v1/hazards/{id}
-        try:  # a department assigned the hazard may not read its enterprise's record: the name is then not shown
-            enterprise: dict[str, Any] | None = reads.enterprise(UUID(str(hazard["enterprise_id"])))
-        except DomainError:
-            enterprise = None
-        return hazard, enterprise, page.services.ledger.history(hid)
-
-    hazard, enterprise, events = await run_in_threadpool(read)
-    title = f"隐患：{hazard['description'][:30]}"
-    context = {"hazard": hazard, "enterprise": enterprise, "events": events}
+    found = await run_in_threadpool(_hazard_page, page.services, reads, record_id(hazard_id, "hazard_not_found"))
+    title = f"隐患：{found.hazard['description'][:30]}"
+    context = {"h": found, "hazard": found.hazard, "inline": INLINE_MEDIA_TYPES}
     return render(page.request, "hazards/detail.html", context, actor=page.actor, area="hazards", title=title)
+
+
+@router.get("/hazards/{hazard_id}/evidence/{sha256}")
+async def evidence(page: PageContext, hazard_id: str, sha256: str) -> Response:
+    """An attached file, after the scope check of GET /api/v1/hazards/{id}/evidence/{sha256} (the same read)."""
+    reads = ScopedReads(page.services.ledger, page.actor)
+    hid = record_id(hazard_id, "hazard_not_found")
+    served = await run_in_threadpool(evidence_file, page.services, reads, hid, sha256)
+    return Response(served.content, media_type=served.media_type, headers=served.headers)

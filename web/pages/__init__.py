@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from web.pages import auth, hazards, home
+from web.pages import annexes, audit, auth, hazards, home
 from web.render import HERE, STATIC_PATH
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
-for module in (auth, home, hazards):
+for module in (auth, home, hazards, annexes, audit):
     router.include_router(module.router)
 
 

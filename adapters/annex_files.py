@@ -85,6 +85,9 @@ class Cell:
     figure: bool = False
     indent: int = 0
     wrap: bool = False
+    # Where a figure comes from: the lineage query's parameters (``key`` and ``row`` or ``figure``), for the
+    # pages' drill-down links from the same layout (a file ignores it).
+    lineage: dict[str, str] | None = None
 
 
 @dataclass
@@ -120,10 +123,10 @@ class Sheet:
         return n
 
 
-def _figure(value: Any) -> Cell:
+def _figure(value: Any, lineage: dict[str, str]) -> Cell:
     if isinstance(value, bool):
-        return Cell(YES if value else NO, "figure")
-    return Cell(value, "figure", figure=True)
+        return Cell(YES if value else NO, "figure", lineage=lineage)
+    return Cell(value, "figure", figure=True, lineage=lineage)
 
 
 # ===== Annex 1 ======================================================================================
@@ -142,10 +145,10 @@ def annex1_sheet(table: Mapping[str, Any]) -> Sheet:
         n = sheet.add([Cell(section.title, "label")])
         sheet.merges.append((n, 1, n, sheet.width))
         for item in section.items:
-            values = [figures[item.key][name] for name in item.figures]
-            n = sheet.add([Cell(item.number, "figure"), Cell(item.label, "label", wrap=True), *map(_figure, values)])
+            cells = [_figure(figures[item.key][name], {"key": item.key, "figure": name}) for name in item.figures]
+            n = sheet.add([Cell(item.number, "figure"), Cell(item.label, "label", wrap=True), *cells])
             sheet.rows[n - 1][4] = Cell(item.unit, "body", wrap=True)
-            if len(values) == 1:
+            if len(cells) == 1:
                 sheet.merges.append((n, 3, n, 4))
     last = len(sheet.rows)
     sheet.table, sheet.repeat, sheet.freeze = (head, last), (head, head), f"A{head + 1}"
@@ -176,7 +179,7 @@ def annex2_sheet(table: Mapping[str, Any]) -> Sheet:
     for row in table["rows"]:
         sub = bool(row.get("parent"))
         label = Cell(row["label"], "label", indent=2 if sub else 0)
-        sheet.add([label] + [_figure(row["cells"][c.key]) for c in ANNEX2])
+        sheet.add([label] + [_figure(row["cells"][c.key], {"key": c.key, "row": row["key"]}) for c in ANNEX2])
     last = len(sheet.rows)
     sheet.table, sheet.repeat, sheet.freeze = (groups, last), (groups, units), f"B{units + 1}"
     sheet.line(ANNEX2_NOTE, "note", wrap=True)
@@ -344,11 +347,12 @@ def to_csv(sheet: Sheet) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for r, row in enumerate(sheet.rows, 1):
-        writer.writerow(["" if (r, c) in covered else _csv_value(cell) for c, cell in enumerate(row, 1)])
+        writer.writerow(["" if (r, c) in covered else cell_text(cell) for c, cell in enumerate(row, 1)])
     return out.getvalue().encode("utf-8-sig")
 
 
-def _csv_value(cell: Cell | None) -> str:
+def cell_text(cell: Cell | None) -> str:
+    """A cell as printed in text (the CSV's, the pages'): figures by ``show``, "—" for an undefined rate."""
     if cell is None:
         return ""
     if cell.figure:

@@ -4,12 +4,30 @@ an annex and names its unit, so every entry point prints the same figures; and t
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import quote
 
+from adapters.annex_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Sheet, annex_sheet, file_name, to_csv, to_xlsx
 from app.wiring import Services
-from domain.report_submission import check_annex
-from domain.reporting_calendar import DueReport, report_warnings
+from domain.access import mask_phones, phones_visible
+from domain.actor import Actor
+from domain.bounds import cut_off, known_time
+from domain.business_time import business_date
+from domain.read_scope import report_unit
+from domain.report_submission import DISTRICT, check_annex
+from domain.reporting_calendar import CalendarWarning, DueReport, default_cut_off, report_warnings
+
+
+def report_day(as_of: date | None) -> date:
+    """The cut-off asked for, or the latest one (today's date when today is one)."""
+    return cut_off_of(as_of, business_date(datetime.now(UTC)))
+
+
+def known(known_at: datetime | None) -> datetime | None:
+    """The system time the figures are read as known at (None: now), within the domain's bounds."""
+    return known_time(known_at, business_date(datetime.now(UTC)))
 
 
 def annex_table(services: Services, annex: str, unit: str | None, as_of: date, known_at: datetime | None) -> dict[str, Any]:
@@ -25,6 +43,76 @@ def annex_table(services: Services, annex: str, unit: str | None, as_of: date, k
 def unit_name(services: Services, unit: str | None) -> str:
     units = services.ledger.reference.units
     return units[unit].name if unit in units else units["ajb"].name
+
+
+MEDIA_TYPES = {"xlsx": XLSX_MEDIA_TYPE, "csv": CSV_MEDIA_TYPE}
+WARNING_HEADER = "X-Report-Warning"
+
+
+@dataclass(frozen=True)
+class AnnexRead:
+    """One annex as one reader may read it: the unit (``report_unit``), the cut-off, the table (Annex 3's
+    phones masked unless their role sees them) and the reporting calendar's warnings for the day."""
+
+    annex: str
+    unit: str | None
+    unit_name: str
+    day: date
+    table: dict[str, Any]
+    warnings: list[CalendarWarning]
+
+    def sheet(self) -> Sheet:
+        """The printed form's layout (the file's, and the pages')."""
+        return annex_sheet(self.annex, self.table, unit_name=self.unit_name, filled_on=self.day)
+
+
+def read_annex(
+    services: Services, who: Actor, annex: str, unit: str | None, as_of: date | None, known_at: datetime | None
+) -> AnnexRead:
+    check_annex(annex)
+    unit = report_unit(who, unit)
+    day = report_day(as_of)
+    table = annex_table(services, annex, unit, day, known(known_at))
+    if annex == "annex3" and not phones_visible(who):
+        mask_phones(table["rows"])
+    warnings = report_warnings(services.ledger.reference, day)
+    return AnnexRead(annex, unit, unit_name(services, unit), day, table, warnings)
+
+
+@dataclass(frozen=True)
+class AnnexFile:
+    """An annex printed as a file, with the headers that name it and carry the report's warnings."""
+
+    body: bytes
+    media_type: str
+    headers: list[tuple[str, str]]
+
+
+def annex_file(
+    services: Services, who: Actor, annex: str, fmt: str, unit: str | None, as_of: date | None, known_at: datetime | None
+) -> AnnexFile:
+    """The annex printed as ``xlsx`` or ``csv`` — for the API's and the pages' downloads alike."""
+    read = read_annex(services, who, annex, unit, as_of, known_at)
+    body = to_xlsx(read.sheet()) if fmt == "xlsx" else to_csv(read.sheet())
+    headers = download_headers(annex, fmt, read.unit, read.unit_name, read.day, read.warnings)
+    return AnnexFile(body, MEDIA_TYPES[fmt], headers)
+
+
+def download_headers(
+    annex: str, fmt: str, unit: str | None, name: str, day: date, warnings: list[CalendarWarning]
+) -> list[tuple[str, str]]:
+    """The file's Chinese name (RFC 5987 ``filename*``) and an ASCII fallback. A file has no body to carry
+    the report's warnings: each is a header ``X-Report-Warning: <code>; message_zh*=UTF-8''<percent-
+    encoded>; message_en="<text>"`` (the JSON routes' ``warnings``), and the codes a ``Warning: 299``."""
+    chinese = file_name(annex, name, day, fmt)
+    fallback = f"{annex}_{unit or DISTRICT}_{day.isoformat()}.{fmt}"
+    headers = [("Content-Disposition", f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(chinese, safe='')}")]
+    for w in warnings:
+        english = w.message_en.replace("\\", "").replace('"', "'")
+        zh = quote(w.message_zh, safe="")
+        headers.append((WARNING_HEADER, f'{w.code.value}; message_zh*=UTF-8\'\'{zh}; message_en="{english}"'))
+        headers.append(("Warning", f'299 hazard-ledger "{w.code.value}: {english}"'))
+    return headers
 
 
 def calendar_view(services: Services, as_of: date, known_at: datetime | None, unit: str | None) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from eventsourcing.application import AggregateNotFoundError
 from domain.access import mask_phones, phones_visible
 from domain.actor import Actor
 from domain.errors import DomainError
-from domain.glossary import Role
+from domain.glossary import OrgKind, Role
 from domain.reference_data import ReferenceData
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ DISTRICT_READERS = frozenset({Role.COMMITTEE_OFFICE, Role.AUDITOR, Role.EXPERT, 
 NO_RECORD_READERS = frozenset({Role.ADMIN})
 # Who may read the Merkle log (checkpoints, inclusion and consistency proofs) and the audit export.
 AUDIT_READERS = frozenset({Role.COMMITTEE_OFFICE, Role.AUDITOR, Role.SYSTEM})
+# The units a report is filled in for (填报单位), besides the district's roll-up.
+REPORTING_UNIT_KINDS = frozenset({OrgKind.DEPARTMENT, OrgKind.STREET, OrgKind.ZONE})
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,15 @@ def report_unit(actor: Actor, unit: str | None, *, all_units: bool = False) -> s
     if unit is None or unit == own:
         return own
     raise DomainError("outside_scope", organisation=actor.organisation_name or own)
+
+
+def report_units(actor: Actor, reference: ReferenceData) -> list[str | None]:
+    """The reporting units whose reports the reader may ask for (``report_unit``'s rule), for a choice:
+    the district roles the roll-up (None) and every department, street and zone; a unit's staff their own."""
+    own = report_unit(actor, None)  # refuses an enterprise or the administrator
+    if actor.role not in DISTRICT_READERS:
+        return [own]
+    return [None, *(u.id for u in reference.units.values() if u.kind in REPORTING_UNIT_KINDS)]
 
 
 class ScopedReads:

@@ -276,6 +276,7 @@ class AnnexQueries:
         return {
             "annex": annex, "key": key, "row": row, **self._heading(unit, as_of, known_at),
             "parts": {name: contributors(self.engine, measure, ctx, sectors) for name, measure in parts.items()},
+            "sources": {name: measure.source for name, measure in parts.items()},  # which kind of record each part lists
         }  # fmt: skip
 
     def _parts(self, annex: str, key: str, figure: str | None) -> dict[str, Measure]:

@@ -26,8 +26,8 @@ AREAS: tuple[Area, ...] = (
     Area("work", "我的工作", "/ui/", _everyone),
     Area("overview", "总览", "/ui/overview", reads_reports),
     Area("hazards", "隐患", "/ui/hazards", reads_records),
-    Area("annexes", "附表", None, reads_reports),
-    Area("audit", "审计", None, reads_audit_log),
+    Area("annexes", "附表", "/ui/annexes/1", reads_reports),
+    Area("audit", "审计", "/ui/audit", reads_audit_log),
 )
 
 

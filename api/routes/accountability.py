@@ -14,9 +14,10 @@ from api.commands import Headers, run_command
 from api.deps import AccountabilityRead, ProcessFactsRead, ServicesDep
 from api.identity import CurrentActor
 from api.reads import Reads
-from api.routes.reports import KnownAt, known
+from api.routes.reports import KnownAt
 from api.schemas.accountability import AccountabilityIn
 from api.schemas.records import Receipt
+from app.reports import known
 from domain.commands.accountability import PursueAccountability
 from domain.read_scope import report_unit
 from projections.accountability_queries import KINDS

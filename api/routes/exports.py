@@ -3,66 +3,30 @@ query parameters of the JSON routes, named as the clerk files them (附件2_统�
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from adapters.annex_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, export, file_name
+from adapters.annex_files import XLSX_MEDIA_TYPE
 from api.deps import RecordsRead, ServicesDep
-from api.routes.reports import AsOf, KnownAt, Reader, Unit, known, report_day
-from app.reports import annex_table, unit_name
+from api.routes.reports import AsOf, KnownAt, Reader, Unit
+from app.reports import WARNING_HEADER, annex_file
 from app.wiring import Services
-from domain.access import mask_phones, phones_visible
 from domain.actor import Actor
-from domain.read_scope import report_unit
-from domain.report_submission import DISTRICT, check_annex
-from domain.reporting_calendar import CalendarWarning, report_warnings
 
 router = APIRouter(tags=["reports"])
-
-MEDIA_TYPES = {"xlsx": XLSX_MEDIA_TYPE, "csv": CSV_MEDIA_TYPE}
-
-
-WARNING_HEADER = "X-Report-Warning"
-
-
-def download(
-    annex: str, fmt: str, body: bytes, unit: str | None, name: str, day: date, warnings: Sequence[CalendarWarning] = ()
-) -> Response:
-    """The file with its Chinese name (RFC 5987 ``filename*``) and an ASCII fallback. A file has no body to
-    carry the report's warnings: each is a header ``X-Report-Warning: <code>; message_zh*=UTF-8''<percent-
-    encoded>; message_en="<text>"`` (the JSON routes' ``warnings``), and the codes a ``Warning: 299``."""
-    chinese = file_name(annex, name, day, fmt)
-    fallback = f"{annex}_{unit or DISTRICT}_{day.isoformat()}.{fmt}"
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(chinese, safe='')}"
-    headers = [("Content-Disposition", disposition)]
-    for w in warnings:
-        english = w.message_en.replace("\\", "").replace('"', "'")
-        zh = quote(w.message_zh, safe="")
-        headers.append((WARNING_HEADER, f'{w.code.value}; message_zh*=UTF-8\'\'{zh}; message_en="{english}"'))
-        headers.append(("Warning", f'299 hazard-ledger "{w.code.value}: {english}"'))
-    response = Response(body, media_type=MEDIA_TYPES[fmt])
-    for key, value in headers:
-        response.headers.append(key, value)
-    return response
 
 
 def _export(
     annex: str, fmt: str, services: Services, who: Actor, unit: str | None, as_of: date | None, known_at: datetime | None
 ) -> Response:
-    check_annex(annex)
-    unit = report_unit(who, unit)
-    day = report_day(as_of)
-    table = annex_table(services, annex, unit, day, known(known_at))
-    name = unit_name(services, unit)
-    if annex == "annex3" and not phones_visible(who):
-        mask_phones(table["rows"])
-    warnings = report_warnings(services.ledger.reference, day)
-    return download(annex, fmt, export(annex, table, fmt, unit_name=name, filled_on=day), unit, name, day, warnings)
+    printed = annex_file(services, who, annex, fmt, unit, as_of, known_at)
+    response = Response(printed.body, media_type=printed.media_type)
+    for key, value in printed.headers:
+        response.headers.append(key, value)
+    return response
 
 
 def _file(media_type: str, what: str) -> dict[int | str, dict[str, Any]]:

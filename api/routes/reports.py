@@ -12,14 +12,13 @@ from fastapi import APIRouter, Query
 
 from api.deps import RecordsRead, ServicesDep
 from api.identity import CurrentActor
-from app.reports import calendar_view
+from app.reports import calendar_view, known, report_day
 from domain.access import mask_phones, phones_visible
-from domain.bounds import cut_off, known_time
+from domain.bounds import cut_off
 from domain.business_time import business_date
 from domain.errors import DomainError
 from domain.read_scope import report_unit
 from domain.reference_data import ReferenceData
-from domain.reporting_calendar import report_day as cut_off_of
 from domain.reporting_calendar import report_warnings
 
 router = APIRouter(tags=["reports"])
@@ -34,20 +33,11 @@ AsOf = Annotated[
 KnownAt = Annotated[datetime | None, Query(description="system time: the figures as they were known then (default: now)")]
 
 
-def report_day(as_of: date | None) -> date:
-    """The cut-off asked for, or the latest one (today's date when today is one)."""
-    return cut_off_of(as_of, business_date(datetime.now(UTC)))
-
-
 def warned(reference: ReferenceData, body: dict[str, Any], day: date) -> dict[str, Any]:
     """The report with its ``warnings`` (``[{code, message_zh, message_en}]``; empty when the day is
     inside the campaign): the figures are answered whatever the day."""
     body["warnings"] = [w.as_dict() for w in report_warnings(reference, day)]
     return body
-
-
-def known(known_at: datetime | None) -> datetime | None:
-    return known_time(known_at, business_date(datetime.now(UTC)))
 
 
 # Every report names its reader: a unit's staff read their own unit's tables, the 区安委办, auditors and

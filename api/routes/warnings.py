@@ -15,9 +15,10 @@ from fastapi import APIRouter, Query, Response
 from api.commands import add_action
 from api.deps import Limit, Offset, ProcessFactsRead, ServicesDep
 from api.reads import Reads, Scope
-from api.routes.reports import AsOf, KnownAt, known
+from api.routes.reports import AsOf, KnownAt
 from api.schemas.warnings import WarningConfirmationIn, WarningDismissalIn
 from api.signing import signature_arg  # personal signatures
+from app.reports import known
 from domain.business_time import business_date
 from domain.commands import warnings as c
 from domain.errors import DomainError

@@ -1,0 +1,102 @@
+"""附表 and 审计 in a real browser: the clerk reads Annex 2 at a cut-off, drills into a figure (its records
+are as many as the figure says) and downloads the XLSX; an enterprise is refused both areas; the auditor
+reads the anomaly lists and the checkpoint page with the offline verification; each page accessible."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from domain.annex_forms import ANNEX1_TITLE, ANNEX2_TITLE, annex2_column
+from tests.browser.conftest import DESKTOP, PHONE, axe, no_horizontal_scroll, screenshot
+from web.pages.audit import VERIFY_COMMANDS
+
+pytestmark = pytest.mark.browser
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_clerk_drills_into_an_annex_2_figure_and_downloads_the_form(page_as: Any) -> None:
+    page = page_as("demo-office", DESKTOP)
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="附表").click()
+    page.wait_for_url("**/ui/annexes/1")
+    page.get_by_role("navigation", name="附表").get_by_role("link", name="附件2").click()
+    page.get_by_label("截止日期").select_option("2023-12-22")
+    page.get_by_role("button", name="查看").click()
+    page.wait_for_url("**as_of=2023-12-22*")
+    assert ANNEX2_TITLE in page.get_by_role("heading", level=1).inner_text()
+    assert page.get_by_role("status").count() == 0  # a day inside the campaign: no warning
+
+    # 累计总计 × 发现重大隐患: a count, so its records are exactly as many as the figure.
+    majors = annex2_column("majors").number
+    cell = page.locator("table.form tbody tr").first.locator("td").nth(majors - 1).get_by_role("link")
+    figure = int(cell.inner_text())
+    assert figure > 0
+    cell.click()
+    page.wait_for_url("**/ui/annexes/2/cell?*")
+    assert page.locator("#cell-figure").inner_text() == str(figure)
+    assert int(page.locator(".record-count").inner_text()) == figure
+    assert page.locator("table.records tbody tr").count() == figure
+    assert page.locator("table.records a[href^='/ui/hazards/']").count() == figure
+    assert axe(page) == []
+
+    page.get_by_role("link", name="返回附件2").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载 XLSX").click()
+    body = Path(download.value.path()).read_bytes()
+    sheet = load_workbook(io.BytesIO(body)).active
+    assert ANNEX2_TITLE in [c.value for row in sheet.iter_rows(max_row=5) for c in row]
+    assert download.value.suggested_filename.endswith("_2023-12-22.xlsx")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_annexes_1_and_2_fit_their_frames_and_are_accessible(page_as: Any, viewport: dict[str, int]) -> None:
+    page = page_as("demo-office", viewport)
+    size = f"{viewport['width']}x{viewport['height']}"
+    page.goto("/ui/annexes/1")  # the default cut-off: the latest, today outside the 2023 campaign — warned
+    assert ANNEX1_TITLE in page.get_by_role("heading", level=1).inner_text()
+    assert "不在专项行动期间" in page.get_by_role("status").inner_text()
+    for n in ("1", "2"):
+        page.goto(f"/ui/annexes/{n}?as_of=2023-12-22")
+        assert page.locator("table.form caption").is_visible()
+        assert no_horizontal_scroll(page)
+        assert axe(page) == []
+        screenshot(page, f"annex{n}-office-{size}")
+
+
+@pytest.mark.parametrize("path", ["/ui/annexes/2", "/ui/annexes/2.xlsx", "/ui/audit", "/ui/audit/checkpoint"])
+def test_an_enterprise_is_refused_annexes_and_audit(page_as: Any, path: str) -> None:
+    page = page_as("demo-staff", PHONE)
+    nav = page.get_by_role("navigation", name="主导航").inner_text()
+    assert "附表" not in nav and "审计" not in nav
+    answer = page.goto(path)
+    assert answer.status == 403
+    assert page.get_by_role("alert").is_visible()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_auditor_reads_the_anomalies_and_the_checkpoint_with_the_offline_verification(
+    page_as: Any, viewport: dict[str, int]
+) -> None:
+    page = page_as("demo-auditor", viewport)
+    size = f"{viewport['width']}x{viewport['height']}"
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="审计").click()
+    page.wait_for_url("**/ui/audit")
+    assert page.locator("section.anomaly-list").count() == 5
+    assert sum(int(n) for n in page.locator(".anomaly-count").all_inner_texts()) > 0
+    assert no_horizontal_scroll(page)
+    assert axe(page) == []
+    screenshot(page, f"audit-anomalies-{size}")
+
+    page.get_by_role("link", name="检查点与离线核验").click()
+    page.wait_for_url("**/ui/audit/checkpoint")
+    text = page.locator("main").inner_text()
+    readme = README.read_text(encoding="utf-8")
+    for command in VERIFY_COMMANDS:
+        assert command in text and command in readme  # the README's exact commands
+    assert no_horizontal_scroll(page)
+    assert axe(page) == []
+    screenshot(page, f"audit-checkpoint-{size}")

@@ -13,11 +13,12 @@ from adapters.annex_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Sheet, annex_s
 from app.wiring import Services
 from domain.access import mask_phones, phones_visible
 from domain.actor import Actor
-from domain.bounds import cut_off, known_time
+from domain.bounds import known_time
 from domain.business_time import business_date
 from domain.read_scope import report_unit
 from domain.report_submission import DISTRICT, check_annex
-from domain.reporting_calendar import CalendarWarning, DueReport, default_cut_off, report_warnings
+from domain.reporting_calendar import CalendarWarning, DueReport, report_warnings
+from domain.reporting_calendar import report_day as cut_off_of
 
 
 def report_day(as_of: date | None) -> date:

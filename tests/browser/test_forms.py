@@ -212,4 +212,4 @@ def test_an_inspector_opens_a_case_from_a_hazard_and_decides_a_penalty(page_as: 
     screenshot(page, "form-penalty-375x812")
     page.get_by_role("button", name="提交").click()
     page.wait_for_url(re.compile(r"/ui/cases/[0-9a-f-]{36}\?done=penalty"))
-    assert "5000 元" in page.locator(".facts").inner_text()
+    assert "罚款 5,000 元" in page.locator(".facts").inner_text()

@@ -41,7 +41,7 @@ def test_the_clerk_sees_the_work_waiting_and_opens_it(page_as: Any) -> None:
     first.click()
     page.wait_for_url(re.compile(r"/ui/hazards/[0-9a-f-]{36}$"))
     assert page.get_by_role("heading", level=1).inner_text() == description
-    assert "逾期" in page.locator(".facts").inner_text()
+    assert "逾期" in page.locator(".facts").first.inner_text()  # 基本情况
 
 
 def test_the_overview_draws_the_kpis_and_each_figure_leads_to_its_hazards(page_as: Any) -> None:

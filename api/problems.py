@@ -23,14 +23,6 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
-STATUS = {
-    ErrorKind.NOT_FOUND: 404,
-    ErrorKind.CONFLICT: 409,
-    ErrorKind.INVALID: 422,
-    ErrorKind.FORBIDDEN: 403,
-    ErrorKind.UNAUTHENTICATED: 401,
-}
-
 
 class ApiProblem(Exception):
     """A transport-level problem (bad header, unknown route, key in use): not a domain rule."""
@@ -108,7 +100,7 @@ def install(app: FastAPI) -> None:
         if exc.kind is ErrorKind.FORBIDDEN:
             _record_refusal(request, exc)
         return problem(
-            STATUS[exc.kind],
+            exc.kind.status,
             exc.code,
             exc.message_zh,
             exc.message_en,

@@ -18,6 +18,20 @@ class ErrorKind(StrEnum):
     FORBIDDEN = "forbidden"  # 403: the actor may not do this
     UNAUTHENTICATED = "unauthenticated"  # 401
 
+    @property
+    def status(self) -> int:
+        """The HTTP status every edge answers this kind of refusal with (the API's problem+json, the pages)."""
+        return _STATUS[self]
+
+
+_STATUS = {
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.INVALID: 422,
+    ErrorKind.FORBIDDEN: 403,
+    ErrorKind.UNAUTHENTICATED: 401,
+}
+
 
 @dataclass(frozen=True)
 class ErrorSpec:

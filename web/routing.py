@@ -18,15 +18,6 @@ from domain.errors import DomainError, ErrorKind
 from web.render import is_htmx, render
 from web.session import CsrfRefused, LoginRequired, login_url
 
-# The status of each kind of refusal (as the API's, api/problems.py).
-STATUS = {
-    ErrorKind.NOT_FOUND: 404,
-    ErrorKind.CONFLICT: 409,
-    ErrorKind.INVALID: 422,
-    ErrorKind.FORBIDDEN: 403,
-    ErrorKind.UNAUTHENTICATED: 401,
-}
-
 
 def _to_login(request: Request, exc: LoginRequired) -> Response:
     target = login_url(exc.next_path)
@@ -55,6 +46,6 @@ class PageRoute(APIRoute):
             except DomainError as exc:
                 if exc.kind is ErrorKind.UNAUTHENTICATED:
                     return _to_login(request, LoginRequired(request.url.path, exc.message_zh))
-                return refusal(request, STATUS[exc.kind], exc.message_zh, getattr(request.state, "page_actor", None))
+                return refusal(request, exc.kind.status, exc.message_zh, getattr(request.state, "page_actor", None))
 
         return page_handler

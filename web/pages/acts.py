@@ -28,7 +28,7 @@ from domain.errors import DomainError
 from domain.read_scope import ScopedReads, read_scope
 from web.forms import Act, FieldError, Upload, find_act
 from web.render import render
-from web.routing import STATUS, PageRoute
+from web.routing import PageRoute
 from web.session import CsrfChecked, Page, PageContext
 
 router = APIRouter(route_class=PageRoute)
@@ -158,7 +158,7 @@ def _refusal(exc: DomainError) -> Refused:
     """The domain's refusal in its own Chinese words; the fields it names (``field``, ``fields``) marked too."""
     named = exc.details.get("fields") or [exc.details.get("field")]
     hint = exc.details.get("reason_zh") or "请补充此项"
-    return Refused(STATUS[exc.kind], exc.message_zh, {str(name): hint for name in named if name})
+    return Refused(exc.kind.status, exc.message_zh, {str(name): hint for name in named if name})
 
 
 def _text(form: FormData, name: str) -> str:

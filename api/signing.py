@@ -7,43 +7,35 @@ Client mode (the default, and the one that proves a person signed): the request 
 
 Server-held mode (``X-Sign-With: server-held``): an explicitly labelled convenience — the server keeps a
 per-user Ed25519 private key (table ``server_held_keys``, raw bytes: encryption at rest is not done here)
-and signs on the user's behalf with ``mode="server_held"``. **The server can sign as that user**; every
-such signature says so, and the key is enrolled as ``server_held`` so a verifier can tell.
+and signs on the user's behalf with ``mode="server_held"`` (``app/signing.py``, shared with the pages).
+**The server can sign as that user**; every such signature says so, and the key is enrolled as
+``server_held`` so a verifier can tell.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from api.problems import ApiProblem
 from api.schemas.signatures import PersonalSignatureIn
+from app.signing import NO_KEY_EN, NO_KEY_ZH, server_held_signer
 from app.wiring import Services
 from domain.glossary import SignatureMeaning
 from domain.signatures import ALGORITHM, MODE_CLIENT, PersonalSignature, ServerHeldSigner
 
 SERVER_HELD = "server-held"
-CONVENIENCE_NOTICE = "convenience mode: the server can sign as this user"
-CONVENIENCE_NOTICE_ZH = "便捷模式：服务器保管该用户的私钥，可以代其签名"
+
 
 def server_signer(services: Services, user_id: str, sign_with: str | None) -> ServerHeldSigner | None:
-    """The signer for ``X-Sign-With: server-held``, or None without the header."""
+    """The signer for ``X-Sign-With: server-held`` (``app.signing.server_held_signer``), or None without the header."""
     if sign_with is None or not sign_with.strip():
         return None
     if sign_with.strip().lower() != SERVER_HELD:
         raise ApiProblem(
             422, "invalid_sign_with", "X-Sign-With 只能为 server-held", "X-Sign-With must be server-held", value=sign_with
         )
-    found = services.server_held_keys.latest_for(user_id)
-    if found is None:
-        raise ApiProblem(
-            409,
-            "no_server_held_key",
-            "该用户没有由服务器保管的签名密钥",
-            "This user has no server-held signing key",
-            user_id=user_id,
-        )
-    key_id, private_key = found
-    return ServerHeldSigner(key_id, private_key, datetime.now(UTC).replace(microsecond=0))
+    signer = server_held_signer(services.server_held_keys, user_id)
+    if signer is None:
+        raise ApiProblem(409, "no_server_held_key", NO_KEY_ZH, NO_KEY_EN, user_id=user_id)
+    return signer
 
 
 def signature_arg(

@@ -9,8 +9,9 @@ command's handler behind the one command pipeline (``app/pipeline.py``), exactly
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -54,9 +55,9 @@ class FieldError(ValueError):
 
 @dataclass(frozen=True)
 class Field:
-    """One input. ``kind``: text, textarea, int, date, choice (``choices``: a glossary enum), checks (several of
-    ``choices``), check (a yes/no box), verdict (two radios), photo (a file, attached as evidence), enterprise
-    (one of the enterprises the person may see)."""
+    """One input. ``kind``: text, textarea, int, date, datetime (a Beijing time, naive), choice (``choices``: a
+    glossary enum), checks (several of ``choices``), check (a yes/no box), verdict (two radios), photo (a file,
+    attached as evidence), enterprise (one of the enterprises the person may see)."""
 
     name: str
     label: str
@@ -89,6 +90,11 @@ class Field:
                 return date.fromisoformat(text)
             except ValueError:
                 raise FieldError("请输入日期，格式如 2026-05-31") from None
+        if self.kind == "datetime":  # datetime-local sends 2026-05-31T09:30; naive: the domain reads Beijing time
+            try:
+                return datetime.fromisoformat(text)
+            except ValueError:
+                raise FieldError("请输入日期和时间，格式如 2026-05-31 09:30") from None
         if self.kind == "choice":
             assert self.choices is not None
             if text not in self.choices._value2member_map_:
@@ -110,6 +116,17 @@ def _plan(name: str, kind: str = "text") -> Field:
 
 PHOTO = Field("photo", "现场照片", "photo", hint="可直接用手机拍照；照片作为佐证材料保存")
 NOTE = Field("note", "说明", "textarea")
+# Business time, on every act's form (``Act.form_fields``): field work is entered late and when it happened is
+# the truth. The command's ``occurred_at``; empty is now; the domain refuses the future and what is older than
+# the back-dating window (``domain.business_time.check_occurred_at``), shown next to this field.
+OCCURRED_AT = Field(
+    "occurred_at", "发生时间", "datetime", hint="北京时间；不填即为现在。事后补录时填写实际发生的时间，不得晚于现在"
+)
+OCCURRED_AT_REFUSALS = frozenset({"occurred_in_future", "occurred_too_early"})
+# The box of a signed act's form: sign with the person's server-held key (``app.signing``), as the API's
+# ``X-Sign-With: server-held``.
+SIGN_FIELD = "sign_server_held"
+SIGN_LABEL = "使用服务器托管密钥签名（便捷模式：服务器可代为签名）"
 
 
 # ----- records --------------------------------------------------------------------------------------
@@ -140,10 +157,21 @@ RECORD_KINDS = {kind.key: kind for kind in (HAZARDS, CASES)}
 Build = Callable[[Mapping[str, Any] | None, dict[str, Any]], Command]
 
 
-def on_record(command: type[Command], id_field: str, shape: Callable[[dict[str, Any]], dict[str, Any]] = dict) -> Build:
+@dataclass(frozen=True)
+class OnRecord:
     """The usual command: the record's id and the form's values (``shape`` nests them where the command
     takes one value, e.g. the plan)."""
-    return lambda record, values: command(**{id_field: UUID(str(record["id"]))}, **shape(values))  # type: ignore[index]
+
+    command: type[Command]
+    id_field: str
+    shape: Callable[[dict[str, Any]], dict[str, Any]] = dict
+
+    def __call__(self, record: Mapping[str, Any] | None, values: dict[str, Any]) -> Command:
+        assert record is not None
+        return self.command(**{self.id_field: UUID(str(record["id"]))}, **self.shape(values))
+
+
+on_record = OnRecord
 
 
 @dataclass(frozen=True)
@@ -160,6 +188,26 @@ class Act:
     @property
     def label(self) -> str:
         return ACTION_LABELS[self.action]
+
+    @property
+    def form_fields(self) -> tuple[Field, ...]:
+        """The act's own fields and, on every act, its business time."""
+        return (*self.fields, OCCURRED_AT)
+
+    @property
+    def signed(self) -> bool:
+        """Its command takes a personal signature (验收, 销号, 处罚决定 …: ``signature`` of domain/commands)."""
+        command = getattr(self.build, "command", None)
+        return command is not None and any(f.name == "signature" for f in dataclass_fields(command))
+
+    def command(self, record: Mapping[str, Any] | None, values: dict[str, Any], signature: Any = None) -> Command:
+        """The act's command from the form's values: its business time (``occurred_at``) and, for a signed
+        act, the signature (a ``ServerHeldSigner``) set on the command built from the rest."""
+        rest = dict(values)
+        extra: dict[str, Any] = {"occurred_at": rest.pop(OCCURRED_AT.name, None)}
+        if signature is not None:
+            extra["signature"] = signature
+        return replace(self.build(record, rest), **extra)
 
     def url(self, record_id: UUID | str | None = None) -> str:
         return f"/ui/{self.on.key}/{record_id}/acts/{self.key}" if self.on else f"/ui/acts/{self.key}"

@@ -24,7 +24,7 @@ from api.commands import Headers, execute, outcome_response, run_command
 from api.deps import ServicesDep
 from api.identity import CurrentActor
 from api.schemas.records import OCCURRED_AT
-from api.signing import CONVENIENCE_NOTICE, CONVENIENCE_NOTICE_ZH
+from app.signing import CONVENIENCE_NOTICE, CONVENIENCE_NOTICE_ZH
 from domain.commands.signing_keys import EnrolKey, RevokeKey
 from domain.glossary import SignatureMeaning
 from domain.read_scope import ScopedReads

@@ -6,6 +6,10 @@ act's command and runs it through the one command pipeline (``services.pipeline`
 does): the version is the If-Match (someone else's change in between is refused, ``version_conflict``) and
 the key makes a double submit append once. A refusal is shown in place, what was typed kept; a success goes
 to the page of the record the command answered with.
+
+Every form has the act's business time (发生时间, ``web.forms.OCCURRED_AT``: the command's ``occurred_at``). A
+signed act's form offers, to a person with a server-held key, to sign with it (``app.signing``, as the API's
+``X-Sign-With: server-held``); unticked, the act is sent without a personal signature.
 """
 
 from __future__ import annotations
@@ -20,13 +24,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from app.pipeline import CommandContext, Outcome, fingerprint
+from app.signing import NO_KEY_ZH, has_server_held_key, server_held_signer
 from domain.access import check_role
 from domain.bounds import SHORT_TEXT
 from domain.commands.base import Command, RecordCommand
 from domain.commands.hazards import AttachEvidence
 from domain.errors import DomainError
 from domain.read_scope import ScopedReads, read_scope
-from web.forms import Act, FieldError, Upload, find_act
+from domain.signatures import ServerHeldSigner
+from web.forms import OCCURRED_AT, OCCURRED_AT_REFUSALS, SIGN_FIELD, SIGN_LABEL, Act, FieldError, Upload, find_act
 from web.render import render
 from web.routing import PageRoute
 from web.session import CsrfChecked, Page, PageContext
@@ -88,12 +94,15 @@ async def show(page: Page, records: str | None, record_id: str | None, key: str)
 async def submit(page: Page, records: str | None, record_id: str | None, key: str) -> Response:
     act, record = await _target(page, records, record_id, key)
     form = await page.request.form()
-    typed = {f.name: [v for v in form.getlist(f.name) if isinstance(v, str)] for f in act.fields}
+    typed = {f.name: [v for v in form.getlist(f.name) if isinstance(v, str)] for f in act.form_fields}
+    if act.signed:
+        typed[SIGN_FIELD] = ["1"] if _text(form, SIGN_FIELD) else []
     version, idempotency_key = _text(form, VERSION_FIELD), _key(form)
     try:
         values = _values(act, form)
+        signer = await _signer(page) if typed.get(SIGN_FIELD) else None
         upload = await _upload(values.pop(act.attach, None)) if act.attach else None
-        outcome = await _run(page, act.build(record, values), typed, version, idempotency_key)
+        outcome = await _run(page, act.command(record, values, signer), typed, version, idempotency_key)
         if upload is not None:
             await _attach(page, outcome, upload, idempotency_key)
     except (Refused, DomainError) as stop:
@@ -107,7 +116,7 @@ def _values(act: Act, form: FormData) -> dict[str, Any]:
     """The command's values from the form; what cannot be read is refused field by field."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for field in act.fields:
+    for field in act.form_fields:
         try:
             value = field.parse(form.getlist(field.name))
         except FieldError as exc:
@@ -120,6 +129,14 @@ def _values(act: Act, form: FormData) -> dict[str, Any]:
     if errors:
         raise Refused(422, "请更正下面标出的内容", errors)
     return values
+
+
+async def _signer(page: Page) -> ServerHeldSigner:
+    """The person's server-held key signing now (the API's ``X-Sign-With: server-held``)."""
+    signer = await run_in_threadpool(server_held_signer, page.services.server_held_keys, page.actor.user_id)
+    if signer is None:
+        raise Refused(409, NO_KEY_ZH, {SIGN_FIELD: NO_KEY_ZH})
+    return signer
 
 
 async def _upload(sent: UploadFile | None) -> Upload | None:
@@ -156,6 +173,8 @@ async def _execute(page: Page, command: Command, ctx: CommandContext) -> Outcome
 
 def _refusal(exc: DomainError) -> Refused:
     """The domain's refusal in its own Chinese words; the fields it names (``field``, ``fields``) marked too."""
+    if exc.kind in OCCURRED_AT_REFUSALS:  # the business time typed: said next to it
+        return Refused(STATUS[exc.kind], exc.message_zh, {OCCURRED_AT.name: exc.message_zh})
     named = exc.details.get("fields") or [exc.details.get("field")]
     hint = exc.details.get("reason_zh") or "请补充此项"
     return Refused(exc.kind.status, exc.message_zh, {str(name): hint for name in named if name})
@@ -187,9 +206,11 @@ async def _render(
     if any(f.kind == "enterprise" for f in act.fields):  # the enterprises this person may see
         scope = read_scope(page.actor, page.services.ledger.reference)
         enterprises = await run_in_threadpool(page.services.queries.enterprises, 500, 0, scope)
+    can_sign = act.signed and await run_in_threadpool(has_server_held_key, page.services.server_held_keys, page.actor.user_id)
     context = {
         "act": act, "record": record, "typed": typed, "version": version, "key": key, "message": message,
         "errors": errors or {}, "enterprises": enterprises, "VERSION_FIELD": VERSION_FIELD, "KEY_FIELD": KEY_FIELD,
+        "can_sign": can_sign, "SIGN_FIELD": SIGN_FIELD, "SIGN_LABEL": SIGN_LABEL,
         "record_title": act.on.title(record) if act.on and record else "",
         "back": act.on.page(record["id"]) if act.on and record else "/ui/hazards",
     }  # fmt: skip

@@ -217,6 +217,11 @@ def _listing(values: dict[str, Any]) -> dict[str, Any]:
     return {"listing": SupervisionListing(**values)}
 
 
+def _assessed(values: dict[str, Any]) -> dict[str, Any]:
+    """A verification with no assessor ticked: none (the command takes the list, not a default)."""
+    return {"assessed_by": [], **values}
+
+
 def _open_case(hazard: Mapping[str, Any] | None, values: dict[str, Any]) -> Command:
     assert hazard is not None
     return ec.OpenCase(enterprise_id=UUID(hazard["enterprise_id"]), cited_hazard_ids=[UUID(hazard["id"])], **values)
@@ -256,7 +261,7 @@ ACTS: tuple[Act, ...] = (
     ), attach="photo"),
     Act("completion", "complete_rectification", HAZARDS, HAZARDS, on_record(hc.CompleteRectification, "hazard_id"),
         (NOTE, PHOTO), attach="photo"),
-    Act("verification", "verify", HAZARDS, HAZARDS, on_record(hc.VerifyRectification, "hazard_id"), (
+    Act("verification", "verify", HAZARDS, HAZARDS, on_record(hc.VerifyRectification, "hazard_id", _assessed), (
         Field("passed", "验收结论", "verdict", required=True),
         Field("opinion", "验收意见", "textarea", required=True),
         Field("assessed_by", "评估验收方", "checks", choices=Assessor),

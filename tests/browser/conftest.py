@@ -116,7 +116,8 @@ def anonymous_page(browser: Any, live_server: str) -> Iterator[Callable[..., Any
     contexts: list[Any] = []
 
     def open_page(viewport: dict[str, int] = DESKTOP) -> Any:
-        context = browser.new_context(base_url=live_server, viewport=viewport, locale="zh-CN")
+        # the district's browsers: Chinese (date inputs yyyy/mm/dd) and Beijing time
+        context = browser.new_context(base_url=live_server, viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

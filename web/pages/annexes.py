@@ -5,7 +5,8 @@ Every read is the API's: ``app.reports.read_annex`` (the unit by ``domain.read_s
 default cut-off, the calendar's warnings) as ``GET /api/v1/reports/{annex}``; the files are
 ``app.reports.annex_file`` as ``GET /api/v1/reports/{annex}.xlsx|.csv`` (the API takes bearer tokens, not
 the pages' cookies, so the pages serve them too); a figure's records are ``services.annexes.lineage`` as
-``GET /api/v1/reports/{annex}/lineage``.
+``GET /api/v1/reports/{annex}/lineage``. The 总览's KPI figures open ``/ui/annexes/kpi/cell?key=…``: the same
+lineage (``GET /api/v1/reports/kpi/lineage``), each part of the rate (numerator, denominator) with its records.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from adapters.annex_files import cell_text
 from app.reports import AnnexRead, annex_file, read_annex, report_day, unit_name
 from domain.annex_forms import ANNEX1_TITLE, ANNEX2_TITLE, ANNEX3_TITLE
 from domain.errors import DomainError
-from domain.read_scope import report_units
-from domain.reporting_calendar import cut_offs
+from domain.glossary import Kpi
+from domain.read_scope import report_unit, report_units
+from domain.reporting_calendar import cut_offs, report_warnings
 from web.annex_layout import form
 from web.render import render
 from web.routing import PageRoute
@@ -33,6 +35,16 @@ router = APIRouter(route_class=PageRoute)
 Text = Annotated[str, Query(max_length=64)]
 TITLES = {"1": ANNEX1_TITLE, "2": ANNEX2_TITLE, "3": ANNEX3_TITLE}
 ROLL_UP = "全区汇总"  # the choice of no unit: the district's roll-up, filled in by the 区安委办
+KPI = "kpi"  # /ui/annexes/kpi/cell: a KPI's records (its lineage's "annex")
+KPI_SUFFIX = {Kpi.DYNAMIC_RECTIFICATION_RATE: "%", Kpi.MAJORS_PER_THOUSAND_DEPARTMENT_INSPECTIONS: "", Kpi.SELF_FOUND_RATE: "%"}
+# The parts of a KPI (projections.annex_reports.KPI_DEFINITIONS: numerator, then denominator), named as the forms do.
+KPI_PART_NAMES = {
+    "majors": "发现重大隐患",
+    "majors_rectified": "已完成治理的重大隐患",
+    "self_found": "企业自查发现的重大事故隐患",
+    "found_by_department_inspection": "部门检查发现的重大事故隐患",
+    "department_inspections": "部门执法检查次数",
+}
 
 
 def _annex(n: str) -> str:
@@ -113,10 +125,17 @@ async def annex_page(page: PageContext, n: str, unit: Text = "", as_of: Text = "
     return render(page.request, "annexes/form.html", context, actor=page.actor, area="annexes", title=f"附件{n}")
 
 
+def kpi_cell_url(key: str, as_of: str, unit: str = "") -> str:
+    """Where a KPI figure of the 总览 links to: the records behind it."""
+    return address(f"/ui/annexes/{KPI}/cell", key=key, unit=unit, as_of=as_of)
+
+
 @router.get("/annexes/{n}/cell")
 async def annex_cell(
     page: PageContext, n: str, key: Text, row: Text = "", figure: Text = "", unit: Text = "", as_of: Text = ""
 ) -> Response:
+    if n == KPI:
+        return await _kpi_cell(page, key, unit, as_of)
     annex = _annex(n)
     read = await _read(page, annex, unit, as_of)
     wanted = {k: v for k, v in (("key", key), ("row", row), ("figure", figure)) if v}
@@ -130,10 +149,36 @@ async def annex_cell(
     )
     context = {
         "n": n, "read": read, "shown": shown, "labels": labels, "lineage": lineage,
-        "back": address(f"/ui/annexes/{n}", unit=read.unit or "", as_of=read.day.isoformat()),
+        "back": address(f"/ui/annexes/{n}", unit=read.unit or "", as_of=read.day.isoformat()), "back_label": f"返回附件{n}",
+        "part_names": {},
     }  # fmt: skip
     title = f"附件{n}：{' · '.join(labels)}"
     return render(page.request, "annexes/cell.html", context, actor=page.actor, area="annexes", title=title)
+
+
+async def _kpi_cell(page: Page, key: str, unit: str, as_of: str) -> Response:
+    """A KPI's records: the unit and cut-off as the 总览's (``report_unit``: an enterprise is refused), the KPI as
+    ``GET /api/v1/kpis`` answers it, its parts as ``GET /api/v1/reports/kpi/lineage``."""
+    if key not in Kpi._value2member_map_:
+        raise DomainError("unknown_cell", annex=KPI, key=key)
+    kpi = Kpi(key)
+    unit_id = report_unit(page.actor, unit or None)
+    day = report_day(parse_day(as_of))
+    services = page.services
+
+    def read() -> tuple[dict[str, Any], dict[str, Any]]:
+        return services.annexes.kpis(unit_id, day, None), services.annexes.lineage(KPI, key, unit_id, day, None)
+
+    kpis, lineage = await run_in_threadpool(read)
+    parts = list(lineage["parts"])
+    roles = dict(zip(parts, ("分子", "分母"), strict=False))
+    names = {p: f"{KPI_PART_NAMES.get(p, p)}（{roles.get(p, '')}）" for p in parts}
+    summary = {"unit_name": kpis["unit_name"], "day": day, "warnings": report_warnings(services.ledger.reference, day)}
+    context = {
+        "n": KPI, "read": summary, "shown": f"{kpis[key]}{KPI_SUFFIX[kpi]}", "labels": [kpi.zh], "lineage": lineage,
+        "back": address("/ui/overview", as_of=day.isoformat()), "back_label": "返回总览", "part_names": names,
+    }  # fmt: skip
+    return render(page.request, "annexes/cell.html", context, actor=page.actor, area="overview", title=kpi.zh)
 
 
 def _find(read: AnnexRead, wanted: dict[str, str]) -> tuple[str, list[str]] | None:

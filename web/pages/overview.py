@@ -1,5 +1,6 @@
 """/ui/overview: 总览 — the city's three KPIs with their monthly trends (as of a cut-off), the hazards by
-state, sector and street, overdue and listed, and the units under warning; every count links to its list.
+state, sector and street, overdue and listed, and the units under warning; every count links to its list,
+and each KPI figure to the records behind it (``/ui/annexes/kpi/cell``).
 
 Reads are the API's: the KPIs ``services.annexes.kpis`` with ``report_unit`` (``GET /api/v1/kpis``), the
 warnings ``process_queries.warnings`` (``GET /api/v1/warnings``), and the counts ``services.queries.tally``
@@ -25,6 +26,7 @@ from domain.read_scope import read_scope, report_unit
 from domain.reporting_calendar import report_day
 from projections.hazard_queries import HazardFilter
 from projections.process_queries import AsOf, WarningFilter
+from web.pages.annexes import kpi_cell_url
 from web.pages.hazards import Filters
 from web.render import render
 from web.routing import PageRoute
@@ -101,6 +103,7 @@ def overview(services: Services, actor: Actor, as_of: date | None) -> dict[str, 
     return {
         "day": day, "unit_name": kpis["unit_name"], "kpis": _kpis(kpis), "counts": _counts(services, actor),
         "warned": _warned_units(services, actor, day), "link": _link,
+        "kpi_link": lambda key: kpi_cell_url(key, day.isoformat()),  # the records behind the figure
     }  # fmt: skip
 
 

@@ -5,6 +5,7 @@ reads the anomaly lists and the checkpoint page with the offline verification; e
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +102,40 @@ def test_the_auditor_reads_the_anomalies_and_the_checkpoint_with_the_offline_ver
     assert no_horizontal_scroll(page)
     assert axe(page) == []
     screenshot(page, f"audit-checkpoint-{size}")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_auditor_opens_a_person_and_a_hazards_chain_from_an_anomaly(page_as: Any, viewport: dict[str, int]) -> None:
+    page = page_as("demo-auditor", viewport)
+    size = f"{viewport['width']}x{viewport['height']}"
+    page.goto("/ui/audit")
+    person = page.locator("article.anomaly a[href^='/ui/audit/people/']").first
+    name = person.inner_text()
+    person.click()
+    page.wait_for_url(re.compile(r"/ui/audit/people/[^/?]+$"))
+    assert page.get_by_role("heading", level=1).inner_text().startswith("人员履职记录：")
+    assert name in page.get_by_role("heading", level=1).inner_text()
+    rows = page.locator("table.acts tbody tr")
+    counted = page.locator(".facts div", has_text="行为").locator("dd").inner_text()
+    assert rows.count() > 0 and counted == f"{rows.count()} 项"  # every act of theirs, one row each
+    who = rows.locator("td[data-label='人员']").all_inner_texts()
+    assert all(name in w for w in who)  # their acts, nobody else's
+    assert no_horizontal_scroll(page)
+    assert axe(page) == []
+    screenshot(page, f"audit-person-{size}")
+
+    chain = page.locator("table.acts a[href^='/ui/audit/hazards/']").first
+    hazard_id = chain.get_attribute("href").rsplit("/", 1)[1]
+    chain.click()
+    page.wait_for_url(f"**/ui/audit/hazards/{hazard_id}")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("责任链：")
+    acts = page.locator("table.acts tbody tr")
+    assert acts.count() > 0
+    records = acts.locator("td[data-label='记录']").all_inner_texts()
+    hazards = [r for r in records if r.startswith("隐患")]  # its inspections and cases are in the chain too
+    assert hazards and all(hazard_id in r for r in hazards)  # the hazard's own chain, no other hazard's
+    assert name in page.locator("main").inner_text()  # the person we came from is in it
+    assert page.get_by_role("link", name="隐患页面").get_attribute("href") == f"/ui/hazards/{hazard_id}"
+    assert no_horizontal_scroll(page)
+    assert axe(page) == []
+    screenshot(page, f"audit-chain-{size}")

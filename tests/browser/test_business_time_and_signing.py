@@ -57,6 +57,8 @@ def test_a_plan_entered_late_carries_the_time_it_was_made(page_as: Any, live_ser
     hazard_id = _reported_two_days_ago(live_server)
     made = (_beijing_now() - timedelta(days=1)).replace(hour=9, minute=30)  # yesterday 09:30, Beijing
     page = page_as("demo-staff", PHONE)
+    zone = "() => [navigator.language, Intl.DateTimeFormat().resolvedOptions().timeZone]"
+    assert page.evaluate(zone) == ["zh-CN", "Asia/Shanghai"]  # the district's browser (tests/browser/conftest.py)
     page.goto(f"/ui/hazards/{hazard_id}/acts/plan")
     when = page.get_by_label("发生时间")
     assert when.get_attribute("type") == "datetime-local"

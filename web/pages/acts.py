@@ -174,7 +174,7 @@ async def _execute(page: Page, command: Command, ctx: CommandContext) -> Outcome
 def _refusal(exc: DomainError) -> Refused:
     """The domain's refusal in its own Chinese words; the fields it names (``field``, ``fields``) marked too."""
     if exc.code in OCCURRED_AT_REFUSALS:  # the business time typed: said next to it
-        return Refused(STATUS[exc.kind], exc.message_zh, {OCCURRED_AT.name: exc.message_zh})
+        return Refused(exc.kind.status, exc.message_zh, {OCCURRED_AT.name: exc.message_zh})
     named = exc.details.get("fields") or [exc.details.get("field")]
     hint = exc.details.get("reason_zh") or "请补充此项"
     return Refused(exc.kind.status, exc.message_zh, {str(name): hint for name in named if name})

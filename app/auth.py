@@ -28,6 +28,7 @@ from adapters.accounts import API_KEY_PREFIX, Account, AccountStore, ApiKey
 from app.settings import Settings, SettingsError
 from domain.access import ROLE_ORG_KINDS
 from domain.actor import Actor
+from domain.bounds import check_parameter
 from domain.errors import DomainError
 from domain.glossary import OrgKind, Role
 from domain.identity import PERSON_ROLES, check_account_fields, check_binding, check_password, claimed_actor, throttle_seconds
@@ -287,6 +288,7 @@ class Authenticator:
 
     # log-in with a password
     def login(self, username: str, password: str, client_ip: str | None = None) -> TokenPair:
+        check_parameter("username", username)  # a NUL would reach the account table (PostgreSQL refuses it: a 500)
         now = self.now()
         account = self.store.user(username)
         if account is None:
@@ -336,6 +338,7 @@ class Authenticator:
 
     def refresh(self, token: str, client_ip: str | None = None) -> TokenPair:
         """A new pair for a refresh token, which is then spent; a spent one presented again revokes its family."""
+        check_parameter("refresh_token", token)
         now = self.now()
         found = self.store.use_refresh(token, now)
         if found is None:
@@ -359,6 +362,7 @@ class Authenticator:
         return pair
 
     def logout(self, token: str, client_ip: str | None = None) -> None:
+        check_parameter("refresh_token", token)
         now = self.now()
         found = self.store.use_refresh(token, now)
         if found is None:

@@ -203,3 +203,15 @@ def test_production_refuses_unauthenticated_requests_and_untrusted_headers(db_ur
             assert register(client, bearer(login(client, "ajb-wang")["access_token"])).status_code == 201
     finally:
         services.close()
+
+
+def test_a_control_character_in_a_user_name_or_a_refresh_token_is_refused_not_a_server_error(client: TestClient) -> None:
+    # PostgreSQL refuses a NUL in a text: before the check, log-in answered 500 on PostgreSQL
+    for path, form in (
+        ("/api/v1/auth/token", {"username": "a\x00b", "password": "x"}),
+        ("/api/v1/auth/refresh", {"refresh_token": "r\x00"}),
+        ("/api/v1/auth/logout", {"refresh_token": "r\x00"}),
+    ):
+        answer = client.post(path, data=form)
+        assert answer.status_code == 422, (path, answer.text)
+        assert answer.json()["code"] == "invalid_value"

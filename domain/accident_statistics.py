@@ -30,6 +30,7 @@ from domain.accident import GRADE_ORDER
 from domain.business_time import business_date
 from domain.figures import Period, rate, wan_yuan
 from domain.glossary import AccidentBreakdown, AccidentGrade, AccidentMeasure, AccidentPeriod, Comparison
+from domain.inputs import invalid
 from domain.reference_data import ReferenceData
 
 
@@ -178,6 +179,20 @@ class AccidentStatistics:
             "months": [{"month": m.period.start.strftime("%Y-%m"), **m.view()} for m in self.months],
             "breakdowns": {b.value: [r.view() for r in rows] for b, rows in self.breakdowns.items()},
         }
+
+
+def bulletin_day(month: str, today: date) -> date:
+    """The day a monthly bulletin of ``month`` (``2023-06``) is as of: the month's last day, or today
+    during the month itself; a month to come has no bulletin."""
+    try:
+        first = date.fromisoformat(f"{month}-01") if len(month) == 7 else None
+    except ValueError:
+        first = None
+    if first is None:
+        invalid("month", f"{month!r} is not a month YYYY-MM", f"{month} 不是有效的月份（YYYY-MM）")
+    if first > today:
+        invalid("month", f"{month} is still to come", f"{month} 尚未开始")
+    return min(today, date(first.year, first.month, calendar.monthrange(first.year, first.month)[1]))
 
 
 def month_of(as_of: date) -> Period:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from adapters.annex_files import NUMBER_HEADER, Cell, Sheet, form_date, to_xlsx
-from domain.accident_statistics import AccidentStatistics, Change, Compared, Totals
+from domain.accident_statistics import AccidentStatistics, Change, Compared, place_names
 from domain.business_time import CHINA_TZ
+from domain.figures import wan_yuan
 from domain.glossary import AccidentBreakdown, AccidentMeasure, AccidentPeriod, Comparison
 from domain.reference_data import ReferenceData
 
@@ -68,13 +69,12 @@ def _accident_list(sheet: Sheet, stats: AccidentStatistics, reference: Reference
     head = sheet.add([Cell(NUMBER_HEADER, "head"), *(Cell(h, "head", wrap=True) for h in LIST_HEADERS)])
     for n, a in enumerate(stats.accidents, 1):
         place = "，".join(x for x in (a.enterprise_name, a.location) if x)
-        sector = reference.sectors[a.sector].name if a.sector in reference.sectors else a.sector
-        street = reference.units[a.jurisdiction].name if a.jurisdiction in reference.units else a.jurisdiction
+        sector, street = place_names(reference, a)
         when = a.occurred_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
         sheet.add([
             Cell(n, "figure"), Cell(when, "body"), Cell(place, "body", wrap=True), Cell(sector, "body", wrap=True),
             Cell(street, "body"), Cell(a.grade.zh, "body"), _figure(a.deaths), _figure(a.injuries),
-            _figure(Totals(1, a.deaths, a.injuries, a.direct_loss_yuan).figure(M.DIRECT_LOSS)),
+            _figure(wan_yuan(a.direct_loss_yuan)),
             Cell(a.description, "body", wrap=True),
         ])  # fmt: skip
     if not stats.accidents:

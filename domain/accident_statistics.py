@@ -55,6 +55,13 @@ class AccidentRecord:
         return business_date(self.occurred_at)
 
 
+def place_names(reference: ReferenceData, record: AccidentRecord) -> tuple[str, str]:
+    """The record's sector row and street as named in the reference data (their ids once no longer there)."""
+    sector = reference.sectors.get(record.sector)
+    street = reference.units.get(record.jurisdiction)
+    return (sector.name if sector else record.sector), (street.name if street else record.jurisdiction)
+
+
 @dataclass(frozen=True)
 class Totals:
     count: int = 0

@@ -97,6 +97,7 @@ class Sheet:
     rows: list[list[Cell | None]] = field(default_factory=list)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row, col, last row, last col), 1-based
     table: tuple[int, int] = (0, 0)  # the bordered rows (first, last)
+    boxes: list[tuple[int, int]] = field(default_factory=list)  # more bordered rows: a sheet of several tables
     repeat: tuple[int, int] | None = None  # header rows printed on every page
     freeze: str | None = None
 
@@ -267,11 +268,11 @@ def to_xlsx(sheet: Sheet) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = sheet.title
-    first, last = sheet.table
+    bordered = [sheet.table, *sheet.boxes]
     for r, row in enumerate(sheet.rows, 1):
         for c, cell in enumerate(row, 1):
             target = ws.cell(row=r, column=c)
-            if first <= r <= last:
+            if any(first <= r <= last for first, last in bordered):
                 target.border = _BORDER
             if cell is None:
                 continue

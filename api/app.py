@@ -12,6 +12,7 @@ from api import contract, docs_ui, problems
 from api.body_limit import BodyLimit
 from api.deps import bounded_parameters
 from api.identity import credentials_checked
+from api.routes import accident_statistics as accident_routes  # 事故统计, the monthly accident bulletin
 from api.routes import accountability as accountability_routes  # accountability trail (谁检查、谁签名、谁负责)
 from api.routes import audit as audit_routes  # Merkle log: checkpoints, proofs
 from api.routes import auth as auth_routes  # log-in (OAuth2 password flow), security events
@@ -76,7 +77,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.services = services
     app.state.workers = workers  # health reports them
     problems.install(app)
-    for module in (health, reference, enterprises, inspections, hazards, reports):
+    # accident_routes before the annex files: /reports/accident-bulletin.xlsx is no /reports/{annex}.xlsx
+    for module in (health, reference, enterprises, inspections, hazards, reports, accident_routes):
         app.include_router(module.router, prefix="/api/v1")
     for router in (cases.router, cases.batches, registers.accidents, registers.risk_points, registers.problems, registers.units):
         app.include_router(router, prefix="/api/v1")

@@ -105,15 +105,19 @@ def download_headers(
     """The file's Chinese name (RFC 5987 ``filename*``) and an ASCII fallback. A file has no body to carry
     the report's warnings: each is a header ``X-Report-Warning: <code>; message_zh*=UTF-8''<percent-
     encoded>; message_en="<text>"`` (the JSON routes' ``warnings``), and the codes a ``Warning: 299``."""
-    chinese = file_name(annex, name, day, fmt)
     fallback = f"{annex}_{unit or DISTRICT}_{day.isoformat()}.{fmt}"
-    headers = [("Content-Disposition", f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(chinese, safe='')}")]
+    headers = [attachment(file_name(annex, name, day, fmt), fallback)]
     for w in warnings:
         english = w.message_en.replace("\\", "").replace('"', "'")
         zh = quote(w.message_zh, safe="")
         headers.append((WARNING_HEADER, f'{w.code.value}; message_zh*=UTF-8\'\'{zh}; message_en="{english}"'))
         headers.append(("Warning", f'299 hazard-ledger "{w.code.value}: {english}"'))
     return headers
+
+
+def attachment(chinese: str, fallback: str) -> tuple[str, str]:
+    """A download's ``Content-Disposition``: its Chinese name (RFC 5987 ``filename*``) and an ASCII fallback."""
+    return "Content-Disposition", f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(chinese, safe='')}"
 
 
 def calendar_view(services: Services, as_of: date, known_at: datetime | None, unit: str | None) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from domain.business_time import Clock, business_date
 from domain.ledger import Ledger
 from domain.reference_data import load_reference
 from domain.warning_rules import Proposal
+from projections.accident_queries import AccidentQueries  # accident statistics (事故统计)
 from projections.accountability import AccountabilityProjection  # accountability trail (谁检查、谁签名、谁负责)
 from projections.accountability_queries import AccountabilityQueries
 from projections.annex_reports import AnnexQueries
@@ -60,6 +61,7 @@ class Services:
     queries: HazardQueries
     annexes: AnnexQueries
     process_queries: ProcessQueries  # the derived facts: warning ladder, repeat offenders
+    accident_statistics: AccidentQueries  # 事故统计 and the monthly accident bulletin
     accountability_queries: AccountabilityQueries  # 谁检查、谁签名、谁负责
     reporting_queries: ReportingQueries  # the reporting calendar (报送日历): submissions as facts
     idempotency: IdempotencyStore
@@ -186,6 +188,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         queries=HazardQueries(engine, reference, read_models.records.tables, ledger.clock),
         annexes=AnnexQueries(engine, reference, read_models.records.tables),
         process_queries=process_queries,
+        accident_statistics=AccidentQueries(engine, reference, read_models.process_facts.tables, read_models.records.tables),
         accountability_queries=AccountabilityQueries(
             engine,
             reference,

@@ -1,5 +1,6 @@
 """`hazard-ledger report ANNEX`: one annex table written to a file, as XLSX (the printed form), CSV or JSON;
-`hazard-ledger report calendar`: who is late (报送日历: the reports due by a day, late or not sent).
+`hazard-ledger report calendar`: who is late (报送日历: the reports due by a day, late or not sent);
+`hazard-ledger report accidents` and `report bulletin`: accident statistics and the monthly bulletin (cli/accidents.py).
 
     hazard-ledger report annex2 --unit yjj --as-of 2023-12-22 --format xlsx --out 附件2.xlsx
     hazard-ledger report calendar --unit yjj --as-of 2023-06-30
@@ -18,6 +19,7 @@ import typer
 from pydantic_core import to_jsonable_python
 
 from adapters.annex_files import export, file_name
+from cli.accidents import accidents, bulletin
 from cli.common import DbOption, console, open_services
 from domain.business_time import business_date
 from domain.errors import DomainError
@@ -27,7 +29,11 @@ from domain.reporting_calendar import default_cut_off, report_warnings
 
 def report(
     annex: Annotated[
-        str, typer.Argument(help="annex1 (调度表), annex2 (统计表), annex3 (4个清单), or calendar (报送日历: who is late)")
+        str,
+        typer.Argument(
+            help="annex1 (调度表), annex2 (统计表), annex3 (4个清单), calendar (报送日历: who is late), "
+            "accidents (事故统计) or bulletin (本月事故情况通报, XLSX)"
+        ),
     ],
     unit: Annotated[str | None, typer.Option("--unit", help="reporting unit id (e.g. yjj); omit for the district")] = None,
     as_of: Annotated[
@@ -39,6 +45,7 @@ def report(
     fmt: Annotated[str, typer.Option("--format", help="xlsx, csv or json")] = "xlsx",
     out: Annotated[Path | None, typer.Option("--out", help="file to write; default: the form's file name")] = None,
     show_phones: Annotated[bool, typer.Option("--show-phones", help="annex3: print phone numbers unmasked")] = False,
+    month: Annotated[str | None, typer.Option("--month", help="bulletin: the month YYYY-MM")] = None,
     db: DbOption = None,
 ) -> None:
     """Write an annex table (附件1/2/3) to a file: XLSX as the printed form, CSV, or the JSON of the API;
@@ -49,14 +56,16 @@ def report(
     if annex == "calendar":
         calendar(unit, as_of, known_at, db)
         return
+    if annex == "accidents":
+        accidents(unit, _day(as_of), _known(known_at), db)
+        return
+    if annex == "bulletin":
+        bulletin(unit, month, out, db)
+        return
     if fmt not in ("xlsx", "csv", "json"):
         console.print(f"[red]未知的格式 / unknown format:[/red] {fmt} (xlsx, csv, json)")
         raise typer.Exit(2)
-    try:
-        day = date.fromisoformat(as_of) if as_of else default_cut_off(business_date(datetime.now(UTC)))
-    except ValueError as exc:
-        console.print(f"[red]无效的日期或时间 / invalid date or time:[/red] {exc}")
-        raise typer.Exit(2) from None
+    day = _day(as_of) or default_cut_off(business_date(datetime.now(UTC)))
     known = _known(known_at)
     services = open_services(db)
     for w in report_warnings(services.ledger.reference, day):
@@ -81,6 +90,14 @@ def report(
     console.print(f"{target} ({len(body)} bytes)")
 
 
+def _day(as_of: str | None) -> date | None:
+    try:
+        return date.fromisoformat(as_of) if as_of else None
+    except ValueError as exc:
+        console.print(f"[red]无效的日期或时间 / invalid date or time:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
 def _known(known_at: str | None) -> datetime | None:
     try:
         known = datetime.fromisoformat(known_at) if known_at else None
@@ -97,11 +114,7 @@ def calendar(unit: str | None, as_of: str | None, known_at: str | None, db: str 
 
     from app.reports import calendar_view
 
-    try:
-        day = date.fromisoformat(as_of) if as_of else business_date(datetime.now(UTC))
-    except ValueError as exc:
-        console.print(f"[red]无效的日期或时间 / invalid date or time:[/red] {exc}")
-        raise typer.Exit(2) from None
+    day = _day(as_of) or business_date(datetime.now(UTC))
     known = _known(known_at)
     services = open_services(db)
     try:

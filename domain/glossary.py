@@ -321,6 +321,41 @@ class Kpi(Labelled):
 # end my work
 
 
+# accident statistics
+class AccidentMeasure(Labelled):
+    """What accident statistics count (事故统计): per period, sector, street and grade."""
+
+    COUNT = "count"
+    DEATHS = "deaths"
+    INJURIES = "injuries"
+    DIRECT_LOSS = "direct_loss_wan"
+
+
+class AccidentPeriod(Labelled):
+    """The periods of accident statistics, each compared with the same period a year earlier."""
+
+    MONTH = "month"
+    YEAR_TO_DATE = "year_to_date"
+
+
+class Comparison(Labelled):
+    """同比 (with the same period last year) and 环比 (with the previous month)."""
+
+    YEAR_ON_YEAR = "year_on_year"
+    MONTH_ON_MONTH = "month_on_month"
+
+
+class AccidentBreakdown(Labelled):
+    """The breakdowns of accident statistics."""
+
+    SECTOR = "sector"
+    STREET = "street"
+    GRADE = "grade"
+
+
+# end accident statistics
+
+
 # The warnings' messages ({day}, {start}, {end}, {annex}, {cut_offs}: filled in by domain/reporting_calendar.py).
 REPORT_WARNING_MESSAGES: dict[ReportWarning, tuple[str, str]] = {
     ReportWarning.OUTSIDE_CAMPAIGN: (
@@ -490,6 +525,19 @@ _ZH_PAIRS: list[tuple[StrEnum, str]] = [
     (Kpi.MAJORS_PER_THOUSAND_DEPARTMENT_INSPECTIONS, "部门每千次检查发现重大事故隐患数"),
     (Kpi.SELF_FOUND_RATE, "企业自查发现重大事故隐患率"),
     # end my work
+    # accident statistics
+    (AccidentMeasure.COUNT, "起数"),
+    (AccidentMeasure.DEATHS, "死亡人数"),
+    (AccidentMeasure.INJURIES, "受伤人数"),
+    (AccidentMeasure.DIRECT_LOSS, "直接经济损失（万元）"),
+    (AccidentPeriod.MONTH, "本月"),
+    (AccidentPeriod.YEAR_TO_DATE, "本年累计"),
+    (Comparison.YEAR_ON_YEAR, "同比"),
+    (Comparison.MONTH_ON_MONTH, "环比"),
+    (AccidentBreakdown.SECTOR, "行业领域"),
+    (AccidentBreakdown.STREET, "街道"),
+    (AccidentBreakdown.GRADE, "事故等级"),
+    # end accident statistics
 ]
 _ZH: dict[tuple[type, str], str] = {(type(member), member.value): label for member, label in _ZH_PAIRS}
 

@@ -7,6 +7,7 @@ like every projection — a batch's rows and the position commit in one transact
 - ``hazards``    grade, sector/territory (→ the units it counts for), current state and deadline, and
                  its steps (``projections/hazard_steps.py``) for the fold as of any time;
 - ``accidents``  grade, deaths, liability (reported / concluded), every listing level, when, recorded;
+                 and what accident statistics read (injuries, direct loss, enterprise, place, what happened);
 - ``cases``      opened and closed (business and recording times), the penalty decisions against the
                  enterprise (both times), every penalty decision (for rules 1 and 2), the opening
                  department, whether it cites an accident; ``citations`` one row per (case, cited hazard);
@@ -24,7 +25,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Connection, Date, DateTime, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.accident import Accident
@@ -91,6 +106,11 @@ class ProcessFactsProjection:
                 Column("listed_district", Boolean, nullable=False),
                 Column("listed_city", Boolean, nullable=False),
                 Column("listed_province", Boolean, nullable=False),
+                Column("injuries", Integer, nullable=False),
+                Column("direct_loss_yuan", BigInteger, nullable=False),
+                Column("enterprise_id", String(36), nullable=True),
+                Column("location", Text, nullable=False),
+                Column("description", Text, nullable=False),
                 at("happened_occ", index=True),
                 at("reported_rec"),
                 Column("version", Integer, nullable=False),
@@ -210,6 +230,11 @@ def _accident(row: Row | None, e: Any) -> Row:
             "listed_district": False,
             "listed_city": False,
             "listed_province": False,
+            "injuries": e.injuries,
+            "direct_loss_yuan": e.direct_loss_yuan,
+            "enterprise_id": str(e.enterprise_id) if e.enterprise_id else None,
+            "location": e.location,
+            "description": e.description,
             "happened_occ": utc(e.occurred_at),
             "reported_rec": utc(e.timestamp),
         }

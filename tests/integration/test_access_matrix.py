@@ -87,6 +87,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/problems/{problem_id}"): "hh hh oh hh oo oo oo hh uu",
     ("GET", "/publication-batches/{batch_id}"): "oh oh oh oh oo oo oo hh uu",
     ("GET", "/reference"): "oo oo oo oo oo oo oo oo oo",
+    ("GET", "/reports/accident-bulletin.xlsx"): "dd dd od od oo oo oo dd uu",
     ("GET", "/reports/annex1"): "dd dd od od oo oo oo dd uu",
     ("GET", "/reports/annex2"): "dd dd od od oo oo oo dd uu",
     ("GET", "/reports/annex3"): "dd dd od od oo oo oo dd uu",
@@ -97,6 +98,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/reports/{annex}/lineage"): "dd dd od od oo oo oo dd uu",
     ("GET", "/reports/{annex}/submissions"): "dd dd od fd fo oo oo dd uu",
     ("GET", "/risk-points/{risk_point_id}"): "oh oh oh oh oo oo oo hh uu",
+    ("GET", "/statistics/accidents"): "dd dd od od oo oo oo dd uu",
     ("GET", "/security-events"): "dd dd dd dd dd dd oo oo uu",  # auditors and the administrator (domain/identity.py SECURITY_READERS)
     ("GET", "/signing-payload"): "oh oh oh oh oo oo oo hh uu",  # admin h: the record is outside what the administrator reads
     ("GET", "/units/{unit_id}/flags"): "hh hh oh oh oo oo oo hh uu",
@@ -475,6 +477,8 @@ TARGETS: dict[tuple[str, str], T] = {
     ("GET", "/reports/annex3"): lambda c: Call("/reports/annex3", params={"unit": c.unit}),
     ("GET", "/reports/calendar"): lambda c: Call("/reports/calendar", params={"unit": c.unit}),
     ("GET", "/kpis"): lambda c: Call("/kpis", params={"unit": c.unit}),
+    ("GET", "/statistics/accidents"): lambda c: Call("/statistics/accidents", params={"unit": c.unit}),
+    ("GET", "/reports/accident-bulletin.xlsx"): lambda c: Call("/reports/accident-bulletin.xlsx", params={"unit": c.unit, "month": "2023-06"}),
     ("GET", "/reports/{annex}/lineage"): lambda c: Call("/reports/annex2/lineage", params={"unit": c.unit, "key": "majors_rectified"}),
     ("POST", "/cases"): lambda c: Call("/cases", {"enterprise_id": c.firm, "case_number": f"呈应急立〔2023〕{next(c.d.serial)}号",
                                                  "legal_basis": "《安全生产法》第一百零二条"}),

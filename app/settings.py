@@ -21,6 +21,9 @@ RULE_VARIABLES = {
     # accountability
     "HAZARD_RECURRENCE_WINDOW_DAYS": "recurrence_window_days",
     "HAZARD_PENALISED_OPEN_DAYS": "penalised_open_days",
+    # extension on request
+    "HAZARD_EXTENSION_MAX_COUNT": "extension_max_count",
+    "HAZARD_EXTENSION_MAX_DAYS": "extension_max_days",
 }
 DEFAULT_DB_URL = "sqlite:///var/hazard.db"
 

@@ -28,6 +28,10 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "list_for_supervision": _REG,
     "lift_supervision": _REG,
     "extend_deadline": _REG,
+    # 申请延期: the enterprise asks; whoever may extend (the supervising unit, within scope) decides
+    "request_extension": _ENT,
+    "approve_extension": _REG,
+    "refuse_extension": _REG,
     "record_deadline_miss": frozenset({Role.COMMITTEE_OFFICE}),
     "complete_rectification": _ENT,
     # verification: never by the enterprise whose work is verified (Hazard.verify also refuses anyone of

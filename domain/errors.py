@@ -93,6 +93,23 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "deadline_in_past": ErrorSpec(
         _C, "新的整改期限 {new_deadline} 早于今天 {today}", "New deadline {new_deadline} is before today {today}"
     ),
+    # extension on request (申请延期, domain/hazard_extension.py)
+    "extension_request_open": ErrorSpec(
+        _C,
+        "已有一项延期申请（{requested_at} 提出）待审批，审批后才能再次申请",
+        "An extension request (made {requested_at}) is awaiting a decision; decide it before another",
+    ),
+    "no_extension_request": ErrorSpec(_C, "没有待审批的延期申请", "There is no extension request awaiting a decision"),
+    "extension_limit_reached": ErrorSpec(
+        _C,
+        "该隐患整改期限已延期 {count} 次，达到本区规定的上限（{limit} 次）",
+        "The deadline was already extended {count} times: the district allows {limit}",
+    ),
+    "extension_too_long": ErrorSpec(
+        _C,
+        "延期至 {new_deadline} 比现整改期限 {deadline} 延长 {days} 天，超过本区规定的上限（{limit} 天）",
+        "Extending to {new_deadline} adds {days} days to the deadline in force ({deadline}): the district allows {limit}",
+    ),
     "deadline_not_passed": ErrorSpec(_C, "整改期限 {deadline} 尚未届满", "The deadline {deadline} has not passed yet"),
     "verifier_is_claimer": ErrorSpec(
         _C, "验收人不能是整改完成的申报人", "The verifier cannot be the person who claimed completion"

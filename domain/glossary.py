@@ -295,6 +295,14 @@ class ReportWarning(Labelled):
     NOT_A_CUT_OFF = "not_a_cut_off"
 
 
+class ExtensionDecision(Labelled):
+    """An enterprise's request to extend its rectification deadline (申请延期), as the supervising unit decided it."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
 # my work
 class Duty(Labelled):
     """A kind of work waiting for a person on 我的工作 (domain/my_work.py: whose it is)."""
@@ -538,6 +546,9 @@ _ZH_PAIRS: list[tuple[StrEnum, str]] = [
     (AccidentBreakdown.STREET, "街道"),
     (AccidentBreakdown.GRADE, "事故等级"),
     # end accident statistics
+    (ExtensionDecision.PENDING, "待审批"),
+    (ExtensionDecision.APPROVED, "批准延期"),
+    (ExtensionDecision.REFUSED, "不予延期"),
 ]
 _ZH: dict[tuple[type, str], str] = {(type(member), member.value): label for member, label in _ZH_PAIRS}
 
@@ -556,6 +567,9 @@ EVENT_LABELS: dict[str, str] = {
     "ListedForSupervision": "挂牌督办",
     "SupervisionLifted": "摘牌",
     "DeadlineExtended": "整改延期",
+    "ExtensionRequested": "申请延期",
+    "ExtensionApproved": "批准延期",
+    "ExtensionRefused": "不予延期",
     "DeadlineMissed": "逾期未整改（旧版系统标记，现由业务时间推导）",
     "DeadlineMissRecorded": "登记（更正）逾期情况",
     "RectificationCompleted": "整改完成（企业申报）",
@@ -633,6 +647,9 @@ ACTION_LABELS: dict[str, str] = {
     "list_for_supervision": "挂牌督办",
     "lift_supervision": "摘牌",
     "extend_deadline": "延期",
+    "request_extension": "申请延期",
+    "approve_extension": "批准延期",
+    "refuse_extension": "不予延期",
     "record_deadline_miss": "登记（更正）逾期情况",
     "complete_rectification": "申报整改完成",
     "verify": "验收",

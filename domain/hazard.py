@@ -31,13 +31,16 @@ from domain.glossary import (
     ACTION_LABELS,
     FIVE_ELEMENTS_ZH,
     Assessor,
+    ExtensionDecision,
     Grade,
     HazardSource,
     HazardState,
     Role,
 )
-from domain.hazard_timeline import HazardStatus, Step, StepKind, status, step_of
+from domain.hazard_extension import DECIDE_EXTENSION, ExtensionRequest, check_limits
+from domain.hazard_timeline import SETS_DEADLINE, HazardStatus, Step, StepKind, status, step_of
 from domain.inputs import invalid, term
+from domain.reference_data import LedgerRules
 from domain.signatures import PersonalSignature, upcast_unsigned_with_attachments_v1_v2
 from domain.values import RectificationPlan, SupervisionListing
 
@@ -51,6 +54,10 @@ ALLOWED_FROM: dict[str, frozenset[HazardState]] = {
     "list_for_supervision": frozenset({S.REPORTED, S.RECTIFYING, S.PENDING_VERIFICATION}),
     "lift_supervision": frozenset({S.VERIFIED}),
     "extend_deadline": frozenset({S.RECTIFYING}),
+    # an extension on request (domain/hazard_extension.py): asked and decided while rectifying
+    "request_extension": frozenset({S.RECTIFYING}),
+    "approve_extension": frozenset({S.RECTIFYING}),
+    "refuse_extension": frozenset({S.RECTIFYING}),
     "record_deadline_miss": frozenset({S.RECTIFYING, S.PENDING_VERIFICATION, S.VERIFIED, S.CLOSED}),
     "complete_rectification": frozenset({S.RECTIFYING}),
     "verify": frozenset({S.PENDING_VERIFICATION}),
@@ -65,7 +72,15 @@ def allowed_in(action: str, state: HazardState) -> bool:
     return action not in ALLOWED_FROM or state in ALLOWED_FROM[action]
 
 
-_SETS_DEADLINE = (StepKind.PLAN_FILED, StepKind.DEADLINE_EXTENDED)
+def offered(action: str, state: HazardState, extension_requested: bool) -> bool:
+    """Whether the pages offer ``action`` on a hazard in ``state`` (``extension_requested``: a request is
+    open): ``allowed_in``, and a request only while none is open, a decision only while one is."""
+    if action == "request_extension" and extension_requested:
+        return False
+    if action in DECIDE_EXTENSION and not extension_requested:
+        return False
+    return allowed_in(action, state)
+
 # Actions whose precondition is a passed verification: refused with `hazard_not_verified`.
 _NEED_VERIFIED = {"lift_supervision", "close"}
 # Roles that may sign the verification of a major hazard (inspector, 属地 officer or expert).
@@ -127,6 +142,7 @@ class Hazard(LedgerAggregate):
         self.claimed_by: Actor | None = None
         self.verified_by: Actor | None = None
         self.evidence: list[str] = []
+        self.extension_requests: list[ExtensionRequest] = []  # 申请延期, oldest first
 
     # ----- factory -------------------------------------------------------------------------
 
@@ -193,7 +209,17 @@ class Hazard(LedgerAggregate):
     @property
     def deadlines(self) -> set[date]:
         """Every deadline the hazard had (its plan's, its extensions'), from its steps."""
-        return {s.deadline for s in self.steps if s.kind in _SETS_DEADLINE and s.deadline is not None}
+        return {s.deadline for s in self.steps if s.kind in SETS_DEADLINE and s.deadline is not None}
+
+    @property
+    def extensions(self) -> int:
+        """How many times the deadline was extended: recorded paper decisions and approved requests."""
+        return sum(1 for s in self.steps if s.kind is StepKind.DEADLINE_EXTENDED)
+
+    @property
+    def open_extension_request(self) -> ExtensionRequest | None:
+        last = self.extension_requests[-1] if self.extension_requests else None
+        return last if last is not None and last.open else None
 
     def status_at(self, moment: datetime) -> HazardStatus:
         """The hazard as of business time ``moment`` (its acts up to then; derived facts included)."""
@@ -347,6 +373,91 @@ class Hazard(LedgerAggregate):
             approver=approver.strip(),
         )
 
+    def request_extension(
+        self, actor: Actor, occurred_at: datetime, reason: str, requested_deadline: date, rules: LedgerRules
+    ) -> None:
+        """申请延期: the enterprise asks for ``requested_deadline``, dated by its business time."""
+        self.check_can("request_extension", occurred_at)
+        open_request = self.open_extension_request
+        if open_request is not None:
+            raise DomainError("extension_request_open", requested_at=business_date(open_request.requested_at).isoformat())
+        if not reason.strip():
+            invalid("reason", "required", "必填")
+        deadline = self._extendable(occurred_at, requested_deadline, "requested_deadline")
+        check_limits(rules, self.extensions, deadline, requested_deadline)
+        self._extension_requested(
+            actor=actor,
+            occurred_at=occurred_at,
+            request_number=len(self.extension_requests) + 1,
+            reason=reason.strip(),
+            requested_deadline=requested_deadline,
+            deadline=deadline,
+        )
+
+    def approve_extension(
+        self, actor: Actor, occurred_at: datetime, opinion: str, new_deadline: date, rules: LedgerRules
+    ) -> None:
+        """批准延期: the open request, to ``new_deadline`` (at most the date asked), which is in force from now."""
+        self.check_can("approve_extension", occurred_at)
+        request = self._open_request(opinion)
+        deadline = self._extendable(occurred_at, new_deadline, "new_deadline")
+        if new_deadline > request.requested_deadline:
+            invalid(
+                "new_deadline",
+                f"after the date requested ({request.requested_deadline.isoformat()})",
+                f"晚于申请的期限（{request.requested_deadline.isoformat()}）",
+            )
+        check_limits(rules, self.extensions, deadline, new_deadline)
+        self._extension_approved(
+            actor=actor,
+            occurred_at=occurred_at,
+            request_number=request.number,
+            request_date=business_date(request.requested_at),
+            reason=request.reason,
+            requested_deadline=request.requested_deadline,
+            previous_deadline=deadline,
+            new_deadline=new_deadline,
+            opinion=opinion.strip(),
+        )
+
+    def refuse_extension(self, actor: Actor, occurred_at: datetime, opinion: str) -> None:
+        """不予延期: the open request is refused; the deadline in force stays."""
+        self.check_can("refuse_extension", occurred_at)
+        request = self._open_request(opinion)
+        self._extension_refused(
+            actor=actor,
+            occurred_at=occurred_at,
+            request_number=request.number,
+            request_date=business_date(request.requested_at),
+            reason=request.reason,
+            requested_deadline=request.requested_deadline,
+            deadline=self.deadline,
+            opinion=opinion.strip(),
+        )
+
+    def _open_request(self, opinion: str) -> ExtensionRequest:
+        request = self.open_extension_request
+        if request is None:
+            raise DomainError("no_extension_request")
+        if not opinion.strip():
+            invalid("opinion", "the decision states its opinion (审批意见)", "须填写审批意见")
+        return request
+
+    def _extendable(self, occurred_at: datetime, new_deadline: date, field: str) -> date:
+        """The deadline in force, which ``new_deadline`` must extend: later than it, and not before today."""
+        if self.deadline is None:
+            raise DomainError("no_deadline")
+        if new_deadline <= self.deadline:
+            invalid(
+                field,
+                f"not after the deadline in force ({self.deadline.isoformat()})",
+                f"不晚于现整改期限（{self.deadline.isoformat()}）",
+            )
+        today = business_date(occurred_at)
+        if new_deadline < today:
+            raise DomainError("deadline_in_past", new_deadline=new_deadline.isoformat(), today=today.isoformat())
+        return self.deadline
+
     def record_deadline_miss(self, actor: Actor, occurred_at: datetime, deadline: date, missed: bool, reason: str) -> None:
         """A 区安委办 clerk states, from paper records, that the deadline ``deadline`` was missed (or was
         not): it decides for that deadline over what the acts' dates derive (``hazard_timeline``)."""
@@ -484,6 +595,53 @@ class Hazard(LedgerAggregate):
         approver: str,
     ) -> None:
         self.deadline = new_deadline
+
+    # 申请延期 and its decision. A decision carries the request it decides (number, date, reasons, date asked)
+    # and the deadlines, so the 延期审批意见书 can be issued from the decision event alone.
+    @event("ExtensionRequested")
+    def _extension_requested(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        request_number: int,
+        reason: str,
+        requested_deadline: date,
+        deadline: date,
+    ) -> None:
+        self.extension_requests.append(ExtensionRequest(request_number, occurred_at, actor, reason, requested_deadline))
+
+    @event("ExtensionApproved")
+    def _extension_approved(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        request_number: int,
+        request_date: date,
+        reason: str,
+        requested_deadline: date,
+        previous_deadline: date,
+        new_deadline: date,
+        opinion: str,
+    ) -> None:
+        self.deadline = new_deadline
+        self._decided(ExtensionDecision.APPROVED, occurred_at, actor, opinion, new_deadline)
+
+    @event("ExtensionRefused")
+    def _extension_refused(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        request_number: int,
+        request_date: date,
+        reason: str,
+        requested_deadline: date,
+        deadline: date,
+        opinion: str,
+    ) -> None:
+        self._decided(ExtensionDecision.REFUSED, occurred_at, actor, opinion, None)
+
+    def _decided(self, decision: ExtensionDecision, at: datetime, by: Actor, opinion: str, new_deadline: date | None) -> None:
+        self.extension_requests[-1] = self.extension_requests[-1].decided(decision, at, by, opinion, new_deadline)
 
     # Written by earlier versions: by their deadline watcher (a derived fact, recomputed now and never
     # blocking a person's act) or by a 区安委办 clerk (a statement, read as DeadlineMissRecorded missed).

@@ -46,6 +46,7 @@ STEP_OF_EVENT: dict[str, StepKind] = {
     "HazardReportedToRegulator": StepKind.REPORTED_TO_REGULATOR,
     "RectificationPlanFiled": StepKind.PLAN_FILED,
     "DeadlineExtended": StepKind.DEADLINE_EXTENDED,
+    "ExtensionApproved": StepKind.DEADLINE_EXTENDED,  # an approved request moves the deadline exactly as a paper decision
     "RectificationCompleted": StepKind.COMPLETED,
     "VerificationFailed": StepKind.VERIFICATION_FAILED,
     "VerificationPassed": StepKind.VERIFIED,
@@ -63,6 +64,9 @@ _STATE_AFTER: dict[StepKind, HazardState] = {
     StepKind.VOIDED: HazardState.VOIDED,
 }
 _RECTIFIED = (StepKind.VERIFIED, StepKind.CLOSED, StepKind.VOIDED)
+# Steps that put a deadline in force: the plan's, and every extension (a recorded paper decision or an
+# approved request, both DEADLINE_EXTENDED).
+SETS_DEADLINE = (StepKind.PLAN_FILED, StepKind.DEADLINE_EXTENDED)
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,10 @@ class LedgerRules:
     # many days after the decision is an optional local policy (0: none, as the plan says).
     penalised_open_days: int = 0
     # end accountability
+    # extension on request (申请延期, domain/hazard_extension.py): how many times a hazard's deadline may be
+    # extended (approved requests and recorded paper decisions alike), and by how many days at most each time.
+    extension_max_count: int = 1
+    extension_max_days: int = 30
     # personal signatures: every signed act must carry one (HAZARD_REQUIRE_SIGNATURES; 0 or 1)
     require_signatures: bool = False
 

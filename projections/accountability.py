@@ -52,6 +52,9 @@ ACTS: dict[str, tuple[str, str]] = {
     "ListedForSupervision": ("listed", "挂牌督办"),
     "SupervisionLifted": ("lifted", "摘牌"),
     "DeadlineExtended": ("extended_deadline", "批准延期"),
+    "ExtensionRequested": ("requested_extension", "申请延期"),
+    "ExtensionApproved": ("approved_extension", "批准延期申请"),
+    "ExtensionRefused": ("refused_extension", "不予延期"),
     "DeadlineMissed": ("marked_overdue", "标记逾期"),  # legacy events (a watcher's or a clerk's)
     "DeadlineMissRecorded": ("recorded_deadline_miss", "登记（更正）逾期情况"),  # a 区安委办 clerk's statement
     "RectificationCompleted": ("claimed_completion", "申报整改完成"),
@@ -76,7 +79,7 @@ _DETAILS = (
     "target", "person_name", "enterprise_fine_yuan", "principal_fine_yuan", "principal_name", "measures", "decided_by",
     "grade", "criterion", "note", "reason", "approver", "new_deadline", "deadline", "regulator", "case_number",
     "cited_hazard_ids", "accident_ids", "inspection_ids", "summary", "kind", "method", "scope", "existed_since",
-    "missed",
+    "missed", "requested_deadline", "request_number",
 )  # fmt: skip
 
 _RECORD_KINDS = {

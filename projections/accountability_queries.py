@@ -33,7 +33,8 @@ KINDS = tuple(rules.ANOMALY_LABELS)
 # Acts the anomaly lists cite as evidence (the actor's row of each such event).
 _EVIDENCE_TYPES = (
     "InspectionConducted", "FindingRecorded", "InspectionSigned", "HazardReported", "RectificationPlanFiled",
-    "DeadlineExtended", "DeadlineMissed", "DeadlineMissRecorded", "VerificationPassed", "CaseOpened", "PenaltyDecided",
+    "DeadlineExtended", "ExtensionApproved",
+    "DeadlineMissed", "DeadlineMissRecorded", "VerificationPassed", "CaseOpened", "PenaltyDecided",
     "DualPenaltyImposed", "AccidentReported",
 )  # fmt: skip
 _ROLES = {r.value for r in Role}
@@ -450,7 +451,7 @@ class _Facts:
                                 "role_zh": "整改责任人", "organisation_id": row["enterprise_id"], "organisation_name": None,
                                 "act": "named_responsible", "signature": None})  # fmt: skip
             deadline = hazard.deadline
-            extension = self._last(hazard.id, "DeadlineExtended")
+            extension = self._last(hazard.id, "DeadlineExtended", "ExtensionApproved")
             statement = self._statement(hazard.id, deadline)
             entries.append({
                 "kind": rules.OVERDUE, "hazard": self._hazard(hazard.id), "deadline": plain(deadline),

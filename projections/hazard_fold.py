@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_
 
 from domain.glossary import HazardState
 from domain.hazard import Hazard
-from domain.hazard_timeline import StepKind, step_of
+from domain.hazard_timeline import SETS_DEADLINE, StepKind, step_of
 
 # The state a hazard is in after each event that moves it (DESIGN §3.1).
 STATE_AFTER = {
@@ -42,14 +42,13 @@ def fold_hazard(row: dict[str, Any], e: Any) -> None:
     state = STATE_AFTER.get(type(e))
     if state is not None:
         row["state"] = state.value
-    if isinstance(e, Hazard.RectificationPlanFiled):
-        row.update(deadline=e.plan.deadline, miss_stated=None)
-    elif isinstance(e, Hazard.DeadlineExtended):
-        row.update(deadline=e.new_deadline, miss_stated=None)
-    else:
-        step = step_of(e)
-        if step is not None and step.kind is StepKind.MISS_RECORDED and step.deadline == row.get("deadline"):
-            row["miss_stated"] = step.missed
+    step = step_of(e)
+    if step is None:
+        return
+    if step.kind in SETS_DEADLINE:  # the plan, a recorded extension, an approved request
+        row.update(deadline=step.deadline, miss_stated=None)
+    elif step.kind is StepKind.MISS_RECORDED and step.deadline == row.get("deadline"):
+        row["miss_stated"] = step.missed
 
 
 def overdue_condition(columns: Any, today: date) -> Any:

@@ -33,7 +33,7 @@ from domain.glossary import (
     Stoppage,
     SupervisionLevel,
 )
-from domain.hazard import allowed_in
+from domain.hazard import offered
 from domain.read_scope import ScopedReads
 from domain.values import RectificationPlan, SupervisionListing
 
@@ -146,7 +146,10 @@ class RecordKind:
 
 
 HAZARDS = RecordKind(
-    "hazards", ScopedReads.hazard, lambda h: str(h["description"]), lambda action, h: allowed_in(action, HazardState(h["state"]))
+    "hazards",
+    ScopedReads.hazard,
+    lambda h: str(h["description"]),
+    lambda action, h: offered(action, HazardState(h["state"]), h["extension_request"] is not None),
 )
 CASES = RecordKind("cases", ScopedReads.case, lambda c: str(c["case_number"]))
 RECORD_KINDS = {kind.key: kind for kind in (HAZARDS, CASES)}
@@ -285,6 +288,17 @@ ACTS: tuple[Act, ...] = (
         Field("new_deadline", "新的整改期限", "date", required=True),
         Field("approver", "批准人", required=True),
     )),
+    Act("extension-request", "request_extension", HAZARDS, HAZARDS, on_record(hc.RequestExtension, "hazard_id"), (
+        Field("reason", "延期理由", "textarea", required=True),
+        Field("requested_deadline", "申请延期至", "date", required=True),
+    )),
+    Act("extension-approval", "approve_extension", HAZARDS, HAZARDS, on_record(hc.ApproveExtension, "hazard_id"), (
+        Field("opinion", "审批意见", "textarea", required=True),
+        Field("new_deadline", "批准的整改期限", "date", required=True, hint="不晚于企业申请的期限"),
+    )),
+    Act("extension-refusal", "refuse_extension", HAZARDS, HAZARDS, on_record(hc.RefuseExtension, "hazard_id"), (
+        Field("opinion", "审批意见", "textarea", required=True),
+    )),
     Act("closure", "close", HAZARDS, HAZARDS, on_record(hc.CloseHazard, "hazard_id"), (NOTE,)),
     Act("void", "void", HAZARDS, HAZARDS, on_record(hc.VoidHazard, "hazard_id"), (
         Field("reason", "作废理由", "textarea", required=True),
@@ -349,7 +363,7 @@ def done_label(key: str | None) -> str | None:
 def acts_for(actor: Actor | None, record_kind: str | None, record: Mapping[str, Any] | None = None) -> list[Act]:
     """The acts offered to ``actor`` on ``record`` of this kind (``None``: the acts that start a record): those
     their role may do (``domain.access.may_act``) and the record's state accepts (for a hazard,
-    ``domain.hazard.allowed_in``). Scope and every other rule are the command's to say when it runs."""
+    ``domain.hazard.offered``). Scope and every other rule are the command's to say when it runs."""
     if actor is None:
         return []
     kind = RECORD_KINDS.get(record_kind or "")

@@ -19,7 +19,10 @@ from api.schemas.records import (
     CompletionIn,
     DeadlineMissIn,
     EvidenceIn,
+    ExtensionApprovalIn,
     ExtensionIn,
+    ExtensionRefusalIn,
+    ExtensionRequestIn,
     HazardIn,
     LiftIn,
     ListingIn,
@@ -239,6 +242,34 @@ add_action(
         approver=b.approver,
         occurred_at=b.occurred_at,
     ),
+)
+add_action(
+    router,
+    "hazard_id",
+    "extension-requests",
+    ExtensionRequestIn,
+    "Request an extension of the rectification deadline (申请延期; the enterprise)",
+    lambda ctx, hid, b: c.RequestExtension(
+        hazard_id=hid, reason=b.reason, requested_deadline=b.requested_deadline, occurred_at=b.occurred_at
+    ),
+)
+add_action(
+    router,
+    "hazard_id",
+    "extension-requests/approval",
+    ExtensionApprovalIn,
+    "Approve the open extension request (批准延期; the supervising unit): the approved deadline is in force from now",
+    lambda ctx, hid, b: c.ApproveExtension(
+        hazard_id=hid, opinion=b.opinion, new_deadline=b.new_deadline, occurred_at=b.occurred_at
+    ),
+)
+add_action(
+    router,
+    "hazard_id",
+    "extension-requests/refusal",
+    ExtensionRefusalIn,
+    "Refuse the open extension request (不予延期; the supervising unit): the deadline stays",
+    lambda ctx, hid, b: c.RefuseExtension(hazard_id=hid, opinion=b.opinion, occurred_at=b.occurred_at),
 )
 add_action(
     router,

@@ -244,6 +244,32 @@ class ExtensionIn(BaseModel):
     occurred_at: datetime | None = OCCURRED_AT
 
 
+class ExtensionRequestIn(BaseModel):
+    """申请延期: the enterprise's reasons and the deadline it asks for; the request's date is its business time."""
+
+    model_config = example(reason="防爆电机供货延迟，厂家承诺 8 月上旬到货", requested_deadline="2023-08-15")
+    reason: str = Field(min_length=1)
+    requested_deadline: date
+    occurred_at: datetime | None = OCCURRED_AT
+
+
+class ExtensionApprovalIn(BaseModel):
+    """批准延期: the opinion, and the deadline approved (the date asked or an earlier one)."""
+
+    model_config = example(opinion="同意延期，期间落实临时管控措施", new_deadline="2023-08-10")
+    opinion: str = Field(min_length=1)
+    new_deadline: date
+    occurred_at: datetime | None = OCCURRED_AT
+
+
+class ExtensionRefusalIn(BaseModel):
+    """不予延期: the opinion; the deadline in force stays."""
+
+    model_config = example(opinion="延期理由不充分，应按原期限完成整改")
+    opinion: str = Field(min_length=1)
+    occurred_at: datetime | None = OCCURRED_AT
+
+
 class DeadlineMissIn(BaseModel):
     """登记（更正）逾期情况: the 区安委办's statement, from paper records, about one deadline."""
 

@@ -97,6 +97,32 @@ class ExtendDeadline(RecordCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RequestExtension(RecordCommand):
+    """``HazardApplication.request_extension``."""
+
+    hazard_id: UUID
+    reason: str
+    requested_deadline: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApproveExtension(RecordCommand):
+    """``HazardApplication.approve_extension``."""
+
+    hazard_id: UUID
+    opinion: str
+    new_deadline: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefuseExtension(RecordCommand):
+    """``HazardApplication.refuse_extension``."""
+
+    hazard_id: UUID
+    opinion: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RecordDeadlineMiss(RecordCommand):
     """``HazardApplication.record_deadline_miss``."""
 

@@ -15,6 +15,7 @@ from domain.errors import DomainError
 from domain.evidence import evidence_media_type
 from domain.glossary import Assessor, Grade, HazardSource, SignatureMeaning
 from domain.hazard import Hazard
+from domain.hazard_extension import ExtensionRequest
 from domain.inspection import Inspection
 from domain.services.core import LedgerCore, Receipt
 from domain.services.signing_keys import authorise_signature
@@ -247,6 +248,65 @@ class HazardApplication(LedgerCore):
             lambda h, when: h.extend_deadline(actor, when, request_date, reason, new_deadline, approver),
         )
 
+    def request_extension(
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        *,
+        reason: str,
+        requested_deadline: date,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """申请延期: the enterprise asks the supervising unit for a later deadline."""
+        return self._change_hazard(
+            "request_extension",
+            actor,
+            hazard_id,
+            occurred_at,
+            expected_version,
+            lambda h, when: h.request_extension(actor, when, reason, requested_deadline, self.rules),
+        )
+
+    def approve_extension(
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        *,
+        opinion: str,
+        new_deadline: date,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """批准延期: the supervising unit approves the open request, to ``new_deadline`` at most the date asked."""
+        return self._change_hazard(
+            "approve_extension",
+            actor,
+            hazard_id,
+            occurred_at,
+            expected_version,
+            lambda h, when: h.approve_extension(actor, when, opinion, new_deadline, self.rules),
+        )
+
+    def refuse_extension(
+        self,
+        actor: Actor,
+        hazard_id: UUID,
+        *,
+        opinion: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """不予延期: the supervising unit refuses the open request; the deadline stays."""
+        return self._change_hazard(
+            "refuse_extension",
+            actor,
+            hazard_id,
+            occurred_at,
+            expected_version,
+            lambda h, when: h.refuse_extension(actor, when, opinion),
+        )
+
     def record_deadline_miss(
         self,
         actor: Actor,
@@ -369,6 +429,12 @@ class HazardApplication(LedgerCore):
             "deadline": plain(h.deadline),
             "listing": plain(h.listing),
             "listed": h.is_listed,
+            # 申请延期: the request awaiting a decision (None: none), every request with its decision, and
+            # how many extensions the district's limit has left
+            "extension_request": _extension_view(h.open_extension_request),
+            "extension_requests": [_extension_view(r) for r in h.extension_requests],
+            "extensions": h.extensions,
+            "extensions_left": max(0, self.rules.extension_max_count - h.extensions),
             **self._derived(h),
             "evidence": list(h.evidence),
         }
@@ -392,3 +458,7 @@ class HazardApplication(LedgerCore):
             "report_to_regulator_due": plain(due) if self_found else None,
             "self_report_late": self_found and status.self_report_late(now, hours),
         }
+
+
+def _extension_view(request: ExtensionRequest | None) -> dict[str, Any] | None:
+    return None if request is None else {**plain(request), "decision_zh": request.decision.zh}

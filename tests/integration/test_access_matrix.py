@@ -138,6 +138,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/hazards/{hazard_id}/deadline-extension"): "dd dd od od oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/deadline-miss"): "dd dd dd dd oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/evidence"): "od od od od oo oo dd dd uu",
+    ("POST", "/hazards/{hazard_id}/extension-requests"): "od od dd dd dd dd dd dd uu",
+    ("POST", "/hazards/{hazard_id}/extension-requests/approval"): "dd dd od od oo dd dd dd uu",
+    ("POST", "/hazards/{hazard_id}/extension-requests/refusal"): "dd dd od od oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/plan"): "od od od od oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/progress"): "od od od od oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/report-to-regulator"): "od od dd dd oo dd dd dd uu",
@@ -222,6 +225,9 @@ class District:
             return hid
         self.post(f"/hazards/{hid}/plan", full_plan())
         if state == "rectifying":
+            return hid
+        if state == "extension_requested":
+            self.post(f"/hazards/{hid}/extension-requests", {"reason": "设备到货延迟", "requested_deadline": future_date(45)}, owner)
             return hid
         self.post(f"/hazards/{hid}/completion", {"note": "已完成"}, owner)
         if state == "pending_verification":
@@ -472,6 +478,12 @@ TARGETS: dict[tuple[str, str], T] = {
     ("POST", "/hazards/{hazard_id}/deadline-extension"): lambda c: Call(f"/hazards/{c.hazard('rectifying')}/deadline-extension", {
         "request_date": datetime.now(UTC).date().isoformat(), "reason": "设备到货延迟", "new_deadline": future_date(60), "approver": "王主任"}),
     ("POST", "/hazards/{hazard_id}/void"): lambda c: Call(f"/hazards/{c.hazard()}/void", {"reason": "重复"}),
+    ("POST", "/hazards/{hazard_id}/extension-requests"): lambda c: Call(f"/hazards/{c.hazard('rectifying')}/extension-requests", {
+        "reason": "设备到货延迟", "requested_deadline": future_date(45)}),
+    ("POST", "/hazards/{hazard_id}/extension-requests/approval"): lambda c: Call(
+        f"/hazards/{c.hazard('extension_requested')}/extension-requests/approval", {"opinion": "同意延期", "new_deadline": future_date(40)}),
+    ("POST", "/hazards/{hazard_id}/extension-requests/refusal"): lambda c: Call(
+        f"/hazards/{c.hazard('extension_requested')}/extension-requests/refusal", {"opinion": "理由不充分"}),
     ("GET", "/reports/annex1"): lambda c: Call("/reports/annex1", params={"unit": c.unit}),
     ("GET", "/reports/annex2"): lambda c: Call("/reports/annex2", params={"unit": c.unit}),
     ("GET", "/reports/annex3"): lambda c: Call("/reports/annex3", params={"unit": c.unit}),

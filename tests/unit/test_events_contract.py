@@ -39,6 +39,7 @@ from domain.glossary import (
 from domain.hazard import Hazard
 from domain.inspection import Inspection
 from domain.outstanding_problem import OutstandingProblem  # accidents, risks, work logs
+from domain.reference_data import LedgerRules
 from domain.risk_point import RiskPoint  # accidents, risks, work logs
 from domain.values import Person, RectificationPlan, SupervisionListing
 from domain.work_log import WorkLog  # accidents, risks, work logs
@@ -68,6 +69,9 @@ EXPECTED_EVENTS = {
         "ListedForSupervision",
         "SupervisionLifted",
         "DeadlineExtended",
+        "ExtensionRequested",
+        "ExtensionApproved",
+        "ExtensionRefused",
         "DeadlineMissed",  # stored by earlier versions; still read (a system one moves nothing)
         "DeadlineMissRecorded",
         "RectificationCompleted",
@@ -185,6 +189,10 @@ def _every_event(world: World) -> dict[str, UUID]:
     legacy._deadline_missed(actor=SYSTEM, occurred_at=world.clock.now(), deadline=date(2023, 6, 1))
     app.hazards.save(legacy)
     app.hazards.record_deadline_miss(OFFICE, closed, deadline=date(2023, 6, 1), missed=True, reason="纸质台账载明逾期")
+    app.hazards.request_extension(world.principal, closed, reason="设备到货延迟", requested_deadline=world.days(20))
+    app.hazards.refuse_extension(INSPECTOR, closed, opinion="理由不充分")
+    app.hazards.request_extension(world.principal, closed, reason="设备到货延迟", requested_deadline=world.days(20))
+    app.hazards.approve_extension(INSPECTOR, closed, opinion="同意延期", new_deadline=world.days(12))
     app.hazards.extend_deadline(
         INSPECTOR, closed, request_date=world.days(-1), reason="设备到货延迟", new_deadline=world.days(14), approver="李局长"
     )
@@ -256,10 +264,15 @@ def test_dates_uuids_value_objects_and_enums_come_back_as_their_types(world: Wor
     extended = closed["DeadlineExtended"]
     assert (extended.request_date, extended.previous_deadline, extended.new_deadline) == (
         date(2023, 6, 1),
-        date(2023, 6, 1),
+        date(2023, 6, 14),  # the approved request's
         date(2023, 6, 16),
     )
     assert all(type(d) is date for d in (extended.request_date, extended.previous_deadline, extended.new_deadline))
+    approved = closed["ExtensionApproved"]
+    assert (approved.request_number, approved.request_date, approved.requested_deadline) == (2, date(2023, 6, 2), date(2023, 6, 22))
+    assert (approved.previous_deadline, approved.new_deadline, approved.opinion) == (date(2023, 6, 1), date(2023, 6, 14), "同意延期")
+    assert all(type(d) is date for d in (approved.request_date, approved.requested_deadline, approved.new_deadline))
+    assert closed["ExtensionRefused"].deadline == date(2023, 6, 1) and closed["ExtensionRequested"].request_number == 2
     assert closed["DeadlineMissed"].deadline == date(2023, 6, 1) and type(closed["DeadlineMissed"].deadline) is date
     assert closed["DeadlineMissed"].actor.role is Role.SYSTEM
     stated = closed["DeadlineMissRecorded"]
@@ -322,6 +335,10 @@ def test_a_hazard_reloads_to_the_same_state_after_every_event(world: World):
         lambda t: h.attach_evidence(p, t, "a.jpg", "image/jpeg", "ab" * 32, 3, t, 24.9, 102.8),
         lambda t: h._deadline_missed(actor=SYSTEM, occurred_at=t, deadline=date(2023, 6, 4)),  # legacy, by the watcher
         lambda t: h.record_deadline_miss(OFFICE, t, date(2023, 6, 4), True, "纸质台账载明逾期"),
+        lambda t: h.request_extension(p, t, "设备到货延迟", date(2023, 6, 25), LedgerRules()),
+        lambda t: h.refuse_extension(INSPECTOR, t, "理由不充分"),
+        lambda t: h.request_extension(p, t, "设备到货延迟", date(2023, 6, 25), LedgerRules()),
+        lambda t: h.approve_extension(INSPECTOR, t, "同意", date(2023, 6, 20), LedgerRules()),
         lambda t: h.extend_deadline(INSPECTOR, t, date(2023, 6, 3), "延期", date(2023, 6, 30), "李局长"),
         lambda t: h.complete_rectification(world.staff, t, "完成"),
         lambda t: h.verify(INSPECTOR, t, False, "不合格", [Assessor.GOVERNMENT]),

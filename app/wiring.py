@@ -35,6 +35,7 @@ from projections.hazard_queries import HazardQueries
 from projections.process_facts import ProcessFactsProjection  # derived facts: warnings, closures
 from projections.process_queries import AsOf, ProcessQueries
 from projections.records import RecordsProjection
+from projections.registers import RegisterQueries
 from projections.reporting_queries import ReportingQueries  # the reporting calendar (报送日历)
 
 
@@ -58,6 +59,7 @@ class Services:
     engine: Engine
     read_models: ReadModels
     queries: HazardQueries
+    registers: RegisterQueries  # the registers' lists (cases, inspections, accidents, …, enterprises)
     annexes: AnnexQueries
     process_queries: ProcessQueries  # the derived facts: warning ladder, repeat offenders
     accountability_queries: AccountabilityQueries  # 谁检查、谁签名、谁负责
@@ -184,6 +186,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         engine=engine,
         read_models=read_models,
         queries=HazardQueries(engine, reference, read_models.records.tables, ledger.clock),
+        registers=RegisterQueries(engine, reference, read_models.records.tables),
         annexes=AnnexQueries(engine, reference, read_models.records.tables),
         process_queries=process_queries,
         accountability_queries=AccountabilityQueries(

@@ -321,6 +321,21 @@ class Kpi(Labelled):
 # end my work
 
 
+# registers (the lists of GET /cases, /inspections, … and `hazard-ledger <register> list`)
+class Register(Labelled):
+    """A register (台账) that can be listed with filters, paging and sorting."""
+
+    CASES = "cases"
+    INSPECTIONS = "inspections"
+    ACCIDENTS = "accidents"
+    RISK_POINTS = "risk_points"
+    PROBLEMS = "problems"
+    ENTERPRISES = "enterprises"
+
+
+# end registers
+
+
 # The warnings' messages ({day}, {start}, {end}, {annex}, {cut_offs}: filled in by domain/reporting_calendar.py).
 REPORT_WARNING_MESSAGES: dict[ReportWarning, tuple[str, str]] = {
     ReportWarning.OUTSIDE_CAMPAIGN: (
@@ -490,6 +505,13 @@ _ZH_PAIRS: list[tuple[StrEnum, str]] = [
     (Kpi.MAJORS_PER_THOUSAND_DEPARTMENT_INSPECTIONS, "部门每千次检查发现重大事故隐患数"),
     (Kpi.SELF_FOUND_RATE, "企业自查发现重大事故隐患率"),
     # end my work
+    (Register.CASES, "执法案件台账"),
+    (Register.INSPECTIONS, "检查记录台账"),
+    (Register.ACCIDENTS, "生产安全事故台账"),
+    (Register.RISK_POINTS, "重大安全风险台账"),
+    (Register.PROBLEMS, "突出问题台账"),
+    (Register.ENTERPRISES, "生产经营单位台账"),
+    # end registers
 ]
 _ZH: dict[tuple[type, str], str] = {(type(member), member.value): label for member, label in _ZH_PAIRS}
 

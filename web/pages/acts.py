@@ -186,7 +186,7 @@ async def _render(
     enterprises: list[dict[str, Any]] = []
     if any(f.kind == "enterprise" for f in act.fields):  # the enterprises this person may see
         scope = read_scope(page.actor, page.services.ledger.reference)
-        enterprises = await run_in_threadpool(page.services.queries.enterprises, 500, 0, scope)
+        enterprises = await run_in_threadpool(page.services.registers.enterprises, 500, 0, scope)
     context = {
         "act": act, "record": record, "typed": typed, "version": version, "key": key, "message": message,
         "errors": errors or {}, "enterprises": enterprises, "VERSION_FIELD": VERSION_FIELD, "KEY_FIELD": KEY_FIELD,

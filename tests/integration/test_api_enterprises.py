@@ -22,7 +22,7 @@ def test_registering_reads_back_with_labels(api: Api, enterprise: Enterprise) ->
         "化工和危化品",
         "乌龙街道",
     )
-    assert [e["name"] for e in api.get("/enterprises")] == ["昆明呈贡示例化工有限公司"]
+    assert [e["name"] for e in api.get("/enterprises")["items"]] == ["昆明呈贡示例化工有限公司"]
 
 
 def test_a_credit_code_registers_once(api: Api, enterprise: Enterprise) -> None:

@@ -162,7 +162,7 @@ def test_lists_filter_to_the_readers_scope(api: Api, world: World) -> None:
         return {h["id"] for h in _get(api.client, "/hazards", who).json()["items"]}
 
     def enterprises(who: dict[str, str]) -> set[str]:
-        return {e["id"] for e in _get(api.client, "/enterprises", who).json()}
+        return {e["id"] for e in _get(api.client, "/enterprises", who).json()["items"]}
 
     both = {world.hazard_a, world.hazard_b}
     assert hazards(OFFICE) == hazards(AUDITOR) == hazards(EXPERT) == both
@@ -332,7 +332,8 @@ SCOPED = {
     "/api/v1/enterprises/{enterprise_id}/events", "/api/v1/inspections/{inspection_id}",
     "/api/v1/inspections/{inspection_id}/events", "/api/v1/cases/{case_id}", "/api/v1/cases/{case_id}/events",
     "/api/v1/publication-batches/{batch_id}", "/api/v1/accidents/{accident_id}", "/api/v1/risk-points/{risk_point_id}",
-    "/api/v1/problems/{problem_id}", "/api/v1/units/{unit_id}/work-log", "/api/v1/units/{unit_id}/flags",
+    "/api/v1/problems/{problem_id}", "/api/v1/cases", "/api/v1/inspections", "/api/v1/accidents", "/api/v1/risk-points",
+    "/api/v1/problems", "/api/v1/units/{unit_id}/work-log", "/api/v1/units/{unit_id}/flags",
     "/api/v1/warnings", "/api/v1/warnings/{warning_id}", "/api/v1/warnings/{warning_id}/events", "/api/v1/reminders",
     "/api/v1/accountability/cases/{case_id}", "/api/v1/accountability/hazards/{hazard_id}",
     "/api/v1/accountability/people/{user_id}", "/api/v1/accountability/anomalies",

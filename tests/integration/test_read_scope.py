@@ -355,8 +355,9 @@ def test_every_get_route_is_scoped_or_deliberately_open(services: Services) -> N
     from api.app import create_app  # noqa: PLC0415
 
     app = create_app(services.settings, services=services)
-    routes = dict(_flatten(app.routes))
-    gets = {path for path, r in routes.items() if "GET" in (getattr(r, "methods", None) or set())}
+    # each path's GET route (a path may also have a POST, declared before or after it)
+    routes = {path: r for path, r in _flatten(app.routes) if "GET" in (getattr(r, "methods", None) or set())}
+    gets = set(routes)
     pages = {path for path in gets if path.startswith("/ui/")}
     for path in pages - PAGES_OPEN:
         names = {getattr(d.call, "__name__", "") for d in _dependencies(routes[path].dependant)}

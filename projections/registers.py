@@ -123,7 +123,7 @@ class RegisterQueries:
         self.reference = reference
         self.tables = tables
 
-    def check(self, spec: RegisterSpec, f: RegisterFilter) -> None:
+    def _check(self, spec: RegisterSpec, f: RegisterFilter) -> None:
         """Refuses unknown values and filters the register lacks (domain.list_filters), before any query."""
         check_reference_filters(self.reference, unit=f.unit, sector=f.sector, jurisdiction=f.jurisdiction)
         label = spec.register.zh
@@ -140,7 +140,7 @@ class RegisterQueries:
 
     def list(self, register: Register, f: RegisterFilter) -> dict[str, Any]:
         spec = REGISTERS[register]
-        self.check(spec, f)
+        self._check(spec, f)
         t = self.tables()
         table, enterprises = t[spec.table], t["enterprises"]
         own = spec.table == "enterprises"

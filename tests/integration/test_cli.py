@@ -183,3 +183,5 @@ def test_a_register_lists_with_filters_and_refuses_unknown_values(db_url: str, h
     assert elsewhere.exit_code == 0 and "enterprises: 0 / 0" in elsewhere.output
     unknown = runner.invoke(app, ["cases", "list", "--sector", "nosuch", "--db", db_url])
     assert unknown.exit_code == 1 and "未知的行业领域：nosuch / Unknown sector row: nosuch" in unknown.output
+    no_state = runner.invoke(app, ["enterprises", "list", "--state", "open", "--db", db_url])  # enterprises have none
+    assert no_state.exit_code == 1 and "生产经营单位台账不支持该筛选条件" in no_state.output

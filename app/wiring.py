@@ -36,6 +36,7 @@ from projections.hazard_queries import HazardQueries
 from projections.process_facts import ProcessFactsProjection  # derived facts: warnings, closures
 from projections.process_queries import AsOf, ProcessQueries
 from projections.records import RecordsProjection
+from projections.registers import RegisterQueries
 from projections.reporting_queries import ReportingQueries  # the reporting calendar (报送日历)
 
 
@@ -59,6 +60,7 @@ class Services:
     engine: Engine
     read_models: ReadModels
     queries: HazardQueries
+    registers: RegisterQueries  # the registers' lists (cases, inspections, accidents, …, enterprises)
     annexes: AnnexQueries
     process_queries: ProcessQueries  # the derived facts: warning ladder, repeat offenders
     accident_statistics: AccidentQueries  # 事故统计 and the monthly accident bulletin
@@ -186,6 +188,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         engine=engine,
         read_models=read_models,
         queries=HazardQueries(engine, reference, read_models.records.tables, ledger.clock),
+        registers=RegisterQueries(engine, reference, read_models.records.tables),
         annexes=AnnexQueries(engine, reference, read_models.records.tables),
         process_queries=process_queries,
         accident_statistics=AccidentQueries(engine, reference, read_models.process_facts.tables, read_models.records.tables),

@@ -133,10 +133,10 @@ def bench_writes(services: Services, seconds: float, rounds: int, separate_worke
     alternating off/on ``rounds`` times so both see the same machine."""
     ledger = services.ledger
     office = Actor("ajb-bench", "基准", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
-    enterprise = services.queries.enterprises(limit=1)[0] if services.read_models.records.position() else None
+    enterprise = services.registers.enterprises(limit=1)[0] if services.read_models.records.position() else None
     if enterprise is None:
         services.read_models.records.catch_up()
-        enterprise = services.queries.enterprises(limit=1)[0]
+        enterprise = services.registers.enterprises(limit=1)[0]
     runner = services.read_models.merkle_log
 
     def write_for(duration: float) -> float:

@@ -78,7 +78,7 @@ def bench_live_lag(services: Services, seconds: float, rate: float) -> dict[str,
     ledger = services.ledger
     reference = ledger.reference
     office = Actor("ajb-bench", "基准", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
-    enterprise_row = services.queries.enterprises(limit=1)[0]
+    enterprise_row = services.registers.enterprises(limit=1)[0]
     lags: list[float] = []
     runner = services.read_models.records
     original = runner.projection.apply_batch

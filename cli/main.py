@@ -21,6 +21,7 @@ from cli.accountability import accountability_app  # accountability trail
 from cli.audit import audit_app
 from cli.common import DbOption, advance, console, open_services, progress_bar
 from cli.db import db_app  # migrations
+from cli.registers import add_register_verbs, refused  # the registers' lists
 from cli.report import report as _report_command  # annex tables to files
 from cli.users import api_keys_app, users_app  # log-in: accounts, API keys
 from domain.business_time import CHINA_TZ
@@ -41,6 +42,7 @@ app.add_typer(audit_app, name="audit")  # Merkle log: checkpoints, export, offli
 app.add_typer(db_app, name="db")  # migrations (adapters/migrations/)
 app.add_typer(users_app, name="users")  # built-in accounts (log-in)
 app.add_typer(api_keys_app, name="api-keys")  # machine clients' keys
+add_register_verbs(app)  # cases|inspections|accidents|risk-points|problems|enterprises list
 
 
 def _load_demo(services: Services, seed: int, base_url: str = "http://127.0.0.1:8000") -> None:
@@ -209,6 +211,8 @@ def hazards_list(
         page = services.queries.list(
             HazardFilter(state=state, sector=sector, unit=unit, grade=grade, overdue=overdue, limit=limit)
         )
+    except DomainError as exc:  # an unknown unit or sector: said so, not an empty table
+        raise refused(exc) from None
     finally:
         services.close()
     table = Table(title=f"事故隐患 hazards: {len(page['items'])} / {page['total']}")

@@ -303,6 +303,7 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "unknown_jurisdiction": ErrorSpec(_I, "未知的属地（街道/开发区）：{jurisdiction}", "Unknown jurisdiction: {jurisdiction}"),
     "unknown_department": ErrorSpec(_I, "未知的部门：{department}", "Unknown department: {department}"),
     "invalid_value": ErrorSpec(_I, "字段 {field} 无效：{reason_zh}", "Field {field} is invalid: {reason}"),
+    "unknown_unit": ErrorSpec(_I, "未知的单位（部门/街道/开发区）：{unit}", "Unknown unit (department, street or zone): {unit}"),
     "occurred_in_future": ErrorSpec(_I, "发生时间 {occurred_at} 晚于当前时间", "occurred_at {occurred_at} is in the future"),
     "occurred_too_early": ErrorSpec(
         _I,

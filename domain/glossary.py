@@ -364,6 +364,21 @@ class AccidentBreakdown(Labelled):
 # end accident statistics
 
 
+# registers (the lists of GET /cases, /inspections, … and `hazard-ledger <register> list`)
+class Register(Labelled):
+    """A register (台账) that can be listed with filters, paging and sorting."""
+
+    CASES = "cases"
+    INSPECTIONS = "inspections"
+    ACCIDENTS = "accidents"
+    RISK_POINTS = "risk_points"
+    PROBLEMS = "problems"
+    ENTERPRISES = "enterprises"
+
+
+# end registers
+
+
 # The warnings' messages ({day}, {start}, {end}, {annex}, {cut_offs}: filled in by domain/reporting_calendar.py).
 REPORT_WARNING_MESSAGES: dict[ReportWarning, tuple[str, str]] = {
     ReportWarning.OUTSIDE_CAMPAIGN: (
@@ -549,6 +564,13 @@ _ZH_PAIRS: list[tuple[StrEnum, str]] = [
     (ExtensionDecision.PENDING, "待审批"),
     (ExtensionDecision.APPROVED, "批准延期"),
     (ExtensionDecision.REFUSED, "不予延期"),
+    (Register.CASES, "执法案件台账"),
+    (Register.INSPECTIONS, "检查记录台账"),
+    (Register.ACCIDENTS, "生产安全事故台账"),
+    (Register.RISK_POINTS, "重大安全风险台账"),
+    (Register.PROBLEMS, "突出问题台账"),
+    (Register.ENTERPRISES, "生产经营单位台账"),
+    # end registers
 ]
 _ZH: dict[tuple[type, str], str] = {(type(member), member.value): label for member, label in _ZH_PAIRS}
 

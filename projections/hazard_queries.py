@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, or_, select
 from domain.business_time import Clock, business_date
 from domain.figures import sector_members
 from domain.glossary import Grade, HazardSource, HazardState
+from domain.list_filters import check_reference_filters
 from domain.read_scope import ReadScope
 from domain.reference_data import ReferenceData
 from projections.engine import Tables
@@ -48,6 +49,13 @@ def scope_condition(scope: ReadScope | None, *, enterprise_id: Any, sector: Any,
     )
 
 
+def unit_condition(reference: ReferenceData, unit: str, *, sector: Any, jurisdiction: Any, units: Any = ()) -> Any:
+    """A ``unit`` filter as a WHERE condition: a department's records (assigned to it, or of a sector row it
+    leads) or a street's or the zone's (its territory)."""
+    led = [s.id for s in reference.sectors.values() if unit in s.lead_unit_ids]
+    return or_(jurisdiction == unit, sector.in_(led), *(column == unit for column in units))
+
+
 class HazardQueries:
     """Reads of the hazard list; labels come from the reference data and the glossary."""
 
@@ -60,6 +68,7 @@ class HazardQueries:
     def _where(self, f: HazardFilter, hazards: Any, enterprises: Any, overdue: Any) -> list[Any]:
         """The filter (and the reader's scope) as WHERE conditions, shared by the list and its tally (so a
         count always matches its list)."""
+        check_reference_filters(self.reference, unit=f.unit, sector=f.sector)  # unknown values refused, not "none"
         conditions = []
         if f.state:
             conditions.append(hazards.c.state == f.state.value)
@@ -67,8 +76,9 @@ class HazardQueries:
             # A "其中" row's parent lists its children's hazards too.
             conditions.append(hazards.c.sector.in_(sector_members(self.reference, f.sector)))
         if f.unit:
-            led = [s.id for s in self.reference.sectors.values() if f.unit in s.lead_unit_ids]
-            conditions.append(or_(hazards.c.department == f.unit, hazards.c.jurisdiction == f.unit, hazards.c.sector.in_(led)))
+            c = hazards.c
+            unit = unit_condition(self.reference, f.unit, sector=c.sector, jurisdiction=c.jurisdiction, units=[c.department])
+            conditions.append(unit)
         if f.grade:
             conditions.append(hazards.c.grade == f.grade.value)
         if f.source:
@@ -167,19 +177,3 @@ class HazardQueries:
             "deadline": deadline.isoformat() if deadline else None,
             "version": r["version"],
         }
-
-    def enterprises(self, limit: int = 100, offset: int = 0, scope: ReadScope | None = None) -> list[dict[str, Any]]:
-        """Enterprises by name; with ``scope``, those the reader may see (its own; its sectors, its territory,
-        or with a hazard assigned to it)."""
-        t = self.tables()
-        enterprises, hazards = t["enterprises"], t["hazards"]
-        query = select(enterprises)
-        scoped = scope_condition(
-            scope, enterprise_id=enterprises.c.id, sector=enterprises.c.sector, jurisdiction=enterprises.c.jurisdiction
-        )
-        if scoped is not None and scope is not None:
-            assigned = select(hazards.c.enterprise_id).where(hazards.c.department.in_(sorted(scope.units)))
-            query = query.where(or_(scoped, enterprises.c.id.in_(assigned)))
-        with self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(enterprises.c.name).limit(limit).offset(offset)).mappings()
-            return [dict(r) for r in rows]

@@ -37,6 +37,7 @@ from domain.glossary import (
     WarningTrigger,
 )
 from domain.hazard_timeline import first_instant_after
+from domain.list_filters import check_unit
 from domain.process_rules import CitedHazard, CitingCase, ClosureDue, closures_due
 from domain.read_scope import ReadScope
 from domain.reference_data import LedgerRules, ReferenceData
@@ -349,6 +350,7 @@ class ProcessQueries:
         return rows
 
     def warnings(self, f: WarningFilter) -> dict[str, Any]:
+        check_unit(self.reference, f.unit)  # an unknown unit is refused, not answered "no warnings"
         items = [
             w for w in self.warning_rows(f.as_of).values()
             if (not f.unit or w["unit_id"] == f.unit) and (not f.level or w["level"] == f.level.value)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text
 
+from domain.accident import Accident
 from domain.accountability import AccountabilityCase  # accountability (责任倒查、追责问责)
 from domain.enforcement import EnforcementCase
 from domain.enterprise import Enterprise
@@ -48,6 +49,9 @@ PROBLEM_MILESTONES: dict[str, type[Any]] = {
     "rectified": OutstandingProblem.ProblemRectified,
 }
 _PROBLEM_MILESTONE_OF = {cls: name for name, cls in PROBLEM_MILESTONES.items()}
+# A case's and an accident's milestones: their registers' business dates and states (projections/registers.py).
+CASE_MILESTONES: dict[str, type[Any]] = {"opened": EnforcementCase.CaseOpened, "closed": EnforcementCase.CaseClosed}
+_CASE_MILESTONE_OF = {cls: name for name, cls in CASE_MILESTONES.items()}
 
 
 # Fact kinds: what one fact row counts.
@@ -156,6 +160,21 @@ class RecordsProjection(RowStateProjection):
                 Column("unit", String(64), nullable=False, index=True),
                 *_place_columns(),
                 Column("version", Integer, nullable=False),
+                *_milestone_columns(list(CASE_MILESTONES), indexed=("opened",)),
+            ),
+            accidents=Table(
+                f"rm_accidents{suffix}",
+                metadata,
+                Column("id", String(36), primary_key=True),
+                *_place_columns(),
+                Column("grade", String(32), nullable=False),
+                Column("deaths", Integer, nullable=False),
+                Column("injuries", Integer, nullable=False),
+                Column("direct_loss_yuan", BigInteger, nullable=False),
+                Column("description", Text, nullable=False),
+                Column("listed", Boolean, nullable=False),
+                Column("version", Integer, nullable=False),
+                *_milestone_columns(["happened"], indexed=("happened",)),
             ),
             work_logs=Table(
                 f"rm_work_logs{suffix}",
@@ -309,7 +328,22 @@ def _evolve_case(row: Row, e: Any, lookup: Lookup) -> Row:
         row.update(
             id=str(e.originator_id), case_number=e.case_number, unit=e.department, enterprise_id=str(e.enterprise_id),
             sector=enterprise.get("sector"), jurisdiction=enterprise.get("jurisdiction"),
+            **{f"{m}_{part}": None for m in CASE_MILESTONES for part in ("occ", "rec", "ver")},
         )  # fmt: skip
+    _reach(row, _CASE_MILESTONE_OF.get(type(e)), e)
+    return row
+
+
+def _evolve_accident(row: Row, e: Any, _: Lookup) -> Row:
+    if isinstance(e, Accident.AccidentReported):
+        row.update(
+            id=str(e.originator_id), enterprise_id=str(e.enterprise_id) if e.enterprise_id else None, sector=e.sector,
+            jurisdiction=e.jurisdiction, grade=str(e.grade), deaths=e.deaths, injuries=e.injuries,
+            direct_loss_yuan=e.direct_loss_yuan, description=e.description, listed=False,
+        )  # fmt: skip
+        _reach(row, "happened", e)  # an accident is reported with the time it happened
+    elif isinstance(e, Accident.AccidentListed):
+        row["listed"] = True
     return row
 
 
@@ -387,6 +421,7 @@ _TABLE_OF: tuple[tuple[Any, str], ...] = (
     (Inspection, "inspections"),
     (Hazard, "hazards"),
     (EnforcementCase, "cases"),
+    (Accident, "accidents"),
     (WorkLog, "work_logs"),
     (RiskPoint, "risk_points"),
     (OutstandingProblem, "problems"),
@@ -397,6 +432,7 @@ _EVOLVE = {
     "inspections": _evolve_inspection,
     "hazards": _evolve_hazard,
     "cases": _evolve_case,
+    "accidents": _evolve_accident,
     "work_logs": _evolve_work_log,
     "risk_points": _evolve_risk_point,
     "problems": _evolve_problem,

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.commands import CommandHeaders, Headers, add_action, run_command
 from api.deps import ProcessFactsRead, ServicesDep
+from api.lists import add_list
 from api.reads import Reads
 from api.schemas import enforcement as s
 from api.schemas.records import Receipt
@@ -17,10 +18,11 @@ from api.signing import signature_arg  # personal signatures
 from app.record_reads import case_view
 from domain.commands import enforcement as c
 from domain.commands.base import Command
-from domain.glossary import SignatureMeaning
+from domain.glossary import Register, SignatureMeaning
 
 router = APIRouter(prefix="/cases", tags=["enforcement"])
 batches = APIRouter(prefix="/publication-batches", tags=["enforcement"])
+add_list(router, Register.CASES)
 
 
 @router.post("", status_code=201, response_model=Receipt)

@@ -7,10 +7,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.commands import Headers, run_command
-from api.deps import Limit, Offset, RecordsRead, ServicesDep
-from api.reads import Reads, Scope
+from api.deps import ServicesDep
+from api.lists import add_list
+from api.reads import Reads
 from api.schemas.records import EnterpriseIn, PrincipalIn, Receipt
 from domain.commands import enterprises as c
+from domain.glossary import Register
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"])
 
@@ -23,12 +25,7 @@ def register_enterprise(
     return run_command(services, headers, request, body, c.RegisterEnterprise(**body.model_dump()), status=201)
 
 
-@router.get("")
-def list_enterprises(
-    services: ServicesDep, read_at: RecordsRead, scope: Scope, limit: Limit = 100, offset: Offset = 0
-) -> list[dict[str, Any]]:
-    """Enterprises, by name (read model): those the reader may see."""
-    return services.queries.enterprises(limit, offset, scope)
+add_list(router, Register.ENTERPRISES)  # by name; filters sector, jurisdiction, unit, credit_code, …
 
 
 @router.get("/{enterprise_id}")

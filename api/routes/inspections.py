@@ -8,14 +8,16 @@ from fastapi.responses import JSONResponse
 
 from api.commands import Headers, add_action, run_command
 from api.deps import ServicesDep
+from api.lists import add_list
 from api.reads import Reads
 from api.schemas.records import DeficienciesIn, FindingIn, InspectionIn, Receipt, SignatureIn
 from api.signing import signature_arg  # personal signatures
 from domain.commands import inspections as c
-from domain.glossary import SignatureMeaning
+from domain.glossary import Register, SignatureMeaning
 from domain.values import Person
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
+add_list(router, Register.INSPECTIONS)
 
 
 @router.post("", status_code=201, response_model=Receipt)

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from api.commands import Headers, add_action, run_command
 from api.deps import ServicesDep
+from api.lists import add_list
 from api.reads import Reads
 from api.schemas import registers as s
 from api.schemas.records import Receipt
@@ -18,12 +19,15 @@ from domain.commands import accidents as accident_commands
 from domain.commands import risks as risk_commands
 from domain.commands import work_logs as work_log_commands
 from domain.commands.base import Command
+from domain.glossary import Register
 from domain.risk_point import EmergencySupply, HazardCharacteristics
 
 accidents = APIRouter(prefix="/accidents", tags=["accidents"])
 risk_points = APIRouter(prefix="/risk-points", tags=["risk points"])
 problems = APIRouter(prefix="/problems", tags=["outstanding problems"])
 units = APIRouter(prefix="/units", tags=["reporting units"])
+for _router, _register in ((accidents, Register.ACCIDENTS), (risk_points, Register.RISK_POINTS), (problems, Register.PROBLEMS)):
+    add_list(_router, _register)
 
 
 def _fields(body: Any) -> dict[str, Any]:

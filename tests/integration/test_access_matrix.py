@@ -60,6 +60,7 @@ B_INSPECTOR = headers("wlj-zhao", "赵敏", "inspector", "wlj", "department", "�
 # auditor admin anonymous, each "<in><out>".
 EXPECTED: dict[tuple[str, str], str] = {
 # columns: ES PR IN SO CO EX AU AD anon
+    ("GET", "/accidents"): "of of of of oo oo oo ff uu",
     ("GET", "/accidents/{accident_id}"): "oh oh oh oh oo oo oo hh uu",
     ("GET", "/accountability/anomalies"): "dd dd od od oo oo oo dd uu",
     ("GET", "/accountability/cases/{case_id}"): "oh oh oh oh oo oo oo hh uu",
@@ -69,6 +70,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/audit/checkpoints/latest"): "dd dd dd dd hh dd hh dd uu",  # h: no checkpoint is signed yet in this district (404 for the readers allowed)
     ("GET", "/audit/consistency"): "dd dd dd dd oo dd oo dd uu",
     ("GET", "/audit/proofs/{position}"): "dd dd dd dd oo dd oo dd uu",
+    ("GET", "/cases"): "of of of of oo oo oo ff uu",
     ("GET", "/cases/{case_id}"): "oh oh oh oh oo oo oo hh uu",
     ("GET", "/cases/{case_id}/events"): "oh oh oh oh oo oo oo hh uu",
     ("GET", "/enterprises"): "of of of of oo oo oo ff uu",
@@ -79,11 +81,13 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/hazards/{hazard_id}/events"): "oh oh oh oh oo oo oo hh uu",
     ("GET", "/hazards/{hazard_id}/evidence/{sha256}"): "oh oh oh oh oo oo oo hh uu",
     ("GET", "/health"): "oo oo oo oo oo oo oo oo oo",
+    ("GET", "/inspections"): "of of of of oo oo oo ff uu",
     ("GET", "/inspections/{inspection_id}"): "oh oh oh oh oo oo oo hh uu",
     ("GET", "/inspections/{inspection_id}/events"): "oh oh oh oh oo oo oo hh uu",
     ("GET", "/keys"): "oo oo oo oo oo oo oo oo uu",  # public keys: any identified reader
     ("GET", "/keys/{key_id}"): "oo oo oo oo oo oo oo oo uu",  # public keys: any identified reader
     ("GET", "/kpis"): "dd dd od od oo oo oo dd uu",
+    ("GET", "/problems"): "ff ff of ff oo oo oo ff uu",
     ("GET", "/problems/{problem_id}"): "hh hh oh hh oo oo oo hh uu",
     ("GET", "/publication-batches/{batch_id}"): "oh oh oh oh oo oo oo hh uu",
     ("GET", "/reference"): "oo oo oo oo oo oo oo oo oo",
@@ -97,6 +101,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/reports/{annex}.xlsx"): "dd dd od od oo oo oo dd uu",
     ("GET", "/reports/{annex}/lineage"): "dd dd od od oo oo oo dd uu",
     ("GET", "/reports/{annex}/submissions"): "dd dd od fd fo oo oo dd uu",
+    ("GET", "/risk-points"): "of of of of oo oo oo ff uu",
     ("GET", "/risk-points/{risk_point_id}"): "oh oh oh oh oo oo oo hh uu",
     ("GET", "/statistics/accidents"): "dd dd od od oo oo oo dd uu",
     ("GET", "/security-events"): "dd dd dd dd dd dd oo oo uu",  # auditors and the administrator (domain/identity.py SECURITY_READERS)
@@ -445,6 +450,7 @@ TARGETS: dict[tuple[str, str], T] = {
     ("POST", "/inspections"): lambda c: Call("/inspections", {
         "enterprise_id": c.firm, "kind": "self_inspection" if c.role in ("principal", "enterprise_staff") else "department",
         "inspectors": [{"user_id": "yjj-zhang", "name": "张伟"}]}),
+    ("GET", "/inspections"): lambda c: Call("/inspections", marker=c.r["inspection"]),
     ("GET", "/inspections/{inspection_id}"): lambda c: Call(f"/inspections/{c.r['inspection']}"),
     ("GET", "/inspections/{inspection_id}/events"): lambda c: Call(f"/inspections/{c.r['inspection']}/events"),
     ("POST", "/inspections/{inspection_id}/findings"): lambda c: Call(
@@ -494,6 +500,7 @@ TARGETS: dict[tuple[str, str], T] = {
     ("GET", "/reports/{annex}/lineage"): lambda c: Call("/reports/annex2/lineage", params={"unit": c.unit, "key": "majors_rectified"}),
     ("POST", "/cases"): lambda c: Call("/cases", {"enterprise_id": c.firm, "case_number": f"呈应急立〔2023〕{next(c.d.serial)}号",
                                                  "legal_basis": "《安全生产法》第一百零二条"}),
+    ("GET", "/cases"): lambda c: Call("/cases", marker=c.r["case"]),
     ("GET", "/cases/{case_id}"): lambda c: Call(f"/cases/{c.r['case']}"),
     ("GET", "/cases/{case_id}/events"): lambda c: Call(f"/cases/{c.r['case']}/events"),
     ("POST", "/cases/{case_id}/penalty"): lambda c: Call(f"/cases/{c.case()}/penalty", {
@@ -521,6 +528,7 @@ TARGETS: dict[tuple[str, str], T] = {
         "enterprise_ids": [c.firm], "case_ids": [c.r["case"]]}),
     ("GET", "/publication-batches/{batch_id}"): lambda c: Call(f"/publication-batches/{c.r['batch']}"),
     ("POST", "/accidents"): lambda c: Call("/accidents", accident_body(c.firm)),
+    ("GET", "/accidents"): lambda c: Call("/accidents", marker=c.r["accident"]),
     ("GET", "/accidents/{accident_id}"): lambda c: Call(f"/accidents/{c.r['accident']}"),
     ("POST", "/accidents/{accident_id}/listing"): lambda c: Call(
         f"/accidents/{c.fresh('accident', lambda: c.d.accident(c.scope))}/listing",
@@ -528,6 +536,7 @@ TARGETS: dict[tuple[str, str], T] = {
     ("POST", "/accidents/{accident_id}/investigation"): lambda c: Call(
         f"/accidents/{c.fresh('accident', lambda: c.d.accident(c.scope))}/investigation", {"liability": True, "summary": "违章作业", "responsible_persons": ["李建国"]}),
     ("POST", "/risk-points"): lambda c: Call("/risk-points", {"enterprise_id": c.firm, "name": "罐区"}),
+    ("GET", "/risk-points"): lambda c: Call("/risk-points", marker=c.r["risk_point"]),
     ("GET", "/risk-points/{risk_point_id}"): lambda c: Call(f"/risk-points/{c.r['risk_point']}"),
     ("POST", "/risk-points/{risk_point_id}/basic-info"): lambda c: Call(f"/risk-points/{_rp(c)}/basic-info", {}),
     ("POST", "/risk-points/{risk_point_id}/responsibility"): lambda c: Call(f"/risk-points/{_rp(c)}/responsibility", {
@@ -537,6 +546,7 @@ TARGETS: dict[tuple[str, str], T] = {
     ("POST", "/risk-points/{risk_point_id}/emergency"): lambda c: Call(f"/risk-points/{_rp(c)}/emergency", {"measures": ["疏散"]}),
     ("POST", "/problems"): lambda c: Call("/problems", {
         "description": "未建立安全管理机构", "sector": "hazardous_chemicals" if c.scope == "in" else "culture_tourism"}),
+    ("GET", "/problems"): lambda c: Call("/problems", marker=c.r["problem"]),
     ("GET", "/problems/{problem_id}"): lambda c: Call(f"/problems/{c.r['problem']}"),
     ("POST", "/problems/{problem_id}/root-cause-measure"): lambda c: Call(
         f"/problems/{c.fresh('problem', lambda: c.d.problem(c.scope))}/root-cause-measure", {"measure": "建立托管机制"}),
@@ -688,8 +698,8 @@ def test_an_auditor_is_denied_every_write(district: District) -> None:
 def test_the_administrator_is_denied_every_record_write_and_read(district: District) -> None:
     ops = sorted(op for op in TARGETS if op not in NOT_RECORD_WRITES | NOT_RECORD_READS)
     got = {(op, scope): run_cell(district, op, "admin", scope)[0] for op in ops for scope in ("in", "out")}
-    lists = {("GET", "/hazards"), ("GET", "/enterprises"), ("GET", "/warnings")}
+    registers = ("/cases", "/inspections", "/accidents", "/risk-points", "/problems", "/enterprises")
+    lists = {("GET", "/hazards"), ("GET", "/warnings"), *(("GET", path) for path in registers)}
     assert {k: v for k, v in got.items() if v not in ("d", "h") and not (k[0] in lists and v == "f")} == {}
-    for path in ("/hazards", "/warnings"):
+    for path in ("/hazards", "/warnings", *registers):
         assert district.client.get(PREFIX + path, headers=ADMIN).json()["total"] == 0
-    assert district.client.get(PREFIX + "/enterprises", headers=ADMIN).json() == []

@@ -22,7 +22,7 @@ def test_registering_reads_back_with_labels(api: Api, enterprise: Enterprise) ->
         "化工和危化品",
         "乌龙街道",
     )
-    assert [e["name"] for e in api.get("/enterprises")] == ["昆明呈贡示例化工有限公司"]
+    assert [e["name"] for e in api.get("/enterprises")["items"]] == ["昆明呈贡示例化工有限公司"]
 
 
 def test_a_credit_code_registers_once(api: Api, enterprise: Enterprise) -> None:
@@ -74,7 +74,7 @@ def test_health_reports_backend_and_projection_lag(db_url: str) -> None:
         assert health["events"] == 1
         lagging = health["projections"]["records"]
         assert lagging["lag_events"] == 1 and lagging["lag_seconds"] >= 0
-        assert api.get("/enterprises") == [] and api.get("/health")["projections"]["records"]["lag_events"] == 1
+        assert api.get("/enterprises")["total"] == 0 and api.get("/health")["projections"]["records"]["lag_events"] == 1
         services.read_models.records.catch_up()  # what the projection worker does
         assert api.get("/health")["projections"]["records"] == {
             "version": 1, "position": 1, "lag_events": 0, "lag_seconds": 0.0, "stalled": None
@@ -87,7 +87,7 @@ def test_a_read_waits_for_the_position_it_names_and_says_where_it_read(api: Api,
     receipt = api.post(f"/enterprises/{enterprise.id}/principal", {"principal_name": "王五"}, OFFICE)
     r = api.client.get("/api/v1/enterprises", params={"min_position": receipt["position"]}, headers={"X-Min-Position": "0"})
     assert r.status_code == 200 and int(r.headers["X-Read-Position"]) >= receipt["position"]
-    assert [e["principal_name"] for e in r.json()] == ["王五"]
+    assert [e["principal_name"] for e in r.json()["items"]] == ["王五"]
 
 
 def _metrics(api: Api) -> None:
@@ -148,7 +148,7 @@ def test_a_database_outage_is_a_503_with_retry_after(api: Api, services: Any, mo
     def gone(*_: Any) -> Any:
         raise sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection"))
 
-    monkeypatch.setattr(services.queries, "enterprises", gone)
+    monkeypatch.setattr(services.registers, "list", gone)
     r = api.client.get("/api/v1/enterprises")
     assert r.status_code == 503 and r.headers["content-type"].startswith("application/problem+json")
 

@@ -166,3 +166,22 @@ def test_show_prints_any_record_with_its_history(db_url: str) -> None:
     assert missing.exit_code == 1 and "Accident not found" in missing.output
     log = runner.invoke(app, ["work-log", "yjj", "--db", db_url])
     assert log.exit_code == 0 and "到企业宣讲" in log.output and "分别到企业宣讲" in log.output
+
+
+def test_hazards_list_refuses_an_unknown_unit_in_both_languages(db_url: str, hazard_id: str) -> None:
+    result = runner.invoke(app, ["hazards", "list", "--unit", "nosuch", "--db", db_url])
+    assert result.exit_code == 1, result.output
+    assert "未知的单位（部门/街道/开发区）：nosuch / Unknown unit (department, street or zone): nosuch" in result.output
+
+
+def test_a_register_lists_with_filters_and_refuses_unknown_values(db_url: str, hazard_id: str) -> None:
+    code = "91530114MA6K00001"
+    listed = runner.invoke(app, ["enterprises", "list", "--credit-code", code + check_character(code), "--db", db_url])
+    assert listed.exit_code == 0, listed.output
+    assert "生产经营单位台账 enterprises: 1 / 1" in listed.output and "呈贡机械制造有限公司" in listed.output
+    elsewhere = runner.invoke(app, ["enterprises", "list", "--jurisdiction", "wulong", "--db", db_url])
+    assert elsewhere.exit_code == 0 and "enterprises: 0 / 0" in elsewhere.output
+    unknown = runner.invoke(app, ["cases", "list", "--sector", "nosuch", "--db", db_url])
+    assert unknown.exit_code == 1 and "未知的行业领域：nosuch / Unknown sector row: nosuch" in unknown.output
+    no_state = runner.invoke(app, ["enterprises", "list", "--state", "open", "--db", db_url])  # enterprises have none
+    assert no_state.exit_code == 1 and "生产经营单位台账不支持该筛选条件" in no_state.output

@@ -162,7 +162,7 @@ def test_lists_filter_to_the_readers_scope(api: Api, world: World) -> None:
         return {h["id"] for h in _get(api.client, "/hazards", who).json()["items"]}
 
     def enterprises(who: dict[str, str]) -> set[str]:
-        return {e["id"] for e in _get(api.client, "/enterprises", who).json()}
+        return {e["id"] for e in _get(api.client, "/enterprises", who).json()["items"]}
 
     both = {world.hazard_a, world.hazard_b}
     assert hazards(OFFICE) == hazards(AUDITOR) == hazards(EXPERT) == both
@@ -332,7 +332,8 @@ SCOPED = {
     "/api/v1/enterprises/{enterprise_id}/events", "/api/v1/inspections/{inspection_id}",
     "/api/v1/inspections/{inspection_id}/events", "/api/v1/cases/{case_id}", "/api/v1/cases/{case_id}/events",
     "/api/v1/publication-batches/{batch_id}", "/api/v1/accidents/{accident_id}", "/api/v1/risk-points/{risk_point_id}",
-    "/api/v1/problems/{problem_id}", "/api/v1/units/{unit_id}/work-log", "/api/v1/units/{unit_id}/flags",
+    "/api/v1/problems/{problem_id}", "/api/v1/cases", "/api/v1/inspections", "/api/v1/accidents", "/api/v1/risk-points",
+    "/api/v1/problems", "/api/v1/units/{unit_id}/work-log", "/api/v1/units/{unit_id}/flags",
     "/api/v1/warnings", "/api/v1/warnings/{warning_id}", "/api/v1/warnings/{warning_id}/events", "/api/v1/reminders",
     "/api/v1/accountability/cases/{case_id}", "/api/v1/accountability/hazards/{hazard_id}",
     "/api/v1/accountability/people/{user_id}", "/api/v1/accountability/anomalies",
@@ -354,8 +355,9 @@ def test_every_get_route_is_scoped_or_deliberately_open(services: Services) -> N
     from api.app import create_app  # noqa: PLC0415
 
     app = create_app(services.settings, services=services)
-    routes = dict(_flatten(app.routes))
-    gets = {path for path, r in routes.items() if "GET" in (getattr(r, "methods", None) or set())}
+    # each path's GET route (a path may also have a POST, declared before or after it)
+    routes = {path: r for path, r in _flatten(app.routes) if "GET" in (getattr(r, "methods", None) or set())}
+    gets = set(routes)
     pages = {path for path in gets if path.startswith("/ui/")}
     for path in pages - PAGES_OPEN:
         names = {getattr(d.call, "__name__", "") for d in _dependencies(routes[path].dependant)}

@@ -48,7 +48,7 @@ def test_concurrent_writers_are_serialised_while_the_projection_worker_catches_u
         assert all(status.alive and status.last_error is None for status in workers.statuses), workers.statuses
         services.catch_up()
         registered = {credit_code(100 + n) for n in range(WRITERS * COMMANDS)}
-        assert registered <= {e["credit_code"] for e in services.queries.enterprises(limit=1000)}
+        assert registered <= {e["credit_code"] for e in services.registers.enterprises(limit=1000)}
     finally:
         workers.close()
         services.close()

@@ -205,7 +205,7 @@ async def _render(
     enterprises: list[dict[str, Any]] = []
     if any(f.kind == "enterprise" for f in act.fields):  # the enterprises this person may see
         scope = read_scope(page.actor, page.services.ledger.reference)
-        enterprises = await run_in_threadpool(page.services.queries.enterprises, 500, 0, scope)
+        enterprises = await run_in_threadpool(page.services.registers.enterprises, 500, 0, scope)
     can_sign = act.signed and await run_in_threadpool(has_server_held_key, page.services.server_held_keys, page.actor.user_id)
     context = {
         "act": act, "record": record, "typed": typed, "version": version, "key": key, "message": message,

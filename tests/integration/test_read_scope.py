@@ -340,6 +340,7 @@ SCOPED = {
     "/api/v1/reports/annex1", "/api/v1/reports/annex2", "/api/v1/reports/annex3", "/api/v1/kpis",
     "/api/v1/reports/{annex}/lineage", "/api/v1/reports/{annex}.xlsx", "/api/v1/reports/{annex}.csv",
     "/api/v1/reports/{annex}/submissions", "/api/v1/reports/submissions/{submission_id}", "/api/v1/reports/calendar",
+    "/api/v1/statistics/accidents", "/api/v1/reports/accident-bulletin.xlsx",
     "/api/v1/audit/checkpoints", "/api/v1/audit/checkpoints/latest", "/api/v1/audit/proofs/{position}",
     "/api/v1/audit/consistency", "/api/v1/keys", "/api/v1/keys/{key_id}", "/api/v1/signing-payload",
     "/api/v1/security-events",  # auditors and administrators (domain/identity.py SECURITY_READERS)

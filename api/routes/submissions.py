@@ -38,8 +38,9 @@ class SubmissionIn(BaseModel):
         extra="forbid",
         json_schema_extra={
             "examples": [
-                {"unit": "yjj", "as_of": "2023-12-22", "note": "12月22日旬报", "reviewer": "李审核", "contact_phone": "0871-67480000"}
-            ]
+                {"unit": "yjj", "as_of": "2023-12-22", "note": "12月22日旬报", "reviewer": "李审核",
+                 "contact_phone": "0871-67480000"}
+            ]  # fmt: skip
         },
     )
 
@@ -47,7 +48,7 @@ class SubmissionIn(BaseModel):
     as_of: date = Field(description="cut-off business date (Beijing) of the table")
     note: str = ""
     reviewer: str = Field(default="", max_length=50, description="审核人, printed in the form's footer")
-    contact_phone: str = Field(default="", max_length=30, description="联系电话 of the submitter (填报联系人), printed on the form")
+    contact_phone: str = Field(default="", max_length=30, description="联系电话 of the submitter (填报联系人), printed")
     # 报送签名. A client signature must cover the submission's id and the figures' SHA-256, known only when
     # the figures are computed: in practice use `X-Sign-With: server-held` here.
     signature: PersonalSignatureIn | None = SIGNATURE

@@ -27,4 +27,10 @@ $(STAMP): pyproject.toml
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk \
 	) || echo "warning: could not install chromium: the browser tests will be skipped" >&2
+	@# tests/integration/test_printed_forms.py prints the annex XLSX to PDF with LibreOffice and counts the pages (poppler).
+	command -v soffice >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || ( \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc-nogui poppler-utils \
+	) || echo "warning: could not install LibreOffice: the printed-form tests will be skipped" >&2
 	touch $(STAMP)

@@ -38,9 +38,11 @@ from domain.annex_forms import (
     ANNEX3,
     ANNEX3_HEADER,
     ANNEX3_TITLE,
-    FOOTER,
     SECTOR_HEADER,
+    SUB_ROW_PREFIX,
+    Item,
     annex1_item,
+    footer,
 )
 from domain.figures import DASH, show
 
@@ -54,6 +56,8 @@ YES, NO = annex1_item("media_column").unit.split("/")
 # Short names for file names: the last words of each title.
 SHORT_NAMES = {"annex1": "调度表", "annex2": "统计表", "annex3": "4个清单"}
 ANNEX_NUMBERS = {"annex1": 1, "annex2": 2, "annex3": 3}
+ANNEX1_PER_ROW = 2  # Annex 1's grid: two items a row,
+ANNEX1_ITEM_WIDTH = 4  # each in four columns (序号, 项目, 数量, 单位)
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -100,6 +104,8 @@ class Sheet:
     boxes: list[tuple[int, int]] = field(default_factory=list)  # more bordered rows: a sheet of several tables
     repeat: tuple[int, int] | None = None  # header rows printed on every page
     freeze: str | None = None
+    portrait: bool = False  # A4 portrait (else landscape)
+    one_page: bool = False  # fitted to one page (else to the page width, as many pages as it takes)
 
     @property
     def width(self) -> int:
@@ -110,6 +116,17 @@ class Sheet:
         row += [None] * (self.width - len(row))
         self.rows.append(row)
         return len(self.rows)
+
+    def put(self, row: int, col: int, cell: Cell) -> None:
+        """A cell in an existing row (1-based)."""
+        self.rows[row - 1][col - 1] = cell
+
+    def shown(self, row: int, col: int) -> Cell | None:
+        """The cell seen at (row, col): the top-left cell of the merged range that covers it, if any."""
+        for r1, c1, r2, c2 in self.merges:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return self.rows[r1 - 1][c1 - 1]
+        return self.rows[row - 1][col - 1]
 
     def covered(self) -> set[tuple[int, int]]:
         """The cells hidden under a merged range (all but its top-left cell)."""
@@ -124,6 +141,26 @@ class Sheet:
         return n
 
 
+@dataclass(frozen=True)
+class Filler:
+    """Who filled the form in, as its footer (Annexes 1, 2) and header (Annex 3) print them: from the unit's
+    submission of the annex and cut-off (``app.reports``); blanks when there is none."""
+
+    reviewer: str = ""  # 审核人
+    submitter: str = ""  # 填报联系人 (填报人)
+    phone: str = ""  # 联系电话
+
+    def footer(self) -> str:
+        return footer(self.reviewer, self.submitter, self.phone)
+
+    def contact(self) -> str:
+        """Annex 3's 填报人及联系电话."""
+        return " ".join(x for x in (self.submitter, self.phone) if x)
+
+
+NOBODY = Filler()
+
+
 def _figure(value: Any, lineage: dict[str, str]) -> Cell:
     if isinstance(value, bool):
         return Cell(YES if value else NO, "figure", lineage=lineage)
@@ -133,37 +170,50 @@ def _figure(value: Any, lineage: dict[str, str]) -> Cell:
 # ===== Annex 1 ======================================================================================
 
 
-def annex1_sheet(table: Mapping[str, Any]) -> Sheet:
-    """附件1 调度表: the four sections, each item with its number, label, figures (two side by side where
-    the form asks for two, e.g. 次 and 万元) and unit."""
+def annex1_sheet(table: Mapping[str, Any], filler: Filler = NOBODY) -> Sheet:
+    """附件1 调度表 on one A4 page, in the form's grid: two items a row (number, label, figure, unit; twice),
+    under each section's title. An item with two figures (e.g. 次 and 万元) takes two lines, each figure with
+    its caption beside it; the item beside it spans both."""
     figures = {item["key"]: item["figures"] for section in table["sections"] for item in section["items"]}
-    sheet = Sheet("附件1", [7, 58, 12, 12, 26])
+    sheet = Sheet("附件1", [5, 30, 9, 10] * ANNEX1_PER_ROW, portrait=True, one_page=True)
     _heading(sheet, 1, ANNEX1_TITLE, ANNEX1_HEADER.format(unit=table["unit_name"], date=form_date(table["as_of"])))
-    head = sheet.add([Cell(NUMBER_HEADER, "head"), Cell(ITEM_HEADER, "head"), Cell(FIGURE_HEADER, "head"), None,
-                      Cell(UNIT_HEADER, "head")])  # fmt: skip
-    sheet.merges.append((head, 3, head, 4))
+    head = sheet.add([Cell(NUMBER_HEADER, "head"), Cell(ITEM_HEADER, "head"), Cell(FIGURE_HEADER, "head"),
+                      Cell(UNIT_HEADER, "head")] * ANNEX1_PER_ROW)  # fmt: skip
     for section in ANNEX1:
-        n = sheet.add([Cell(section.title, "label")])
-        sheet.merges.append((n, 1, n, sheet.width))
-        for item in section.items:
-            cells = [_figure(figures[item.key][name], {"key": item.key, "figure": name}) for name in item.figures]
-            n = sheet.add([Cell(item.number, "figure"), Cell(item.label, "label", wrap=True), *cells])
-            sheet.rows[n - 1][4] = Cell(item.unit, "body", wrap=True)
-            if len(cells) == 1:
-                sheet.merges.append((n, 3, n, 4))
+        sheet.line(section.title, "label")
+        for first in range(0, len(section.items), ANNEX1_PER_ROW):
+            items = section.items[first : first + ANNEX1_PER_ROW]
+            depth = max(len(item.figures) for item in items)
+            top = len(sheet.rows) + 1
+            for _ in range(depth):
+                sheet.add([])
+            for n, item in enumerate(items):
+                _annex1_item(sheet, top, 1 + n * ANNEX1_ITEM_WIDTH, depth, item, figures[item.key])
     last = len(sheet.rows)
     sheet.table, sheet.repeat, sheet.freeze = (head, last), (head, head), f"A{head + 1}"
     sheet.line(ANNEX1_NOTE, "note", wrap=True)
-    sheet.line(FOOTER, "line")
+    sheet.line(filler.footer(), "line")
     return sheet
+
+
+def _annex1_item(sheet: Sheet, top: int, col: int, depth: int, item: Item, figures: Mapping[str, Any]) -> None:
+    """One item in its place of the grid, from row ``top``, column ``col``, over ``depth`` rows."""
+    sheet.put(top, col, Cell(item.number, "figure"))
+    sheet.put(top, col + 1, Cell(item.label, "label", wrap=True))
+    for line, (name, caption) in enumerate(zip(item.figures, item.figure_captions, strict=True)):
+        sheet.put(top + line, col + 2, _figure(figures[name], {"key": item.key, "figure": name}))
+        sheet.put(top + line, col + 3, Cell(caption, "body", wrap=True))
+    spans = range(col, col + ANNEX1_ITEM_WIDTH) if len(item.figures) == 1 else range(col, col + 2)
+    if depth > 1:
+        sheet.merges.extend((top, c, top + depth - 1, c) for c in spans)
 
 
 # ===== Annex 2 ======================================================================================
 
 
-def annex2_sheet(table: Mapping[str, Any]) -> Sheet:
+def annex2_sheet(table: Mapping[str, Any], filler: Filler = NOBODY) -> Sheet:
     """附件2 统计表: the two-level header (group over label; a column without a group spans both header
-    rows), the units row, then 累计总计, 本月总计 and every sector row ("其中" rows indented)."""
+    rows), the units row, then 累计总计, 本月总计 and every sector row ("其中：" rows indented)."""
     sheet = Sheet("附件2", [22] + [8.5] * len(ANNEX2))
     _heading(sheet, 2, ANNEX2_TITLE, ANNEX2_HEADER.format(unit=table["unit_name"], date=form_date(table["as_of"])))
     groups = sheet.add([Cell(SECTOR_HEADER, "head")] + [Cell(c.group or c.label, "head", wrap=True) for c in ANNEX2])
@@ -179,12 +229,12 @@ def annex2_sheet(table: Mapping[str, Any]) -> Sheet:
         col += width
     for row in table["rows"]:
         sub = bool(row.get("parent"))
-        label = Cell(row["label"], "label", indent=2 if sub else 0)
+        label = Cell(f"{SUB_ROW_PREFIX}{row['label']}" if sub else row["label"], "label", indent=2 if sub else 0)
         sheet.add([label] + [_figure(row["cells"][c.key], {"key": c.key, "row": row["key"]}) for c in ANNEX2])
     last = len(sheet.rows)
     sheet.table, sheet.repeat, sheet.freeze = (groups, last), (groups, units), f"B{units + 1}"
     sheet.line(ANNEX2_NOTE, "note", wrap=True)
-    sheet.line(FOOTER, "line")
+    sheet.line(filler.footer(), "line")
     return sheet
 
 
@@ -202,11 +252,12 @@ def _runs(values: list[str]) -> list[tuple[str, int]]:
 # ===== Annex 3 ======================================================================================
 
 
-def annex3_sheet(table: Mapping[str, Any], *, unit_name: str, filled_on: date | str) -> Sheet:
+def annex3_sheet(table: Mapping[str, Any], *, unit_name: str, filled_on: date | str, filler: Filler = NOBODY) -> Sheet:
     """附件3 4个清单: the list titles over their columns, one row per risk point. Phone numbers are printed
     as the table has them: mask them before (the routes do, by the reader's role)."""
     sheet = Sheet("附件3", [6, 10, 16, 18, 12, 24, 22, 30, 18, 18, 32, 18, 32, 30])
-    _heading(sheet, 3, ANNEX3_TITLE, ANNEX3_HEADER.format(unit=unit_name, date=form_date(filled_on)))
+    header = ANNEX3_HEADER.format(unit=unit_name, contact=filler.contact(), date=form_date(filled_on))
+    _heading(sheet, 3, ANNEX3_TITLE, header)
     lists = sheet.add([Cell(NUMBER_HEADER, "head")] + [Cell(c.list_title, "head", wrap=True) for c in ANNEX3])
     labels = sheet.add([None] + [Cell(c.label, "head", wrap=True) for c in ANNEX3])
     sheet.merges.append((lists, 1, labels, 1))
@@ -264,7 +315,8 @@ _BODY_FONT = Font(name=FONT, size=10)
 
 
 def to_xlsx(sheet: Sheet) -> bytes:
-    """The sheet as an XLSX workbook that prints on A4 landscape, fitted to the page width."""
+    """The sheet as an XLSX workbook that prints on A4 (landscape unless ``portrait``), fitted to the page
+    width (and height, ``one_page``), the header rows repeated on every page."""
     wb = Workbook()
     ws = wb.active
     ws.title = sheet.title
@@ -287,13 +339,14 @@ def to_xlsx(sheet: Sheet) -> bytes:
         ws.column_dimensions[get_column_letter(c)].width = width
     for r, height in _heights(sheet).items():
         ws.row_dimensions[r].height = height
-    ws.page_setup.orientation = "landscape"
+    ws.page_setup.orientation = "portrait" if sheet.portrait else "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if sheet.one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5, header=0.3, footer=0.3)
+    ws.print_area = f"A1:{get_column_letter(sheet.width)}{len(sheet.rows)}"
     if sheet.repeat:
         ws.print_title_rows = f"{sheet.repeat[0]}:{sheet.repeat[1]}"
     if sheet.freeze:
@@ -364,19 +417,24 @@ def cell_text(cell: Cell | None) -> str:
 # ===== entry points =================================================================================
 
 
-def annex_sheet(annex: str, table: Mapping[str, Any], *, unit_name: str = "", filled_on: date | str | None = None) -> Sheet:
+def annex_sheet(
+    annex: str, table: Mapping[str, Any], *, unit_name: str = "", filled_on: date | str | None = None, filler: Filler = NOBODY
+) -> Sheet:
     if annex == "annex1":
-        return annex1_sheet(table)
+        return annex1_sheet(table, filler)
     if annex == "annex2":
-        return annex2_sheet(table)
+        return annex2_sheet(table, filler)
     if annex == "annex3":
-        return annex3_sheet(table, unit_name=unit_name, filled_on=filled_on or date.today())
+        return annex3_sheet(table, unit_name=unit_name, filled_on=filled_on or date.today(), filler=filler)
     raise ValueError(annex)
 
 
-def export(annex: str, table: Mapping[str, Any], fmt: str, *, unit_name: str = "", filled_on: date | str | None = None) -> bytes:
+def export(
+    annex: str, table: Mapping[str, Any], fmt: str, *, unit_name: str = "", filled_on: date | str | None = None,
+    filler: Filler = NOBODY,
+) -> bytes:  # fmt: skip
     """One annex table as ``xlsx`` or ``csv`` bytes."""
-    sheet = annex_sheet(annex, table, unit_name=unit_name, filled_on=filled_on)
+    sheet = annex_sheet(annex, table, unit_name=unit_name, filled_on=filled_on, filler=filler)
     if fmt == "xlsx":
         return to_xlsx(sheet)
     if fmt == "csv":

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
 
-from adapters.annex_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Sheet, annex_sheet, file_name, to_csv, to_xlsx
+from adapters.annex_files import CSV_MEDIA_TYPE, NOBODY, XLSX_MEDIA_TYPE, Filler, Sheet, annex_sheet, file_name, to_csv, to_xlsx
 from app.wiring import Services
 from domain.access import mask_phones, phones_visible
 from domain.actor import Actor
@@ -61,10 +61,11 @@ class AnnexRead:
     day: date
     table: dict[str, Any]
     warnings: list[CalendarWarning]
+    filler: Filler = NOBODY
 
     def sheet(self) -> Sheet:
         """The printed form's layout (the file's, and the pages')."""
-        return annex_sheet(self.annex, self.table, unit_name=self.unit_name, filled_on=self.day)
+        return annex_sheet(self.annex, self.table, unit_name=self.unit_name, filled_on=self.day, filler=self.filler)
 
 
 def read_annex(
@@ -77,7 +78,19 @@ def read_annex(
     if annex == "annex3" and not phones_visible(who):
         mask_phones(table["rows"])
     warnings = report_warnings(services.ledger.reference, day)
-    return AnnexRead(annex, unit, unit_name(services, unit), day, table, warnings)
+    filler = submission_filler(services, annex, unit, day, known(known_at))
+    return AnnexRead(annex, unit, unit_name(services, unit), day, table, warnings, filler)
+
+
+def submission_filler(services: Services, annex: str, unit: str | None, day: date, known_at: datetime | None) -> Filler:
+    """审核人, 填报联系人 and 联系电话 of the form: those of the unit's latest submission of the annex for the
+    cut-off (as known at ``known_at``); blanks when it has none."""
+    submissions = services.ledger.reports.submissions(annex, unit=unit or DISTRICT, as_of=day)
+    known = [s for s in submissions if known_at is None or datetime.fromisoformat(s["known_at"]) <= known_at]
+    if not known:
+        return NOBODY
+    latest = max(known, key=lambda s: s["sequence"])
+    return Filler(latest["reviewer"], latest["submitted_by"]["name"], latest["contact_phone"])
 
 
 @dataclass(frozen=True)

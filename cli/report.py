@@ -50,7 +50,7 @@ def report(
 ) -> None:
     """Write an annex table (附件1/2/3) to a file: XLSX as the printed form, CSV, or the JSON of the API;
     or print the reporting calendar's late reports (``calendar``)."""
-    from app.reports import annex_table, unit_name
+    from app.reports import annex_table, submission_filler, unit_name
     from domain.access import mask_phones
 
     if annex == "calendar":
@@ -74,6 +74,7 @@ def report(
         services.catch_up()
         table = annex_table(services, annex, unit, day, known)
         name = unit_name(services, unit)
+        filler = submission_filler(services, annex, unit, day, known)
     except DomainError as exc:
         console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
         raise typer.Exit(1) from None
@@ -84,7 +85,7 @@ def report(
     if fmt == "json":
         body = json.dumps(to_jsonable_python(table), ensure_ascii=False, indent=2).encode("utf-8")
     else:
-        body = export(annex, table, fmt, unit_name=name, filled_on=day)
+        body = export(annex, table, fmt, unit_name=name, filled_on=day, filler=filler)
     target = out or Path(file_name(annex, name, day, fmt))
     target.write_bytes(body)
     console.print(f"{target} ({len(body)} bytes)")

@@ -12,13 +12,20 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Item:
-    """An Annex 1 item. ``figures`` names the item's figures when it has two (e.g. 次 and 万元)."""
+    """An Annex 1 item. ``figures`` names the item's figures when it has two (e.g. 次 and 万元);
+    ``captions`` then says what each is, as the form's label or unit words it (次 | 万元)."""
 
     key: str
     number: int
     label: str
     unit: str
     figures: tuple[str, ...] = ("value",)
+    captions: tuple[str, ...] = ()
+
+    @property
+    def figure_captions(self) -> tuple[str, ...]:
+        """What is printed beside each figure: its caption, or the item's unit for a single figure."""
+        return self.captions or (self.unit,)
 
 
 @dataclass(frozen=True)
@@ -54,8 +61,9 @@ ANNEX2_TITLE = "重大事故隐患专项排查整治2023行动工作情况统计
 ANNEX3_TITLE = "昆明市呈贡区重大安全风险防控4个清单（参考模板）"
 ANNEX1_HEADER = "填报单位：{unit}    时间：{date}"
 ANNEX2_HEADER = "填报单位：{unit}    填报日期：{date}"
-ANNEX3_HEADER = "填报单位：{unit}    填报人及联系电话：    填报时间：{date}"
-FOOTER = "审核人：            填报联系人：            联系电话："
+ANNEX3_HEADER = "填报单位：{unit}    填报人及联系电话：{contact}    填报时间：{date}"
+# Filled from the unit's submission of the annex and cut-off (domain/report_submission.py), blank without one.
+FOOTER = "审核人：{reviewer}            填报联系人：{submitter}            联系电话：{phone}"
 ANNEX1_NOTE = "注：每月22日前报送，报5月以来累计情况。"
 ANNEX2_NOTE = (
     "注：行业领域划分范围参照《昆明市重大安全风险大排查工作方案》；报送数据必须实事求是，严禁弄虚作假。"
@@ -64,6 +72,7 @@ ANNEX2_NOTE = (
 ROW_CUMULATIVE = "累计总计"
 ROW_MONTH = "本月总计"
 SECTOR_HEADER = "行业领域"
+SUB_ROW_PREFIX = "其中："  # before a sector row that is a subset of the row above it (a sector with a parent)
 
 ANNEX1: tuple[Section, ...] = (
     Section("overall", "总体情况", (
@@ -87,12 +96,13 @@ ANNEX1: tuple[Section, ...] = (
     Section("enforcement", "部门精准严格执法情况", (
         Item("guidance_county", 1, "帮扶指导重点县", "个次"),
         Item("guidance_enterprise", 2, "帮扶指导重点企业", "家次"),
-        Item("penalties", 3, "行政处罚", "次，万元", ("count", "fines_wan")),
+        Item("penalties", 3, "行政处罚", "次，万元", ("count", "fines_wan"), ("次", "万元")),
         Item("dual_penalties", 4, "企业和企业主要负责人“一案双罚”", "次"),
         Item("judicial_persons", 5, "移送司法机关", "人"),
         Item("suspended", 6, "责令停产整顿", "家"),
         Item("exposed_interviewed_punished", 7, "曝光、约谈、联合惩戒企业", "家"),
-        Item("typical_cases", 8, "公布典型执法案例", "个，其中危险作业罪案例（个）", ("count", "dangerous_operations")),
+        Item("typical_cases", 8, "公布典型执法案例", "个，其中危险作业罪案例（个）", ("count", "dangerous_operations"),
+             ("个", "其中危险作业罪案例（个）")),
         Item("accountability_persons", 9, "责任倒查、追责问责", "人"),
         Item("unit_interviews", 10, "约谈通报有关县区及部门", "次"),
     )),
@@ -101,7 +111,8 @@ ANNEX1: tuple[Section, ...] = (
         Item("leadership_research", 2, "党委政府主要负责同志分别专题研究", "次"),
         Item("site_supervision", 3, "市、县政府负责同志分别现场督导检查", "次"),
         Item("lecture", 4, "市、县安委会成员单位负责同志分别到企业宣讲", "次"),
-        Item("tipoff_reward", 5, "举报奖励（万元），其中匿名举报查实奖励（万元）", "万元", ("amount_wan", "anonymous_wan")),
+        Item("tipoff_reward", 5, "举报奖励（万元），其中匿名举报查实奖励（万元）", "万元", ("amount_wan", "anonymous_wan"),
+             ("万元", "其中匿名举报查实奖励（万元）")),
         Item("media_column", 6, "是否在市级主流媒体播放安全生产专题栏目", "是/否"),
         Item("technical_inspectors", 7, "市、县本级配备专兼职技术检查员数量", "人"),
         Item("assessment_patrol", 8, "组织开展考核巡查、督导检查", "次"),
@@ -154,6 +165,11 @@ ANNEX3: tuple[ListColumn, ...] = (
 
 def annex1_item(key: str) -> Item:
     return next(item for section in ANNEX1 for item in section.items if item.key == key)
+
+
+def footer(reviewer: str = "", submitter: str = "", phone: str = "") -> str:
+    """The footer line of Annexes 1 and 2, blanks where nothing is known."""
+    return FOOTER.format(reviewer=reviewer, submitter=submitter, phone=phone)
 
 
 def annex2_column(key: str) -> Column:

@@ -179,8 +179,9 @@ class ReportSubmission(LedgerAggregate):
 
     # A signed act (class_version 2): the submitter's personal signature, over the submission's id and
     # the figures' SHA-256; a v1 event (stored before signatures) comes back with ``signature=None``.
+    # class_version 3: the form's 审核人 and the submitter's 联系电话 (both blank in an older event).
     class ReportSubmitted(LedgerAggregate.Created):
-        class_version = 2
+        class_version = 3
         annex: str
         unit: str | None
         as_of: date
@@ -191,7 +192,14 @@ class ReportSubmission(LedgerAggregate):
         sha256: str
         note: str
         signature: PersonalSignature | None
+        reviewer: str
+        contact_phone: str
         upcast_v1_v2 = staticmethod(upcast_unsigned_v1_v2)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state.setdefault("reviewer", "")
+            state.setdefault("contact_phone", "")
 
     @event(ReportSubmitted)
     def __init__(
@@ -208,6 +216,8 @@ class ReportSubmission(LedgerAggregate):
         sha256: str,
         note: str,
         signature: PersonalSignature | None,
+        reviewer: str,
+        contact_phone: str,
     ) -> None:
         self.annex = annex
         self.unit = unit
@@ -221,6 +231,8 @@ class ReportSubmission(LedgerAggregate):
         self.submitted_by = actor
         self.submitted_at = occurred_at
         self.signature = signature
+        self.reviewer = reviewer  # 审核人, as the form prints it
+        self.contact_phone = contact_phone  # the submitter's 联系电话
 
     @classmethod
     def submit(
@@ -237,6 +249,8 @@ class ReportSubmission(LedgerAggregate):
         figures: Mapping[str, Any],
         note: str = "",
         signature: PersonalSignature | None = None,
+        reviewer: str = "",
+        contact_phone: str = "",
     ) -> ReportSubmission:
         check_annex(annex)
         if known_at.tzinfo is None:
@@ -259,6 +273,8 @@ class ReportSubmission(LedgerAggregate):
             sha256=figures_sha256(plain),
             note=(note or "").strip(),
             signature=signature,
+            reviewer=(reviewer or "").strip(),
+            contact_phone=(contact_phone or "").strip(),
         )
 
     @property

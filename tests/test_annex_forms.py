@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from domain.annex_forms import ANNEX1, ANNEX2, ANNEX3
+from domain.annex_forms import ANNEX1, ANNEX2, ANNEX3, SUB_ROW_PREFIX, footer
 from domain.glossary import SpotCheckDeficiency
 
 REFERENCE = Path(__file__).resolve().parent / "fixtures" / "reference"
@@ -54,3 +54,21 @@ def test_spot_check_items_are_the_deficiency_vocabulary_in_order() -> None:
     spot = next(s for s in ANNEX1 if s.key == "spot_checks")
     assert [i.key for i in spot.items[1:]] == [d.value for d in SpotCheckDeficiency]
     assert [i.label for i in spot.items[1:]] == [d.zh for d in SpotCheckDeficiency]
+
+
+def test_an_item_with_two_figures_captions_each_in_the_forms_own_words() -> None:
+    items = [item for section in ANNEX1 for item in section.items]
+    for item in items:
+        assert len(item.figure_captions) == len(item.figures), item.key
+        for caption in item.figure_captions:
+            assert caption in item.label or caption in item.unit, (item.key, caption)  # no retyped words
+    assert [i.key for i in items if len(i.figures) == 2] == ["penalties", "typical_cases", "tipoff_reward"]
+    assert next(i for i in items if i.key == "penalties").figure_captions == ("次", "万元")
+
+
+def test_the_footer_and_the_sub_row_prefix_are_the_forms() -> None:
+    text = (REFERENCE / "annex1.md").read_text("utf-8")
+    printed = re.search(r"Footer: (.+)$", text, flags=re.M).group(1)  # type: ignore[union-attr]
+    assert footer().split() == printed.split()
+    assert footer("李审核", "王主任", "0871-67480000").split() == ["审核人：李审核", "填报联系人：王主任", "联系电话：0871-67480000"]
+    assert [c.label for c in ANNEX2 if c.label.startswith(SUB_ROW_PREFIX)] == ["其中：挂牌督办治理", "其中：落实治本措施"]

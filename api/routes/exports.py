@@ -49,8 +49,9 @@ def export_xlsx(
     as_of: AsOf = None,
     known_at: KnownAt = None,
 ) -> Response:
-    """The annex as the printed form, in XLSX (A4 landscape). Annex 3: ``as_of`` is the 填报时间 printed;
-    phone numbers are masked unless the reader's role may see them."""
+    """The annex as the printed form, in XLSX: Annex 1 on one A4 portrait page, Annexes 2 and 3 on A4 landscape
+    fitted to the width; 审核人, 填报联系人 and 联系电话 from the unit's submission of the annex and cut-off.
+    Annex 3: ``as_of`` is the 填报时间 printed; phone numbers are masked unless the reader's role may see them."""
     return _export(annex, "xlsx", services, who, unit, as_of, known_at)
 
 

@@ -36,12 +36,19 @@ router = APIRouter(tags=["reports"])
 class SubmissionIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"unit": "yjj", "as_of": "2023-12-22", "note": "12月22日旬报"}]},
+        json_schema_extra={
+            "examples": [
+                {"unit": "yjj", "as_of": "2023-12-22", "note": "12月22日旬报", "reviewer": "李审核",
+                 "contact_phone": "0871-67480000"}
+            ]  # fmt: skip
+        },
     )
 
     unit: str | None = Field(default=None, description="reporting unit id; omit for the district (区安委办)")
     as_of: date = Field(description="cut-off business date (Beijing) of the table")
     note: str = ""
+    reviewer: str = Field(default="", max_length=50, description="审核人, printed in the form's footer")
+    contact_phone: str = Field(default="", max_length=30, description="联系电话 of the submitter (填报联系人), printed")
     # 报送签名. A client signature must cover the submission's id and the figures' SHA-256, known only when
     # the figures are computed: in practice use `X-Sign-With: server-held` here.
     signature: PersonalSignatureIn | None = SIGNATURE
@@ -65,7 +72,7 @@ def submit_report(annex: str, body: SubmissionIn, headers: Headers, request: Req
     known_at = datetime.now(UTC)  # system time, as the events' recorded_at
     command = SubmitReport(
         annex=annex, unit=body.unit, as_of=body.as_of, figures=frozen_figures(services, annex, body.unit, body.as_of, known_at),
-        known_at=known_at, note=body.note,
+        known_at=known_at, note=body.note, reviewer=body.reviewer, contact_phone=body.contact_phone,
         signature=signature_arg(headers.server_signer, body.signature, SignatureMeaning.SUBMITTER),
     )  # fmt: skip
     outcome = execute(services, headers, request, body, command, status=201)

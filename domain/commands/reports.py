@@ -22,3 +22,5 @@ class SubmitReport(Command):
     known_at: datetime
     note: str = ""
     signature: SignatureArg = None
+    reviewer: str = ""  # 审核人
+    contact_phone: str = ""  # the submitter's 联系电话

@@ -61,6 +61,8 @@ class ReportApplication(LedgerCore):
         note: str = "",
         occurred_at: datetime | None = None,
         signature: SignatureArg = None,
+        reviewer: str = "",
+        contact_phone: str = "",
     ) -> Receipt:
         """Freezes ``figures`` (the table computed with ``known_at``) as the next submission of this annex,
         unit (None: the district) and cut-off. Returns the submission's id and version (1)."""
@@ -83,6 +85,7 @@ class ReportApplication(LedgerCore):
             submission = ReportSubmission.submit(
                 actor=actor, occurred_at=when, annex=annex, unit=unit, as_of=as_of, sequence=sequence,
                 supersedes=previous, known_at=known_at, figures=figures, note=note, signature=signed,
+                reviewer=reviewer, contact_phone=contact_phone,
             )  # fmt: skip
             try:
                 receipt = self._save(submission)
@@ -159,6 +162,8 @@ class ReportApplication(LedgerCore):
             "submitted_at": plain(s.submitted_at),
             "submitted_by": plain(s.submitted_by),
             "note": s.note,
+            "reviewer": s.reviewer,
+            "contact_phone": s.contact_phone,
             "sha256": s.sha256,
             "signature": plain(getattr(s, "signature", None)),  # 报送签名, if signed
         }

@@ -54,6 +54,22 @@ def test_the_clerk_drills_into_an_annex_2_figure_and_downloads_the_form(page_as:
     assert download.value.suggested_filename.endswith("_2023-12-22.xlsx")
 
 
+def test_annex_1_is_the_forms_grid_and_each_figure_of_a_pair_opens_its_records(page_as: Any) -> None:
+    page = page_as("demo-office", DESKTOP)
+    page.goto("/ui/annexes/1?as_of=2023-12-22")
+    head = page.locator("table.form thead th").all_inner_texts()
+    assert head == ["序号", "项目", "数量", "单位"] * 2  # two items a row, as printed
+    assert page.locator("table.form tbody th[scope='row']", has_text="一案双罚").count() == 1
+    fines = page.locator("table.form a[href*='key=penalties'][href*='figure=fines_wan']")
+    figure = fines.inner_text()
+    fines.click()
+    page.wait_for_url("**/ui/annexes/1/cell?*")
+    # the item's label and the figure's caption name it (not the label of the item beside it in the row)
+    assert page.get_by_role("heading", level=1).inner_text() == "行政处罚 · 万元"
+    assert page.locator("#cell-figure").inner_text() == figure
+    assert axe(page) == []
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_annexes_1_and_2_fit_their_frames_and_are_accessible(page_as: Any, viewport: dict[str, int]) -> None:
     page = page_as("demo-office", viewport)

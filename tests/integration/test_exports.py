@@ -29,10 +29,11 @@ from domain.annex_forms import (
     ANNEX3,
     ANNEX3_HEADER,
     ANNEX3_TITLE,
-    FOOTER,
     ROW_CUMULATIVE,
     ROW_MONTH,
     SECTOR_HEADER,
+    SUB_ROW_PREFIX,
+    footer,
 )
 from domain.figures import DASH
 
@@ -77,6 +78,11 @@ def _assert_figure(cell: Any, value: Any) -> None:
         assert cell.number_format == "0.00", cell.coordinate
 
 
+def _printed_label(row: dict[str, Any]) -> str:
+    """An Annex 2 row's label as the form prints it: "其中：" before a sub-row (a sector with a parent)."""
+    return SUB_ROW_PREFIX + row["label"] if row.get("parent") else row["label"]
+
+
 # ===== Annex 2 ======================================================================================
 
 
@@ -112,12 +118,12 @@ def test_annex2_xlsx_reproduces_the_form_with_the_json_figures(client: TestClien
     assert [rows[0]["label"], rows[1]["label"]] == [ROW_CUMULATIVE, ROW_MONTH]
     for offset, row in enumerate(rows):
         r_ = 7 + offset
-        assert ws.cell(r_, 1).value == row["label"]
+        assert ws.cell(r_, 1).value == _printed_label(row)
         assert ws.cell(r_, 1).alignment.indent == (2 if row.get("parent") else 0)
         for n, column in enumerate(ANNEX2, start=2):
             _assert_figure(ws.cell(r_, n), row["cells"][column.key])
     last = 7 + len(rows) - 1
-    assert ws.cell(last + 1, 1).value == ANNEX2_NOTE and ws.cell(last + 2, 1).value == FOOTER
+    assert ws.cell(last + 1, 1).value == ANNEX2_NOTE and ws.cell(last + 2, 1).value == footer()  # nothing submitted
     assert f"A{last + 1}:Y{last + 1}" in merged
 
     # The story's figures, where they land.
@@ -131,7 +137,7 @@ def test_annex2_xlsx_reproduces_the_form_with_the_json_figures(client: TestClien
     assert ws.cell(cumulative, col["problem_rectification_rate"]).value == DASH  # 0 problems
     assert ws.cell(by_key["month"], col["control_rate"]).value == DASH  # no risk point registered in December
     assert ws.cell(by_key["month"], col["majors_planned_listed"]).value == 1
-    assert ws.cell(by_key["construction_housing"], 1).value == "房屋市政"
+    assert ws.cell(by_key["construction_housing"], 1).value == "其中：房屋市政"
     assert ws.cell(by_key["construction_housing"], 1).alignment.indent == 2
     assert ws.cell(by_key["construction"], col["majors"]).value == 1  # the "其中" row's parent includes it
     assert ws.cell(by_key["hazardous_chemicals"], col["remediation_rate"]).number_format == "0.00"
@@ -159,56 +165,72 @@ def test_annex2_csv_has_the_bom_and_the_same_rows(client: TestClient, story: Sto
     assert rows[5][1:] == [c.unit for c in ANNEX2]
     for offset, row in enumerate(table["rows"]):
         line = rows[6 + offset]
-        assert line[0] == row["label"]
+        assert line[0] == _printed_label(row)
         for n, column in enumerate(ANNEX2, start=1):
             value = row["cells"][column.key]
             assert line[n] == (DASH if value is None else str(value)), (row["key"], column.key)
     cumulative = rows[6]
     assert cumulative[[c.key for c in ANNEX2].index("fines_wan") + 1] == "4.24"
-    assert rows[6 + len(table["rows"])][0] == ANNEX2_NOTE and rows[-1][0] == FOOTER
+    assert rows[6 + len(table["rows"])][0] == ANNEX2_NOTE and rows[-1][0] == footer()
+    assert [line[0] for line in rows if line[0].startswith(SUB_ROW_PREFIX)] == [
+        SUB_ROW_PREFIX + row["label"] for row in table["rows"] if row.get("parent")
+    ]
     assert {len(line) for line in rows} == {1 + len(ANNEX2)}
 
 
 # ===== Annex 1 ======================================================================================
 
 
-def test_annex1_xlsx_lists_the_sections_items_units_and_figures(client: TestClient, story: Story) -> None:
+def test_annex1_xlsx_is_the_forms_grid_of_two_items_a_row_on_one_portrait_page(client: TestClient, story: Story) -> None:
     table = _get(client, "/reports/annex1", unit="yjj", as_of=AS_OF.isoformat()).json()
     r = _get(client, "/reports/annex1.xlsx", unit="yjj", as_of=AS_OF.isoformat())
     assert "filename*=UTF-8''" + quote("附件1_调度表_区应急管理局_2023-12-22.xlsx") in r.headers["content-disposition"]
     ws = _sheet(r.content)
     assert ws["A2"].value == ANNEX1_TITLE
     assert ws["A3"].value == ANNEX1_HEADER.format(unit="区应急管理局", date=DATE)
+    assert [ws.cell(4, n).value for n in range(1, 9)] == ["序号", "项目", "数量", "单位"] * 2
     figures = {item["key"]: item["figures"] for section in table["sections"] for item in section["items"]}
     merged = _merged(ws)
     row = 5
     for section in ANNEX1:
-        assert ws.cell(row, 1).value == section.title and f"A{row}:E{row}" in merged
+        assert ws.cell(row, 1).value == section.title and f"A{row}:H{row}" in merged
         row += 1
-        for item in section.items:
-            assert (ws.cell(row, 1).value, ws.cell(row, 2).value, ws.cell(row, 5).value) == (item.number, item.label, item.unit)
-            values = [figures[item.key][name] for name in item.figures]
-            if item.key == "media_column":
-                assert ws.cell(row, 3).value == ("是" if values[0] else "否")
-            else:
-                for n, value in enumerate(values):
-                    _assert_figure(ws.cell(row, 3 + n), value)
-            if len(values) == 1:
-                assert f"C{row}:D{row}" in merged
-            row += 1
-    assert ws.cell(row, 1).value == ANNEX1_NOTE and ws.cell(row + 1, 1).value == FOOTER
+        for pair in (section.items[i : i + 2] for i in range(0, len(section.items), 2)):
+            depth = max(len(item.figures) for item in pair)
+            for col, item in zip((1, 5), pair, strict=False):
+                assert (ws.cell(row, col).value, ws.cell(row, col + 1).value) == (item.number, item.label)
+                for line, (name, caption) in enumerate(zip(item.figures, item.figure_captions, strict=True)):
+                    value = figures[item.key][name]
+                    if item.key == "media_column":
+                        assert ws.cell(row, col + 2).value == ("是" if value else "否")
+                    else:
+                        _assert_figure(ws.cell(row + line, col + 2), value)
+                    assert ws.cell(row + line, col + 3).value == caption  # each figure with its unit or caption
+                if depth == 2:  # the item spans the two lines of its neighbour's pair of figures
+                    letters = "ABCDEFGH"[col - 1 : col + (1 if len(item.figures) == 2 else 3)]
+                    assert {f"{x}{row}:{x}{row + 1}" for x in letters} <= merged
+            row += depth
+    assert ws.cell(row, 1).value == ANNEX1_NOTE and ws.cell(row + 1, 1).value == footer()
 
-    # The story: two penalties, 4.24 万元, side by side; a tip-off reward of 1.50 (0.85 anonymous).
-    cells = {ws.cell(n, 2).value: n for n in range(5, row)}
-    penalties = cells["行政处罚"]
-    assert ws.cell(penalties, 3).value == 2 and ws.cell(penalties, 5).value == "次，万元"
-    _assert_figure(ws.cell(penalties, 4), "4.24")
-    reward = cells["举报奖励（万元），其中匿名举报查实奖励（万元）"]
-    _assert_figure(ws.cell(reward, 3), "1.50")
-    _assert_figure(ws.cell(reward, 4), "0.85")
-    assert ws.cell(cells["是否在市级主流媒体播放安全生产专题栏目"], 3).value == "是"
-    assert ws.cell(cells["企业自查发现重大事故隐患中已完成整改的"], 3).value == 1
-    assert ws.page_setup.orientation == "landscape"
+    # The story: two penalties (次) and 4.24 万元, one under the other; a tip-off reward of 1.50 (0.85 anonymous).
+    cells = {ws.cell(n, c).value: (n, c) for n in range(5, row) for c in (2, 6)}
+    n, c = cells["行政处罚"]
+    assert (ws.cell(n, c + 1).value, ws.cell(n, c + 2).value, ws.cell(n + 1, c + 2).value) == (2, "次", "万元")
+    _assert_figure(ws.cell(n + 1, c + 1), "4.24")
+    n, c = cells["举报奖励（万元），其中匿名举报查实奖励（万元）"]
+    _assert_figure(ws.cell(n, c + 1), "1.50")
+    _assert_figure(ws.cell(n + 1, c + 1), "0.85")
+    assert ws.cell(n + 1, c + 2).value == "其中匿名举报查实奖励（万元）"
+    n, c = cells["是否在市级主流媒体播放安全生产专题栏目"]
+    assert ws.cell(n, c + 1).value == "是"
+    n, c = cells["企业自查发现重大事故隐患中已完成整改的"]
+    assert ws.cell(n, c + 1).value == 1
+
+    # Printable on one A4 portrait page, the footer on it (tests/integration/test_printed_forms.py prints it).
+    assert ws.page_setup.orientation == "portrait" and int(ws.page_setup.paperSize) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 1)
+    assert ws.print_area == f"'附件1'!$A$1:$H${row + 1}" and ws.print_title_rows == "$4:$4"
 
 
 # ===== Annex 3 ======================================================================================
@@ -221,7 +243,7 @@ def test_annex3_xlsx_prints_the_four_lists_with_phones_masked_unless_the_reader_
     # an expert reads the district's tables without the right to personal phones
     anonymous = _sheet(_get(client, "/reports/annex3.xlsx", EXPERT, as_of=AS_OF.isoformat()).content)
     assert anonymous["A2"].value == ANNEX3_TITLE
-    assert anonymous["A3"].value == ANNEX3_HEADER.format(unit="区安委办", date=DATE)
+    assert anonymous["A3"].value == ANNEX3_HEADER.format(unit="区安委办", contact="", date=DATE)
     merged = _merged(anonymous)
     assert {"A4:A5", "B4:H4", "I4:J4", "K4:L4", "M4:N4"} <= merged
     assert [anonymous.cell(4, n).value for n in (2, 9, 11, 13)] == list(dict.fromkeys(c.list_title for c in ANNEX3))

@@ -3,13 +3,17 @@ later back-dated event that changes the cut-off's figures shows up as a restatem
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from typing import Any
 
 import pytest
 import rfc8785
+from openpyxl import load_workbook
 
 from app.wiring import Services
+from domain.annex_forms import ANNEX3_HEADER, footer
 from domain.glossary import Assessor
 
 from .annex_story import AS_OF, BUILDING, DEPARTMENT_PHONE, PRINCIPAL_PHONE, Story, at, build_story, principal_of
@@ -155,3 +159,28 @@ def test_an_annex3_submission_freezes_the_lists_and_masks_phones_for_readers_wit
     }
     phone = next(c for c in changes if c["key"] == "principal_phone")
     assert phone["submitted"] == "" and phone["now"] == "136********" and phone["label"] == "生产经营单位主要负责人和电话"
+
+
+def test_the_forms_print_the_reviewer_submitter_and_phone_of_the_units_latest_submission(api: Api, story: Story) -> None:
+    def printed(annex: str, fmt: str, **params: str) -> list[str]:
+        r = api.client.get(f"/api/v1/reports/{annex}.{fmt}", params={"as_of": AS_OF.isoformat(), **params}, headers=OFFICE)
+        assert r.status_code == 200, r.text
+        if fmt == "csv":
+            return [line[0] for line in csv.reader(io.StringIO(r.content.decode("utf-8-sig")))]
+        return [row[0] for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True)]
+
+    assert printed("annex2", "xlsx")[-1] == footer()  # none submitted: blanks
+    _submit(api, "annex2", OFFICE, reviewer="李审核", contact_phone="0871-67480000")
+    _submit(api, "annex2", OFFICE, reviewer="赵审核", contact_phone="0871-67480001")  # a resubmission: the latest counts
+    filled = footer("赵审核", "王主任", "0871-67480001")
+    assert printed("annex2", "xlsx")[-1] == printed("annex2", "csv")[-1] == filled
+    assert printed("annex1", "xlsx")[-1] == footer()  # another annex's submission fills nothing
+    assert printed("annex2", "xlsx", unit="yjj")[-1] == footer()  # nor another unit's form
+    assert printed("annex2", "xlsx", as_of="2023-12-12")[-1] == footer()  # nor another cut-off's
+    assert printed("annex2", "xlsx", known_at="2023-12-23T00:00:00+08:00")[-1] == footer()  # known later than that
+    _submit(api, "annex3", OFFICE, contact_phone="0871-67480002")
+    assert printed("annex3", "xlsx")[2] == ANNEX3_HEADER.format(unit="区安委办", contact="王主任 0871-67480002", date="2023年12月22日")
+    listed = api.get("/reports/annex2/submissions", unit="district")["items"]
+    assert [(s["reviewer"], s["contact_phone"]) for s in listed] == [("赵审核", "0871-67480001"), ("李审核", "0871-67480000")]
+    too_long = _submit(api, "annex2", OFFICE, status=422, reviewer="审" * 51)
+    assert too_long["code"] == "validation_failed"

@@ -4,6 +4,8 @@ aggregate's identity, topic and lossless round trip through the application's ma
 from __future__ import annotations
 
 import hashlib
+import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -107,6 +109,22 @@ def test_a_submission_round_trips_through_the_store_unchanged() -> None:
     assert view["sequence"] == 2 and view["sha256_verified"] and view["unit_name"] == "区安委办"
     assert [e["type"] for e in app.history(again.id)] == ["ReportSubmitted"]
     assert app.history(again.id)[0]["label_zh"] == "报送报表"
+
+
+def test_the_reviewer_and_the_contact_phone_are_stored_and_a_v2_event_comes_back_with_blanks() -> None:
+    app = Ledger(IN_MEMORY)
+    figures = table_figures("annex2", _annex2(), as_of=AS_OF, known_at=KNOWN_AT)
+    receipt = app.reports.submit_report(
+        OFFICE, "annex2", None, AS_OF, figures, known_at=KNOWN_AT, reviewer=" 李审核 ", contact_phone="0871-67480000"
+    )
+    view = app.reports.submission(receipt.id)
+    assert (view["reviewer"], view["contact_phone"]) == ("李审核", "0871-67480000")
+    # the same event as stored before class_version 3: no reviewer, no contact phone
+    (stored,) = app.recorder.select_events(receipt.id)
+    state = json.loads(stored.state)
+    assert state.pop("class_version") == 3 and state.pop("reviewer") == "李审核" and state.pop("contact_phone")
+    old = app.mapper.to_domain_event(replace(stored, state=json.dumps({**state, "class_version": 2}).encode()))
+    assert (old.reviewer, old.contact_phone) == ("", "") and old.sha256 == view["sha256"]
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from adapters.annex_files import cell_text
 from app.reports import AnnexRead, annex_file, read_annex, report_day, unit_name
-from domain.annex_forms import ANNEX1_TITLE, ANNEX2_TITLE, ANNEX3_TITLE
+from domain.annex_forms import ANNEX1_TITLE, ANNEX2_TITLE, ANNEX3_TITLE, annex1_item
 from domain.errors import DomainError
 from domain.glossary import Kpi
 from domain.read_scope import report_unit, report_units
@@ -182,11 +182,17 @@ async def _kpi_cell(page: Page, key: str, unit: str, as_of: str) -> Response:
 
 
 def _find(read: AnnexRead, wanted: dict[str, str]) -> tuple[str, list[str]] | None:
-    """The figure shown in the cell with this lineage, and the labels that name it (its row's, its column's)."""
-    for row in read.sheet().rows:
-        for cell in row:
+    """The figure shown in the cell with this lineage, and the labels that name it: its item's or row's (the
+    nearest label to its left: Annex 1 prints two items a row), its caption beside it when the item has two
+    figures (次 | 万元), its column's."""
+    sheet = read.sheet()
+    for r, row in enumerate(sheet.rows, 1):
+        for c, cell in enumerate(row, 1):
             if cell is not None and cell.lineage == wanted:
-                names = [cell_text(c) for c in row if c is not None and c.style == "label"]
+                left = (sheet.shown(r, x) for x in range(c - 1, 0, -1))
+                names = [next(x.value for x in left if x is not None and x.style == "label")]
+                if "figure" in wanted and len(annex1_item(wanted["key"]).figures) > 1:
+                    names.append(cell_text(sheet.shown(r, c + 1)))
                 columns = {c["key"]: c["label"] for c in read.table.get("columns", [])}
                 return cell_text(cell), names + ([columns[wanted["key"]]] if wanted["key"] in columns else [])
     return None

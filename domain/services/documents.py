@@ -98,7 +98,7 @@ class DocumentApplication(LedgerCore):
                 addressee_id=addressee_id, sha256=hashlib.sha256(pdf).hexdigest(),
             )  # fmt: skip
             try:
-                return self._save_together(numbering, document)
+                return self._save_together(document, numbering)
             except IntegrityError:
                 if self._numbering_version(numbering.id) == stored:
                     raise  # not the number: something else in the transaction (the pipeline's idempotency record)
@@ -190,13 +190,14 @@ class DocumentApplication(LedgerCore):
         return last[0].originator_version if last else 0
 
     def _save_together(self, *records: Any) -> Receipt:
-        """Stores the numbering stream and the document in one transaction (with the unit of work's extras)."""
+        """Stores the document and its numbering stream in one transaction (with the unit of work's extras); the
+        document first: the idempotency record names the first record stored (``adapters/idempotency.py``)."""
         unit = current_unit_of_work()
         recordings = self.save(*records, **(unit.store_with if unit else {}))
         position = max((r.notification.id for r in recordings), default=None)
         if unit is not None:
             unit.position = position
-        return Receipt(records[-1].id, records[-1].version, position)
+        return Receipt(records[0].id, records[0].version, position)
 
     # ----- reads ------------------------------------------------------------------------------
 

@@ -64,7 +64,7 @@ def test_document_events_have_stable_topics_and_chinese_labels():
         assert set(event_classes(aggregate)) == names
         assert resolve_topic(f"hazard-ledger.{aggregate.__name__}") is aggregate
         for name, cls in event_classes(aggregate).items():
-            assert cls.TOPIC == f"hazard-ledger.{aggregate.__name__}.{name}"
+            assert f"hazard-ledger.{aggregate.__name__}.{name}" == cls.TOPIC
             assert EVENT_LABELS[name]
 
 

@@ -17,7 +17,7 @@ from app.pipeline import CommandContext
 from app.wiring import Services
 from domain.commands.documents import IssueDocument
 from domain.errors import DomainError
-from tests.integration.conftest import INSPECTOR, OFFICE, OTHER_DEPT, Api, Enterprise, full_plan, future_date, headers
+from tests.integration.conftest import INSPECTOR, OTHER_DEPT, Api, Enterprise, full_plan, future_date, headers
 from tests.unit.support import INSPECTOR as INSPECTOR_ACTOR
 
 pypdf = pytest.importorskip("pypdf")
@@ -136,3 +136,28 @@ def test_two_issues_at_once_never_share_a_number(services: Services, api: Api, e
     numbers = [services.ledger.documents.document(o.id)["sequence"] for o in outcomes]
     assert sorted(numbers) == list(range(1, len(outcomes) + 1))  # no repeat, no gap
     assert len(outcomes) + len(errors) == 12 and len(outcomes) >= 4
+
+
+def test_the_cli_issues_lists_shows_and_writes_the_pdf(services: Services, api: Api, major: str, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    runner = CliRunner(env={"COLUMNS": "240"})
+    db = ["--db", services.settings.db_url]
+    issued = runner.invoke(app, ["documents", "issue", "--record", major, "--kind", "rectification_order", "--user", "yjj-zhang",
+                                 "--name", "张伟", "--role", "inspector", "--org", "yjj", *db])  # fmt: skip
+    assert issued.exit_code == 0, issued.output
+    assert "呈应急隐改〔" in issued.output
+    document_id = issued.output.split()[2]
+    listed = runner.invoke(app, ["documents", "list", "--record", major, *db])
+    assert listed.exit_code == 0 and document_id in listed.output
+    shown = runner.invoke(app, ["documents", "show", document_id, *db])
+    assert shown.exit_code == 0 and "verified" in shown.output
+    out = tmp_path / "order.pdf"
+    written = runner.invoke(app, ["documents", "pdf", document_id, "--out", str(out), *db])
+    assert written.exit_code == 0
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == api.get(f"/documents/{document_id}")["sha256"]
+    refused = runner.invoke(app, ["documents", "issue", "--record", major, "--kind", "closure_form", "--user", "yjj-zhang",
+                                  "--name", "张伟", "--role", "inspector", "--org", "yjj", *db])  # fmt: skip
+    assert refused.exit_code == 1 and "隐患尚未销号" in refused.output

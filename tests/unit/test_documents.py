@@ -20,7 +20,6 @@ from domain.business_time import FixedClock
 from domain.document import Document, DocumentNumbering, document_number, numbering_id_for
 from domain.errors import DomainError
 from domain.glossary import EVENT_LABELS, DocumentKind, Grade, HazardState
-from domain.warning_rules import Proposal  # noqa: F401 - the ladder's proposals exist beside the letters
 
 from .support import INSPECTOR, OFFICE, OTHER_DEPARTMENT, START, STREET_OFFICER, World, new_world
 
@@ -231,7 +230,7 @@ def test_numbers_of_each_series_are_one_two_three_without_repeat_or_gap(steps):
     world.app.documents.renderer = DocumentRenderer()
     hazard = world.report(Grade.MAJOR, by=INSPECTOR)
     issued: dict[tuple[str, int], list[str]] = {}
-    for unit, days_later, refused_first, listing_notice in steps:
+    for unit, days_later, refused_first, _ in steps:
         world.clock.advance(days=days_later)  # crosses into 2024 now and then
         if refused_first:  # a refused issue takes no number
             with pytest.raises(DomainError):
@@ -239,7 +238,6 @@ def test_numbers_of_each_series_are_one_two_three_without_repeat_or_gap(steps):
         kind = K.RECTIFICATION_ORDER
         doc = issue(world, kind, hazard, by=ISSUERS[unit])
         issued.setdefault((doc["series"], doc["year"]), []).append(doc["number"])
-        del listing_notice
     numbers = [n for series in issued.values() for n in series]
     assert len(numbers) == len(set(numbers)) == len(steps)
     for (series, year), found in issued.items():
@@ -277,3 +275,35 @@ def test_the_pdf_is_deterministic_and_dated_by_the_issue(world: World):
     _, again = world.app.documents.render(doc_id, "pdf")
     assert first == again
     assert pypdf.PdfReader(io.BytesIO(first)).metadata["/CreationDate"].startswith("D:20230601")
+
+
+# ----- the case file and the warning ladder ------------------------------------------------------
+
+
+def test_the_penalty_summary_for_the_case_file(world: World):
+    from .test_enforcement_rules import open_case, penalise
+
+    h = world.report(Grade.MAJOR, by=INSPECTOR)
+    case_id = open_case(world, h)
+    world.refuse_new("document_not_issuable", lambda: world.app.documents.issue_document(INSPECTOR, kind=K.PENALTY_SUMMARY, record_id=case_id))
+    penalise(world, case_id)
+    doc = issue(world, K.PENALTY_SUMMARY, case_id)
+    assert doc["number"] == "呈应急罚决〔2023〕1号" and doc["source_kind"] == "case"
+    _, pdf = world.app.documents.render(UUID(doc["id"]), "pdf")
+    text = pdf_text(pdf)
+    assert "行政处罚决定书（摘要）" in text and "罚款" in text and doc["number"] in text
+    assert world.app.documents.verify(UUID(doc["id"]))["verified"]
+
+
+def test_the_office_issues_the_letter_of_a_confirmed_warning_at_its_level(world: World):
+    warning = world.app.warnings.propose_warning(
+        OFFICE, unit_id="wlj", level="notice", trigger="manual", trigger_key="doc-1", reason_zh="重大事故隐患逾期未整改", reason_en="late"
+    ).id
+    world.refuse_new("document_not_issuable", lambda: world.app.documents.issue_document(OFFICE, kind=K.NOTICE_LETTER, record_id=warning))
+    world.app.warnings.confirm_warning(OFFICE, warning, note="予以告知", published=True)
+    world.refuse_new("document_not_issuable", lambda: world.app.documents.issue_document(OFFICE, kind=K.PROMPT_LETTER, record_id=warning))
+    world.refuse_new("role_not_allowed", lambda: world.app.documents.issue_document(INSPECTOR, kind=K.NOTICE_LETTER, record_id=warning))
+    doc = issue(world, K.NOTICE_LETTER, warning, by=OFFICE)
+    assert doc["number"] == "呈安委办告知〔2023〕1号" and doc["addressee"] == "区文化和旅游局"
+    _, pdf = world.app.documents.render(UUID(doc["id"]), "pdf")
+    assert "告知函" in pdf_text(pdf) and "重大事故隐患逾期未整改" in pdf_text(pdf)

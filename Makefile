@@ -33,4 +33,9 @@ $(STAMP): pyproject.toml
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
 	    libreoffice-calc-nogui poppler-utils \
 	) || echo "warning: could not install LibreOffice: the printed-form tests will be skipped" >&2
+	@# Official documents' PDFs embed a TrueType CJK font (reportlab cannot embed Noto CJK's CFF outlines).
+	test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || ( \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-wqy-zenhei \
+	) || echo "warning: could not install fonts-wqy-zenhei: documents cannot be rendered" >&2
 	touch $(STAMP)

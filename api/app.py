@@ -17,6 +17,7 @@ from api.routes import accountability as accountability_routes  # accountability
 from api.routes import audit as audit_routes  # Merkle log: checkpoints, proofs
 from api.routes import auth as auth_routes  # log-in (OAuth2 password flow), security events
 from api.routes import cases, enterprises, hazards, health, inspections, reference, registers, reports
+from api.routes import documents as document_routes  # official documents (文书): issue, files, delivery
 from api.routes import exports as export_routes  # annex files (XLSX, CSV)
 from api.routes import keys as key_routes  # personal signatures: key registry, signing payloads
 from api.routes import submissions as submission_routes  # report submissions (报表报送)
@@ -87,6 +88,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     for router in (export_routes.router, submission_routes.router):  # annex files; report submissions
         app.include_router(router, prefix="/api/v1")
     app.include_router(accountability_routes.router, prefix="/api/v1")  # accountability trail
+    for router in (document_routes.issue, document_routes.router):  # official documents (文书)
+        app.include_router(router, prefix="/api/v1")
     app.include_router(audit_routes.router, prefix="/api/v1")  # Merkle log: checkpoints, proofs
     app.include_router(key_routes.router, prefix="/api/v1")  # personal signatures: key registry, signing payloads
     app.include_router(auth_routes.router, prefix="/api/v1")  # log-in, refresh, log-out, security events

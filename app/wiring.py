@@ -15,6 +15,7 @@ from uuid import UUID
 from sqlalchemy import Engine, create_engine, event
 
 from adapters.accounts import AccountStore
+from adapters.documents import DocumentRenderer
 from adapters.evidence_store import SqlEvidenceStore
 from adapters.idempotency import IdempotencyStore
 from adapters.migrations import upgrade
@@ -180,6 +181,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     idempotency = IdempotencyStore(engine)
     process_queries = ProcessQueries(engine, reference, rules, read_models.process_facts.tables)
     ledger.warnings.proposals = LadderProposalsOfReadModel(read_models.process_facts, process_queries)
+    ledger.documents.renderer = DocumentRenderer()  # official documents' PDF and DOCX (adapters/documents.py)
     reporting_queries = ReportingQueries(ledger.reports.submitted_events, reference)
     process_queries.reports_due = lambda as_of: reporting_queries.all_reports_due(as_of.day, as_of.known_at)
     return Services(

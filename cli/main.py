@@ -21,6 +21,7 @@ from cli.accountability import accountability_app  # accountability trail
 from cli.audit import audit_app
 from cli.common import DbOption, advance, console, open_services, progress_bar
 from cli.db import db_app  # migrations
+from cli.documents import documents_app  # official documents (文书)
 from cli.registers import add_register_verbs, refused  # the registers' lists
 from cli.report import report as _report_command  # annex tables to files
 from cli.users import api_keys_app, users_app  # log-in: accounts, API keys
@@ -40,6 +41,7 @@ app.add_typer(hazards_app, name="hazards")
 app.add_typer(accountability_app, name="accountability")  # 责任倒查 (api/accountability_cli.py)
 app.add_typer(audit_app, name="audit")  # Merkle log: checkpoints, export, offline verifier (api/audit_cli.py)
 app.add_typer(db_app, name="db")  # migrations (adapters/migrations/)
+app.add_typer(documents_app, name="documents")  # official documents (文书): issue, list, show, pdf
 app.add_typer(users_app, name="users")  # built-in accounts (log-in)
 app.add_typer(api_keys_app, name="api-keys")  # machine clients' keys
 add_register_verbs(app)  # cases|inspections|accidents|risk-points|problems|enterprises list

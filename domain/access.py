@@ -102,6 +102,12 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     # accountable; auditors read the trail.
     "pursue_accountability": frozenset({Role.COMMITTEE_OFFICE, Role.INSPECTOR}),
     # end accountability
+    # official documents (文书): a regulator issues and records delivery (domain/document.py narrows the
+    # kinds: the warning letters are the 区安委办's); the addressee or the issuing unit records the receipt.
+    "issue_document": _REG,
+    "deliver_document": _REG,
+    "receive_document": _ENT | _REG,
+    # end official documents
 }
 
 # The organisation kinds each role belongs to: a role acts only from an organisation of its kind

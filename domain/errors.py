@@ -245,6 +245,28 @@ CATALOGUE: dict[str, ErrorSpec] = {
         _C, "该警示已作出决定（{state_zh}），不能再变更", "The warning is already decided ({state}); it accepts nothing more"
     ),
     # end warnings
+    # official documents (文书)
+    "document_not_found": ErrorSpec(_N, "文书不存在：{id}", "Document not found: {id}"),
+    "document_not_issuable": ErrorSpec(
+        _C, "不能出具{kind_zh}：{reason_zh}", "Cannot issue the {kind} document: {reason}"
+    ),
+    "document_number_conflict": ErrorSpec(
+        _C,
+        "文号序列 {series} 正被同时占用，未编号也未出具，请重试",
+        "The number series {series} was taken concurrently; nothing was numbered or issued: retry",
+    ),
+    "document_already_received": ErrorSpec(
+        _C, "文书已签收（{received_at}）", "The document was already received ({received_at})"
+    ),
+    "document_not_delivered": ErrorSpec(
+        _C, "文书尚未登记送达，不能签收", "The document has no delivery recorded; it cannot be received yet"
+    ),
+    "document_not_addressee": ErrorSpec(
+        _F,
+        "只有受文单位（{addressee}）或出具单位能登记签收",
+        "Only the addressee ({addressee}) or the issuing unit records the receipt",
+    ),
+    # end official documents
     # report submissions (报表报送)
     "submission_not_found": ErrorSpec(_N, "报表报送记录不存在：{id}", "Report submission not found: {id}"),
     "unknown_annex": ErrorSpec(_N, "没有报表「{annex}」（可选：{known}）", "No report '{annex}' (known: {known})"),

@@ -379,6 +379,58 @@ class Register(Labelled):
 # end registers
 
 
+# official documents (文书): issued from the records' events, numbered per unit, kind and year (domain/document.py)
+class DocumentKind(Labelled):
+    """A document the district issues (出具文书)."""
+
+    RECTIFICATION_ORDER = "rectification_order"
+    SUPERVISION_NOTICE = "supervision_notice"
+    EXTENSION_OPINION = "extension_opinion"
+    ACCEPTANCE_OPINION = "acceptance_opinion"
+    CLOSURE_FORM = "closure_form"
+    PENALTY_SUMMARY = "penalty_summary"
+    PROMPT_LETTER = "prompt_letter"
+    NOTICE_LETTER = "notice_letter"
+    ADMONITION_LETTER = "admonition_letter"
+    INTERVIEW_NOTICE = "interview_notice"
+
+
+class DeliveryMethod(Labelled):
+    """送达方式."""
+
+    IN_PERSON = "in_person"
+    POST = "post"
+    LEFT_AT_PREMISES = "left_at_premises"
+    ELECTRONIC = "electronic"
+    ENTRUSTED = "entrusted"
+
+
+# The word of each kind in its number (文号): 呈应急隐改〔2023〕7号.
+DOCUMENT_NUMBER_WORDS: dict[DocumentKind, str] = {
+    DocumentKind.RECTIFICATION_ORDER: "隐改",
+    DocumentKind.SUPERVISION_NOTICE: "督办",
+    DocumentKind.EXTENSION_OPINION: "延审",
+    DocumentKind.ACCEPTANCE_OPINION: "复查",
+    DocumentKind.CLOSURE_FORM: "销号",
+    DocumentKind.PENALTY_SUMMARY: "罚决",
+    DocumentKind.PROMPT_LETTER: "提示",
+    DocumentKind.NOTICE_LETTER: "告知",
+    DocumentKind.ADMONITION_LETTER: "告诫",
+    DocumentKind.INTERVIEW_NOTICE: "约谈",
+}
+
+# The issuing unit's prefix in a number (机关代字); a unit not named here uses 呈 and its name without 区.
+DOCUMENT_PREFIXES: dict[str, str] = {
+    "ajb": "呈安委办", "yjj": "呈应急", "jtj": "呈交运", "zjj": "呈住建", "nyj": "呈农", "wjj": "呈卫健",
+    "fgj": "呈发改", "swj": "呈商投", "cgj": "呈城管", "scj": "呈市监", "wlj": "呈文旅", "slj": "呈水",
+    "xfj": "呈消", "kgj": "呈科工信", "zrj": "呈自然资源", "jjdd": "呈交警", "gafj": "呈公", "ygj": "呈运管",
+    "szkfq": "数开管", "longcheng": "龙城", "wulong": "乌龙", "luoyang": "洛羊", "dayu": "大渔", "wujiaying": "吴家营",
+}  # fmt: skip
+
+
+# end official documents
+
+
 # The warnings' messages ({day}, {start}, {end}, {annex}, {cut_offs}: filled in by domain/reporting_calendar.py).
 REPORT_WARNING_MESSAGES: dict[ReportWarning, tuple[str, str]] = {
     ReportWarning.OUTSIDE_CAMPAIGN: (
@@ -571,6 +623,22 @@ _ZH_PAIRS: list[tuple[StrEnum, str]] = [
     (Register.PROBLEMS, "突出问题台账"),
     (Register.ENTERPRISES, "生产经营单位台账"),
     # end registers
+    (DocumentKind.RECTIFICATION_ORDER, "责令限期整改指令书"),
+    (DocumentKind.SUPERVISION_NOTICE, "重大事故隐患挂牌督办通知书"),
+    (DocumentKind.EXTENSION_OPINION, "延期审批意见书"),
+    (DocumentKind.ACCEPTANCE_OPINION, "整改复查（验收）意见书"),
+    (DocumentKind.CLOSURE_FORM, "重大事故隐患销号审批表"),
+    (DocumentKind.PENALTY_SUMMARY, "行政处罚决定书（摘要）"),
+    (DocumentKind.PROMPT_LETTER, "工作提示函"),
+    (DocumentKind.NOTICE_LETTER, "告知函"),
+    (DocumentKind.ADMONITION_LETTER, "告诫函"),
+    (DocumentKind.INTERVIEW_NOTICE, "约谈通知书"),
+    (DeliveryMethod.IN_PERSON, "直接送达"),
+    (DeliveryMethod.POST, "邮寄送达"),
+    (DeliveryMethod.LEFT_AT_PREMISES, "留置送达"),
+    (DeliveryMethod.ELECTRONIC, "电子送达"),
+    (DeliveryMethod.ENTRUSTED, "委托送达"),
+    # end official documents
 ]
 _ZH: dict[tuple[type, str], str] = {(type(member), member.value): label for member, label in _ZH_PAIRS}
 
@@ -649,6 +717,13 @@ EVENT_LABELS: dict[str, str] = {
     # accountability
     "AccountabilityPursued": "责任倒查、追责问责",
     # end accountability
+    # official documents
+    "DocumentNumberingOpened": "建立文号序列",
+    "DocumentNumberAssigned": "编定文号",
+    "DocumentIssued": "出具文书",
+    "DocumentDelivered": "送达文书",
+    "DocumentReceived": "签收文书",
+    # end official documents
 }
 
 # The five elements of a rectification plan (五落实), in the order the plan lists them.
@@ -733,4 +808,9 @@ ACTION_LABELS: dict[str, str] = {
     # accountability
     "pursue_accountability": "登记责任倒查、追责问责",
     # end accountability
+    # official documents
+    "issue_document": "出具文书",
+    "deliver_document": "登记文书送达",
+    "receive_document": "登记文书签收",
+    # end official documents
 }

@@ -21,6 +21,7 @@ from domain.bounds import check_actor, check_bounds
 from domain.business_time import Clock, business_date
 from domain.commands import accidents as accidents_commands
 from domain.commands import accountability as accountability_commands
+from domain.commands import documents as documents_commands
 from domain.commands import enforcement as enforcement_commands
 from domain.commands import enterprises as enterprises_commands
 from domain.commands import hazards as hazards_commands
@@ -36,6 +37,7 @@ from domain.reference_data import LedgerRules, ReferenceData, load_reference
 from domain.services.accidents import AccidentApplication
 from domain.services.accountability import AccountabilityApplication
 from domain.services.core import LedgerCore, Receipt
+from domain.services.documents import DocumentApplication
 from domain.services.enforcement import EnforcementApplication
 from domain.services.enterprises import EnterpriseApplication
 from domain.services.hazards import HazardApplication
@@ -56,6 +58,10 @@ HANDLERS: dict[type[Command], Callable[..., Receipt]] = {
     accidents_commands.ConcludeInvestigation: AccidentApplication.conclude_investigation,
     # accountability decisions (责任倒查、追责问责)
     accountability_commands.PursueAccountability: AccountabilityApplication.pursue_accountability,
+    # official documents (文书): issued, delivered (送达), received (签收)
+    documents_commands.IssueDocument: DocumentApplication.issue_document,
+    documents_commands.DeliverDocument: DocumentApplication.deliver_document,
+    documents_commands.ReceiveDocument: DocumentApplication.receive_document,
     # enforcement cases (执法案件) and publication batches (分批公布)
     enforcement_commands.OpenCase: EnforcementApplication.open_case,
     enforcement_commands.DecidePenalty: EnforcementApplication.decide_penalty,
@@ -151,11 +157,12 @@ class Ledger:
         self.reports = ReportApplication(env, **common)
         self.keys = SigningKeyApplication(env, **common)
         self.accountability = AccountabilityApplication(env, **common)
+        self.documents = DocumentApplication(env, **common)
         self._applications: dict[type[LedgerCore], LedgerCore] = {
             type(app): app
             for app in (
                 self.hazards, self.inspections, self.enterprises, self.enforcement, self.accidents, self.risks,
-                self.work_logs, self.warnings, self.reports, self.keys, self.accountability,
+                self.work_logs, self.warnings, self.reports, self.keys, self.accountability, self.documents,
             )
         }  # fmt: skip
         # which application each handler belongs to (the class that defines it)

@@ -274,6 +274,33 @@ class ScopedReads:
             raise hidden("warning", id=str(warning_id))
         return w
 
+    # ----- official documents (文书): seen by whoever sees the record they were issued from, or the issuing unit
+
+    def document(self, document_id: UUID) -> dict[str, Any]:
+        d = self.ledger.documents.document(document_id)
+        if not self.sees_document(d):
+            raise hidden("document", id=str(document_id))
+        return d
+
+    def sees_document(self, d: dict[str, Any], seen: dict[str, bool] | None = None) -> bool:
+        """``seen``: a cache by source record, for a list."""
+        if self.actor.is_enterprise:
+            return d["addressee_id"] == self.actor.organisation_id
+        if self.scope.district or d["issuing_unit"] in self.scope.units:
+            return True
+        key = d["source_id"]
+        if seen is not None and key in seen:
+            return seen[key]
+        read = {"hazard": self.hazard, "case": self.case, "warning": self.warning}[d["source_kind"]]
+        try:
+            read(UUID(key))
+            visible = True
+        except DomainError:
+            visible = False
+        if seen is not None:
+            seen[key] = visible
+        return visible
+
     def check_unit(self, unit_id: str) -> None:
         """A unit's flags (一票否优/否决): the unit itself and the district."""
         if not self.scope.covers_unit(unit_id):

@@ -173,6 +173,19 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/units/{unit_id}/activities"): "dd dd od od oo dd dd dd uu",
     ("POST", "/warnings/{warning_id}/confirmation"): "dd dd dd dd oo dd dd dd uu",
     ("POST", "/warnings/{warning_id}/dismissal"): "dd dd dd dd oo dd dd dd uu",
+    # official documents (文书): the "in" one issued by 区应急管理局 from firm A's major, the "out" one by 区文化和旅游局
+    # from firm B's; delivered only by the issuing unit (or the office), received by the addressee or the issuer
+    ("POST", "/hazards/{hazard_id}/documents"): "dd dd od od oo dd dd dd uu",
+    ("POST", "/cases/{case_id}/documents"): "dd dd rd rd rr dd dd dd uu",  # r: no penalty decided in the case
+    ("POST", "/warnings/{warning_id}/documents"): "dd dd dd dd rr dd dd dd uu",  # r: the warning is not confirmed
+    ("GET", "/documents"): "of of of of oo oo oo ff uu",
+    ("GET", "/documents/{document_id}"): "oh oh oh oh oo oo oo hh uu",
+    ("GET", "/documents/{document_id}.pdf"): "oh oh oh oh oo oo oo hh uu",
+    ("GET", "/documents/{document_id}.docx"): "oh oh oh oh oo oo oo hh uu",
+    ("GET", "/documents/{document_id}/events"): "oh oh oh oh oo oo oo hh uu",
+    ("GET", "/documents/{document_id}/verification"): "oh oh oh oh oo oo oo hh uu",
+    ("POST", "/documents/{document_id}/delivery"): "dd dd od dd oo dd dd dd uu",
+    ("POST", "/documents/{document_id}/receipt"): "od od od dd oo dd dd dd uu",
 }
 # fmt: on
 
@@ -264,6 +277,14 @@ class District:
     def inspection(self, scope: str, by: dict[str, str] = OFFICE, kind: str = "department") -> str:
         return self.post("/inspections", {"enterprise_id": self.firm(scope), "kind": kind,  # type: ignore[no-any-return]
                                           "inspectors": [{"user_id": by["X-User-Id"], "name": "检查员"}]}, by)["id"]  # fmt: skip
+
+    def document(self, scope: str, delivered: bool = False) -> str:
+        """A 责令限期整改指令书 from a fresh major of the scope's firm, by the department responsible."""
+        by = INSPECTOR if scope == "in" else B_INSPECTOR
+        did = self.post(f"/hazards/{self.hazard(scope)}/documents", {"kind": "rectification_order"}, by)["id"]
+        if delivered:
+            self.post(f"/documents/{did}/delivery", {"method": "in_person", "recipient": "王五"}, by)
+        return str(did)
 
     def warning(self, unit: str) -> str:
         return str(self.services.ledger.warnings.propose_warning(
@@ -563,6 +584,19 @@ TARGETS: dict[tuple[str, str], T] = {
     ("POST", "/warnings/{warning_id}/dismissal"): lambda c: Call(
         f"/warnings/{_fresh_warning(c)}/dismissal", {"reason": "已核实"}),
     ("GET", "/units/{unit_id}/flags"): lambda c: Call(f"/units/{c.unit}/flags"),
+    ("POST", "/hazards/{hazard_id}/documents"): lambda c: Call(f"/hazards/{c.hazard()}/documents", {"kind": "rectification_order"}),
+    ("POST", "/cases/{case_id}/documents"): lambda c: Call(f"/cases/{c.case()}/documents", {"kind": "penalty_summary"}),
+    ("POST", "/warnings/{warning_id}/documents"): lambda c: Call(f"/warnings/{_warning(c)}/documents", {"kind": "prompt_letter"}),
+    ("GET", "/documents"): lambda c: Call("/documents", marker=_document(c)),
+    ("GET", "/documents/{document_id}"): lambda c: Call(f"/documents/{_document(c)}"),
+    ("GET", "/documents/{document_id}.pdf"): lambda c: Call(f"/documents/{_document(c)}.pdf"),
+    ("GET", "/documents/{document_id}.docx"): lambda c: Call(f"/documents/{_document(c)}.docx"),
+    ("GET", "/documents/{document_id}/events"): lambda c: Call(f"/documents/{_document(c)}/events"),
+    ("GET", "/documents/{document_id}/verification"): lambda c: Call(f"/documents/{_document(c)}/verification"),
+    ("POST", "/documents/{document_id}/delivery"): lambda c: Call(
+        f"/documents/{_document(c)}/delivery", {"method": "post", "recipient": "王五"}),
+    ("POST", "/documents/{document_id}/receipt"): lambda c: Call(
+        f"/documents/{_document(c, delivered=True)}/receipt", {"received_by": "王五"}),
     ("GET", "/reports/{annex}.xlsx"): lambda c: Call("/reports/annex2.xlsx", params={"unit": c.unit}),
     ("GET", "/reports/{annex}.csv"): lambda c: Call("/reports/annex2.csv", params={"unit": c.unit}),
     ("POST", "/reports/{annex}/submissions"): lambda c: Call("/reports/annex2/submissions", {
@@ -599,6 +633,10 @@ TARGETS: dict[tuple[str, str], T] = {
 def _fresh_warning(c: Cell) -> str:
     unit = "wlj" if c.scope == "out" else "wulong" if c.role == "street_officer" else "yjj"
     return c.fresh("warning", lambda: c.d.warning(unit), unit)
+
+
+def _document(c: Cell, delivered: bool = False) -> str:
+    return c.fresh("document", lambda: c.d.document(c.scope, delivered), str(delivered))
 
 
 def _warning(c: Cell) -> str:
@@ -699,7 +737,7 @@ def test_the_administrator_is_denied_every_record_write_and_read(district: Distr
     ops = sorted(op for op in TARGETS if op not in NOT_RECORD_WRITES | NOT_RECORD_READS)
     got = {(op, scope): run_cell(district, op, "admin", scope)[0] for op in ops for scope in ("in", "out")}
     registers = ("/cases", "/inspections", "/accidents", "/risk-points", "/problems", "/enterprises")
-    lists = {("GET", "/hazards"), ("GET", "/warnings"), *(("GET", path) for path in registers)}
+    lists = {("GET", "/hazards"), ("GET", "/warnings"), ("GET", "/documents"), *(("GET", path) for path in registers)}
     assert {k: v for k, v in got.items() if v not in ("d", "h") and not (k[0] in lists and v == "f")} == {}
-    for path in ("/hazards", "/warnings", *registers):
+    for path in ("/hazards", "/warnings", "/documents", *registers):
         assert district.client.get(PREFIX + path, headers=ADMIN).json()["total"] == 0

@@ -7,7 +7,7 @@ together over one store and holds the one map from command to handler.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -26,6 +26,7 @@ from domain.transcodings import LedgerTranscoder, register_transcodings
 from domain.unit_of_work import current as current_unit_of_work
 from domain.views import event_view
 
+_SCAN_PAGE = 500  # notifications per page of a scan of the log by topic
 T = TypeVar("T", bound=LedgerAggregate)
 
 
@@ -99,6 +100,18 @@ class LedgerCore(Application[UUID]):
         return transcoder
 
     # ----- plumbing ---------------------------------------------------------------------------
+
+    def events_of_type(self, event_class: type[Any]) -> Iterator[Any]:
+        """Every stored event of ``event_class`` in log order, decoded (not loaded as a record): a scan of the
+        log restricted to its topic, a page at a time."""
+        topic = event_class.TOPIC
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start, _SCAN_PAGE, topics=[topic])
+            yield from (self.mapper.to_domain_event(n) for n in page)
+            if len(page) < _SCAN_PAGE:
+                return
+            start = page[-1].id + 1
 
     def _when(self, occurred_at: datetime | None) -> datetime:
         return check_occurred_at(occurred_at, self.clock.now(), self.rules.backdate_days)

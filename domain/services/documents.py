@@ -43,7 +43,6 @@ from domain.views import plain
 
 # How often an issue retries when another issue took the same number first (then it is refused clearly).
 NUMBER_ATTEMPTS = 5
-_PAGE = 500
 
 
 class DocumentRenderer(Protocol):
@@ -237,14 +236,7 @@ class DocumentApplication(LedgerCore):
 
     def issued_events(self) -> Iterator[Any]:
         """Every ``DocumentIssued`` event in log order, decoded: a scan of the log restricted to that topic."""
-        topic = Document.DocumentIssued.TOPIC  # type: ignore[attr-defined]
-        start = 1
-        while True:
-            page = self.recorder.select_notifications(start, _PAGE, topics=[topic])
-            yield from (self.mapper.to_domain_event(n) for n in page)
-            if len(page) < _PAGE:
-                return
-            start = page[-1].id + 1
+        return self.events_of_type(Document.DocumentIssued)
 
     def documents(
         self, *, record_id: UUID | None = None, kind: DocumentKind | None = None, unit: str | None = None

@@ -27,7 +27,6 @@ from domain.views import plain
 _ATTEMPTS = 5
 
 
-_PAGE = 500  # notifications per page of a scan of the log
 
 
 class ReportApplication(LedgerCore):
@@ -138,14 +137,7 @@ class ReportApplication(LedgerCore):
     def submitted_events(self) -> Iterator[Any]:
         """Every ``ReportSubmitted`` event in log order, decoded (not loaded as a record): a scan of the log
         restricted to that topic, a page at a time."""
-        topic = ReportSubmission.ReportSubmitted.TOPIC  # type: ignore[attr-defined]
-        start = 1
-        while True:
-            page = self.recorder.select_notifications(start, _PAGE, topics=[topic])
-            yield from (self.mapper.to_domain_event(n) for n in page)
-            if len(page) < _PAGE:
-                return
-            start = page[-1].id + 1
+        return self.events_of_type(ReportSubmission.ReportSubmitted)
 
     def _summary(self, s: ReportSubmission) -> dict[str, Any]:
         unit = self.reference.units.get(s.unit) if s.unit else self.reference.units.get("ajb")

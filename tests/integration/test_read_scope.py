@@ -344,6 +344,10 @@ SCOPED = {
     "/api/v1/audit/checkpoints", "/api/v1/audit/checkpoints/latest", "/api/v1/audit/proofs/{position}",
     "/api/v1/audit/consistency", "/api/v1/keys", "/api/v1/keys/{key_id}", "/api/v1/signing-payload",
     "/api/v1/security-events",  # auditors and administrators (domain/identity.py SECURITY_READERS)
+    # ScopedReads.document: whoever reads the source record, the issuing unit, the addressee
+    "/api/v1/documents", "/api/v1/documents/{document_id}", "/api/v1/documents/{document_id}.pdf",
+    "/api/v1/documents/{document_id}.docx", "/api/v1/documents/{document_id}/events",
+    "/api/v1/documents/{document_id}/verification",
 }  # fmt: skip
 OPEN = {"/api/v1/health", "/api/v1/reference", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/"}
 # The web pages (web/): each names its reader from the session cookie (web.session.page_actor), but the log-in form.

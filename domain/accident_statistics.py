@@ -83,7 +83,12 @@ class Totals:
 
     def raw(self, measure: AccidentMeasure) -> int:
         """The measure in its counting unit (loss in yuan)."""
-        return self.direct_loss_yuan if measure is AccidentMeasure.DIRECT_LOSS else int(getattr(self, measure.value))
+        return {
+            AccidentMeasure.COUNT: self.count,
+            AccidentMeasure.DEATHS: self.deaths,
+            AccidentMeasure.INJURIES: self.injuries,
+            AccidentMeasure.DIRECT_LOSS: self.direct_loss_yuan,
+        }[measure]
 
     def figure(self, measure: AccidentMeasure) -> int | Decimal:
         """The measure as shown (loss in 万元)."""
@@ -238,12 +243,12 @@ def accident_statistics(records: Iterable[AccidentRecord], as_of: date, referenc
             AccidentBreakdown.SECTOR: _listed(
                 [row(s.id, s.name, s.parent, lambda r, s=s.id: r.sector == s or _parent(reference, r.sector) == s)
                  for s in reference.sectors.values()]
-                + [row(k, k, None, lambda r, k=k: r.sector == k) for k in _unknown(known, reference.sectors, "sector")]
+                + [row(k, k, None, lambda r, k=k: r.sector == k) for k in _unknown([r.sector for r in known], reference.sectors)]
             ),  # fmt: skip
             AccidentBreakdown.STREET: _listed(
                 [row(u.id, u.name, None, lambda r, u=u.id: r.jurisdiction == u) for u in reference.jurisdictions]
                 + [row(k, k, None, lambda r, k=k: r.jurisdiction == k)
-                   for k in _unknown(known, {u.id for u in reference.jurisdictions}, "jurisdiction")]
+                   for k in _unknown([r.jurisdiction for r in known], {u.id for u in reference.jurisdictions})]
             ),  # fmt: skip
             AccidentBreakdown.GRADE: _listed([row(g.value, g.zh, None, lambda r, g=g: r.grade is g) for g in GRADE_ORDER]),
         },
@@ -261,10 +266,9 @@ def _parent(reference: ReferenceData, sector: str) -> str | None:
     return found.parent if found else None
 
 
-def _unknown(records: list[AccidentRecord], known: Iterable[str], field: str) -> list[str]:
+def _unknown(places: Iterable[str], known: Iterable[str]) -> list[str]:
     """Places no longer in the reference data: each a row of its own, so the rows still add up."""
-    ids = set(known)
-    return sorted({getattr(r, field) for r in records} - ids)
+    return sorted(set(places) - set(known))
 
 
 def _listed(rows: list[BreakdownRow]) -> tuple[BreakdownRow, ...]:

@@ -200,8 +200,8 @@ class Act:
     @property
     def signed(self) -> bool:
         """Its command takes a personal signature (验收, 销号, 处罚决定 …: ``signature`` of domain/commands)."""
-        command = getattr(self.build, "command", None)
-        return command is not None and any(f.name == "signature" for f in dataclass_fields(command))
+        build = self.build
+        return isinstance(build, OnRecord) and any(f.name == "signature" for f in dataclass_fields(build.command))
 
     def command(self, record: Mapping[str, Any] | None, values: dict[str, Any], signature: Any = None) -> Command:
         """The act's command from the form's values: its business time (``occurred_at``) and, for a signed

@@ -15,10 +15,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from cli.common import console, open_services
+from cli.common import console, read_caught_up
 from domain.accident_statistics import Compared
 from domain.actor import SYSTEM_ACTOR
-from domain.errors import DomainError
 from domain.figures import show
 from domain.glossary import AccidentMeasure, AccidentPeriod, Comparison
 
@@ -26,15 +25,7 @@ from domain.glossary import AccidentMeasure, AccidentPeriod, Comparison
 def accidents(unit: str | None, as_of: date | None, known_at: datetime | None, db: str | None) -> None:
     from app.accident_reports import read_accidents
 
-    services = open_services(db)
-    try:
-        services.catch_up()
-        read = read_accidents(services, SYSTEM_ACTOR, unit, as_of, known_at)
-    except DomainError as exc:
-        console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        services.close()
+    read = read_caught_up(db, lambda s: read_accidents(s, SYSTEM_ACTOR, unit, as_of, known_at))
     stats = read.statistics
     table = Table(title=f"事故统计 accident statistics — {read.unit_name}, as of {stats.as_of.isoformat()}")
     table.add_column("")
@@ -69,15 +60,7 @@ def bulletin(unit: str | None, month: str | None, out: Path | None, db: str | No
     if not month:
         console.print("[red]请用 --month 指定月份 / give the month with --month YYYY-MM[/red]")
         raise typer.Exit(2)
-    services = open_services(db)
-    try:
-        services.catch_up()
-        printed = bulletin_file(services, SYSTEM_ACTOR, month, unit)
-        target = out or Path(bulletin_file_name(unit_name(services, unit), month))
-    except DomainError as exc:
-        console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        services.close()
+    printed, name = read_caught_up(db, lambda s: (bulletin_file(s, SYSTEM_ACTOR, month, unit), unit_name(s, unit)))
+    target = out or Path(bulletin_file_name(name, month))
     target.write_bytes(printed.body)
     console.print(f"{target} ({len(printed.body)} bytes)")

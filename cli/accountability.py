@@ -16,9 +16,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cli.common import DbOption, console, open_services
+from cli.common import DbOption, console, read_caught_up
 from domain.business_time import CHINA_TZ
-from domain.errors import DomainError
 
 accountability_app = typer.Typer(help="Accountability trail: chains, people, anomaly lists (责任倒查)", no_args_is_help=True)
 
@@ -35,15 +34,7 @@ def _who(p: dict[str, Any]) -> str:
 
 def _query(db: str | None, read: Any) -> Any:
 
-    services = open_services(db)
-    try:
-        services.catch_up()
-        return read(services.accountability_queries)
-    except DomainError as exc:
-        console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        services.close()
+    return read_caught_up(db, lambda services: read(services.accountability_queries))
 
 
 @accountability_app.command("hazard")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -10,8 +11,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from app.settings import Settings, SettingsError
 from app.wiring import Services, build
+from domain.errors import DomainError
 
 console = Console()
+T = TypeVar("T")
 
 DbOption = Annotated[str | None, typer.Option("--db", help="database URL (default: HAZARD_DB_URL or sqlite:///var/hazard.db)")]
 
@@ -27,6 +30,25 @@ def settings_for(db: str | None) -> Settings:
 
 def open_services(db: str | None) -> Services:
     return build(settings_for(db))
+
+
+def refused(exc: DomainError) -> typer.Exit:
+    """A refusal (an unknown unit, a record out of order, …): the reason in Chinese and English, exit 1."""
+    console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
+    return typer.Exit(1)
+
+
+def read_caught_up(db: str | None, read: Callable[[Services], T]) -> T:
+    """What ``read`` answers from the ledger's read models once they are caught up; a refusal is one line
+    and exit 1; the ledger is closed either way."""
+    services = open_services(db)
+    try:
+        services.catch_up()
+        return read(services)
+    except DomainError as exc:
+        raise refused(exc) from None
+    finally:
+        services.close()
 
 
 def progress_bar() -> Progress:

@@ -20,18 +20,13 @@ import typer
 from rich.table import Table
 
 from app.pipeline import CommandContext
-from cli.common import DbOption, console, open_services
+from cli.common import DbOption, console, open_services, refused
 from domain.actor import Actor
 from domain.commands.documents import IssueDocument
 from domain.errors import DomainError
 from domain.glossary import DocumentKind, Role
 
 documents_app = typer.Typer(help="Official documents (文书): issue, list, show, write the PDF/DOCX", no_args_is_help=True)
-
-
-def _refused(exc: DomainError) -> typer.Exit:
-    console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
-    return typer.Exit(1)
 
 
 @documents_app.command("issue")
@@ -55,7 +50,7 @@ def issue(
         outcome = services.pipeline.execute(command, ctx)
         document = services.ledger.documents.document(outcome.id)
     except DomainError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     except ValueError:
         console.print(f"[red]无效的编号 / not an id:[/red] {record}")
         raise typer.Exit(2) from None
@@ -93,7 +88,7 @@ def show(document_id: str, db: DbOption = None) -> None:
         d = services.ledger.documents.document(UUID(document_id))
         check = services.ledger.documents.verify(UUID(document_id))
     except DomainError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     finally:
         services.close()
     console.print(f"[bold]{d['kind_zh']} {d['number']}[/bold]  {d['id']}")
@@ -120,7 +115,7 @@ def pdf(
     try:
         _, data = services.ledger.documents.render(UUID(document_id), "docx" if as_docx else "pdf")
     except DomainError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     finally:
         services.close()
     out.write_bytes(data)

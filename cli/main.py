@@ -19,10 +19,10 @@ from app.wiring import Services
 from app.workers import InProcessWorkers
 from cli.accountability import accountability_app  # accountability trail
 from cli.audit import audit_app
-from cli.common import DbOption, advance, console, open_services, progress_bar
+from cli.common import DbOption, advance, console, open_services, progress_bar, read_caught_up, refused
 from cli.db import db_app  # migrations
 from cli.documents import documents_app  # official documents (文书)
-from cli.registers import add_register_verbs, refused  # the registers' lists
+from cli.registers import add_register_verbs  # the registers' lists
 from cli.report import report as _report_command  # annex tables to files
 from cli.users import api_keys_app, users_app  # log-in: accounts, API keys
 from domain.business_time import CHINA_TZ
@@ -207,16 +207,9 @@ def hazards_list(
     limit: Annotated[int, typer.Option(help="rows to show")] = 50,
 ) -> None:
     """List hazards (newest first)."""
-    services = open_services(db)
-    try:
-        services.catch_up()
-        page = services.queries.list(
-            HazardFilter(state=state, sector=sector, unit=unit, grade=grade, overdue=overdue, limit=limit)
-        )
-    except DomainError as exc:  # an unknown unit or sector: said so, not an empty table
-        raise refused(exc) from None
-    finally:
-        services.close()
+    # an unknown unit or sector: said so (exit 1), not an empty table
+    hazard_filter = HazardFilter(state=state, sector=sector, unit=unit, grade=grade, overdue=overdue, limit=limit)
+    page = read_caught_up(db, lambda services: services.queries.list(hazard_filter))
     table = Table(title=f"事故隐患 hazards: {len(page['items'])} / {page['total']}")
     for column in ("ID", "上报时间", "企业", "行业领域", "等级", "状态", "挂牌", "逾期", "描述"):
         table.add_column(column)
@@ -288,8 +281,7 @@ def work_log(unit_id: Annotated[str, typer.Argument(help="reporting unit id, e.g
     try:
         log = services.ledger.work_logs.work_log(unit_id)
     except DomainError as exc:
-        console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
-        raise typer.Exit(1) from None
+        raise refused(exc) from None
     finally:
         services.close()
     table = Table(title=f"{unit_id} 工作记录 work log")
@@ -315,8 +307,7 @@ def _load_record(db: str | None, raw_id: str, kind: str, load: Any) -> tuple[dic
     try:
         return load(services.ledger, record_id), services.ledger.history(record_id)
     except DomainError as exc:
-        console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
-        raise typer.Exit(1) from None
+        raise refused(exc) from None
     finally:
         services.close()
 

@@ -9,8 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from cli.common import DbOption, console, open_services
-from domain.errors import DomainError
+from cli.common import DbOption, console, read_caught_up
 from domain.glossary import Register
 from projections.registers import RegisterFilter
 
@@ -42,12 +41,6 @@ def _cell(value: Any) -> str:
     return str(value)[:30]
 
 
-def refused(exc: DomainError) -> typer.Exit:
-    """A refused list (an unknown unit, sector, street, state, …): the reason in Chinese and English, exit 1."""
-    console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
-    return typer.Exit(1)
-
-
 def _list_command(register: Register) -> Any:
     def list_register(
         db: DbOption = None,
@@ -68,14 +61,7 @@ def _list_command(register: Register) -> Any:
             date_from=date_from.date() if date_from else None, date_to=date_to.date() if date_to else None,
             enterprise_id=enterprise_id, credit_code=credit_code, sort=sort, limit=limit, offset=offset,
         )  # fmt: skip
-        services = open_services(db)
-        try:
-            services.catch_up()
-            page = services.registers.list(register, found)
-        except DomainError as exc:
-            raise refused(exc) from None
-        finally:
-            services.close()
+        page = read_caught_up(db, lambda services: services.registers.list(register, found))
         table = Table(title=f"{register.zh} {register.value}: {len(page['items'])} / {page['total']}")
         table.add_column("ID")
         for heading, _ in COLUMNS[register]:

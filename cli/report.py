@@ -13,14 +13,15 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic_core import to_jsonable_python
 
 from adapters.annex_files import export, file_name
+from app.wiring import Services
 from cli.accidents import accidents, bulletin
-from cli.common import DbOption, console, open_services
+from cli.common import DbOption, console, open_services, read_caught_up, refused
 from domain.business_time import business_date
 from domain.errors import DomainError
 from domain.glossary import ReportStatus
@@ -67,19 +68,14 @@ def report(
         raise typer.Exit(2)
     day = _day(as_of) or default_cut_off(business_date(datetime.now(UTC)))
     known = _known(known_at)
-    services = open_services(db)
-    for w in report_warnings(services.ledger.reference, day):
-        console.print(f"[yellow]{w.message_zh} / {w.message_en}[/yellow]")
-    try:
-        services.catch_up()
-        table = annex_table(services, annex, unit, day, known)
-        name = unit_name(services, unit)
-        filler = submission_filler(services, annex, unit, day, known)
-    except DomainError as exc:
-        console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        services.close()
+    def read(services: Services) -> tuple[dict[str, Any], str, Any]:
+        for w in report_warnings(services.ledger.reference, day):
+            console.print(f"[yellow]{w.message_zh} / {w.message_en}[/yellow]")
+        return annex_table(services, annex, unit, day, known), unit_name(services, unit), submission_filler(
+            services, annex, unit, day, known
+        )
+
+    table, name, filler = read_caught_up(db, read)
     if annex == "annex3" and not show_phones:
         mask_phones(table["rows"])
     if fmt == "json":
@@ -121,8 +117,7 @@ def calendar(unit: str | None, as_of: str | None, known_at: str | None, db: str 
     try:
         view = calendar_view(services, day, known, unit)
     except DomainError as exc:
-        console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
-        raise typer.Exit(1) from None
+        raise refused(exc) from None
     finally:
         services.close()
     for w in view["warnings"]:

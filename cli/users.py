@@ -20,7 +20,7 @@ from adapters.accounts import AccountStore
 from adapters.migrations import upgrade
 from app.auth import Authenticator
 from app.wiring import create_read_engine
-from cli.common import DbOption, console, settings_for
+from cli.common import DbOption, console, refused, settings_for
 from domain.errors import DomainError
 from domain.glossary import OrgKind, Role
 
@@ -46,8 +46,7 @@ def _authenticator(db: str | None) -> Iterator[Authenticator]:
     try:
         yield Authenticator(settings, AccountStore(engine))
     except DomainError as exc:
-        console.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
-        raise typer.Exit(1) from None
+        raise refused(exc) from None
     finally:
         engine.dispose()
 

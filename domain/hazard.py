@@ -411,10 +411,7 @@ class Hazard(LedgerAggregate):
         self._extension_approved(
             actor=actor,
             occurred_at=occurred_at,
-            request_number=request.number,
-            request_date=business_date(request.requested_at),
-            reason=request.reason,
-            requested_deadline=request.requested_deadline,
+            **request.cited(),
             previous_deadline=deadline,
             new_deadline=new_deadline,
             opinion=opinion.strip(),
@@ -427,10 +424,7 @@ class Hazard(LedgerAggregate):
         self._extension_refused(
             actor=actor,
             occurred_at=occurred_at,
-            request_number=request.number,
-            request_date=business_date(request.requested_at),
-            reason=request.reason,
-            requested_deadline=request.requested_deadline,
+            **request.cited(),
             deadline=self.deadline,
             opinion=opinion.strip(),
         )

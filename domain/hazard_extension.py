@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from domain.actor import Actor
+from domain.business_time import business_date
 from domain.errors import DomainError
 from domain.glossary import ExtensionDecision
 from domain.reference_data import LedgerRules
@@ -41,6 +43,15 @@ class ExtensionRequest:
     @property
     def open(self) -> bool:
         return self.decision is ExtensionDecision.PENDING
+
+    def cited(self) -> dict[str, Any]:
+        """What a decision's event repeats of the request it decides (its 延期审批意见书 is issued from it)."""
+        return {
+            "request_number": self.number,
+            "request_date": business_date(self.requested_at),
+            "reason": self.reason,
+            "requested_deadline": self.requested_deadline,
+        }
 
     def decided(
         self, decision: ExtensionDecision, at: datetime, by: Actor, opinion: str, new_deadline: date | None

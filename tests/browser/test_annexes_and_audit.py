@@ -54,6 +54,30 @@ def test_the_clerk_drills_into_an_annex_2_figure_and_downloads_the_form(page_as:
     assert download.value.suggested_filename.endswith("_2023-12-22.xlsx")
 
 
+def test_a_new_cut_off_swaps_the_form_in_place_and_back_asks_the_ledger_again(page_as: Any) -> None:
+    """The cut-off form changes the table without a new page (htmx): the tabs, downloads and drill-down links
+    follow the new cut-off, the address is the page's own (reload and Back work), and no copy of the page is
+    kept in the tab's storage."""
+    page = page_as("demo-office", DESKTOP)
+    page.goto("/ui/annexes/2?as_of=2023-12-22")
+    page.evaluate("window.__samePage = true")
+    page.get_by_label("截止日期").select_option("2023-11-22")
+    page.wait_for_url("**as_of=2023-11-22*")
+    expect_caption = page.locator("#form-caption")
+    expect_caption.filter(has_text="2023-11-22").wait_for()
+    assert page.evaluate("window.__samePage") is True  # swapped in place: the same document
+    assert "as_of=2023-11-22" in page.get_by_role("link", name="下载 XLSX").get_attribute("href")
+    assert "as_of=2023-11-22" in page.get_by_role("navigation", name="附表").get_by_role("link", name="附件3").get_attribute("href")
+    figures = page.locator("table.form tbody td a")
+    assert figures.count() > 0
+    assert all("as_of=2023-11-22" in (h or "") for h in figures.evaluate_all("els => els.map(e => e.getAttribute('href'))"))
+    assert page.evaluate("sessionStorage.getItem('htmx-history-cache')") is None
+
+    page.go_back()
+    page.wait_for_url("**as_of=2023-12-22*")
+    expect_caption.filter(has_text="2023-12-22").wait_for()
+
+
 def test_annex_1_is_the_forms_grid_and_each_figure_of_a_pair_opens_its_records(page_as: Any) -> None:
     page = page_as("demo-office", DESKTOP)
     page.goto("/ui/annexes/1?as_of=2023-12-22")

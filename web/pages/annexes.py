@@ -26,7 +26,7 @@ from domain.errors import DomainError
 from domain.glossary import Kpi
 from domain.read_scope import report_unit, report_units
 from domain.reporting_calendar import cut_offs, report_warnings
-from web.annex_layout import form
+from web.annex_layout import DrillDown, form
 from web.render import render
 from web.routing import PageRoute
 from web.session import Page, PageContext, apply_cookies
@@ -112,16 +112,17 @@ def _picker(page: Page, annex: str, read: AnnexRead) -> dict[str, Any]:
 @router.get("/annexes/{n}")
 async def annex_page(page: PageContext, n: str, unit: Text = "", as_of: Text = "") -> Response:
     annex = _annex(n)
-    read = await _read(page, annex, unit, as_of)
-    chosen = {"unit": read.unit or "", "as_of": read.day.isoformat()}
 
-    def drill(lineage: dict[str, str]) -> str:
-        return address(f"/ui/annexes/{n}/cell", **lineage, **chosen)
+    def laid_out() -> dict[str, Any]:  # the read and its layout (≈ a thousand cells) off the event loop
+        read = read_annex(page.services, page.actor, annex, unit or None, parse_day(as_of), None)
+        chosen = {"unit": read.unit or "", "as_of": read.day.isoformat()}
+        drill = DrillDown(f"/ui/annexes/{n}/cell", chosen)
+        return {
+            "n": n, "read": read, "form": form(read.sheet(), drill), "titles": TITLES, **_picker(page, annex, read),
+            "xlsx": address(f"/ui/annexes/{n}.xlsx", **chosen), "csv": address(f"/ui/annexes/{n}.csv", **chosen),
+        }  # fmt: skip
 
-    context = {
-        "n": n, "read": read, "form": form(read.sheet(), drill), "titles": TITLES, **_picker(page, annex, read),
-        "xlsx": address(f"/ui/annexes/{n}.xlsx", **chosen), "csv": address(f"/ui/annexes/{n}.csv", **chosen),
-    }  # fmt: skip
+    context = await run_in_threadpool(laid_out)
     return render(page.request, "annexes/form.html", context, actor=page.actor, area="annexes", title=f"附件{n}")
 
 

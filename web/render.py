@@ -28,16 +28,16 @@ from domain.glossary import (
 from web.forms import acts_for, done_label
 from web.nav import areas_for
 from web.session import CSRF_FIELD, apply_cookies, csrf_token
+from web.static_files import static_url
 
 HERE = Path(__file__).resolve().parent
-STATIC_PATH = "/ui/static"
 PRODUCT = "事故隐患台账"
 
 templates = Jinja2Templates(directory=HERE / "templates")
 # The vocabulary, for labels in templates: {{ HazardState("closed").zh }}, {{ Role.INSPECTOR.zh }} (domain/glossary.py).
 templates.env.globals.update(
     PRODUCT=PRODUCT,
-    STATIC=STATIC_PATH,
+    static=static_url,  # {{ static("app.css") }}: a file's versioned address (web/static_files.py)
     CSRF_FIELD=CSRF_FIELD,
     HazardState=HazardState,
     Grade=Grade,

@@ -125,3 +125,29 @@ def test_a_form_without_the_session_token_is_refused(live_server: str) -> None:
         answer = client.post("/ui/login", data={"username": "demo-office", "password": demo_password("demo-office")})
         assert answer.status_code == 403
         assert "hl_access" not in answer.cookies
+
+
+def test_the_stylesheet_and_scripts_are_fetched_once_then_kept(page_as: Any, live_server: str) -> None:
+    """Pages name web/static's files by content version; the browser keeps them (``immutable``) and asks the
+    server for none of them on the next pages (web/static_files.py). An address without the current version
+    is revalidated instead."""
+    page = page_as("demo-office", DESKTOP)  # 我的工作: the stylesheet and htmx are in the browser's cache now
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    responses: dict[str, tuple[str, bool]] = {}  # request id → (static file, from the disk cache)
+    from_cache: set[str] = set()  # request ids served from the memory cache
+    cdp.on("Network.responseReceived", lambda e: responses.__setitem__(e["requestId"], (e["response"]["url"], e["response"].get("fromDiskCache", False))))
+    cdp.on("Network.requestServedFromCache", lambda e: from_cache.add(e["requestId"]))
+    for path in ("/ui/hazards", "/ui/annexes/2", "/ui/hazards"):
+        page.goto(path, wait_until="load")
+    static = {rid: hit for rid, hit in responses.items() if "/ui/static/" in hit[0]}
+    assert len(static) >= 6  # the stylesheet and htmx of each of the three pages
+    asked_the_server = [url for rid, (url, disk) in static.items() if not disk and rid not in from_cache]
+    assert asked_the_server == []
+    assert page.locator("link[rel=stylesheet]").get_attribute("href").startswith("/ui/static/app.css?v=")
+
+    versioned = page.locator("script[src*='htmx']").get_attribute("src")
+    kept = httpx.get(live_server + versioned)
+    assert kept.status_code == 200 and kept.headers["cache-control"] == "public, max-age=31536000, immutable"
+    for other in ("/ui/static/vendor/htmx.min.js", "/ui/static/vendor/htmx.min.js?v=000000000000"):
+        assert httpx.get(live_server + other).headers["cache-control"] == "no-cache"

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from web.pages import acts, annexes, audit, auth, cases, hazards, home, overview
-from web.render import HERE, STATIC_PATH
+from web.static_files import STATIC_PATH, VersionedStatic
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 for module in (auth, home, hazards, cases, acts, overview, annexes, audit):
@@ -15,4 +14,4 @@ for module in (auth, home, hazards, cases, acts, overview, annexes, audit):
 
 def install(app: FastAPI) -> None:
     app.include_router(router)
-    app.mount(STATIC_PATH, StaticFiles(directory=HERE / "static"), name="web-static")
+    app.mount(STATIC_PATH, VersionedStatic(), name="web-static")

@@ -85,7 +85,8 @@ def read_caught_up(db: str | None, read: Callable[[Services], T]) -> T:
 
 
 def progress_bar() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console)
+    """On stderr, as the database line: ``audit verify --json | jq`` reads only the report."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=errors)
 
 
 def advance(bar: Progress, task: TaskID, done: int, total: int) -> None:

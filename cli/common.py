@@ -42,9 +42,10 @@ def shown_url(settings: Settings) -> str:
 
 def open_database(db: str | None, *, create: bool = False) -> Settings:
     """The settings of the database a verb works on, said on stderr. Only the verbs that record (``create``:
-    serve, demo, db upgrade, users add, api-keys add, documents issue, restore) may make a ledger; every other
-    verb refuses a database that holds none, so a mistyped --db or the wrong folder is an error naming the
-    database, never an empty ledger and an all-zero report."""
+    serve, demo, db upgrade, users add, api-keys add, restore) may make a ledger; every other verb — a list, a
+    report, an audit, or a write into records that must exist — refuses a database that holds none, so a
+    mistyped --db or the wrong folder is an error naming the database, never an empty ledger and an all-zero
+    report."""
     settings = settings_for(db)
     where = shown_url(settings)
     errors.print(f"数据库 database: {where}", markup=False, highlight=False, soft_wrap=True)

@@ -36,12 +36,12 @@ def backup(sqlalchemy_url: str, out: Path) -> str:
         raise OperationalFault(f"备份文件已存在：{out}", f"the backup file exists already: {out} (choose a new name)")
     out.parent.mkdir(parents=True, exist_ok=True)
     part = out.with_name(out.name + ".part")  # a copy cut short never looks like a backup
+    part.touch()  # a folder we may not write to: said here, naming the file (SQLite would say "unable to open")
     url = make_url(sqlalchemy_url)
     try:
         if url.get_backend_name() == "sqlite":
             assert url.database
-            with closing(sqlite3.connect(url.database)) as source, closing(sqlite3.connect(part)) as copy:
-                source.backup(copy)
+            _sqlite_copy(url.database, part)
         else:
             _run_tool("pg_dump", url, ["--format=custom", f"--file={part}"])
         part.replace(out)
@@ -81,13 +81,20 @@ def restore(source: Path, sqlalchemy_url: str, *, force: bool) -> None:
     if sqlite:
         assert url.database
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        read_only = f"{source.resolve().as_uri()}?mode=ro"
-        with closing(sqlite3.connect(read_only, uri=True)) as copy, closing(sqlite3.connect(url.database)) as target:
-            copy.backup(target)  # page by page over whatever the target held
+        _sqlite_copy(f"{source.resolve().as_uri()}?mode=ro", url.database, uri=True)
         return
     # one transaction: a restore that fails half-way leaves the target as it was
     _run_tool("pg_restore", url, ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
                                   "--exit-on-error", str(source)])  # fmt: skip
+
+
+def _sqlite_copy(source: str, target: str | Path, *, uri: bool = False) -> None:
+    """SQLite's online backup: a consistent copy while writers go on, page by page over whatever the target held."""
+    try:
+        with closing(sqlite3.connect(source, uri=uri)) as copy, closing(sqlite3.connect(target)) as into:
+            copy.backup(into)
+    except sqlite3.Error as exc:  # a full disk, a file we may not write
+        raise OperationalFault(f"SQLite 备份或恢复失败：{exc}", f"the SQLite backup or restore failed: {exc}") from None
 
 
 def _holds_tables(url: URL) -> bool:

@@ -162,3 +162,16 @@ def test_the_database_line_and_the_progress_stay_off_stdout(db_url: str) -> None
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["ok"] is True  # the report alone: it can be piped
     assert DB_LINE in result.stderr and DB_LINE not in result.stdout
+
+
+def test_a_folder_it_may_not_write_to_is_one_line(hazard_ledger: Any) -> None:
+    unwritable = Path("/sys")  # not even root may make a file there (the tests may run as root: chmod would not do)
+    try:
+        (unwritable / "hazard-ledger-probe").touch()
+        pytest.skip("/sys is writable here")
+    except FileNotFoundError:
+        pytest.skip("no /sys here")
+    except PermissionError:
+        pass
+    assert hazard_ledger("db", "upgrade").code == 0
+    one_line_fault(hazard_ledger("backup", "--out", "/sys/hazard.backup"), "没有权限", "Permission denied: /sys/hazard.backup.part")

@@ -142,7 +142,11 @@ class Settings:
         return {**self._persistence_env(), **cache}
 
     def _persistence_env(self) -> dict[str, str]:
-        parts = urlsplit(self.db_url)
+        try:
+            parts = urlsplit(self.db_url)
+            port = parts.port
+        except ValueError as exc:  # a bad port, an unclosed [IPv6] bracket
+            raise SettingsError(f"HAZARD_DB_URL is not a valid URL: {exc}") from None
         if parts.scheme == "sqlite":
             path = unquote(parts.path[1:]) if parts.path.startswith("/") else unquote(parts.path)
             if not path or path == ":memory:":
@@ -162,7 +166,7 @@ class Settings:
                 "APPLICATION_RECORDER_TOPIC": "adapters.event_store:LedgerPostgresRecorder",
                 "POSTGRES_DBNAME": unquote(parts.path.strip("/")),
                 "POSTGRES_HOST": parts.hostname or "localhost",
-                "POSTGRES_PORT": str(parts.port or 5432),
+                "POSTGRES_PORT": str(port or 5432),
                 "POSTGRES_USER": unquote(parts.username or "postgres"),
                 "POSTGRES_PASSWORD": unquote(parts.password or ""),
                 # each pooled connection is checked before use: after an outage the pool heals instead of

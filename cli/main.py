@@ -19,7 +19,8 @@ from app.wiring import Services
 from app.workers import InProcessWorkers
 from cli.accountability import accountability_app  # accountability trail
 from cli.audit import audit_app
-from cli.common import DbOption, advance, console, open_services, progress_bar, read_caught_up, refused
+from cli.backup import backup, restore  # the database to a file and back, verified
+from cli.common import DbOption, FaultsAsOneLine, advance, console, open_services, progress_bar, read_caught_up, refused
 from cli.db import db_app  # migrations
 from cli.documents import documents_app  # official documents (文书)
 from cli.registers import add_register_verbs  # the registers' lists
@@ -35,7 +36,7 @@ from projections.locks import leadership
 
 PROJECTION_WORKER = "hazard-ledger:projection-worker"  # the advisory lock of the active projection worker
 
-app = typer.Typer(help="事故隐患台账 hazard ledger", no_args_is_help=True, add_completion=False)
+app = typer.Typer(help="事故隐患台账 hazard ledger", no_args_is_help=True, add_completion=False, cls=FaultsAsOneLine)
 hazards_app = typer.Typer(help="List and show hazards", no_args_is_help=True)
 app.add_typer(hazards_app, name="hazards")
 app.add_typer(accountability_app, name="accountability")  # 责任倒查 (api/accountability_cli.py)
@@ -115,7 +116,7 @@ def serve(
     """Run the HTTP API (and the projection and checkpoint workers in-process) at http://HOST:PORT."""
     import uvicorn
 
-    services = open_services(db)
+    services = open_services(db, create=True)
     try:
         if demo:
             _load_demo(services, seed=2023, base_url=f"http://{host}:{port}")
@@ -135,7 +136,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="random seed: the same seed gives the same district")] = 2023,
 ) -> None:
     """Load the demo district (enterprises, inspections, hazards in every state) into an empty ledger."""
-    services = open_services(db)
+    services = open_services(db, create=True)
     try:
         _load_demo(services, seed)
     finally:
@@ -177,7 +178,7 @@ def project(
             for runner in runners:
                 console.print(f"{runner.name}: position {runner.position()}, version {runner.active_version()}")
             if stalls := {name: s for name, s in stalled(services.engine).items() if name in {r.name for r in runners}}:
-                raise ProjectionStalled(stalls)  # reported by main(); a following worker retries it later
+                raise ProjectionStalled(stalls)  # one line (cli/common.py); a following worker retries it later
             if not once:
                 console.print("following new events (Ctrl-C to stop)")
                 # Supervised like serve's: restarted with backoff after any error (a database outage); with
@@ -332,13 +333,12 @@ def _beijing(iso: str) -> str:
     return datetime.fromisoformat(iso).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
 
 
+app.command()(backup)
+app.command()(restore)
+
 # `hazard-ledger report annex2 --unit U --as-of D --format xlsx|csv|json --out F` (api/report_cli.py)
 app.command("report")(_report_command)
 
 
 def main() -> None:
-    try:
-        app()
-    except ProjectionStalled as stalled:
-        console.print(f"[red]读模型停在无法应用的事件上 / a read model is stopped at an event it cannot apply:[/red] {stalled}")
-        raise SystemExit(1) from None
+    app()

@@ -20,7 +20,7 @@ from adapters.accounts import AccountStore
 from adapters.migrations import upgrade
 from app.auth import Authenticator
 from app.wiring import create_read_engine
-from cli.common import DbOption, console, refused, settings_for
+from cli.common import DbOption, console, open_database, refused
 from domain.errors import DomainError
 from domain.glossary import OrgKind, Role
 
@@ -39,8 +39,8 @@ ByOption = Annotated[str | None, typer.Option("--by", help="who makes the change
 
 
 @contextmanager
-def _authenticator(db: str | None) -> Iterator[Authenticator]:
-    settings = settings_for(db)
+def _authenticator(db: str | None, create: bool) -> Iterator[Authenticator]:
+    settings = open_database(db, create=create)
     upgrade(settings.sqlalchemy_url())
     engine = create_read_engine(settings)
     try:
@@ -51,8 +51,9 @@ def _authenticator(db: str | None) -> Iterator[Authenticator]:
         engine.dispose()
 
 
-def _run(db: str | None, action: Callable[[Authenticator], T]) -> T:
-    with _authenticator(db) as auth:
+def _run(db: str | None, action: Callable[[Authenticator], T], *, create: bool = False) -> T:
+    """``create``: the verbs that add (an administrator's first account makes the ledger's database)."""
+    with _authenticator(db, create) as auth:
         return action(auth)
 
 
@@ -80,7 +81,9 @@ def add_user(
 ) -> None:
     """Add an account (the role must belong to the organisation kind)."""
     password = _password(password_stdin)
-    account = _run(db, lambda auth: auth.add_user(user_id, name, role, org_id, org_kind, org_name, password, _by(by)))
+    account = _run(
+        db, lambda auth: auth.add_user(user_id, name, role, org_id, org_kind, org_name, password, _by(by)), create=True
+    )
     console.print(f"added {account.user_id} ({account.role.zh}, {account.organisation_name or account.organisation_id})")
 
 
@@ -143,7 +146,7 @@ def add_key(
     db: DbOption = None,
 ) -> None:
     """Make a key bound to a role and organisation. Its secret is printed ONCE: store it in the client."""
-    key, secret = _run(db, lambda auth: auth.add_api_key(name, role, org_id, org_kind, org_name, _by(by)))
+    key, secret = _run(db, lambda auth: auth.add_api_key(name, role, org_id, org_kind, org_name, _by(by)), create=True)
     console.print(f"key id {key.key_id}")
     console.print("secret (shown once, send as X-API-Key):")
     print(secret)

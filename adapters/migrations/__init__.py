@@ -20,7 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, create_engine, inspect, make_url
+from sqlalchemy import Connection, create_engine, exc, inspect, make_url
 
 from projections.locks import advisory_lock
 
@@ -115,5 +115,20 @@ def revision_of(sqlalchemy_url: str) -> str | None:
     try:
         with engine.connect() as conn:
             return current_revision(conn)
+    finally:
+        engine.dispose()
+
+
+def holds_ledger(sqlalchemy_url: str) -> bool:
+    """The database holds a ledger (its event table). Opens an existing database only: the caller makes sure
+    an SQLite file is there, since connecting would make one."""
+    engine = create_engine(sqlalchemy_url)
+    try:
+        with engine.connect() as conn:
+            return EVENT_TABLE[conn.dialect.name] in inspect(conn).get_table_names()
+    except exc.OperationalError:
+        raise  # unreachable, missing database, no permission: the caller reports it as such
+    except exc.DatabaseError:
+        return False  # a file that is not an SQLite database
     finally:
         engine.dispose()

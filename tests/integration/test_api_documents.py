@@ -150,7 +150,7 @@ def test_the_cli_issues_lists_shows_and_writes_the_pdf(services: Services, api: 
                                  "--name", "张伟", "--role", "inspector", "--org", "yjj", *db])  # fmt: skip
     assert issued.exit_code == 0, issued.output
     assert "呈应急隐改〔" in issued.output
-    document_id = issued.output.split()[2]
+    document_id = issued.stdout.split()[2]  # stderr says which database
     listed = runner.invoke(app, ["documents", "list", "--record", major, *db])
     assert listed.exit_code == 0 and document_id in listed.output
     shown = runner.invoke(app, ["documents", "show", document_id, *db])

@@ -65,6 +65,7 @@ def test_hazards_list_filters_by_state(db_url: str, hazard_id: str) -> None:
 
 def test_hazards_show_explains_unknown_and_malformed_ids(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path}/h.db"
+    assert runner.invoke(app, ["db", "upgrade", "--db", db]).exit_code == 0  # a ledger, empty
     unknown = runner.invoke(app, ["hazards", "show", "6f1c1d9e-2a55-4a4e-9d7b-2f3f6b7a0c11", "--db", db])
     assert unknown.exit_code == 1 and "隐患不存在" in unknown.output and "Hazard not found" in unknown.output
     malformed = runner.invoke(app, ["hazards", "show", "H-1", "--db", db])

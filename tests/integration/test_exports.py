@@ -312,6 +312,6 @@ def test_the_cli_writes_the_report_to_a_file(db_url: str, story: Story, tmp_path
         assert table["unit"] == "yjj" and table["rows"][0]["cells"]["fines_wan"] == "4.24"
 
 
-def test_the_cli_refuses_an_unknown_annex(db_url: str, tmp_path: Any) -> None:
+def test_the_cli_refuses_an_unknown_annex(services: Services, db_url: str, tmp_path: Any) -> None:
     result = CliRunner().invoke(cli, ["report", "annex7", "--out", str(tmp_path / "x.xlsx"), "--db", db_url])
     assert result.exit_code == 1 and "annex7" in result.output

@@ -20,7 +20,7 @@ def public_key(db: DbOption = None) -> None:
     from audit.note import Signer
 
     settings = settings_for(db)
-    print(Signer.from_file(settings.log_origin, settings.log_key_file).verifier)
+    print(Signer.from_file(settings.log_origin, settings.log_key_file, create=settings.may_generate_keys).verifier)
 
 
 @audit_app.command()
@@ -57,7 +57,7 @@ def export(
         if settings.log_key_file.exists()
         else None
     )
-    engine = engine_for(settings.db_url)
+    engine = engine_for(settings.sqlalchemy_url())
     with progress_bar() as bar:
         task = bar.add_task("导出 export", total=None)
         counts = do_export(engine, out, key, lambda done, total: bar.update(task, completed=done, total=total))
@@ -95,14 +95,13 @@ def verify(
         source: DatabaseSource | ExportSource = ExportSource(export_file)
     else:
         assert db is not None
-        engine = engine_for(db)
+        settings = settings_for(db)
+        engine = engine_for(settings.sqlalchemy_url())  # with HAZARD_DB_PASSWORD_FILE's password
         source = DatabaseSource(engine)
-        if key is None:  # the key file of this deployment, if it is on this machine
-            settings = settings_for(db)
-            if settings.log_key_file.exists():
-                from audit.note import Signer
+        if key is None and settings.log_key_file.exists():  # the key file of this deployment, if on this machine
+            from audit.note import Signer
 
-                key = str(Signer.from_file(settings.log_origin, settings.log_key_file, create=False).verifier)
+            key = str(Signer.from_file(settings.log_origin, settings.log_key_file, create=False).verifier)
     notes = [(str(p), p.read_text(encoding="utf-8")) for p in checkpoints or []]
     with progress_bar() as bar:
         task = bar.add_task("校验 verify", total=None)

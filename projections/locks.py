@@ -12,7 +12,7 @@ from threading import Event
 
 from sqlalchemy import Engine, text
 
-STANDBY_POLL_SECONDS = 2.0
+STANDBY_POLL_SECONDS = 1.0  # a standby takes over within about this long of the lock's release
 
 
 @contextmanager

@@ -199,6 +199,7 @@ def lead(services: Services, worker: Worker, workers: InProcessWorkers, on_stand
             if not leading:
                 return
             heartbeat.role = "active"
+            heartbeat.beat()  # said at once, not at the next beat
             log.info("%s: active (pid %s)", worker, os.getpid())
             on_active()
             heartbeat.workers = workers

@@ -31,6 +31,7 @@ from domain.glossary import Grade, HazardState, Role
 from domain.ledger import Ledger
 from projections.engine import ProjectionStalled, catch_up_together, rebuild_together, stalled
 from projections.hazard_queries import HazardFilter
+from projections.locks import LeadershipLost
 
 app = typer.Typer(help="事故隐患台账 hazard ledger", no_args_is_help=True, add_completion=False)
 hazards_app = typer.Typer(help="List and show hazards", no_args_is_help=True)
@@ -366,6 +367,9 @@ def main() -> None:
         app()
     except ProjectionStalled as stalled:
         console.print(f"[red]读模型停在无法应用的事件上 / a read model is stopped at an event it cannot apply:[/red] {stalled}")
+        raise SystemExit(1) from None
+    except LeadershipLost as lost:  # exits so that its supervisor (compose: restart) starts it again as a standby
+        console.print(f"[red]失去了工作锁 / {lost}: exiting[/red]")
         raise SystemExit(1) from None
     except SigningKeyMissing as missing:
         console.print(f"[red]缺少检查点签名密钥 / {missing}[/red]")

@@ -54,8 +54,8 @@ class Settings:
     checkpoint_every_minutes: float = 10.0
     # a worker process (project, checkpoint-worker) proves it is alive here for `hazard-ledger health --worker`
     heartbeat_dir: Path = Path("var/heartbeat")
-    # one machine: the API process also runs the projection follower, the checkpoint signer and the process
-    # managers (HAZARD_IN_PROCESS_WORKERS); a deployment with worker processes of their own sets 0
+    # one machine: the API process also runs the projection follower and the checkpoint signer
+    # (HAZARD_IN_PROCESS_WORKERS); a deployment with worker processes of their own (compose) sets 0
     in_process_workers: bool = True
     # records kept in memory per context after a command (the library's aggregate cache): a later command
     # reads only the events stored since, from any process (fast-forward); 0 turns it off

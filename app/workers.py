@@ -132,9 +132,10 @@ class Worker(StrEnum):
     @property
     def lock(self) -> str:
         """The advisory lock its active process holds."""
-        return {Worker.PROJECTOR: "hazard-ledger:projection-worker", Worker.CHECKPOINTS: "hazard-ledger:checkpoint-worker"}[
-            self
-        ]
+        return WORKER_LOCKS[self]
+
+
+WORKER_LOCKS = {Worker.PROJECTOR: "hazard-ledger:projection-worker", Worker.CHECKPOINTS: "hazard-ledger:checkpoint-worker"}
 
 
 HEARTBEAT_SECONDS = 2.0

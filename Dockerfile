@@ -1,9 +1,12 @@
-# Image for the API and the projection worker (docker-compose.yml).
+# The one image of every service in docker-compose.yml (the API, init, the workers): built once (`init`
+# has the build, the others name its image).
 FROM python:3.11-slim
 WORKDIR /app
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 # Official documents' PDFs embed a TrueType CJK font (adapters/documents.py): from Debian, never downloaded at run time.
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-zenhei && rm -rf /var/lib/apt/lists/*
+# Not root: a hole in the API or a worker reaches only this user's files (no secret is writable).
+RUN groupadd --system --gid 10001 hazard && useradd --system --uid 10001 --gid hazard --home-dir /app --no-create-home hazard
 COPY pyproject.toml README.md ./
 COPY domain ./domain
 COPY projections ./projections
@@ -14,6 +17,9 @@ COPY demo ./demo
 COPY web ./web
 COPY api ./api
 COPY cli ./cli
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir . \
+    # var/: the workers' heartbeats; var/checkpoints: the checkpoint volume (a new named volume takes this owner)
+    && mkdir -p var/heartbeat var/checkpoints && chown -R hazard:hazard var
+USER hazard
 EXPOSE 8000
 CMD ["uvicorn", "--factory", "api.app:app_from_env", "--host", "0.0.0.0", "--port", "8000"]

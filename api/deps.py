@@ -40,6 +40,16 @@ async def workers(request: Request) -> InProcessWorkers | None:
 
 WorkersDep = Annotated[InProcessWorkers | None, Depends(workers)]
 
+REPLICA_LAG_HEADER = "X-Replica-Lag-Seconds"
+
+
+def replica_lag(services: ServicesDep, response: Response) -> None:
+    """A report read from the replica (HAZARD_REPLICA_DB_URL) says how far behind the primary it was
+    (``X-Replica-Lag-Seconds``; ``unknown`` when the replica does not answer); without one, no header."""
+    if services.replica is not None:
+        lag = services.replica.lag_seconds()
+        response.headers[REPLICA_LAG_HEADER] = "unknown" if lag is None else f"{lag:.3f}"
+
 
 def _consistent(pick: Callable[[ReadModels], ProjectionRunner]) -> Any:
     """A read of one read model: waits (bounded) for the position the client names, reports the one read at."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 # Rule thresholds that may be overridden per deployment: environment name → LedgerRules field.
 RULE_VARIABLES = {
@@ -35,6 +35,11 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     db_url: str = DEFAULT_DB_URL
+    # PostgreSQL's password kept out of the URL (a secret file, e.g. /run/secrets/db_password): any character
+    # works, none needs escaping, and the URL can be logged
+    db_password_file: Path | None = None
+    # reports (annexes, KPIs, accident statistics) may read from a streaming replica; unset: the primary
+    replica_db_url: str | None = None
     environment: str = "development"
     reference_path: Path | None = None
     trust_identity_header: bool = True
@@ -47,8 +52,10 @@ class Settings:
     log_key_file: Path = Path("var/log-key.pem")
     checkpoint_dir: Path = Path("var/checkpoints")
     checkpoint_every_minutes: float = 10.0
-    # one machine: the API process also runs the projection follower, the checkpoint signer and the process
-    # managers (HAZARD_IN_PROCESS_WORKERS); a deployment with worker processes of their own sets 0
+    # a worker process (project, checkpoint-worker) proves it is alive here for `hazard-ledger health --worker`
+    heartbeat_dir: Path = Path("var/heartbeat")
+    # one machine: the API process also runs the projection follower and the checkpoint signer
+    # (HAZARD_IN_PROCESS_WORKERS); a deployment with worker processes of their own (compose) sets 0
     in_process_workers: bool = True
     # records kept in memory per context after a command (the library's aggregate cache): a later command
     # reads only the events stored since, from any process (fast-forward); 0 turns it off
@@ -81,6 +88,8 @@ class Settings:
         trust = env.get("HAZARD_TRUST_IDENTITY_HEADER", "1" if environment == "development" else "0")
         settings = cls(
             db_url=env.get("HAZARD_DB_URL", DEFAULT_DB_URL),
+            db_password_file=Path(env["HAZARD_DB_PASSWORD_FILE"]) if env.get("HAZARD_DB_PASSWORD_FILE") else None,
+            replica_db_url=env.get("HAZARD_REPLICA_DB_URL") or None,
             environment=environment,
             reference_path=Path(env["HAZARD_REFERENCE"]) if env.get("HAZARD_REFERENCE") else None,
             trust_identity_header=trust.lower() in ("1", "true", "yes"),
@@ -91,6 +100,7 @@ class Settings:
             log_key_file=Path(env.get("HAZARD_LOG_KEY_FILE", "var/log-key.pem")),
             checkpoint_dir=Path(env.get("HAZARD_CHECKPOINT_DIR", "var/checkpoints")),
             checkpoint_every_minutes=float(env.get("HAZARD_CHECKPOINT_EVERY_MINUTES", "10")),
+            heartbeat_dir=Path(env.get("HAZARD_HEARTBEAT_DIR", "var/heartbeat")),
             in_process_workers=env.get("HAZARD_IN_PROCESS_WORKERS", "1").lower() in ("1", "true", "yes"),
             aggregate_cache=int(env.get("HAZARD_AGGREGATE_CACHE", "10000")),
             max_body_bytes=int(env.get("HAZARD_MAX_BODY_BYTES", str(32 * 1024 * 1024))),
@@ -131,10 +141,33 @@ class Settings:
         if self.db_connect_timeout < 2 or self.db_pool_timeout <= 0:
             raise SettingsError("HAZARD_DB_CONNECT_TIMEOUT must be at least 2 seconds, HAZARD_DB_POOL_TIMEOUT above 0")
         self.eventsourcing_env()  # validates the URL
+        if self.replica_db_url is not None and not _is_postgres(self.replica_db_url):
+            raise SettingsError("HAZARD_REPLICA_DB_URL: a replica is a PostgreSQL URL (postgresql://user@host/dbname)")
+        if self.db_password_file is not None:
+            if not self.is_postgres:
+                raise SettingsError("HAZARD_DB_PASSWORD_FILE is for PostgreSQL (HAZARD_DB_URL is not a postgresql:// URL)")
+            if any(urlsplit(url).password for url in (self.db_url, self.replica_db_url) if url):
+                raise SettingsError("HAZARD_DB_PASSWORD_FILE is set: the database URLs must not carry a password too")
+            self.db_password()  # readable now, not at the first connection
+
+    @property
+    def may_generate_keys(self) -> bool:
+        """Development makes a missing signing key on first use; production refuses (keys are provisioned)."""
+        return self.environment != "production"
+
+    def db_password(self) -> str | None:
+        """The PostgreSQL password of HAZARD_DB_PASSWORD_FILE (its trailing newline dropped, as PostgreSQL's
+        image does with POSTGRES_PASSWORD_FILE), or None when the URL carries it (or none is needed)."""
+        if self.db_password_file is None:
+            return None
+        try:
+            return self.db_password_file.read_text("utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise SettingsError(f"HAZARD_DB_PASSWORD_FILE: cannot read {self.db_password_file}: {exc.strerror}") from None
 
     @property
     def is_postgres(self) -> bool:
-        return self.db_url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
+        return _is_postgres(self.db_url)
 
     def eventsourcing_env(self) -> dict[str, str]:
         """Maps HAZARD_DB_URL (and the aggregate cache) onto the eventsourcing library's settings."""
@@ -168,7 +201,7 @@ class Settings:
                 "POSTGRES_HOST": parts.hostname or "localhost",
                 "POSTGRES_PORT": str(port or 5432),
                 "POSTGRES_USER": unquote(parts.username or "postgres"),
-                "POSTGRES_PASSWORD": unquote(parts.password or ""),
+                "POSTGRES_PASSWORD": self.db_password() or unquote(parts.password or ""),
                 # each pooled connection is checked before use: after an outage the pool heals instead of
                 # handing out connections the server closed (its timeouts are set in app/wiring.py)
                 "POSTGRES_PRE_PING": "y",
@@ -179,26 +212,41 @@ class Settings:
     def sqlalchemy_url(self) -> str:
         """The same database, for the read models (SQLAlchemy Core)."""
         if self.is_postgres:
-            return "postgresql+psycopg://" + self._bounded_connect().split("://", 1)[1]
+            return "postgresql+psycopg://" + self._bounded_connect(self.db_url).split("://", 1)[1]
         return self.db_url
+
+    def replica_sqlalchemy_url(self) -> str | None:
+        """The replica the reports read from (HAZARD_REPLICA_DB_URL), with the primary's password."""
+        if self.replica_db_url is None:
+            return None
+        return "postgresql+psycopg://" + self._bounded_connect(self.replica_db_url).split("://", 1)[1]
 
     def psycopg_conninfo(self) -> str:
         """The same PostgreSQL database, for psycopg (e.g. LISTEN for live projections)."""
-        return "postgresql://" + self._bounded_connect().split("://", 1)[1]
+        return "postgresql://" + self._bounded_connect(self.db_url).split("://", 1)[1]
 
-    def _bounded_connect(self) -> str:
-        """The URL with a connect_timeout (unless it names one): libpq's default is to wait for ever."""
-        parts = urlsplit(self.db_url)
+    def _bounded_connect(self, url: str) -> str:
+        """The URL with the password file's password (percent-encoded: '@', ':', '/', '%' and '#' stay part of
+        it) and a connect_timeout (unless it names one): libpq's default is to wait for ever."""
+        parts = urlsplit(url)
+        password = self.db_password()
+        if password is not None:
+            userinfo, _, host = parts.netloc.rpartition("@")
+            parts = parts._replace(netloc=f"{userinfo or 'postgres'}:{quote(password, safe='')}@{host}")
         query = parse_qsl(parts.query)
         if any(name == "connect_timeout" for name, _ in query):
-            return self.db_url
+            return parts.geturl()
         return parts._replace(query=urlencode([*query, ("connect_timeout", str(self.db_connect_timeout))])).geturl()
 
     def connect_timeout(self) -> int:
         """The connect_timeout every PostgreSQL connection is opened with."""
-        named = dict(parse_qsl(urlsplit(self._bounded_connect()).query))["connect_timeout"]
+        named = dict(parse_qsl(urlsplit(self._bounded_connect(self.db_url)).query))["connect_timeout"]
         return int(named)
 
     def sqlite_path(self) -> Path | None:
         env = self.eventsourcing_env()
         return Path(env["SQLITE_DBNAME"]) if "SQLITE_DBNAME" in env else None
+
+
+def _is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))

@@ -19,6 +19,7 @@ from adapters.documents import DocumentRenderer
 from adapters.evidence_store import SqlEvidenceStore
 from adapters.idempotency import IdempotencyStore
 from adapters.migrations import upgrade
+from adapters.replica import Replica
 from adapters.server_held_keys import ServerHeldKeyStore
 from app.auth import Authenticator
 from app.pipeline import CommandPipeline
@@ -62,9 +63,9 @@ class Services:
     read_models: ReadModels
     queries: HazardQueries
     registers: RegisterQueries  # the registers' lists (cases, inspections, accidents, …, enterprises)
-    annexes: AnnexQueries
+    annexes: AnnexQueries  # on the replica when there is one
     process_queries: ProcessQueries  # the derived facts: warning ladder, repeat offenders
-    accident_statistics: AccidentQueries  # 事故统计 and the monthly accident bulletin
+    accident_statistics: AccidentQueries  # 事故统计 and the monthly accident bulletin (on the replica when there is one)
     accountability_queries: AccountabilityQueries  # 谁检查、谁签名、谁负责
     reporting_queries: ReportingQueries  # the reporting calendar (报送日历): submissions as facts
     idempotency: IdempotencyStore
@@ -72,6 +73,7 @@ class Services:
     audit: AuditLog  # signed checkpoints and proofs over the Merkle log
     pipeline: CommandPipeline  # every command of every entry point
     auth: Authenticator  # log-in: accounts, tokens, OpenID Connect, API keys, security events
+    replica: Replica | None = None  # HAZARD_REPLICA_DB_URL: what the reports read from, and its lag
 
     def catch_up(self) -> int:
         """Brings every read model up to the last recorded event (workers, the CLI and tests; a GET never
@@ -92,12 +94,18 @@ class Services:
         self.audit.close()
         self.ledger.close()
         self.engine.dispose()
+        if self.replica is not None:
+            self.replica.engine.dispose()
+
+
+def _postgres_engine(url: str, settings: Settings) -> Engine:
+    # the URL carries connect_timeout (app/settings.py); pool_timeout bounds the wait for a free connection
+    return create_engine(url, pool_pre_ping=True, pool_timeout=settings.db_pool_timeout)
 
 
 def create_read_engine(settings: Settings) -> Engine:
     if settings.is_postgres:
-        # the URL carries connect_timeout (app/settings.py); pool_timeout bounds the wait for a free connection
-        return create_engine(settings.sqlalchemy_url(), pool_pre_ping=True, pool_timeout=settings.db_pool_timeout)
+        return _postgres_engine(settings.sqlalchemy_url(), settings)
     engine = create_engine(settings.sqlalchemy_url(), connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -182,6 +190,10 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     process_queries = ProcessQueries(engine, reference, rules, read_models.process_facts.tables)
     ledger.warnings.proposals = LadderProposalsOfReadModel(read_models.process_facts, process_queries)
     ledger.documents.renderer = DocumentRenderer()  # official documents' PDF and DOCX (adapters/documents.py)
+    replica_url = settings.replica_sqlalchemy_url()
+    replica = None if replica_url is None else Replica(_postgres_engine(replica_url, settings))
+    # Reports tolerate a replica's lag (a cut-off day, the lag shown); commands and lists read the primary.
+    report_engine = engine if replica is None else replica.engine
     reporting_queries = ReportingQueries(ledger.reports.submitted_events, reference)
     process_queries.reports_due = lambda as_of: reporting_queries.all_reports_due(as_of.day, as_of.known_at)
     return Services(
@@ -191,9 +203,11 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         read_models=read_models,
         queries=HazardQueries(engine, reference, read_models.records.tables, ledger.clock),
         registers=RegisterQueries(engine, reference, read_models.records.tables),
-        annexes=AnnexQueries(engine, reference, read_models.records.tables),
+        annexes=AnnexQueries(report_engine, reference, read_models.records.tables),
         process_queries=process_queries,
-        accident_statistics=AccidentQueries(engine, reference, read_models.process_facts.tables, read_models.records.tables),
+        accident_statistics=AccidentQueries(
+            report_engine, reference, read_models.process_facts.tables, read_models.records.tables
+        ),
         accountability_queries=AccountabilityQueries(
             engine,
             reference,
@@ -207,7 +221,11 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         reporting_queries=reporting_queries,
         idempotency=idempotency,
         server_held_keys=ServerHeldKeyStore(engine),
-        audit=AuditLog(engine, read_models.merkle_log, settings.log_origin, settings.log_key_file, settings.checkpoint_dir),
+        audit=AuditLog(
+            engine, read_models.merkle_log, settings.log_origin, settings.log_key_file, settings.checkpoint_dir,
+            create_key=settings.may_generate_keys,
+        ),  # fmt: skip
         pipeline=CommandPipeline(ledger, idempotency),
         auth=Authenticator(settings, AccountStore(engine)),
+        replica=replica,
     )

@@ -1,21 +1,28 @@
 """The workers that keep the read side moving: the projection follower and the checkpoint signer, each
-under ``supervise``. ``hazard-ledger serve`` runs them in the API process (HAZARD_IN_PROCESS_WORKERS=1,
-the default for one machine); ``hazard-ledger project`` runs them as a process of their own. Derived
-facts (missed deadlines, warnings, closure recommendations) need no worker: they are computed when read.
+under ``supervise``. ``hazard-ledger serve`` runs both in the API process (HAZARD_IN_PROCESS_WORKERS=1,
+the default for one machine); ``hazard-ledger project`` and ``hazard-ledger checkpoint-worker`` run one
+each as a process of their own, active in one process at a time (``lead``: an advisory lock, the others
+standing by). Derived facts (missed deadlines, warnings, closure recommendations) need no worker: they
+are computed when read, so there is no process-manager worker.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
 
 from app.wiring import Services
 from audit.log import checkpoint_loop
 from projections.engine import ProjectionRunner, follow
+from projections.locks import leadership
 
 log = logging.getLogger("hazard_ledger.workers")
 
@@ -83,13 +90,15 @@ class InProcessWorkers:
     services: Services
     stop: threading.Event = field(default_factory=threading.Event)
     runners: list[ProjectionRunner] | None = None  # the read models to follow (default: all)
+    projections: bool = True
     checkpoints: bool = True
     threads: list[threading.Thread] = field(default_factory=list)
     statuses: list[WorkerStatus] = field(default_factory=list)
 
     def start(self) -> None:
         services = self.services
-        self._spawn("projections", self._follow)
+        if self.projections:
+            self._spawn("projections", self._follow)
         if self.checkpoints and services.settings.checkpoint_every_minutes > 0:
             self._spawn("checkpoints", checkpoint_loop, services.audit, services.settings.checkpoint_every_minutes, self.stop)
 
@@ -112,3 +121,92 @@ class InProcessWorkers:
         self.services.pipeline.committed.set()
         for thread in self.threads:
             thread.join(timeout)
+
+
+class Worker(StrEnum):
+    """A worker process of a deployment (``hazard-ledger project``, ``hazard-ledger checkpoint-worker``)."""
+
+    PROJECTOR = "projector"
+    CHECKPOINTS = "checkpoints"
+
+    @property
+    def lock(self) -> str:
+        """The advisory lock its active process holds."""
+        return WORKER_LOCKS[self]
+
+
+WORKER_LOCKS = {Worker.PROJECTOR: "hazard-ledger:projection-worker", Worker.CHECKPOINTS: "hazard-ledger:checkpoint-worker"}
+
+
+HEARTBEAT_SECONDS = 2.0
+HEARTBEAT_STALE_SECONDS = 15.0  # a heartbeat older than this: the process is hung or gone
+
+
+@dataclass
+class Heartbeat:
+    """A worker process's proof of life, a file its container's health check reads (``health --worker``):
+    standing by or active, and when active whether its supervised workers run."""
+
+    path: Path
+    role: str = "standby"
+    workers: InProcessWorkers | None = None
+
+    def beat(self) -> None:
+        statuses = [asdict(status) for status in self.workers.statuses] if self.workers else []
+        body = {"role": self.role, "pid": os.getpid(), "at": time.time(), "workers": statuses}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        written = self.path.with_suffix(".tmp")
+        written.write_text(json.dumps(body), "utf-8")
+        os.replace(written, self.path)  # a reader never sees half a file
+
+    def keep(self, stop: threading.Event) -> threading.Thread:
+        def beating() -> None:
+            while True:
+                try:
+                    self.beat()
+                except OSError:
+                    log.exception("heartbeat %s not written", self.path)
+                if stop.wait(HEARTBEAT_SECONDS):
+                    return
+
+        thread = threading.Thread(target=beating, name="hazard-ledger:heartbeat", daemon=True)
+        thread.start()
+        return thread
+
+
+def worker_health(path: Path) -> str | None:
+    """None when the heartbeat at ``path`` is fresh and, if active, its workers run; else why not."""
+    try:
+        beat = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return f"no heartbeat at {path}"
+    age = time.time() - float(beat["at"])
+    if age > HEARTBEAT_STALE_SECONDS:
+        return f"last heartbeat {age:.0f} s ago (process {beat['pid']})"
+    if down := [w["name"] for w in beat["workers"] if not w["alive"]]:
+        return f"active, but restarting after an error: {', '.join(down)}"
+    return None
+
+
+def lead(services: Services, worker: Worker, workers: InProcessWorkers, on_standby: Callable[[], None],
+         on_active: Callable[[], None]) -> None:  # fmt: skip
+    """Runs ``workers`` once this process holds ``worker``'s advisory lock (``on_active`` first, e.g. a
+    catch-up), until ``workers.stop``; until then stands by, polling for the lock. A standby takes over
+    within the poll interval of the active process's death: PostgreSQL frees the lock with its session."""
+    heartbeat = Heartbeat(services.settings.heartbeat_dir / f"{worker}.json")
+    beating = heartbeat.keep(workers.stop)
+    try:
+        with leadership(services.engine, worker.lock, workers.stop, on_standby) as leading:
+            if not leading:
+                return
+            heartbeat.role = "active"
+            heartbeat.beat()  # said at once, not at the next beat
+            log.info("%s: active (pid %s)", worker, os.getpid())
+            on_active()
+            heartbeat.workers = workers
+            workers.start()
+            while not workers.stop.wait(1.0):
+                pass
+    finally:
+        workers.close()
+        beating.join(HEARTBEAT_SECONDS * 2)

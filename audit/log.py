@@ -227,13 +227,15 @@ class AuditLog:
     """Checkpoints and proofs over the stored tree (the HTTP routes and the CLI use this)."""
 
     def __init__(
-        self, engine: Engine, runner: ProjectionRunner, origin: str, key_file: Path, checkpoint_dir: Path | None
-    ) -> None:
+        self, engine: Engine, runner: ProjectionRunner, origin: str, key_file: Path, checkpoint_dir: Path | None,
+        *, create_key: bool = True,
+    ) -> None:  # fmt: skip
         self.engine = engine
         self.runner = runner
         self.origin = origin
         self.key_file = Path(key_file)
         self.checkpoint_dir = Path(checkpoint_dir) if checkpoint_dir else None
+        self.create_key = create_key  # False: a missing key is refused (SigningKeyMissing), never made
         self._signer: Signer | None = None
         self._active: tuple[int, float] | None = None
         self._cache: dict[tuple[int, int, int], bytes] = {}
@@ -247,7 +249,7 @@ class AuditLog:
     @property
     def signer(self) -> Signer:
         if self._signer is None:
-            self._signer = Signer.from_file(self.origin, self.key_file)
+            self._signer = Signer.from_file(self.origin, self.key_file, create=self.create_key)
         return self._signer
 
     def public_key(self) -> str | None:

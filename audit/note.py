@@ -39,6 +39,10 @@ class NoteError(ValueError):
     """A malformed note or verifier key."""
 
 
+class SigningKeyMissing(NoteError):
+    """The checkpoint signing key is not where the settings say, and may not be generated (production)."""
+
+
 def key_hash(name: str, public_key: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\n" + ED25519 + public_key).digest()[:4]
 
@@ -99,7 +103,7 @@ class Signer:
         path = Path(path)
         if not path.exists():
             if not create:
-                raise FileNotFoundError(path)
+                raise SigningKeyMissing(f"no checkpoint signing key at {path} (production provisions it: README, Docker)")
             path.parent.mkdir(parents=True, exist_ok=True)
             key = Ed25519PrivateKey.generate()
             pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())

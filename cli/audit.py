@@ -31,7 +31,7 @@ def public_key(db: DbOption = None) -> None:
     from audit.note import Signer
 
     settings = settings_for(db)
-    print(Signer.from_file(settings.log_origin, settings.log_key_file).verifier)
+    print(Signer.from_file(settings.log_origin, settings.log_key_file, create=settings.may_generate_keys).verifier)
 
 
 @audit_app.command()

@@ -17,8 +17,10 @@ from adapters.faults import DATABASE_UNAVAILABLE, OperationalFault
 from adapters.migrations import holds_ledger
 from app.settings import Settings, SettingsError
 from app.wiring import Services, build
+from audit.note import SigningKeyMissing
 from domain.errors import DomainError
 from projections.engine import ProjectionStalled
+from projections.locks import LeadershipLost
 
 console = Console()
 errors = Console(stderr=True)  # what the command says about itself: stdout stays the output (a CSV piped on)
@@ -107,6 +109,10 @@ def fault_line(exc: Exception) -> tuple[str, int] | None:
     if isinstance(exc, DATABASE_UNAVAILABLE):
         cause: Any = getattr(exc, "orig", None) or exc.__cause__ or exc
         return f"数据库无法访问 / database unavailable: {' '.join(str(cause).split())}", 1
+    if isinstance(exc, SigningKeyMissing):
+        return f"缺少检查点签名密钥 / {exc}", 2
+    if isinstance(exc, LeadershipLost):  # exits so that its supervisor (compose: restart) starts it again as a standby
+        return f"失去了工作锁 / {exc}: exiting", 1
     if isinstance(exc, OSError):
         zh = next((text for kind, text in _FILE_FAULTS_ZH.items() if isinstance(exc, kind)), "文件操作失败")
         where = f": {exc.filename}" if exc.filename else ""

@@ -4,9 +4,8 @@ list and show hazards."""
 from __future__ import annotations
 
 import os
-import threading
+import signal
 from collections.abc import Callable
-from contextlib import nullcontext
 from datetime import datetime
 from functools import partial
 from typing import Annotated, Any
@@ -16,11 +15,21 @@ import typer
 from rich.table import Table
 
 from app.wiring import Services
-from app.workers import InProcessWorkers
+from app.workers import InProcessWorkers, Worker, lead, worker_health
 from cli.accountability import accountability_app  # accountability trail
 from cli.audit import audit_app
 from cli.backup import backup, restore  # the database to a file and back, verified
-from cli.common import DbOption, FaultsAsOneLine, advance, console, open_services, progress_bar, read_caught_up, refused
+from cli.common import (
+    DbOption,
+    FaultsAsOneLine,
+    advance,
+    console,
+    open_services,
+    progress_bar,
+    read_caught_up,
+    refused,
+    settings_for,
+)  # fmt: skip
 from cli.db import db_app  # migrations
 from cli.documents import documents_app  # official documents (文书)
 from cli.registers import add_register_verbs  # the registers' lists
@@ -32,9 +41,6 @@ from domain.glossary import Grade, HazardState, Role
 from domain.ledger import Ledger
 from projections.engine import ProjectionStalled, catch_up_together, rebuild_together, stalled
 from projections.hazard_queries import HazardFilter
-from projections.locks import leadership
-
-PROJECTION_WORKER = "hazard-ledger:projection-worker"  # the advisory lock of the active projection worker
 
 app = typer.Typer(help="事故隐患台账 hazard ledger", no_args_is_help=True, add_completion=False, cls=FaultsAsOneLine)
 hazards_app = typer.Typer(help="List and show hazards", no_args_is_help=True)
@@ -150,7 +156,8 @@ def project(
     once: Annotated[bool, typer.Option("--once", help="catch up and exit instead of following live")] = False,
     only: Annotated[str | None, typer.Option("--only", help="one projection by name")] = None,
 ) -> None:
-    """The projection worker: catch up (or rebuild) the read models, then follow new events."""
+    """The projection worker: catch up (or rebuild) the read models, then follow new events; one worker
+    active at a time, the others standing by to take over (--once runs at once and exits)."""
     services = open_services(db)
     by_name = {runner.name: runner for runner in services.read_models}
     if only is not None and only not in by_name:
@@ -158,43 +165,70 @@ def project(
         services.close()
         raise typer.Exit(2)
     runners = [by_name[only]] if only else list(by_name.values())
-    stop = threading.Event()
-    standing_by = "另一个投影进程在运行，待命中 / another worker is active: standing by"
-    # Following live: one worker active (an advisory lock), the others standing by; --once runs at once.
-    active = (
-        nullcontext(True) if once else leadership(services.engine, PROJECTION_WORKER, stop, lambda: console.print(standing_by))
-    )
+
+    def catch_up() -> None:
+        names = ", ".join(runner.name for runner in runners)
+        with progress_bar() as bar:
+            task = bar.add_task(f"{'重建 rebuild' if rebuild else '追赶 catch-up'} {names}", total=None)
+            # one pass over the log feeds every read model named
+            applied = (rebuild_together if rebuild else catch_up_together)(runners, partial(advance, bar, task))
+        console.print(f"{applied} events read in one pass")
+        for runner in runners:
+            console.print(f"{runner.name}: position {runner.position()}, version {runner.active_version()}")
+        if stalls := {name: s for name, s in stalled(services.engine).items() if name in {r.name for r in runners}}:
+            raise ProjectionStalled(stalls)  # one line (cli/common.py); a following worker retries it later
+        if not once:
+            console.print("following new events (Ctrl-C to stop)")
+
     try:
-        with active as leading:
-            if not leading:
-                return
-            names = ", ".join(runner.name for runner in runners)
-            with progress_bar() as bar:
-                task = bar.add_task(f"{'重建 rebuild' if rebuild else '追赶 catch-up'} {names}", total=None)
-                report = partial(advance, bar, task)
-                # one pass over the log feeds every read model named
-                applied = (rebuild_together if rebuild else catch_up_together)(runners, report)
-            console.print(f"{applied} events read in one pass")
-            for runner in runners:
-                console.print(f"{runner.name}: position {runner.position()}, version {runner.active_version()}")
-            if stalls := {name: s for name, s in stalled(services.engine).items() if name in {r.name for r in runners}}:
-                raise ProjectionStalled(stalls)  # one line (cli/common.py); a following worker retries it later
-            if not once:
-                console.print("following new events (Ctrl-C to stop)")
-                # Supervised like serve's: restarted with backoff after any error (a database outage); with
-                # the Merkle log, a signed checkpoint every HAZARD_CHECKPOINT_EVERY_MINUTES.
-                workers = InProcessWorkers(services, stop=stop, runners=runners, checkpoints=only in (None, "merkle_log"))
-                workers.start()
-                try:
-                    while not stop.wait(1.0):
-                        pass
-                finally:
-                    workers.close()
-    except KeyboardInterrupt:
-        pass
+        if once:
+            catch_up()
+        else:
+            # Supervised like serve's: restarted with backoff after any error (a database outage).
+            workers = InProcessWorkers(services, runners=runners, checkpoints=False)
+            _lead(services, Worker.PROJECTOR, workers, catch_up)
     finally:
-        stop.set()
         services.close()
+
+
+@app.command("checkpoint-worker")
+def checkpoint_worker(db: DbOption = None) -> None:
+    """The checkpoint worker: signs a checkpoint of the Merkle log every HAZARD_CHECKPOINT_EVERY_MINUTES when
+    the log grew, recorded and written to HAZARD_CHECKPOINT_DIR; one active at a time, the others standing by."""
+    services = open_services(db)
+    try:
+        services.audit.signer  # noqa: B018 — a missing key (production never makes one) refuses now, not at the first checkpoint
+        if services.settings.checkpoint_every_minutes <= 0:
+            console.print("[red]HAZARD_CHECKPOINT_EVERY_MINUTES is 0: the checkpoint worker has nothing to do[/red]")
+            raise typer.Exit(2)
+        workers = InProcessWorkers(services, projections=False, checkpoints=True)
+        every = services.settings.checkpoint_every_minutes
+        _lead(services, Worker.CHECKPOINTS, workers, lambda: console.print(f"active: a checkpoint every {every} min"))
+    finally:
+        services.close()
+
+
+def _lead(services: Services, worker: Worker, workers: InProcessWorkers, on_active: Callable[[], None]) -> None:
+    """A worker verb's process: active or standing by (app.workers.lead) until Ctrl-C or SIGTERM."""
+    standing_by = f"另一个 {worker} 进程在运行，待命中 / another {worker} process is active: standing by"
+    signal.signal(signal.SIGTERM, lambda *_: workers.stop.set())  # docker stop: finish the batch, release the lock
+    try:
+        lead(services, worker, workers, lambda: console.print(standing_by), on_active)
+    except KeyboardInterrupt:
+        workers.stop.set()
+
+
+@app.command()
+def health(
+    worker: Annotated[Worker, typer.Option("--worker", help="the worker process of this host (container) to check")],
+) -> None:
+    """A worker process's health from its heartbeat (HAZARD_HEARTBEAT_DIR): exit 0 when it is alive (active,
+    its workers running, or standing by), else one line and exit 1. For a container's health check."""
+    problem = worker_health(settings_for(None).heartbeat_dir / f"{worker}.json")
+    if problem is not None:
+        console.print(f"[red]{worker}: {problem}[/red]")
+        raise typer.Exit(1)
+    console.print(f"{worker}: ok")
 
 
 @hazards_app.command("list")

@@ -170,7 +170,9 @@ class ProjectionRunner:
         migrations', adapters/migrations/). When the projection now declares a table its active version
         lacks, or a column (a new read model or a new column in an upgrade), the version is rebuilt blue/green: the old one serves
         until the new one is complete."""
-        with self.engine.begin() as conn:
+        # Processes starting together (compose's API, workers and standbys) would race to create the same
+        # tables: one creates them, the others wait and find them.
+        with advisory_lock(self.engine, f"rebuild:{self.name}"), self.engine.begin() as conn:
             if conn.execute(select(projection_active.c.version).where(self._is_this_active())).first() is None:
                 self._create_version(conn, 1)
                 conn.execute(insert(projection_active).values(projection=self.name, version=1))

@@ -8,15 +8,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from adapters.annex_files import XLSX_MEDIA_TYPE
-from api.deps import ProcessFactsRead, RecordsRead, ServicesDep
+from api.deps import ProcessFactsRead, RecordsRead, ServicesDep, replica_lag
 from api.routes.reports import KnownAt, Reader, Unit
 from app.accident_reports import bulletin_file, read_accidents
 
-router = APIRouter(tags=["reports"])
+router = APIRouter(tags=["reports"], dependencies=[Depends(replica_lag)])
 
 
 @router.get("/statistics/accidents")

@@ -38,7 +38,8 @@ def projection_status(services: Services) -> dict[str, dict[str, Any]]:
 def health(services: ServicesDep, workers: WorkersDep) -> dict[str, Any]:
     """Is the ledger up; how far each read model is behind the event log (events and seconds) and whether
     it is stopped at an event it cannot apply; each in-process worker alive or not, with its restarts and
-    last error. ``degraded`` when a worker is down or a read model is stopped."""
+    last error; the reports' replica and its lag (``replica``: null when the reports read the primary).
+    ``degraded`` when a worker is down or a read model is stopped."""
     running = [] if workers is None else [asdict(status) for status in workers.statuses]
     projections = projection_status(services)
     down = any(not w["alive"] for w in running) or any(p["stalled"] for p in projections.values())
@@ -48,6 +49,7 @@ def health(services: ServicesDep, workers: WorkersDep) -> dict[str, Any]:
         "database": "postgresql" if services.settings.is_postgres else "sqlite",
         "events": services.ledger.recorder.max_notification_id() or 0,
         "projections": projections,
+        "replica": None if services.replica is None else {"lag_seconds": services.replica.lag_seconds()},
     }
 
 

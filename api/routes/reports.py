@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from api.deps import RecordsRead, ServicesDep
+from api.deps import RecordsRead, ServicesDep, replica_lag
 from api.identity import CurrentActor
 from app.reports import calendar_view, known, report_day
 from domain.access import mask_phones, phones_visible
@@ -22,6 +22,7 @@ from domain.reference_data import ReferenceData
 from domain.reporting_calendar import report_warnings
 
 router = APIRouter(tags=["reports"])
+FROM_REPLICA = [Depends(replica_lag)]  # the annex figures are read from the replica when there is one
 
 Unit = Annotated[
     str | None,
@@ -45,7 +46,7 @@ def warned(reference: ReferenceData, body: dict[str, Any], day: date) -> dict[st
 Reader = CurrentActor
 
 
-@router.get("/reports/annex1")
+@router.get("/reports/annex1", dependencies=FROM_REPLICA)
 def annex1(
     services: ServicesDep, read_at: RecordsRead, who: Reader, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
 ) -> dict[str, Any]:
@@ -54,7 +55,7 @@ def annex1(
     return warned(services.ledger.reference, services.annexes.annex1(report_unit(who, unit), day, known(known_at)), day)
 
 
-@router.get("/reports/annex2")
+@router.get("/reports/annex2", dependencies=FROM_REPLICA)
 def annex2(
     services: ServicesDep, read_at: RecordsRead, who: Reader, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
 ) -> dict[str, Any]:
@@ -63,7 +64,7 @@ def annex2(
     return warned(services.ledger.reference, services.annexes.annex2(report_unit(who, unit), day, known(known_at)), day)
 
 
-@router.get("/reports/annex3")
+@router.get("/reports/annex3", dependencies=FROM_REPLICA)
 def annex3(services: ServicesDep, read_at: RecordsRead, who: Reader, unit: Unit = None) -> dict[str, Any]:
     """附件3 4个清单: one row per risk point. Phone numbers are masked unless the reader's role may see them."""
     table = services.annexes.annex3(report_unit(who, unit))
@@ -73,7 +74,7 @@ def annex3(services: ServicesDep, read_at: RecordsRead, who: Reader, unit: Unit 
     return warned(services.ledger.reference, table, business_date(datetime.now(UTC)))  # the lists as they are today
 
 
-@router.get("/kpis")
+@router.get("/kpis", dependencies=FROM_REPLICA)
 def kpis(
     services: ServicesDep, read_at: RecordsRead, who: Reader, unit: Unit = None, as_of: AsOf = None, known_at: KnownAt = None
 ) -> dict[str, Any]:
@@ -82,7 +83,7 @@ def kpis(
     return warned(services.ledger.reference, services.annexes.kpis(report_unit(who, unit), day, known(known_at)), day)
 
 
-@router.get("/reports/{annex}/lineage")
+@router.get("/reports/{annex}/lineage", dependencies=FROM_REPLICA)
 def lineage(
     annex: str,
     services: ServicesDep,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -9,14 +10,17 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from psycopg import sql
 
 from api.app import create_app
 from app.settings import Settings
 from app.wiring import Services, build
 from domain.business_time import business_date
 from domain.credit_code import check_character
+from tests.conftest import PG_ADMIN_URL, scratch_postgres
 
 
 def headers(user_id: str, name: str, role: str, org_id: str, org_kind: str, org_name: str = "") -> dict[str, str]:
@@ -165,3 +169,20 @@ def major(api: Api, enterprise: Enterprise) -> str:
         enterprise.principal,
         status=201,
     )["id"]
+
+
+PASSWORD = "p@ss:w/rd%41#?&=+ 密码"  # a database password: each of its characters breaks a URL it is pasted into
+
+
+@pytest.fixture
+def role_with_password() -> Iterator[tuple[str, str]]:
+    """A role whose password is PASSWORD, owning a fresh database: (its name, the database URL without password).
+    The role goes once its database (and all it owns there) is dropped."""
+    role = f"hazard_pw_{uuid.uuid4().hex[:8]}"
+    with scratch_postgres("pw") as url:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(PASSWORD)))
+            conn.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(url.rsplit("/", 1)[1]), sql.Identifier(role)))
+        yield role, f"postgresql://{role}@127.0.0.1:5432/{url.rsplit('/', 1)[1]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
-from app.workers import WorkerStatus, supervise
+from app.workers import HEARTBEAT_STALE_SECONDS, Heartbeat, InProcessWorkers, WorkerStatus, supervise, worker_health
 
 
 def test_a_failing_worker_is_restarted_and_its_last_error_reported() -> None:
@@ -62,3 +63,33 @@ def test_the_backoff_grows_with_each_failure_and_starts_afresh_after_a_healthy_r
     # 3 quick failures: 0.01, 0.05, 0.2; then a run of 0.3 s (healthy) and its pause is the first again
     assert pauses[0] < 0.05 and 0.05 <= pauses[1] < 0.2 and 0.2 <= pauses[2] < 0.3
     assert 0.3 <= pauses[3] < 0.3 + 0.15  # the 0.3 s run, then the 0.01 s pause (not the 0.2 s of a 4th failure)
+
+
+def test_a_worker_is_healthy_while_its_heartbeat_is_fresh_and_its_workers_run(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "projector.json"
+    assert worker_health(path) == f"no heartbeat at {path}"
+    heartbeat = Heartbeat(path)
+    heartbeat.beat()
+    assert worker_health(path) is None  # standing by is healthy
+    heartbeat.role, heartbeat.workers = "active", InProcessWorkers(services=None, statuses=[WorkerStatus("projections")])  # type: ignore[arg-type]
+    heartbeat.beat()
+    assert worker_health(path) == "active, but restarting after an error: projections"
+    heartbeat.workers.statuses[0].alive = True
+    heartbeat.beat()
+    assert worker_health(path) is None
+    stale = json.loads(path.read_text())
+    path.write_text(json.dumps({**stale, "at": time.time() - HEARTBEAT_STALE_SECONDS - 1}))
+    assert (worker_health(path) or "").startswith("last heartbeat 16 s ago")
+
+
+def test_a_heartbeat_is_kept_until_the_worker_stops(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    stop = threading.Event()
+    path = tmp_path / "checkpoints.json"
+    thread = Heartbeat(path).keep(stop)
+    deadline = time.monotonic() + 5
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert json.loads(path.read_text())["role"] == "standby"
+    stop.set()
+    thread.join(5)
+    assert not thread.is_alive()

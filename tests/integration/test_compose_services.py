@@ -184,7 +184,9 @@ def test_every_compose_service_starts_and_passes_its_health_check(host: Host, tm
 def test_a_checkpoint_worker_in_production_refuses_to_generate_its_key(tmp_path: Path) -> None:
     missing = tmp_path / "secrets" / "log_key"
     env = {**os.environ, "HAZARD_ENV": "production", "HAZARD_LOG_KEY_FILE": str(missing), "COLUMNS": "200"}
-    done = subprocess.run([str(BIN / "hazard-ledger"), "checkpoint-worker", "--db", f"sqlite:///{tmp_path}/h.db"],
+    db = f"sqlite:///{tmp_path}/h.db"
+    subprocess.run([str(BIN / "hazard-ledger"), "db", "upgrade", "--db", db], env=env, check=True, capture_output=True)  # as init does
+    done = subprocess.run([str(BIN / "hazard-ledger"), "checkpoint-worker", "--db", db],
                           env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert done.returncode == 2 and "no checkpoint signing key at" in done.stdout and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "no checkpoint signing key at" in done.stderr and "Traceback" not in done.stderr
     assert not missing.exists()

@@ -19,7 +19,6 @@ from domain.access import check_role, check_scope
 from domain.actor import Actor
 from domain.business_time import business_date
 from domain.document import (
-    KIND_ROLES,
     KIND_SOURCE,
     Document,
     DocumentContent,
@@ -27,6 +26,8 @@ from domain.document import (
     SourceKind,
     document_content,
     document_number,
+    issuable_kinds,
+    may_issue,
     numbering_id_for,
     series_of,
 )
@@ -64,23 +65,29 @@ class DocumentApplication(LedgerCore):
     # ----- commands ---------------------------------------------------------------------------
 
     def issue_document(
-        self, actor: Actor, *, kind: DocumentKind | str, record_id: UUID, occurred_at: datetime | None = None
+        self,
+        actor: Actor,
+        *,
+        kind: DocumentKind | str,
+        record_id: UUID,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
-        """出具文书: ``kind`` from the record as it is now (its events up to its current version), numbered
-        in the next number of the issuing unit's series for the kind and the year; the number and the
-        ``DocumentIssued`` event are stored in one transaction."""
+        """出具文书: ``kind`` from the record as it is now (its events up to its current version; with
+        ``expected_version``, If-Match, only the version the person saw), numbered in the next number of the
+        issuing unit's series for the kind and the year; the number and the ``DocumentIssued`` event are
+        stored in one transaction."""
         when = self._when(occurred_at)
         check_role(actor, "issue_document")
         kind = term(DocumentKind, kind, "kind")
-        roles = KIND_ROLES.get(kind)
-        if roles is not None and actor.role not in roles:
+        if not may_issue(actor.role, kind):
             raise DomainError(
                 "role_not_allowed", role=actor.role.value, role_zh=actor.role.zh,
                 action=f"issue a {kind.value}", action_zh=f"出具{kind.zh}",
             )  # fmt: skip
         unit = self.reference.unit(actor.organisation_id)
         source_kind = KIND_SOURCE[kind]
-        version, addressee, addressee_id = self._source(actor, source_kind, record_id)
+        version, addressee, addressee_id = self._source(actor, source_kind, record_id, expected_version)
         events = list(self.repository.event_store.get(record_id, lte=version))
         content = document_content(kind, events, addressee)
         series, year = series_of(unit, kind), business_date(when).year
@@ -153,21 +160,22 @@ class DocumentApplication(LedgerCore):
             raise DomainError("document_not_addressee", addressee=document.addressee)
         raise DomainError("outside_scope", organisation=actor.organisation_name or actor.organisation_id)
 
-    def _source(self, actor: Actor, source_kind: str, record_id: UUID) -> tuple[int, str, str]:
-        """The source record's version, the addressee's name and id; refuses an actor outside its scope."""
+    def _source(self, actor: Actor, source_kind: str, record_id: UUID, expected: int | None) -> tuple[int, str, str]:
+        """The source record's version (``expected``: refused if it moved on), the addressee's name and id;
+        refuses an actor outside its scope."""
         if source_kind == SourceKind.HAZARD:
-            hazard = self._load(Hazard, record_id)
+            hazard = self._load(Hazard, record_id, expected)
             check_scope(actor, self.reference, enterprise_id=hazard.enterprise_id, sector=hazard.sector,
                         jurisdiction=hazard.jurisdiction, department=hazard.department)  # fmt: skip
             enterprise = self._load(Enterprise, hazard.enterprise_id)
             return hazard.version, enterprise.name, str(enterprise.id)
         if source_kind == SourceKind.CASE:
-            case = self._load(EnforcementCase, record_id)
+            case = self._load(EnforcementCase, record_id, expected)
             enterprise = self._load(Enterprise, case.enterprise_id)
             check_scope(actor, self.reference, enterprise_id=enterprise.id, sector=enterprise.sector,
                         jurisdiction=enterprise.jurisdiction, department=case.department)  # fmt: skip
             return case.version, enterprise.name, str(enterprise.id)
-        warning = self._load(UnitWarning, record_id)
+        warning = self._load(UnitWarning, record_id, expected)
         addressed = self.reference.unit(warning.unit_id)
         if actor.organisation_kind is not OrgKind.COMMITTEE_OFFICE:
             raise DomainError("outside_scope", organisation=actor.organisation_name or actor.organisation_id)
@@ -233,6 +241,10 @@ class DocumentApplication(LedgerCore):
             "received_at": plain(d.received_at),
             "receipt_recorded_by": plain(d.receipt_recorded_by),
         }
+
+    def issuable(self, actor: Actor, record_id: UUID) -> list[DocumentKind]:
+        """The kinds ``actor`` may issue now from the record (``domain.document.issuable_kinds``)."""
+        return issuable_kinds(actor.role, list(self.repository.event_store.get(record_id)))
 
     def issued_events(self) -> Iterator[Any]:
         """Every ``DocumentIssued`` event in log order, decoded: a scan of the log restricted to that topic."""

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from adapters.documents import DocumentRenderer
 from domain.aggregate_base import event_classes
 from domain.business_time import FixedClock
-from domain.document import Document, DocumentNumbering, document_number, numbering_id_for
+from domain.document import KIND_SOURCE, Document, DocumentNumbering, document_number, may_issue, numbering_id_for
 from domain.errors import DomainError
 from domain.glossary import EVENT_LABELS, DocumentKind, Grade, HazardState
 
@@ -148,6 +148,43 @@ def test_a_kind_the_record_does_not_allow_is_refused_and_takes_no_number(world: 
     h = world.hazard_in(state, listed=listed)
     error = world.refuse_new("document_not_issuable", lambda: world.app.documents.issue_document(INSPECTOR, kind=kind, record_id=h))
     assert error.details["kind_zh"] == kind.zh
+
+
+@pytest.mark.parametrize("state", list(HazardState))
+@pytest.mark.parametrize("listed", [False, True])
+def test_the_kinds_offered_are_exactly_those_the_record_allows_now(world: World, state, listed):
+    """``issuable_kinds`` (what the pages offer): every kind offered is issued, every other refused."""
+    h = world.hazard_in(state, listed=listed)
+    offered = world.app.documents.issuable(INSPECTOR, h)
+    for kind in (k for k in K if KIND_SOURCE[k] == "hazard" and may_issue(INSPECTOR.role, k)):
+        try:
+            world.app.documents.issue_document(INSPECTOR, kind=kind, record_id=h)
+            issued = True
+        except DomainError as error:
+            assert error.code == "document_not_issuable", error.code
+            issued = False
+        assert issued == (kind in offered), (state, listed, kind)
+    assert set(offered) <= {k for k in K if KIND_SOURCE[k] == "hazard"}
+
+
+def test_the_kinds_offered_follow_the_role_and_the_grade(world: World):
+    h = world.report(Grade.MAJOR, by=INSPECTOR)
+    docs = world.app.documents
+    assert docs.issuable(INSPECTOR, h) == [K.RECTIFICATION_ORDER]
+    world.list(h)
+    assert docs.issuable(INSPECTOR, h) == [K.RECTIFICATION_ORDER, K.SUPERVISION_NOTICE]
+    assert docs.issuable(world.principal, h) == []  # an enterprise issues nothing
+    assert docs.issuable(INSPECTOR, world.report(Grade.GENERAL)) == []
+
+
+def test_a_document_is_issued_from_the_version_seen(world: World):
+    h = world.report(Grade.MAJOR, by=INSPECTOR)
+    world.file_plan(h)  # version 2 now
+    world.refuse_new(
+        "version_conflict", lambda: world.app.documents.issue_document(INSPECTOR, kind=K.RECTIFICATION_ORDER, record_id=h, expected_version=1)
+    )
+    receipt = world.app.documents.issue_document(INSPECTOR, kind=K.RECTIFICATION_ORDER, record_id=h, expected_version=2)
+    assert world.app.documents.document(receipt.id)["source_version"] == 2
 
 
 def test_a_kind_of_another_record_type_finds_no_such_record(world: World):

@@ -377,6 +377,11 @@ def _warning_content(kind: DocumentKind, events: Sequence[Any], addressee: str) 
     return DocumentContent(kind, kind.zh, addressee, paragraphs, tuple(facts), LEGAL_BASIS[kind])
 
 
+def receipt_offered(delivered: bool, received: bool) -> bool:
+    """Whether a receipt (签收) may be recorded: after a delivery, once (``Document.receive``'s rule)."""
+    return delivered and not received
+
+
 # ----- the numbering stream ---------------------------------------------------------------------
 
 
@@ -483,9 +488,9 @@ class Document(LedgerAggregate):
 
     def receive(self, actor: Actor, occurred_at: datetime, received_by: str, note: str) -> None:
         """签收: by whom; once, after a delivery."""
-        if self.received_at is not None:
-            raise DomainError("document_already_received", received_at=self.received_at.isoformat())
-        if not self.deliveries:
+        if not receipt_offered(bool(self.deliveries), self.received_at is not None):
+            if self.received_at is not None:
+                raise DomainError("document_already_received", received_at=self.received_at.isoformat())
             raise DomainError("document_not_delivered")
         self.check_business_order(occurred_at)
         if not received_by.strip():

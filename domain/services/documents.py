@@ -8,6 +8,9 @@ The PDF and DOCX files are made by a renderer the edge wires in (``adapters/docu
 from __future__ import annotations
 
 import hashlib
+import random
+import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Protocol
@@ -42,8 +45,29 @@ from domain.unit_of_work import current as current_unit_of_work
 from domain.unit_warning import UnitWarning
 from domain.views import plain
 
-# How often an issue retries when another issue took the same number first (then it is refused clearly).
-NUMBER_ATTEMPTS = 5
+# How often an issue tries when another issue took the same number first (then it is refused clearly), and
+# how long it waits before trying again: a random time below a bound that doubles from NUMBER_BACKOFF up to
+# NUMBER_BACKOFF_MAX seconds. Issuers who collided would collide again if they all retried at once (each
+# renders its PDF between taking the number and storing it); the jitter spreads them out.
+NUMBER_ATTEMPTS = 12
+NUMBER_BACKOFF = 0.01
+NUMBER_BACKOFF_MAX = 0.5
+
+
+def number_backoff(attempt: int) -> float:
+    """The wait before the try after ``attempt`` (0: the first) failed to store its number."""
+    return random.uniform(0, min(NUMBER_BACKOFF_MAX, NUMBER_BACKOFF * 2**attempt))
+
+
+# Issuers of one series in this process take turns (a number is taken, its PDF rendered and both stored under
+# the series' lock): they never collide with each other, only with another process's, which the retries cover.
+_SERIES_LOCKS: dict[UUID, threading.RLock] = {}
+_SERIES_LOCKS_GUARD = threading.Lock()
+
+
+def _series_lock(numbering_id: UUID) -> threading.RLock:
+    with _SERIES_LOCKS_GUARD:
+        return _SERIES_LOCKS.setdefault(numbering_id, threading.RLock())
 
 
 class DocumentRenderer(Protocol):
@@ -92,22 +116,24 @@ class DocumentApplication(LedgerCore):
         content = document_content(kind, events, addressee)
         series, year = series_of(unit, kind), business_date(when).year
         renderer = self._renderer()
-        for _ in range(NUMBER_ATTEMPTS):
-            numbering, stored = self._numbering(actor, when, unit.id, kind, year, series)
-            sequence = numbering.assign(actor, when)
-            number = document_number(series, year, sequence)
-            pdf = renderer.pdf(content, number=number, issuing_unit=unit.name, issued_at=when)
-            document = Document(
-                actor=actor, occurred_at=when, kind=kind.value, number=number, series=series, year=year,
-                sequence=sequence, numbering_id=numbering.id, issuing_unit=unit.id, issuing_unit_name=unit.name,
-                source_kind=source_kind, source_id=record_id, source_version=version, addressee=addressee,
-                addressee_id=addressee_id, sha256=hashlib.sha256(pdf).hexdigest(),
-            )  # fmt: skip
-            try:
-                return self._save_together(document, numbering)
-            except IntegrityError:
-                if self._numbering_version(numbering.id) == stored:
-                    raise  # not the number: something else in the transaction (the pipeline's idempotency record)
+        for attempt in range(NUMBER_ATTEMPTS):
+            with _series_lock(numbering_id_for(unit.id, kind, year)):
+                numbering, stored = self._numbering(actor, when, unit.id, kind, year, series)
+                sequence = numbering.assign(actor, when)
+                number = document_number(series, year, sequence)
+                pdf = renderer.pdf(content, number=number, issuing_unit=unit.name, issued_at=when)
+                document = Document(
+                    actor=actor, occurred_at=when, kind=kind.value, number=number, series=series, year=year,
+                    sequence=sequence, numbering_id=numbering.id, issuing_unit=unit.id, issuing_unit_name=unit.name,
+                    source_kind=source_kind, source_id=record_id, source_version=version, addressee=addressee,
+                    addressee_id=addressee_id, sha256=hashlib.sha256(pdf).hexdigest(),
+                )  # fmt: skip
+                try:
+                    return self._save_together(document, numbering)
+                except IntegrityError:
+                    if self._numbering_version(numbering.id) == stored:
+                        raise  # not the number: something else in the transaction (the pipeline's idempotency record)
+            time.sleep(number_backoff(attempt))  # another process took it: wait a little, outside the turn
         raise DomainError("document_number_conflict", series=f"{series}〔{year}〕")
 
     def deliver_document(

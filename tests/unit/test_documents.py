@@ -20,6 +20,7 @@ from domain.business_time import FixedClock
 from domain.document import KIND_SOURCE, Document, DocumentNumbering, document_number, may_issue, numbering_id_for
 from domain.errors import DomainError
 from domain.glossary import EVENT_LABELS, DocumentKind, Grade, HazardState
+from domain.services import documents as documents_service
 
 from .support import INSPECTOR, OFFICE, OTHER_DEPARTMENT, START, STREET_OFFICER, World, new_world
 
@@ -302,6 +303,33 @@ def test_a_taken_number_retries_the_next_one(world: World, monkeypatch):
     assert third["number"] == "呈应急隐改〔2023〕3号"
     numbers = [d["number"] for d in docs.documents(record_id=h)]
     assert numbers == ["呈应急隐改〔2023〕1号", "呈应急隐改〔2023〕2号", "呈应急隐改〔2023〕3号"]
+
+
+def test_a_number_another_process_took_is_retried_after_a_short_jittered_wait(world: World, monkeypatch):
+    """Three times in a row another process stores the next number first: each time the issue waits a random
+    time below a doubling bound (so racing issuers spread out), then takes the number after it."""
+    h = world.report(Grade.MAJOR, by=INSPECTOR)
+    docs = world.app.documents
+    real = docs._numbering
+    waits: list[float] = []
+    taken: list[str] = []
+    busy: list[bool] = []
+
+    def racing(*args, **kwargs):
+        found = real(*args, **kwargs)
+        if len(taken) < 3 and not busy:
+            busy.append(True)
+            taken.append(issue(world, K.RECTIFICATION_ORDER, h)["number"])  # the other process, first
+            busy.pop()
+        return found
+
+    monkeypatch.setattr(documents_service.time, "sleep", waits.append)
+    monkeypatch.setattr(docs, "_numbering", racing)
+    assert issue(world, K.RECTIFICATION_ORDER, h)["number"] == "呈应急隐改〔2023〕4号"
+    assert len(waits) == 3
+    assert all(0 <= wait <= documents_service.NUMBER_BACKOFF * 2**attempt for attempt, wait in enumerate(waits))
+    bounded = [documents_service.number_backoff(30) for _ in range(50)]
+    assert max(bounded) <= documents_service.NUMBER_BACKOFF_MAX and len(set(bounded)) > 1  # capped, and jittered
 
 
 def test_the_pdf_is_deterministic_and_dated_by_the_issue(world: World):

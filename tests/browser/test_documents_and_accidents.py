@@ -148,6 +148,26 @@ def test_a_clerk_issues_a_supervision_notice_downloads_it_and_records_its_delive
     assert page.locator(".empty").inner_text() == "没有符合条件的文书。"
 
 
+def test_a_case_with_a_penalty_offers_its_penalty_summary(page_as: Any, live_server: str) -> None:
+    office = _api(live_server, "demo-office")
+    cases = [office.get(f"/cases/{c['id']}").json() for c in office.get("/cases", params={"limit": 100}).json()["items"]]
+    case = next(c for c in cases if c["penalties"])
+    page = page_as("demo-office", DESKTOP)
+    page.goto(f"/ui/cases/{case['id']}")
+    page.locator("section.documents").get_by_role("link", name="出具文书").click()
+    page.wait_for_url(f"**/ui/cases/{case['id']}/acts/document")
+    offered = page.get_by_label("文书种类").locator("option").all_inner_texts()
+    assert offered == ["请选择", DocumentKind.PENALTY_SUMMARY.zh]
+    page.get_by_label("文书种类").select_option(DocumentKind.PENALTY_SUMMARY.value)
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_url(DOCUMENT_PAGE)
+    number = page.locator("#document-number").inner_text()
+    page.get_by_role("link", name="执法案件").click()
+    page.wait_for_url(f"**/ui/cases/{case['id']}")
+    assert page.locator("section.documents tr", has_text=number).count() == 1
+    assert axe(page) == []
+
+
 def test_an_enterprise_reads_its_documents_and_issues_none(page_as: Any, live_server: str) -> None:
     page = page_as("demo-principal", PHONE)
     nav = page.get_by_role("navigation", name="主导航")

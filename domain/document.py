@@ -26,6 +26,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
+from domain.access import may_act
 from domain.actor import Actor
 from domain.aggregate_base import LedgerAggregate, stable_topics
 from domain.business_time import business_date
@@ -84,6 +85,13 @@ LETTER_LEVELS: dict[DocumentKind, WarningLevel] = {
 KIND_ROLES: dict[DocumentKind, frozenset[Role]] = {
     kind: frozenset({Role.COMMITTEE_OFFICE}) for kind in LETTER_LEVELS
 }
+
+
+
+def may_issue(role: Role, kind: DocumentKind) -> bool:
+    """Whether ``role`` issues ``kind`` at all: the roles of ``issue_document``, narrowed per kind (KIND_ROLES)."""
+    return may_act(role, "issue_document") and role in KIND_ROLES.get(kind, frozenset(Role))
+
 
 LEGAL_BASIS: dict[DocumentKind, str] = {
     K.RECTIFICATION_ORDER: "《中华人民共和国安全生产法》第六十五条第一款第（三）项、第一百零二条；"
@@ -165,6 +173,22 @@ def document_content(kind: DocumentKind, events: Sequence[Any], addressee: str) 
     if source == SourceKind.CASE:
         return _case_content(kind, events, addressee)
     return _warning_content(kind, events, addressee)
+
+
+def issuable_kinds(role: Role, events: Sequence[Any]) -> list[DocumentKind]:
+    """The kinds ``role`` may issue now from a record whose events (oldest first) are ``events``: those it
+    issues (``may_issue``) whose content the record's state allows (``document_content`` does not refuse).
+    What the pages offer; scope and the rest are the command's to say when it runs."""
+    kinds = []
+    for kind in DocumentKind:
+        if not may_issue(role, kind):
+            continue
+        try:
+            document_content(kind, events, "")
+        except DomainError:
+            continue
+        kinds.append(kind)
+    return kinds
 
 
 def _hazard_content(kind: DocumentKind, events: Sequence[Any], addressee: str) -> DocumentContent:
@@ -353,6 +377,11 @@ def _warning_content(kind: DocumentKind, events: Sequence[Any], addressee: str) 
     return DocumentContent(kind, kind.zh, addressee, paragraphs, tuple(facts), LEGAL_BASIS[kind])
 
 
+def receipt_offered(delivered: bool, received: bool) -> bool:
+    """Whether a receipt (签收) may be recorded: after a delivery, once (``Document.receive``'s rule)."""
+    return delivered and not received
+
+
 # ----- the numbering stream ---------------------------------------------------------------------
 
 
@@ -459,9 +488,9 @@ class Document(LedgerAggregate):
 
     def receive(self, actor: Actor, occurred_at: datetime, received_by: str, note: str) -> None:
         """签收: by whom; once, after a delivery."""
-        if self.received_at is not None:
-            raise DomainError("document_already_received", received_at=self.received_at.isoformat())
-        if not self.deliveries:
+        if not receipt_offered(bool(self.deliveries), self.received_at is not None):
+            if self.received_at is not None:
+                raise DomainError("document_already_received", received_at=self.received_at.isoformat())
             raise DomainError("document_not_delivered")
         self.check_business_order(occurred_at)
         if not received_by.strip():

@@ -80,6 +80,14 @@ class ReadScope:
             return True
         return any(unit in self.units for unit in units if unit)
 
+    def covers_enterprise(self, enterprise_id: UUID | str, sector: str, jurisdiction: str) -> bool:
+        """Whether an enterprise's own record (its registration) is readable: by itself, the leads of its sector
+        row and its territory — the units that may report a hazard of it (``domain.access.check_scope`` of
+        ``report_hazard``). A hazard of it assigned to another department makes that hazard the department's,
+        not the enterprise: the list of enterprises and the single read both follow this rule (the list's SQL
+        is ``covers`` without assigned units, ``projections.registers``)."""
+        return self.covers(enterprise_id=enterprise_id, sector=sector, jurisdiction=jurisdiction)
+
     def check_reads_records(self, action: str, action_zh: str) -> None:
         """Refuses a reader who reads no record at all (the administrator) a list whose empty answer would
         say "nothing here" rather than "not yours"."""
@@ -205,7 +213,7 @@ class ScopedReads:
 
     def enterprise(self, enterprise_id: UUID) -> dict[str, Any]:
         e = self.ledger.enterprises.enterprise(enterprise_id)
-        if not self.scope.covers(enterprise_id=e["id"], sector=e["sector"], jurisdiction=e["jurisdiction"]):
+        if not self.scope.covers_enterprise(e["id"], e["sector"], e["jurisdiction"]):
             raise hidden("enterprise", id=str(enterprise_id))
         return e
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, func, select
 
 from domain.business_time import first_instant_after
 from domain.figures import sector_members
@@ -146,7 +146,7 @@ class RegisterQueries:
         own = spec.table == "enterprises"
         enterprise_name = (table.c.name if own else enterprises.c.name).label("enterprise_name")
         joined = table if own else table.join(enterprises, enterprises.c.id == table.c.enterprise_id, isouter=True)
-        conditions = self._where(spec, f, table, enterprises if not own else table, t)
+        conditions = self._where(spec, f, table, enterprises if not own else table)
         sort = f.sort or spec.default_sort
         column = spec.sorts[sort.lstrip("-")]
         key = enterprise_name if column == "enterprise_name" else table.c[column]
@@ -163,7 +163,7 @@ class RegisterQueries:
         """Enterprises by name, those the reader may see: the choices of the pages' forms."""
         return self.list(Register.ENTERPRISES, RegisterFilter(limit=limit, offset=offset, scope=scope))["items"]  # type: ignore[no-any-return]
 
-    def _where(self, spec: RegisterSpec, f: RegisterFilter, table: Any, enterprises: Any, t: Tables) -> list[Any]:
+    def _where(self, spec: RegisterSpec, f: RegisterFilter, table: Any, enterprises: Any) -> list[Any]:
         c = table.c
         enterprise_id = c.id if spec.table == "enterprises" else c.enterprise_id
         units = [c[name] for name in spec.units]
@@ -185,16 +185,10 @@ class RegisterQueries:
         if f.credit_code:
             conditions.append(enterprises.c.credit_code == normal_credit_code(f.credit_code))
         if f.scope is not None and not f.scope.district:
-            scoped = scope_condition(
-                f.scope, enterprise_id=enterprise_id, sector=c.sector, jurisdiction=c.jurisdiction, units=units
+            # The enterprises' register has no assigned units: ReadScope.covers_enterprise, as its single read.
+            conditions.append(
+                scope_condition(f.scope, enterprise_id=enterprise_id, sector=c.sector, jurisdiction=c.jurisdiction, units=units)
             )
-            if spec.table == "enterprises":
-                # An enterprise with a hazard assigned to the reader's department is theirs to choose from
-                # (the list the pages' forms offer; HazardQueries.enterprises before issue 15).
-                hazards = t["hazards"]
-                assigned = select(hazards.c.enterprise_id).where(hazards.c.department.in_(sorted(f.scope.units)))
-                scoped = or_(scoped, c.id.in_(assigned))
-            conditions.append(scoped)
         return conditions
 
     def _row(self, spec: RegisterSpec, r: dict[str, Any]) -> dict[str, Any]:

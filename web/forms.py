@@ -18,13 +18,17 @@ from uuid import UUID
 
 from domain.access import may_act
 from domain.actor import Actor
+from domain.commands import documents as dc
 from domain.commands import enforcement as ec
 from domain.commands import hazards as hc
 from domain.commands.base import Command
+from domain.document import receipt_offered
 from domain.glossary import (
     ACTION_LABELS,
     FIVE_ELEMENTS_ZH,
     Assessor,
+    DeliveryMethod,
+    DocumentKind,
     Grade,
     HazardSource,
     HazardState,
@@ -57,7 +61,8 @@ class FieldError(ValueError):
 class Field:
     """One input. ``kind``: text, textarea, int, date, datetime (a Beijing time, naive), choice (``choices``: a
     glossary enum), checks (several of ``choices``), check (a yes/no box), verdict (two radios), photo (a file,
-    attached as evidence), enterprise (one of the enterprises the person may see)."""
+    attached as evidence), enterprise (one of the enterprises the person may see), document_kind (one of
+    ``choices`` the person may issue from the record now: ``domain.document.issuable_kinds``)."""
 
     name: str
     label: str
@@ -95,7 +100,7 @@ class Field:
                 return datetime.fromisoformat(text)
             except ValueError:
                 raise FieldError("请输入日期和时间，格式如 2026-05-31 09:30") from None
-        if self.kind == "choice":
+        if self.kind in ("choice", "document_kind"):
             assert self.choices is not None
             if text not in self.choices._value2member_map_:
                 raise FieldError("请从列表中选择")
@@ -140,6 +145,7 @@ class RecordKind:
     read: Callable[[ScopedReads, UUID], dict[str, Any]]
     title: Callable[[dict[str, Any]], str]
     accepts: Callable[[str, Mapping[str, Any]], bool] = lambda action, record: True  # the record's state allows it
+    area: str = "hazards"  # the navigation's area of its pages
 
     def page(self, record_id: UUID | str) -> str:
         return f"/ui/{self.key}/{record_id}"
@@ -152,7 +158,14 @@ HAZARDS = RecordKind(
     lambda action, h: offered(action, HazardState(h["state"]), h["extension_request"] is not None),
 )
 CASES = RecordKind("cases", ScopedReads.case, lambda c: str(c["case_number"]))
-RECORD_KINDS = {kind.key: kind for kind in (HAZARDS, CASES)}
+DOCUMENTS = RecordKind(
+    "documents",
+    ScopedReads.document,
+    lambda d: f"{d['kind_zh']} {d['number']}",
+    lambda action, d: receipt_offered(d["deliveries"] != [], d["received"]) if action == "receive_document" else True,
+    "documents",
+)
+RECORD_KINDS = {kind.key: kind for kind in (HAZARDS, CASES, DOCUMENTS)}
 
 
 # ----- acts -----------------------------------------------------------------------------------------
@@ -187,6 +200,8 @@ class Act:
     fields: tuple[Field, ...] = ()
     # an upload field: not the command's; attached as evidence (佐证材料) to the landing hazard once it ran
     attach: str | None = None
+    # where the record's page offers it: under 办理 ("acts") or in its 文书 section ("documents")
+    section: str = "acts"
 
     @property
     def label(self) -> str:
@@ -307,6 +322,18 @@ ACTS: tuple[Act, ...] = (
         Field("case_number", "案号", required=True),
         Field("legal_basis", "法律依据", required=True),
     )),
+    *(Act("document", "issue_document", on, DOCUMENTS, on_record(dc.IssueDocument, "record_id"), (
+        Field("kind", "文书种类", "document_kind", required=True, choices=DocumentKind),
+    ), section="documents") for on in (HAZARDS, CASES)),
+    Act("delivery", "deliver_document", DOCUMENTS, DOCUMENTS, on_record(dc.DeliverDocument, "document_id"), (
+        Field("method", "送达方式", "choice", required=True, choices=DeliveryMethod),
+        Field("recipient", "受送达人", required=True),
+        NOTE,
+    )),
+    Act("receipt", "receive_document", DOCUMENTS, DOCUMENTS, on_record(dc.ReceiveDocument, "document_id"), (
+        Field("received_by", "签收人", required=True),
+        NOTE,
+    )),
     Act("penalty", "decide_penalty", CASES, CASES, on_record(ec.DecidePenalty, _case), (
         Field("target", "处罚对象", "choice", required=True, choices=PenaltyTarget),
         Field("fine_yuan", "罚款（元）", "int", required=True),
@@ -360,10 +387,12 @@ def done_label(key: str | None) -> str | None:
     return next((act.label for act in ACTS if act.key == key), None)
 
 
-def acts_for(actor: Actor | None, record_kind: str | None, record: Mapping[str, Any] | None = None) -> list[Act]:
-    """The acts offered to ``actor`` on ``record`` of this kind (``None``: the acts that start a record): those
-    their role may do (``domain.access.may_act``) and the record's state accepts (for a hazard,
-    ``domain.hazard.offered``). Scope and every other rule are the command's to say when it runs."""
+def acts_for(
+    actor: Actor | None, record_kind: str | None, record: Mapping[str, Any] | None = None, section: str = "acts"
+) -> list[Act]:
+    """The acts offered to ``actor`` on ``record`` of this kind (``None``: the acts that start a record) in the
+    page's ``section``: those their role may do (``domain.access.may_act``) and the record's state accepts (for a
+    hazard, ``domain.hazard.offered``). Scope and every other rule are the command's to say when it runs."""
     if actor is None:
         return []
     kind = RECORD_KINDS.get(record_kind or "")
@@ -371,6 +400,7 @@ def acts_for(actor: Actor | None, record_kind: str | None, record: Mapping[str, 
         act
         for act in ACTS
         if (act.on.key if act.on else None) == record_kind
+        and act.section == section
         and may_act(actor.role, act.action)
         and (kind is None or record is None or kind.accepts(act.action, record))
     ]

@@ -26,7 +26,9 @@ AREAS: tuple[Area, ...] = (
     Area("work", "我的工作", "/ui/", _everyone),
     Area("overview", "总览", "/ui/overview", reads_reports),
     Area("hazards", "隐患", "/ui/hazards", reads_records),
+    Area("documents", "文书", "/ui/documents", reads_records),  # an enterprise: those addressed to it
     Area("annexes", "附表", "/ui/annexes/1", reads_reports),
+    Area("accidents", "事故统计", "/ui/accidents", reads_reports),
     Area("audit", "审计", "/ui/audit", reads_audit_log),
 )
 

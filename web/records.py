@@ -4,11 +4,16 @@ records the reader may see, and the history in business order."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from app.record_reads import documents_seen
+from app.wiring import Services
 from domain.errors import DomainError
+from domain.glossary import DocumentKind
+from domain.read_scope import ScopedReads
 
 
 def record_id(value: str, missing: str) -> UUID:
@@ -31,3 +36,18 @@ def readable(read: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
         return read()
     except DomainError:
         return None
+
+
+@dataclass(frozen=True)
+class RecordDocuments:
+    """A record's 文书 section: the documents issued from it that the reader may see (oldest first, each with
+    its deliveries and receipt) and the kinds the reader may issue from it now."""
+
+    items: list[dict[str, Any]]
+    issuable: list[DocumentKind]
+
+
+def record_documents(services: Services, reads: ScopedReads, record_id: UUID) -> RecordDocuments:
+    rows = documents_seen(services, reads, record_id=record_id)
+    items = [services.ledger.documents.document(UUID(r["id"])) for r in rows]  # seen: checked just above
+    return RecordDocuments(items, services.ledger.documents.issuable(reads.actor, record_id))

@@ -4,7 +4,6 @@ verify against the SHA-256 in the audit log; record delivery (送达) and receip
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
@@ -15,19 +14,16 @@ from api.deps import ServicesDep
 from api.reads import Reads
 from api.schemas.documents import DocumentDeliveryIn, DocumentIssueIn, DocumentReceiptIn
 from api.schemas.records import Receipt
+from app.record_reads import DOCUMENT_MEDIA, document_file, documents_seen
 from domain.commands import documents as c
 from domain.glossary import DocumentKind
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 issue = APIRouter(tags=["documents"])
 
-MEDIA = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
 
 def _issue(services: ServicesDep, headers: Headers, request: Request, record_id: UUID, body: DocumentIssueIn) -> JSONResponse:
+    """If-Match, when sent, is the source record's version: the document is issued from what the person saw."""
     command = c.IssueDocument(kind=body.kind, record_id=record_id, occurred_at=body.occurred_at)
     return run_command(services, headers, request, body, command, status=201)
 
@@ -66,30 +62,23 @@ def list_documents(
     unit: Annotated[str | None, Query(description="the issuing unit")] = None,
 ) -> dict[str, Any]:
     """Issued documents the reader may see, oldest first (a scan of the log's DocumentIssued events)."""
-    seen: dict[str, bool] = {}
-    rows = services.ledger.documents.documents(record_id=record_id, kind=kind, unit=unit)
-    items = [row for row in rows if reads.sees_document(row, seen)]
+    items = documents_seen(services, reads, record_id=record_id, kind=kind, unit=unit)
     return {"items": items, "total": len(items)}
 
 
 def _file(services: ServicesDep, reads: Reads, document_id: UUID, fmt: str) -> Response:
-    reads.document(document_id)
-    document, data = services.ledger.documents.render(document_id, fmt)
-    name = quote(f"{document.kind.zh}-{document.number}.{fmt}")
-    return Response(
-        data, media_type=MEDIA[fmt],
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}", "X-Document-Number": quote(document.number)},
-    )  # fmt: skip
+    served = document_file(services, reads, document_id, fmt)
+    return Response(served.content, media_type=served.media_type, headers=served.headers)
 
 
 # Before /{document_id}: "x.pdf" is no UUID.
-@router.get("/{document_id}.pdf", response_class=Response, responses={200: {"content": {MEDIA["pdf"]: {}}}})
+@router.get("/{document_id}.pdf", response_class=Response, responses={200: {"content": {DOCUMENT_MEDIA["pdf"]: {}}}})
 def document_pdf(document_id: UUID, services: ServicesDep, reads: Reads) -> Response:
     """The document as PDF (A4, printable): the same bytes as issued (its SHA-256 is in DocumentIssued)."""
     return _file(services, reads, document_id, "pdf")
 
 
-@router.get("/{document_id}.docx", response_class=Response, responses={200: {"content": {MEDIA["docx"]: {}}}})
+@router.get("/{document_id}.docx", response_class=Response, responses={200: {"content": {DOCUMENT_MEDIA["docx"]: {}}}})
 def document_docx(document_id: UUID, services: ServicesDep, reads: Reads) -> Response:
     """The document as DOCX, for editing (not hashed)."""
     return _file(services, reads, document_id, "docx")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from domain.commands.base import Command, RecordCommand
+from domain.commands.base import RecordCommand
 from domain.glossary import DeliveryMethod, DocumentKind
 
 
 @dataclass(frozen=True, kw_only=True)
-class IssueDocument(Command):
-    """``DocumentApplication.issue_document``: ``kind`` from the record ``record_id`` (hazard, case or warning)."""
+class IssueDocument(RecordCommand):
+    """``DocumentApplication.issue_document``: ``kind`` from the record ``record_id`` (hazard, case or warning);
+    If-Match is that record's version (the document says what the person saw)."""
 
     kind: DocumentKind | str
     record_id: UUID

@@ -8,6 +8,9 @@ The PDF and DOCX files are made by a renderer the edge wires in (``adapters/docu
 from __future__ import annotations
 
 import hashlib
+import random
+import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Protocol
@@ -19,7 +22,6 @@ from domain.access import check_role, check_scope
 from domain.actor import Actor
 from domain.business_time import business_date
 from domain.document import (
-    KIND_ROLES,
     KIND_SOURCE,
     Document,
     DocumentContent,
@@ -27,6 +29,8 @@ from domain.document import (
     SourceKind,
     document_content,
     document_number,
+    issuable_kinds,
+    may_issue,
     numbering_id_for,
     series_of,
 )
@@ -41,8 +45,29 @@ from domain.unit_of_work import current as current_unit_of_work
 from domain.unit_warning import UnitWarning
 from domain.views import plain
 
-# How often an issue retries when another issue took the same number first (then it is refused clearly).
-NUMBER_ATTEMPTS = 5
+# How often an issue tries when another issue took the same number first (then it is refused clearly), and
+# how long it waits before trying again: a random time below a bound that doubles from NUMBER_BACKOFF up to
+# NUMBER_BACKOFF_MAX seconds. Issuers who collided would collide again if they all retried at once (each
+# renders its PDF between taking the number and storing it); the jitter spreads them out.
+NUMBER_ATTEMPTS = 12
+NUMBER_BACKOFF = 0.01
+NUMBER_BACKOFF_MAX = 0.5
+
+
+def number_backoff(attempt: int) -> float:
+    """The wait before the try after ``attempt`` (0: the first) failed to store its number."""
+    return random.uniform(0, min(NUMBER_BACKOFF_MAX, NUMBER_BACKOFF * 2**attempt))
+
+
+# Issuers of one series in this process take turns (a number is taken, its PDF rendered and both stored under
+# the series' lock): they never collide with each other, only with another process's, which the retries cover.
+_SERIES_LOCKS: dict[UUID, threading.RLock] = {}
+_SERIES_LOCKS_GUARD = threading.Lock()
+
+
+def _series_lock(numbering_id: UUID) -> threading.RLock:
+    with _SERIES_LOCKS_GUARD:
+        return _SERIES_LOCKS.setdefault(numbering_id, threading.RLock())
 
 
 class DocumentRenderer(Protocol):
@@ -64,43 +89,51 @@ class DocumentApplication(LedgerCore):
     # ----- commands ---------------------------------------------------------------------------
 
     def issue_document(
-        self, actor: Actor, *, kind: DocumentKind | str, record_id: UUID, occurred_at: datetime | None = None
+        self,
+        actor: Actor,
+        *,
+        kind: DocumentKind | str,
+        record_id: UUID,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
-        """出具文书: ``kind`` from the record as it is now (its events up to its current version), numbered
-        in the next number of the issuing unit's series for the kind and the year; the number and the
-        ``DocumentIssued`` event are stored in one transaction."""
+        """出具文书: ``kind`` from the record as it is now (its events up to its current version; with
+        ``expected_version``, If-Match, only the version the person saw), numbered in the next number of the
+        issuing unit's series for the kind and the year; the number and the ``DocumentIssued`` event are
+        stored in one transaction."""
         when = self._when(occurred_at)
         check_role(actor, "issue_document")
         kind = term(DocumentKind, kind, "kind")
-        roles = KIND_ROLES.get(kind)
-        if roles is not None and actor.role not in roles:
+        if not may_issue(actor.role, kind):
             raise DomainError(
                 "role_not_allowed", role=actor.role.value, role_zh=actor.role.zh,
                 action=f"issue a {kind.value}", action_zh=f"出具{kind.zh}",
             )  # fmt: skip
         unit = self.reference.unit(actor.organisation_id)
         source_kind = KIND_SOURCE[kind]
-        version, addressee, addressee_id = self._source(actor, source_kind, record_id)
+        version, addressee, addressee_id = self._source(actor, source_kind, record_id, expected_version)
         events = list(self.repository.event_store.get(record_id, lte=version))
         content = document_content(kind, events, addressee)
         series, year = series_of(unit, kind), business_date(when).year
         renderer = self._renderer()
-        for _ in range(NUMBER_ATTEMPTS):
-            numbering, stored = self._numbering(actor, when, unit.id, kind, year, series)
-            sequence = numbering.assign(actor, when)
-            number = document_number(series, year, sequence)
-            pdf = renderer.pdf(content, number=number, issuing_unit=unit.name, issued_at=when)
-            document = Document(
-                actor=actor, occurred_at=when, kind=kind.value, number=number, series=series, year=year,
-                sequence=sequence, numbering_id=numbering.id, issuing_unit=unit.id, issuing_unit_name=unit.name,
-                source_kind=source_kind, source_id=record_id, source_version=version, addressee=addressee,
-                addressee_id=addressee_id, sha256=hashlib.sha256(pdf).hexdigest(),
-            )  # fmt: skip
-            try:
-                return self._save_together(document, numbering)
-            except IntegrityError:
-                if self._numbering_version(numbering.id) == stored:
-                    raise  # not the number: something else in the transaction (the pipeline's idempotency record)
+        for attempt in range(NUMBER_ATTEMPTS):
+            with _series_lock(numbering_id_for(unit.id, kind, year)):
+                numbering, stored = self._numbering(actor, when, unit.id, kind, year, series)
+                sequence = numbering.assign(actor, when)
+                number = document_number(series, year, sequence)
+                pdf = renderer.pdf(content, number=number, issuing_unit=unit.name, issued_at=when)
+                document = Document(
+                    actor=actor, occurred_at=when, kind=kind.value, number=number, series=series, year=year,
+                    sequence=sequence, numbering_id=numbering.id, issuing_unit=unit.id, issuing_unit_name=unit.name,
+                    source_kind=source_kind, source_id=record_id, source_version=version, addressee=addressee,
+                    addressee_id=addressee_id, sha256=hashlib.sha256(pdf).hexdigest(),
+                )  # fmt: skip
+                try:
+                    return self._save_together(document, numbering)
+                except IntegrityError:
+                    if self._numbering_version(numbering.id) == stored:
+                        raise  # not the number: something else in the transaction (the pipeline's idempotency record)
+            time.sleep(number_backoff(attempt))  # another process took it: wait a little, outside the turn
         raise DomainError("document_number_conflict", series=f"{series}〔{year}〕")
 
     def deliver_document(
@@ -153,21 +186,22 @@ class DocumentApplication(LedgerCore):
             raise DomainError("document_not_addressee", addressee=document.addressee)
         raise DomainError("outside_scope", organisation=actor.organisation_name or actor.organisation_id)
 
-    def _source(self, actor: Actor, source_kind: str, record_id: UUID) -> tuple[int, str, str]:
-        """The source record's version, the addressee's name and id; refuses an actor outside its scope."""
+    def _source(self, actor: Actor, source_kind: str, record_id: UUID, expected: int | None) -> tuple[int, str, str]:
+        """The source record's version (``expected``: refused if it moved on), the addressee's name and id;
+        refuses an actor outside its scope."""
         if source_kind == SourceKind.HAZARD:
-            hazard = self._load(Hazard, record_id)
+            hazard = self._load(Hazard, record_id, expected)
             check_scope(actor, self.reference, enterprise_id=hazard.enterprise_id, sector=hazard.sector,
                         jurisdiction=hazard.jurisdiction, department=hazard.department)  # fmt: skip
             enterprise = self._load(Enterprise, hazard.enterprise_id)
             return hazard.version, enterprise.name, str(enterprise.id)
         if source_kind == SourceKind.CASE:
-            case = self._load(EnforcementCase, record_id)
+            case = self._load(EnforcementCase, record_id, expected)
             enterprise = self._load(Enterprise, case.enterprise_id)
             check_scope(actor, self.reference, enterprise_id=enterprise.id, sector=enterprise.sector,
                         jurisdiction=enterprise.jurisdiction, department=case.department)  # fmt: skip
             return case.version, enterprise.name, str(enterprise.id)
-        warning = self._load(UnitWarning, record_id)
+        warning = self._load(UnitWarning, record_id, expected)
         addressed = self.reference.unit(warning.unit_id)
         if actor.organisation_kind is not OrgKind.COMMITTEE_OFFICE:
             raise DomainError("outside_scope", organisation=actor.organisation_name or actor.organisation_id)
@@ -233,6 +267,10 @@ class DocumentApplication(LedgerCore):
             "received_at": plain(d.received_at),
             "receipt_recorded_by": plain(d.receipt_recorded_by),
         }
+
+    def issuable(self, actor: Actor, record_id: UUID) -> list[DocumentKind]:
+        """The kinds ``actor`` may issue now from the record (``domain.document.issuable_kinds``)."""
+        return issuable_kinds(actor.role, list(self.repository.event_store.get(record_id)))
 
     def issued_events(self) -> Iterator[Any]:
         """Every ``DocumentIssued`` event in log order, decoded: a scan of the log restricted to that topic."""

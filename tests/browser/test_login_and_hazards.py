@@ -85,7 +85,8 @@ def test_an_enterprise_sees_only_its_own_hazards_on_a_phone(page_as: Any, live_s
 
     page = page_as("demo-staff", PHONE)
     nav = page.get_by_role("navigation", name="主导航")
-    assert nav.get_by_role("link").all_inner_texts() == ["我的工作", "隐患"]  # no reports or audit for an enterprise
+    # no reports or audit for an enterprise; the documents addressed to it
+    assert nav.get_by_role("link").all_inner_texts() == ["我的工作", "隐患", "文书"]
     nav.get_by_role("link", name="隐患").click()
     page.wait_for_url("**/ui/hazards")
     assert f"共 {len(own)} 条" in page.locator("#results-count").inner_text()

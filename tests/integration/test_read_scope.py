@@ -184,6 +184,23 @@ def test_lists_filter_to_the_readers_scope(api: Api, world: World) -> None:
     assert recorded(AUDITOR) == [world.warning]
 
 
+def test_the_enterprise_list_and_the_single_read_agree_for_every_role(api: Api, world: World) -> None:
+    """One rule (ReadScope.covers_enterprise): a hazard of firm A assigned to an unrelated department makes
+    the hazard that department's, not firm A — neither listed nor read, as before only the read said."""
+    assigned = {"grade": "general", "description": "货架倾斜", "enterprise_id": world.a.id, "source": "department_inspection",
+                "department": "scj"}  # fmt: skip
+    hazard = api.post("/hazards", assigned, OFFICE, 201)["id"]
+    assert _get(api.client, f"/hazards/{hazard}", UNRELATED).status_code == 200  # the hazard is the department's
+    firms = [world.a.id, world.b]
+    readers = {**_readers(world), "firm A's staff": world.a.staff, "firm B": world.b_principal, "sector lead": INSPECTOR,
+               "firm B's sector lead": OTHER_DEPT, "its street": STREET_A, "expert": EXPERT}  # fmt: skip
+    for name, who in readers.items():
+        listed = {e["id"] for e in _get(api.client, "/enterprises", who).json()["items"]}
+        read = {firm for firm in firms if _get(api.client, f"/enterprises/{firm}", who).status_code == 200}
+        assert listed == read, name
+    assert _get(api.client, "/enterprises", UNRELATED).json()["items"] == []
+
+
 # ----- single records: in scope visible, out of scope 404 ----------------------------------------------
 
 

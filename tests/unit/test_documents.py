@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from adapters.documents import DocumentRenderer
 from domain.aggregate_base import event_classes
 from domain.business_time import FixedClock
-from domain.document import Document, DocumentNumbering, document_number, numbering_id_for
+from domain.document import KIND_SOURCE, Document, DocumentNumbering, document_number, may_issue, numbering_id_for
 from domain.errors import DomainError
 from domain.glossary import EVENT_LABELS, DocumentKind, Grade, HazardState
+from domain.services import documents as documents_service
 
 from .support import INSPECTOR, OFFICE, OTHER_DEPARTMENT, START, STREET_OFFICER, World, new_world
 
@@ -150,6 +151,43 @@ def test_a_kind_the_record_does_not_allow_is_refused_and_takes_no_number(world: 
     assert error.details["kind_zh"] == kind.zh
 
 
+@pytest.mark.parametrize("state", list(HazardState))
+@pytest.mark.parametrize("listed", [False, True])
+def test_the_kinds_offered_are_exactly_those_the_record_allows_now(world: World, state, listed):
+    """``issuable_kinds`` (what the pages offer): every kind offered is issued, every other refused."""
+    h = world.hazard_in(state, listed=listed)
+    offered = world.app.documents.issuable(INSPECTOR, h)
+    for kind in (k for k in K if KIND_SOURCE[k] == "hazard" and may_issue(INSPECTOR.role, k)):
+        try:
+            world.app.documents.issue_document(INSPECTOR, kind=kind, record_id=h)
+            issued = True
+        except DomainError as error:
+            assert error.code == "document_not_issuable", error.code
+            issued = False
+        assert issued == (kind in offered), (state, listed, kind)
+    assert set(offered) <= {k for k in K if KIND_SOURCE[k] == "hazard"}
+
+
+def test_the_kinds_offered_follow_the_role_and_the_grade(world: World):
+    h = world.report(Grade.MAJOR, by=INSPECTOR)
+    docs = world.app.documents
+    assert docs.issuable(INSPECTOR, h) == [K.RECTIFICATION_ORDER]
+    world.list(h)
+    assert docs.issuable(INSPECTOR, h) == [K.RECTIFICATION_ORDER, K.SUPERVISION_NOTICE]
+    assert docs.issuable(world.principal, h) == []  # an enterprise issues nothing
+    assert docs.issuable(INSPECTOR, world.report(Grade.GENERAL)) == []
+
+
+def test_a_document_is_issued_from_the_version_seen(world: World):
+    h = world.report(Grade.MAJOR, by=INSPECTOR)
+    world.file_plan(h)  # version 2 now
+    world.refuse_new(
+        "version_conflict", lambda: world.app.documents.issue_document(INSPECTOR, kind=K.RECTIFICATION_ORDER, record_id=h, expected_version=1)
+    )
+    receipt = world.app.documents.issue_document(INSPECTOR, kind=K.RECTIFICATION_ORDER, record_id=h, expected_version=2)
+    assert world.app.documents.document(receipt.id)["source_version"] == 2
+
+
 def test_a_kind_of_another_record_type_finds_no_such_record(world: World):
     h = world.report(Grade.MAJOR, by=INSPECTOR)
     world.refuse_new("case_not_found", lambda: world.app.documents.issue_document(INSPECTOR, kind=K.PENALTY_SUMMARY, record_id=h))
@@ -265,6 +303,33 @@ def test_a_taken_number_retries_the_next_one(world: World, monkeypatch):
     assert third["number"] == "呈应急隐改〔2023〕3号"
     numbers = [d["number"] for d in docs.documents(record_id=h)]
     assert numbers == ["呈应急隐改〔2023〕1号", "呈应急隐改〔2023〕2号", "呈应急隐改〔2023〕3号"]
+
+
+def test_a_number_another_process_took_is_retried_after_a_short_jittered_wait(world: World, monkeypatch):
+    """Three times in a row another process stores the next number first: each time the issue waits a random
+    time below a doubling bound (so racing issuers spread out), then takes the number after it."""
+    h = world.report(Grade.MAJOR, by=INSPECTOR)
+    docs = world.app.documents
+    real = docs._numbering
+    waits: list[float] = []
+    taken: list[str] = []
+    busy: list[bool] = []
+
+    def racing(*args, **kwargs):
+        found = real(*args, **kwargs)
+        if len(taken) < 3 and not busy:
+            busy.append(True)
+            taken.append(issue(world, K.RECTIFICATION_ORDER, h)["number"])  # the other process, first
+            busy.pop()
+        return found
+
+    monkeypatch.setattr(documents_service.time, "sleep", waits.append)
+    monkeypatch.setattr(docs, "_numbering", racing)
+    assert issue(world, K.RECTIFICATION_ORDER, h)["number"] == "呈应急隐改〔2023〕4号"
+    assert len(waits) == 3
+    assert all(0 <= wait <= documents_service.NUMBER_BACKOFF * 2**attempt for attempt, wait in enumerate(waits))
+    bounded = [documents_service.number_backoff(30) for _ in range(50)]
+    assert max(bounded) <= documents_service.NUMBER_BACKOFF_MAX and len(set(bounded)) > 1  # capped, and jittered
 
 
 def test_the_pdf_is_deterministic_and_dated_by_the_issue(world: World):

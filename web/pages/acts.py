@@ -206,13 +206,18 @@ async def _render(
     if any(f.kind == "enterprise" for f in act.fields):  # the enterprises this person may see
         scope = read_scope(page.actor, page.services.ledger.reference)
         enterprises = await run_in_threadpool(page.services.registers.enterprises, 500, 0, scope)
+    document_kinds = []
+    if record is not None and any(f.kind == "document_kind" for f in act.fields):  # what the domain allows now
+        document_kinds = await run_in_threadpool(page.services.ledger.documents.issuable, page.actor, UUID(str(record["id"])))
     can_sign = act.signed and await run_in_threadpool(has_server_held_key, page.services.server_held_keys, page.actor.user_id)
     context = {
         "act": act, "record": record, "typed": typed, "version": version, "key": key, "message": message,
-        "errors": errors or {}, "enterprises": enterprises, "VERSION_FIELD": VERSION_FIELD, "KEY_FIELD": KEY_FIELD,
+        "errors": errors or {}, "enterprises": enterprises, "document_kinds": document_kinds,
+        "VERSION_FIELD": VERSION_FIELD, "KEY_FIELD": KEY_FIELD,
         "can_sign": can_sign, "SIGN_FIELD": SIGN_FIELD, "SIGN_LABEL": SIGN_LABEL,
         "record_title": act.on.title(record) if act.on and record else "",
         "back": act.on.page(record["id"]) if act.on and record else "/ui/hazards",
     }  # fmt: skip
     title = act.label
-    return render(page.request, "acts/form.html", context, actor=page.actor, area="hazards", title=title, status_code=status_code)
+    area = act.on.area if act.on else "hazards"
+    return render(page.request, "acts/form.html", context, actor=page.actor, area=area, title=title, status_code=status_code)

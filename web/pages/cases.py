@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from app.record_reads import case_view
 from app.wiring import Services
 from domain.read_scope import ScopedReads
-from web.records import in_business_order, readable, record_id
+from web.records import in_business_order, readable, record_documents, record_id
 from web.render import render
 from web.routing import PageRoute
 from web.session import PageContext
@@ -29,6 +29,7 @@ def _case_page(services: Services, reads: ScopedReads, cid: UUID) -> dict[str, A
         "enterprise": readable(lambda: reads.enterprise(UUID(case["enterprise_id"]))),
         "cited": cited,
         "events": in_business_order(services.ledger.history(cid)),
+        "documents": record_documents(services, reads, cid),
     }
 
 

@@ -28,7 +28,7 @@ from domain.glossary import Grade, HazardState, OrgKind
 from domain.read_scope import ScopedReads, read_scope
 from domain.reference_data import ReferenceData
 from projections.hazard_queries import HazardFilter
-from web.records import in_business_order, readable, record_id
+from web.records import RecordDocuments, in_business_order, readable, record_documents, record_id
 from web.render import is_htmx, render
 from web.routing import PageRoute
 from web.session import PageContext
@@ -136,6 +136,7 @@ class HazardPage:
     evidence: list[dict[str, Any]]
     chain: dict[str, Any] | None  # None: the accountability read model has not caught up with this hazard yet
     cases: list[dict[str, Any]]  # the enforcement cases citing it that the reader may see
+    documents: RecordDocuments
 
 
 def _hazard_page(services: Services, reads: ScopedReads, hid: UUID) -> HazardPage:
@@ -145,7 +146,8 @@ def _hazard_page(services: Services, reads: ScopedReads, hid: UUID) -> HazardPag
     chain = readable(lambda: services.accountability_queries.hazard_chain(str(hid)))  # GET /accountability/hazards/{id}
     citing = [c["id"] for c in (chain or {}).get("citing_cases", []) if c["kind"] == "case"]
     cases = [c for cid in citing if (c := readable(partial(case_view, services, reads, UUID(cid))))]
-    return HazardPage(hazard, enterprise, events, _evidence(hazard, events), chain, cases)
+    documents = record_documents(services, reads, hid)
+    return HazardPage(hazard, enterprise, events, _evidence(hazard, events), chain, cases, documents)
 
 
 @router.get("/hazards/{hazard_id}")

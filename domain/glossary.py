@@ -757,6 +757,7 @@ ACTION_LABELS: dict[str, str] = {
     "record_finding": "记录检查发现",
     "sign_inspection": "签名",
     "register_enterprise": "登记企业",
+    "import_ledger": "导入隐患台账",
     "change_principal": "变更主要负责人",
     # accidents, risk points, outstanding problems, work logs, spot checks
     "report_accident": "登记生产安全事故",

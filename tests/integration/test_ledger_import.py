@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from unittest import mock
 from uuid import UUID
@@ -16,9 +17,11 @@ import pytest
 from eventsourcing.persistence import OperationalError
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
+from typer.testing import CliRunner
 
 from app.ledger_import import import_ledger
 from app.wiring import Services
+from cli.main import app
 from domain.actor import Actor
 from domain.business_time import CHINA_TZ
 from domain.commands.enterprises import RegisterEnterprise
@@ -244,3 +247,41 @@ def test_the_api_upload_refuses_then_imports_and_reports(api_client: TestClient)
     assert api_client.get(f"/api/v1/imports/{body['id']}", headers=OFFICE).status_code == 200
     again = upload(api_client, content, OFFICE, unit="yjj")
     assert again.status_code == 200 and again.json()["already_imported"] is True
+
+
+def test_the_command_line_prints_each_refused_row_then_imports(district: Services, tmp_path: Path) -> None:
+    db = district.settings.db_url
+    clerk = ["--user", "yjj-zhang", "--name", "张伟", "--role", "inspector", "--org", "yjj", "--db", db]
+    bad, good = tmp_path / "bad.xlsx", tmp_path / "台账.xlsx"
+    bad.write_bytes(workbook(bad=True))
+    good.write_bytes(workbook())
+    runner = CliRunner()
+    refused_run = runner.invoke(app, ["import", str(bad), *clerk])
+    assert refused_run.exit_code == 1, refused_run.output
+    assert "第 9 行" in refused_run.output and "2023年13月1日" in refused_run.output and "nothing was written" in refused_run.output
+    dry = runner.invoke(app, ["import", str(good), "--dry-run", *clerk])
+    assert dry.exit_code == 0 and "dry run" in dry.output and hazards(district) == []
+    done = runner.invoke(app, ["import", str(good), *clerk])
+    assert done.exit_code == 0, done.output
+    assert "新增 5 new" in done.output and len(hazards(district)) == 5
+    again = runner.invoke(app, ["import", str(good), *clerk])
+    assert again.exit_code == 0 and "already imported" in again.output
+    missing = runner.invoke(app, ["import", str(tmp_path / "nosuch.xlsx"), *clerk])
+    assert missing.exit_code == 2 and "nosuch.xlsx" in missing.output
+
+
+def test_a_units_mapping_file_names_its_own_columns(district: Services, tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["单位", "问题", "级别", "查出日期"])
+    book.active.append([FIRM_A, "储罐区无防雷检测", "一般", "2023/6/7"])
+    out = io.BytesIO()
+    book.save(out)
+    mapping = '[columns]\nenterprise_name = ["单位"]\ndescription = ["问题"]\ngrade = ["级别"]\ndiscovered = ["查出日期"]\n'
+    with pytest.raises(DomainError) as caught:
+        import_ledger(district.pipeline, out.getvalue(), file_name="x.xlsx", actor=CLERK)
+    assert caught.value.code == "ledger_no_header"
+    report = import_ledger(district.pipeline, out.getvalue(), file_name="x.xlsx", actor=CLERK, mapping_text=mapping)
+    assert report.counts.hazards_new == 1
+    with pytest.raises(DomainError) as caught:
+        import_ledger(district.pipeline, out.getvalue(), file_name="x.xlsx", actor=CLERK, mapping_text="[columns]\nnosuch = [1]")
+    assert caught.value.code == "ledger_mapping_invalid"

@@ -76,6 +76,7 @@ _SERIALS = range(1, 2958466)  # 1900-01-01 .. 9999-12-31
 _DATE = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _SUBTOTAL = ("合计", "小计", "总计")
+_MAX_YUAN = 10**13  # more than any rectification costs: a larger figure is a typing error (or 1e999999)
 
 
 def normalise(value: Any) -> str:
@@ -152,7 +153,7 @@ def parse_amount(value: Any, scale: int = 1) -> int | None:
         amount = Decimal(text) * scale
     except InvalidOperation:
         raise CellError("ledger_amount_invalid", value=normalise(value)) from None
-    if not amount.is_finite() or amount < 0:
+    if not amount.is_finite() or not 0 <= amount <= _MAX_YUAN:
         raise CellError("ledger_amount_invalid", value=normalise(value))
     return int(amount.to_integral_value())
 

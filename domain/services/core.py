@@ -162,12 +162,18 @@ class LedgerCore(Application[UUID]):
     def _create(self, record: LedgerAggregate, exists_code: str, **details: Any) -> Receipt:
         """Stores a new record whose id derives from its natural key (credit code, case number, key id,
         trigger): the store refuses a second one, which is reported as ``exists_code``."""
+        unit = current_unit_of_work()
+        if unit is not None and unit.staged is not None and (record.id in unit.staged or self._stored(record.id)):
+            raise DomainError(exists_code, **details)  # staged: the store would refuse it only at the end
         try:
             return self._save(record)
         except IntegrityError:
-            if list(self.repository.event_store.get(record.id, lte=1)):
+            if self._stored(record.id):
                 raise DomainError(exists_code, **details) from None
             raise  # not the record: something else in the transaction (the pipeline's idempotency record)
+
+    def _stored(self, record_id: UUID) -> bool:
+        return bool(list(self.repository.event_store.get(record_id, lte=1)))
 
     def history(self, record_id: UUID) -> list[dict[str, Any]]:
         """Every event of one record (hazard, inspection or enterprise), oldest first."""

@@ -28,6 +28,8 @@ class UnitOfWork:
     position: int | None = None
     # records changed but not stored yet, by id, in the order first changed (None: each command stores its own)
     staged: dict[Any, Any] | None = None
+    # staged records new to the store, with the refusal if the store already has one (LedgerCore._create)
+    created: dict[Any, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)

@@ -150,7 +150,15 @@ class LedgerCore(Application[UUID]):
         """Stores every record the staging ``unit`` changed, in one transaction (None: nothing changed);
         a record changed meanwhile by someone else fails the whole (the store's ``IntegrityError``)."""
         records = list((unit.staged or {}).values())
-        return self._save_all(unit, *records) if records else None
+        if not records:
+            return None
+        try:
+            return self._save_all(unit, *records)
+        except IntegrityError:
+            for record_id, (exists_code, details) in unit.created.items():
+                if self._stored(record_id):
+                    raise DomainError(exists_code, **details) from None
+            raise  # a record changed meanwhile by someone else
 
     def _store(self, record: LedgerAggregate) -> Receipt:
         try:
@@ -163,8 +171,10 @@ class LedgerCore(Application[UUID]):
         """Stores a new record whose id derives from its natural key (credit code, case number, key id,
         trigger): the store refuses a second one, which is reported as ``exists_code``."""
         unit = current_unit_of_work()
-        if unit is not None and unit.staged is not None and (record.id in unit.staged or self._stored(record.id)):
-            raise DomainError(exists_code, **details)  # staged: the store would refuse it only at the end
+        if unit is not None and unit.staged is not None:
+            if record.id in unit.staged:
+                raise DomainError(exists_code, **details)
+            unit.created[record.id] = (exists_code, details)  # a stored one is refused when the unit stores
         try:
             return self._save(record)
         except IntegrityError:

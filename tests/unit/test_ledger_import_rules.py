@@ -279,8 +279,12 @@ def test_commands_run_together_see_each_other_and_are_stored_at_once_or_not_at_a
         assert world.total_events() == before  # nothing yet
     assert world.total_events() == before + 2 and batch.stored is not None and batch.stored.id == hazard_id
     with pytest.raises(DomainError) as caught, pipeline.together(INSPECTOR) as batch:
-        batch.execute(report)  # the same derived id: one hazard per ledger row
+        batch.execute(report)  # the same derived id: one hazard per ledger row, refused when stored
+        batch.execute(report)  # or at once, twice in one unit
     assert caught.value.code == "hazard_exists"
+    with pytest.raises(DomainError) as caught, pipeline.together(INSPECTOR) as batch:
+        batch.execute(report)
+    assert caught.value.code == "hazard_exists" and world.total_events() == before + 2
     with pipeline.together(INSPECTOR) as batch:
         batch.execute(VoidHazard(hazard_id=hazard_id, reason="重复"))
         batch.discard()

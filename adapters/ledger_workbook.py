@@ -5,10 +5,8 @@ merged across two rows or over several columns reads like a plain one."""
 from __future__ import annotations
 
 import io
-import zipfile
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from domain.errors import DomainError
 from domain.ledger_import import SheetGrid
@@ -19,7 +17,7 @@ def read_workbook(content: bytes) -> list[SheetGrid]:
     try:
         # Not read-only: a read-only workbook does not know its merged ranges.
         book = load_workbook(io.BytesIO(content), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 — a malformed file makes openpyxl raise almost anything (zip, XML, types)
         raise DomainError("ledger_file_unreadable", reason=type(exc).__name__) from None
     sheets = []
     for sheet in book.worksheets:

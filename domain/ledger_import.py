@@ -411,7 +411,7 @@ def read_row(sheet: str, row: int, cells: Mapping[str, Any], scales: Mapping[str
     completed, verified, closed = cell("completed", parse_date), cell("verified", parse_date), cell("closed", parse_date)
     said = cell("status", parse_status)
     reached = Stage.CLOSED if closed else Stage.VERIFIED if verified else Stage.COMPLETED if completed else None
-    stage = _stage(sheet, row, said, reached, verified)
+    stage = _stage(sheet, row, said, reached, verified, cell("status"))
     return LedgerRow(
         sheet=sheet, row=row, enterprise_name=name, credit_code=code,
         description=required("description", cell("description")), grade=required("grade", cell("grade", parse_grade)),
@@ -422,7 +422,7 @@ def read_row(sheet: str, row: int, cells: Mapping[str, Any], scales: Mapping[str
     )  # fmt: skip
 
 
-def _stage(sheet: str, row: int, said: Stage | None, reached: Stage | None, verified: date | None) -> Stage:
+def _stage(sheet: str, row: int, said: Stage | None, reached: Stage | None, verified: date | None, shown: str) -> Stage:
     """The stage the row's dates reach, checked against what its 状态 says (a closure needs a verification,
     dated by 验收日期: the acts are never invented)."""
     if said is None:
@@ -430,7 +430,7 @@ def _stage(sheet: str, row: int, said: Stage | None, reached: Stage | None, veri
     if said is Stage.CLOSED and verified is not None:
         return Stage.CLOSED
     if said > Stage.RECTIFYING and (reached or Stage.REPORTED) < said:
-        raise RowError(sheet, row, COLUMN_LABELS["status"], DomainError("ledger_status_without_date", status=said.name.lower(),
+        raise RowError(sheet, row, COLUMN_LABELS["status"], DomainError("ledger_status_without_date", status=shown,
                                                                         column=_STAGE_DATE[said]))  # fmt: skip
     if said <= Stage.RECTIFYING and reached is not None:
         raise RowError(sheet, row, COLUMN_LABELS["status"], DomainError("ledger_status_contradicts_dates"))
@@ -514,7 +514,7 @@ def start_of(day: date) -> datetime:
 
 @dataclass(frozen=True)
 class RowActs:
-    """The acts of one row still missing from the ledger, in order (``stored``: the hazard's stage now, if any)."""
+    """The hazard a row is and the acts of it still missing from the ledger, in order."""
 
     hazard_id: UUID
     commands: tuple[Command, ...]

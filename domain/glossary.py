@@ -724,6 +724,7 @@ EVENT_LABELS: dict[str, str] = {
     "DocumentDelivered": "送达文书",
     "DocumentReceived": "签收文书",
     # end official documents
+    "LedgerImported": "导入隐患台账",
 }
 
 # The five elements of a rectification plan (五落实), in the order the plan lists them.

@@ -409,6 +409,9 @@ def read_row(sheet: str, row: int, cells: Mapping[str, Any], scales: Mapping[str
     if not (name or code):
         required("enterprise_name", "")
     completed, verified, closed = cell("completed", parse_date), cell("verified", parse_date), cell("closed", parse_date)
+    verifier = cell("verifier")
+    if verifier and verified is None:  # a verifier without the day: the verification cannot be dated
+        required("verified", None)
     said = cell("status", parse_status)
     reached = Stage.CLOSED if closed else Stage.VERIFIED if verified else Stage.COMPLETED if completed else None
     stage = _stage(sheet, row, said, reached, verified, cell("status"))
@@ -418,7 +421,7 @@ def read_row(sheet: str, row: int, cells: Mapping[str, Any], scales: Mapping[str
         criterion=cell("criterion"), location=cell("location"), discovered=required("discovered", cell("discovered", parse_date)),
         deadline=cell("deadline", parse_date), responsible_person=cell("responsible_person"), measures=cell("measures"),
         funds_yuan=cell("funds", lambda v: parse_amount(v, scales.get("funds", 1))), contingency_plan=cell("contingency_plan"),
-        completed=completed, verified=verified, verifier=cell("verifier"), closed=closed, stage=stage,
+        completed=completed, verified=verified, verifier=verifier, closed=closed, stage=stage,
     )  # fmt: skip
 
 

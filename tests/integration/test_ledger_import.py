@@ -247,6 +247,8 @@ def test_the_api_upload_refuses_then_imports_and_reports(api_client: TestClient)
     assert api_client.get(f"/api/v1/imports/{body['id']}", headers=OFFICE).status_code == 200
     again = upload(api_client, content, OFFICE, unit="yjj")
     assert again.status_code == 200 and again.json()["already_imported"] is True
+    listed = api_client.get("/api/v1/hazards", params={"unit": "yjj"}, headers=INSPECTOR).json()
+    assert listed["total"] == 5  # the read models took the import in (and passed over its record)
 
 
 def test_the_command_line_prints_each_refused_row_then_imports(district: Services, tmp_path: Path) -> None:

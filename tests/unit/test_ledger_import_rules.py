@@ -171,6 +171,7 @@ def row(**cells: object) -> dict[str, object]:
     (row(description=""), "ledger_value_missing"),
     (row(grade="较大"), "ledger_grade_invalid"),
     (row(enterprise_name=None), "ledger_value_missing"),
+    (row(completed="2023-06-05", verifier="冯工"), "ledger_value_missing"),  # 验收人 without 验收日期
 ])  # fmt: skip
 def test_a_row_that_contradicts_itself_is_refused_with_its_column(cells: dict[str, object], code: str) -> None:
     with pytest.raises(RowError) as caught:

@@ -6,6 +6,7 @@ fixed, it imports with the ledger's dates; imported again, it adds nothing."""
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from unittest import mock
 from uuid import UUID
 
 import pytest
-from eventsourcing.persistence import OperationalError
+from eventsourcing.persistence import IntegrityError, OperationalError
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 from typer.testing import CliRunner
@@ -30,6 +31,7 @@ from domain.glossary import OrgKind, Role
 from tests.integration.conftest import INSPECTOR, OFFICE, OTHER_DEPT, credit_code
 
 CLERK = Actor("yjj-zhang", "张伟", Role.INSPECTOR, "yjj", OrgKind.DEPARTMENT, "区应急管理局")
+INSPECTOR_ACTOR = Actor("yjj-li", "李娜", Role.INSPECTOR, "yjj", OrgKind.DEPARTMENT, "区应急管理局")
 OFFICE_ACTOR = Actor("ajb-wang", "王主任", Role.COMMITTEE_OFFICE, "ajb", OrgKind.COMMITTEE_OFFICE, "区安委办")
 FIRM_A = "昆明呈贡示例化工有限公司"
 FIRM_B = "呈贡（昆明）燃气储运有限公司"
@@ -287,3 +289,37 @@ def test_a_units_mapping_file_names_its_own_columns(district: Services, tmp_path
     with pytest.raises(DomainError) as caught:
         import_ledger(district.pipeline, out.getvalue(), file_name="x.xlsx", actor=CLERK, mapping_text="[columns]\nnosuch = [1]")
     assert caught.value.code == "ledger_mapping_invalid"
+
+
+def test_a_conflict_in_the_middle_of_the_store_rolls_back_the_rows_stored_before_it(district: Services) -> None:
+    """The later copy's new row is inserted before the row that advances a hazard someone changed meanwhile:
+    the store fails on the second and the first is not left behind either (one transaction)."""
+    import_ledger(district.pipeline, workbook(), file_name="台账.xlsx", actor=CLERK)
+    book = Workbook()
+    book.active.append([*HEADER_TOP[:12], "整改完成日期"])
+    book.active.append([1, FIRM_A, None, "新发现：仓库照明线路老化", "一般", None, "2023-08-01", "更换线路", "李建国", None,
+                        "2023-08-20", None, None])  # fmt: skip
+    book.active.append([2, FIRM_A, None, "储罐区可燃气体报警器失效", "一般", None, "２０２３年６月５日", "更换报警探头", "李建国",
+                        "0.5", "2023-07-05", None, "2023-07-01"])  # now completed  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+    advanced = next(h for h in hazards(district) if h["description"] == "储罐区可燃气体报警器失效")
+    store = district.ledger.store_staged
+
+    def after_a_concurrent_change(unit: Any) -> Any:
+        def progress() -> None:  # another request: its own thread, outside the import's unit of work
+            district.ledger.hazards.record_progress(INSPECTOR_ACTOR, UUID(advanced["id"]), note="探头已到货", percent=60,
+                                                    occurred_at=datetime(2023, 6, 20, tzinfo=CHINA_TZ))  # fmt: skip
+
+        other = threading.Thread(target=progress)
+        other.start()
+        other.join()
+        return store(unit)
+
+    before = event_count(district)
+    with mock.patch.object(district.ledger, "store_staged", after_a_concurrent_change), pytest.raises(IntegrityError):
+        import_ledger(district.pipeline, out.getvalue(), file_name="台账（8月）.xlsx", actor=CLERK)
+    assert event_count(district) == before + 1  # the concurrent progress note only
+    assert "新发现：仓库照明线路老化" not in {h["description"] for h in hazards(district)}
+    report = import_ledger(district.pipeline, out.getvalue(), file_name="台账（8月）.xlsx", actor=CLERK)  # a re-run
+    assert (report.counts.hazards_new, report.counts.hazards_advanced) == (1, 1)

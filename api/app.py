@@ -19,6 +19,7 @@ from api.routes import auth as auth_routes  # log-in (OAuth2 password flow), sec
 from api.routes import cases, enterprises, hazards, health, inspections, reference, registers, reports
 from api.routes import documents as document_routes  # official documents (文书): issue, files, delivery
 from api.routes import exports as export_routes  # annex files (XLSX, CSV)
+from api.routes import imports as import_routes  # existing Excel ledgers (隐患台账)
 from api.routes import keys as key_routes  # personal signatures: key registry, signing payloads
 from api.routes import submissions as submission_routes  # report submissions (报表报送)
 from api.routes import warnings as warning_routes  # 分级警示, 一票否优/否决
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     for router in (export_routes.router, submission_routes.router):  # annex files; report submissions
         app.include_router(router, prefix="/api/v1")
     app.include_router(accountability_routes.router, prefix="/api/v1")  # accountability trail
+    app.include_router(import_routes.router, prefix="/api/v1")  # existing Excel ledgers (隐患台账)
     for router in (document_routes.issue, document_routes.router):  # official documents (文书)
         app.include_router(router, prefix="/api/v1")
     app.include_router(audit_routes.router, prefix="/api/v1")  # Merkle log: checkpoints, proofs

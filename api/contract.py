@@ -44,6 +44,7 @@ EXTRA: dict[tuple[str, str], set[int]] = {
     ("get", "/api/v1/audit/consistency"): {400},  # audit_out_of_range
     ("get", "/api/v1/audit/checkpoints/latest"): {404},  # no_checkpoint
     ("get", "/api/v1/signing-payload"): {404},  # record_not_found
+    ("post", "/api/v1/imports"): {409},  # a record the import would add was added meanwhile; no_server_held_key
 }
 
 

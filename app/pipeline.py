@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -23,7 +25,7 @@ from adapters.idempotency import FirstResult, IdempotencyClaim, IdempotencyStore
 from domain.actor import Actor
 from domain.commands.base import Command
 from domain.errors import DomainError
-from domain.ledger import Ledger
+from domain.ledger import Ledger, Receipt
 from domain.unit_of_work import unit_of_work
 
 
@@ -52,6 +54,22 @@ class Outcome:
     replayed: bool = False
 
 
+class Together:
+    """The commands of one ``CommandPipeline.together`` block, run as ``actor``."""
+
+    def __init__(self, ledger: Ledger, actor: Actor) -> None:
+        self.ledger, self.actor = ledger, actor
+        self.discarded = False
+        self.stored: Receipt | None = None  # the last record stored, with the log position reached
+
+    def execute(self, command: Command) -> Receipt:
+        return self.ledger.execute(self.actor, command)
+
+    def discard(self) -> None:
+        """Stores nothing (a dry run)."""
+        self.discarded = True
+
+
 class CommandPipeline:
     def __init__(self, ledger: Ledger, idempotency: IdempotencyStore | None = None) -> None:
         """``idempotency`` None: a ledger without SQL tables (in memory), where no command carries a key."""
@@ -78,6 +96,22 @@ class CommandPipeline:
         self.committed.set()
         position = unit.position if unit.position is not None else self._head()
         return Outcome(receipt.id, receipt.version, position, ctx.status)
+
+    @contextmanager
+    def together(self, actor: Actor) -> Iterator[Together]:
+        """Commands run through the yielded ``Together`` are checked by every rule as each runs, see what the
+        earlier ones changed, and are stored all in ONE transaction when the block ends — or not at all, if it
+        raises or calls ``discard``. (The ledger import: a ledger goes in whole or not at all.) No idempotency
+        key: what is run together derives its records' ids from its content (``_create`` refuses a second)."""
+        with unit_of_work(stage=True) as unit:
+            batch = Together(self.ledger, actor)
+            yield batch
+            if batch.discarded:
+                return
+            receipt = self.ledger.store_staged(unit)
+        if receipt is not None:
+            self.committed.set()
+            batch.stored = receipt
 
     def _first(self, user_id: str, key: str) -> FirstResult | None:
         if self.idempotency is None:

@@ -32,6 +32,7 @@ from cli.common import (
 )  # fmt: skip
 from cli.db import db_app  # migrations
 from cli.documents import documents_app  # official documents (文书)
+from cli.ledger_import import import_command  # existing Excel ledgers (隐患台账)
 from cli.registers import add_register_verbs  # the registers' lists
 from cli.report import report as _report_command  # annex tables to files
 from cli.users import api_keys_app, users_app  # log-in: accounts, API keys
@@ -52,6 +53,7 @@ app.add_typer(documents_app, name="documents")  # official documents (文书): i
 app.add_typer(users_app, name="users")  # built-in accounts (log-in)
 app.add_typer(api_keys_app, name="api-keys")  # machine clients' keys
 add_register_verbs(app)  # cases|inspections|accidents|risk-points|problems|enterprises list
+app.command("import")(import_command)  # a unit's existing Excel hazard ledger (隐患台账)
 
 
 def _load_demo(services: Services, seed: int, base_url: str = "http://127.0.0.1:8000") -> None:

@@ -19,6 +19,8 @@ _REG = frozenset({Role.INSPECTOR, Role.STREET_OFFICER, Role.COMMITTEE_OFFICE})
 
 ACTION_ROLES: dict[str, frozenset[Role]] = {
     "register_enterprise": _REG,
+    # a unit's hazard ledger (隐患台账): its own clerks or the 区安委办 (domain/ledger_import.check_may_import)
+    "import_ledger": _REG,
     "change_principal": _REG | {Role.PRINCIPAL},
     "report_hazard": _ENT | _REG,
     "report_to_regulator": _ENT | {Role.COMMITTEE_OFFICE},

@@ -332,6 +332,53 @@ CATALOGUE: dict[str, ErrorSpec] = {
         "发生时间 {occurred_at} 超出允许补录的期限（{days} 天）",
         "occurred_at {occurred_at} is outside the back-dating window ({days} days)",
     ),
+    # importing a unit's hazard ledger (domain/ledger_import.py): each row error names its sheet and row
+    "hazard_exists": ErrorSpec(_C, "隐患 {id} 已在台账中", "Hazard {id} is already in the ledger"),
+    "ledger_import_exists": ErrorSpec(
+        _C, "该文件已为本单位导入：{file_name}", "This file was already imported for the unit: {file_name}"
+    ),
+    "ledger_import_not_found": ErrorSpec(_N, "台账导入记录不存在：{id}", "Ledger import not found: {id}"),
+    "ledger_file_unreadable": ErrorSpec(
+        _I, "无法读取 Excel 文件（应为 .xlsx）：{reason}", "The file cannot be read as an Excel workbook (.xlsx): {reason}"
+    ),
+    "ledger_mapping_invalid": ErrorSpec(_I, "列映射文件无效：{reason}", "The column mapping file is invalid: {reason}"),
+    "ledger_no_header": ErrorSpec(
+        _I, "没有一张工作表有隐患台账的表头（如 企业名称、隐患描述、隐患等级、发现日期）",
+        "No sheet has a hazard ledger header (such as 企业名称, 隐患描述, 隐患等级, 发现日期)",
+    ),
+    "ledger_columns_missing": ErrorSpec(_I, "表头缺少必需的列：{columns}", "The header lacks required columns: {columns}"),
+    "ledger_value_missing": ErrorSpec(_I, "「{column}」未填写", "'{column}' is empty"),
+    "ledger_date_invalid": ErrorSpec(_I, "「{column}」不是可识别的日期：{value}", "'{column}' is not a date: {value}"),
+    "ledger_amount_invalid": ErrorSpec(_I, "「{column}」不是金额（元）：{value}", "'{column}' is not an amount in yuan: {value}"),
+    "ledger_grade_invalid": ErrorSpec(
+        _I, "「{column}」应为「一般」或「重大」：{value}", "'{column}' must be 一般 (general) or 重大 (major): {value}"
+    ),
+    "ledger_status_invalid": ErrorSpec(
+        _I, "「{column}」不是可识别的状态（如 整改中、已整改、已验收、已销号）：{value}",
+        "'{column}' is not a known status (such as 整改中, 已整改, 已验收, 已销号): {value}",
+    ),
+    "ledger_status_without_date": ErrorSpec(
+        _I, "状态为「{status}」，但「{column}」未填写", "The status says {status}, but '{column}' is empty"
+    ),
+    "ledger_status_contradicts_dates": ErrorSpec(
+        _I, "状态为未整改，但已填写整改完成、验收或销号日期",
+        "The status says not rectified, but a completion, verification or closure date is given",
+    ),
+    "ledger_enterprise_unknown_code": ErrorSpec(
+        _I, "统一社会信用代码 {credit_code} 没有登记的企业", "No registered enterprise has the credit code {credit_code}"
+    ),
+    "ledger_enterprise_unmatched": ErrorSpec(
+        _I, "企业「{name}」没有登记；相近的登记企业：{candidates}（请改填统一社会信用代码或先登记企业）",
+        "Enterprise '{name}' is not registered; similar registered ones: {candidates} "
+        "(give the credit code, or register it first)",
+    ),
+    "ledger_enterprise_ambiguous": ErrorSpec(
+        _I, "企业名称「{name}」对应多家登记企业：{candidates}（请改填统一社会信用代码）",
+        "Enterprise name '{name}' matches several registered enterprises: {candidates} (give the credit code)",
+    ),
+    "ledger_rows_refused": ErrorSpec(
+        _I, "隐患台账有 {count} 行不能导入，未写入任何数据", "{count} rows of the ledger cannot be imported; nothing was written"
+    ),
     # access
     "role_not_allowed": ErrorSpec(_F, "角色「{role_zh}」不能{action_zh}", "Role '{role}' may not {action}"),
     "role_organisation_mismatch": ErrorSpec(

@@ -724,6 +724,7 @@ EVENT_LABELS: dict[str, str] = {
     "DocumentDelivered": "送达文书",
     "DocumentReceived": "签收文书",
     # end official documents
+    "LedgerImported": "导入隐患台账",
 }
 
 # The five elements of a rectification plan (五落实), in the order the plan lists them.
@@ -757,6 +758,7 @@ ACTION_LABELS: dict[str, str] = {
     "record_finding": "记录检查发现",
     "sign_inspection": "签名",
     "register_enterprise": "登记企业",
+    "import_ledger": "导入隐患台账",
     "change_principal": "变更主要负责人",
     # accidents, risk points, outstanding problems, work logs, spot checks
     "report_accident": "登记生产安全事故",

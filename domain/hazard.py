@@ -163,7 +163,9 @@ class Hazard(LedgerAggregate):
         location: str = "",
         existed_since: date | None = None,
         inspection_id: UUID | None = None,
+        record_id: UUID | None = None,
     ) -> Hazard:
+        """``record_id``: an id derived from where the hazard comes from (a ledger row), else a new one."""
         grade = term(Grade, grade, "grade")
         source = term(HazardSource, source, "source")
         if not description.strip():
@@ -175,21 +177,15 @@ class Hazard(LedgerAggregate):
             invalid("existed_since", "after the report date", "晚于上报日期")
         if actor.is_enterprise and source is not HazardSource.SELF_INSPECTION:
             invalid("source", "an enterprise reports its own findings (self_inspection)", "企业只能上报自查发现的隐患")
-        return cls(
-            actor=actor,
-            occurred_at=occurred_at,
-            enterprise_id=enterprise_id,
-            sector=sector,
-            jurisdiction=jurisdiction,
-            department=department,
-            grade=grade,
-            source=source,
-            criterion=criterion.strip(),
-            description=description.strip(),
-            location=location.strip(),
-            existed_since=existed_since,
-            inspection_id=inspection_id,
-        )
+        fields: dict[str, Any] = {
+            "actor": actor, "occurred_at": occurred_at, "enterprise_id": enterprise_id, "sector": sector,
+            "jurisdiction": jurisdiction, "department": department, "grade": grade, "source": source,
+            "criterion": criterion.strip(), "description": description.strip(), "location": location.strip(),
+            "existed_since": existed_since, "inspection_id": inspection_id,
+        }  # fmt: skip
+        if record_id is not None:  # the library's constructor takes no id: its creation method does
+            return cls._create(cls.HazardReported, id=record_id, **fields)  # type: ignore[attr-defined]
+        return cls(**fields)
 
     # ----- guards ----------------------------------------------------------------------------
 
@@ -480,8 +476,27 @@ class Hazard(LedgerAggregate):
         opinion: str,
         assessed_by: list[Assessor],
         signature: PersonalSignature | None = None,
+        transcribed: bool = False,
     ) -> None:
+        """``transcribed``: copied by a clerk from a unit's ledger (``domain/ledger_import.py``), where the people
+        the ledger names claimed and verified; the clerk attests the copy only, so who may verify is not asked."""
         self.check_can("verify", occurred_at)
+        if not transcribed:
+            self._check_verifier(actor)
+        if not opinion.strip():
+            invalid("opinion", "the acceptance opinion (验收意见) is required", "须填写验收意见")
+        assessors = [term(Assessor, a, "assessed_by").value for a in assessed_by]
+        decided = self._verification_passed if passed else self._verification_failed
+        decided(
+            actor=actor,
+            occurred_at=occurred_at,
+            opinion=opinion.strip(),
+            assessed_by=assessors,
+            attachments=self.attachments(),
+            signature=signature,
+        )
+
+    def _check_verifier(self, actor: Actor) -> None:
         # Who claimed completion may not verify it — keyed on the person AND the organisation: a second
         # account of the claiming organisation (or the same person under another user id) is refused too,
         # and no enterprise-side account verifies its own enterprise's hazard. (With header identity anyone
@@ -500,18 +515,6 @@ class Hazard(LedgerAggregate):
                 action="verify a major hazard",
                 action_zh="验收重大事故隐患",
             )
-        if not opinion.strip():
-            invalid("opinion", "the acceptance opinion (验收意见) is required", "须填写验收意见")
-        assessors = [term(Assessor, a, "assessed_by").value for a in assessed_by]
-        decided = self._verification_passed if passed else self._verification_failed
-        decided(
-            actor=actor,
-            occurred_at=occurred_at,
-            opinion=opinion.strip(),
-            assessed_by=assessors,
-            attachments=self.attachments(),
-            signature=signature,
-        )
 
     def close(self, actor: Actor, occurred_at: datetime, note: str, signature: PersonalSignature | None = None) -> None:
         self.check_can("close", occurred_at)

@@ -26,6 +26,7 @@ from domain.commands import enforcement as enforcement_commands
 from domain.commands import enterprises as enterprises_commands
 from domain.commands import hazards as hazards_commands
 from domain.commands import inspections as inspections_commands
+from domain.commands import ledger_imports as ledger_imports_commands
 from domain.commands import reports as reports_commands
 from domain.commands import risks as risks_commands
 from domain.commands import signing_keys as signing_keys_commands
@@ -42,11 +43,13 @@ from domain.services.enforcement import EnforcementApplication
 from domain.services.enterprises import EnterpriseApplication
 from domain.services.hazards import HazardApplication
 from domain.services.inspections import InspectionApplication
+from domain.services.ledger_imports import LedgerImportApplication
 from domain.services.reports import ReportApplication
 from domain.services.risks import RiskApplication
 from domain.services.signing_keys import SigningKeyApplication
 from domain.services.warnings import WarningApplication
 from domain.services.work_logs import WorkLogApplication
+from domain.unit_of_work import UnitOfWork
 
 __all__ = ["HANDLERS", "Ledger", "Receipt"]
 
@@ -105,7 +108,8 @@ HANDLERS: dict[type[Command], Callable[..., Receipt]] = {
     inspections_commands.RecordFinding: InspectionApplication.record_finding,
     inspections_commands.RecordDeficiencies: InspectionApplication.record_deficiencies,
     inspections_commands.SignInspection: InspectionApplication.sign_inspection,
-    # report submissions (报表报送)
+    # ledger imports (隐患台账导入): the record of the file, after the rows' own commands
+    ledger_imports_commands.RecordLedgerImport: LedgerImportApplication.record_import,
     # report submissions (报表报送)
     reports_commands.SubmitReport: ReportApplication.submit_report,
     # risk points (重大安全风险, 4个清单) and outstanding problems (突出问题)
@@ -158,11 +162,13 @@ class Ledger:
         self.keys = SigningKeyApplication(env, **common)
         self.accountability = AccountabilityApplication(env, **common)
         self.documents = DocumentApplication(env, **common)
+        self.ledger_imports = LedgerImportApplication(env, **common)
         self._applications: dict[type[LedgerCore], LedgerCore] = {
             type(app): app
             for app in (
                 self.hazards, self.inspections, self.enterprises, self.enforcement, self.accidents, self.risks,
                 self.work_logs, self.warnings, self.reports, self.keys, self.accountability, self.documents,
+                self.ledger_imports,
             )
         }  # fmt: skip
         # which application each handler belongs to (the class that defines it)
@@ -220,6 +226,10 @@ class Ledger:
     def history(self, record_id: UUID) -> list[dict[str, Any]]:
         """Every event of one record, oldest first."""
         return self.hazards.history(record_id)
+
+    def store_staged(self, unit: UnitOfWork) -> Receipt | None:
+        """Stores what the commands of a staging unit of work changed, in one transaction (``domain/unit_of_work.py``)."""
+        return self.hazards.store_staged(unit)
 
     def close(self) -> None:
         self.hazards.close()

@@ -276,6 +276,12 @@ class ScopedReads:
             raise hidden("work_log", id=unit_id)
         return self.ledger.work_logs.work_log(unit_id)
 
+    def ledger_import(self, import_id: UUID) -> dict[str, Any]:
+        i = self.ledger.ledger_imports.ledger_import(import_id)
+        if self.actor.is_enterprise or not self.scope.covers_unit(i["unit"]):
+            raise hidden("ledger_import", id=str(import_id))
+        return i
+
     def warning(self, warning_id: UUID) -> dict[str, Any]:
         w = self.ledger.warnings.warning(warning_id)
         if not self.scope.covers_unit(w["unit_id"]):

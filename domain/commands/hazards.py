@@ -27,6 +27,7 @@ class ReportHazard(Command):
     location: str = ""
     existed_since: date | None = None
     inspection_id: UUID | None = None
+    record_id: UUID | None = None  # derived from a ledger row (domain/ledger_import.py); None: a new id
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,6 +139,7 @@ class CompleteRectification(RecordCommand):
 
     hazard_id: UUID
     note: str = ""
+    transcribed_from: str = ""  # the ledger row a clerk copies it from (domain/ledger_import.py)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,6 +151,7 @@ class VerifyRectification(RecordCommand):
     opinion: str
     assessed_by: list[Assessor]
     signature: SignatureArg = None
+    transcribed_from: str = ""  # the ledger row a clerk copies it from (domain/ledger_import.py)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -23,6 +23,7 @@ from domain.errors import DomainError
 from domain.evidence import EvidenceStore, InMemoryEvidenceStore
 from domain.reference_data import LedgerRules, ReferenceData, load_reference
 from domain.transcodings import LedgerTranscoder, register_transcodings
+from domain.unit_of_work import UnitOfWork
 from domain.unit_of_work import current as current_unit_of_work
 from domain.views import event_view
 
@@ -117,8 +118,10 @@ class LedgerCore(Application[UUID]):
         return check_occurred_at(occurred_at, self.clock.now(), self.rules.backdate_days)
 
     def _load(self, cls: type[T], record_id: UUID, expected_version: int | None = None) -> T:
+        unit = current_unit_of_work()
+        record = unit.staged.get(record_id) if unit is not None and unit.staged is not None else None
         try:
-            record = self.repository.get(record_id, projector_func=replay)
+            record = record or self.repository.get(record_id, projector_func=replay)
         except AggregateNotFoundError:
             raise DomainError(cls.not_found_code, id=str(record_id)) from None
         if not isinstance(record, cls):
@@ -131,11 +134,31 @@ class LedgerCore(Application[UUID]):
         """Stores the one record a command changed, in one transaction with what the command's unit of
         work adds (``domain/unit_of_work.py``); raises the store's ``IntegrityError`` on a conflict."""
         unit = current_unit_of_work()
-        recordings = self.save(record, **(unit.store_with if unit else {}))
+        if unit is not None and unit.staged is not None:
+            unit.staged.setdefault(record.id, record)
+            return Receipt(record.id, record.version)
+        return self._save_all(unit, record)
+
+    def _save_all(self, unit: UnitOfWork | None, *records: LedgerAggregate) -> Receipt:
+        recordings = self.save(*records, **(unit.store_with if unit else {}))
         position = max((r.notification.id for r in recordings), default=None)
         if unit is not None:
             unit.position = position
-        return Receipt(record.id, record.version, position)
+        return Receipt(records[-1].id, records[-1].version, position)
+
+    def store_staged(self, unit: UnitOfWork) -> Receipt | None:
+        """Stores every record the staging ``unit`` changed, in one transaction (None: nothing changed);
+        a record changed meanwhile by someone else fails the whole (the store's ``IntegrityError``)."""
+        records = list((unit.staged or {}).values())
+        if not records:
+            return None
+        try:
+            return self._save_all(unit, *records)
+        except IntegrityError:
+            for record_id, (exists_code, details) in unit.created.items():
+                if self._stored(record_id):
+                    raise DomainError(exists_code, **details) from None
+            raise  # a record changed meanwhile by someone else
 
     def _store(self, record: LedgerAggregate) -> Receipt:
         try:
@@ -147,12 +170,20 @@ class LedgerCore(Application[UUID]):
     def _create(self, record: LedgerAggregate, exists_code: str, **details: Any) -> Receipt:
         """Stores a new record whose id derives from its natural key (credit code, case number, key id,
         trigger): the store refuses a second one, which is reported as ``exists_code``."""
+        unit = current_unit_of_work()
+        if unit is not None and unit.staged is not None:
+            if record.id in unit.staged:
+                raise DomainError(exists_code, **details)
+            unit.created[record.id] = (exists_code, details)  # a stored one is refused when the unit stores
         try:
             return self._save(record)
         except IntegrityError:
-            if list(self.repository.event_store.get(record.id, lte=1)):
+            if self._stored(record.id):
                 raise DomainError(exists_code, **details) from None
             raise  # not the record: something else in the transaction (the pipeline's idempotency record)
+
+    def _stored(self, record_id: UUID) -> bool:
+        return bool(list(self.repository.event_store.get(record_id, lte=1)))
 
     def history(self, record_id: UUID) -> list[dict[str, Any]]:
         """Every event of one record (hazard, inspection or enterprise), oldest first."""

@@ -17,6 +17,7 @@ from domain.glossary import Assessor, Grade, HazardSource, SignatureMeaning
 from domain.hazard import Hazard
 from domain.hazard_extension import ExtensionRequest
 from domain.inspection import Inspection
+from domain.ledger_import import transcribed_note, transcribing_action
 from domain.services.core import LedgerCore, Receipt
 from domain.services.signing_keys import authorise_signature
 from domain.signatures import SignatureArg  # personal signatures
@@ -63,6 +64,7 @@ class HazardApplication(LedgerCore):
         location: str = "",
         existed_since: date | None = None,
         inspection_id: UUID | None = None,
+        record_id: UUID | None = None,
         occurred_at: datetime | None = None,
     ) -> Receipt:
         when = self._when(occurred_at)
@@ -104,7 +106,10 @@ class HazardApplication(LedgerCore):
             location=location,
             existed_since=existed_since,
             inspection_id=inspection_id,
+            record_id=record_id,
         )
+        if record_id is not None:
+            return self._create(hazard, "hazard_exists", id=str(record_id))
         return self._store(hazard)
 
     def report_to_regulator(
@@ -334,16 +339,18 @@ class HazardApplication(LedgerCore):
         hazard_id: UUID,
         *,
         note: str = "",
+        transcribed_from: str = "",
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
     ) -> Receipt:
+        """``transcribed_from``: the ledger row a clerk copies the enterprise's claim from (``domain/ledger_import.py``)."""
         return self._change_hazard(
-            "complete_rectification",
+            transcribing_action("complete_rectification", transcribed_from),
             actor,
             hazard_id,
             occurred_at,
             expected_version,
-            lambda h, when: h.complete_rectification(actor, when, note),
+            lambda h, when: h.complete_rectification(actor, when, transcribed_note(note, transcribed_from)),
         )
 
     def verify(
@@ -354,15 +361,20 @@ class HazardApplication(LedgerCore):
         passed: bool,
         opinion: str,
         assessed_by: list[Assessor],
+        transcribed_from: str = "",
         occurred_at: datetime | None = None,
         expected_version: int | None = None,
         signature: SignatureArg = None,
     ) -> Receipt:
+        """``transcribed_from``: the ledger row a clerk copies the verification from (``domain/ledger_import.py``)."""
+
         def change(h: Hazard, when: datetime) -> None:
             signed = self._hazard_signature(actor, h, SignatureMeaning.VERIFIER, signature)
-            h.verify(actor, when, passed, opinion, assessed_by, signed)
+            noted = transcribed_note(opinion, transcribed_from)
+            h.verify(actor, when, passed, noted, assessed_by, signed, transcribed=bool(transcribed_from))
 
-        return self._change_hazard("verify", actor, hazard_id, occurred_at, expected_version, change)
+        action = transcribing_action("verify", transcribed_from)
+        return self._change_hazard(action, actor, hazard_id, occurred_at, expected_version, change)
 
     def _hazard_signature(self, actor: Actor, h: Hazard, meaning: SignatureMeaning, signature: SignatureArg) -> Any:
         """The personal signature of a signed act on ``h``, checked against the key registry (or refused)."""

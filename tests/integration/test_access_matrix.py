@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import itertools
 import os
 import time
@@ -34,6 +35,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import Workbook
 
 from api.app import create_app
 from app.settings import Settings
@@ -81,6 +83,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/hazards/{hazard_id}/events"): "oh oh oh oh oo oo oo hh uu",
     ("GET", "/hazards/{hazard_id}/evidence/{sha256}"): "oh oh oh oh oo oo oo hh uu",
     ("GET", "/health"): "oo oo oo oo oo oo oo oo oo",
+    ("GET", "/imports/{import_id}"): "hh hh oh oh oo oo oo hh uu",  # the unit's ledger import: its people, the district
     ("GET", "/inspections"): "of of of of oo oo oo ff uu",
     ("GET", "/inspections/{inspection_id}"): "oh oh oh oh oo oo oo hh uu",
     ("GET", "/inspections/{inspection_id}/events"): "oh oh oh oh oo oo oo hh uu",
@@ -153,6 +156,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/hazards/{hazard_id}/supervision/lift"): "dd dd od od oo dd dd dd uu",
     ("POST", "/hazards/{hazard_id}/verification"): "dd dd od od dd oo dd dd uu",
     ("POST", "/hazards/{hazard_id}/void"): "dd dd od od oo dd dd dd uu",
+    ("POST", "/imports"): "dd dd od od oo dd dd dd uu",  # a unit's ledger: its own clerks, the 区安委办 any unit's
     ("POST", "/inspections"): "od od od od oo dd dd dd uu",
     ("POST", "/inspections/{inspection_id}/deficiencies"): "dd dd od dd dd dd dd dd uu",  # the conducting unit only (a spot check)
     ("POST", "/inspections/{inspection_id}/findings"): "dd dd od dd dd dd dd dd uu",  # the conducting unit only (not even the 区安委办)
@@ -393,6 +397,7 @@ class Call:
     params: dict[str, Any] | None = None
     marker: str | None = None  # a list: the id whose presence makes the cell "o" (absence "f")
     form: dict[str, str] | None = None
+    files: dict[str, tuple[str, bytes, str]] | None = None  # a multipart upload (with ``form``)
 
 
 class Cell:
@@ -627,7 +632,30 @@ TARGETS: dict[tuple[str, str], T] = {
     ("POST", "/auth/refresh"): lambda c: Call("/auth/refresh", form={"refresh_token": "x" * 40}),
     ("POST", "/auth/logout"): lambda c: Call("/auth/logout", form={"refresh_token": "x" * 40}),
     ("GET", "/security-events"): lambda c: Call("/security-events"),
+    ("POST", "/imports"): lambda c: Call("/imports", form={"unit": c.unit}, files=_ledger_file(c.scope == "in")),
+    ("GET", "/imports/{import_id}"): lambda c: Call(f"/imports/{_ledger_import(c)}"),
 }  # fmt: skip
+
+
+def _ledger_file(firm_a: bool) -> dict[str, tuple[str, bytes, str]]:
+    """A one-row hazard ledger (隐患台账) of firm A (or B), as a unit uploads it."""
+    book = Workbook()
+    book.active.append(["统一社会信用代码", "隐患描述", "隐患等级", "发现日期"])
+    book.active.append([credit_code(1 if firm_a else 2), "消防通道堆放杂物", "一般", "2023-06-01"])
+    out = io.BytesIO()
+    book.save(out)
+    return {"file": ("台账.xlsx", out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+
+
+def _ledger_import(c: Cell) -> str:
+    """An import of the cell's unit's ledger, by the 区安委办."""
+
+    def make() -> str:
+        r = c.d.client.post(PREFIX + "/imports", data={"unit": c.unit}, files=_ledger_file(True), headers=OFFICE)
+        assert r.status_code in (200, 201), r.text
+        return str(r.json()["id"])
+
+    return c.fresh("import", make, c.unit)
 
 
 def _fresh_warning(c: Cell) -> str:
@@ -664,7 +692,7 @@ def run_cell(d: District, op: tuple[str, str], role: str, scope: str) -> tuple[s
     who = d.who[role]
     method = op[0]
     if call.form is not None:
-        r = d.client.request(method, PREFIX + call.path, data=call.form, headers=who)
+        r = d.client.request(method, PREFIX + call.path, data=call.form, files=call.files, headers=who)
     else:
         r = d.client.request(method, PREFIX + call.path, json=call.body, params=call.params, headers=who)
     got = outcome(r.status_code, r.text, call.marker)

@@ -365,6 +365,7 @@ SCOPED = {
     "/api/v1/documents", "/api/v1/documents/{document_id}", "/api/v1/documents/{document_id}.pdf",
     "/api/v1/documents/{document_id}.docx", "/api/v1/documents/{document_id}/events",
     "/api/v1/documents/{document_id}/verification",
+    "/api/v1/imports/{import_id}",  # ScopedReads.ledger_import: the unit whose ledger it is, and the district roles
 }  # fmt: skip
 OPEN = {"/api/v1/health", "/api/v1/reference", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/"}
 # The web pages (web/): each names its reader from the session cookie (web.session.page_actor), but the log-in form.

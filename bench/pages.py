@@ -30,6 +30,10 @@ root, PostgreSQL with trust auth on 127.0.0.1:5432, Debian's Chromium at /usr/bi
 
 The server's tokens last 600 minutes (``HAZARD_TOKEN_MINUTES``) so that no sample pays a refresh.
 
+``--parts`` (diagnosis): where the browser's time goes on Annex 2 — the page's own HTML, then the same HTML
+with its table's body emptied, then a blank document, each handed to the browser from memory (Playwright's
+route fulfilment: no server time) and timed from the response's end to the load event and to the first paint.
+
 Contenders alternate sample by sample (A B [C] A B [C] …) after ``--warm-up`` rounds; medians and p90.
 Prints Markdown rows for bench/RESULTS.md.
 """
@@ -285,6 +289,46 @@ def report(name: str, r: dict[str, Any], calls: list[str], samples: int) -> None
         print(f"| **ratio S / B** | **{r['swap_ratio']:.2f}×** ({verdict(r['swap_ratio'])}) | |")
 
 
+PARTS = """() => {
+  const n = performance.getEntriesByType("navigation")[0];
+  const paint = performance.getEntriesByName("first-contentful-paint")[0];
+  return {parse: n.domContentLoadedEventStart - n.responseEnd, load: n.loadEventEnd - n.responseEnd,
+          paint: paint ? paint.startTime - n.responseEnd : null};
+}"""
+
+
+def parts(page: Any, page_url: str, samples: int) -> None:
+    """The browser's part of Annex 2, taken apart: the page, the page without its table's rows, that without
+    its stylesheet and script, a blank page."""
+    html = page.request.get(page_url).text()
+    table_body = html[html.index("<tbody>") : html.index("</tbody>")]
+    emptied = html.replace(table_body, "<tbody>")
+    head_links = [line for line in emptied.splitlines() if 'rel="stylesheet"' in line or "htmx.min.js" in line]
+    documents = {
+        "the page (Annex 2's HTML)": html,
+        "the same page, its table's body emptied": emptied,
+        "… and without its stylesheet and htmx": "\n".join(x for x in emptied.splitlines() if x not in head_links),
+        "a blank document": "<!doctype html><html><head><title>x</title></head><body>x</body></html>",
+    }
+    served: dict[str, str] = {}
+    page.route("**/ui/bench-part*", lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8",
+                                                                 body=served["html"]))  # fmt: skip
+    got: dict[str, list[dict[str, float]]] = {name: [] for name in documents}
+    for i in range(samples):
+        for name, document in documents.items():  # interleaved
+            served["html"] = document
+            page.goto(f"/ui/bench-part?{i}", wait_until="load")
+            page.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length > 0")
+            got[name].append(page.evaluate(PARTS))
+    page.unroute("**/ui/bench-part*")
+    print(f"\n### The browser's part of Annex 2 ({samples} interleaved samples, from the response's end, ms)")
+    print("| document | bytes | parsed (DOMContentLoaded start) | load event end | first paint |")
+    print("|---|---|---|---|---|")
+    for name, document in documents.items():
+        m = {k: statistics.median(x[k] for x in got[name]) for k in ("parse", "load", "paint")}
+        print(f"| {name} | {len(document.encode()):,} | {m['parse']:.1f} | {m['load']:.1f} | {m['paint']:.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -296,6 +340,7 @@ def main() -> None:
     parser.add_argument("--as-of", default=DEFAULT_AS_OF, help="the cut-off the pages and calls ask for")
     parser.add_argument("--html", action="store_true", help="also time the page's HTML alone (contender C)")
     parser.add_argument("--only", choices=["overview", "annex2"], action="append", help="measure only these pages")
+    parser.add_argument("--parts", action="store_true", help="also take the browser's part of Annex 2 apart")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr] — progress when piped to a file
     wanted = args.only or ["overview", "annex2"]
@@ -347,6 +392,8 @@ def main() -> None:
                 for key in wanted:
                     name, page_url, calls, _ = pages[key]
                     report(f"{name}, as_of {args.as_of}", results[key], calls, args.samples)
+                if args.parts:
+                    parts(page, pages["annex2"][1], args.samples)
             browser.close()
         print(f"\n{machine()}")
     finally:

@@ -33,7 +33,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.access import check_role
+from domain.access import check_role, may_act
 from domain.actor import Actor
 from domain.aggregate_base import LedgerAggregate, stable_topics
 from domain.business_time import CHINA_TZ
@@ -48,6 +48,21 @@ _NAMESPACE = uuid5(NAMESPACE_URL, "https://hazard-ledger.invalid/ledger-import")
 IMPORT_ACTION = "import_ledger"
 
 # ----- who may import ------------------------------------------------------------------------
+
+
+def imports_ledgers(actor: Actor) -> bool:
+    """Whether ``actor``'s role imports ledgers at all (the pages' navigation)."""
+    return may_act(actor.role, IMPORT_ACTION)
+
+
+def import_units(actor: Actor, reference: ReferenceData) -> list[str]:
+    """The units whose ledgers ``actor`` may import (what ``check_may_import`` accepts): every unit for the
+    区安委办, their own for a unit's clerk, none for anyone else."""
+    if not imports_ledgers(actor):
+        return []
+    if actor.role is Role.COMMITTEE_OFFICE:
+        return list(reference.units)
+    return [actor.organisation_id] if actor.organisation_id in reference.units else []
 
 
 def check_may_import(actor: Actor, unit: str, reference: ReferenceData) -> None:
@@ -85,6 +100,12 @@ def normalise(value: Any) -> str:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
     return " ".join(text.split())
+
+
+def as_typed(value: Any) -> str:
+    """A text cell kept as the ledger has it (its full-width punctuation: （三）, ：), spaces collapsed; the
+    folded form (``normalise``) is for reading numbers and dates and for comparing, never for storing."""
+    return "" if value is None else " ".join(str(value).split())
 
 
 def squeeze(value: Any) -> str:
@@ -393,7 +414,7 @@ class LedgerRow:
 def read_row(sheet: str, row: int, cells: Mapping[str, Any], scales: Mapping[str, int]) -> LedgerRow:
     """Reads a hazard row, or raises the first problem as a ``RowError``."""
 
-    def cell(name: str, parse: Any = normalise) -> Any:
+    def cell(name: str, parse: Any = as_typed) -> Any:
         try:
             return parse(cells.get(name))
         except CellError as exc:
@@ -405,7 +426,7 @@ def read_row(sheet: str, row: int, cells: Mapping[str, Any], scales: Mapping[str
             raise RowError(sheet, row, COLUMN_LABELS[name], DomainError("ledger_value_missing", column=COLUMN_LABELS[name]))
         return value
 
-    name, code = cell("enterprise_name"), cell("credit_code").replace(" ", "").upper()
+    name, code = cell("enterprise_name"), cell("credit_code", normalise).replace(" ", "").upper()
     if not (name or code):
         required("enterprise_name", "")
     completed, verified, closed = cell("completed", parse_date), cell("verified", parse_date), cell("closed", parse_date)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.actor import Actor
+from domain.ledger_import import imports_ledgers
 from domain.read_scope import reads_audit_log, reads_records, reads_reports
 
 
@@ -27,6 +28,7 @@ AREAS: tuple[Area, ...] = (
     Area("overview", "总览", "/ui/overview", reads_reports),
     Area("hazards", "隐患", "/ui/hazards", reads_records),
     Area("documents", "文书", "/ui/documents", reads_records),  # an enterprise: those addressed to it
+    Area("imports", "导入台账", "/ui/imports", imports_ledgers),
     Area("annexes", "附表", "/ui/annexes/1", reads_reports),
     Area("accidents", "事故统计", "/ui/accidents", reads_reports),
     Area("audit", "审计", "/ui/audit", reads_audit_log),

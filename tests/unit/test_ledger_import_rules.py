@@ -187,6 +187,15 @@ def test_a_rows_stage_comes_from_its_dates_and_status() -> None:
     assert read_row("s", 1, row(completed="2023-06-05", verified="2023-06-06"), {}).stage is Stage.VERIFIED
 
 
+def test_text_is_stored_as_the_ledger_typed_it_and_codes_are_read_folded() -> None:
+    """Full-width punctuation is the norm in the district's writing: kept; a credit code typed in full-width
+    forms is read as the code it is."""
+    read = read_row("s", 1, row(description="储罐区：报警器失效（甲类）", criterion="第五条第（三）项",
+                                credit_code="９１５３０１１４ＭＡ６Ｋ００００１Ｘ"), {})  # fmt: skip
+    assert read.description == "储罐区：报警器失效（甲类）" and read.criterion == "第五条第（三）项"
+    assert read.credit_code == "91530114MA6K00001X"
+
+
 def registered(name: str, serial: int = 1) -> RegisteredEnterprise:
     return RegisteredEnterprise(uuid4(), f"91530114MA6K{serial:05d}X", name)
 

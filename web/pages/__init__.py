@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from web.pages import accidents, acts, annexes, audit, auth, cases, documents, hazards, home, overview
+from web.pages import accidents, acts, annexes, audit, auth, cases, documents, hazards, home, imports, overview
 from web.static_files import STATIC_PATH, VersionedStatic
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
-for module in (auth, home, hazards, cases, documents, acts, overview, annexes, accidents, audit):
+for module in (auth, home, hazards, cases, documents, acts, imports, overview, annexes, accidents, audit):
     router.include_router(module.router)
 
 

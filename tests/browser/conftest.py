@@ -13,6 +13,8 @@ Fixtures and helpers:
     page_as(user_id, size)   a new page of a new context, logged in through /ui/login (demo passwords)
     anonymous_page(size)     a new page, not logged in
     axe(page)                axe-core's serious and critical violations on the page as it is (to assert == [])
+    api_as(server, user_id)  an httpx client of the API, logged in as a demo account (bearer token)
+    post_ok(api, path, body) a POST that must succeed (200 or 201); its JSON
     screenshot(page, name)   a full-page PNG in test-artifacts/screenshots/<name>.png (gitignored)
 """
 
@@ -167,3 +169,17 @@ def screenshot(page: Any, name: str) -> Path:
 def no_horizontal_scroll(page: Any) -> bool:
     """The page fits the viewport's width (nothing to scroll sideways on a phone)."""
     return bool(page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def api_as(live_server: str, user_id: str) -> httpx.Client:
+    """The API as a demo account: a client with its bearer token (``/api/v1`` relative paths)."""
+    token = httpx.post(
+        f"{live_server}/api/v1/auth/token", data={"username": user_id, "password": demo_password(user_id)}
+    ).json()["access_token"]
+    return httpx.Client(base_url=f"{live_server}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+def post_ok(api: httpx.Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    answer = api.post(path, json=body)
+    assert answer.status_code in (200, 201), answer.text
+    return answer.json()  # type: ignore[no-any-return]

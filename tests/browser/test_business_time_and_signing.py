@@ -11,24 +11,17 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from domain.accountability_rules import SIGNATURE_LABELS, VALID
 from domain.business_time import CHINA_TZ
 from domain.glossary import EVENT_LABELS, HazardState
-from tests.browser.conftest import DESKTOP, PHONE, axe, demo_password, no_horizontal_scroll, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, api_as, axe, no_horizontal_scroll, screenshot
 from web.forms import SIGN_LABEL
 
 pytestmark = pytest.mark.browser
 HAZARD_PAGE = re.compile(r"/ui/hazards/([0-9a-f-]{36})\?done=")
 
-
-def _api(live_server: str, user_id: str) -> httpx.Client:
-    token = httpx.post(
-        f"{live_server}/api/v1/auth/token", data={"username": user_id, "password": demo_password(user_id)}
-    ).json()["access_token"]
-    return httpx.Client(base_url=f"{live_server}/api/v1", headers={"Authorization": f"Bearer {token}"})
 
 
 def _beijing_now() -> datetime:
@@ -37,7 +30,7 @@ def _beijing_now() -> datetime:
 
 def _reported_two_days_ago(live_server: str) -> str:
     """A general hazard of demo-staff's enterprise, reported through the API as found two days ago."""
-    with _api(live_server, "demo-staff") as api:
+    with api_as(live_server, "demo-staff") as api:
         enterprise_id = api.get("/hazards", params={"limit": 1}).json()["items"][0]["enterprise_id"]
         body = {"enterprise_id": enterprise_id, "grade": "general", "source": "self_inspection",
                 "description": f"补录测试隐患 {uuid.uuid4().hex[:6]}",
@@ -77,7 +70,7 @@ def test_a_plan_entered_late_carries_the_time_it_was_made(page_as: Any, live_ser
     assert filed.count() == 1
     assert f"发生：{stamp}" in filed.inner_text()  # the business time, not the recording's
     assert f"记录：{stamp}" not in filed.inner_text()
-    with _api(live_server, "demo-staff") as api:
+    with api_as(live_server, "demo-staff") as api:
         events = api.get(f"/hazards/{hazard_id}/events").json()
     plan = next(e for e in events if e["type"] == "RectificationPlanFiled")
     assert datetime.fromisoformat(plan["occurred_at"]) == made.replace(tzinfo=CHINA_TZ)
@@ -102,17 +95,17 @@ def test_an_act_dated_in_the_future_is_refused_in_place(page_as: Any, live_serve
     assert axe(page) == []
     assert no_horizontal_scroll(page)
     screenshot(page, f"form-future-{viewport['width']}x{viewport['height']}")
-    with _api(live_server, "demo-staff") as api:
+    with api_as(live_server, "demo-staff") as api:
         assert [e["type"] for e in api.get(f"/hazards/{hazard_id}/events").json()] == ["HazardReported"]
 
 
 def test_an_inspector_signs_a_verification_with_the_server_held_key(page_as: Any, live_server: str) -> None:
     hazard_id = _reported_two_days_ago(live_server)
-    with _api(live_server, "demo-staff") as staff:
+    with api_as(live_server, "demo-staff") as staff:
         plan = {"responsible_person": "李建国", "measures": "更换", "deadline": (_beijing_now() + timedelta(days=9)).date().isoformat()}
         assert staff.post(f"/hazards/{hazard_id}/plan", json=plan).status_code == 200
         assert staff.post(f"/hazards/{hazard_id}/completion", json={"note": "已完成"}).status_code == 200
-    with _api(live_server, "demo-inspector") as inspector:  # the inspector's own server-held key (api/routes/keys.py)
+    with api_as(live_server, "demo-inspector") as inspector:  # the inspector's own server-held key (api/routes/keys.py)
         keys = inspector.get("/keys", params={"user_id": "demo-inspector"}).json()["items"]
         if not any(k["mode"] == "server_held" and not k["revoked"] for k in keys):
             enrolled = inspector.post("/keys/server-held", json={"user_id": "demo-inspector", "name": "演示检查员"})
@@ -137,7 +130,7 @@ def test_an_inspector_signs_a_verification_with_the_server_held_key(page_as: Any
         page.reload()
     assert verified.count() == 1
     assert verified.locator("td[data-label='电子签名']").inner_text() == SIGNATURE_LABELS[VALID]
-    with _api(live_server, "demo-inspector") as inspector:
+    with api_as(live_server, "demo-inspector") as inspector:
         event = next(e for e in inspector.get(f"/hazards/{hazard_id}/events").json() if e["type"] == "VerificationPassed")
     assert event["data"]["signature"]["mode"] == "server_held"
     assert axe(page) == []

@@ -13,48 +13,36 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 
 from domain.glossary import AccidentBreakdown, AccidentMeasure, DeliveryMethod, DocumentKind
-from tests.browser.conftest import DESKTOP, PHONE, axe, demo_password, no_horizontal_scroll, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, api_as, axe, no_horizontal_scroll, post_ok, screenshot
 
 pytestmark = pytest.mark.browser
 DOCUMENT_PAGE = re.compile(r"/ui/documents/([0-9a-f-]{36})\?done=")
 AS_OF = "2023-06-30"  # in the demo's campaign: accidents this month and the year before
 
 
-def _api(live_server: str, user_id: str) -> httpx.Client:
-    token = httpx.post(
-        f"{live_server}/api/v1/auth/token", data={"username": user_id, "password": demo_password(user_id)}
-    ).json()["access_token"]
-    return httpx.Client(base_url=f"{live_server}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=30)
-
-
-def _post(api: httpx.Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    answer = api.post(path, json=body)
-    assert answer.status_code in (200, 201), answer.text
-    return answer.json()  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")
 def listed_major(live_server: str) -> dict[str, Any]:
     """A major the 区应急管理局's inspector found and listed for supervision (挂牌督办), of an enterprise that is
     not the phone tests' (their counts stay theirs); read back once the pages' read models have it."""
-    inspector = _api(live_server, "demo-inspector")
-    staff = _api(live_server, "demo-staff").get("/hazards", params={"limit": 1}).json()["items"][0]["enterprise_id"]
+    inspector = api_as(live_server, "demo-inspector")
+    staff = api_as(live_server, "demo-staff").get("/hazards", params={"limit": 1}).json()["items"][0]["enterprise_id"]
     firms = inspector.get("/enterprises", params={"limit": 100}).json()["items"]
     enterprise = next(e for e in firms if e["id"] != staff)
     description = f"浏览器测试：重大隐患挂牌督办 {uuid.uuid4().hex[:6]}"
-    hazard = _post(inspector, "/hazards", {
+    hazard = post_ok(inspector, "/hazards", {
         "enterprise_id": enterprise["id"], "grade": "major", "source": "department_inspection",
         "criterion": "《工贸企业重大事故隐患判定标准》第四条", "description": description,
     })["id"]  # fmt: skip
-    listed = _post(inspector, f"/hazards/{hazard}/supervision", {
+    listed = post_ok(inspector, f"/hazards/{hazard}/supervision", {
         "level": "district", "supervising_body": "呈贡区人民政府", "document_number": "呈安委督〔浏览器〕1号",
         "issuer": "呈贡区安全生产委员会", "time_limit": "2030-12-31",
     })  # fmt: skip
-    assert _api(live_server, "demo-office").get(f"/hazards/{hazard}", params={"min_position": listed["position"]}).json()["listed"]
+    assert api_as(live_server, "demo-office").get(f"/hazards/{hazard}", params={"min_position": listed["position"]}).json()["listed"]
     return {"id": hazard, "description": description, "enterprise": enterprise["name"]}
 
 
@@ -77,7 +65,7 @@ def test_a_clerk_issues_a_supervision_notice_downloads_it_and_records_its_delive
 
     # someone changes the hazard meanwhile: the form (made from the version seen) is refused in place
     photo = b"\x89PNG\r\n\x1a\n" + uuid.uuid4().bytes
-    _post(_api(live_server, "demo-inspector"), f"/hazards/{listed_major['id']}/evidence", {
+    post_ok(api_as(live_server, "demo-inspector"), f"/hazards/{listed_major['id']}/evidence", {
         "file_name": "现场.png", "media_type": "image/png", "content_base64": base64.b64encode(photo).decode(),
         "sha256": hashlib.sha256(photo).hexdigest(),
     })  # fmt: skip
@@ -149,7 +137,7 @@ def test_a_clerk_issues_a_supervision_notice_downloads_it_and_records_its_delive
 
 
 def test_a_case_with_a_penalty_offers_its_penalty_summary(page_as: Any, live_server: str) -> None:
-    office = _api(live_server, "demo-office")
+    office = api_as(live_server, "demo-office")
     cases = [office.get(f"/cases/{c['id']}").json() for c in office.get("/cases", params={"limit": 100}).json()["items"]]
     case = next(c for c in cases if c["penalties"])
     page = page_as("demo-office", DESKTOP)
@@ -175,11 +163,11 @@ def test_an_enterprise_reads_its_documents_and_issues_none(page_as: Any, live_se
     page.goto("/ui/documents")
     assert axe(page) == []
     assert no_horizontal_scroll(page)
-    own = {d["id"] for d in _api(live_server, "demo-principal").get("/documents").json()["items"]}
+    own = {d["id"] for d in api_as(live_server, "demo-principal").get("/documents").json()["items"]}
     shown = {href.split("/")[-1] for href in page.locator("table.documents td[data-label='文号'] a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))")}  # fmt: skip
     assert shown == own  # the API's list for the same reader (at most one page in the demo)
-    hazard = _api(live_server, "demo-principal").get("/hazards", params={"limit": 1}).json()["items"][0]["id"]
+    hazard = api_as(live_server, "demo-principal").get("/hazards", params={"limit": 1}).json()["items"][0]["id"]
     page.goto(f"/ui/hazards/{hazard}")
     assert page.locator("section.documents").get_by_role("link", name="出具文书").count() == 0
 
@@ -195,7 +183,7 @@ def test_the_accident_statistics_show_the_apis_figures(page_as: Any, live_server
     page.get_by_label("截止日期").fill(AS_OF)
     page.get_by_role("button", name="查看").click()
     page.wait_for_url(re.compile(rf"as_of={AS_OF}"))
-    office = _api(live_server, "demo-office")
+    office = api_as(live_server, "demo-office")
     api = office.get("/statistics/accidents", params={"as_of": AS_OF}).json()
     assert api["year_to_date"]["totals"]["count"] > 0  # the demo has accidents to compare
     for measure in AccidentMeasure:

@@ -12,11 +12,10 @@ import zlib
 from datetime import date, timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from domain.glossary import HazardState
-from tests.browser.conftest import DESKTOP, PHONE, axe, demo_password, no_horizontal_scroll, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, api_as, axe, no_horizontal_scroll, screenshot
 
 pytestmark = pytest.mark.browser
 HAZARD_PAGE = re.compile(r"/ui/hazards/([0-9a-f-]{36})\?done=")
@@ -33,16 +32,10 @@ def _png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
-def _api(live_server: str, user_id: str) -> httpx.Client:
-    token = httpx.post(
-        f"{live_server}/api/v1/auth/token", data={"username": user_id, "password": demo_password(user_id)}
-    ).json()["access_token"]
-    return httpx.Client(base_url=f"{live_server}/api/v1", headers={"Authorization": f"Bearer {token}"})
-
 
 def _new_hazard(live_server: str) -> str:
     """A general hazard of demo-staff's enterprise, reported through the API."""
-    with _api(live_server, "demo-staff") as api:
+    with api_as(live_server, "demo-staff") as api:
         enterprise_id = api.get("/hazards", params={"limit": 1}).json()["items"][0]["enterprise_id"]
         body = {"enterprise_id": enterprise_id, "grade": "general", "source": "self_inspection",
                 "description": f"表单测试隐患 {uuid.uuid4().hex[:6]}"}  # fmt: skip
@@ -78,7 +71,7 @@ def test_an_enterprise_reports_plans_and_completes_on_a_phone_and_an_inspector_v
     hazard_id = HAZARD_PAGE.search(page.url).group(1)  # type: ignore[union-attr]
     assert "已提交：登记隐患" in page.get_by_role("status").inner_text()
     assert page.get_by_role("heading", level=1).inner_text() == description
-    with _api(live_server, "demo-staff") as api:  # the photo stored as the API stores evidence
+    with api_as(live_server, "demo-staff") as api:  # the photo stored as the API stores evidence
         digest = hashlib.sha256(photo).hexdigest()
         assert api.get(f"/hazards/{hazard_id}").json()["evidence"] == [digest]
         assert api.get(f"/hazards/{hazard_id}/evidence/{digest}").content == photo
@@ -138,7 +131,7 @@ def test_a_stale_form_is_refused_in_place(page_as: Any, live_server: str, viewpo
     assert axe(second) == []
     assert no_horizontal_scroll(second)
     screenshot(second, f"form-stale-{viewport['width']}x{viewport['height']}")
-    with _api(live_server, "demo-staff") as api:
+    with api_as(live_server, "demo-staff") as api:
         assert api.get(f"/hazards/{hazard_id}").json()["plan"]["responsible_person"] == "王丽"  # not overwritten
 
 
@@ -185,7 +178,7 @@ def test_a_double_submit_appends_once(page_as: Any, live_server: str) -> None:
     # the same rendered form sent twice (a double click, a resend): the session's cookies, the form's key
     answers = [page.request.post(f"/ui/hazards/{hazard_id}/acts/plan", form=data, max_redirects=0) for _ in range(2)]
     assert [a.status for a in answers] == [303, 303]  # the second is the first's replay, not a version conflict
-    with _api(live_server, "demo-staff") as api:
+    with api_as(live_server, "demo-staff") as api:
         events = api.get(f"/hazards/{hazard_id}/events").json()
     assert [e["type"] for e in events] == ["HazardReported", "RectificationPlanFiled"]
 

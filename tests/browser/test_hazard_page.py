@@ -13,24 +13,13 @@ import pytest
 
 from domain.accountability_rules import SIGNATURE_LABELS, UNSIGNED
 from domain.glossary import EVENT_LABELS, Grade
-from tests.browser.conftest import DESKTOP, PHONE, axe, demo_password, no_horizontal_scroll, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, api_as, axe, no_horizontal_scroll, post_ok, screenshot
 
 pytestmark = pytest.mark.browser
 
 CHEMICALS = "hazardous_chemicals"  # 化工和危化品 (domain/reference/sectors.csv)
 
 
-def _api(live_server: str, user_id: str) -> httpx.Client:
-    token = httpx.post(
-        f"{live_server}/api/v1/auth/token", data={"username": user_id, "password": demo_password(user_id)}
-    ).json()["access_token"]
-    return httpx.Client(base_url=f"{live_server}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=30)
-
-
-def _post(api: httpx.Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    answer = api.post(path, json=body)
-    assert answer.status_code in (200, 201), answer.text
-    return answer.json()  # type: ignore[no-any-return]
 
 
 def _events_with_photos(api: httpx.Client, hazards: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -48,37 +37,37 @@ def overdue_chemical_major(live_server: str) -> dict[str, Any]:
     """The demo district has no overdue major in 化工和危化品, so the 区应急管理局's inspector (张伟) records
     one as it happens in the field, entered late: an inspection two months ago that found a major, signed by
     the inspector, its plan's deadline a month past; then a case citing it. Returns the ids and names."""
-    inspector = _api(live_server, "demo-inspector")
+    inspector = api_as(live_server, "demo-inspector")
     chemicals = inspector.get("/hazards", params={"sector": CHEMICALS, "limit": 100}).json()["items"]
-    staff = _api(live_server, "demo-staff").get("/hazards", params={"limit": 1}).json()["items"][0]["enterprise_id"]
+    staff = api_as(live_server, "demo-staff").get("/hazards", params={"limit": 1}).json()["items"][0]["enterprise_id"]
     enterprise_id = next(h["enterprise_id"] for h in chemicals if h["enterprise_id"] != staff)  # not the phone test's
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=60)
     at = lambda minutes: (start + timedelta(minutes=minutes)).isoformat()  # noqa: E731
     me = {"user_id": "demo-inspector", "name": "张伟"}
-    inspection = _post(inspector, "/inspections", {
+    inspection = post_ok(inspector, "/inspections", {
         "enterprise_id": enterprise_id, "kind": "department", "method": "unannounced", "inspectors": [me],
         "scope": ["储罐区"], "occurred_at": at(0),
     })["id"]  # fmt: skip
     description = "浏览器测试：液化烃储罐区可燃气体检测报警装置失效"
-    hazard = _post(inspector, "/hazards", {
+    hazard = post_ok(inspector, "/hazards", {
         "enterprise_id": enterprise_id, "grade": "major", "source": "department_inspection", "inspection_id": inspection,
         "criterion": "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》第十二条",
         "description": description, "location": "2号储罐区", "occurred_at": at(30),
     })["id"]  # fmt: skip
-    _post(inspector, f"/inspections/{inspection}/findings", {"item": "储罐区", "hazard_ids": [hazard], "occurred_at": at(40)})
-    _post(inspector, f"/inspections/{inspection}/signatures", {"occurred_at": at(50)})
-    _post(inspector, f"/hazards/{hazard}/plan", {
+    post_ok(inspector, f"/inspections/{inspection}/findings", {"item": "储罐区", "hazard_ids": [hazard], "occurred_at": at(40)})
+    post_ok(inspector, f"/inspections/{inspection}/signatures", {"occurred_at": at(50)})
+    post_ok(inspector, f"/hazards/{hazard}/plan", {
         "responsible_person": "李建国", "measures": "更换失效探头并接入DCS报警系统", "funds_yuan": 86000,
         "deadline": (start + timedelta(days=30)).date().isoformat(), "contingency_plan": "储罐区泄漏专项应急预案",
         "occurred_at": at(24 * 60),
     })  # fmt: skip
     case_number = "呈应急立〔浏览器测试〕1号"
-    case = _post(inspector, "/cases", {
+    case = post_ok(inspector, "/cases", {
         "enterprise_id": enterprise_id, "case_number": case_number, "legal_basis": "《安全生产法》第一百零二条",
         "cited_hazard_ids": [hazard], "occurred_at": at(2 * 24 * 60),
     })  # fmt: skip
     # Read your writes: the pages read the same read models, once they have these events.
-    office = _api(live_server, "demo-office")
+    office = api_as(live_server, "demo-office")
     wait = {"min_position": case["position"]}
     overdue = office.get("/hazards", params={"sector": CHEMICALS, "grade": "major", "overdue": "true", **wait}).json()
     assert [h["id"] for h in overdue["items"]] == [hazard]
@@ -140,7 +129,7 @@ def test_the_case_page_fits_a_phone(page_as: Any, overdue_chemical_major: dict[s
 
 
 def test_an_enterprise_sees_its_hazard_with_history_and_photos_on_a_phone(page_as: Any, live_server: str) -> None:
-    staff = _api(live_server, "demo-staff")
+    staff = api_as(live_server, "demo-staff")
     hazard, photo = _events_with_photos(staff, staff.get("/hazards", params={"limit": 100}).json()["items"])
     events = staff.get(f"/hazards/{hazard['id']}/events").json()
 
@@ -162,8 +151,8 @@ def test_an_enterprise_sees_its_hazard_with_history_and_photos_on_a_phone(page_a
 def test_an_enterprise_cannot_fetch_another_enterprises_evidence(
     page_as: Any, live_server: str
 ) -> None:
-    office = _api(live_server, "demo-office")
-    own = _api(live_server, "demo-staff").get("/hazards", params={"limit": 1}).json()["items"][0]["enterprise_id"]
+    office = api_as(live_server, "demo-office")
+    own = api_as(live_server, "demo-staff").get("/hazards", params={"limit": 1}).json()["items"][0]["enterprise_id"]
     others = [h for h in office.get("/hazards", params={"limit": 200}).json()["items"] if h["enterprise_id"] != own]
     hazard, photo = _events_with_photos(office, others)
     url = f"/ui/hazards/{hazard['id']}/evidence/{photo['sha256']}"

@@ -16,17 +16,11 @@ import pytest
 from openpyxl import Workbook
 
 from domain.business_time import CHINA_TZ
-from tests.browser.conftest import DESKTOP, PHONE, axe, demo_password, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, api_as, axe, screenshot
 
 pytestmark = pytest.mark.browser
 SHEET = "隐患台账"
 
-
-def _api(live_server: str, user_id: str) -> httpx.Client:
-    token = httpx.post(
-        f"{live_server}/api/v1/auth/token", data={"username": user_id, "password": demo_password(user_id)}
-    ).json()["access_token"]
-    return httpx.Client(base_url=f"{live_server}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
 def _ledger(path: Path, firm: str, description: str, discovered: str) -> Path:
@@ -57,7 +51,7 @@ def _hazards(api: httpx.Client, description: str, expected: int = 0) -> list[dic
 
 
 def test_a_clerk_imports_the_units_ledger_from_the_page(page_as: Any, live_server: str, tmp_path: Path) -> None:
-    api = _api(live_server, "demo-inspector")
+    api = api_as(live_server, "demo-inspector")
     firm = api.get("/enterprises", params={"sector": "hazardous_chemicals", "limit": 1}).json()["items"][0]["name"]
     description = "导入测试：危化品仓库温湿度计损坏"
     page = page_as("demo-inspector", DESKTOP)

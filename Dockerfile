@@ -4,7 +4,16 @@ FROM python:3.11-slim
 WORKDIR /app
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 # Official documents' PDFs embed a TrueType CJK font (adapters/documents.py): from Debian, never downloaded at run time.
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-zenhei && rm -rf /var/lib/apt/lists/*
+# `hazard-ledger backup|restore` call pg_dump/pg_restore of the server's major version or newer (compose runs
+# PostgreSQL 16; a Debian release may ship an older client, which refuses a newer server): client 16 from the
+# PostgreSQL project's Debian repository, at build time only.
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl \
+    && install -d /usr/share/postgresql-common/pgdg \
+    && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+    && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt $(. /etc/os-release && echo "$VERSION_CODENAME")-pgdg main" \
+       > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update && apt-get install -y --no-install-recommends fonts-wqy-zenhei postgresql-client-16 \
+    && apt-get purge -y curl && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 # Not root: a hole in the API or a worker reaches only this user's files (no secret is writable).
 RUN groupadd --system --gid 10001 hazard && useradd --system --uid 10001 --gid hazard --home-dir /app --no-create-home hazard
 COPY pyproject.toml README.md ./

@@ -152,20 +152,23 @@ class Heartbeat:
     workers: InProcessWorkers | None = None
 
     def beat(self) -> None:
+        """Writes the heartbeat; a file that cannot be written is logged, never the end of the worker."""
         statuses = [asdict(status) for status in self.workers.statuses] if self.workers else []
         body = {"role": self.role, "pid": os.getpid(), "at": time.time(), "workers": statuses}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        written = self.path.with_suffix(".tmp")
-        written.write_text(json.dumps(body), "utf-8")
-        os.replace(written, self.path)  # a reader never sees half a file
+        # The temporary file is this process's own: two processes beating into one folder (a worker and its
+        # standby on one host, tests side by side) renamed each other's file away and one of them died.
+        written = self.path.with_name(f"{self.path.stem}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            written.write_text(json.dumps(body), "utf-8")
+            os.replace(written, self.path)  # a reader never sees half a file
+        except OSError:
+            log.exception("heartbeat %s not written", self.path)
 
     def keep(self, stop: threading.Event) -> threading.Thread:
         def beating() -> None:
             while True:
-                try:
-                    self.beat()
-                except OSError:
-                    log.exception("heartbeat %s not written", self.path)
+                self.beat()
                 if stop.wait(HEARTBEAT_SECONDS):
                     return
 

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -62,11 +63,11 @@ def test_a_killed_worker_resumes_exactly_once(db_url: str) -> None:
         services.close()
 
 
-def test_the_projection_worker_follows_live_and_stops_cleanly(db_url: str) -> None:
+def test_the_projection_worker_follows_live_and_stops_cleanly(db_url: str, tmp_path: Path) -> None:
     services = build(Settings(db_url=db_url))
     worker = subprocess.Popen(
         [sys.executable, "-m", "cli", "project", "--db", db_url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env={**os.environ, "HAZARD_CHECKPOINT_EVERY_MINUTES": "0"},
+        env={**os.environ, "HAZARD_CHECKPOINT_EVERY_MINUTES": "0", "HAZARD_HEARTBEAT_DIR": str(tmp_path / "heartbeat")},
     )  # fmt: skip
     try:
         populate(services.ledger, 300, seed=1)
@@ -78,7 +79,10 @@ def test_the_projection_worker_follows_live_and_stops_cleanly(db_url: str) -> No
             deadline = time.monotonic() + 60
             while any(runner.position() < head for runner in services.read_models) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert all(runner.position() == head for runner in services.read_models)
+            behind = {runner.name: runner.position() for runner in services.read_models if runner.position() < head}
+            if behind:  # say what the worker said: the reason it did not follow
+                worker.kill()
+                raise AssertionError(f"behind {head}: {behind}\n{worker.communicate(timeout=30)[0].decode()[-3000:]}")
         worker.send_signal(signal.SIGINT)
         output = worker.communicate(timeout=30)[0].decode()
         assert worker.returncode == 0, output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import threading
 import time
 
@@ -93,3 +94,22 @@ def test_a_heartbeat_is_kept_until_the_worker_stops(tmp_path) -> None:  # type: 
     stop.set()
     thread.join(5)
     assert not thread.is_alive()
+
+
+def test_processes_beating_into_one_folder_never_fail_each_other(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A worker and its standby on one host (or tests side by side) share the heartbeat folder: each writes its
+    own temporary file, so neither renames the other's away (which killed a worker once); and a heartbeat that
+    cannot be written is logged, not raised."""
+    path = tmp_path / "projector.json"
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(_beat_many, [path, path])
+    assert json.loads(path.read_text("utf-8"))["role"] == "standby"
+    assert list(tmp_path.glob("*.tmp")) == []
+    (tmp_path / "blocked").write_text("a file where the folder should be")
+    Heartbeat(tmp_path / "blocked" / "projector.json").beat()  # logged, not raised
+
+
+def _beat_many(path) -> None:  # type: ignore[no-untyped-def]
+    heartbeat = Heartbeat(path)
+    for _ in range(300):
+        heartbeat.beat()

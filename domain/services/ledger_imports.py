@@ -57,11 +57,7 @@ class LedgerImportApplication(LedgerCore):
         }
 
     def exists(self, import_id: UUID) -> bool:
-        try:
-            self._load(LedgerImport, import_id)
-        except DomainError:
-            return False
-        return True
+        return self._stored(import_id)  # its id derives from the unit and the file's SHA-256: nothing else has it
 
     def enterprises(self) -> list[RegisteredEnterprise]:
         """Every registered enterprise, from the log (a name never changes after registration)."""

@@ -22,23 +22,22 @@ from domain.glossary import Role
 
 
 def import_command(
-    ledger: Annotated[Path, typer.Argument(help="the unit's ledger, an Excel workbook (.xlsx)")],
+    ledger: Annotated[Path, typer.Argument(help="the unit's ledger, an Excel workbook (.xlsx)", exists=True, dir_okay=False)],
     user: Annotated[str, typer.Option("--user", help="the importing clerk's user id")],
     name: Annotated[str, typer.Option("--name", help="the importing clerk's name")],
     role: Annotated[Role, typer.Option("--role", help="inspector, street_officer or committee_office")],
     org: Annotated[str, typer.Option("--org", help="the clerk's unit id (yjj, wulong, ajb …)")],
     unit: Annotated[str | None, typer.Option("--unit", help="the unit whose ledger it is; default: --org")] = None,
-    mapping: Annotated[Path | None, typer.Option("--mapping", help="the unit's column mapping (TOML)")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="the unit's column mapping (TOML)", exists=True, dir_okay=False)
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="check every row, store nothing")] = False,
     db: DbOption = None,
 ) -> None:
     """导入隐患台账: each row a hazard with its acts at the ledger's dates, the clerk as actor."""
-    try:
-        content = ledger.read_bytes()
-        mapping_text = mapping.read_text("utf-8") if mapping is not None else None
-    except OSError as exc:
-        console.print(f"[red]无法读取文件 / cannot read the file:[/red] {exc.filename}: {exc.strerror}")
-        raise typer.Exit(2) from None
+    # a missing file is the command line's usage error (exit 2); one unreadable is cli/common.fault_line's
+    content = ledger.read_bytes()
+    mapping_text = mapping.read_text("utf-8") if mapping is not None else None
     services = open_services(db)
     try:
         clerk_unit = services.ledger.reference.unit(org)

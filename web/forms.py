@@ -57,6 +57,12 @@ class FieldError(ValueError):
     """What the person typed cannot be read as the field's kind; shown next to the field."""
 
 
+def form_text(form: Mapping[str, Any], name: str) -> str:
+    """A text field of a submitted form, trimmed; "" when it is absent or a file."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
 @dataclass(frozen=True)
 class Field:
     """One input. ``kind``: text, textarea, int, date, datetime (a Beijing time, naive), choice (``choices``: a

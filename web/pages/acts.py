@@ -32,7 +32,7 @@ from domain.commands.hazards import AttachEvidence
 from domain.errors import DomainError
 from domain.read_scope import ScopedReads, read_scope
 from domain.signatures import ServerHeldSigner
-from web.forms import OCCURRED_AT, OCCURRED_AT_REFUSALS, SIGN_FIELD, SIGN_LABEL, Act, FieldError, Upload, find_act
+from web.forms import OCCURRED_AT, OCCURRED_AT_REFUSALS, SIGN_FIELD, SIGN_LABEL, Act, FieldError, Upload, find_act, form_text
 from web.render import render
 from web.routing import PageRoute
 from web.session import CsrfChecked, Page, PageContext
@@ -96,8 +96,8 @@ async def submit(page: Page, records: str | None, record_id: str | None, key: st
     form = await page.request.form()
     typed = {f.name: [v for v in form.getlist(f.name) if isinstance(v, str)] for f in act.form_fields}
     if act.signed:
-        typed[SIGN_FIELD] = ["1"] if _text(form, SIGN_FIELD) else []
-    version, idempotency_key = _text(form, VERSION_FIELD), _key(form)
+        typed[SIGN_FIELD] = ["1"] if form_text(form, SIGN_FIELD) else []
+    version, idempotency_key = form_text(form, VERSION_FIELD), _key(form)
     try:
         values = _values(act, form)
         signer = await _signer(page) if typed.get(SIGN_FIELD) else None
@@ -180,14 +180,10 @@ def _refusal(exc: DomainError) -> Refused:
     return Refused(exc.kind.status, exc.message_zh, {str(name): hint for name in named if name})
 
 
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
 
 def _key(form: FormData) -> str:
     """The form's idempotency key (made when the form was shown); a form without one gets its own."""
-    key = _text(form, KEY_FIELD)
+    key = form_text(form, KEY_FIELD)
     return key if 0 < len(key) <= SHORT_TEXT and key.isprintable() else uuid4().hex
 
 

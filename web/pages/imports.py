@@ -15,14 +15,14 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
 from app.ledger_import import ImportReport, import_ledger
 from app.signing import NO_KEY_ZH, has_server_held_key, server_held_signer
 from domain.access import check_role
 from domain.errors import DomainError
 from domain.ledger_import import IMPORT_ACTION, import_units
-from web.forms import SIGN_FIELD, SIGN_LABEL
+from web.forms import SIGN_FIELD, SIGN_LABEL, form_text
 from web.render import render
 from web.routing import PageRoute
 from web.session import CsrfChecked, Page, PageContext
@@ -41,14 +41,14 @@ async def import_form(page: PageContext) -> Response:
 async def import_submit(page: PageContext) -> Response:
     check_role(page.actor, IMPORT_ACTION)
     form = await page.request.form()
-    chosen = {UNIT_FIELD: _text(form, UNIT_FIELD), SIGN_FIELD: _text(form, SIGN_FIELD)}
+    chosen = {UNIT_FIELD: form_text(form, UNIT_FIELD), SIGN_FIELD: form_text(form, SIGN_FIELD)}
     sent, mapping = form.get(FILE_FIELD), form.get(MAPPING_FIELD)
     if not isinstance(sent, UploadFile) or not sent.filename:
         return await _render(page, chosen, message="请选择要导入的台账文件（.xlsx）", status_code=422)
     content = await sent.read()
     given_mapping = isinstance(mapping, UploadFile) and bool(mapping.filename)
     mapping_text = (await mapping.read()).decode("utf-8", errors="replace") if given_mapping else None  # type: ignore[union-attr]
-    dry_run = bool(_text(form, DRY_RUN_FIELD))
+    dry_run = bool(form_text(form, DRY_RUN_FIELD))
     actor, services = page.actor, page.services
     signer = await run_in_threadpool(server_held_signer, services.server_held_keys, actor.user_id) if chosen[SIGN_FIELD] else None
     if chosen[SIGN_FIELD] and signer is None:
@@ -67,10 +67,6 @@ async def import_submit(page: PageContext) -> Response:
         return await _render(page, chosen, message=refused.message_zh, rows=rows, status_code=refused.kind.status)
     return await _render(page, chosen, report=report.view(), file_name=sent.filename)
 
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 async def _render(page: Page, chosen: dict[str, str], status_code: int = 200, **shown: Any) -> Response:
